@@ -1,0 +1,311 @@
+package io.kinko.vault.crypto;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
+import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import com.google.crypto.tink.subtle.Hkdf;
+import com.google.crypto.tink.util.SecretBytes;
+import io.kinko.vault.IntegrityException;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The blob format, version 1. A blob is a header that carries the file key wrapped by the master
+ * key and a MAC keyed from that file key (committing the blob to its key), followed by Tink
+ * AES256_GCM_HKDF_1MB streaming ciphertext whose associated data binds vault id, file id and
+ * format version.
+ *
+ * <pre>
+ * offset  size  field
+ *      0     5  magic "KINKO"
+ *      5     1  format version (1)
+ *      6     1  algorithm id (1: AES256_GCM_HKDF_1MB body, file key wrapped with the master AEAD)
+ *      7    16  file id
+ *     23     4  master key id (Tink key id, big-endian)
+ *     27     2  length L of the wrapped file key (big-endian)
+ *     29     L  wrapped file key
+ *   29+L    32  HMAC-SHA256 over bytes [0, 29+L) with a key derived from the file key
+ *   61+L     …  streaming ciphertext
+ * </pre>
+ *
+ * <p>Security guarantees: a reader rejects an unknown version or algorithm, a wrong file id, any
+ * flipped byte, truncation, appended bytes and reordered segments, and returns only plaintext of
+ * segments that authenticated. Destroying the header destroys the vault's only copy of the key.
+ */
+public final class BlobCipher {
+  static final byte[] MAGIC = "KINKO".getBytes(StandardCharsets.US_ASCII);
+  static final int FORMAT_VERSION = 1;
+  static final int ALGORITHM_AES256_GCM_HKDF_1MB = 1;
+  static final int FILE_ID_BYTES = 16;
+  static final int FIXED_HEADER_BYTES = 29;
+  static final int MAC_BYTES = 32;
+  static final int MAX_WRAPPED_KEY_BYTES = 512;
+  static final int FILE_KEY_BYTES = 32;
+  static final int SEGMENT_BYTES = 1 << 20;
+  /** Tink's stream header (1 + 32-byte salt + 7-byte nonce prefix) and its 16-byte tag per segment. */
+  static final int FIRST_SEGMENT_PLAINTEXT = SEGMENT_BYTES - 40 - 16;
+  static final int SEGMENT_PLAINTEXT = SEGMENT_BYTES - 16;
+
+  private static final AesGcmHkdfStreamingParameters STREAM_PARAMETERS;
+
+  static {
+    try {
+      STREAM_PARAMETERS = AesGcmHkdfStreamingParameters.builder()
+          .setKeySizeBytes(32)
+          .setDerivedAesGcmKeySizeBytes(32)
+          .setHkdfHashType(AesGcmHkdfStreamingParameters.HashType.SHA256)
+          .setCiphertextSegmentSizeBytes(SEGMENT_BYTES)
+          .build();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private BlobCipher() {}
+
+  /**
+   * Writes a blob header for a fresh file key to {@code blob} and returns the stream that
+   * encrypts the body; closing it writes the last segment and closes {@code blob}.
+   */
+  public static OutputStream encrypt(VaultKeys keys, String fileId, OutputStream blob) throws IOException {
+    byte[] id = fileIdBytes(fileId);
+    byte[] fileKey = Bytes.random(FILE_KEY_BYTES);
+    try {
+      byte[] wrapped = keys.masterAead().encrypt(fileKey, fileKeyAd(keys.vaultId(), id));
+      ByteBuffer header = ByteBuffer.allocate(FIXED_HEADER_BYTES + wrapped.length + MAC_BYTES);
+      header.put(MAGIC).put((byte) FORMAT_VERSION).put((byte) ALGORITHM_AES256_GCM_HKDF_1MB).put(id)
+          .putInt(keys.masterKeyId()).putShort((short) wrapped.length).put(wrapped);
+      header.put(headerMac(fileKey, id, header.array(), header.position()));
+      blob.write(header.array());
+      return stream(fileKey, id).newEncryptingStream(blob, bodyAd(keys.vaultId(), id));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not encrypt file " + fileId, e);
+    } finally {
+      Bytes.wipe(fileKey);
+    }
+  }
+
+  /**
+   * Verifies a blob's header and returns a stream of its verified plaintext, which must come to
+   * exactly {@code expectedSize} bytes.
+   *
+   * @throws IntegrityException if the header is malformed, belongs to another file or vault, or
+   *     was altered; the returned stream throws it for a body that fails verification
+   */
+  public static InputStream decrypt(VaultKeys keys, String fileId, long expectedSize, InputStream blob) throws IOException {
+    byte[] id = fileIdBytes(fileId);
+    SourceStream source = new SourceStream(blob);
+    DataInputStream in = new DataInputStream(source);
+    byte[] fixed = new byte[FIXED_HEADER_BYTES];
+    readHeader(in, fixed, fileId);
+    ByteBuffer b = ByteBuffer.wrap(fixed);
+    byte[] magic = new byte[MAGIC.length];
+    b.get(magic);
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new IntegrityException("file " + fileId + " is not a Kinko blob (bad magic)");
+    }
+    int version = Byte.toUnsignedInt(b.get());
+    if (version != FORMAT_VERSION) {
+      throw new IntegrityException("file " + fileId + " has unsupported blob format version " + version);
+    }
+    int algorithm = Byte.toUnsignedInt(b.get());
+    if (algorithm != ALGORITHM_AES256_GCM_HKDF_1MB) {
+      throw new IntegrityException("file " + fileId + " uses unknown algorithm id " + algorithm);
+    }
+    byte[] headerId = new byte[FILE_ID_BYTES];
+    b.get(headerId);
+    if (!Arrays.equals(headerId, id)) {
+      throw new IntegrityException("blob of file " + fileId + " holds file " + Bytes.hex(headerId) + " (swapped or misplaced)");
+    }
+    int masterKeyId = b.getInt();
+    int wrappedLength = Short.toUnsignedInt(b.getShort());
+    if (wrappedLength == 0 || wrappedLength > MAX_WRAPPED_KEY_BYTES) {
+      throw new IntegrityException("file " + fileId + " has a wrapped key of impossible length " + wrappedLength);
+    }
+    byte[] rest = new byte[wrappedLength + MAC_BYTES];
+    readHeader(in, rest, fileId);
+    byte[] wrapped = Arrays.copyOf(rest, wrappedLength);
+    if (masterKeyId != keys.masterKeyId()) {
+      throw new IntegrityException("file " + fileId + " is wrapped under master key " + Integer.toUnsignedString(masterKeyId) + ", not this vault's");
+    }
+    byte[] fileKey;
+    try {
+      fileKey = keys.masterAead().decrypt(wrapped, fileKeyAd(keys.vaultId(), id));
+    } catch (GeneralSecurityException e) {
+      throw new IntegrityException("file " + fileId + ": wrapped file key failed to decrypt (altered header or another vault's blob)");
+    }
+    try {
+      ByteBuffer header = ByteBuffer.allocate(FIXED_HEADER_BYTES + wrappedLength);
+      header.put(fixed).put(wrapped);
+      byte[] expectedMac = headerMac(fileKey, id, header.array(), header.capacity());
+      if (!MessageDigest.isEqual(expectedMac, Arrays.copyOfRange(rest, wrappedLength, rest.length))) {
+        throw new IntegrityException("file " + fileId + ": header MAC does not match");
+      }
+      InputStream body = stream(fileKey, id).newDecryptingStream(in, bodyAd(keys.vaultId(), id));
+      return new VerifiedStream(body, source, fileId, expectedSize);
+    } catch (GeneralSecurityException e) {
+      throw new IntegrityException("file " + fileId + ": body cannot be opened", e);
+    } finally {
+      Bytes.wipe(fileKey);
+    }
+  }
+
+  /** Bytes at the start of a blob whose destruction destroys its file key (header and MAC). */
+  public static int headerLength(InputStream blob) throws IOException {
+    byte[] fixed = blob.readNBytes(FIXED_HEADER_BYTES);
+    if (fixed.length < FIXED_HEADER_BYTES) {
+      return fixed.length;
+    }
+    return FIXED_HEADER_BYTES + Short.toUnsignedInt(ByteBuffer.wrap(fixed, 27, 2).getShort()) + MAC_BYTES;
+  }
+
+  private static void readHeader(DataInputStream in, byte[] into, String fileId) throws IOException {
+    try {
+      in.readFully(into);
+    } catch (EOFException e) {
+      throw new IntegrityException("file " + fileId + " is truncated inside its header");
+    }
+  }
+
+  private static StreamingAead stream(byte[] fileKey, byte[] fileId) throws GeneralSecurityException {
+    byte[] ikm = Hkdf.computeHkdf("HMACSHA256", fileKey, fileId, "kinko/blob-stream/v1".getBytes(StandardCharsets.US_ASCII), 32);
+    try {
+      return AesGcmHkdfStreaming.create(
+          AesGcmHkdfStreamingKey.create(STREAM_PARAMETERS, SecretBytes.copyFrom(ikm, InsecureSecretKeyAccess.get())));
+    } finally {
+      Bytes.wipe(ikm);
+    }
+  }
+
+  private static byte[] headerMac(byte[] fileKey, byte[] fileId, byte[] header, int length) throws GeneralSecurityException {
+    byte[] macKey = Hkdf.computeHkdf("HMACSHA256", fileKey, fileId, "kinko/blob-header-mac/v1".getBytes(StandardCharsets.US_ASCII), 32);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+      mac.update(header, 0, length);
+      return mac.doFinal();
+    } finally {
+      Bytes.wipe(macKey);
+    }
+  }
+
+  private static byte[] fileKeyAd(String vaultId, byte[] fileId) {
+    return Bytes.label("kinko/file-key/v1", vaultId.getBytes(StandardCharsets.UTF_8), fileId);
+  }
+
+  private static byte[] bodyAd(String vaultId, byte[] fileId) {
+    return Bytes.label("kinko/blob-body/v" + FORMAT_VERSION, vaultId.getBytes(StandardCharsets.UTF_8), fileId);
+  }
+
+  static byte[] fileIdBytes(String fileId) {
+    if (fileId == null || fileId.length() != FILE_ID_BYTES * 2) {
+      throw new IllegalArgumentException("file id '" + fileId + "' is not 32 hex digits");
+    }
+    return Bytes.unhex(fileId);
+  }
+
+  /** Remembers whether the raw blob read failed, to tell a disk error from a forged segment. */
+  private static final class SourceStream extends java.io.FilterInputStream {
+    IOException failure;
+
+    SourceStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+  }
+
+  /** Turns Tink's authentication failures into {@link IntegrityException} and checks the size. */
+  private static final class VerifiedStream extends InputStream {
+    private final InputStream body;
+    private final SourceStream source;
+    private final String fileId;
+    private final long expectedSize;
+    private long delivered;
+
+    VerifiedStream(InputStream body, SourceStream source, String fileId, long expectedSize) {
+      this.body = body;
+      this.source = source;
+      this.fileId = fileId;
+      this.expectedSize = expectedSize;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : Byte.toUnsignedInt(one[0]);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n;
+      try {
+        // One call never spans two segments, so a failure is charged to the right segment.
+        n = body.read(b, off, (int) Math.min(len, toSegmentEnd(delivered)));
+      } catch (IOException e) {
+        if (source.failure != null) {
+          throw e;
+        }
+        throw new IntegrityException("file " + fileId + " failed integrity check at segment " + segmentAt(delivered), e);
+      }
+      if (n < 0) {
+        if (delivered != expectedSize) {
+          throw new IntegrityException("file " + fileId + " decrypted to " + delivered + " bytes, metadata says " + expectedSize);
+        }
+        return -1;
+      }
+      delivered += n;
+      if (delivered > expectedSize) {
+        throw new IntegrityException("file " + fileId + " is longer than its recorded size " + expectedSize);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      body.close();
+    }
+
+    private static long toSegmentEnd(long plaintextOffset) {
+      if (plaintextOffset < FIRST_SEGMENT_PLAINTEXT) {
+        return FIRST_SEGMENT_PLAINTEXT - plaintextOffset;
+      }
+      return SEGMENT_PLAINTEXT - (plaintextOffset - FIRST_SEGMENT_PLAINTEXT) % SEGMENT_PLAINTEXT;
+    }
+
+    private static long segmentAt(long plaintextOffset) {
+      return plaintextOffset < FIRST_SEGMENT_PLAINTEXT ? 0 : 1 + (plaintextOffset - FIRST_SEGMENT_PLAINTEXT) / SEGMENT_PLAINTEXT;
+    }
+  }
+}

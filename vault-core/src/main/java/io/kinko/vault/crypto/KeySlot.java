@@ -1,0 +1,144 @@
+package io.kinko.vault.crypto;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.subtle.AesGcmJce;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.kinko.vault.AuthenticationException;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.Password;
+import io.kinko.vault.PasswordCost;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * A key slot: the vault's master keyset encrypted under a key derived from one password with
+ * Argon2id. The slot binds the vault id and the slot's name as associated data, so a slot copied
+ * from another vault or renamed to another user does not open.
+ *
+ * <p>On disk it is a small JSON object; its parameters are read with caps so that a crafted slot
+ * cannot demand unbounded memory or time.
+ */
+public final class KeySlot {
+  static final int FORMAT = 1;
+  static final int SALT_BYTES = 16;
+  private static final int MAX_SLOT_BYTES = 64 * 1024;
+
+  private KeySlot() {}
+
+  /** Encrypts {@code master} under {@code password}; returns the slot file's bytes. */
+  public static byte[] seal(String vaultId, String slotName, Password password, KeysetHandle master, PasswordCost params) {
+    byte[] salt = Bytes.random(SALT_BYTES);
+    byte[] kek = derive(password, salt, params);
+    try {
+      Aead wrap = new AesGcmJce(kek);
+      byte[] sealed = TinkProtoKeysetFormat.serializeEncryptedKeyset(master, wrap, associatedData(vaultId, slotName));
+      JsonObject kdf = new JsonObject();
+      kdf.addProperty("algorithm", "argon2id");
+      kdf.addProperty("version", 19);
+      kdf.addProperty("iterations", params.iterations());
+      kdf.addProperty("memoryKiB", params.memoryKiB());
+      kdf.addProperty("parallelism", params.parallelism());
+      kdf.addProperty("salt", Base64.getEncoder().encodeToString(salt));
+      JsonObject slot = new JsonObject();
+      slot.addProperty("format", FORMAT);
+      slot.addProperty("slot", slotName);
+      slot.add("kdf", kdf);
+      slot.addProperty("keyset", Base64.getEncoder().encodeToString(sealed));
+      return (slot.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not seal key slot '" + slotName + "'", e);
+    } finally {
+      Bytes.wipe(kek);
+    }
+  }
+
+  /**
+   * Opens a slot with a password.
+   *
+   * @throws AuthenticationException if the password does not open the slot
+   * @throws IntegrityException if the slot is malformed, belongs elsewhere or exceeds the caps
+   */
+  public static KeysetHandle open(byte[] slotFile, String vaultId, String slotName, Password password) {
+    Parsed parsed = parse(slotFile, slotName);
+    byte[] kek = derive(password, parsed.salt, parsed.params);
+    try {
+      return TinkProtoKeysetFormat.parseEncryptedKeyset(parsed.sealed, new AesGcmJce(kek), associatedData(vaultId, slotName));
+    } catch (GeneralSecurityException e) {
+      throw new AuthenticationException("authentication failed for '" + slotName + "': wrong password");
+    } finally {
+      Bytes.wipe(kek);
+    }
+  }
+
+  /** The cost parameters a slot was written with. */
+  public static PasswordCost params(byte[] slotFile, String slotName) {
+    return parse(slotFile, slotName).params;
+  }
+
+  private record Parsed(PasswordCost params, byte[] salt, byte[] sealed) {}
+
+  private static Parsed parse(byte[] slotFile, String slotName) {
+    if (slotFile.length > MAX_SLOT_BYTES) {
+      throw new IntegrityException("key slot '" + slotName + "' is " + slotFile.length + " bytes, more than a slot can be");
+    }
+    try {
+      JsonObject slot = JsonParser.parseString(new String(slotFile, StandardCharsets.UTF_8)).getAsJsonObject();
+      if (slot.get("format").getAsInt() != FORMAT) {
+        throw new IntegrityException("key slot '" + slotName + "' has unsupported format " + slot.get("format"));
+      }
+      if (!slotName.equals(slot.get("slot").getAsString())) {
+        throw new IntegrityException("key slot file for '" + slotName + "' holds the slot of '" + slot.get("slot").getAsString() + "'");
+      }
+      JsonObject kdf = slot.getAsJsonObject("kdf");
+      if (!"argon2id".equals(kdf.get("algorithm").getAsString()) || kdf.get("version").getAsInt() != 19) {
+        throw new IntegrityException("key slot '" + slotName + "' names an unknown key derivation");
+      }
+      PasswordCost params;
+      try {
+        params = new PasswordCost(kdf.get("iterations").getAsInt(), kdf.get("memoryKiB").getAsInt(), kdf.get("parallelism").getAsInt());
+      } catch (IllegalArgumentException e) {
+        throw new IntegrityException("key slot '" + slotName + "': " + e.getMessage());
+      }
+      byte[] salt = Base64.getDecoder().decode(kdf.get("salt").getAsString());
+      if (salt.length != SALT_BYTES) {
+        throw new IntegrityException("key slot '" + slotName + "' has a salt of " + salt.length + " bytes");
+      }
+      return new Parsed(params, salt, Base64.getDecoder().decode(slot.get("keyset").getAsString()));
+    } catch (IntegrityException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Gson and Base64 report malformed input with assorted unchecked exceptions.
+      throw new IntegrityException("key slot '" + slotName + "' is malformed", e);
+    }
+  }
+
+  private static byte[] associatedData(String vaultId, String slotName) {
+    return Bytes.label("kinko/key-slot/v1", vaultId.getBytes(StandardCharsets.UTF_8), slotName.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] derive(Password password, byte[] salt, PasswordCost params) {
+    Argon2Parameters argon = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withIterations(params.iterations())
+        .withMemoryAsKB(params.memoryKiB())
+        .withParallelism(params.parallelism())
+        .withSalt(salt)
+        .build();
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(argon);
+    byte[] secret = Bytes.utf8(password.chars());
+    byte[] key = new byte[32];
+    try {
+      generator.generateBytes(secret, key);
+      return key;
+    } finally {
+      Bytes.wipe(secret);
+    }
+  }
+}

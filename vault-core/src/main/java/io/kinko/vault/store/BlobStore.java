@@ -1,0 +1,92 @@
+package io.kinko.vault.store;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The blob folder. A blob is written beside its final name, synced, renamed into place and its
+ * directory synced before any metadata row points at it, so a row never names a blob that a
+ * crash could have lost. Staged blobs are published in batches to share the cost of the syncs.
+ */
+public final class BlobStore {
+  private static final String STAGING_SUFFIX = ".partial";
+  private final VaultLayout layout;
+
+  public BlobStore(VaultLayout layout) {
+    this.layout = layout;
+  }
+
+  /** A blob being written under a temporary name. */
+  public final class Staged {
+    private final String fileId;
+    private final Path temp;
+    private final OutputStream out;
+
+    private Staged(String fileId, Path temp, OutputStream out) {
+      this.fileId = fileId;
+      this.temp = temp;
+      this.out = out;
+    }
+
+    /** Where the blob's bytes go; the caller closes it before {@link #publish}. */
+    public OutputStream out() {
+      return out;
+    }
+
+    public String fileId() {
+      return fileId;
+    }
+
+    /** Removes the temporary file; used when the put fails. */
+    public void discard() {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // The file is removed next; a failed close changes nothing.
+      }
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // A leftover .partial file has no metadata row and holds only ciphertext.
+      }
+    }
+  }
+
+  /** Creates the temporary file for {@code fileId}, open for writing. */
+  public Staged stage(String fileId) throws IOException {
+    Path target = layout.blob(fileId);
+    Files.createDirectories(target.getParent());
+    Path temp = target.resolveSibling(fileId + STAGING_SUFFIX);
+    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 64 * 1024);
+    return new Staged(fileId, temp, out);
+  }
+
+  /** Syncs the staged blobs, renames them to their final names and syncs their directories. */
+  public void publish(List<Staged> staged) throws IOException {
+    List<Path> temps = new ArrayList<>();
+    Set<Path> directories = new LinkedHashSet<>();
+    for (Staged s : staged) {
+      temps.add(s.temp);
+      directories.add(s.temp.getParent());
+    }
+    Durable.syncAll(temps, false);
+    for (Staged s : staged) {
+      Durable.move(s.temp, layout.blob(s.fileId));
+    }
+    Durable.syncAll(directories, true);
+  }
+
+  /** Opens a stored blob for reading. */
+  public InputStream open(String fileId) throws IOException {
+    return Files.newInputStream(layout.blob(fileId));
+  }
+}

@@ -1,0 +1,90 @@
+package io.kinko.vault.store;
+
+import io.kinko.vault.VaultException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The metadata database: connections and the versioned schema. The SQL in the migrations and
+ * the repositories is portable between H2 (the embedded default) and PostgreSQL.
+ */
+public final class Database implements AutoCloseable {
+  private final JdbcConnectionPool pool;
+
+  private Database(JdbcConnectionPool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Opens (creating on first use) the embedded H2 database of a vault and migrates its schema.
+   *
+   * @throws VaultException if the database cannot be opened, for example while another process holds it
+   */
+  public static Database openEmbedded(VaultLayout layout) {
+    String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE";
+    JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
+    try {
+      migrate(pool);
+    } catch (VaultException e) {
+      pool.dispose();
+      throw e;
+    }
+    return new Database(pool);
+  }
+
+  private static void migrate(DataSource dataSource) {
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:io/kinko/vault/store/migration")
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new VaultException("cannot open the vault database: " + rootMessage(e), e);
+    }
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    try (Connection connection = pool.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new VaultException("vault database error: " + e.getMessage(), e);
+    }
+  }
+
+  /** A unit of database work. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  @Override
+  public void close() {
+    pool.dispose();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}

@@ -1,0 +1,126 @@
+package io.kinko.vault.store;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import io.kinko.vault.Contract;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.PasswordCost;
+import io.kinko.vault.VaultException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * The vault descriptor, {@code kinko.json}: identity, format and contract, no secrets. It is
+ * sealed with a tag under the vault's name key, so an edit by hand (a shortened contract end, a
+ * changed id) is caught at the first login even though the file itself is plaintext.
+ */
+public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, String seal) {
+  public static final int FORMAT = 1;
+  private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
+  private static final int MAX_BYTES = 64 * 1024;
+
+  public Descriptor {
+    if (vaultId == null || !VAULT_ID.matcher(vaultId).matches()) {
+      throw new IllegalArgumentException("vault id '" + vaultId + "' is not 32 lower-case hex digits");
+    }
+    if (format != FORMAT) {
+      throw new IllegalArgumentException("vault format " + format + " is not supported (this Kinko reads format " + FORMAT + ")");
+    }
+  }
+
+  /** The bytes the seal covers: every field, length-prefixed, in a fixed order. */
+  public byte[] sealedContent() {
+    return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1",
+        utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
+        utf8(contract.client()), utf8(contract.contractor()), utf8(contract.end().toString()),
+        utf8(passwordCost.iterations() + "/" + passwordCost.memoryKiB() + "/" + passwordCost.parallelism()));
+  }
+
+  public Descriptor withSeal(String newSeal) {
+    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, newSeal);
+  }
+
+  public byte[] toJson() {
+    JsonObject c = new JsonObject();
+    c.addProperty("id", contract.id());
+    c.addProperty("client", contract.client());
+    c.addProperty("contractor", contract.contractor());
+    c.addProperty("end", contract.end().toString());
+    JsonObject o = new JsonObject();
+    o.addProperty("kinko", "vault");
+    o.addProperty("format", format);
+    o.addProperty("vaultId", vaultId);
+    o.addProperty("createdAt", createdAt.toString());
+    o.add("contract", c);
+    JsonObject cost = new JsonObject();
+    cost.addProperty("iterations", passwordCost.iterations());
+    cost.addProperty("memoryKiB", passwordCost.memoryKiB());
+    cost.addProperty("parallelism", passwordCost.parallelism());
+    o.add("passwordCost", cost);
+    o.addProperty("seal", seal);
+    return (new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads and validates {@code kinko.json}.
+   *
+   * @throws VaultException if the folder holds no descriptor
+   * @throws IntegrityException if the descriptor is malformed
+   */
+  public static Descriptor read(VaultLayout layout) {
+    Path file = layout.descriptor();
+    byte[] bytes;
+    try {
+      if (Files.size(file) > MAX_BYTES) {
+        throw new IntegrityException("kinko.json is larger than a descriptor can be");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new VaultException(layout.root() + " is not a Kinko vault (no kinko.json)");
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      JsonObject o = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
+      if (!"vault".equals(text(o, "kinko"))) {
+        throw new IntegrityException("kinko.json does not describe a Kinko vault");
+      }
+      JsonObject c = o.getAsJsonObject("contract");
+      if (c == null) {
+        throw new IntegrityException("kinko.json has no contract");
+      }
+      Contract contract = new Contract(text(c, "id"), text(c, "client"), text(c, "contractor"), LocalDate.parse(text(c, "end")));
+      JsonObject k = o.getAsJsonObject("passwordCost");
+      if (k == null) {
+        throw new IntegrityException("kinko.json has no passwordCost");
+      }
+      PasswordCost cost = new PasswordCost(k.get("iterations").getAsInt(), k.get("memoryKiB").getAsInt(), k.get("parallelism").getAsInt());
+      return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost, text(o, "seal"));
+    } catch (IntegrityException e) {
+      throw e;
+    } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException
+        | UnsupportedOperationException | DateTimeParseException e) {
+      throw new IntegrityException("kinko.json is damaged or was edited by hand: " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonObject o, String field) {
+    if (!o.has(field) || !o.get(field).isJsonPrimitive()) {
+      throw new IntegrityException("kinko.json: field '" + field + "' is missing or not a value");
+    }
+    return o.get(field).getAsString();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,381 @@
+package io.kinko.vault.store;
+
+import io.kinko.vault.FileInfo;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.NotFoundException;
+import io.kinko.vault.PutReport;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.crypto.BlobCipher;
+import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.crypto.VaultKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * Encrypted files of one logged-in user: writes blobs and their metadata rows, reads them back
+ * verified. It neither checks permissions nor logs; {@code Session} does both before calling it.
+ */
+public final class FileStore {
+  /** Blobs per batch: enough to share the syncs, few enough to bound what a crash can orphan. */
+  static final int BATCH_FILES = 512;
+  private static final int COPY_BUFFER = 64 * 1024;
+  private static final String META = "file-meta";
+
+  private final Database database;
+  private final BlobStore blobs;
+  private final VaultKeys keys;
+  private final String user;
+
+  public FileStore(Database database, BlobStore blobs, VaultKeys keys, String user) {
+    this.database = database;
+    this.blobs = blobs;
+    this.keys = keys;
+    this.user = user;
+  }
+
+  /** Stores {@code content} as the next version of {@code path}. */
+  public FileInfo put(VaultPath path, InputStream content) {
+    Batch batch = new Batch(LongConsumerNone.INSTANCE);
+    try {
+      batch.add(path, content);
+    } catch (SourceException e) {
+      batch.abort();
+      throw new VaultException("cannot read the content for '" + path + "': " + e.getCause().getMessage(), e.getCause());
+    }
+    return batch.commit().get(0);
+  }
+
+  /**
+   * Stores a local file, or a folder recursively, below {@code target}. Symbolic links and
+   * special files are not followed and are reported; unreadable files are reported and skipped.
+   */
+  public PutReport putTree(VaultPath target, Path source, LongConsumer progress) {
+    List<FileInfo> stored = new ArrayList<>();
+    List<PutReport.Skipped> skipped = new ArrayList<>();
+    BasicFileAttributes top;
+    try {
+      top = Files.readAttributes(source, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + source + ": " + describe(e), e);
+    }
+    if (top.isRegularFile()) {
+      if (target.isRoot()) {
+        throw new IllegalArgumentException("a file needs a vault path to be stored at");
+      }
+      try (InputStream in = Files.newInputStream(source)) {
+        return new PutReport(List.of(putFrom(target, in, progress)), List.of());
+      } catch (IOException e) {
+        return new PutReport(List.of(), List.of(new PutReport.Skipped(source, describe(e))));
+      }
+    }
+    if (!top.isDirectory()) {
+      return new PutReport(List.of(), List.of(new PutReport.Skipped(source, skipReason(top))));
+    }
+    Batch[] batch = {new Batch(progress)};
+    try {
+      Files.walkFileTree(source, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (!attrs.isRegularFile()) {
+            skipped.add(new PutReport.Skipped(file, skipReason(attrs)));
+            return FileVisitResult.CONTINUE;
+          }
+          VaultPath path;
+          try {
+            path = target.resolve(relativeName(source, file));
+          } catch (IllegalArgumentException e) {
+            skipped.add(new PutReport.Skipped(file, "its name cannot be a vault path: " + e.getMessage()));
+            return FileVisitResult.CONTINUE;
+          }
+          try (InputStream in = Files.newInputStream(file)) {
+            batch[0].add(path, in);
+          } catch (SourceException | IOException e) {
+            skipped.add(new PutReport.Skipped(file, describe(e instanceof SourceException ? (IOException) e.getCause() : (IOException) e)));
+          }
+          if (batch[0].size() >= BATCH_FILES) {
+            stored.addAll(batch[0].commit());
+            batch[0] = new Batch(progress);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          skipped.add(new PutReport.Skipped(file, describe(e)));
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      batch[0].abort();
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new VaultException("cannot walk " + source + ": " + describe((IOException) e), e);
+    }
+    stored.addAll(batch[0].commit());
+    return new PutReport(stored, skipped);
+  }
+
+  private FileInfo putFrom(VaultPath path, InputStream in, LongConsumer progress) throws IOException {
+    Batch batch = new Batch(progress);
+    try {
+      batch.add(path, in);
+    } catch (SourceException e) {
+      batch.abort();
+      throw (IOException) e.getCause();
+    }
+    return batch.commit().get(0);
+  }
+
+  /** The newest version of {@code path}, opened: its stream yields only verified bytes. */
+  public Opened open(VaultPath path) {
+    Row row = latest(path).orElseThrow(() -> new NotFoundException("no file at '" + path + "'"));
+    try {
+      InputStream blob = blobs.open(row.info.fileId());
+      try {
+        return new Opened(row.info, BlobCipher.decrypt(keys, row.info.fileId(), row.info.size(), blob));
+      } catch (RuntimeException | IOException e) {
+        blob.close();
+        throw e;
+      }
+    } catch (NoSuchFileException e) {
+      throw new IntegrityException("blob of file " + row.info.fileId() + " is missing from the vault");
+    } catch (IOException e) {
+      throw new VaultException("cannot read blob of file " + row.info.fileId() + ": " + describe(e), e);
+    }
+  }
+
+  /** A file version being read. */
+  public record Opened(FileInfo info, InputStream content) {}
+
+  public Optional<FileInfo> stat(VaultPath path) {
+    return latest(path).map(r -> r.info);
+  }
+
+  /** The newest version of every file at or below {@code prefix}, ordered by path. */
+  public List<FileInfo> list(VaultPath prefix) {
+    List<FileCatalog.Row> rows = database.inTransaction(FileCatalog::latestOfEach);
+    List<FileInfo> out = new ArrayList<>();
+    for (FileCatalog.Row row : rows) {
+      FileInfo info = decode(row).info;
+      if (prefix.contains(VaultPath.of(info.path()))) {
+        out.add(info);
+      }
+    }
+    out.sort(Comparator.comparing(FileInfo::path));
+    return out;
+  }
+
+  /** Every stored version of {@code path}, oldest first. */
+  public List<FileInfo> versions(VaultPath path) {
+    String tag = pathTag(path);
+    List<FileInfo> out = new ArrayList<>();
+    for (FileCatalog.Row row : database.inTransaction(c -> FileCatalog.versions(c, tag))) {
+      out.add(decode(row).info);
+    }
+    return out;
+  }
+
+  private Optional<Row> latest(VaultPath path) {
+    Optional<Row> row = database.inTransaction(c -> FileCatalog.latest(c, pathTag(path))).map(this::decode);
+    row.ifPresent(r -> {
+      if (!r.info.path().equals(path.value())) {
+        throw new IntegrityException("metadata of file " + r.info.fileId() + " is filed under another path's tag");
+      }
+    });
+    return row;
+  }
+
+  private record Row(FileInfo info, byte[] sha256) {}
+
+  private Row decode(FileCatalog.Row row) {
+    byte[] meta;
+    try {
+      meta = keys.open(META, java.util.Base64.getDecoder().decode(row.sealedMeta()), row.fileId());
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("metadata of file " + row.fileId() + " is not valid base64");
+    }
+    if (meta.length < 32) {
+      throw new IntegrityException("metadata of file " + row.fileId() + " is too short");
+    }
+    String path = new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8);
+    FileInfo info = new FileInfo(path, row.version(), row.size(), Instant.ofEpochMilli(row.storedAtMillis()), row.fileId());
+    return new Row(info, Arrays.copyOf(meta, 32));
+  }
+
+  private String pathTag(VaultPath path) {
+    return Bytes.hex(keys.tag("path", path.value().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Blobs written but not yet published, and the rows that will point at them. */
+  private final class Batch {
+    private final LongConsumer progress;
+    private final List<BlobStore.Staged> staged = new ArrayList<>();
+    private final List<FileCatalog.Row> rows = new ArrayList<>();
+    private final List<String> paths = new ArrayList<>();
+
+    Batch(LongConsumer progress) {
+      this.progress = progress;
+    }
+
+    int size() {
+      return staged.size();
+    }
+
+    /** Encrypts {@code source} into a staged blob. Throws SourceException if the source fails to read. */
+    void add(VaultPath path, InputStream source) throws SourceException {
+      if (path.isRoot()) {
+        throw new IllegalArgumentException("the vault root cannot hold a file");
+      }
+      String fileId = Bytes.hex(Bytes.random(16));
+      BlobStore.Staged blob;
+      try {
+        blob = blobs.stage(fileId);
+      } catch (IOException e) {
+        abort();
+        throw new VaultException("cannot write to the vault: " + describe(e), e);
+      }
+      MessageDigest sha = sha256();
+      long size = 0;
+      byte[] buffer = new byte[COPY_BUFFER];
+      IOException sourceFailure = null;
+      try {
+        OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
+        while (true) {
+          int n;
+          try {
+            n = source.read(buffer);
+          } catch (IOException e) {
+            sourceFailure = e;
+            break;
+          }
+          if (n < 0) {
+            break;
+          }
+          sha.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+          size += n;
+          progress.accept(n);
+        }
+        if (sourceFailure == null) {
+          out.close();
+        }
+      } catch (IOException e) {
+        blob.discard();
+        abort();
+        throw new VaultException("cannot write to the vault: " + describe(e), e);
+      }
+      if (sourceFailure != null) {
+        blob.discard();
+        throw new SourceException(sourceFailure);
+      }
+      byte[] pathBytes = path.value().getBytes(StandardCharsets.UTF_8);
+      byte[] meta = ByteBuffer.allocate(32 + pathBytes.length).put(sha.digest()).put(pathBytes).array();
+      String sealed = java.util.Base64.getEncoder().encodeToString(keys.seal(META, meta, fileId));
+      staged.add(blob);
+      paths.add(path.value());
+      rows.add(new FileCatalog.Row(fileId, pathTag(path), 0, sealed, size, Instant.now().toEpochMilli(), user));
+    }
+
+    /** Publishes the blobs, then inserts their rows in one transaction. */
+    List<FileInfo> commit() {
+      if (staged.isEmpty()) {
+        return List.of();
+      }
+      try {
+        blobs.publish(staged);
+      } catch (IOException e) {
+        abort();
+        throw new VaultException("cannot write to the vault: " + describe(e), e);
+      }
+      List<FileInfo> stored = database.inTransaction(c -> insertAll(c));
+      staged.clear();
+      return stored;
+    }
+
+    private List<FileInfo> insertAll(Connection c) throws SQLException {
+      List<FileInfo> stored = new ArrayList<>();
+      for (int i = 0; i < rows.size(); i++) {
+        FileCatalog.Row r = rows.get(i);
+        int version = FileCatalog.nextVersion(c, r.pathTag());
+        FileCatalog.insert(c, new FileCatalog.Row(r.fileId(), r.pathTag(), version, r.sealedMeta(), r.size(), r.storedAtMillis(), r.storedBy()));
+        stored.add(new FileInfo(paths.get(i), version, r.size(), Instant.ofEpochMilli(r.storedAtMillis()), r.fileId()));
+      }
+      return stored;
+    }
+
+    void abort() {
+      staged.forEach(BlobStore.Staged::discard);
+      staged.clear();
+    }
+  }
+
+  /** The source (not the vault) failed to read: the put of that one file is skipped. */
+  private static final class SourceException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SourceException(IOException cause) {
+      super(cause);
+    }
+  }
+
+  private enum LongConsumerNone implements LongConsumer {
+    INSTANCE;
+
+    @Override
+    public void accept(long value) {}
+  }
+
+  private static String relativeName(Path root, Path file) {
+    StringBuilder name = new StringBuilder();
+    for (Path part : root.relativize(file)) {
+      if (name.length() > 0) {
+        name.append('/');
+      }
+      name.append(part.toString());
+    }
+    return name.toString();
+  }
+
+  private static String skipReason(BasicFileAttributes attrs) {
+    return attrs.isSymbolicLink() ? "symbolic link, not followed" : "not a regular file";
+  }
+
+  static String describe(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.kinko.vault.store;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Where each part of a vault lives under its folder (see DESIGN.md, "Vault on disk"). Nothing
+ * under it is named after a file's name: blobs are named by random ids, slots by user names.
+ */
+public record VaultLayout(Path root) {
+  private static final Pattern FILE_ID = Pattern.compile("[0-9a-f]{32}");
+
+  public VaultLayout {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  public Path descriptor() {
+    return root.resolve("kinko.json");
+  }
+
+  public Path keys() {
+    return root.resolve("keys");
+  }
+
+  public Path userSlot(String user) {
+    return keys().resolve("user-" + user + ".slot");
+  }
+
+  public Path namesKey() {
+    return keys().resolve("names.key");
+  }
+
+  public Path database() {
+    return root.resolve("db");
+  }
+
+  public Path blobs() {
+    return root.resolve("blobs");
+  }
+
+  /** {@code blobs/xx/<id>}: a 256-way fan-out keeps directories small for large vaults. */
+  public Path blob(String fileId) {
+    if (!FILE_ID.matcher(fileId).matches()) {
+      throw new IllegalArgumentException("file id '" + fileId + "' is not 32 lower-case hex digits");
+    }
+    return blobs().resolve(fileId.substring(0, 2)).resolve(fileId);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Kinko's vault library. Only {@code io.kinko.vault} is exported: every read and write goes
+ * through a {@link io.kinko.vault.Session}, and there is no public path to a blob around it.
+ */
+module io.kinko.vault {
+  exports io.kinko.vault;
+
+  requires com.google.crypto.tink;
+  requires org.bouncycastle.provider;
+  requires com.h2database;
+  requires flyway.core; // no Automatic-Module-Name in its jar: the name comes from the file name
+  requires com.google.gson;
+  requires org.slf4j;
+  requires java.sql;
+}
