@@ -1,0 +1,109 @@
+package io.kinko.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A file written beside its target under a temporary name and renamed onto it only by
+ * {@link #commit()}, after an fsync. Closing without a commit deletes the temporary file, so a
+ * failed or interrupted {@code get} leaves the target as it was: absent, or its old content.
+ */
+final class AtomicFile implements AutoCloseable {
+  private static final String SUFFIX = ".partial";
+  /** Temporary files still open; deleted if the JVM is stopped (Ctrl-C) before they are renamed. */
+  private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> PENDING.forEach(AtomicFile::deleteQuietly), "kinko-partial-cleanup"));
+  }
+
+  private final Path target;
+  private final Path temporary;
+  private final FileChannel channel;
+  private final OutputStream output;
+  private boolean committed;
+
+  private AtomicFile(Path target, Path temporary, FileChannel channel) {
+    this.target = target;
+    this.temporary = temporary;
+    this.channel = channel;
+    this.output = Channels.newOutputStream(channel);
+  }
+
+  /**
+   * Creates {@code .NAME.kinko-XXXX.partial} in the target's folder, readable by its owner only
+   * (the content is work data).
+   */
+  static AtomicFile beside(Path target) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path directory = absolute.getParent();
+    Path temporary = Files.createTempFile(directory, "." + shortened(absolute.getFileName().toString()) + ".kinko-", SUFFIX);
+    PENDING.add(temporary);
+    try {
+      return new AtomicFile(absolute, temporary, FileChannel.open(temporary, StandardOpenOption.WRITE));
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(temporary);
+      PENDING.remove(temporary);
+      throw e;
+    }
+  }
+
+  /** Where the content goes until {@link #commit()}. Not buffered: write in large chunks. */
+  OutputStream output() {
+    return output;
+  }
+
+  /** Flushes the content to the disk and renames it onto the target. */
+  void commit() throws IOException {
+    channel.force(true);
+    channel.close();
+    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+    committed = true;
+    PENDING.remove(temporary);
+    syncDirectory(target.getParent());
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (committed) {
+      return;
+    }
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(temporary);
+      PENDING.remove(temporary);
+    }
+  }
+
+  /** Makes the rename itself durable. Not every platform can open a folder for this; then it is skipped. */
+  private static void syncDirectory(Path directory) {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open a directory as a channel; its rename is already durable enough for NTFS.
+    }
+  }
+
+  /** Keeps the temporary name within the 255-byte limit of common file systems. */
+  private static String shortened(String name) {
+    int limit = 40;
+    return name.codePointCount(0, name.length()) <= limit ? name : name.substring(0, name.offsetByCodePoints(0, limit));
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // best effort at shutdown
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.kinko.cli;
+
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one run of {@code kinko} talks to: environment, standard streams and terminal. Commands
+ * use only this, never {@code System.*}, so tests can run them in-process.
+ */
+final class Context {
+  private final Map<String, String> env;
+  private final InputStream stdin;
+  private final PrintStream stdout;
+  private final PrintStream stderr;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Terminal terminal;
+
+  Context(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Terminal terminal) {
+    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+    this.stdin = Objects.requireNonNull(stdin, "stdin");
+    this.stdout = Objects.requireNonNull(stdout, "stdout");
+    this.stderr = Objects.requireNonNull(stderr, "stderr");
+    // Text is UTF-8 whatever the platform default: file names are Japanese, JSON is UTF-8 by RFC 8259.
+    this.out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+    this.err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+    this.terminal = terminal;
+  }
+
+  /** An environment variable, or null when unset or empty. */
+  String env(String name) {
+    String value = env.get(name);
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  InputStream stdin() {
+    return stdin;
+  }
+
+  /** Standard output for file content ({@code get -o -}); text goes through {@link #out()}. */
+  PrintStream stdoutBytes() {
+    return stdout;
+  }
+
+  /** Standard error as a stream, for the progress bar; messages go through {@link #err()}. */
+  PrintStream stderrBytes() {
+    return stderr;
+  }
+
+  PrintWriter out() {
+    return out;
+  }
+
+  PrintWriter err() {
+    return err;
+  }
+
+  /** The terminal for prompts and progress bars, or null when not interactive. */
+  Terminal terminal() {
+    return terminal;
+  }
+}

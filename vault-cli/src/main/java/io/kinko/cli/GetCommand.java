@@ -1,0 +1,207 @@
+package io.kinko.cli;
+
+import io.kinko.vault.FileInfo;
+import io.kinko.vault.NotFoundException;
+import io.kinko.vault.Session;
+import io.kinko.vault.VaultException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kinko get}: writes a stored file, or every file below a stored folder, back out. A file
+ * appears under its final name only once all of it has been read and verified; a failure leaves
+ * no file behind (and an older file of that name untouched).
+ */
+@Command(name = "get", mixinStandardHelpOptions = true,
+    description = {"Writes the newest version of a stored file, or of every file below a stored folder, to OUT.",
+        "Each file is verified in full before it appears under its name; a file that fails is not written."})
+final class GetCommand extends VaultCommand {
+  private static final int BUFFER = 64 * 1024;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "VAULT_PATH",
+      description = "The stored file or folder; '.' or nothing for the whole vault.")
+  String vaultPath = "";
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+      description = "For a file: the file to write, or an existing folder to write it into; '-' for standard output. "
+          + "For a folder: a new (or empty) folder to recreate it in. "
+          + "With '-', a failure midway leaves what was already written: check the exit code.")
+  String output;
+
+  @Override
+  int run(Session session, Context context) throws IOException {
+    boolean whole = vaultPath.isEmpty() || vaultPath.equals(".");
+    if (!whole) {
+      FileInfo file = statIfFile(session, vaultPath);
+      if (file != null) {
+        return getFile(session, file, context);
+      }
+    }
+    List<FileInfo> files = session.list(vaultPath);
+    if (files.isEmpty()) {
+      throw new NotFoundException(whole ? "the vault holds no files" : "no file or folder at '" + vaultPath + "'");
+    }
+    if (output.equals("-")) {
+      throw new UsageException("'" + vaultPath + "' is a folder; -o - writes a single file only");
+    }
+    return getFolder(session, whole ? "" : folderPrefix(vaultPath), files, context);
+  }
+
+  private static FileInfo statIfFile(Session session, String path) {
+    try {
+      return session.stat(path);
+    } catch (NotFoundException e) {
+      return null;
+    }
+  }
+
+  private int getFile(Session session, FileInfo file, Context context) throws IOException {
+    if (output.equals("-")) {
+      try (InputStream in = session.get(file.path())) {
+        copy(in, context.stdoutBytes(), bytes -> {});
+      }
+      context.stdoutBytes().flush();
+      return ExitCodes.OK;
+    }
+    Path target = localPath(output);
+    if (Files.isDirectory(target)) {
+      target = target.resolve(lastSegment(file.path()));
+    }
+    try (Progress progress = Progress.start(context, "get", file.size())) {
+      write(session, file, target, progress);
+    }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Recreates each file below {@code out}. A file that fails verification or cannot be written is
+   * reported and left out, and the rest are still written; the exit code is the first failure's.
+   */
+  private int getFolder(Session session, String prefix, List<FileInfo> files, Context context) throws IOException {
+    Path out = localPath(output).toAbsolutePath().normalize();
+    prepareFolder(out);
+    Path realOut = out.toRealPath();
+    int exit = ExitCodes.OK;
+    long written = 0;
+    int count = 0;
+    long total = files.stream().mapToLong(FileInfo::size).sum();
+    try (Progress progress = Progress.start(context, "get", total)) {
+      for (FileInfo file : files) {
+        try {
+          Path target = inside(realOut, relative(prefix, file.path()));
+          Files.createDirectories(target.getParent());
+          if (!target.getParent().toRealPath().startsWith(realOut)) {
+            throw new IOException("'" + file.path() + "' would be written outside " + out + " (through a link)");
+          }
+          write(session, file, target, progress);
+          written += file.size();
+          count++;
+        } catch (VaultException | IOException e) {
+          context.err().println("kinko: cannot get " + file.path() + ": " + Messages.describe(e));
+          if (exit == ExitCodes.OK) {
+            exit = ExitCodes.of(e);
+          }
+        }
+      }
+    }
+    context.out().println("wrote " + PutCommand.count(count, "file") + ", " + PutCommand.count(written, "byte") + " to " + out);
+    return exit;
+  }
+
+  private static void write(Session session, FileInfo file, Path target, LongConsumer progress) throws IOException {
+    try (InputStream in = session.get(file.path()); AtomicFile partial = AtomicFile.beside(target)) {
+      copy(in, partial.output(), progress);
+      partial.commit();
+    }
+  }
+
+  /** Copies to the end of {@code in}: the vault's stream checks the size and the last segment there. */
+  private static void copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      out.write(buffer, 0, n);
+      progress.accept(n);
+    }
+  }
+
+  /** OUT for a folder: created if absent; if present, it must be an empty folder, so nothing is overwritten. */
+  private static void prepareFolder(Path out) throws IOException {
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+        throw new UsageException(out + " exists and is not a folder; a stored folder is written to a new or empty folder");
+      }
+      try (Stream<Path> entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw new UsageException(out + " is not empty; a stored folder is written to a new or empty folder");
+        }
+      }
+    }
+    Files.createDirectories(out);
+  }
+
+  /** The stored folder as the vault spells its paths: NFC, no trailing '/'. */
+  private static String folderPrefix(String path) {
+    String p = Normalizer.normalize(path, Normalizer.Form.NFC);
+    return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  private static String relative(String prefix, String path) throws IOException {
+    if (prefix.isEmpty()) {
+      return path;
+    }
+    if (!path.startsWith(prefix + "/")) {
+      throw new IOException("stored path '" + path + "' is not below '" + prefix + "'");
+    }
+    return path.substring(prefix.length() + 1);
+  }
+
+  /**
+   * {@code out}/{@code relative}, one checked name at a time. The library already rejects vault
+   * paths that could lead elsewhere; this holds even if a stored path was forged.
+   */
+  static Path inside(Path out, String relative) throws IOException {
+    Path target = out;
+    for (String segment : relative.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('\\') >= 0
+          || segment.indexOf('\0') >= 0) {
+        throw new IOException("stored path '" + relative + "' cannot be a local file name");
+      }
+      Path next;
+      try {
+        next = target.resolve(segment);
+      } catch (InvalidPathException e) {
+        throw new IOException("stored path '" + relative + "' cannot be a local file name here: " + e.getReason(), e);
+      }
+      if (!target.equals(next.getParent())) { // an absolute or multi-part name, such as "C:x" on Windows
+        throw new IOException("stored path '" + relative + "' cannot be a local file name here");
+      }
+      target = next;
+    }
+    return target;
+  }
+
+  private static Path localPath(String name) {
+    try {
+      return Path.of(name);
+    } catch (InvalidPathException e) {
+      throw new UsageException("'" + name + "' is not a usable file name: " + e.getReason());
+    }
+  }
+
+  private static String lastSegment(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+}

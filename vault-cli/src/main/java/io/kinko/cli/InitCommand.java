@@ -1,0 +1,90 @@
+package io.kinko.cli;
+
+import io.kinko.vault.Contract;
+import io.kinko.vault.Password;
+import io.kinko.vault.PasswordCost;
+import io.kinko.vault.Vault;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kinko init}: creates a vault for one contract, with its chief administrator. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+    description = {"Creates a new vault in an absent or empty folder (--vault or KINKO_VAULT) and prints its id.",
+        "The administrator's password is asked twice on a terminal."})
+final class InitCommand implements Callable<Integer> {
+  /** Until user policies exist in the library, the CLI holds the line for new passwords. */
+  static final int MIN_PASSWORD_LENGTH = 12;
+
+  /** The Argon2id cost choices offered on the command line. */
+  enum Cost {
+    DEFAULT(PasswordCost.DEFAULT), MINIMUM(PasswordCost.MINIMUM);
+
+    final PasswordCost cost;
+
+    Cost(PasswordCost cost) {
+      this.cost = cost;
+    }
+  }
+
+  @ParentCommand
+  Kinko kinko;
+
+  @Mixin
+  GlobalOptions global;
+
+  @Option(names = "--contract-id", required = true, paramLabel = "ID", description = "The contract's number or id.")
+  String contractId;
+
+  @Option(names = "--client", required = true, paramLabel = "NAME", description = "Who entrusts the data (the city).")
+  String client;
+
+  @Option(names = "--contractor", required = true, paramLabel = "NAME", description = "Who handles it (your company).")
+  String contractor;
+
+  @Option(names = "--contract-end", required = true, paramLabel = "YYYY-MM-DD",
+      description = "Last day of the contract; the access log is kept at least a year past it.")
+  String contractEnd;
+
+  @Option(names = "--admin", paramLabel = "USER",
+      description = "The chief administrator's user name. Default: --user or KINKO_USER.")
+  String admin;
+
+  @Option(names = "--password-cost", hidden = true, paramLabel = "default|minimum",
+      description = "Argon2id cost of the key slots; 'minimum' is for tests and demos only.")
+  Cost passwordCost = Cost.DEFAULT;
+
+  @Override
+  public Integer call() {
+    Context context = kinko.context();
+    LocalDate end = parseDate(contractEnd);
+    Contract contract = new Contract(contractId, client, contractor, end);
+    String user = admin != null ? admin : global.user(context);
+    Path directory = global.vaultDirectory(context);
+    try (Password password = PasswordSource.read(global, context,
+        "New password for " + user + " (at least " + MIN_PASSWORD_LENGTH + " characters): ", "Repeat it: ")) {
+      char[] chars = password.chars();
+      int length = Character.codePointCount(chars, 0, chars.length);
+      if (length < MIN_PASSWORD_LENGTH) {
+        throw new UsageException("the administrator's password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+      }
+      try (Vault vault = Vault.builder(directory).contract(contract).admin(user, password).passwordCost(passwordCost.cost).create()) {
+        context.out().println(vault.id());
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static LocalDate parseDate(String text) {
+    try {
+      return LocalDate.parse(text); // ISO-8601, strict: 2026-02-30 is refused
+    } catch (DateTimeParseException e) {
+      throw new UsageException("--contract-end '" + text + "' is not a date in the form YYYY-MM-DD");
+    }
+  }
+}
