@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The main job, end to end on the embedded default (H2), through the real `kinko` command:
+# create a demo vault, store a folder of sample work data, list it, read it back, compare.
+# The vault and the sample are left in ./demo-vault for a look around.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kinko="$here/kinko"
+work="${KINKO_DEMO_DIR:-$here/demo-vault}"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+rm -rf "$work"
+mkdir -p "$work/sample/申請書/2026-11" "$work/sample/台帳"
+printf '%%PDF-1.7 申請書 山田太郎 横浜市中区1-2-3\n' > "$work/sample/申請書/2026-11/A-0001.pdf"
+printf '%%PDF-1.7 申請書 佐藤花子 横浜市西区4-5-6\n' > "$work/sample/申請書/2026-11/A-0002.pdf"
+printf '受付番号,氏名,受付日\nA-0001,山田太郎,2026-11-26\nA-0002,佐藤花子,2026-11-26\n' > "$work/sample/台帳/受付台帳.csv"
+head -c 3000000 /dev/urandom > "$work/sample/scan-large.bin"
+: > "$work/sample/empty.txt"
+
+# The demo password comes from the environment, the documented escape hatch for scripts.
+export KINKO_VAULT="$work/vault" KINKO_USER="sato" KINKO_PASSWORD="demo password, not for real use"
+
+step "build (first use only) and create a vault for contract R8-情報-0042"
+"$kinko" init --contract-id "R8-情報-0042" --client "横浜市" --contractor "Kinko 株式会社" \
+  --contract-end 2027-03-31 --admin sato
+
+step "encrypt a folder into the vault"
+"$kinko" put "$work/sample" 受付
+
+step "list it"
+"$kinko" ls 受付
+
+step "read it back and compare with the original"
+"$kinko" get 受付 -o "$work/restored"
+diff -r "$work/sample" "$work/restored"
+echo "restored copy is identical to the original"
+
+step "what is on disk: no file names, no plaintext"
+find "$work/vault" -maxdepth 3 | sed "s#$work/##" | head -n 20
+if grep -rq "山田太郎" "$work/vault"; then
+  echo "demo: plaintext found in the vault folder" >&2
+  exit 1
+fi
+echo "no plaintext name or content under $work/vault"
+
+printf '\n\033[1mdemo finished: vault in %s\033[0m\n' "$work/vault"
