@@ -1,8 +1,12 @@
 package io.kinko.vault;
 
 import com.google.crypto.tink.KeysetHandle;
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.audit.Retention;
 import io.kinko.vault.crypto.Bytes;
 import io.kinko.vault.crypto.KeySlot;
+import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.crypto.VaultKeys;
 import io.kinko.vault.store.BlobStore;
 import io.kinko.vault.store.Database;
@@ -11,11 +15,14 @@ import io.kinko.vault.store.Durable;
 import io.kinko.vault.store.Users;
 import io.kinko.vault.store.VaultLayout;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,11 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An open vault: its descriptor, metadata database and blob folder, shared by every session.
- * Opening needs no secret; reading or writing data needs a {@link Session} from {@link #login}.
+ * An open vault: its descriptor, metadata database, blob folder and access log, shared by every
+ * session. Opening needs no secret; reading or writing data needs a {@link Session} from
+ * {@link #login}, and every login, failed or not, is logged.
  *
  * <pre>{@code
- * try (Vault vault = Vault.open(Path.of("/srv/kinko/city-a"));
+ * try (Vault vault = Vault.open(Path.of("/srv/kinko/city-a"), "intake-app");
  *      Password password = Password.wrap(console.readPassword());
  *      Session session = vault.login("sato", password)) {
  *   session.put("申請書/2026/0001.pdf", Path.of("scan-0001.pdf"));
@@ -37,17 +45,38 @@ import org.slf4j.LoggerFactory;
 public final class Vault implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
   private static final Pattern USER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  static final String DEFAULT_APPLICATION = "kinko-library";
 
   private final VaultLayout layout;
   private final Descriptor descriptor;
   private final Database database;
   private final BlobStore blobs;
+  private final AccessLog log;
+  private final LogCheckpoints checkpoints;
+  private final byte[] publicKey;
+  private final Clock clock;
 
-  private Vault(VaultLayout layout, Descriptor descriptor, Database database) {
+  /** The signing key of an open session, lent to the log's checkpoint policy while one is open. */
+  private final Object signerLock = new Object();
+  private SigningKey signer;
+  private int openSessions;
+  private volatile long lastCheckpointSize;
+  private volatile Instant lastCheckpointAt;
+
+  private Vault(VaultLayout layout, Descriptor descriptor, Database database, byte[] publicKey, ClientInfo client, Clock clock) {
     this.layout = layout;
     this.descriptor = descriptor;
     this.database = database;
     this.blobs = new BlobStore(layout);
+    this.publicKey = publicKey;
+    this.clock = clock;
+    this.log = new AccessLog(database, descriptor.vaultId(), client,
+        new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum()), clock);
+    this.checkpoints = new LogCheckpoints(database, descriptor.vaultId(), layout.checkpoint(), publicKey, clock);
+    LogCheckpoints.Signed last = checkpoints.latest().orElse(null);
+    this.lastCheckpointSize = last == null ? -1 : last.size();
+    this.lastCheckpointAt = clock.instant();
+    log.afterBatch(this::checkpointIfDue);
   }
 
   /** Starts the creation of a new vault in {@code directory}, which must be absent or empty. */
@@ -55,13 +84,20 @@ public final class Vault implements AutoCloseable {
     return new Builder(directory);
   }
 
-  /**
-   * Opens an existing vault. No secret is needed yet: that comes with {@link #login}.
-   *
-   * @throws VaultException if the folder is not a vault or its database cannot be opened
-   * @throws IntegrityException if the descriptor is malformed
-   */
+  /** Opens an existing vault for an unnamed application; see {@link #open(Path, String)}. */
   public static Vault open(Path directory) {
+    return open(directory, DEFAULT_APPLICATION);
+  }
+
+  /**
+   * Opens an existing vault. No secret is needed yet: that comes with {@link #login}. Checks that
+   * the access log still contains the last checkpoint the vault signed.
+   *
+   * @param application the embedding application's name, recorded in every log entry
+   * @throws VaultException if the folder is not a vault or its database cannot be opened
+   * @throws IntegrityException if the descriptor is malformed or the log was rolled back
+   */
+  public static Vault open(Path directory, String application) {
     VaultLayout layout = new VaultLayout(directory);
     if (!Files.isDirectory(layout.root())) {
       throw new VaultException(layout.root() + " is not a Kinko vault (no such folder)");
@@ -70,34 +106,65 @@ public final class Vault implements AutoCloseable {
     if (!Files.isDirectory(layout.database()) || !Files.isDirectory(layout.keys())) {
       throw new IntegrityException(layout.root() + " is missing its db/ or keys/ folder");
     }
-    return new Vault(layout, descriptor, Database.openEmbedded(layout));
+    byte[] publicKey = readPublicKey(layout);
+    Database database = Database.openEmbedded(layout);
+    try {
+      Vault vault = new Vault(layout, descriptor, database, publicKey, ClientInfo.of(application), Clock.systemUTC());
+      vault.checkpoints.checkNoRollback();
+      return vault;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   /**
    * Authenticates {@code user} with {@code password} and returns their session. The password
-   * opens the user's key slot; nothing else is compared.
+   * opens the user's key slot; nothing else is compared. Success and failure are both logged.
    *
    * @throws AuthenticationException if the user is unknown or the password is wrong
    * @throws IntegrityException if the key files or the descriptor were altered
+   * @throws VaultException if the login cannot be logged
    */
   public Session login(String user, Password password) {
     Objects.requireNonNull(password, "password");
     if (user == null || !USER_NAME.matcher(user).matches()) {
-      throw new AuthenticationException("authentication failed: '" + user + "' is not a valid user name");
+      log.append(AccessLog.Event.deny("?", "LOGIN", "invalid user name", null, null));
+      throw new AuthenticationException("authentication failed: not a valid user name");
     }
     if (database.inTransaction(c -> Users.find(c, user)).isEmpty()) {
+      log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
       throw new AuthenticationException("authentication failed for '" + user + "': unknown user or wrong password");
     }
-    byte[] slot = readKeyFile(layout.userSlot(user), "key slot of '" + user + "'");
-    KeysetHandle master = KeySlot.open(slot, descriptor.vaultId(), user, password);
-    VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
-    byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
-    if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
-      keys.close();
-      throw new IntegrityException("kinko.json was edited: its seal does not match its content");
+    KeysetHandle master;
+    try {
+      master = KeySlot.open(readKeyFile(layout.userSlot(user), "key slot of '" + user + "'"), descriptor.vaultId(), user, password);
+    } catch (AuthenticationException e) {
+      log.append(AccessLog.Event.deny(user, "LOGIN", "wrong password", null, null));
+      throw e;
     }
-    LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
-    return new Session(this, user, keys);
+    VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
+    try {
+      byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
+      if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
+        throw new IntegrityException("kinko.json was edited: its seal does not match its content");
+      }
+      SigningKey signing = keys.signingKey(readKeyFile(layout.signingKey(), "keys/signing.key"));
+      if (!Arrays.equals(signing.publicKey(), publicKey)) {
+        throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
+      }
+      log.append(AccessLog.Event.allow(user, "LOGIN", "password", null, null));
+      LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
+      sessionOpened(signing);
+      return new Session(this, user, keys, signing);
+    } catch (IntegrityException e) {
+      keys.close();
+      incident(user, e);
+      throw e;
+    } catch (RuntimeException e) {
+      keys.close();
+      throw e;
+    }
   }
 
   /** The vault's id: random, stable, safe to show. */
@@ -110,8 +177,22 @@ public final class Vault implements AutoCloseable {
     return descriptor.contract();
   }
 
+  public LogPolicy logPolicy() {
+    return descriptor.logPolicy();
+  }
+
   public Path directory() {
     return layout.root();
+  }
+
+  /** The vault's Ed25519 public key as PEM: what auditors verify checkpoints and certificates with. */
+  public String publicKeyPem() {
+    return SigningKey.toPem(publicKey);
+  }
+
+  /** The signed-note verifier key ({@code name+keyid+base64}) for the log's checkpoints. */
+  public String verifierKey() {
+    return checkpoints.verifier().verifierKey();
   }
 
   Database database() {
@@ -122,6 +203,71 @@ public final class Vault implements AutoCloseable {
     return blobs;
   }
 
+  AccessLog log() {
+    return log;
+  }
+
+  LogCheckpoints checkpoints() {
+    return checkpoints;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Records an integrity failure as an INCIDENT entry; a log failure here must not hide the first error. */
+  void incident(String actor, IntegrityException e) {
+    try {
+      log.append(AccessLog.Event.deny(actor, "INCIDENT", "integrity failure: " + e.getMessage(), null, null));
+    } catch (VaultException logFailure) {
+      e.addSuppressed(logFailure);
+    }
+    LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
+  }
+
+  private void sessionOpened(SigningKey key) {
+    synchronized (signerLock) {
+      openSessions++;
+      signer = key;
+    }
+  }
+
+  /** Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. */
+  void sessionClosed(SigningKey key) {
+    synchronized (signerLock) {
+      openSessions--;
+      if (openSessions == 0) {
+        signer = null;
+      }
+    }
+    if (log.head().size() != lastCheckpointSize) {
+      signCheckpoint(key);
+    }
+  }
+
+  LogCheckpoints.Signed signCheckpoint(SigningKey key) {
+    LogCheckpoints.Signed signed = checkpoints.sign(key);
+    lastCheckpointSize = signed.size();
+    lastCheckpointAt = clock.instant();
+    return signed;
+  }
+
+  private void checkpointIfDue(long size) {
+    SigningKey key;
+    synchronized (signerLock) {
+      key = signer;
+    }
+    if (key == null) {
+      return;
+    }
+    LogPolicy policy = descriptor.logPolicy();
+    boolean manyEntries = size - lastCheckpointSize >= policy.checkpointEveryEntries();
+    boolean longAgo = !clock.instant().isBefore(lastCheckpointAt.plus(policy.checkpointEvery()));
+    if (manyEntries || longAgo) {
+      signCheckpoint(key);
+    }
+  }
+
   @Override
   public void close() {
     database.close();
@@ -130,6 +276,14 @@ public final class Vault implements AutoCloseable {
   @Override
   public String toString() {
     return "Vault[" + descriptor.vaultId() + " at " + layout.root() + "]";
+  }
+
+  private static byte[] readPublicKey(VaultLayout layout) {
+    try {
+      return SigningKey.fromPem(new String(readKeyFile(layout.publicKey(), "keys/signing.pub.pem"), StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("keys/signing.pub.pem is damaged: " + e.getMessage());
+    }
   }
 
   private static byte[] readKeyFile(Path file, String what) {
@@ -149,6 +303,8 @@ public final class Vault implements AutoCloseable {
     private String admin;
     private Password adminPassword;
     private PasswordCost passwordCost = PasswordCost.DEFAULT;
+    private LogPolicy logPolicy = LogPolicy.DEFAULT;
+    private String application = DEFAULT_APPLICATION;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -175,9 +331,22 @@ public final class Vault implements AutoCloseable {
       return this;
     }
 
+    /** Log retention and checkpoint intervals; {@link LogPolicy#DEFAULT} unless set. */
+    public Builder logPolicy(LogPolicy policy) {
+      this.logPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The creating application's name, recorded in the log. */
+    public Builder application(String name) {
+      this.application = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
     /**
-     * Creates the vault and returns it open. {@code kinko.json} is written last, so a crash
-     * leaves a folder that is not yet a vault rather than a half-made one.
+     * Creates the vault and returns it open. The log's first entry records the creation and is
+     * checkpointed. {@code kinko.json} is written last, so a crash leaves a folder that is not yet
+     * a vault rather than a half-made one.
      *
      * @throws VaultException if the folder exists and is not empty, or cannot be written
      */
@@ -191,15 +360,21 @@ public final class Vault implements AutoCloseable {
       KeysetHandle master = VaultKeys.newMasterKeyset();
       byte[] sealedNames = VaultKeys.newSealedNamesKey(vaultId, master);
       Descriptor descriptor;
+      SigningKey.Generated signing;
+      SigningKey signer;
       try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
-        Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, "");
+        Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, "");
         descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
+        signing = keys.newSigningKey();
+        signer = keys.signingKey(signing.sealedPrivate());
       }
       try {
         Files.createDirectories(layout.keys());
         Files.createDirectories(layout.database());
         Files.createDirectories(layout.blobs());
         Durable.write(layout.namesKey(), sealedNames);
+        Durable.write(layout.signingKey(), signing.sealedPrivate());
+        Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));
         Durable.write(layout.userSlot(admin), KeySlot.seal(vaultId, admin, adminPassword, master, passwordCost));
       } catch (IOException e) {
         throw new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
@@ -210,14 +385,17 @@ public final class Vault implements AutoCloseable {
           Users.insert(c, new Users.Row(admin, "ADMIN", Instant.now().toEpochMilli()));
           return null;
         });
+        Vault vault = new Vault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());
+        vault.log.append(AccessLog.Event.allow(admin, "INIT", "vault created for contract " + contract.id(), null, null));
+        vault.signCheckpoint(signer);
         Durable.write(layout.descriptor(), descriptor.toJson());
         Durable.syncDirectory(layout.root());
+        LOG.info("created vault {} for contract {}", vaultId, contract.id());
+        return vault;
       } catch (IOException | RuntimeException e) {
         database.close();
         throw e instanceof VaultException v ? v : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
       }
-      LOG.info("created vault {} for contract {}", vaultId, contract.id());
-      return new Vault(layout, descriptor, database);
     }
 
     private static void requireEmpty(Path root) {

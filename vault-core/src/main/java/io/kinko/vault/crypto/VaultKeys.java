@@ -131,6 +131,16 @@ public final class VaultKeys implements AutoCloseable {
     }
   }
 
+  /** A new vault signing key, sealed under this master key. */
+  public SigningKey.Generated newSigningKey() {
+    return SigningKey.generate(vaultId, live(masterAead));
+  }
+
+  /** Opens the vault's sealed signing key with this master key. */
+  public SigningKey signingKey(byte[] sealedPrivate) {
+    return SigningKey.unlock(vaultId, live(masterAead), sealedPrivate);
+  }
+
   Aead masterAead() {
     return live(masterAead);
   }

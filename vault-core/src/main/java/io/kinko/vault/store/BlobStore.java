@@ -85,6 +85,15 @@ public final class BlobStore {
     Durable.syncAll(directories, true);
   }
 
+  /** Removes a published blob that no row will point at (its put was refused after publishing). */
+  public void remove(Staged staged) {
+    try {
+      Files.deleteIfExists(layout.blob(staged.fileId));
+    } catch (IOException ignored) {
+      // An orphan blob holds only ciphertext and no row names it.
+    }
+  }
+
   /** Opens a stored blob for reading. */
   public InputStream open(String fileId) throws IOException {
     return Files.newInputStream(layout.blob(fileId));

@@ -69,6 +69,24 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Forces everything committed so far onto the disk. H2 commits to its in-memory store and
+   * writes later; only {@code CHECKPOINT SYNC} writes and fsyncs, so the log calls this after
+   * each group commit before telling any caller that its entry is durable.
+   */
+  public void forceToDisk(Connection connection) throws SQLException {
+    try (java.sql.Statement s = connection.createStatement()) {
+      s.execute("CHECKPOINT SYNC");
+    }
+  }
+
+  /** A connection with auto-commit off, for callers that manage their own transaction. */
+  public Connection connection() throws SQLException {
+    Connection c = pool.getConnection();
+    c.setAutoCommit(false);
+    return c;
+  }
+
   /** A unit of database work. */
   @FunctionalInterface
   public interface SqlWork<T> {

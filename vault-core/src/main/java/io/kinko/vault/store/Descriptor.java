@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import io.kinko.vault.Contract;
 import io.kinko.vault.IntegrityException;
+import io.kinko.vault.LogPolicy;
 import io.kinko.vault.PasswordCost;
 import io.kinko.vault.VaultException;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * sealed with a tag under the vault's name key, so an edit by hand (a shortened contract end, a
  * changed id) is caught at the first login even though the file itself is plaintext.
  */
-public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, String seal) {
+public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy, String seal) {
   public static final int FORMAT = 1;
   private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
   private static final int MAX_BYTES = 64 * 1024;
@@ -41,11 +42,12 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1",
         utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
         utf8(contract.client()), utf8(contract.contractor()), utf8(contract.end().toString()),
-        utf8(passwordCost.iterations() + "/" + passwordCost.memoryKiB() + "/" + passwordCost.parallelism()));
+        utf8(passwordCost.iterations() + "/" + passwordCost.memoryKiB() + "/" + passwordCost.parallelism()),
+        utf8(logPolicy.retentionMinimum() + "/" + logPolicy.checkpointEveryEntries() + "/" + logPolicy.checkpointEvery()));
   }
 
   public Descriptor withSeal(String newSeal) {
-    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, newSeal);
+    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, newSeal);
   }
 
   public byte[] toJson() {
@@ -65,6 +67,11 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     cost.addProperty("memoryKiB", passwordCost.memoryKiB());
     cost.addProperty("parallelism", passwordCost.parallelism());
     o.add("passwordCost", cost);
+    JsonObject log = new JsonObject();
+    log.addProperty("retentionMinimum", logPolicy.retentionMinimum().toString());
+    log.addProperty("checkpointEveryEntries", logPolicy.checkpointEveryEntries());
+    log.addProperty("checkpointEvery", logPolicy.checkpointEvery().toString());
+    o.add("log", log);
     o.addProperty("seal", seal);
     return (new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n")
         .getBytes(StandardCharsets.UTF_8);
@@ -104,7 +111,14 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
         throw new IntegrityException("kinko.json has no passwordCost");
       }
       PasswordCost cost = new PasswordCost(k.get("iterations").getAsInt(), k.get("memoryKiB").getAsInt(), k.get("parallelism").getAsInt());
-      return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost, text(o, "seal"));
+      JsonObject l = o.getAsJsonObject("log");
+      if (l == null) {
+        throw new IntegrityException("kinko.json has no log policy");
+      }
+      LogPolicy logPolicy = new LogPolicy(java.time.Period.parse(text(l, "retentionMinimum")),
+          l.get("checkpointEveryEntries").getAsInt(), java.time.Duration.parse(text(l, "checkpointEvery")));
+      return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost,
+          logPolicy, text(o, "seal"));
     } catch (IntegrityException e) {
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException

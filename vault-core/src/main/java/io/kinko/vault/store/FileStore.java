@@ -45,12 +45,23 @@ public final class FileStore {
   private final BlobStore blobs;
   private final VaultKeys keys;
   private final String user;
+  private final PutAudit audit;
 
-  public FileStore(Database database, BlobStore blobs, VaultKeys keys, String user) {
+  /** Records stored versions before they become visible; if it throws, the put is undone. */
+  @FunctionalInterface
+  public interface PutAudit {
+    void storing(List<Target> targets);
+  }
+
+  /** A file version as the log names it: by id and path tag, never by path. */
+  public record Target(String fileId, String pathTag) {}
+
+  public FileStore(Database database, BlobStore blobs, VaultKeys keys, String user, PutAudit audit) {
     this.database = database;
     this.blobs = blobs;
     this.keys = keys;
     this.user = user;
+    this.audit = audit;
   }
 
   /** Stores {@code content} as the next version of {@code path}. */
@@ -147,26 +158,34 @@ public final class FileStore {
     return batch.commit().get(0);
   }
 
-  /** The newest version of {@code path}, opened: its stream yields only verified bytes. */
-  public Opened open(VaultPath path) {
-    Row row = latest(path).orElseThrow(() -> new NotFoundException("no file at '" + path + "'"));
+  /** The newest version of {@code path} and its tag, if there is one. */
+  public Optional<Located> locate(VaultPath path) {
+    return latest(path).map(r -> new Located(r.info, pathTag(path)));
+  }
+
+  /** A stored version found by path. */
+  public record Located(FileInfo info, String pathTag) {}
+
+  /**
+   * Opens a stored version: the stream yields only verified bytes.
+   *
+   * @throws IntegrityException if the blob is missing or its header fails verification
+   */
+  public InputStream read(FileInfo info) {
     try {
-      InputStream blob = blobs.open(row.info.fileId());
+      InputStream blob = blobs.open(info.fileId());
       try {
-        return new Opened(row.info, BlobCipher.decrypt(keys, row.info.fileId(), row.info.size(), blob));
+        return BlobCipher.decrypt(keys, info.fileId(), info.size(), blob);
       } catch (RuntimeException | IOException e) {
         blob.close();
         throw e;
       }
     } catch (NoSuchFileException e) {
-      throw new IntegrityException("blob of file " + row.info.fileId() + " is missing from the vault");
+      throw new IntegrityException("blob of file " + info.fileId() + " is missing from the vault");
     } catch (IOException e) {
-      throw new VaultException("cannot read blob of file " + row.info.fileId() + ": " + describe(e), e);
+      throw new VaultException("cannot read blob of file " + info.fileId() + ": " + describe(e), e);
     }
   }
-
-  /** A file version being read. */
-  public record Opened(FileInfo info, InputStream content) {}
 
   public Optional<FileInfo> stat(VaultPath path) {
     return latest(path).map(r -> r.info);
@@ -223,7 +242,8 @@ public final class FileStore {
     return new Row(info, Arrays.copyOf(meta, 32));
   }
 
-  private String pathTag(VaultPath path) {
+  /** The keyed tag that stands for {@code path} in the database and the log. */
+  public String pathTag(VaultPath path) {
     return Bytes.hex(keys.tag("path", path.value().getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -308,7 +328,15 @@ public final class FileStore {
         abort();
         throw new VaultException("cannot write to the vault: " + describe(e), e);
       }
-      List<FileInfo> stored = database.inTransaction(c -> insertAll(c));
+      List<FileInfo> stored;
+      try {
+        audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
+        stored = database.inTransaction(c -> insertAll(c));
+      } catch (RuntimeException e) {
+        staged.forEach(blobs::remove);
+        staged.clear();
+        throw e;
+      }
       staged.clear();
       return stored;
     }

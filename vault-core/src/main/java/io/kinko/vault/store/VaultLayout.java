@@ -30,6 +30,20 @@ public record VaultLayout(Path root) {
     return keys().resolve("names.key");
   }
 
+  public Path signingKey() {
+    return keys().resolve("signing.key");
+  }
+
+  /** The public half of the signing key, as PEM: what auditors verify with. */
+  public Path publicKey() {
+    return keys().resolve("signing.pub.pem");
+  }
+
+  /** The newest signed log checkpoint, kept outside the database to catch a rolled-back one. */
+  public Path checkpoint() {
+    return root.resolve("log.checkpoint");
+  }
+
   public Path database() {
     return root.resolve("db");
   }

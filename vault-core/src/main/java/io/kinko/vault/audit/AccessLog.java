@@ -1,0 +1,270 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.ClientInfo;
+import io.kinko.vault.LogEntry;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * The access log's writer. {@link #append} returns only once the entries are on disk: appends
+ * from concurrent callers are group-committed, the first waiting caller writing everyone's
+ * entries in one transaction and one sync while the others wait for it. A failure to write fails
+ * every caller of that batch, so nothing proceeds unlogged.
+ *
+ * <p>Invariant: entry {@code seq} is leaf {@code seq} of the Merkle tree, its {@code prev} is the
+ * leaf hash of entry {@code seq - 1}, and {@code log_head} names the last leaf.
+ */
+public final class AccessLog {
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** What one operation records; the log adds sequence, time, client, retention and chain. */
+  public record Event(String actor, String action, String decision, String reason, String fileId, String nameTag) {
+    public Event {
+      Objects.requireNonNull(actor, "actor");
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(reason, "reason");
+      if (!decision.equals("ALLOW") && !decision.equals("DENY")) {
+        throw new IllegalArgumentException("decision " + decision + " is not ALLOW or DENY");
+      }
+    }
+
+    public static Event allow(String actor, String action, String reason, String fileId, String nameTag) {
+      return new Event(actor, action, "ALLOW", reason, fileId, nameTag);
+    }
+
+    public static Event deny(String actor, String action, String reason, String fileId, String nameTag) {
+      return new Event(actor, action, "DENY", reason, fileId, nameTag);
+    }
+  }
+
+  private final Database database;
+  private final String vaultId;
+  private final ClientInfo client;
+  private final Retention retention;
+  private final Clock clock;
+
+  private final Object queueLock = new Object();
+  private List<Pending> queue = new ArrayList<>();
+  private boolean writing;
+  /** Told the new tree size after each durable batch, by the thread that wrote it. */
+  private volatile Consumer<Long> afterBatch = size -> {};
+
+  public AccessLog(Database database, String vaultId, ClientInfo client, Retention retention, Clock clock) {
+    this.database = database;
+    this.vaultId = vaultId;
+    this.client = client;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  /** Runs after every durable batch on the writing thread (the checkpoint policy hooks in here). */
+  public void afterBatch(Consumer<Long> listener) {
+    this.afterBatch = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Appends one entry and waits until it is durable.
+   *
+   * @throws VaultException if the log cannot be written; the caller must not proceed
+   */
+  public LogEntry append(Event event) {
+    return append(List.of(event)).get(0);
+  }
+
+  /** Appends entries as consecutive sequence numbers and waits until all are durable. */
+  public List<LogEntry> append(List<Event> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    Pending mine = new Pending(List.copyOf(events));
+    boolean lead;
+    synchronized (queueLock) {
+      queue.add(mine);
+      lead = !writing;
+      writing = true;
+    }
+    if (lead) {
+      writeUntilEmpty();
+    }
+    try {
+      return mine.done.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof VaultException v) {
+        throw v;
+      }
+      throw new VaultException("the access log could not be written: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private void writeUntilEmpty() {
+    while (true) {
+      List<Pending> batch;
+      synchronized (queueLock) {
+        if (queue.isEmpty()) {
+          writing = false;
+          return;
+        }
+        batch = queue;
+        queue = new ArrayList<>();
+      }
+      long size;
+      try {
+        size = write(batch);
+      } catch (Throwable t) {
+        VaultException failure = t instanceof VaultException v ? v
+            : new VaultException("the access log could not be written: " + t.getMessage(), t);
+        batch.forEach(p -> p.done.completeExceptionally(failure));
+        continue;
+      }
+      try {
+        afterBatch.accept(size);
+      } catch (RuntimeException e) {
+        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Writes one batch in one transaction, syncs it, then completes its callers. Returns the tree size. */
+  private long write(List<Pending> batch) throws SQLException {
+    List<List<LogEntry>> results = new ArrayList<>();
+    long size;
+    try (Connection c = database.connection()) {
+      try {
+        Head head = Head.lock(c);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String prev = head.lastLeaf;
+        try (DbNodeStore nodes = new DbNodeStore(c);
+             PreparedStatement insert = c.prepareStatement(
+                 "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until) VALUES (?, ?, ?, ?, ?, ?)")) {
+          MerkleTree tree = MerkleTree.open(nodes, head.size);
+          for (Pending p : batch) {
+            List<LogEntry> entries = new ArrayList<>();
+            for (Event e : p.events) {
+              LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(tree.size(), now, vaultId, e.actor(), e.action(),
+                  e.decision(), e.reason(), e.fileId(), e.nameTag(), client, retention.keepUntil(now), prev));
+              byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
+              tree.append(leaf);
+              insert.setLong(1, entry.seq());
+              insert.setString(2, entry.json());
+              insert.setLong(3, now.toEpochMilli());
+              insert.setString(4, entry.actor());
+              insert.setString(5, entry.action());
+              insert.setLong(6, entry.keepUntil().toEpochMilli());
+              insert.addBatch();
+              prev = HEX.formatHex(leaf);
+              entries.add(entry);
+            }
+            results.add(entries);
+          }
+          insert.executeBatch();
+          size = tree.size();
+        }
+        Head.update(c, size, prev);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+      database.forceToDisk(c);
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).done.complete(results.get(i));
+    }
+    return size;
+  }
+
+  /** Stored entries matching {@code query}, in sequence order. */
+  public List<LogEntry> entries(io.kinko.vault.LogQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT entry FROM log_entries WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (query.since() != null) {
+      sql.append(" AND logged_at >= ?");
+      args.add(query.since().toEpochMilli());
+    }
+    if (query.until() != null) {
+      sql.append(" AND logged_at < ?");
+      args.add(query.until().toEpochMilli());
+    }
+    if (query.actor() != null) {
+      sql.append(" AND actor = ?");
+      args.add(query.actor());
+    }
+    if (query.action() != null) {
+      sql.append(" AND action = ?");
+      args.add(query.action());
+    }
+    sql.append(" ORDER BY seq");
+    return database.inTransaction(c -> {
+      List<LogEntry> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+        for (int i = 0; i < args.size(); i++) {
+          s.setObject(i + 1, args.get(i));
+        }
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The number of entries ever appended (pruned ones included) and the last leaf. */
+  public Head head() {
+    return database.inTransaction(Head::read);
+  }
+
+  /** The log head row: tree size and the last leaf hash (hex). */
+  public record Head(long size, String lastLeaf) {
+    static Head lock(Connection c) throws SQLException {
+      return query(c, "SELECT tree_size, last_leaf FROM log_head WHERE id = 1 FOR UPDATE");
+    }
+
+    static Head read(Connection c) throws SQLException {
+      return query(c, "SELECT tree_size, last_leaf FROM log_head WHERE id = 1");
+    }
+
+    private static Head query(Connection c, String sql) throws SQLException {
+      try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          throw new VaultException("the access log's head row is missing");
+        }
+        return new Head(r.getLong(1), r.getString(2));
+      }
+    }
+
+    static void update(Connection c, long size, String lastLeaf) throws SQLException {
+      try (PreparedStatement s = c.prepareStatement("UPDATE log_head SET tree_size = ?, last_leaf = ? WHERE id = 1")) {
+        s.setLong(1, size);
+        s.setString(2, lastLeaf);
+        s.executeUpdate();
+      }
+    }
+  }
+
+  private static final class Pending {
+    final List<Event> events;
+    final CompletableFuture<List<LogEntry>> done = new CompletableFuture<>();
+
+    Pending(List<Event> events) {
+      this.events = events;
+    }
+  }
+}

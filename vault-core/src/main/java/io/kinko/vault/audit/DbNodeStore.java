@@ -1,0 +1,51 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.VaultException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HexFormat;
+
+/** The Merkle tree's complete-subtree hashes in the {@code log_nodes} table, on one connection. */
+final class DbNodeStore implements NodeStore, AutoCloseable {
+  private static final HexFormat HEX = HexFormat.of();
+  private final PreparedStatement select;
+  private final PreparedStatement insert;
+
+  DbNodeStore(Connection connection) throws SQLException {
+    this.select = connection.prepareStatement("SELECT hash FROM log_nodes WHERE lvl = ? AND idx = ?");
+    this.insert = connection.prepareStatement("INSERT INTO log_nodes (lvl, idx, hash) VALUES (?, ?, ?)");
+  }
+
+  @Override
+  public byte[] get(int level, long index) {
+    try {
+      select.setInt(1, level);
+      select.setLong(2, index);
+      try (ResultSet r = select.executeQuery()) {
+        return r.next() ? HEX.parseHex(r.getString(1)) : null;
+      }
+    } catch (SQLException e) {
+      throw new VaultException("cannot read the access log's tree: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void put(int level, long index, byte[] hash) {
+    try {
+      insert.setInt(1, level);
+      insert.setLong(2, index);
+      insert.setString(3, HEX.formatHex(hash));
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw new VaultException("cannot write the access log's tree: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    select.close();
+    insert.close();
+  }
+}

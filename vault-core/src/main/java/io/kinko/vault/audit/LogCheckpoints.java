@@ -1,0 +1,195 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.crypto.SigningKey;
+import io.kinko.vault.store.Database;
+import io.kinko.vault.store.Durable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Signed checkpoints of the log's Merkle tree (C2SP tlog-checkpoint, origin {@code kinko/<vault
+ * id>}, as a C2SP signed note). Every checkpoint is kept in the database, and the newest also in
+ * a file beside it, so a database rolled back or rewritten behind the vault's back is caught at
+ * the next open: the log must still contain the checkpointed tree.
+ */
+public final class LogCheckpoints {
+  private final Database database;
+  private final Path file;
+  private final NoteVerifier verifier;
+  private final Clock clock;
+
+  public LogCheckpoints(Database database, String vaultId, Path file, byte[] publicKey, Clock clock) {
+    this.database = database;
+    this.file = file;
+    this.verifier = NoteVerifier.ed25519(origin(vaultId), publicKey);
+    this.clock = clock;
+  }
+
+  /** The checkpoint origin and signed-note key name of a vault. */
+  public static String origin(String vaultId) {
+    return "kinko/" + vaultId;
+  }
+
+  public NoteVerifier verifier() {
+    return verifier;
+  }
+
+  /** A checkpoint as stored: its size and the signed note's bytes. */
+  public record Signed(long size, byte[] note) {
+    public Checkpoint checkpoint(NoteVerifier verifier) {
+      return Checkpoint.open(note, verifier);
+    }
+  }
+
+  /**
+   * Signs a checkpoint of the tree as it is now, stores it and, when it is newer than the file's,
+   * replaces the file. Signing the same size twice returns the stored note.
+   */
+  public synchronized Signed sign(SigningKey key) {
+    Signed signed = database.inTransaction(c -> {
+      AccessLog.Head head = AccessLog.Head.read(c);
+      Optional<Signed> existing = find(c, head.size());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      byte[] root;
+      try (DbNodeStore nodes = new DbNodeStore(c)) {
+        root = MerkleTree.open(nodes, head.size()).root();
+      }
+      Checkpoint checkpoint = new Checkpoint(verifier.name(), head.size(), root);
+      byte[] note;
+      try {
+        note = SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(verifier.name(), key.publicKey(), key.signer())).toBytes();
+      } catch (GeneralSecurityException e) {
+        throw new VaultException("could not sign a log checkpoint", e);
+      }
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO log_checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
+        s.setLong(1, head.size());
+        s.setString(2, new String(note, StandardCharsets.UTF_8));
+        s.setLong(3, clock.millis());
+        s.executeUpdate();
+      }
+      return new Signed(head.size(), note);
+    });
+    try {
+      database.inTransaction(c -> {
+        database.forceToDisk(c);
+        return null;
+      });
+      if (fileSize().map(size -> size < signed.size()).orElse(true)) {
+        Durable.write(file, signed.note());
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot write " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+    return signed;
+  }
+
+  /** The newest checkpoint in the database, if any. */
+  public Optional<Signed> latest() {
+    return database.inTransaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC")) {
+        s.setMaxRows(1);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? Optional.of(new Signed(r.getLong(1), r.getString(2).getBytes(StandardCharsets.UTF_8))) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Every stored checkpoint, oldest first. */
+  public List<Signed> all() {
+    return database.inTransaction(c -> {
+      List<Signed> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size");
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(new Signed(r.getLong(1), r.getString(2).getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Checks that the log still holds the tree of the checkpoint kept outside the database.
+   *
+   * @throws IntegrityException if the file is missing or forged, or the log is shorter than it
+   *     or does not contain its tree (a rollback or rewrite)
+   */
+  public void checkNoRollback() {
+    byte[] note;
+    try {
+      note = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IntegrityException("the log checkpoint file " + file.getFileName() + " is missing");
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+    Checkpoint witnessed;
+    try {
+      witnessed = Checkpoint.open(note, verifier);
+    } catch (FormatException | VerificationException e) {
+      throw new IntegrityException("the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
+    }
+    requireContains(witnessed, "the vault's last checkpoint");
+  }
+
+  /**
+   * Checks that the log contains the tree of a checkpoint, for example one the city holds.
+   *
+   * @throws IntegrityException if it does not
+   */
+  public void requireContains(Checkpoint witnessed, String what) {
+    database.inTransaction(c -> {
+      AccessLog.Head head = AccessLog.Head.read(c);
+      if (head.size() < witnessed.size()) {
+        throw new IntegrityException("the access log holds " + head.size() + " entries, fewer than the " + witnessed.size()
+            + " of " + what + ": the database was rolled back or replaced");
+      }
+      byte[] root;
+      try (DbNodeStore nodes = new DbNodeStore(c)) {
+        root = MerkleTree.open(nodes, head.size()).root(witnessed.size());
+      } catch (IllegalStateException e) {
+        throw new IntegrityException("the access log's tree is damaged: " + e.getMessage());
+      }
+      if (!Arrays.equals(root, witnessed.rootHash())) {
+        throw new IntegrityException("the access log's first " + witnessed.size() + " entries do not match " + what
+            + ": the log was rewritten");
+      }
+      return null;
+    });
+  }
+
+  private Optional<Long> fileSize() {
+    try {
+      return Optional.of(Checkpoint.open(Files.readAllBytes(file), verifier).size());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Signed> find(Connection c, long size) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT note FROM log_checkpoints WHERE tree_size = ?")) {
+      s.setLong(1, size);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(new Signed(size, r.getString(1).getBytes(StandardCharsets.UTF_8))) : Optional.empty();
+      }
+    }
+  }
+}

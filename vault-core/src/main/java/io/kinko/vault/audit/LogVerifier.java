@@ -1,0 +1,153 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.LogReport;
+import io.kinko.vault.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks a vault's access log end to end, in one pass over its leaves: every stored entry hashes
+ * to its leaf and links to the previous leaf, every signed checkpoint verifies and matches the
+ * tree recomputed from the leaves, and an outside (witnessed) checkpoint is contained in it.
+ * The first failure is reported with the sequence number where it was found.
+ */
+public final class LogVerifier {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final int PAGE = 20_000;
+  private static final String ZERO_LEAF = "0".repeat(64);
+
+  private LogVerifier() {}
+
+  /**
+   * @throws IntegrityException naming the first bad sequence number or checkpoint
+   */
+  public static LogReport verify(Database database, String vaultId, LogCheckpoints stored, Optional<byte[]> witnessNote) {
+    NoteVerifier verifier = stored.verifier();
+    List<Checkpoint> checkpoints = new ArrayList<>();
+    for (LogCheckpoints.Signed signed : stored.all()) {
+      checkpoints.add(open(signed.note(), verifier, "checkpoint of size " + signed.size()));
+    }
+    Checkpoint witness = witnessNote.map(n -> open(n, verifier, "the witnessed checkpoint")).orElse(null);
+    if (witness != null) {
+      checkpoints.add(witness);
+    }
+    checkpoints.sort((a, b) -> Long.compare(a.size(), b.size()));
+    String origin = LogCheckpoints.origin(vaultId);
+    for (Checkpoint c : checkpoints) {
+      if (!c.origin().equals(origin)) {
+        throw new IntegrityException("checkpoint of size " + c.size() + " is for '" + c.origin() + "', not this vault");
+      }
+    }
+
+    AccessLog.Head head = database.inTransaction(AccessLog.Head::read);
+    CompactRange range = new CompactRange();
+    int nextCheckpoint = 0;
+    nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
+    String prevLeaf = ZERO_LEAF;
+    long entriesChecked = 0;
+    for (long from = 0; from < head.size(); from += PAGE) {
+      long to = Math.min(head.size(), from + PAGE);
+      Page page = read(database, from, to);
+      for (long seq = from; seq < to; seq++) {
+        byte[] leaf = page.leaves[(int) (seq - from)];
+        if (leaf == null) {
+          throw new IntegrityException("log entry " + seq + ": its leaf hash is missing from the tree");
+        }
+        String entry = page.entries[(int) (seq - from)];
+        if (entry != null) {
+          byte[] bytes = entry.getBytes(StandardCharsets.UTF_8);
+          if (!Arrays.equals(Merkle.leafHash(bytes), leaf)) {
+            throw new IntegrityException("log entry " + seq + " was altered: its bytes do not hash to its leaf");
+          }
+          String prev = prevField(entry);
+          if (!prevLeaf.equals(prev)) {
+            throw new IntegrityException("log entry " + seq + " breaks the chain: it does not link to entry " + (seq - 1));
+          }
+          if (!entry.startsWith("{") || !entry.contains("\"seq\":" + seq + ",") || !entry.contains("\"vault\":\"" + vaultId + "\"")) {
+            throw new IntegrityException("log entry " + seq + " names another position or vault");
+          }
+          entriesChecked++;
+        } else if (entriesChecked > 0) {
+          throw new IntegrityException("log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
+        }
+        prevLeaf = HEX.formatHex(leaf);
+        range.append(leaf);
+        nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
+      }
+    }
+    if (!prevLeaf.equals(head.lastLeaf())) {
+      throw new IntegrityException("the log head does not name the last entry " + (head.size() - 1));
+    }
+    if (nextCheckpoint < checkpoints.size()) {
+      Checkpoint c = checkpoints.get(nextCheckpoint);
+      throw new IntegrityException("checkpoint of size " + c.size() + " is beyond the log's " + head.size()
+          + " entries: the log was rolled back");
+    }
+    return new LogReport(head.size(), entriesChecked, checkpoints.size() - (witness == null ? 0 : 1), witness != null);
+  }
+
+  private static int checkRoots(List<Checkpoint> checkpoints, int next, CompactRange range, long treeSize) {
+    while (next < checkpoints.size() && checkpoints.get(next).size() == range.size()) {
+      Checkpoint c = checkpoints.get(next);
+      if (!Arrays.equals(c.rootHash(), range.root())) {
+        throw new IntegrityException("the log's first " + c.size() + " entries do not match the signed checkpoint of that size: "
+            + "the log was rewritten at or before entry " + (c.size() - 1));
+      }
+      next++;
+    }
+    return next;
+  }
+
+  private static Checkpoint open(byte[] note, NoteVerifier verifier, String what) {
+    try {
+      return Checkpoint.open(note, verifier);
+    } catch (FormatException | VerificationException e) {
+      throw new IntegrityException(what + " does not verify with the vault's public key: " + e.getMessage());
+    }
+  }
+
+  /** The value of the top-level "prev" field; canonical JSON escapes every quote inside strings. */
+  private static String prevField(String entry) {
+    int at = entry.indexOf("\"prev\":\"");
+    if (at < 0 || at + 8 + 64 > entry.length()) {
+      return "";
+    }
+    return entry.substring(at + 8, at + 8 + 64);
+  }
+
+  private record Page(byte[][] leaves, String[] entries) {}
+
+  private static Page read(Database database, long from, long to) {
+    return database.inTransaction(c -> {
+      int n = (int) (to - from);
+      byte[][] leaves = new byte[n][];
+      String[] entries = new String[n];
+      try (PreparedStatement s = c.prepareStatement("SELECT idx, hash FROM log_nodes WHERE lvl = 0 AND idx >= ? AND idx < ?")) {
+        s.setLong(1, from);
+        s.setLong(2, to);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            leaves[(int) (r.getLong(1) - from)] = HEX.parseHex(r.getString(2));
+          }
+        }
+      }
+      try (PreparedStatement s = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ?")) {
+        s.setLong(1, from);
+        s.setLong(2, to);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            entries[(int) (r.getLong(1) - from)] = r.getString(2);
+          }
+        }
+      }
+      return new Page(leaves, entries);
+    });
+  }
+}

@@ -1,0 +1,124 @@
+package io.kinko.vault.crypto;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.PublicKeySign;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.signature.Ed25519PublicKey;
+import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import io.kinko.vault.IntegrityException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The vault's Ed25519 signing key: signs log checkpoints and certificates. The private half is
+ * stored only encrypted under the master key ({@code keys/signing.key}); the public half is
+ * plain ({@code keys/signing.pub.pem}) so auditors and a vault opened without a password can
+ * verify. Signatures are pure Ed25519 over the message bytes, as {@code openssl pkeyutl -rawin}
+ * checks them.
+ */
+public final class SigningKey {
+  /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the 32 key bytes follow. */
+  private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+  private final PublicKeySign signer;
+  private final byte[] publicKey;
+
+  private SigningKey(PublicKeySign signer, byte[] publicKey) {
+    this.signer = signer;
+    this.publicKey = publicKey;
+  }
+
+  /** A new key pair: returns the sealed private keyset and the raw 32-byte public key. */
+  public static Generated generate(String vaultId, Aead master) {
+    try {
+      KeysetHandle keyset = KeysetHandle.generateNew(PredefinedSignatureParameters.ED25519WithRawOutput);
+      byte[] sealed = TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, master, ad(vaultId));
+      return new Generated(sealed, publicKeyOf(keyset));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not generate the signing key", e);
+    }
+  }
+
+  /** What {@link #generate} returns: the bytes of keys/signing.key and the public key. */
+  public record Generated(byte[] sealedPrivate, byte[] publicKey) {}
+
+  /**
+   * Opens the sealed private key.
+   *
+   * @throws IntegrityException if it does not decrypt under this master key
+   */
+  public static SigningKey unlock(String vaultId, Aead master, byte[] sealedPrivate) {
+    try {
+      KeysetHandle keyset;
+      try {
+        keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(sealedPrivate, master, ad(vaultId));
+      } catch (GeneralSecurityException e) {
+        throw new IntegrityException("keys/signing.key does not decrypt under this vault's master key", e);
+      }
+      return new SigningKey(keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class), publicKeyOf(keyset));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not load the signing key", e);
+    }
+  }
+
+  public PublicKeySign signer() {
+    return signer;
+  }
+
+  public byte[] publicKey() {
+    return publicKey.clone();
+  }
+
+  public byte[] sign(byte[] message) {
+    try {
+      return signer.sign(message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not sign", e);
+    }
+  }
+
+  /** The public key as a PEM SubjectPublicKeyInfo, the form {@code openssl pkeyutl -pubin} reads. */
+  public static String toPem(byte[] publicKey) {
+    byte[] der = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + publicKey.length);
+    System.arraycopy(publicKey, 0, der, SPKI_PREFIX.length, publicKey.length);
+    return "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  /**
+   * Reads a PEM Ed25519 public key.
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  public static byte[] fromPem(String pem) {
+    String body = pem.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "").replaceAll("\\s", "");
+    byte[] der;
+    try {
+      der = Base64.getDecoder().decode(body);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("public key PEM is not valid base64", e);
+    }
+    if (der.length != SPKI_PREFIX.length + 32 || !Arrays.equals(Arrays.copyOf(der, SPKI_PREFIX.length), SPKI_PREFIX)) {
+      throw new IllegalArgumentException("public key PEM is not an Ed25519 SubjectPublicKeyInfo");
+    }
+    return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
+  }
+
+  private static byte[] publicKeyOf(KeysetHandle keyset) throws GeneralSecurityException {
+    Ed25519PublicKey key = (Ed25519PublicKey) keyset.getPublicKeysetHandle().getPrimary().getKey();
+    return key.getPublicKeyBytes().toByteArray();
+  }
+
+  private static byte[] ad(String vaultId) {
+    return Bytes.label("kinko/signing-key/v1", vaultId.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String toString() {
+    return "SigningKey[public " + HexFormat.of().formatHex(publicKey, 0, 4) + "…]";
+  }
+}
