@@ -8,6 +8,9 @@ import java.util.Objects;
  * the access log is kept (at least one year past it, clause 5(6)).
  */
 public record Contract(String id, String client, String contractor, LocalDate end) {
+  /** The zone contract dates are counted in: a day starts at midnight in Japan. */
+  public static final java.time.ZoneId ZONE = java.time.ZoneId.of("Asia/Tokyo");
+
   public Contract {
     id = requireText("contract id", id, 128);
     client = requireText("client", client, 256);

@@ -1,6 +1,7 @@
 package io.kinko.vault;
 
 import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.audit.LogArchiver;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.LogVerifier;
 import io.kinko.vault.crypto.SigningKey;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -173,6 +175,38 @@ public final class Session implements AutoCloseable {
     open();
     log.append(AccessLog.Event.allow(user, "LOG_VERIFY", witnessNote == null ? "verify" : "verify with witness", null, null));
     return guarded(() -> LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote)));
+  }
+
+  /**
+   * Exports the entries logged in [from, to) to {@code directory} as an archive that verifies
+   * offline ({@link LogArchive#verify}). The export is logged.
+   *
+   * @throws VaultException if no entry lies in the range or the archive cannot be written
+   */
+  public LogArchive exportLog(Instant from, Instant to, Path directory) {
+    open();
+    log.append(AccessLog.Event.allow(user, "LOG_EXPORT", "export " + from + " to " + to, null, null));
+    return new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing);
+  }
+
+  /**
+   * Removes the entries logged before {@code before}. Refused, and the refusal logged, while
+   * any of them is within its retention (one year past the contract's end, or the configured
+   * minimum) or has not been archived.
+   *
+   * @return the number of entries removed
+   * @throws RetentionException if the pruning is refused
+   */
+  public long pruneLog(Instant before) {
+    open();
+    try {
+      long removed = new LogArchiver(vault.database(), vault.id(), vault.clock()).prune(before);
+      log.append(AccessLog.Event.allow(user, "LOG_PRUNE", "removed " + removed + " entries before " + before, null, null));
+      return removed;
+    } catch (RetentionException e) {
+      log.append(AccessLog.Event.deny(user, "LOG_PRUNE", e.getMessage(), null, null));
+      throw e;
+    }
   }
 
   @Override

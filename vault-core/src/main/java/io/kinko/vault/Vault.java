@@ -381,7 +381,7 @@ public final class Vault implements AutoCloseable {
       }
       Database database = Database.openEmbedded(layout);
       try {
-        database.inTransaction(c -> {
+        database.durably(c -> {
           Users.insert(c, new Users.Row(admin, "ADMIN", Instant.now().toEpochMilli()));
           return null;
         });

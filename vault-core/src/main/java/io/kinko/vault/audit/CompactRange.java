@@ -13,6 +13,41 @@ final class CompactRange {
   private final List<Integer> levels = new ArrayList<>();
   private long size;
 
+  /**
+   * The range of the first {@code size} leaves, from the roots of the perfect subtrees that
+   * cover them, largest first (one per set bit of {@code size}).
+   *
+   * @throws IllegalArgumentException if there is not one root per set bit
+   */
+  static CompactRange of(long size, List<byte[]> subtreeRoots) {
+    if (Long.bitCount(size) != subtreeRoots.size()) {
+      throw new IllegalArgumentException(size + " leaves need " + Long.bitCount(size) + " subtree roots, got " + subtreeRoots.size());
+    }
+    CompactRange range = new CompactRange();
+    int i = 0;
+    for (int level = 63; level >= 0; level--) {
+      if ((size & (1L << level)) != 0) {
+        range.hashes.add(subtreeRoots.get(i++));
+        range.levels.add(level);
+      }
+    }
+    range.size = size;
+    return range;
+  }
+
+  /** The (level, index) of each perfect subtree covering the first {@code size} leaves, largest first. */
+  static List<long[]> cover(long size) {
+    List<long[]> out = new ArrayList<>();
+    long start = 0;
+    for (int level = 63; level >= 0; level--) {
+      if ((size & (1L << level)) != 0) {
+        out.add(new long[] {level, start >>> level});
+        start += 1L << level;
+      }
+    }
+    return out;
+  }
+
   long size() {
     return size;
   }

@@ -61,7 +61,7 @@ public final class LogCheckpoints {
    * replaces the file. Signing the same size twice returns the stored note.
    */
   public synchronized Signed sign(SigningKey key) {
-    Signed signed = database.inTransaction(c -> {
+    Signed signed = database.durably(c -> {
       AccessLog.Head head = AccessLog.Head.read(c);
       Optional<Signed> existing = find(c, head.size());
       if (existing.isPresent()) {
@@ -87,10 +87,6 @@ public final class LogCheckpoints {
       return new Signed(head.size(), note);
     });
     try {
-      database.inTransaction(c -> {
-        database.forceToDisk(c);
-        return null;
-      });
       if (fileSize().map(size -> size < signed.size()).orElse(true)) {
         Durable.write(file, signed.note());
       }

@@ -11,7 +11,7 @@ import java.time.ZonedDateTime;
  * entry's time + the configured minimum). Days are counted in Japan time, the contract's zone.
  */
 public record Retention(LocalDate contractEnd, Period minimum) {
-  public static final ZoneId CONTRACT_ZONE = ZoneId.of("Asia/Tokyo");
+  private static final ZoneId CONTRACT_ZONE = io.kinko.vault.Contract.ZONE;
 
   public Instant keepUntil(Instant written) {
     Instant afterContract = contractEnd.plusYears(1).plusDays(1).atStartOfDay(CONTRACT_ZONE).toInstant();

@@ -25,7 +25,9 @@ public final class Database implements AutoCloseable {
    * @throws VaultException if the database cannot be opened, for example while another process holds it
    */
   public static Database openEmbedded(VaultLayout layout) {
-    String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE";
+    // A long write delay: nothing reaches the disk by accident of timing. Whatever must be
+    // durable (log batches, file rows) is forced explicitly with forceToDisk.
+    String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
     try {
       migrate(pool);
@@ -67,6 +69,16 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw new VaultException("vault database error: " + e.getMessage(), e);
     }
+  }
+
+  /** Like {@link #inTransaction}, and the commit is on disk when this returns. */
+  public <T> T durably(SqlWork<T> work) {
+    T result = inTransaction(work);
+    inTransaction(c -> {
+      forceToDisk(c);
+      return null;
+    });
+    return result;
   }
 
   /**

@@ -331,7 +331,7 @@ public final class FileStore {
       List<FileInfo> stored;
       try {
         audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
-        stored = database.inTransaction(c -> insertAll(c));
+        stored = database.durably(c -> insertAll(c));
       } catch (RuntimeException e) {
         staged.forEach(blobs::remove);
         staged.clear();

@@ -1,0 +1,243 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.LogArchive;
+import io.kinko.vault.RetentionException;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.crypto.SigningKey;
+import io.kinko.vault.store.Database;
+import io.kinko.vault.store.Durable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Exports ranges of the log as archives that verify offline, and prunes entries whose
+ * retention has passed and that were archived. An archive is the entries as JSON Lines (each
+ * line exactly the hashed bytes), and a manifest with the roots of the subtrees left of the range,
+ * a checkpoint of the tree at the range's end signed now, and a consistency proof from the
+ * previous archive's checkpoint.
+ */
+public final class LogArchiver {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Database database;
+  private final String vaultId;
+  private final Clock clock;
+
+  public LogArchiver(Database database, String vaultId, Clock clock) {
+    this.database = database;
+    this.vaultId = vaultId;
+    this.clock = clock;
+  }
+
+  /**
+   * Writes the entries logged in [from, to) to {@code directory}.
+   *
+   * @throws VaultException if no entry lies in the range or the files cannot be written
+   */
+  public LogArchive export(Instant from, Instant to, Path directory, SigningKey key) {
+    long[] range = database.inTransaction(c -> seqRange(c, from, to));
+    if (range == null) {
+      throw new VaultException("no log entries between " + from + " and " + to);
+    }
+    long first = range[0];
+    long last = range[1];
+    long treeSize = last + 1;
+    String name = "kinko-log-" + vaultId + "-" + first + "-" + last;
+    Path entries = directory.resolve(name + ".jsonl");
+    Path manifest = directory.resolve(name + ".manifest.json");
+    try {
+      Files.createDirectories(directory);
+      Path partial = directory.resolve(name + ".jsonl.partial");
+      try (OutputStream out = Files.newOutputStream(partial)) {
+        for (long page = first; page <= last; page += 10_000) {
+          long start = page;
+          long end = Math.min(last + 1, page + 10_000);
+          for (String entry : database.inTransaction(c -> entries(c, start, end))) {
+            out.write(entry.getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+          }
+        }
+      }
+      Durable.sync(partial);
+      Durable.move(partial, entries);
+      byte[] manifestBytes = database.durably(c -> manifest(c, first, last, key));
+      Durable.write(manifest, manifestBytes);
+      database.durably(c -> {
+        try (PreparedStatement s = c.prepareStatement(
+            "INSERT INTO log_archives (first_seq, last_seq, tree_size, created_at) VALUES (?, ?, ?, ?)")) {
+          s.setLong(1, first);
+          s.setLong(2, last);
+          s.setLong(3, treeSize);
+          s.setLong(4, clock.millis());
+          s.executeUpdate();
+        }
+        return null;
+      });
+    } catch (IOException e) {
+      throw new VaultException("cannot write the log archive to " + directory + ": " + e.getMessage(), e);
+    }
+    return new LogArchive(entries, manifest, first, last, treeSize);
+  }
+
+  /**
+   * Removes the entries logged before {@code before}, once their retention has passed and they
+   * have been archived. The tree's hashes stay, so checkpoints and archives still verify.
+   *
+   * @return the number of entries removed
+   * @throws RetentionException if an entry before that time must still be kept, or was not archived
+   */
+  public long prune(Instant before) {
+    return database.durably(c -> {
+      long cut;
+      try (PreparedStatement s = c.prepareStatement("SELECT MAX(seq), MAX(keep_until), COUNT(*) FROM log_entries WHERE logged_at < ?")) {
+        s.setLong(1, before.toEpochMilli());
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          if (r.getLong(3) == 0) {
+            return 0L;
+          }
+          cut = r.getLong(1);
+          Instant keepUntil = Instant.ofEpochMilli(r.getLong(2));
+          if (keepUntil.isAfter(clock.instant())) {
+            throw new RetentionException("entries logged before " + before + " must be kept until " + keepUntil
+                + " (one year past the contract's end, or the configured minimum)");
+          }
+        }
+      }
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM log_archives WHERE first_seq <= ? AND last_seq >= ?")) {
+        // Simplest sound rule: one archive must cover everything removed.
+        s.setLong(1, firstStored(c));
+        s.setLong(2, cut);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          if (r.getLong(1) == 0) {
+            throw new RetentionException("entries up to " + cut + " have not been archived; run log export for them first");
+          }
+        }
+      }
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM log_entries WHERE seq <= ?")) {
+        s.setLong(1, cut);
+        return (long) s.executeUpdate();
+      }
+    });
+  }
+
+  private static long firstStored(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT MIN(seq) FROM log_entries"); ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private byte[] manifest(Connection c, long first, long last, SigningKey key) throws SQLException {
+    long treeSize = last + 1;
+    List<String> left = new ArrayList<>();
+    try (DbNodeStore nodes = new DbNodeStore(c)) {
+      for (long[] node : CompactRange.cover(first)) {
+        left.add(HEX.formatHex(nodes.get((int) node[0], node[1])));
+      }
+      MerkleTree tree = MerkleTree.open(nodes, AccessLog.Head.read(c).size());
+      String note = signedNote(c, tree, treeSize, key);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kinko", "log-archive");
+      m.put("vault", vaultId);
+      m.put("firstSeq", first);
+      m.put("lastSeq", last);
+      m.put("treeSize", treeSize);
+      m.put("leftSubtrees", left);
+      m.put("checkpoint", note);
+      Long previous = previousArchiveSize(c, treeSize);
+      if (previous != null) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("treeSize", previous);
+        p.put("checkpoint", signedNote(c, tree, previous, key));
+        p.put("consistencyProof", tree.consistencyProof(previous, treeSize).stream().map(HEX::formatHex).toList());
+        m.put("previous", p);
+      }
+      return CanonicalJson.encode(m);
+    }
+  }
+
+  /** The signed checkpoint of size {@code size}, signing and storing one if none exists yet. */
+  private String signedNote(Connection c, MerkleTree tree, long size, SigningKey key) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT note FROM log_checkpoints WHERE tree_size = ?")) {
+      s.setLong(1, size);
+      try (ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          return r.getString(1);
+        }
+      }
+    }
+    String origin = LogCheckpoints.origin(vaultId);
+    Checkpoint checkpoint = new Checkpoint(origin, size, tree.root(size));
+    String note;
+    try {
+      note = new String(SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes(),
+          StandardCharsets.UTF_8);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("could not sign a log checkpoint", e);
+    }
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO log_checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
+      s.setLong(1, size);
+      s.setString(2, note);
+      s.setLong(3, clock.millis());
+      s.executeUpdate();
+    }
+    return note;
+  }
+
+  private static Long previousArchiveSize(Connection c, long treeSize) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT MAX(tree_size) FROM log_archives WHERE tree_size < ?")) {
+      s.setLong(1, treeSize);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        long size = r.getLong(1);
+        return r.wasNull() ? null : size;
+      }
+    }
+  }
+
+  private static long[] seqRange(Connection c, Instant from, Instant to) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT MIN(seq), MAX(seq) FROM log_entries WHERE logged_at >= ? AND logged_at < ?")) {
+      s.setLong(1, from.toEpochMilli());
+      s.setLong(2, to.toEpochMilli());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        long first = r.getLong(1);
+        return r.wasNull() ? null : new long[] {first, r.getLong(2)};
+      }
+    }
+  }
+
+  private static List<String> entries(Connection c, long from, long to) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT entry FROM log_entries WHERE seq >= ? AND seq < ? ORDER BY seq")) {
+      s.setLong(1, from);
+      s.setLong(2, to);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+    }
+    if (out.size() != to - from) {
+      throw new VaultException("log entries " + from + " to " + (to - 1) + " are incomplete (pruned?)");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,231 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AccessLogTest {
+  @TempDir Path dir;
+  Vault vault;
+  Session session;
+
+  @BeforeEach
+  void open() {
+    vault = TestVaults.create(dir.resolve("vault"));
+    session = TestVaults.login(vault);
+  }
+
+  @AfterEach
+  void close() {
+    session.close();
+    vault.close();
+  }
+
+  private List<LogEntry> entriesAfter(long seq) {
+    return session.logEntries(LogQuery.ALL).stream().filter(e -> e.seq() > seq).toList();
+  }
+
+  private long lastSeq() {
+    List<LogEntry> all = session.logEntries(LogQuery.ALL);
+    return all.get(all.size() - 1).seq();
+  }
+
+  @Test
+  void everyOperation_appendsExactlyOneEntry_withItsActorActionAndDecision() throws IOException {
+    long before = lastSeq();
+    FileInfo stored = TestVaults.put(session, "台帳/a.txt", "a".getBytes());
+    try (InputStream in = session.get("台帳/a.txt")) {
+      in.readAllBytes();
+    }
+    session.stat("台帳/a.txt");
+    session.list("台帳");
+    session.versions("台帳/a.txt");
+    assertThrows(NotFoundException.class, () -> session.get("台帳/none.txt"));
+    try (Password wrong = Password.wrap("wrong password!".toCharArray())) {
+      assertThrows(AuthenticationException.class, () -> vault.login(TestVaults.ADMIN, wrong));
+      assertThrows(AuthenticationException.class, () -> vault.login("nobody", wrong));
+    }
+    List<LogEntry> entries = entriesAfter(before);
+    assertEquals(List.of("PUT", "GET", "STAT", "LIST", "VERSIONS", "GET", "LOGIN", "LOGIN", "LOG_SHOW"),
+        entries.stream().map(LogEntry::action).toList());
+    assertEquals(List.of("sato", "sato", "sato", "sato", "sato", "sato", "sato", "nobody", "sato"),
+        entries.stream().map(LogEntry::actor).toList());
+    assertEquals(List.of("ALLOW", "ALLOW", "ALLOW", "ALLOW", "ALLOW", "ALLOW", "DENY", "DENY", "ALLOW"),
+        entries.stream().map(LogEntry::decision).toList());
+    assertEquals(stored.fileId(), entries.get(0).fileId());
+    assertEquals(stored.fileId(), entries.get(1).fileId());
+    assertEquals(entries.get(0).nameTag(), entries.get(1).nameTag());
+    assertEquals("not found", entries.get(5).reason());
+    assertEquals("wrong password", entries.get(6).reason());
+    for (LogEntry e : entries) {
+      assertTrue(!e.json().contains("台帳") && !e.json().contains("a.txt"), "a path leaked into the log: " + e.json());
+      assertEquals(ProcessHandle.current().pid(), e.pid());
+      assertEquals("kinko-library", e.application());
+      assertTrue(e.keepUntil().isAfter(java.time.Instant.parse("2028-03-31T14:00:00Z")), e.keepUntil().toString());
+    }
+  }
+
+  @Test
+  void get_whenTheLogCannotBeWritten_failsAndReturnsNoByte_andPutStoresNothing() throws Exception {
+    TestVaults.put(session, "kept.txt", "kept".getBytes());
+    int blobsBefore = TestVaults.filesUnder(vault.directory().resolve("blobs")).size();
+    long size = lastSeq() + 1;
+    try (Connection c = sameDatabase()) {
+      c.createStatement().execute("ALTER TABLE log_entries ADD CONSTRAINT refuse_appends CHECK (seq < " + size + ")");
+    }
+    VaultException get = assertThrows(VaultException.class, () -> session.get("kept.txt"));
+    assertTrue(get.getMessage().contains("log"), get.getMessage());
+    assertThrows(VaultException.class, () -> TestVaults.put(session, "new.txt", "new".getBytes()));
+    assertThrows(VaultException.class, () -> session.list(""));
+    try (Connection c = sameDatabase()) {
+      c.createStatement().execute("ALTER TABLE log_entries DROP CONSTRAINT refuse_appends");
+    }
+    assertEquals(blobsBefore, TestVaults.filesUnder(vault.directory().resolve("blobs")).size(), "the refused put left a blob");
+    assertThrows(NotFoundException.class, () -> session.stat("new.txt"));
+    // Nothing was appended while appends were refused: the first entry after them is this query's own.
+    assertEquals(List.of("STAT", "LOG_SHOW"), entriesAfter(size - 1).stream().map(LogEntry::action).toList());
+    session.verifyLog(null);
+  }
+
+  @Test
+  void concurrentSessions_appendOneGaplessChain_thatVerifies() throws Exception {
+    TestVaults.put(session, "shared.txt", "x".getBytes());
+    long before = lastSeq();
+    int threads = 8;
+    int each = 50;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<Integer>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      done.add(pool.submit((Callable<Integer>) () -> {
+        try (Session s = TestVaults.login(vault)) {
+          for (int i = 0; i < each; i++) {
+            s.stat("shared.txt");
+          }
+        }
+        return each;
+      }));
+    }
+    for (Future<Integer> f : done) {
+      assertEquals(each, f.get());
+    }
+    pool.shutdown();
+    List<LogEntry> entries = entriesAfter(before);
+    long stats = entries.stream().filter(e -> e.action().equals("STAT")).count();
+    assertEquals(threads * each, stats);
+    for (int i = 0; i < entries.size(); i++) {
+      assertEquals(before + 1 + i, entries.get(i).seq(), "sequence has a gap or duplicate");
+    }
+    LogReport report = session.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+    assertTrue(report.treeSize() > before + threads * each);
+  }
+
+  @Test
+  void verify_ofAnEditedEntry_namesItsSequenceNumber() throws Exception {
+    TestVaults.put(session, "a.txt", "a".getBytes());
+    LogEntry put = session.logEntries(new LogQuery(null, null, null, "PUT")).get(0);
+    try (Connection c = sameDatabase()) {
+      c.createStatement().execute("UPDATE log_entries SET entry = REPLACE(entry, '\"PUT\"', '\"GET\"') WHERE seq = " + put.seq());
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
+  }
+
+  @Test
+  void verify_ofALogWithAnEntryDeleted_namesTheGap() throws Exception {
+    TestVaults.put(session, "a.txt", "a".getBytes());
+    TestVaults.put(session, "b.txt", "b".getBytes());
+    LogEntry put = session.logEntries(new LogQuery(null, null, null, "PUT")).get(0);
+    try (Connection c = sameDatabase()) {
+      c.createStatement().execute("DELETE FROM log_entries WHERE seq = " + put.seq());
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
+  }
+
+  @Test
+  void verify_ofALeafHashRewrittenToMatchAnEditedEntry_isCaughtByTheSignedCheckpoint() throws Exception {
+    TestVaults.put(session, "a.txt", "a".getBytes());
+    session.checkpoint();
+    LogEntry put = session.logEntries(new LogQuery(null, null, null, "PUT")).get(0);
+    String forged = put.json().replace("\"PUT\"", "\"GET\"");
+    String leaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    try (Connection c = sameDatabase()) {
+      c.createStatement().execute("UPDATE log_entries SET entry = '" + forged.replace("'", "''") + "' WHERE seq = " + put.seq());
+      c.createStatement().execute("UPDATE log_nodes SET hash = '" + leaf + "' WHERE lvl = 0 AND idx = " + put.seq());
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("checkpoint") || e.getMessage().contains("chain"), e.getMessage());
+  }
+
+  @Test
+  void get_ofATamperedBlob_logsAnIncident() throws IOException {
+    FileInfo info = TestVaults.put(session, "t.bin", new byte[5000]);
+    Path blob = TestVaults.blobOf(vault, info.fileId());
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[bytes.length - 3] ^= 1;
+    Files.write(blob, bytes);
+    assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "t.bin"));
+    List<LogEntry> incidents = session.logEntries(new LogQuery(null, null, null, "INCIDENT"));
+    assertEquals(1, incidents.size());
+    assertTrue(incidents.get(0).reason().contains(info.fileId()), incidents.get(0).reason());
+    assertEquals("DENY", incidents.get(0).decision());
+  }
+
+  @Test
+  void checkpoints_areSignedEveryNEntries() {
+    session.close();
+    vault.close();
+    LogPolicy everyFive = new LogPolicy(Period.ofYears(1), 5, Duration.ofHours(1));
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD);
+         Vault v = Vault.builder(dir.resolve("v5")).contract(TestVaults.CONTRACT).admin("sato", pw)
+             .passwordCost(PasswordCost.MINIMUM).logPolicy(everyFive).create();
+         Session s = TestVaults.login(v)) {
+      for (int i = 0; i < 20; i++) {
+        s.list("");
+      }
+      LogReport report = s.verifyLog(null);
+      assertTrue(report.checkpointsChecked() >= 4, "only " + report.checkpointsChecked() + " checkpoints for " + report.treeSize() + " entries");
+    }
+    vault = TestVaults.create(dir.resolve("again"));
+    session = TestVaults.login(vault);
+  }
+
+  @Test
+  void retention_keepsEntriesAYearPastTheContractEnd_evenWithAShortMinimum() {
+    LocalDate end = TestVaults.CONTRACT.end();
+    LogEntry first = session.logEntries(LogQuery.ALL).get(0);
+    assertEquals("INIT", first.action());
+    assertEquals(end.plusYears(1).plusDays(1).atStartOfDay(java.time.ZoneId.of("Asia/Tokyo")).toInstant(), first.keepUntil());
+  }
+
+  private Connection sameDatabase() throws SQLException {
+    return DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "");
+  }
+
+  static String actions(List<LogEntry> entries) {
+    return entries.stream().map(LogEntry::action).collect(Collectors.joining(","));
+  }
+}
