@@ -56,7 +56,7 @@ final class ExitCodes {
     list.put(Integer.toString(USAGE), "usage: bad option, argument or vault path; no password available");
     list.put(Integer.toString(AUTHENTICATION), "authentication failed: unknown user or wrong password");
     list.put(Integer.toString(ACCESS_DENIED), "access denied");
-    list.put(Integer.toString(INTEGRITY), "integrity check failed: stored data or kinko.json was altered");
+    list.put(Integer.toString(INTEGRITY), "integrity check failed: stored data, the access log, an archive, a checkpoint or kinko.json was altered");
     list.put(Integer.toString(RETENTION), "refused: records are still under retention");
     return list;
   }

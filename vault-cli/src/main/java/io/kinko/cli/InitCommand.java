@@ -73,7 +73,8 @@ final class InitCommand implements Callable<Integer> {
       if (length < MIN_PASSWORD_LENGTH) {
         throw new UsageException("the administrator's password must have at least " + MIN_PASSWORD_LENGTH + " characters");
       }
-      try (Vault vault = Vault.builder(directory).contract(contract).admin(user, password).passwordCost(passwordCost.cost).create()) {
+      try (Vault vault = Vault.builder(directory).contract(contract).admin(user, password)
+          .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION).create()) {
         context.out().println(vault.id());
       }
     }

@@ -47,6 +47,10 @@ final class PutCommand extends VaultCommand {
   }
 
   static String count(long n, String unit) {
-    return n + " " + unit + (n == 1 ? "" : "s");
+    return count(n, unit, unit + "s");
+  }
+
+  static String count(long n, String singular, String plural) {
+    return n + " " + (n == 1 ? singular : plural);
   }
 }

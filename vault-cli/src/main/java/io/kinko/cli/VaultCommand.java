@@ -5,30 +5,31 @@ import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * A command that works inside an existing vault as a logged-in user. It opens the vault before
  * asking for the password (so a wrong folder fails without a prompt) and wipes the password as
- * soon as the login is done.
+ * soon as the login is done. Works at any depth ({@code kinko ls}, {@code kinko log show}): the
+ * run's {@link Context} comes from the root command.
  */
 abstract class VaultCommand implements Callable<Integer> {
-  @ParentCommand
-  Kinko kinko;
+  /** The application name the CLI records in every log entry it causes. */
+  static final String APPLICATION = "kinko-cli";
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   GlobalOptions global;
 
   @Override
   public final Integer call() throws Exception {
-    Context context = kinko.context();
+    Context context = context(spec);
     String user = global.user(context);
-    try (Vault vault = Vault.open(global.vaultDirectory(context))) {
-      Session session;
-      try (Password password = PasswordSource.read(global, context, "Password for " + user + ": ", null)) {
-        session = vault.login(user, password);
-      }
-      try (session) {
+    try (Vault vault = open(global, context)) {
+      try (Session session = login(vault, user, global, context)) {
         return run(session, context);
       }
     }
@@ -36,4 +37,21 @@ abstract class VaultCommand implements Callable<Integer> {
 
   /** Does the command's work; returns the exit code. */
   abstract int run(Session session, Context context) throws Exception;
+
+  /** The context of this run, held by the root {@code kinko} command. */
+  static Context context(CommandSpec spec) {
+    return ((Kinko) spec.root().userObject()).context();
+  }
+
+  /** Opens the vault at {@code --vault} or {@code KINKO_VAULT} as the CLI; no password needed. */
+  static Vault open(GlobalOptions global, Context context) {
+    return Vault.open(global.vaultDirectory(context), APPLICATION);
+  }
+
+  /** Logs {@code user} in with a password from {@link PasswordSource}, wiping it right after. */
+  static Session login(Vault vault, String user, GlobalOptions global, Context context) {
+    try (Password password = PasswordSource.read(global, context, "Password for " + user + ": ", null)) {
+      return vault.login(user, password);
+    }
+  }
 }

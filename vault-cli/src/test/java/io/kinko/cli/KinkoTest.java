@@ -515,6 +515,9 @@ class KinkoTest {
       for (String expected : List.of("init", "put", "get", "ls", "Exit codes:", "KINKO_PASSWORD")) {
         assertTrue(result.out().contains(expected), () -> expected + " missing from\n" + result.out());
       }
+      for (String command : List.of("init", "put", "get", "ls", "log", "checkpoint", "key")) {
+        assertTrue(result.out().matches("(?s).*\\n  " + command + " +\\S.*"), "command " + command + " missing:\n" + result.out());
+      }
       for (int code = 0; code <= 6; code++) {
         assertTrue(result.out().matches("(?s).*\\n  " + code + " +\\S.*"), "exit code " + code + " missing:\n" + result.out());
       }

@@ -1,0 +1,43 @@
+package io.kinko.cli;
+
+import io.kinko.vault.LogArchive;
+import io.kinko.vault.Session;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kinko log export}: writes a range of the log as an archive that verifies offline. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = {"Writes the access-log entries logged in [--from, --to) to an archive in DIR: the entries as JSON Lines "
+        + "plus a manifest with a signed checkpoint and proofs.",
+        "Auditors verify it with 'kinko log verify --archive DIR --key PEM', without the vault. The export is logged.",
+        "Entries must be archived before 'kinko log prune' may remove them."})
+final class LogExportCommand extends VaultCommand {
+  @Option(names = "--from", required = true, paramLabel = "T", converter = TimeArgument.class,
+      description = "First moment included. " + TimeArgument.HELP)
+  Instant from;
+
+  @Option(names = "--to", required = true, paramLabel = "T", converter = TimeArgument.class,
+      description = "First moment no longer included (same forms as --from).")
+  Instant to;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder for the archive; created if absent.")
+  Path output;
+
+  @Override
+  int run(Session session, Context context) {
+    if (!from.isBefore(to)) {
+      throw new UsageException("--from must be before --to");
+    }
+    LogArchive archive = session.exportLog(from, to, output);
+    PrintWriter out = context.out();
+    long count = archive.lastSeq() - archive.firstSeq() + 1;
+    out.println("exported " + PutCommand.count(count, "log entry", "log entries") + " (" + archive.firstSeq() + " to "
+        + archive.lastSeq() + ", tree size " + archive.treeSize() + ") to " + output.toAbsolutePath().normalize());
+    out.println("  entries:  " + archive.entries());
+    out.println("  manifest: " + archive.manifest());
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,112 @@
+package io.kinko.cli;
+
+import io.kinko.vault.LogArchive;
+import io.kinko.vault.LogReport;
+import io.kinko.vault.Session;
+import io.kinko.vault.Vault;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kinko log verify}: the vault's whole log (as a logged-in user), or an exported archive
+ * offline with the vault's public key. Any failure names the first bad sequence number and ends
+ * with exit code 5.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {"Verifies the access log: every entry against its hash and its predecessor, every signed checkpoint "
+        + "against the tree, and a checkpoint kept outside the vault (--witness) for consistency.",
+        "With --archive, verifies exported archives instead, offline: no password, and no vault if --key is given.",
+        "A failure names the first bad sequence number and exits with 5."})
+final class LogVerifyCommand implements Callable<Integer> {
+  /** Longer files are not a checkpoint note but a mistake. */
+  static final long MAX_WITNESS_BYTES = 64 * 1024;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  GlobalOptions global;
+
+  @Option(names = "--witness", paramLabel = "CHECKPOINT_FILE",
+      description = "A signed checkpoint saved earlier (kinko checkpoint > FILE), for example the one in a monthly report: "
+          + "the log must still contain it.")
+  Path witness;
+
+  @Option(names = "--archive", paramLabel = "DIR", description = "Verify the archives in DIR (kinko log export) instead of the vault's log.")
+  Path archive;
+
+  @Option(names = "--key", paramLabel = "PEM",
+      description = "With --archive: the vault's public key (kinko key export). Default: the key of the vault given by --vault or "
+          + GlobalOptions.VAULT_ENV + ".")
+  Path key;
+
+  @Override
+  public Integer call() throws IOException {
+    Context context = VaultCommand.context(spec);
+    if (archive != null) {
+      return verifyArchive(context);
+    }
+    if (key != null) {
+      throw new UsageException("--key is used with --archive only; the vault's own log is verified with the vault's key");
+    }
+    byte[] witnessNote = witness == null ? null : readWitness(witness);
+    String user = global.user(context);
+    LogReport report;
+    try (Vault vault = VaultCommand.open(global, context); Session session = VaultCommand.login(vault, user, global, context)) {
+      report = session.verifyLog(witnessNote);
+    }
+    context.out().println("log verified: " + describe(report, true));
+    return ExitCodes.OK;
+  }
+
+  private int verifyArchive(Context context) throws IOException {
+    if (witness != null) {
+      throw new UsageException("--witness checks the vault's log, not an archive; use one or the other");
+    }
+    if (!Files.isDirectory(archive)) {
+      throw new UsageException(archive + " is not a folder of log archives");
+    }
+    String pem;
+    if (key != null) {
+      pem = Files.readString(key, StandardCharsets.US_ASCII);
+    } else if (global.vault != null || context.env(GlobalOptions.VAULT_ENV) != null) {
+      try (Vault vault = VaultCommand.open(global, context)) {
+        pem = vault.publicKeyPem();
+      }
+    } else {
+      throw new UsageException("no public key: give --key PEM (from kinko key export) or the vault with --vault DIR");
+    }
+    LogReport report = LogArchive.verify(archive, pem);
+    context.out().println("archive verified: " + describe(report, false) + " (tree size " + report.treeSize() + ")");
+    return ExitCodes.OK;
+  }
+
+  /** "N entries, M checkpoints[, witness consistent]". */
+  static String describe(LogReport report, boolean wholeLog) {
+    StringBuilder b = new StringBuilder();
+    b.append(PutCommand.count(report.entriesChecked(), "entry", "entries"));
+    if (wholeLog && report.entriesChecked() != report.treeSize()) {
+      b.append(" (of ").append(report.treeSize()).append(" ever logged; the older ones were pruned or archived)");
+    }
+    b.append(", ").append(PutCommand.count(report.checkpointsChecked(), "checkpoint"));
+    if (report.witnessChecked()) {
+      b.append(", witness consistent");
+    }
+    return b.toString();
+  }
+
+  private static byte[] readWitness(Path file) throws IOException {
+    if (Files.size(file) > MAX_WITNESS_BYTES) {
+      throw new UsageException(file + " is too large to be a signed checkpoint");
+    }
+    return Files.readAllBytes(file);
+  }
+}
