@@ -1,9 +1,13 @@
 package io.kinko.vault;
 
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.acl.GrantStore;
+import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.LogArchiver;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.LogVerifier;
+import io.kinko.vault.crypto.KeySlot;
 import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.crypto.VaultKeys;
 import io.kinko.vault.store.FileStore;
@@ -31,26 +35,71 @@ import java.util.function.LongConsumer;
 public final class Session implements AutoCloseable {
   private final Vault vault;
   private final String user;
+  private final Role role;
   private final VaultKeys keys;
   private final SigningKey signing;
+  private final boolean ownsKeys;
   private final FileStore files;
   private final AccessLog log;
   private boolean closed;
 
-  Session(Vault vault, String user, VaultKeys keys, SigningKey signing) {
+  Session(Vault vault, UserInfo account, VaultKeys keys, SigningKey signing, boolean ownsKeys) {
     this.vault = vault;
-    this.user = user;
+    this.user = account.name();
+    this.role = account.role();
     this.keys = keys;
     this.signing = signing;
+    this.ownsKeys = ownsKeys;
     this.log = vault.log();
     this.files = new FileStore(vault.database(), vault.blobs(), keys, user,
+        path -> require(Permission.WRITE, path, "PUT"),
         targets -> log.append(targets.stream()
-            .map(t -> AccessLog.Event.allow(user, "PUT", "stored", t.fileId(), t.pathTag())).toList()));
+            .map(t -> AccessLog.Event.allow(user, "PUT", "WRITE granted", t.fileId(), t.pathTag())).toList()));
   }
 
   /** The user this session acts for. */
   public String user() {
     return user;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  /** User and grant management; every call needs the ADMIN role and is logged. */
+  public Administration administration() {
+    open();
+    return new Administration(this);
+  }
+
+  /**
+   * A session for a user the calling application authenticated itself (single sign-on). Needs a
+   * {@link Role#SERVICE} session; the user must exist and be allowed to log in, their grants
+   * apply, and the LOGIN entry records {@code authSource}. The new session shares this session's
+   * keys and must be closed before it.
+   *
+   * @throws AccessDeniedException if this session is not a service's
+   * @throws AuthenticationException if the user is unknown, locked, disabled or expired
+   */
+  public Session sessionFor(String userName, String authSource) {
+    open();
+    Contract.requireText("authentication source", authSource, 128);
+    if (role != Role.SERVICE) {
+      throw deny("LOGIN", "only a service credential may open sessions for other users", null, null);
+    }
+    UserInfo account = UserRegistry.validName(userName)
+        ? vault.database().inTransaction(c -> UserRegistry.find(c, userName)).orElse(null) : null;
+    String who = account == null ? "?" : userName;
+    AccessRules.Decision allowed = account == null ? new AccessRules.Decision(false, "unknown user")
+        : account.role() == Role.SERVICE ? new AccessRules.Decision(false, "a service cannot act as another service")
+        : AccessRules.login(account, vault.today());
+    if (!allowed.allowed()) {
+      log.append(AccessLog.Event.deny(who, "LOGIN", allowed.reason() + " (via " + user + ": " + authSource + ")", null, null));
+      throw new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason());
+    }
+    log.append(AccessLog.Event.allow(userName, "LOGIN", "single sign-on via " + user + ": " + authSource, null, null));
+    vault.sessionOpened(signing);
+    return new Session(vault, account, keys, signing, false);
   }
 
   public Vault vault() {
@@ -101,9 +150,10 @@ public final class Session implements AutoCloseable {
   public InputStream get(String path) {
     open();
     VaultPath p = VaultPath.of(path);
+    String reason = require(Permission.READ, p, "GET");
     FileStore.Located located = locate(p, "GET");
     FileInfo info = located.info();
-    log.append(AccessLog.Event.allow(user, "GET", "read", info.fileId(), located.pathTag()));
+    log.append(AccessLog.Event.allow(user, "GET", reason, info.fileId(), located.pathTag()));
     InputStream content = guarded(() -> files.read(info));
     return new FilterInputStream(content) {
       @Override
@@ -126,24 +176,41 @@ public final class Session implements AutoCloseable {
   public FileInfo stat(String path) {
     open();
     VaultPath p = VaultPath.of(path);
+    String reason = require(Permission.READ, p, "STAT");
     FileStore.Located located = locate(p, "STAT");
-    log.append(AccessLog.Event.allow(user, "STAT", "metadata", located.info().fileId(), located.pathTag()));
+    log.append(AccessLog.Event.allow(user, "STAT", reason, located.info().fileId(), located.pathTag()));
     return located.info();
   }
 
-  /** The newest version of every file at or below {@code prefix} ("" for all), ordered by path. */
+  /**
+   * The newest version of every file at or below {@code prefix} ("" for all) that this user may
+   * read, ordered by path.
+   *
+   * @throws AccessDeniedException for auditors and service credentials, which see no file names
+   */
   public List<FileInfo> list(String prefix) {
     open();
     VaultPath p = VaultPath.of(prefix);
-    log.append(AccessLog.Event.allow(user, "LIST", "names", null, files.pathTag(p)));
-    return guarded(() -> files.list(p));
+    AccessRules.Decision d = AccessRules.content(role, java.util.EnumSet.allOf(Permission.class), Permission.READ);
+    if (!d.allowed()) {
+      throw deny("LIST", d.reason(), null, files.pathTag(p));
+    }
+    log.append(AccessLog.Event.allow(user, "LIST", "names of files with a READ grant", null, files.pathTag(p)));
+    List<VaultPath> readable = vault.database().inTransaction(c -> GrantStore.forUser(c, user)).stream()
+        .filter(g -> g.permissions().contains(Permission.READ))
+        .map(g -> VaultPath.of(Administration.openPrefix(keys, g)))
+        .toList();
+    return guarded(() -> files.list(p)).stream()
+        .filter(f -> readable.stream().anyMatch(grant -> grant.contains(VaultPath.of(f.path()))))
+        .toList();
   }
 
   /** Every stored version of {@code path}, oldest first; empty if none. */
   public List<FileInfo> versions(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    log.append(AccessLog.Event.allow(user, "VERSIONS", "metadata", null, files.pathTag(p)));
+    String reason = require(Permission.READ, p, "VERSIONS");
+    log.append(AccessLog.Event.allow(user, "VERSIONS", reason, null, files.pathTag(p)));
     return guarded(() -> files.versions(p));
   }
 
@@ -151,14 +218,14 @@ public final class Session implements AutoCloseable {
   public List<LogEntry> logEntries(LogQuery query) {
     open();
     Objects.requireNonNull(query, "query");
-    log.append(AccessLog.Event.allow(user, "LOG_SHOW", "log read", null, null));
+    log.append(AccessLog.Event.allow(user, "LOG_SHOW", requireRole(AccessRules.audit(role), "LOG_SHOW"), null, null));
     return log.entries(query);
   }
 
   /** Signs a checkpoint of the log as it is now and returns the signed note (C2SP). */
   public String checkpoint() {
     open();
-    log.append(AccessLog.Event.allow(user, "CHECKPOINT", "checkpoint requested", null, null));
+    log.append(AccessLog.Event.allow(user, "CHECKPOINT", requireRole(AccessRules.audit(role), "CHECKPOINT"), null, null));
     LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
     return new String(signed.note(), StandardCharsets.UTF_8);
   }
@@ -173,8 +240,39 @@ public final class Session implements AutoCloseable {
    */
   public LogReport verifyLog(byte[] witnessNote) {
     open();
-    log.append(AccessLog.Event.allow(user, "LOG_VERIFY", witnessNote == null ? "verify" : "verify with witness", null, null));
+    String reason = requireRole(AccessRules.audit(role), "LOG_VERIFY");
+    log.append(AccessLog.Event.allow(user, "LOG_VERIFY", reason + (witnessNote == null ? "" : ", with witness"), null, null));
     return guarded(() -> LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote)));
+  }
+
+  /**
+   * Changes this user's own password: the old one must open their key slot first.
+   *
+   * @throws AuthenticationException if {@code old} is wrong
+   * @throws IllegalArgumentException if {@code replacement} is too weak
+   */
+  public void changePassword(Password old, Password replacement) {
+    open();
+    try {
+      KeySlot.open(java.nio.file.Files.readAllBytes(vault.layout().userSlot(user)), vault.id(), user, old);
+    } catch (AuthenticationException e) {
+      log.append(AccessLog.Event.deny(user, "PASSWD", "wrong old password", null, null));
+      throw e;
+    } catch (IOException e) {
+      throw new VaultException("cannot read the key slot of '" + user + "': " + e.getMessage(), e);
+    }
+    AccessRules.Decision strong = AccessRules.password(user, replacement.chars(), vault.accessPolicy().minPasswordLength());
+    if (!strong.allowed()) {
+      log.append(AccessLog.Event.deny(user, "PASSWD", "weak password: " + strong.reason(), null, null));
+      throw new IllegalArgumentException("weak password for '" + user + "': " + strong.reason());
+    }
+    try {
+      io.kinko.vault.store.Durable.write(vault.layout().userSlot(user),
+          KeySlot.seal(vault.id(), user, replacement, keys.masterKeyset(), vault.passwordCost()));
+    } catch (IOException e) {
+      throw new VaultException("cannot write the key slot of '" + user + "': " + e.getMessage(), e);
+    }
+    log.append(AccessLog.Event.allow(user, "PASSWD", "own password changed", null, null));
   }
 
   /**
@@ -185,7 +283,8 @@ public final class Session implements AutoCloseable {
    */
   public LogArchive exportLog(Instant from, Instant to, Path directory) {
     open();
-    log.append(AccessLog.Event.allow(user, "LOG_EXPORT", "export " + from + " to " + to, null, null));
+    String reason = requireRole(AccessRules.audit(role), "LOG_EXPORT");
+    log.append(AccessLog.Event.allow(user, "LOG_EXPORT", reason + ": " + from + " to " + to, null, null));
     return new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing);
   }
 
@@ -199,6 +298,7 @@ public final class Session implements AutoCloseable {
    */
   public long pruneLog(Instant before) {
     open();
+    requireRole(AccessRules.administer(role), "LOG_PRUNE");
     try {
       long removed = new LogArchiver(vault.database(), vault.id(), vault.clock()).prune(before);
       log.append(AccessLog.Event.allow(user, "LOG_PRUNE", "removed " + removed + " entries before " + before, null, null));
@@ -218,13 +318,66 @@ public final class Session implements AutoCloseable {
     try {
       vault.sessionClosed(signing);
     } finally {
-      keys.close();
+      if (ownsKeys) {
+        keys.close();
+      }
     }
   }
 
   @Override
   public String toString() {
     return "Session[" + user + " @ " + vault.id() + "]";
+  }
+
+  /**
+   * Checks that this user holds {@code needed} on {@code path}; a denial is logged and thrown.
+   * Returns the reason the caller's ALLOW entry records.
+   */
+  String require(Permission needed, VaultPath path, String action) {
+    AccessRules.Decision d = AccessRules.content(role, permissionsOn(path), needed);
+    if (!d.allowed()) {
+      throw deny(action, d.reason(), null, files.pathTag(path));
+    }
+    return d.reason();
+  }
+
+  /** Checks a role rule; a denial is logged and thrown. Returns the reason for the ALLOW entry. */
+  String requireRole(AccessRules.Decision d, String action) {
+    if (!d.allowed()) {
+      throw deny(action, d.reason(), null, null);
+    }
+    return d.reason();
+  }
+
+  AccessDeniedException deny(String action, String reason, String fileId, String nameTag) {
+    log.append(AccessLog.Event.deny(user, action, reason, fileId, nameTag));
+    return new AccessDeniedException("'" + user + "' may not " + action.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + reason);
+  }
+
+  /** The union of this user's grants on {@code path} and each of its ancestors. */
+  private java.util.Set<Permission> permissionsOn(VaultPath path) {
+    List<String> tags = new java.util.ArrayList<>();
+    tags.add(files.pathTag(VaultPath.ROOT));
+    String value = path.value();
+    for (int i = value.indexOf('/'); i >= 0; i = value.indexOf('/', i + 1)) {
+      tags.add(files.pathTag(VaultPath.of(value.substring(0, i))));
+    }
+    if (!path.isRoot()) {
+      tags.add(files.pathTag(path));
+    }
+    return vault.database().inTransaction(c -> GrantStore.permissions(c, user, tags));
+  }
+
+  VaultKeys keys() {
+    return keys;
+  }
+
+  AccessLog log() {
+    return log;
+  }
+
+  FileStore files() {
+    return files;
   }
 
   private FileStore.Located locate(VaultPath p, String action) {

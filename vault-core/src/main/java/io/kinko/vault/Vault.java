@@ -1,6 +1,8 @@
 package io.kinko.vault;
 
 import com.google.crypto.tink.KeysetHandle;
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.Retention;
@@ -12,7 +14,6 @@ import io.kinko.vault.store.BlobStore;
 import io.kinko.vault.store.Database;
 import io.kinko.vault.store.Descriptor;
 import io.kinko.vault.store.Durable;
-import io.kinko.vault.store.Users;
 import io.kinko.vault.store.VaultLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Vault implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Vault.class);
-  private static final Pattern USER_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   static final String DEFAULT_APPLICATION = "kinko-library";
 
   private final VaultLayout layout;
@@ -128,35 +127,37 @@ public final class Vault implements AutoCloseable {
    */
   public Session login(String user, Password password) {
     Objects.requireNonNull(password, "password");
-    if (user == null || !USER_NAME.matcher(user).matches()) {
+    if (!UserRegistry.validName(user)) {
       log.append(AccessLog.Event.deny("?", "LOGIN", "invalid user name", null, null));
       throw new AuthenticationException("authentication failed: not a valid user name");
     }
-    if (database.inTransaction(c -> Users.find(c, user)).isEmpty()) {
+    UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).orElse(null);
+    if (account == null) {
       log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
       throw new AuthenticationException("authentication failed for '" + user + "': unknown user or wrong password");
+    }
+    AccessRules.Decision allowed = AccessRules.login(account, today());
+    if (!allowed.allowed()) {
+      log.append(AccessLog.Event.deny(user, "LOGIN", allowed.reason(), null, null));
+      throw new AuthenticationException("authentication failed for '" + user + "': " + allowed.reason());
     }
     KeysetHandle master;
     try {
       master = KeySlot.open(readKeyFile(layout.userSlot(user), "key slot of '" + user + "'"), descriptor.vaultId(), user, password);
     } catch (AuthenticationException e) {
-      log.append(AccessLog.Event.deny(user, "LOGIN", "wrong password", null, null));
-      throw e;
+      throw failedLogin(user, e);
     }
     VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
     try {
-      byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
-      if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
-        throw new IntegrityException("kinko.json was edited: its seal does not match its content");
-      }
-      SigningKey signing = keys.signingKey(readKeyFile(layout.signingKey(), "keys/signing.key"));
-      if (!Arrays.equals(signing.publicKey(), publicKey)) {
-        throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
-      }
+      SigningKey signing = openSigningKey(keys);
+      database.durably(c -> {
+        UserRegistry.loggedIn(c, user);
+        return null;
+      });
       log.append(AccessLog.Event.allow(user, "LOGIN", "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
-      return new Session(this, user, keys, signing);
+      return new Session(this, account, keys, signing, true);
     } catch (IntegrityException e) {
       keys.close();
       incident(user, e);
@@ -164,6 +165,60 @@ public final class Vault implements AutoCloseable {
     } catch (RuntimeException e) {
       keys.close();
       throw e;
+    }
+  }
+
+  /** Counts a failed login, locks the account at the policy's threshold, logs both. */
+  private AuthenticationException failedLogin(String user, AuthenticationException e) {
+    int threshold = descriptor.accessPolicy().lockoutAfter();
+    int failures = database.durably(c -> UserRegistry.failedLogin(c, user));
+    log.append(AccessLog.Event.deny(user, "LOGIN", "wrong password (" + failures + " of " + threshold + ")", null, null));
+    if (failures >= threshold) {
+      database.durably(c -> {
+        UserRegistry.setStatus(c, user, "LOCKED");
+        return null;
+      });
+      log.append(AccessLog.Event.deny(user, "LOCKOUT", failures + " consecutive failed logins", null, null));
+      return new AuthenticationException("authentication failed for '" + user + "': wrong password; the account is now locked");
+    }
+    return e;
+  }
+
+  /** Checks the descriptor's seal and opens the signing key: both need the master key. */
+  SigningKey openSigningKey(VaultKeys keys) {
+    byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
+    if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
+      throw new IntegrityException("kinko.json was edited: its seal does not match its content");
+    }
+    SigningKey signing = keys.signingKey(readKeyFile(layout.signingKey(), "keys/signing.key"));
+    if (!Arrays.equals(signing.publicKey(), publicKey)) {
+      throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
+    }
+    return signing;
+  }
+
+  /** Today in the contract's zone, for expiry dates. */
+  java.time.LocalDate today() {
+    return java.time.LocalDate.ofInstant(clock.instant(), Contract.ZONE);
+  }
+
+  PasswordCost passwordCost() {
+    return descriptor.passwordCost();
+  }
+
+  AccessPolicy accessPolicy() {
+    return descriptor.accessPolicy();
+  }
+
+  VaultLayout layout() {
+    return layout;
+  }
+
+  /** Registers a session opened by {@link Session#sessionFor}, which shares its service's keys. */
+  void sessionOpened(SigningKey key) {
+    synchronized (signerLock) {
+      openSessions++;
+      signer = key;
     }
   }
 
@@ -223,13 +278,6 @@ public final class Vault implements AutoCloseable {
       e.addSuppressed(logFailure);
     }
     LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
-  }
-
-  private void sessionOpened(SigningKey key) {
-    synchronized (signerLock) {
-      openSessions++;
-      signer = key;
-    }
   }
 
   /** Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. */
@@ -304,6 +352,7 @@ public final class Vault implements AutoCloseable {
     private Password adminPassword;
     private PasswordCost passwordCost = PasswordCost.DEFAULT;
     private LogPolicy logPolicy = LogPolicy.DEFAULT;
+    private AccessPolicy accessPolicy = AccessPolicy.DEFAULT;
     private String application = DEFAULT_APPLICATION;
 
     private Builder(Path directory) {
@@ -317,10 +366,7 @@ public final class Vault implements AutoCloseable {
 
     /** The chief administrator (総括保護管理者), whose password opens the first key slot. */
     public Builder admin(String user, Password password) {
-      if (user == null || !USER_NAME.matcher(user).matches()) {
-        throw new IllegalArgumentException("user name '" + user + "' must be 1-64 of a-z 0-9 . _ - starting with a letter or digit");
-      }
-      this.admin = user;
+      this.admin = UserRegistry.requireValidName(user);
       this.adminPassword = Objects.requireNonNull(password, "password");
       return this;
     }
@@ -334,6 +380,12 @@ public final class Vault implements AutoCloseable {
     /** Log retention and checkpoint intervals; {@link LogPolicy#DEFAULT} unless set. */
     public Builder logPolicy(LogPolicy policy) {
       this.logPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Password length, lockout threshold and account grace; {@link AccessPolicy#DEFAULT} unless set. */
+    public Builder accessPolicy(AccessPolicy policy) {
+      this.accessPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
@@ -354,6 +406,10 @@ public final class Vault implements AutoCloseable {
       if (contract == null || admin == null) {
         throw new IllegalStateException("a vault needs a contract and an administrator");
       }
+      AccessRules.Decision strong = AccessRules.password(admin, adminPassword.chars(), accessPolicy.minPasswordLength());
+      if (!strong.allowed()) {
+        throw new IllegalArgumentException("weak password for '" + admin + "': " + strong.reason());
+      }
       VaultLayout layout = new VaultLayout(directory);
       requireEmpty(layout.root());
       String vaultId = Bytes.hex(Bytes.random(16));
@@ -363,7 +419,7 @@ public final class Vault implements AutoCloseable {
       SigningKey.Generated signing;
       SigningKey signer;
       try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
-        Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, "");
+        Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy, "");
         descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
         signing = keys.newSigningKey();
         signer = keys.signingKey(signing.sealedPrivate());
@@ -382,7 +438,8 @@ public final class Vault implements AutoCloseable {
       Database database = Database.openEmbedded(layout);
       try {
         database.durably(c -> {
-          Users.insert(c, new Users.Row(admin, "ADMIN", Instant.now().toEpochMilli()));
+          // The chief administrator does not expire: log retention and disposal outlive the contract.
+          UserRegistry.insert(c, new UserInfo(admin, Role.ADMIN, "ACTIVE", 0, null, true, Instant.now()));
           return null;
         });
         Vault vault = new Vault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());

@@ -78,7 +78,7 @@ class AccessLogTest {
     assertEquals(stored.fileId(), entries.get(1).fileId());
     assertEquals(entries.get(0).nameTag(), entries.get(1).nameTag());
     assertEquals("not found", entries.get(5).reason());
-    assertEquals("wrong password", entries.get(6).reason());
+    assertEquals("wrong password (1 of 5)", entries.get(6).reason());
     for (LogEntry e : entries) {
       assertTrue(!e.json().contains("台帳") && !e.json().contains("a.txt"), "a path leaked into the log: " + e.json());
       assertEquals(ProcessHandle.current().pid(), e.pid());

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class LogRetentionTest {
   @TempDir Path dir;
 
+  private static Session loginWithGrant(Vault vault) {
+    TestVaults.grantAll(vault, TestVaults.ADMIN);
+    return TestVaults.login(vault);
+  }
+
   @Test
   void prune_withinRetention_isRefusedAndTheRefusalIsLogged() {
     try (Vault vault = TestVaults.create(dir.resolve("v")); Session s = TestVaults.login(vault)) {
@@ -37,7 +42,7 @@ class LogRetentionTest {
     try (Password pw = Password.copyOf(TestVaults.PASSWORD);
          Vault vault = Vault.builder(dir.resolve("v")).contract(ended).admin("sato", pw).passwordCost(PasswordCost.MINIMUM)
              .logPolicy(noMinimum).create();
-         Session s = TestVaults.login(vault)) {
+         Session s = loginWithGrant(vault)) {
       TestVaults.put(s, "a.txt", "a".getBytes());
       s.checkpoint();
       // Cut at a logged time, so export and prune select the same entries by the same rule.

@@ -19,9 +19,19 @@ final class TestVaults {
 
   private TestVaults() {}
 
+  /** A new vault whose administrator holds every permission on the whole vault. */
   static Vault create(Path dir) {
+    Vault vault;
     try (Password password = Password.copyOf(PASSWORD)) {
-      return Vault.builder(dir).contract(CONTRACT).admin(ADMIN, password).passwordCost(PasswordCost.MINIMUM).create();
+      vault = Vault.builder(dir).contract(CONTRACT).admin(ADMIN, password).passwordCost(PasswordCost.MINIMUM).create();
+    }
+    grantAll(vault, ADMIN);
+    return vault;
+  }
+
+  static void grantAll(Vault vault, String user) {
+    try (Session s = login(vault)) {
+      s.administration().grant(user, "", java.util.EnumSet.allOf(Permission.class));
     }
   }
 

@@ -3,6 +3,7 @@ package io.kinko.vault.store;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import io.kinko.vault.AccessPolicy;
 import io.kinko.vault.Contract;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogPolicy;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
  * sealed with a tag under the vault's name key, so an edit by hand (a shortened contract end, a
  * changed id) is caught at the first login even though the file itself is plaintext.
  */
-public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy, String seal) {
+public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
+    AccessPolicy accessPolicy, String seal) {
   public static final int FORMAT = 1;
   private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
   private static final int MAX_BYTES = 64 * 1024;
@@ -43,11 +45,12 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
         utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
         utf8(contract.client()), utf8(contract.contractor()), utf8(contract.end().toString()),
         utf8(passwordCost.iterations() + "/" + passwordCost.memoryKiB() + "/" + passwordCost.parallelism()),
-        utf8(logPolicy.retentionMinimum() + "/" + logPolicy.checkpointEveryEntries() + "/" + logPolicy.checkpointEvery()));
+        utf8(logPolicy.retentionMinimum() + "/" + logPolicy.checkpointEveryEntries() + "/" + logPolicy.checkpointEvery()),
+        utf8(accessPolicy.minPasswordLength() + "/" + accessPolicy.lockoutAfter() + "/" + accessPolicy.graceDays()));
   }
 
   public Descriptor withSeal(String newSeal) {
-    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, newSeal);
+    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, newSeal);
   }
 
   public byte[] toJson() {
@@ -72,6 +75,11 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     log.addProperty("checkpointEveryEntries", logPolicy.checkpointEveryEntries());
     log.addProperty("checkpointEvery", logPolicy.checkpointEvery().toString());
     o.add("log", log);
+    JsonObject access = new JsonObject();
+    access.addProperty("minPasswordLength", accessPolicy.minPasswordLength());
+    access.addProperty("lockoutAfter", accessPolicy.lockoutAfter());
+    access.addProperty("graceDays", accessPolicy.graceDays());
+    o.add("access", access);
     o.addProperty("seal", seal);
     return (new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n")
         .getBytes(StandardCharsets.UTF_8);
@@ -117,8 +125,14 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       }
       LogPolicy logPolicy = new LogPolicy(java.time.Period.parse(text(l, "retentionMinimum")),
           l.get("checkpointEveryEntries").getAsInt(), java.time.Duration.parse(text(l, "checkpointEvery")));
+      JsonObject a = o.getAsJsonObject("access");
+      if (a == null) {
+        throw new IntegrityException("kinko.json has no access policy");
+      }
+      AccessPolicy accessPolicy = new AccessPolicy(a.get("minPasswordLength").getAsInt(), a.get("lockoutAfter").getAsInt(),
+          a.get("graceDays").getAsInt());
       return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost,
-          logPolicy, text(o, "seal"));
+          logPolicy, accessPolicy, text(o, "seal"));
     } catch (IntegrityException e) {
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException

@@ -41,6 +41,25 @@ public final class Durable {
     syncDirectory(target.toAbsolutePath().getParent());
   }
 
+  /**
+   * Destroys a small secret-bearing file: overwrites it in place with random bytes, syncs,
+   * unlinks it and syncs the directory, so the old bytes are not left in the file's blocks
+   * (see SECURITY.md for what overwriting cannot reach on SSDs and copy-on-write file systems).
+   */
+  public static void destroy(Path file) throws IOException {
+    long size = Files.size(file);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer noise = java.nio.ByteBuffer.wrap(io.kinko.vault.crypto.Bytes.random((int) Math.min(size, 1 << 20)));
+      for (long at = 0; at < size; ) {
+        noise.clear().limit((int) Math.min(noise.capacity(), size - at));
+        at += channel.write(noise, at);
+      }
+      channel.force(true);
+    }
+    Files.delete(file);
+    syncDirectory(file.toAbsolutePath().getParent());
+  }
+
   public static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

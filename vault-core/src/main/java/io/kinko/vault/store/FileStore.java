@@ -45,7 +45,14 @@ public final class FileStore {
   private final BlobStore blobs;
   private final VaultKeys keys;
   private final String user;
+  private final WriteGate gate;
   private final PutAudit audit;
+
+  /** Decides, before any byte is written, whether a path may be written; throws to refuse. */
+  @FunctionalInterface
+  public interface WriteGate {
+    void check(VaultPath path);
+  }
 
   /** Records stored versions before they become visible; if it throws, the put is undone. */
   @FunctionalInterface
@@ -56,16 +63,18 @@ public final class FileStore {
   /** A file version as the log names it: by id and path tag, never by path. */
   public record Target(String fileId, String pathTag) {}
 
-  public FileStore(Database database, BlobStore blobs, VaultKeys keys, String user, PutAudit audit) {
+  public FileStore(Database database, BlobStore blobs, VaultKeys keys, String user, WriteGate gate, PutAudit audit) {
     this.database = database;
     this.blobs = blobs;
     this.keys = keys;
     this.user = user;
+    this.gate = gate;
     this.audit = audit;
   }
 
   /** Stores {@code content} as the next version of {@code path}. */
   public FileInfo put(VaultPath path, InputStream content) {
+    gate.check(path);
     Batch batch = new Batch(LongConsumerNone.INSTANCE);
     try {
       batch.add(path, content);
@@ -93,6 +102,7 @@ public final class FileStore {
       if (target.isRoot()) {
         throw new IllegalArgumentException("a file needs a vault path to be stored at");
       }
+      gate.check(target);
       try (InputStream in = Files.newInputStream(source)) {
         return new PutReport(List.of(putFrom(target, in, progress)), List.of());
       } catch (IOException e) {
@@ -116,6 +126,12 @@ public final class FileStore {
             path = target.resolve(relativeName(source, file));
           } catch (IllegalArgumentException e) {
             skipped.add(new PutReport.Skipped(file, "its name cannot be a vault path: " + e.getMessage()));
+            return FileVisitResult.CONTINUE;
+          }
+          try {
+            gate.check(path);
+          } catch (io.kinko.vault.AccessDeniedException e) {
+            skipped.add(new PutReport.Skipped(file, "access denied: " + e.getMessage()));
             return FileVisitResult.CONTINUE;
           }
           try (InputStream in = Files.newInputStream(file)) {

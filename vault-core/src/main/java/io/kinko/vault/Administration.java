@@ -1,0 +1,278 @@
+package io.kinko.vault;
+
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.acl.GrantStore;
+import io.kinko.vault.acl.UserRegistry;
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.crypto.KeySlot;
+import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.store.Durable;
+import io.kinko.vault.store.VaultPath;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * User and grant management for an administrator's session (clauses 5(3), 5(5), 5(8)). Every call
+ * checks the ADMIN role first and appends exactly one log entry: ALLOW when it took effect, DENY
+ * with the reason when it was refused.
+ */
+public final class Administration {
+  private static final String GRANT_PREFIX = "grant-prefix";
+  private final Session session;
+  private final Vault vault;
+  private final String actor;
+
+  Administration(Session session) {
+    this.session = session;
+    this.vault = session.vault();
+    this.actor = session.user();
+  }
+
+  /**
+   * Registers a user with an initial password, which creates their key slot.
+   *
+   * @param expires last day the account may log in; null for the contract's end plus the grace
+   * @throws AccessDeniedException if this session is not an administrator's
+   * @throws IllegalArgumentException for an invalid name or a weak password
+   * @throws VaultException if the user exists already
+   */
+  public UserInfo addUser(String name, Role role, Password password, LocalDate expires) {
+    admin("USER_ADD");
+    Objects.requireNonNull(role, "role");
+    if (!UserRegistry.validName(name)) {
+      throw refused("USER_ADD", "invalid user name", new IllegalArgumentException(
+          "user name '" + name + "' must be 1-64 of a-z 0-9 . _ - starting with a letter or digit"));
+    }
+    checkStrength("USER_ADD", name, password);
+    if (find(name) != null) {
+      throw refused("USER_ADD", "user " + name + " exists already", new VaultException("user '" + name + "' exists already"));
+    }
+    LocalDate until = expires != null ? expires : vault.contract().end().plusDays(vault.accessPolicy().graceDays());
+    UserInfo user = new UserInfo(name, role, "ACTIVE", 0, until, false, Instant.now());
+    writeSlot(name, password);
+    vault.database().durably(c -> {
+      UserRegistry.insert(c, user);
+      return null;
+    });
+    allowed("USER_ADD", "added " + name + " as " + role + " until " + until);
+    return user;
+  }
+
+  /**
+   * Sets another user's password (the user may change their own with {@link Session#changePassword}).
+   *
+   * @throws NotFoundException if the user does not exist or is disabled
+   */
+  public void resetPassword(String name, Password password) {
+    admin("USER_PASSWD");
+    UserInfo user = existing("USER_PASSWD", name);
+    if (user.status().equals("DISABLED")) {
+      throw refused("USER_PASSWD", name + " is disabled", new VaultException("user '" + name + "' is disabled"));
+    }
+    checkStrength("USER_PASSWD", name, password);
+    writeSlot(name, password);
+    allowed("USER_PASSWD", "password of " + name + " reset");
+  }
+
+  /** Locks an account: it cannot log in until {@link #unlock}. */
+  public void lock(String name) {
+    admin("USER_LOCK");
+    UserInfo user = existing("USER_LOCK", name);
+    requireNotLastAdmin("USER_LOCK", user);
+    setStatus(name, "LOCKED");
+    allowed("USER_LOCK", "locked " + name);
+  }
+
+  /** Unlocks an account and clears its failed-login count. */
+  public void unlock(String name) {
+    admin("USER_UNLOCK");
+    UserInfo user = existing("USER_UNLOCK", name);
+    if (user.status().equals("DISABLED")) {
+      throw refused("USER_UNLOCK", name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
+    }
+    setStatus(name, "ACTIVE");
+    allowed("USER_UNLOCK", "unlocked " + name);
+  }
+
+  /**
+   * Disables an account for good: its key slot is overwritten and removed, its grants dropped.
+   *
+   * @throws VaultException if it is the last active administrator
+   */
+  public void disable(String name) {
+    admin("USER_DISABLE");
+    UserInfo user = existing("USER_DISABLE", name);
+    requireNotLastAdmin("USER_DISABLE", user);
+    try {
+      if (Files.exists(vault.layout().userSlot(name))) {
+        Durable.destroy(vault.layout().userSlot(name));
+      }
+    } catch (IOException e) {
+      throw refused("USER_DISABLE", "key slot could not be destroyed", new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e));
+    }
+    vault.database().durably(c -> {
+      UserRegistry.setStatus(c, name, "DISABLED");
+      GrantStore.removeAll(c, name);
+      return null;
+    });
+    allowed("USER_DISABLE", "disabled " + name + ", key slot destroyed");
+  }
+
+  /** Every registered user. */
+  public List<UserInfo> users() {
+    admin("USER_LIST");
+    allowed("USER_LIST", "user list");
+    return vault.database().inTransaction(UserRegistry::all);
+  }
+
+  /**
+   * Adds permissions on a path prefix to a user's grants (the union with what they hold there).
+   *
+   * @throws IllegalArgumentException for a malformed prefix or no permissions
+   * @throws NotFoundException if the user does not exist
+   * @throws VaultException if the user's role cannot hold file permissions
+   */
+  public Grant grant(String name, String prefix, Set<Permission> permissions) {
+    admin("GRANT");
+    VaultPath path = path("GRANT", prefix);
+    if (permissions.isEmpty()) {
+      throw refused("GRANT", "no permissions given", new IllegalArgumentException("a grant needs at least one permission"));
+    }
+    UserInfo user = existing("GRANT", name);
+    AccessRules.Decision grantable = AccessRules.grantable(user.role(), permissions);
+    if (!grantable.allowed() || user.status().equals("DISABLED")) {
+      String reason = grantable.allowed() ? name + " is disabled" : grantable.reason();
+      throw refused("GRANT", reason, new VaultException("cannot grant to '" + name + "': " + reason));
+    }
+    String tag = session.files().pathTag(path);
+    EnumSet<Permission> merged = EnumSet.copyOf(permissions);
+    vault.database().inTransaction(c -> GrantStore.find(c, name, tag)).ifPresent(g -> merged.addAll(g.permissions()));
+    GrantStore.Row row = new GrantStore.Row(name, tag, sealPrefix(session.keys(), name, path), merged, actor, Instant.now().toEpochMilli());
+    vault.database().durably(c -> {
+      GrantStore.put(c, row);
+      return null;
+    });
+    session.log().append(AccessLog.Event.allow(actor, "GRANT", Permission.format(merged) + " to " + name, null, tag));
+    return new Grant(name, path.value(), merged, actor, Instant.ofEpochMilli(row.grantedAt()));
+  }
+
+  /**
+   * Removes permissions (all of them when {@code permissions} is empty) from a user's grant on a prefix.
+   *
+   * @throws NotFoundException if the user holds no grant on exactly that prefix
+   */
+  public void revoke(String name, String prefix, Set<Permission> permissions) {
+    admin("REVOKE");
+    VaultPath path = path("REVOKE", prefix);
+    String tag = session.files().pathTag(path);
+    GrantStore.Row existing = vault.database().inTransaction(c -> GrantStore.find(c, name, tag)).orElse(null);
+    if (existing == null) {
+      throw refused("REVOKE", "no grant to " + name + " on this prefix",
+          new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
+    }
+    EnumSet<Permission> left = EnumSet.copyOf(existing.permissions());
+    left.removeAll(permissions.isEmpty() ? EnumSet.allOf(Permission.class) : permissions);
+    vault.database().durably(c -> {
+      GrantStore.put(c, new GrantStore.Row(name, tag, existing.sealedPrefix(), left, actor, Instant.now().toEpochMilli()));
+      return null;
+    });
+    session.log().append(AccessLog.Event.allow(actor, "REVOKE",
+        (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, null, tag));
+  }
+
+  /** Grants at, above or below {@code prefix} ("" for all), ordered by prefix and user. */
+  public List<Grant> acl(String prefix) {
+    admin("ACL");
+    VaultPath path = path("ACL", prefix);
+    allowed("ACL", "grant list");
+    return vault.database().inTransaction(GrantStore::all).stream()
+        .map(g -> new Grant(g.user(), openPrefix(session.keys(), g), g.permissions(), g.grantedBy(), Instant.ofEpochMilli(g.grantedAt())))
+        .filter(g -> path.contains(VaultPath.of(g.prefix())) || VaultPath.of(g.prefix()).contains(path))
+        .sorted(Comparator.comparing(Grant::prefix).thenComparing(Grant::user))
+        .toList();
+  }
+
+  static String sealPrefix(VaultKeys keys, String user, VaultPath prefix) {
+    return Base64.getEncoder().encodeToString(keys.seal(GRANT_PREFIX, prefix.value().getBytes(StandardCharsets.UTF_8), user));
+  }
+
+  static String openPrefix(VaultKeys keys, GrantStore.Row row) {
+    return new String(keys.open(GRANT_PREFIX, Base64.getDecoder().decode(row.sealedPrefix()), row.user()), StandardCharsets.UTF_8);
+  }
+
+  private void admin(String action) {
+    session.requireRole(AccessRules.administer(session.role()), action);
+  }
+
+  private void allowed(String action, String reason) {
+    session.log().append(AccessLog.Event.allow(actor, action, reason, null, null));
+  }
+
+  /** Logs the refusal and returns the exception to throw. */
+  private RuntimeException refused(String action, String reason, RuntimeException e) {
+    session.log().append(AccessLog.Event.deny(actor, action, reason, null, null));
+    return e;
+  }
+
+  private VaultPath path(String action, String prefix) {
+    try {
+      return VaultPath.of(prefix);
+    } catch (IllegalArgumentException e) {
+      throw refused(action, "malformed path", e);
+    }
+  }
+
+  private UserInfo find(String name) {
+    return UserRegistry.validName(name) ? vault.database().inTransaction(c -> UserRegistry.find(c, name)).orElse(null) : null;
+  }
+
+  private UserInfo existing(String action, String name) {
+    UserInfo user = find(name);
+    if (user == null) {
+      throw refused(action, "no user " + (UserRegistry.validName(name) ? name : "(invalid name)"),
+          new NotFoundException("no user '" + name + "'"));
+    }
+    return user;
+  }
+
+  private void checkStrength(String action, String name, Password password) {
+    AccessRules.Decision strong = AccessRules.password(name, password.chars(), vault.accessPolicy().minPasswordLength());
+    if (!strong.allowed()) {
+      throw refused(action, "weak password: " + strong.reason(), new IllegalArgumentException("weak password for '" + name + "': " + strong.reason()));
+    }
+  }
+
+  private void requireNotLastAdmin(String action, UserInfo user) {
+    boolean last = user.role() == Role.ADMIN && user.status().equals("ACTIVE")
+        && vault.database().inTransaction(c -> UserRegistry.otherActiveAdmins(c, user.name())) == 0;
+    if (last) {
+      throw refused(action, user.name() + " is the last active administrator",
+          new VaultException("'" + user.name() + "' is the last active administrator; add another first"));
+    }
+  }
+
+  private void setStatus(String name, String status) {
+    vault.database().durably(c -> {
+      UserRegistry.setStatus(c, name, status);
+      return null;
+    });
+  }
+
+  private void writeSlot(String name, Password password) {
+    try {
+      Durable.write(vault.layout().userSlot(name),
+          KeySlot.seal(vault.id(), name, password, session.keys().masterKeyset(), vault.passwordCost()));
+    } catch (IOException e) {
+      throw new VaultException("cannot write the key slot of '" + name + "': " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.kinko.vault;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * A registered user as administrators see them. No password or key material.
+ *
+ * @param status {@code ACTIVE}, {@code LOCKED} or {@code DISABLED}
+ * @param expires the last day the account may log in (contract zone), or null for no expiry
+ * @param chief true for the chief administrator (総括保護管理者) named at init
+ */
+public record UserInfo(String name, Role role, String status, int failedLogins, LocalDate expires, boolean chief, Instant created) {
+  public UserInfo {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(status, "status");
+  }
+}
