@@ -12,4 +12,5 @@ module io.kinko.vault {
   requires com.google.gson;
   requires org.slf4j;
   requires java.sql;
+  requires jdk.unsupported; // ExtendedOpenOption.DIRECT: read an overwritten key header back from the device
 }

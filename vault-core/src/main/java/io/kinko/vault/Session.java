@@ -214,6 +214,69 @@ public final class Session implements AutoCloseable {
     return guarded(() -> files.versions(p));
   }
 
+  /**
+   * Deletes every stored version of {@code path} (DELETE permission) and returns one signed
+   * certificate listing them. Each version's key is destroyed and verified gone, its blob
+   * overwritten and removed, its metadata dropped and a DELETE entry appended before the
+   * certificate is issued; a crash at any step is finished at the next login.
+   *
+   * @throws AccessDeniedException without a DELETE grant on the path
+   * @throws NotFoundException if nothing is stored at {@code path}
+   */
+  public DeletionCertificate delete(String path) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    require(Permission.DELETE, p, "DELETE");
+    List<io.kinko.vault.store.FileCatalog.Row> rows =
+        vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(c, files.pathTag(p)));
+    if (rows.isEmpty()) {
+      log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
+      throw new NotFoundException("no file at '" + p + "'");
+    }
+    return deleter().delete(rows, user, "every version of one path");
+  }
+
+  /**
+   * Deletes every version of every file at or below {@code prefix} with one certificate. The
+   * user needs DELETE on each of them; if one is refused, nothing is deleted.
+   *
+   * @throws AccessDeniedException if any file below the prefix may not be deleted
+   * @throws NotFoundException if nothing is stored there
+   */
+  public DeletionCertificate deleteTree(String prefix) {
+    open();
+    VaultPath p = VaultPath.of(prefix);
+    List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
+    for (FileInfo f : guarded(() -> files.list(p))) {
+      VaultPath each = VaultPath.of(f.path());
+      require(Permission.DELETE, each, "DELETE");
+      rows.addAll(vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(c, files.pathTag(each))));
+    }
+    if (rows.isEmpty()) {
+      log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
+      throw new NotFoundException("no file at or below '" + p + "'");
+    }
+    return deleter().delete(rows, user, "every version of every file below one folder");
+  }
+
+  /** Every deletion certificate the vault issued (administrators and auditors). */
+  public List<DeletionCertificate> certificates() {
+    open();
+    log.append(AccessLog.Event.allow(user, "CERT_LIST", requireRole(AccessRules.audit(role), "CERT_LIST"), null, null));
+    return io.kinko.vault.erase.Deleter.all(vault.database());
+  }
+
+  /** Finishes deletions a crash interrupted; called at login. */
+  List<DeletionCertificate> resumeDeletions() {
+    return deleter().resume();
+  }
+
+  private io.kinko.vault.erase.Deleter deleter() {
+    return new io.kinko.vault.erase.Deleter(new io.kinko.vault.erase.Deleter.Context(vault.database(), vault.layout(), keys, log,
+        vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
+        vault.client().application(), vault.clock()));
+  }
+
   /** Access-log entries matching {@code query}; the reading itself is logged first. */
   public List<LogEntry> logEntries(LogQuery query) {
     open();

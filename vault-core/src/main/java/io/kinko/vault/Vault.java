@@ -54,6 +54,7 @@ public final class Vault implements AutoCloseable {
   private final LogCheckpoints checkpoints;
   private final byte[] publicKey;
   private final Clock clock;
+  private final ClientInfo client;
 
   /** The signing key of an open session, lent to the log's checkpoint policy while one is open. */
   private final Object signerLock = new Object();
@@ -69,6 +70,7 @@ public final class Vault implements AutoCloseable {
     this.blobs = new BlobStore(layout);
     this.publicKey = publicKey;
     this.clock = clock;
+    this.client = client;
     this.log = new AccessLog(database, descriptor.vaultId(), client,
         new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum()), clock);
     this.checkpoints = new LogCheckpoints(database, descriptor.vaultId(), layout.checkpoint(), publicKey, clock);
@@ -157,7 +159,13 @@ public final class Vault implements AutoCloseable {
       log.append(AccessLog.Event.allow(user, "LOGIN", "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
-      return new Session(this, account, keys, signing, true);
+      Session session = new Session(this, account, keys, signing, true);
+      try {
+        session.resumeDeletions().forEach(c -> LOG.warn("finished interrupted deletion {} of vault {}", c.id(), descriptor.vaultId()));
+      } catch (VaultException e) {
+        LOG.warn("could not finish an interrupted deletion in vault {}: {}", descriptor.vaultId(), e.getMessage());
+      }
+      return session;
     } catch (IntegrityException e) {
       keys.close();
       incident(user, e);
@@ -268,6 +276,10 @@ public final class Vault implements AutoCloseable {
 
   Clock clock() {
     return clock;
+  }
+
+  ClientInfo client() {
+    return client;
   }
 
   /** Records an integrity failure as an INCIDENT entry; a log failure here must not hide the first error. */

@@ -96,6 +96,15 @@ public final class LogCheckpoints {
     return signed;
   }
 
+  /** The inclusion proof of entry {@code seq} in the tree of {@code size} entries, from stored nodes. */
+  public List<byte[]> inclusionProof(long seq, long size) {
+    return database.inTransaction(c -> {
+      try (DbNodeStore nodes = new DbNodeStore(c)) {
+        return MerkleTree.open(nodes, AccessLog.Head.read(c).size()).inclusionProof(seq, size);
+      }
+    });
+  }
+
   /** The newest checkpoint in the database, if any. */
   public Optional<Signed> latest() {
     return database.inTransaction(c -> {

@@ -243,6 +243,15 @@ public final class FileStore {
 
   private record Row(FileInfo info, byte[] sha256) {}
 
+  /** A stored version's sealed metadata, opened: its path and content digest. */
+  public record Meta(String path, byte[] sha256) {}
+
+  /** Opens the sealed metadata of a row (also of a row being deleted, whose files row is gone). */
+  public static Meta meta(VaultKeys keys, String fileId, String sealedMeta) {
+    byte[] meta = keys.open(META, java.util.Base64.getDecoder().decode(sealedMeta), fileId);
+    return new Meta(new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8), Arrays.copyOf(meta, 32));
+  }
+
   private Row decode(FileCatalog.Row row) {
     byte[] meta;
     try {

@@ -1,0 +1,60 @@
+package io.kinko.vault;
+
+import io.kinko.vault.erase.CertificateVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A signed certificate of deletion (clause 5(10)): canonical JSON (RFC 8785) and a detached
+ * Ed25519 signature over exactly those bytes. It names each deleted item by file id and path tag,
+ * says how its key and bytes were destroyed and verified, what the storage medium allows, and
+ * ties each deletion to the access log with the DELETE entry, its inclusion proof and the signed
+ * checkpoint the proof leads to. An auditor checks it with the vault's public key alone:
+ * <pre>openssl pkeyutl -verify -rawin -pubin -inkey vault.pub.pem -in NAME.json -sigfile NAME.json.sig</pre>
+ */
+public record DeletionCertificate(String id, String json, byte[] signature) {
+  public DeletionCertificate {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(json, "json");
+    signature = signature.clone();
+  }
+
+  @Override
+  public byte[] signature() {
+    return signature.clone();
+  }
+
+  /** The exact bytes that were signed. */
+  public byte[] bytes() {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes {@code <dir>/<name>.json} and {@code <dir>/<name>.json.sig}; returns the JSON file. */
+  public Path write(Path directory, String name) {
+    try {
+      Files.createDirectories(directory);
+      Path file = directory.resolve(name + ".json");
+      io.kinko.vault.store.Durable.write(file, bytes());
+      io.kinko.vault.store.Durable.write(directory.resolve(name + ".json.sig"), signature);
+      return file;
+    } catch (IOException e) {
+      throw new VaultException("cannot write certificate " + id + " to " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What a verification established. */
+  public record Verified(String id, String kind, String vault, int items, long treeSize) {}
+
+  /**
+   * Verifies a certificate with no vault: the signature over the exact bytes, the checkpoint's
+   * signature, and each item's DELETE entry against the checkpoint by its inclusion proof.
+   *
+   * @throws IntegrityException naming what failed
+   */
+  public static Verified verify(byte[] json, byte[] signature, String publicKeyPem) {
+    return CertificateVerifier.verify(json, signature, publicKeyPem);
+  }
+}

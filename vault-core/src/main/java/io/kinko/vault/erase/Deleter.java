@@ -1,0 +1,320 @@
+package io.kinko.vault.erase;
+
+import io.kinko.vault.Contract;
+import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.LogEntry;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.audit.CanonicalJson;
+import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.audit.Merkle;
+import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.crypto.SigningKey;
+import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.store.Database;
+import io.kinko.vault.store.FileCatalog;
+import io.kinko.vault.store.FileStore;
+import io.kinko.vault.store.VaultLayout;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Certified deletion as a recorded state machine (DESIGN.md, "Deletion certificates"). A batch
+ * of file versions is recorded, durably, before anything is destroyed; then each blob's key is
+ * destroyed and its bytes overwritten and unlinked, the metadata rows dropped, a DELETE entry
+ * appended per version, a checkpoint signed, and one certificate issued whose id is the batch's.
+ * Every step can be repeated, so {@link #resume} finishes a batch that a crash interrupted, and a
+ * certificate is only ever issued for blobs whose key is verifiably gone.
+ */
+public final class Deleter {
+  private static final HexFormat HEX = HexFormat.of();
+  static final String CRASH_PROPERTY = "kinko.test.crashAt";
+
+  /** What a deletion needs from the open vault and session. */
+  public record Context(Database database, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
+      Supplier<LogCheckpoints.Signed> signCheckpoint, SigningKey signer, Contract contract, String vaultId, String host,
+      String application, Clock clock) {}
+
+  private final Context ctx;
+
+  public Deleter(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Deletes every given file version and returns the one certificate that lists them all. */
+  public DeletionCertificate delete(List<FileCatalog.Row> rows, String operator, String scope) {
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException("nothing to delete");
+    }
+    String batch = Bytes.hex(Bytes.random(16));
+    long now = ctx.clock().millis();
+    ctx.database().durably(c -> {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, "
+          + "size_bytes, stored_at, operator, requested_at, erase_notes) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (FileCatalog.Row r : rows) {
+          s.setString(1, r.fileId());
+          s.setString(2, batch);
+          s.setString(3, r.pathTag());
+          s.setInt(4, r.version());
+          s.setString(5, r.sealedMeta());
+          s.setLong(6, r.size());
+          s.setLong(7, r.storedAtMillis());
+          s.setString(8, operator);
+          s.setLong(9, now);
+          s.setString(10, scope);
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      return null;
+    });
+    crashPoint("pending");
+    return finish(batch);
+  }
+
+  /** Finishes every batch a crash left unfinished; returns their certificates. */
+  public List<DeletionCertificate> resume() {
+    List<String> batches = ctx.database().inTransaction(c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT batch_id FROM deletions WHERE state <> 'CERTIFIED'");
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+      return out;
+    });
+    List<DeletionCertificate> out = new ArrayList<>();
+    for (String batch : batches) {
+      out.add(finish(batch));
+    }
+    return out;
+  }
+
+  private record Item(String fileId, String state, String pathTag, int version, String sealedMeta, long size, long storedAt,
+      String operator, String notes, Long logSeq) {}
+
+  private DeletionCertificate finish(String batch) {
+    List<Item> items = items(batch);
+    // 1. Destroy each blob's key, then its bytes and name.
+    for (Item item : items) {
+      if (item.state.equals("PENDING")) {
+        BlobEraser.Result result = BlobEraser.erase(ctx.layout().blob(item.fileId), ctx.keys(), item.fileId, item.size);
+        setState(item.fileId, "UNLINKED", result.notes(), null);
+        crashPoint("erased");
+      }
+    }
+    // 2. Drop the metadata rows: from here the versions are gone from every listing.
+    ctx.database().durably(c -> {
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM files WHERE file_id = ?")) {
+        for (Item item : items) {
+          s.setString(1, item.fileId);
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      return null;
+    });
+    crashPoint("unlinked");
+    // 3. One DELETE entry per version, durable; a resumed batch reuses entries already appended.
+    List<AccessLog.Event> events = new ArrayList<>();
+    List<Item> toLog = new ArrayList<>();
+    for (Item item : items(batch)) {
+      if (item.logSeq == null && findDeleteEntry(item.fileId).isEmpty()) {
+        events.add(AccessLog.Event.allow(item.operator, "DELETE", "certified deletion " + batch, item.fileId, item.pathTag));
+        toLog.add(item);
+      }
+    }
+    List<LogEntry> appended = ctx.log().append(events);
+    for (int i = 0; i < appended.size(); i++) {
+      setState(toLog.get(i).fileId, "LOGGED", null, appended.get(i).seq());
+    }
+    for (Item item : items(batch)) {
+      if (item.logSeq == null) {
+        setState(item.fileId, "LOGGED", null, findDeleteEntry(item.fileId).orElseThrow().seq());
+      }
+    }
+    crashPoint("logged");
+    // 4. Sign a checkpoint that covers the entries, then the certificate.
+    Optional<DeletionCertificate> issued = stored(batch);
+    DeletionCertificate certificate = issued.orElseGet(() -> issue(batch, items(batch)));
+    crashPoint("signed");
+    ctx.database().durably(c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = 'CERTIFIED', cert_id = ? WHERE batch_id = ?")) {
+        s.setString(1, batch);
+        s.setString(2, batch);
+        s.executeUpdate();
+      }
+      return null;
+    });
+    return certificate;
+  }
+
+  private DeletionCertificate issue(String batch, List<Item> items) {
+    LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
+    List<Object> itemMaps = new ArrayList<>();
+    String keepUntil = "";
+    for (Item item : items) {
+      LogEntry entry = findDeleteEntry(item.fileId).orElseThrow(() -> new VaultException("DELETE entry of " + item.fileId + " is missing"));
+      FileStore.Meta meta = FileStore.meta(ctx.keys(), item.fileId, item.sealedMeta);
+      Map<String, Object> log = new LinkedHashMap<>();
+      log.put("seq", entry.seq());
+      log.put("entry", entry.json());
+      log.put("leafHash", HEX.formatHex(Merkle.leafHash(entry.canonicalBytes())));
+      log.put("inclusionProof", ctx.checkpoints().inclusionProof(entry.seq(), checkpoint.size()).stream().map(HEX::formatHex).toList());
+      Map<String, Object> key = new LinkedHashMap<>();
+      key.put("keyId", "file key of " + item.fileId);
+      key.put("heldIn", "the blob's header, wrapped by the vault master key; no other copy is kept by the vault");
+      key.put("copiesDestroyed", 1L);
+      Map<String, Object> verification = new LinkedHashMap<>();
+      verification.put("method", "header read back after overwrite; the blob no longer opens with the vault's keys");
+      verification.put("result", "pass");
+      verification.put("notes", item.notes == null ? "" : item.notes);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("fileId", item.fileId);
+      m.put("nameTag", item.pathTag);
+      m.put("version", (long) item.version);
+      m.put("size", item.size);
+      m.put("contentSha256", HEX.formatHex(meta.sha256()));
+      m.put("storedSince", Instant.ofEpochMilli(item.storedAt).toString());
+      m.put("keyDestroyed", key);
+      m.put("verification", verification);
+      m.put("log", log);
+      itemMaps.add(m);
+      keepUntil = entry.keepUntil().toString().compareTo(keepUntil) > 0 ? entry.keepUntil().toString() : keepUntil;
+    }
+    Map<String, Object> contract = new LinkedHashMap<>();
+    contract.put("id", ctx.contract().id());
+    contract.put("client", ctx.contract().client());
+    contract.put("contractor", ctx.contract().contractor());
+    contract.put("end", ctx.contract().end().toString());
+    Map<String, Object> method = new LinkedHashMap<>();
+    method.put("type", "Purge");
+    method.put("techniques", List.of("cryptographic erase: the per-file key was destroyed",
+        "overwrite: 1 pass of random data over the whole blob, then unlink"));
+    Map<String, Object> log = new LinkedHashMap<>();
+    log.put("treeSize", checkpoint.size());
+    log.put("checkpoint", new String(checkpoint.note(), StandardCharsets.UTF_8));
+    Map<String, Object> cert = new LinkedHashMap<>();
+    cert.put("kinko", "deletion-certificate");
+    cert.put("format", 1L);
+    cert.put("certificateId", batch);
+    cert.put("issuedAt", ctx.clock().instant().toString());
+    cert.put("action", "DELETE");
+    cert.put("contract", contract);
+    cert.put("vault", ctx.vaultId());
+    cert.put("operator", items.get(0).operator);
+    cert.put("approver", items.get(0).operator);
+    cert.put("workLocation", Map.of("host", ctx.host(), "application", ctx.application()));
+    cert.put("method", method);
+    cert.put("tool", Map.of("name", "Kinko", "version", toolVersion()));
+    cert.put("media", MediaFacts.of(ctx.layout().blobs()).toMap());
+    cert.put("items", itemMaps);
+    cert.put("log", log);
+    cert.put("keepUntil", keepUntil);
+    cert.put("standards", List.of("NIST SP 800-88 Rev. 2 (2025)", "NIST SP 800-88 Rev. 1, Appendix G",
+        "個人情報取扱安全管理基準 5(10)", "RFC 8785", "RFC 6962", "C2SP signed-note, tlog-checkpoint"));
+    byte[] json = CanonicalJson.encode(cert);
+    byte[] signature = ctx.signer().sign(json);
+    ctx.database().durably(c -> {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO certificates (cert_id, issued_at, kind, body, signature) VALUES (?, ?, ?, ?, ?)")) {
+        s.setString(1, batch);
+        s.setLong(2, ctx.clock().millis());
+        s.setString(3, "deletion");
+        s.setString(4, new String(json, StandardCharsets.UTF_8));
+        s.setString(5, Base64.getEncoder().encodeToString(signature));
+        s.executeUpdate();
+      }
+      return null;
+    });
+    return new DeletionCertificate(batch, new String(json, StandardCharsets.UTF_8), signature);
+  }
+
+  /** Every certificate the vault issued, oldest first. */
+  public static List<DeletionCertificate> all(Database database) {
+    return database.inTransaction(c -> {
+      List<DeletionCertificate> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT cert_id, body, signature FROM certificates ORDER BY issued_at, cert_id");
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(new DeletionCertificate(r.getString(1), r.getString(2), Base64.getDecoder().decode(r.getString(3))));
+        }
+      }
+      return out;
+    });
+  }
+
+  private Optional<DeletionCertificate> stored(String batch) {
+    return all(ctx.database()).stream().filter(c -> c.id().equals(batch)).findFirst();
+  }
+
+  private Optional<LogEntry> findDeleteEntry(String fileId) {
+    return ctx.log().entries(new io.kinko.vault.LogQuery(null, null, null, "DELETE")).stream()
+        .filter(e -> fileId.equals(e.fileId())).findFirst();
+  }
+
+  private List<Item> items(String batch) {
+    return ctx.database().inTransaction(c -> {
+      List<Item> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT file_id, state, path_tag, version, sealed_meta, size_bytes, stored_at, operator, "
+          + "erase_notes, log_seq FROM deletions WHERE batch_id = ? ORDER BY file_id")) {
+        s.setString(1, batch);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            long seq = r.getLong(10);
+            Long logSeq = r.wasNull() ? null : seq; // wasNull speaks of the column read last
+            out.add(new Item(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getString(5), r.getLong(6), r.getLong(7),
+                r.getString(8), r.getString(9), logSeq));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private void setState(String fileId, String state, String notes, Long logSeq) {
+    ctx.database().durably(c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = ?, erase_notes = COALESCE(?, erase_notes), "
+          + "log_seq = COALESCE(?, log_seq) WHERE file_id = ?")) {
+        s.setString(1, state);
+        s.setString(2, notes);
+        if (logSeq == null) {
+          s.setNull(3, java.sql.Types.BIGINT);
+        } else {
+          s.setLong(3, logSeq);
+        }
+        s.setString(4, fileId);
+        s.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  static String toolVersion() {
+    String v = Deleter.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+
+  /**
+   * Fault injection for the crash tests: when the system property names this step, the JVM
+   * halts here as if the power went out. Never set outside tests.
+   */
+  static void crashPoint(String step) {
+    if (step.equals(System.getProperty(CRASH_PROPERTY))) {
+      Runtime.getRuntime().halt(99);
+    }
+  }
+}
