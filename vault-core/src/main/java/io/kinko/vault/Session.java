@@ -6,6 +6,7 @@ import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.LogArchiver;
 import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.LogVerifier;
 import io.kinko.vault.crypto.KeySlot;
 import io.kinko.vault.crypto.SigningKey;
@@ -257,6 +258,98 @@ public final class Session implements AutoCloseable {
       throw new NotFoundException("no file at or below '" + p + "'");
     }
     return deleter().delete(rows, user, "every version of every file below one folder");
+  }
+
+  /**
+   * Wipes plain files outside the vault (a local file or a folder, recursively) and returns a
+   * certificate signed with the vault's key that lists every file wiped, the method and its
+   * verification, and what the storage medium allows. Symbolic links are never followed; a file
+   * with other hard links is left alone unless {@code force}. The wipe is logged.
+   *
+   * @throws AccessDeniedException for auditors and service credentials
+   */
+  public WipeReport wipe(Path target, WipeMethod method, boolean force) {
+    open();
+    Objects.requireNonNull(method, "method");
+    requireRole(AccessRules.wipe(role), "WIPE");
+    java.util.Map<String, Object> media = io.kinko.vault.erase.MediaFacts.of(target.toAbsolutePath().getParent()).toMap();
+    io.kinko.vault.erase.FolderWiper.Outcome outcome = io.kinko.vault.erase.FolderWiper.wipe(target, method, force);
+    String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
+    LogEntry entry = log.append(AccessLog.Event.allow(user, "WIPE", "wiped " + outcome.wiped().size() + " files ("
+        + outcome.skipped().size() + " left), certificate " + id, null, null));
+    LogCheckpoints.Signed checkpoint = vault.signCheckpoint(signing);
+    java.util.Map<String, Object> cert = io.kinko.vault.erase.Certificates.header("wipe-certificate", id, "WIPE", vault.contract(),
+        vault.id(), user, vault.client().host(), vault.client().application(), vault.clock());
+    cert.put("method", java.util.Map.of("type", "Clear", "techniques", List.of(method.name()),
+        "steps", "overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder"));
+    cert.put("media", media);
+    cert.put("items", outcome.wiped().stream().map(w -> (Object) w.toMap()).toList());
+    cert.put("notWiped", (long) outcome.skipped().size());
+    cert.put("logEntry", io.kinko.vault.erase.Certificates.logRef(entry, vault.checkpoints(), checkpoint.size()));
+    cert.put("log", io.kinko.vault.erase.Certificates.checkpoint(checkpoint));
+    cert.put("keepUntil", entry.keepUntil().toString());
+    DeletionCertificate certificate = io.kinko.vault.erase.Certificates.signAndStore(vault.database(), signing, id, "wipe", cert, vault.clock());
+    return new WipeReport(certificate, outcome.wiped().size(), outcome.skipped());
+  }
+
+  /**
+   * Disposes of the whole vault (clause 5(11)): exports the access log and every certificate to
+   * {@code archive} (the logs outlive the contract), then destroys every key slot, the name key
+   * and the signing key (overwritten and removed) and, with {@code overwriteBlobs}, every blob,
+   * and returns a final certificate, also written to {@code archive}. Afterwards the vault does
+   * not open; the archive and the certificates still verify with the exported public key.
+   *
+   * @throws AccessDeniedException unless this is an administrator's session
+   */
+  public DeletionCertificate dispose(Path archive, boolean overwriteBlobs) {
+    open();
+    requireRole(AccessRules.administer(role), "DISPOSE");
+    String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
+    LogEntry entry = log.append(AccessLog.Event.allow(user, "DISPOSE", "vault disposal " + id
+        + (overwriteBlobs ? ", blobs overwritten" : ", blobs crypto-erased with the keys"), null, null));
+    LogCheckpoints.Signed checkpoint = vault.signCheckpoint(signing);
+    new LogArchiver(vault.database(), vault.id(), vault.clock()).export(Instant.EPOCH, vault.clock().instant().plusSeconds(1),
+        archive, signing);
+    for (DeletionCertificate c : io.kinko.vault.erase.Deleter.all(vault.database())) {
+      c.write(archive.resolve("certificates"), c.id());
+    }
+    List<Object> destroyed = new java.util.ArrayList<>();
+    long blobs = 0;
+    try {
+      io.kinko.vault.store.Durable.write(archive.resolve("vault.pub.pem"), vault.publicKeyPem().getBytes(StandardCharsets.US_ASCII));
+      try (java.util.stream.Stream<Path> keyFiles = java.nio.file.Files.list(vault.layout().keys())) {
+        for (Path key : keyFiles.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
+          io.kinko.vault.store.Durable.destroy(key);
+          destroyed.add(java.util.Map.of("object", "keys/" + key.getFileName(), "result", "overwritten, synced, removed"));
+        }
+      }
+      if (overwriteBlobs) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(vault.layout().blobs())) {
+          for (Path blob : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+            io.kinko.vault.erase.BlobEraser.overwriteAndUnlink(blob);
+            blobs++;
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new VaultException("disposal of vault " + vault.id() + " failed part way: " + e.getMessage()
+          + "; the archive in " + archive + " is complete", e);
+    }
+    java.util.Map<String, Object> cert = io.kinko.vault.erase.Certificates.header("disposal-certificate", id, "DISPOSE", vault.contract(),
+        vault.id(), user, vault.client().host(), vault.client().application(), vault.clock());
+    cert.put("method", java.util.Map.of("type", "Purge", "techniques", List.of(
+        "cryptographic erase: every key slot, the name key and the signing key destroyed; no file key can be unwrapped",
+        overwriteBlobs ? "overwrite: every blob, 1 pass of random data, then unlink" : "blobs left as ciphertext without keys")));
+    cert.put("media", io.kinko.vault.erase.MediaFacts.of(vault.layout().keys()).toMap());
+    cert.put("items", destroyed);
+    cert.put("blobsOverwritten", blobs);
+    cert.put("archive", "log archive, certificates and public key exported before the keys were destroyed");
+    cert.put("logEntry", io.kinko.vault.erase.Certificates.logRef(entry, vault.checkpoints(), checkpoint.size()));
+    cert.put("log", io.kinko.vault.erase.Certificates.checkpoint(checkpoint));
+    cert.put("keepUntil", entry.keepUntil().toString());
+    DeletionCertificate certificate = io.kinko.vault.erase.Certificates.signAndStore(vault.database(), signing, id, "disposal", cert, vault.clock());
+    certificate.write(archive, "disposal-certificate");
+    return certificate;
   }
 
   /** Every deletion certificate the vault issued (administrators and auditors). */

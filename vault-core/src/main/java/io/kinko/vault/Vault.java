@@ -138,6 +138,10 @@ public final class Vault implements AutoCloseable {
       log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
       throw new AuthenticationException("authentication failed for '" + user + "': unknown user or wrong password");
     }
+    if (!Files.exists(layout.namesKey())) {
+      log.append(AccessLog.Event.deny(user, "LOGIN", "vault disposed of", null, null));
+      throw new VaultException("vault " + descriptor.vaultId() + " was disposed of: its keys are destroyed");
+    }
     AccessRules.Decision allowed = AccessRules.login(account, today());
     if (!allowed.allowed()) {
       log.append(AccessLog.Event.deny(user, "LOGIN", allowed.reason(), null, null));

@@ -44,6 +44,11 @@ public final class AccessRules {
     return role == Role.ADMIN || role == Role.AUDITOR ? Decision.allow("role " + role) : Decision.deny("role " + role + " may not read the log");
   }
 
+  /** May a user with {@code role} wipe plain files with a certificate signed by the vault? */
+  public static Decision wipe(Role role) {
+    return role == Role.ADMIN || role == Role.WORKER ? Decision.allow("role " + role) : Decision.deny("role " + role + " does not handle data");
+  }
+
   /** May a user with {@code role} manage users and grants, or prune the log? */
   public static Decision administer(Role role) {
     return role == Role.ADMIN ? Decision.allow("role ADMIN") : Decision.deny("role " + role + " is not an administrator");

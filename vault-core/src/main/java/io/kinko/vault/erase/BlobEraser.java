@@ -68,6 +68,15 @@ public final class BlobEraser {
     }
   }
 
+  /** Overwrites a whole file once with random data, syncs and unlinks it (for disposal). */
+  public static long overwriteAndUnlink(Path file) throws IOException {
+    long size = Files.size(file);
+    overwriteRest(file, 0, size);
+    Files.delete(file);
+    Durable.syncDirectory(file.getParent());
+    return size;
+  }
+
   /** True when the blob no longer opens: the proof that its key is gone. */
   private static boolean stillLocked(Path blob, VaultKeys keys, String fileId, long plaintextSize) throws IOException {
     try (InputStream in = BlobCipher.decrypt(keys, fileId, plaintextSize, Files.newInputStream(blob))) {

@@ -55,17 +55,32 @@ public final class CertificateVerifier {
       Checkpoint checkpoint = Checkpoint.open(((String) log.get("checkpoint")).getBytes(StandardCharsets.UTF_8),
           NoteVerifier.ed25519(LogCheckpoints.origin(vault), publicKey));
       List<Map<String, Object>> items = (List<Map<String, Object>>) cert.get("items");
+      List<Map<String, Object>> refs = new ArrayList<>();
+      if (cert.containsKey("logEntry")) {
+        refs.add((Map<String, Object>) cert.get("logEntry"));
+      }
       for (Map<String, Object> item : items) {
-        Map<String, Object> entryRef = (Map<String, Object>) item.get("log");
+        if (item.containsKey("log")) {
+          Map<String, Object> ref = new java.util.HashMap<>((Map<String, Object>) item.get("log"));
+          ref.put("fileId", item.get("fileId"));
+          refs.add(ref);
+        }
+      }
+      if (refs.isEmpty()) {
+        throw new IntegrityException("the certificate names no log entry");
+      }
+      for (Map<String, Object> entryRef : refs) {
+        String what = entryRef.containsKey("fileId") ? "item " + entryRef.get("fileId") : "the certificate";
         byte[] entryBytes = ((String) entryRef.get("entry")).getBytes(StandardCharsets.UTF_8);
         LogEntry entry = EntryCodec.decode(entryBytes);
         long seq = (Long) entryRef.get("seq");
-        if (entry.seq() != seq || !entry.action().equals(cert.get("action")) || !entry.fileId().equals(item.get("fileId"))) {
-          throw new IntegrityException("item " + item.get("fileId") + ": its log entry is not the " + cert.get("action") + " of that file");
+        boolean sameFile = !entryRef.containsKey("fileId") || java.util.Objects.equals(entry.fileId(), entryRef.get("fileId"));
+        if (entry.seq() != seq || !entry.action().equals(cert.get("action")) || !sameFile || !vault.equals(EntryCodec.vault(entryBytes))) {
+          throw new IntegrityException(what + ": its log entry is not the " + cert.get("action") + " it certifies");
         }
         byte[] leaf = Merkle.leafHash(entryBytes);
         if (!HEX.formatHex(leaf).equals(entryRef.get("leafHash"))) {
-          throw new IntegrityException("item " + item.get("fileId") + ": leaf hash does not match its entry");
+          throw new IntegrityException(what + ": leaf hash does not match its entry");
         }
         List<byte[]> proof = new ArrayList<>();
         for (Object h : (List<Object>) entryRef.get("inclusionProof")) {

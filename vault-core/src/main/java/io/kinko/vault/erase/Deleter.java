@@ -5,9 +5,7 @@ import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.audit.AccessLog;
-import io.kinko.vault.audit.CanonicalJson;
 import io.kinko.vault.audit.LogCheckpoints;
-import io.kinko.vault.audit.Merkle;
 import io.kinko.vault.crypto.Bytes;
 import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.crypto.VaultKeys;
@@ -15,7 +13,6 @@ import io.kinko.vault.store.Database;
 import io.kinko.vault.store.FileCatalog;
 import io.kinko.vault.store.FileStore;
 import io.kinko.vault.store.VaultLayout;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -170,11 +167,6 @@ public final class Deleter {
     for (Item item : items) {
       LogEntry entry = findDeleteEntry(item.fileId).orElseThrow(() -> new VaultException("DELETE entry of " + item.fileId + " is missing"));
       FileStore.Meta meta = FileStore.meta(ctx.keys(), item.fileId, item.sealedMeta);
-      Map<String, Object> log = new LinkedHashMap<>();
-      log.put("seq", entry.seq());
-      log.put("entry", entry.json());
-      log.put("leafHash", HEX.formatHex(Merkle.leafHash(entry.canonicalBytes())));
-      log.put("inclusionProof", ctx.checkpoints().inclusionProof(entry.seq(), checkpoint.size()).stream().map(HEX::formatHex).toList());
       Map<String, Object> key = new LinkedHashMap<>();
       key.put("keyId", "file key of " + item.fileId);
       key.put("heldIn", "the blob's header, wrapped by the vault master key; no other copy is kept by the vault");
@@ -192,55 +184,22 @@ public final class Deleter {
       m.put("storedSince", Instant.ofEpochMilli(item.storedAt).toString());
       m.put("keyDestroyed", key);
       m.put("verification", verification);
-      m.put("log", log);
+      m.put("log", Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()));
       itemMaps.add(m);
       keepUntil = entry.keepUntil().toString().compareTo(keepUntil) > 0 ? entry.keepUntil().toString() : keepUntil;
     }
-    Map<String, Object> contract = new LinkedHashMap<>();
-    contract.put("id", ctx.contract().id());
-    contract.put("client", ctx.contract().client());
-    contract.put("contractor", ctx.contract().contractor());
-    contract.put("end", ctx.contract().end().toString());
     Map<String, Object> method = new LinkedHashMap<>();
     method.put("type", "Purge");
     method.put("techniques", List.of("cryptographic erase: the per-file key was destroyed",
         "overwrite: 1 pass of random data over the whole blob, then unlink"));
-    Map<String, Object> log = new LinkedHashMap<>();
-    log.put("treeSize", checkpoint.size());
-    log.put("checkpoint", new String(checkpoint.note(), StandardCharsets.UTF_8));
-    Map<String, Object> cert = new LinkedHashMap<>();
-    cert.put("kinko", "deletion-certificate");
-    cert.put("format", 1L);
-    cert.put("certificateId", batch);
-    cert.put("issuedAt", ctx.clock().instant().toString());
-    cert.put("action", "DELETE");
-    cert.put("contract", contract);
-    cert.put("vault", ctx.vaultId());
-    cert.put("operator", items.get(0).operator);
-    cert.put("approver", items.get(0).operator);
-    cert.put("workLocation", Map.of("host", ctx.host(), "application", ctx.application()));
+    Map<String, Object> cert = Certificates.header("deletion-certificate", batch, "DELETE", ctx.contract(), ctx.vaultId(),
+        items.get(0).operator, ctx.host(), ctx.application(), ctx.clock());
     cert.put("method", method);
-    cert.put("tool", Map.of("name", "Kinko", "version", toolVersion()));
     cert.put("media", MediaFacts.of(ctx.layout().blobs()).toMap());
     cert.put("items", itemMaps);
-    cert.put("log", log);
+    cert.put("log", Certificates.checkpoint(checkpoint));
     cert.put("keepUntil", keepUntil);
-    cert.put("standards", List.of("NIST SP 800-88 Rev. 2 (2025)", "NIST SP 800-88 Rev. 1, Appendix G",
-        "個人情報取扱安全管理基準 5(10)", "RFC 8785", "RFC 6962", "C2SP signed-note, tlog-checkpoint"));
-    byte[] json = CanonicalJson.encode(cert);
-    byte[] signature = ctx.signer().sign(json);
-    ctx.database().durably(c -> {
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO certificates (cert_id, issued_at, kind, body, signature) VALUES (?, ?, ?, ?, ?)")) {
-        s.setString(1, batch);
-        s.setLong(2, ctx.clock().millis());
-        s.setString(3, "deletion");
-        s.setString(4, new String(json, StandardCharsets.UTF_8));
-        s.setString(5, Base64.getEncoder().encodeToString(signature));
-        s.executeUpdate();
-      }
-      return null;
-    });
-    return new DeletionCertificate(batch, new String(json, StandardCharsets.UTF_8), signature);
+    return Certificates.signAndStore(ctx.database(), ctx.signer(), batch, "deletion", cert, ctx.clock());
   }
 
   /** Every certificate the vault issued, oldest first. */

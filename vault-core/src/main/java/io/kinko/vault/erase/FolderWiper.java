@@ -1,0 +1,218 @@
+package io.kinko.vault.erase;
+
+import io.kinko.vault.PutReport;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.WipeMethod;
+import io.kinko.vault.store.Durable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Wipes plain files outside any vault (clause 5(11)): overwrites each regular file, syncs, reads
+ * the last pass back, renames it to a random name, truncates, unlinks and syncs the directory,
+ * then removes the folders it emptied. It never follows a symbolic link, never leaves the named
+ * tree, and leaves a file with other hard links alone unless forced (wiping it would destroy the
+ * data under its other names too).
+ */
+public final class FolderWiper {
+  private static final int CHUNK = 1 << 20;
+
+  private FolderWiper() {}
+
+  /** One wiped file, for the certificate. */
+  public record Wiped(Path path, long size, String method, String verification) {
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", path.toString());
+      m.put("size", size);
+      m.put("method", method);
+      m.put("verification", verification);
+      return m;
+    }
+  }
+
+  /** What the walk did. */
+  public record Outcome(List<Wiped> wiped, List<PutReport.Skipped> skipped) {}
+
+  public static Outcome wipe(Path root, WipeMethod method, boolean force) {
+    List<Wiped> wiped = new ArrayList<>();
+    List<PutReport.Skipped> skipped = new ArrayList<>();
+    Path top = root.toAbsolutePath().normalize();
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(top, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new VaultException("cannot wipe " + top + ": " + describe(e), e);
+    }
+    if (attrs.isSymbolicLink()) {
+      throw new IllegalArgumentException(top + " is a symbolic link; wipe its target by its own name");
+    }
+    if (attrs.isRegularFile()) {
+      wipeOne(top, method, force, wiped, skipped);
+      return new Outcome(wiped, skipped);
+    }
+    try {
+      Files.walkFileTree(top, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+          if (a.isSymbolicLink()) {
+            skipped.add(new PutReport.Skipped(file, "symbolic link, not followed (the link itself is left)"));
+          } else if (!a.isRegularFile()) {
+            skipped.add(new PutReport.Skipped(file, "not a regular file"));
+          } else if (file.toAbsolutePath().normalize().startsWith(top)) {
+            wipeOne(file, method, force, wiped, skipped);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          skipped.add(new PutReport.Skipped(file, describe(e)));
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path directory, IOException e) {
+          try (var entries = Files.list(directory)) {
+            if (entries.findAny().isEmpty()) {
+              Files.delete(directory);
+              if (!directory.equals(top)) {
+                Durable.syncDirectory(directory.getParent());
+              }
+            }
+          } catch (IOException failed) {
+            skipped.add(new PutReport.Skipped(directory, "folder not removed: " + describe(failed)));
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new VaultException("cannot walk " + top + ": " + describe(e), e);
+    }
+    return new Outcome(wiped, skipped);
+  }
+
+  private static void wipeOne(Path file, WipeMethod method, boolean force, List<Wiped> wiped, List<PutReport.Skipped> skipped) {
+    try {
+      Object links = Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+      if (links instanceof Integer n && n > 1 && !force) {
+        skipped.add(new PutReport.Skipped(file, n + " hard links: wiping would destroy the other names' data (use --force)"));
+        return;
+      }
+      long size = Files.size(file);
+      byte[] lastPass;
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        lastPass = null;
+        for (int pass = 0; pass < passes(method); pass++) {
+          lastPass = overwrite(channel, size, pattern(method, pass));
+          channel.force(true);
+        }
+      }
+      boolean verified = Arrays.equals(lastPass, digestOf(file, size));
+      if (!verified) {
+        skipped.add(new PutReport.Skipped(file, "the last pass did not read back as written; file left in place"));
+        return;
+      }
+      Path renamed = file.resolveSibling("." + io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(8)) + ".wipe");
+      Durable.move(file, renamed);
+      try (FileChannel channel = FileChannel.open(renamed, StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+        channel.force(true);
+      }
+      Files.delete(renamed);
+      Durable.syncDirectory(renamed.getParent());
+      wiped.add(new Wiped(file, size, describe(method), "last pass read back and matched (SHA-256)"));
+    } catch (IOException | UnsupportedOperationException e) {
+      skipped.add(new PutReport.Skipped(file, "cannot wipe: " + (e instanceof IOException io ? describe(io) : e.getMessage())));
+    }
+  }
+
+  private static int passes(WipeMethod method) {
+    return method == WipeMethod.DOD3 ? 3 : 1;
+  }
+
+  /** -1 for random, else the byte to fill with. */
+  private static int pattern(WipeMethod method, int pass) {
+    return switch (method) {
+      case RANDOM -> -1;
+      case ZERO -> 0;
+      case DOD3 -> pass == 0 ? 0x00 : pass == 1 ? 0xFF : -1;
+    };
+  }
+
+  static String describe(WipeMethod method) {
+    return switch (method) {
+      case RANDOM -> "overwrite, 1 pass, random";
+      case ZERO -> "overwrite, 1 pass, zeros";
+      case DOD3 -> "overwrite, 3 passes: zeros, ones, random";
+    };
+  }
+
+  /** Writes one pass over the whole file and returns the SHA-256 of what it wrote. */
+  private static byte[] overwrite(FileChannel channel, long size, int fill) throws IOException {
+    MessageDigest sha = sha256();
+    SecureRandom random = new SecureRandom();
+    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(size, 1))];
+    if (fill >= 0) {
+      Arrays.fill(chunk, (byte) fill);
+    }
+    for (long at = 0; at < size; ) {
+      int n = (int) Math.min(chunk.length, size - at);
+      if (fill < 0) {
+        random.nextBytes(chunk);
+      }
+      sha.update(chunk, 0, n);
+      ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);
+      while (buffer.hasRemaining()) {
+        at += channel.write(buffer, at);
+      }
+    }
+    return sha.digest();
+  }
+
+  private static byte[] digestOf(Path file, long size) throws IOException {
+    MessageDigest sha = sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[CHUNK];
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        sha.update(buffer, 0, n);
+      }
+    }
+    return sha.digest();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
