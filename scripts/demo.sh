@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end on the embedded default (H2), through the real `kinko` command:
 # create a demo vault, store a folder of sample work data, list it, read it back, compare,
-# then show and verify the access log, offline from an exported archive as an auditor would.
+# add a worker who may read only part of it, then show and verify the access log, offline
+# from an exported archive as an auditor would.
 # The vault and the sample are left in ./demo-vault for a look around.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,11 @@ step "build (first use only) and create a vault for contract R8-情報-0042"
 "$kinko" init --contract-id "R8-情報-0042" --client "横浜市" --contractor "Kinko 株式会社" \
   --contract-end 2027-03-31 --admin sato
 
+step "the administrator grants themselves access to 受付"
+# Deny by default: an administrator manages users and grants, but needs a grant like anyone
+# else to read or write files.
+"$kinko" grant sato 受付 read,write,delete,export
+
 step "encrypt a folder into the vault"
 "$kinko" put "$work/sample" 受付
 
@@ -43,6 +49,31 @@ if grep -rq "山田太郎" "$work/vault"; then
   exit 1
 fi
 echo "no plaintext name or content under $work/vault"
+
+step "a worker, tanaka, who may read the application forms (申請書) and nothing else"
+# A new user's first password comes from the terminal (asked twice) or from a file; never from
+# an argument. KINKO_PASSWORD stays the password of whoever runs the command (here sato).
+printf '%s\n' "worker demo password, not for real use" > "$work/tanaka.password"
+chmod 600 "$work/tanaka.password"
+"$kinko" user add tanaka --role worker --new-password-file "$work/tanaka.password"
+"$kinko" grant tanaka 受付/申請書 read
+"$kinko" user list
+as_tanaka() { KINKO_USER=tanaka "$kinko" "$@" --password-file "$work/tanaka.password"; }
+mkdir -p "$work/tanaka"
+as_tanaka get 受付/申請書/2026-11/A-0001.pdf -o "$work/tanaka"
+cmp "$work/sample/申請書/2026-11/A-0001.pdf" "$work/tanaka/A-0001.pdf"
+echo "tanaka read 受付/申請書/2026-11/A-0001.pdf"
+as_tanaka get 受付/台帳/受付台帳.csv -o "$work/tanaka" || echo "refused as expected (exit $?)"
+if [[ -e "$work/tanaka/受付台帳.csv" ]]; then
+  echo "demo: tanaka read the ledger without a grant" >&2
+  exit 1
+fi
+
+step "who may do what: the grants"
+"$kinko" acl
+
+step "tanaka's trail in the access log, the refusal included"
+"$kinko" log show --actor tanaka
 
 step "the access log: every operation above, hash-chained and signed"
 "$kinko" log show

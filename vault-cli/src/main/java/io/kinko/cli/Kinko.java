@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kinko", mixinStandardHelpOptions = true, versionProvider = Kinko.Version.class,
     description = "Keeps work data encrypted, access-controlled and logged (金庫, \"a safe\").",
-    subcommands = {InitCommand.class, PutCommand.class, GetCommand.class, LsCommand.class, LogCommand.class,
-        CheckpointCommand.class, KeyCommand.class},
+    subcommands = {InitCommand.class, UserCommand.class, GrantCommand.class, RevokeCommand.class, AclCommand.class,
+        PutCommand.class, GetCommand.class, LsCommand.class, LogCommand.class, CheckpointCommand.class, KeyCommand.class},
     footerHeading = "%nEnvironment:%n",
     footer = {
         "  " + GlobalOptions.VAULT_ENV + "     vault folder when --vault is not given",

@@ -15,7 +15,8 @@ import java.util.Arrays;
 
 /**
  * Where a password comes from, in order: {@code --password-file}, the environment variable
- * {@code KINKO_PASSWORD}, the terminal. Never from an argument, which every user of the machine
+ * {@code KINKO_PASSWORD}, the terminal. A new password (a new user's, a changed one) comes the
+ * same way from {@code --new-password-file} or the terminal, with no environment variable. Never from an argument, which every user of the machine
  * can read in the process list. The characters go from bytes to a {@code char[]} without
  * becoming a {@code String}, and every intermediate buffer is wiped.
  */
@@ -34,16 +35,28 @@ final class PasswordSource {
    * @throws UsageException if no source is available or the source is unusable
    */
   static Password read(GlobalOptions options, Context context, String prompt, String repeatPrompt) {
-    if (options.passwordFile != null) {
-      return Password.wrap(fromFile(options.passwordFile, context));
+    return read("--password-file", options.passwordFile, PASSWORD_ENV, context, prompt, repeatPrompt);
+  }
+
+  /**
+   * Reads a password from {@code file} (the value of option {@code fileOption}, may be null), else
+   * from the environment variable {@code envName} (null for none), else from the terminal. The
+   * same mechanism serves the login password and a new one ({@code --new-password-file}).
+   *
+   * @throws UsageException if no source is available or the source is unusable
+   */
+  static Password read(String fileOption, Path file, String envName, Context context, String prompt, String repeatPrompt) {
+    if (file != null) {
+      return Password.wrap(fromFile(file, context));
     }
-    String fromEnv = context.env(PASSWORD_ENV);
+    String fromEnv = envName == null ? null : context.env(envName);
     if (fromEnv != null) {
       return Password.wrap(fromEnv.toCharArray()); // the String is the environment's, not ours to wipe
     }
     Terminal terminal = context.terminal();
     if (terminal == null) {
-      throw new UsageException("no password: not on a terminal, so give --password-file FILE or set " + PASSWORD_ENV);
+      throw new UsageException("no " + (envName == null ? "new " : "") + "password: not on a terminal, so give " + fileOption + " FILE"
+          + (envName == null ? "" : " or set " + envName));
     }
     char[] first = terminal.readPassword(prompt);
     if (first == null) {

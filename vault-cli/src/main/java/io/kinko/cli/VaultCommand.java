@@ -28,12 +28,19 @@ abstract class VaultCommand implements Callable<Integer> {
   public final Integer call() throws Exception {
     Context context = context(spec);
     String user = global.user(context);
+    check(context);
     try (Vault vault = open(global, context)) {
       try (Session session = login(vault, user, global, context)) {
         return run(session, context);
       }
     }
   }
+
+  /**
+   * Checks the command's own arguments before the vault is opened and a password asked for, so a
+   * mistyped argument costs no login. Does nothing unless overridden.
+   */
+  void check(Context context) {}
 
   /** Does the command's work; returns the exit code. */
   abstract int run(Session session, Context context) throws Exception;

@@ -52,8 +52,21 @@ final class Cli {
     return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** Creates a vault at KINKO_VAULT with the cheapest password cost, and checks that it worked. */
+  /**
+   * Creates a vault at KINKO_VAULT with the cheapest password cost, and grants {@link #USER} every
+   * permission on the whole vault: access is denied by default, administrators included.
+   */
   Cli init() {
+    initWithoutGrants();
+    Result grant = run("grant", USER, ".", "read,write,delete,export");
+    if (grant.exit() != 0) {
+      throw new AssertionError("grant to the administrator failed: " + grant);
+    }
+    return this;
+  }
+
+  /** Creates a vault at KINKO_VAULT with the cheapest password cost; its administrator holds no grant. */
+  Cli initWithoutGrants() {
     Result result = run("init", "--contract-id", "R7-0042", "--client", "テスト市", "--contractor", "金庫株式会社",
         "--contract-end", "2027-03-31", "--admin", USER, "--password-cost", "minimum");
     if (result.exit() != 0) {

@@ -345,7 +345,7 @@ class LogCommandsTest {
   /** One row of {@code log show}'s table. */
   record Row(long seq, String time, String actor, String action, String decision, String file, String reason) {}
 
-  private static List<Row> rows(Cli.Result result) {
+  static List<Row> rows(Cli.Result result) {
     List<String> lines = result.outLines();
     assertTrue(lines.get(0).startsWith("SEQ "), result::toString);
     List<Row> rows = new ArrayList<>();
