@@ -218,7 +218,8 @@ public final class Vault implements AutoCloseable {
     return descriptor.passwordCost();
   }
 
-  AccessPolicy accessPolicy() {
+  /** Password length, lockout threshold and account grace of this vault. */
+  public AccessPolicy accessPolicy() {
     return descriptor.accessPolicy();
   }
 
