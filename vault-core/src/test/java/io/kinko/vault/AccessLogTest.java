@@ -21,28 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AccessLogTest {
-  @TempDir Path dir;
-  Vault vault;
-  Session session;
-
-  @BeforeEach
-  void open() {
-    vault = TestVaults.create(dir.resolve("vault"));
-    session = TestVaults.login(vault);
-  }
-
-  @AfterEach
-  void close() {
-    session.close();
-    vault.close();
-  }
-
+class AccessLogTest extends VaultTest {
   private List<LogEntry> entriesAfter(long seq) {
     return session.logEntries(LogQuery.ALL).stream().filter(e -> e.seq() > seq).toList();
   }

@@ -18,32 +18,11 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class DeletionTest {
-  @TempDir Path dir;
-  Vault vault;
-  Session session;
-
-  @BeforeEach
-  void open() {
-    vault = TestVaults.create(dir.resolve("vault"));
-    session = TestVaults.login(vault);
-  }
-
-  @AfterEach
-  void close() {
-    if (session != null) {
-      session.close();
-      vault.close();
-    }
-  }
-
+class DeletionTest extends VaultTest {
   @Test
   void delete_destroysEveryVersion_andItsCertificateVerifiesWithOpensslAndWithoutAVault() throws Exception {
     byte[] v1 = "山田太郎 v1".getBytes(StandardCharsets.UTF_8);

@@ -14,33 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class RoundTripTest {
+class RoundTripTest extends VaultTest {
   /** Plaintext bytes in Tink's first segment (1 MiB less its 40-byte header and 16-byte tag) and in later ones. */
   static final int FIRST = (1 << 20) - 56;
   static final int NEXT = (1 << 20) - 16;
-
-  @TempDir Path dir;
-  Vault vault;
-  Session session;
-
-  @BeforeEach
-  void open() {
-    vault = TestVaults.create(dir.resolve("vault"));
-    session = TestVaults.login(vault);
-  }
-
-  @AfterEach
-  void close() {
-    session.close();
-    vault.close();
-  }
 
   static IntStream segmentBoundaries() {
     return IntStream.of(0, 1, 2, FIRST - 1, FIRST, FIRST + 1, FIRST + NEXT - 1, FIRST + NEXT, FIRST + NEXT + 1, FIRST + 2 * NEXT + 1);

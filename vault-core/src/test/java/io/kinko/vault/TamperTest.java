@@ -18,29 +18,10 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A stored blob altered in any way fails verification, and no unverified byte comes out. */
-class TamperTest {
-  @TempDir Path dir;
-  Vault vault;
-  Session session;
-
-  @BeforeEach
-  void open() {
-    vault = TestVaults.create(dir.resolve("vault"));
-    session = TestVaults.login(vault);
-  }
-
-  @AfterEach
-  void close() {
-    session.close();
-    vault.close();
-  }
-
+class TamperTest extends VaultTest {
   @Test
   void get_withAnyByteOfASmallBlobFlipped_isRejectedBeforeAnyByteIsReturned() throws IOException {
     byte[] content = TestVaults.randomBytes(1, 3000);

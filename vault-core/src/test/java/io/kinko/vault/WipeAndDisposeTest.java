@@ -13,28 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class WipeAndDisposeTest {
-  @TempDir Path dir;
-  Vault vault;
-  Session session;
-
-  @BeforeEach
-  void open() {
-    vault = TestVaults.create(dir.resolve("vault"));
-    session = TestVaults.login(vault);
-  }
-
-  @AfterEach
-  void close() {
-    session.close();
-    vault.close();
-  }
-
+class WipeAndDisposeTest extends VaultTest {
   @Test
   void wipe_destroysEveryFileInTheTree_removesTheFolders_andCertifiesEachFile() throws IOException {
     Path scans = Files.createDirectories(dir.resolve("scans/2026/11"));

@@ -1,0 +1,29 @@
+package io.kinko.vault;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A fresh vault in a temporary folder and its administrator's session, for each test. */
+abstract class VaultTest {
+  @TempDir Path dir;
+  Vault vault;
+  Session session;
+
+  @BeforeEach
+  void openVault() {
+    vault = TestVaults.create(dir.resolve("vault"));
+    session = TestVaults.login(vault);
+  }
+
+  @AfterEach
+  void closeVault() {
+    if (session != null) {
+      session.close();
+    }
+    if (vault != null) {
+      vault.close();
+    }
+  }
+}
