@@ -4,6 +4,7 @@ import io.kinko.vault.Contract;
 import io.kinko.vault.FileInfo;
 import io.kinko.vault.Password;
 import io.kinko.vault.PasswordCost;
+import io.kinko.vault.Permission;
 import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.EnumSet;
 
 /**
  * Runs the intake desk once against a fresh vault in a temporary folder:
@@ -28,6 +30,8 @@ public final class IntakeDemo {
          Vault vault = Vault.builder(folder.resolve("vault")).contract(contract).admin("sato", admin)
              .passwordCost(PasswordCost.MINIMUM).create()) {
       try (Password again = Password.wrap("intake demo password".toCharArray()); Session session = vault.login("sato", again)) {
+        // The administrator needs a grant like anyone else; the grant itself is logged.
+        session.administration().grant("sato", "申請書", EnumSet.of(Permission.READ, Permission.WRITE));
         IntakeDesk desk = new IntakeDesk(session);
         desk.receive("A-0001", today, new ByteArrayInputStream("%PDF-1.7 山田太郎".getBytes(StandardCharsets.UTF_8)));
         desk.receive("A-0002", today, new ByteArrayInputStream("%PDF-1.7 佐藤花子".getBytes(StandardCharsets.UTF_8)));

@@ -9,12 +9,14 @@ import io.kinko.vault.FileInfo;
 import io.kinko.vault.NotFoundException;
 import io.kinko.vault.Password;
 import io.kinko.vault.PasswordCost;
+import io.kinko.vault.Permission;
 import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,8 @@ class IntakeDeskTest {
          Vault vault = Vault.builder(dir.resolve("v")).contract(contract).admin("sato", pw).passwordCost(PasswordCost.MINIMUM).create();
          Password again = Password.wrap("example password 1".toCharArray());
          Session session = vault.login("sato", again)) {
+      // The administrator needs a grant like anyone else; the grant itself is logged.
+      session.administration().grant("sato", "申請書", EnumSet.of(Permission.READ, Permission.WRITE));
       IntakeDesk desk = new IntakeDesk(session);
       byte[] scan = "%PDF 山田太郎".getBytes(StandardCharsets.UTF_8);
       desk.receive("A-0002", DAY, new ByteArrayInputStream(new byte[] {1}));
