@@ -31,11 +31,45 @@ public final class Database implements AutoCloseable {
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
     try {
       migrate(pool);
+      writeOwner(layout);
     } catch (VaultException e) {
       pool.dispose();
+      if (inUse(e)) {
+        throw new VaultException("vault " + layout.root() + " is in use by " + owner(layout)
+            + "; H2 lets one process open a vault at a time", e);
+      }
       throw e;
     }
     return new Database(pool);
+  }
+
+  /** H2 refuses a database file another process holds with error 90020. */
+  private static boolean inUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records who holds the database, so that a second process can say who is in the way. */
+  private static void writeOwner(VaultLayout layout) {
+    String owner = "process " + ProcessHandle.current().pid() + " on host " + io.kinko.vault.ClientInfo.of("owner").host()
+        + " since " + java.time.Instant.now() + "\n";
+    try {
+      java.nio.file.Files.writeString(layout.database().resolve("owner"), owner);
+    } catch (java.io.IOException e) {
+      // Only the wording of a later in-use error depends on it.
+    }
+  }
+
+  private static String owner(VaultLayout layout) {
+    try {
+      return java.nio.file.Files.readString(layout.database().resolve("owner")).strip();
+    } catch (java.io.IOException e) {
+      return "another process";
+    }
   }
 
   private static void migrate(DataSource dataSource) {
