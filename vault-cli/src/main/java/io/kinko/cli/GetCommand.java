@@ -44,9 +44,12 @@ final class GetCommand extends VaultCommand {
   int run(Session session, Context context) throws IOException {
     boolean whole = vaultPath.isEmpty() || vaultPath.equals(".");
     if (!whole) {
-      FileInfo file = statIfFile(session, vaultPath);
+      // The read itself comes first, so the log shows a GET (allowed or denied) rather than a look-up.
+      InputStream file = openIfFile(session, vaultPath);
       if (file != null) {
-        return getFile(session, file, context);
+        try (InputStream in = file) {
+          return getFile(in, folderPrefix(vaultPath), context);
+        }
       }
     }
     List<FileInfo> files = session.list(vaultPath);
@@ -59,28 +62,27 @@ final class GetCommand extends VaultCommand {
     return getFolder(session, whole ? "" : folderPrefix(vaultPath), files, context);
   }
 
-  private static FileInfo statIfFile(Session session, String path) {
+  /** The stored file's content, or null if no file is stored at {@code path} (it may be a folder). */
+  private static InputStream openIfFile(Session session, String path) {
     try {
-      return session.stat(path);
+      return session.get(path);
     } catch (NotFoundException e) {
       return null;
     }
   }
 
-  private int getFile(Session session, FileInfo file, Context context) throws IOException {
+  private int getFile(InputStream in, String path, Context context) throws IOException {
     if (output.equals("-")) {
-      try (InputStream in = session.get(file.path())) {
-        copy(in, context.stdoutBytes(), bytes -> {});
-      }
+      copy(in, context.stdoutBytes(), bytes -> {});
       context.stdoutBytes().flush();
       return ExitCodes.OK;
     }
     Path target = localPath(output);
     if (Files.isDirectory(target)) {
-      target = target.resolve(lastSegment(file.path()));
+      target = target.resolve(lastSegment(path));
     }
-    try (Progress progress = Progress.start(context, "get", file.size())) {
-      write(session, file, target, progress);
+    try (Progress progress = Progress.start(context, "get", -1)) {
+      write(in, target, progress);
     }
     return ExitCodes.OK;
   }
@@ -105,7 +107,9 @@ final class GetCommand extends VaultCommand {
           if (!target.getParent().toRealPath().startsWith(realOut)) {
             throw new IOException("'" + file.path() + "' would be written outside " + out + " (through a link)");
           }
-          write(session, file, target, progress);
+          try (InputStream in = session.get(file.path())) {
+            write(in, target, progress);
+          }
           written += file.size();
           count++;
         } catch (VaultException | IOException e) {
@@ -120,8 +124,8 @@ final class GetCommand extends VaultCommand {
     return exit;
   }
 
-  private static void write(Session session, FileInfo file, Path target, LongConsumer progress) throws IOException {
-    try (InputStream in = session.get(file.path()); AtomicFile partial = AtomicFile.beside(target)) {
+  private static void write(InputStream in, Path target, LongConsumer progress) throws IOException {
+    try (AtomicFile partial = AtomicFile.beside(target)) {
       copy(in, partial.output(), progress);
       partial.commit();
     }

@@ -21,13 +21,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "kinko", mixinStandardHelpOptions = true, versionProvider = Kinko.Version.class,
     description = "Keeps work data encrypted, access-controlled and logged (金庫, \"a safe\").",
     subcommands = {InitCommand.class, UserCommand.class, GrantCommand.class, RevokeCommand.class, AclCommand.class,
-        PutCommand.class, GetCommand.class, LsCommand.class, LogCommand.class, CheckpointCommand.class, KeyCommand.class},
+        PutCommand.class, GetCommand.class, LsCommand.class, RmCommand.class, WipeCommand.class, DisposeCommand.class,
+        LogCommand.class, CheckpointCommand.class, CertCommand.class, KeyCommand.class},
     footerHeading = "%nEnvironment:%n",
     footer = {
         "  " + GlobalOptions.VAULT_ENV + "     vault folder when --vault is not given",
         "  " + GlobalOptions.USER_ENV + "      user when --user is not given",
         "  " + PasswordSource.PASSWORD_ENV + "  password when --password-file is not given; meant for scripts",
-        "                  (prefer a file: the environment is easier to leak)"})
+        "                  (prefer a file: the environment is easier to leak)",
+        "  " + CertPdfCommand.FONT_ENV + "  Japanese font for 'kinko cert pdf' when --font is not given"})
 public final class Kinko implements Callable<Integer> {
   private final Context context;
 

@@ -3,18 +3,24 @@ package io.kinko.cli;
 import io.kinko.vault.FileInfo;
 import io.kinko.vault.PutReport;
 import io.kinko.vault.Session;
+import io.kinko.vault.WipeMethod;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code kinko put}: stores a file, or a folder's files, as new versions. What cannot be stored
  * (symbolic links, special files, unreadable files) is named on stderr and makes the exit code 1,
- * but does not stop the rest.
+ * but does not stop the rest. With {@code --wipe-source} the plaintext source is wiped, with one
+ * certificate, only after everything in it was stored and nothing in it changed meanwhile.
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
     description = {"Stores a file, or every file below a folder, in the vault.",
-        "Symbolic links are not followed: they are reported and skipped, as are special and unreadable files."})
+        "Symbolic links are not followed: they are reported and skipped, as are special and unreadable files.",
+        "With --wipe-source, SOURCE is then wiped as by 'kinko wipe' (one pass of random data) with one certificate, "
+            + "but only if every entry was stored and SOURCE did not change during the put; otherwise it is left and the exit code is 1."})
 final class PutCommand extends VaultCommand {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "The local file or folder.")
   Path source;
@@ -23,9 +29,30 @@ final class PutCommand extends VaultCommand {
       description = "Where to store it, '/'-separated (default: SOURCE's name). '.' puts a folder's content at the top.")
   String vaultPath;
 
+  @Option(names = "--wipe-source", description = "After a complete put, wipe SOURCE (the plaintext originals) with a certificate.")
+  boolean wipeSource;
+
+  @Option(names = "--cert-out", paramLabel = "DIR", description = "With --wipe-source: " + CertificateFiles.CERT_OUT_HELP)
+  Path certOut;
+
   @Override
-  int run(Session session, Context context) {
+  void check(Context context) throws IOException {
+    if (certOut != null && !wipeSource) {
+      throw new UsageException("--cert-out is for the certificate of --wipe-source; add --wipe-source or leave it out");
+    }
+    if (wipeSource) {
+      WipeCommand.checkTarget(source, certOut(), global.vaultDirectory(context), "wipe the source");
+    }
+  }
+
+  private Path certOut() {
+    return certOut != null ? certOut : Path.of(".");
+  }
+
+  @Override
+  int run(Session session, Context context) throws IOException {
     String target = vaultPath != null ? vaultPath : defaultVaultPath(source);
+    SourceSnapshot before = wipeSource ? SourceSnapshot.of(source) : null;
     PutReport report;
     try (Progress progress = Progress.start(context, "put", context.terminal() == null ? 0 : Progress.sizeOf(source))) {
       report = session.put(target, source, progress);
@@ -35,7 +62,31 @@ final class PutCommand extends VaultCommand {
     }
     long bytes = report.stored().stream().mapToLong(FileInfo::size).sum();
     context.out().println("stored " + count(report.stored().size(), "file") + ", " + count(bytes, "byte"));
-    return report.complete() ? ExitCodes.OK : ExitCodes.ERROR;
+    if (!wipeSource) {
+      return report.complete() ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+    String refusal = wipeRefusal(report, before, SourceSnapshot.of(source), bytes);
+    if (refusal != null) {
+      context.err().println("kinko: " + source + " was not wiped: " + refusal);
+      return ExitCodes.ERROR;
+    }
+    return WipeCommand.finish(session.wipe(source, WipeMethod.RANDOM, false), source, certOut(), context);
+  }
+
+  /** Why the source must not be wiped, or null if everything in it is stored. */
+  private static String wipeRefusal(PutReport report, SourceSnapshot before, SourceSnapshot after, long storedBytes) {
+    if (!report.complete()) {
+      return count(report.skipped().size(), "entry", "entries") + " could not be stored (see above); wipe it yourself "
+          + "with 'kinko wipe' once everything is stored";
+    }
+    if (!before.equals(after)) {
+      return "it changed while it was being stored; put it again";
+    }
+    if (report.stored().size() != after.regularFiles() || storedBytes != after.bytes()) {
+      return "the vault stored " + count(report.stored().size(), "file") + " (" + count(storedBytes, "byte") + ") but it holds "
+          + count(after.regularFiles(), "file") + " (" + count(after.bytes(), "byte") + ")";
+    }
+    return null;
   }
 
   private static String defaultVaultPath(Path source) {

@@ -40,7 +40,7 @@ abstract class VaultCommand implements Callable<Integer> {
    * Checks the command's own arguments before the vault is opened and a password asked for, so a
    * mistyped argument costs no login. Does nothing unless overridden.
    */
-  void check(Context context) {}
+  void check(Context context) throws Exception {}
 
   /** Does the command's work; returns the exit code. */
   abstract int run(Session session, Context context) throws Exception;

@@ -515,7 +515,8 @@ class KinkoTest {
       for (String expected : List.of("init", "put", "get", "ls", "Exit codes:", "KINKO_PASSWORD")) {
         assertTrue(result.out().contains(expected), () -> expected + " missing from\n" + result.out());
       }
-      for (String command : List.of("init", "user", "grant", "revoke", "acl", "put", "get", "ls", "log", "checkpoint", "key")) {
+      for (String command : List.of("init", "user", "grant", "revoke", "acl", "put", "get", "ls", "rm", "wipe", "dispose", "log",
+          "checkpoint", "cert", "key")) {
         assertTrue(result.out().matches("(?s).*\\n  " + command + " +\\S.*"), "command " + command + " missing:\n" + result.out());
       }
       for (int code = 0; code <= 6; code++) {

@@ -1,0 +1,71 @@
+package io.kinko.cli;
+
+import io.kinko.vault.AccessDeniedException;
+import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.NotFoundException;
+import io.kinko.vault.Session;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kinko rm}: certified deletion (clause 5(10)). Every version of a file, or with {@code -r}
+ * of every file below a folder, is crypto-erased and overwritten, and one signed certificate
+ * lists them all. Without {@code -r} a folder is refused, as {@code rm} refuses one.
+ */
+@Command(name = "rm", mixinStandardHelpOptions = true,
+    description = {"Deletes every version of a stored file (DELETE permission), or with -r of every file below a folder, "
+        + "and writes one signed certificate of deletion listing them.",
+        "Each version's key is destroyed and its blob overwritten before the certificate is issued. "
+            + "The certificate verifies with openssl and the vault's public key; the command to run is printed."})
+final class RmCommand extends VaultCommand {
+  @Parameters(index = "0", paramLabel = "VAULT_PATH", description = "The stored file, or with -r the folder.")
+  String vaultPath;
+
+  @Option(names = {"-r", "--recursive"}, description = "Delete every file at or below VAULT_PATH, with one certificate.")
+  boolean recursive;
+
+  @Option(names = "--cert-out", paramLabel = "DIR", description = CertificateFiles.CERT_OUT_HELP)
+  Path certOut = Path.of(".");
+
+  @Override
+  void check(Context context) {
+    if (vaultPath.isBlank() || vaultPath.strip().equals(".") || vaultPath.strip().equals("/")) {
+      throw new UsageException("rm needs a file or folder: it does not delete the whole vault at once "
+          + "(give each top folder, or use 'kinko dispose' to dispose of the vault)");
+    }
+    CertificateFiles.checkFolder(certOut);
+  }
+
+  @Override
+  int run(Session session, Context context) {
+    DeletionCertificate certificate;
+    if (recursive) {
+      certificate = session.deleteTree(vaultPath);
+    } else {
+      try {
+        certificate = session.delete(vaultPath);
+      } catch (NotFoundException e) {
+        if (isFolder(session, vaultPath)) {
+          throw new UsageException("'" + vaultPath + "' is a folder: 'kinko rm -r " + vaultPath
+              + "' deletes every file below it, with one certificate");
+        }
+        throw e;
+      }
+    }
+    int items = CertificateFiles.items(certificate);
+    context.out().println("deleted " + PutCommand.count(items, "stored version") + (recursive ? " below " : " of ") + vaultPath);
+    CertificateFiles.writeAndTell(certificate, certOut, context.out());
+    return ExitCodes.OK;
+  }
+
+  /** True if files the user may see are stored below {@code path}. */
+  private static boolean isFolder(Session session, String path) {
+    try {
+      return !session.list(path).isEmpty();
+    } catch (AccessDeniedException e) {
+      return false;
+    }
+  }
+}

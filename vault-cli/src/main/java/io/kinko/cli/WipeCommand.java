@@ -1,0 +1,107 @@
+package io.kinko.cli;
+
+import io.kinko.vault.PutReport;
+import io.kinko.vault.Session;
+import io.kinko.vault.WipeMethod;
+import io.kinko.vault.WipeReport;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kinko wipe}: overwrites and removes a plain local file or folder (clause 5(11)) with a
+ * certificate signed by the vault's key. What it leaves alone (links, special files, files with
+ * other hard links) is named on stderr and makes the exit code 1.
+ */
+@Command(name = "wipe", mixinStandardHelpOptions = true,
+    description = {"Overwrites every file of a local file or folder, reads the last pass back, removes them and writes a "
+        + "certificate signed with the vault's key (login needed; the wipe is logged).",
+        "Symbolic links are not followed and files with other hard links are left alone (unless --force); "
+            + "each is named on stderr and the exit code is 1.",
+        "Overwriting is not reliable on SSDs and copy-on-write file systems; the certificate records the medium's caveats."})
+final class WipeCommand extends VaultCommand {
+  @Parameters(index = "0", paramLabel = "PATH", description = "The local file or folder to wipe.")
+  Path target;
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Method method = new Method();
+
+  @Option(names = "--force", description = "Also wipe files that have other hard links (their data is shared with the other names).")
+  boolean force;
+
+  @Option(names = "--cert-out", paramLabel = "DIR", description = CertificateFiles.CERT_OUT_HELP)
+  Path certOut = Path.of(".");
+
+  /** How to overwrite: one of the options, or one pass of random data. */
+  static final class Method {
+    @Option(names = "--passes", paramLabel = "N",
+        description = "Passes of random data; only 1 (the default) is supported. NIST SP 800-88 finds one pass enough on modern disks.")
+    Integer passes;
+
+    @Option(names = "--zero", description = "One pass of zeros instead of random data.")
+    boolean zero;
+
+    @Option(names = "--dod3", description = "Three passes: zeros, ones, random (the retired DoD 5220.22-M scheme some contracts ask for).")
+    boolean dod3;
+
+    WipeMethod toWipeMethod() {
+      if (passes != null && passes != 1) {
+        throw new UsageException("--passes " + passes + ": only --passes 1 is supported (one pass of random data); "
+            + "--dod3 overwrites three times");
+      }
+      return zero ? WipeMethod.ZERO : dod3 ? WipeMethod.DOD3 : WipeMethod.RANDOM;
+    }
+  }
+
+  private WipeMethod wipeMethod;
+
+  @Override
+  void check(Context context) throws NoSuchFileException {
+    wipeMethod = method == null ? WipeMethod.RANDOM : method.toWipeMethod();
+    checkTarget(target, certOut, global.vaultDirectory(context), "wipe");
+  }
+
+  /**
+   * Refuses a wipe that would destroy what the command needs or keeps: the vault itself, the
+   * folder the certificate goes to, a whole file system. Shared with {@code put --wipe-source}.
+   */
+  static void checkTarget(Path target, Path certOut, Path vault, String what) throws NoSuchFileException {
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(target.toString());
+    }
+    if (target.toAbsolutePath().normalize().getParent() == null) {
+      throw new UsageException("will not " + what + " " + target + ": it is the root of a file system");
+    }
+    if (CertificateFiles.within(vault, target) || CertificateFiles.within(target, vault)) {
+      throw new UsageException("will not " + what + " " + target + ": it holds or is inside the vault " + vault
+          + " (use 'kinko rm' for stored files, 'kinko dispose' for the vault)");
+    }
+    CertificateFiles.checkFolder(certOut);
+    if (CertificateFiles.within(certOut, target)) {
+      throw new UsageException("the certificate would be written into " + target + ", which is being wiped: "
+          + "give --cert-out DIR outside it");
+    }
+  }
+
+  @Override
+  int run(Session session, Context context) {
+    WipeReport report = session.wipe(target, wipeMethod, force);
+    return finish(report, target, certOut, context);
+  }
+
+  /** Reports what a wipe did and writes its certificate; the exit code says whether anything was left. */
+  static int finish(WipeReport report, Path target, Path certOut, Context context) {
+    for (PutReport.Skipped skipped : report.skipped()) {
+      context.err().println("not wiped " + skipped.source() + ": " + skipped.reason());
+    }
+    context.out().println("wiped " + PutCommand.count(report.filesWiped(), "file") + " of " + target
+        + (report.complete() ? "" : "; " + PutCommand.count(report.skipped().size(), "entry", "entries") + " left (see above)"));
+    CertificateFiles.writeAndTell(report.certificate(), certOut, context.out());
+    return report.complete() ? ExitCodes.OK : ExitCodes.ERROR;
+  }
+}
