@@ -75,9 +75,22 @@ step "who may do what: the grants"
 step "tanaka's trail in the access log, the refusal included"
 "$kinko" log show --actor tanaka
 
+step "delete a file for good, with a certificate (clause 5(10))"
+"$kinko" rm 受付/申請書/2026-11/A-0002.pdf --cert-out "$work/certs"
+"$kinko" key export -o "$work/vault.pub.pem" >/dev/null
+cert="$(ls "$work"/certs/kinko-deletion-*.json)"
+"$kinko" cert verify "$cert" --key "$work/vault.pub.pem"
+echo "--- the same check with openssl and no Kinko code ---"
+openssl pkeyutl -verify -rawin -pubin -inkey "$work/vault.pub.pem" -in "$cert" -sigfile "$cert.sig"
+"$kinko" cert pdf "$cert" -o "$work/certs/deletion.pdf"
+if "$kinko" get 受付/申請書/2026-11/A-0002.pdf -o "$work/gone.pdf" 2>/dev/null; then
+  echo "demo: the deleted file could still be read" >&2
+  exit 1
+fi
+echo "the deleted file is gone: get fails as it must"
+
 step "the access log: every operation above, hash-chained and signed"
 "$kinko" log show
-"$kinko" key export -o "$work/vault.pub.pem" >/dev/null
 "$kinko" checkpoint > "$work/witness.checkpoint"
 echo "--- signed checkpoint (what the monthly report hands to the city) ---"
 cat "$work/witness.checkpoint"
