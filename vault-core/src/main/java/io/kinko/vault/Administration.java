@@ -58,12 +58,14 @@ public final class Administration {
     }
     LocalDate until = expires != null ? expires : vault.contract().end().plusDays(vault.accessPolicy().graceDays());
     UserInfo user = new UserInfo(name, role, "ACTIVE", 0, until, false, Instant.now());
-    writeSlot(name, password);
-    vault.database().durably(c -> {
-      UserRegistry.insert(c, user);
-      return null;
+    String seal = io.kinko.vault.acl.RowSeal.of(session.keys(), user);
+    logged("USER_ADD", "added " + name + " as " + role + " until " + until, null, () -> {
+      writeSlot(name, password);
+      vault.database().durably(c -> {
+        UserRegistry.insert(c, user, seal);
+        return null;
+      });
     });
-    allowed("USER_ADD", "added " + name + " as " + role + " until " + until);
     return user;
   }
 
@@ -79,8 +81,7 @@ public final class Administration {
       throw refused("USER_PASSWD", name + " is disabled", new VaultException("user '" + name + "' is disabled"));
     }
     checkStrength("USER_PASSWD", name, password);
-    writeSlot(name, password);
-    allowed("USER_PASSWD", "password of " + name + " reset");
+    logged("USER_PASSWD", "password of " + name + " reset", null, () -> writeSlot(name, password));
   }
 
   /** Locks an account: it cannot log in until {@link #unlock}. */
@@ -88,8 +89,7 @@ public final class Administration {
     admin("USER_LOCK");
     UserInfo user = existing("USER_LOCK", name);
     requireNotLastAdmin("USER_LOCK", user);
-    setStatus(name, "LOCKED");
-    allowed("USER_LOCK", "locked " + name);
+    logged("USER_LOCK", "locked " + name, null, () -> setStatus(name, "LOCKED"));
   }
 
   /** Unlocks an account and clears its failed-login count. */
@@ -99,8 +99,7 @@ public final class Administration {
     if (user.status().equals("DISABLED")) {
       throw refused("USER_UNLOCK", name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
     }
-    setStatus(name, "ACTIVE");
-    allowed("USER_UNLOCK", "unlocked " + name);
+    logged("USER_UNLOCK", "unlocked " + name, null, () -> setStatus(name, "ACTIVE"));
   }
 
   /**
@@ -112,19 +111,20 @@ public final class Administration {
     admin("USER_DISABLE");
     UserInfo user = existing("USER_DISABLE", name);
     requireNotLastAdmin("USER_DISABLE", user);
-    try {
-      if (Files.exists(vault.layout().userSlot(name))) {
-        Durable.destroy(vault.layout().userSlot(name));
+    logged("USER_DISABLE", "disabled " + name + ", key slot destroyed", null, () -> {
+      try {
+        if (Files.exists(vault.layout().userSlot(name))) {
+          Durable.destroy(vault.layout().userSlot(name));
+        }
+      } catch (IOException e) {
+        throw new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e);
       }
-    } catch (IOException e) {
-      throw refused("USER_DISABLE", "key slot could not be destroyed", new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e));
-    }
-    vault.database().durably(c -> {
-      UserRegistry.setStatus(c, name, "DISABLED");
-      GrantStore.removeAll(c, name);
-      return null;
+      vault.database().durably(c -> {
+        UserRegistry.setStatus(c, name, "DISABLED");
+        GrantStore.removeAll(c, name);
+        return null;
+      });
     });
-    allowed("USER_DISABLE", "disabled " + name + ", key slot destroyed");
   }
 
   /** Every registered user. */
@@ -155,13 +155,14 @@ public final class Administration {
     }
     String tag = session.files().pathTag(path);
     EnumSet<Permission> merged = EnumSet.copyOf(permissions);
-    vault.database().inTransaction(c -> GrantStore.find(c, name, tag)).ifPresent(g -> merged.addAll(g.permissions()));
-    GrantStore.Row row = new GrantStore.Row(name, tag, sealPrefix(session.keys(), name, path), merged, actor, Instant.now().toEpochMilli());
-    vault.database().durably(c -> {
+    vault.database().inTransaction(c -> GrantStore.find(c, name, tag))
+        .ifPresent(g -> merged.addAll(session.checked(List.of(g)).get(0).permissions()));
+    GrantStore.Row row = new GrantStore.Row(name, tag, sealPrefix(session.keys(), name, path), merged, actor, Instant.now().toEpochMilli(),
+        io.kinko.vault.acl.RowSeal.of(session.keys(), name, tag, merged));
+    logged("GRANT", Permission.format(merged) + " to " + name, tag, () -> vault.database().durably(c -> {
       GrantStore.put(c, row);
       return null;
-    });
-    session.log().append(AccessLog.Event.allow(actor, "GRANT", Permission.format(merged) + " to " + name, null, tag));
+    }));
     return new Grant(name, path.value(), merged, actor, Instant.ofEpochMilli(row.grantedAt()));
   }
 
@@ -181,12 +182,13 @@ public final class Administration {
     }
     EnumSet<Permission> left = EnumSet.copyOf(existing.permissions());
     left.removeAll(permissions.isEmpty() ? EnumSet.allOf(Permission.class) : permissions);
-    vault.database().durably(c -> {
-      GrantStore.put(c, new GrantStore.Row(name, tag, existing.sealedPrefix(), left, actor, Instant.now().toEpochMilli()));
-      return null;
-    });
-    session.log().append(AccessLog.Event.allow(actor, "REVOKE",
-        (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, null, tag));
+    GrantStore.Row row = new GrantStore.Row(name, tag, existing.sealedPrefix(), left, actor, Instant.now().toEpochMilli(),
+        io.kinko.vault.acl.RowSeal.of(session.keys(), name, tag, left));
+    logged("REVOKE", (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, tag,
+        () -> vault.database().durably(c -> {
+          GrantStore.put(c, row);
+          return null;
+        }));
   }
 
   /** Grants at, above or below {@code prefix} ("" for all), ordered by prefix and user. */
@@ -194,7 +196,7 @@ public final class Administration {
     admin("ACL");
     VaultPath path = path("ACL", prefix);
     allowed("ACL", "grant list");
-    return vault.database().inTransaction(GrantStore::all).stream()
+    return session.checked(vault.database().inTransaction(GrantStore::all)).stream()
         .map(g -> new Grant(g.user(), openPrefix(session.keys(), g), g.permissions(), g.grantedBy(), Instant.ofEpochMilli(g.grantedAt())))
         .filter(g -> path.contains(VaultPath.of(g.prefix())) || VaultPath.of(g.prefix()).contains(path))
         .sorted(Comparator.comparing(Grant::prefix).thenComparing(Grant::user))
@@ -215,6 +217,21 @@ public final class Administration {
 
   private void allowed(String action, String reason) {
     session.log().append(AccessLog.Event.allow(actor, action, reason, null, null));
+  }
+
+  /**
+   * Logs the ALLOW entry durably first, then makes the change: a crash in between leaves an entry
+   * for a change that did not happen, never a change without an entry. A change that fails after
+   * its entry gets a DENY entry saying so.
+   */
+  private void logged(String action, String reason, String nameTag, Runnable change) {
+    session.log().append(AccessLog.Event.allow(actor, action, reason, null, nameTag));
+    try {
+      change.run();
+    } catch (RuntimeException e) {
+      session.log().append(AccessLog.Event.deny(actor, action, "failed after approval: " + e.getMessage(), null, nameTag));
+      throw e;
+    }
   }
 
   /** Logs the refusal and returns the exception to throw. */

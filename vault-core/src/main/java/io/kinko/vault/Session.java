@@ -2,6 +2,7 @@ package io.kinko.vault;
 
 import io.kinko.vault.acl.AccessRules;
 import io.kinko.vault.acl.GrantStore;
+import io.kinko.vault.acl.RowSeal;
 import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.LogArchiver;
@@ -98,6 +99,11 @@ public final class Session implements AutoCloseable {
       log.append(AccessLog.Event.deny(who, "LOGIN", allowed.reason() + " (via " + user + ": " + authSource + ")", null, null));
       throw new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason());
     }
+    guarded(() -> {
+      RowSeal.check(RowSeal.of(keys, account), vault.database().inTransaction(c -> UserRegistry.seal(c, userName)),
+          "the account of '" + userName + "'");
+      return null;
+    });
     log.append(AccessLog.Event.allow(userName, "LOGIN", "single sign-on via " + user + ": " + authSource, null, null));
     vault.sessionOpened(signing);
     return new Session(vault, account, keys, signing, false);
@@ -197,7 +203,7 @@ public final class Session implements AutoCloseable {
       throw deny("LIST", d.reason(), null, files.pathTag(p));
     }
     log.append(AccessLog.Event.allow(user, "LIST", "names of files with a READ grant", null, files.pathTag(p)));
-    List<VaultPath> readable = vault.database().inTransaction(c -> GrantStore.forUser(c, user)).stream()
+    List<VaultPath> readable = checked(vault.database().inTransaction(c -> GrantStore.forUser(c, user))).stream()
         .filter(g -> g.permissions().contains(Permission.READ))
         .map(g -> VaultPath.of(Administration.openPrefix(keys, g)))
         .toList();
@@ -234,7 +240,9 @@ public final class Session implements AutoCloseable {
       log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
       throw new NotFoundException("no file at '" + p + "'");
     }
-    return deleter().delete(rows, user, "every version of one path");
+    synchronized (vault.deletionLock) {
+      return deleter().delete(rows, user, "every version of one path");
+    }
   }
 
   /**
@@ -247,6 +255,8 @@ public final class Session implements AutoCloseable {
   public DeletionCertificate deleteTree(String prefix) {
     open();
     VaultPath p = VaultPath.of(prefix);
+    // Decide on the prefix before listing: a refused user must not learn whether anything is there.
+    require(Permission.DELETE, p, "DELETE");
     List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
     for (FileInfo f : guarded(() -> files.list(p))) {
       VaultPath each = VaultPath.of(f.path());
@@ -257,7 +267,9 @@ public final class Session implements AutoCloseable {
       log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
       throw new NotFoundException("no file at or below '" + p + "'");
     }
-    return deleter().delete(rows, user, "every version of every file below one folder");
+    synchronized (vault.deletionLock) {
+      return deleter().delete(rows, user, "every version of every file below one folder");
+    }
   }
 
   /**
@@ -272,9 +284,25 @@ public final class Session implements AutoCloseable {
     open();
     Objects.requireNonNull(method, "method");
     requireRole(AccessRules.wipe(role), "WIPE");
+    Path real;
+    try {
+      real = target.toRealPath(java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new VaultException("cannot wipe " + target + ": " + e.getMessage(), e);
+    }
+    Path vaultRoot = vault.directory();
+    try {
+      vaultRoot = vaultRoot.toRealPath();
+    } catch (IOException e) {
+      // The vault is open, so its folder exists; keep the absolute path if it cannot be resolved.
+    }
+    if (real.startsWith(vaultRoot) || vaultRoot.startsWith(real)) {
+      throw deny("WIPE", "the target is or contains the vault; files in a vault are deleted with rm", null, null);
+    }
+    String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
+    log.append(AccessLog.Event.allow(user, "WIPE_REQUEST", "wipe requested, certificate " + id, null, null));
     java.util.Map<String, Object> media = io.kinko.vault.erase.MediaFacts.of(target.toAbsolutePath().getParent()).toMap();
     io.kinko.vault.erase.FolderWiper.Outcome outcome = io.kinko.vault.erase.FolderWiper.wipe(target, method, force);
-    String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
     LogEntry entry = log.append(AccessLog.Event.allow(user, "WIPE", "wiped " + outcome.wiped().size() + " files ("
         + outcome.skipped().size() + " left), certificate " + id, null, null));
     LogCheckpoints.Signed checkpoint = vault.signCheckpoint(signing);
@@ -361,7 +389,9 @@ public final class Session implements AutoCloseable {
 
   /** Finishes deletions a crash interrupted; called at login. */
   List<DeletionCertificate> resumeDeletions() {
-    return deleter().resume();
+    synchronized (vault.deletionLock) {
+      return deleter().resume();
+    }
   }
 
   private io.kinko.vault.erase.Deleter deleter() {
@@ -521,7 +551,19 @@ public final class Session implements AutoCloseable {
     if (!path.isRoot()) {
       tags.add(files.pathTag(path));
     }
-    return vault.database().inTransaction(c -> GrantStore.permissions(c, user, tags));
+    java.util.EnumSet<Permission> out = java.util.EnumSet.noneOf(Permission.class);
+    checked(vault.database().inTransaction(c -> GrantStore.on(c, user, tags))).forEach(g -> out.addAll(g.permissions()));
+    return out;
+  }
+
+  /** Grant rows whose seals check out; an edited row is an incident, not a permission. */
+  List<GrantStore.Row> checked(List<GrantStore.Row> rows) {
+    return guarded(() -> {
+      for (GrantStore.Row g : rows) {
+        RowSeal.check(RowSeal.of(keys, g.user(), g.prefixTag(), g.permissions()), g.seal(), "a grant to '" + g.user() + "'");
+      }
+      return rows;
+    });
   }
 
   VaultKeys keys() {

@@ -56,6 +56,9 @@ public final class Vault implements AutoCloseable {
   private final Clock clock;
   private final ClientInfo client;
 
+  /** Deletions run one at a time per vault handle, so a login's resume never races a live batch. */
+  final Object deletionLock = new Object();
+
   /** The signing key of an open session, lent to the log's checkpoint policy while one is open. */
   private final Object signerLock = new Object();
   private SigningKey signer;
@@ -155,6 +158,8 @@ public final class Vault implements AutoCloseable {
     }
     VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
     try {
+      io.kinko.vault.acl.RowSeal.check(io.kinko.vault.acl.RowSeal.of(keys, account),
+          database.inTransaction(c -> UserRegistry.seal(c, user)), "the account of '" + user + "'");
       SigningKey signing = openSigningKey(keys);
       database.durably(c -> {
         UserRegistry.loggedIn(c, user);
@@ -166,7 +171,8 @@ public final class Vault implements AutoCloseable {
       Session session = new Session(this, account, keys, signing, true);
       try {
         session.resumeDeletions().forEach(c -> LOG.warn("finished interrupted deletion {} of vault {}", c.id(), descriptor.vaultId()));
-      } catch (VaultException e) {
+      } catch (RuntimeException e) {
+        // The login stands; the batch stays recorded and the next login tries again.
         LOG.warn("could not finish an interrupted deletion in vault {}: {}", descriptor.vaultId(), e.getMessage());
       }
       return session;
@@ -435,7 +441,11 @@ public final class Vault implements AutoCloseable {
       Descriptor descriptor;
       SigningKey.Generated signing;
       SigningKey signer;
+      // The chief administrator does not expire: log retention and disposal outlive the contract.
+      UserInfo chief = new UserInfo(admin, Role.ADMIN, "ACTIVE", 0, null, true, Instant.now());
+      String chiefSeal;
       try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
+        chiefSeal = io.kinko.vault.acl.RowSeal.of(keys, chief);
         Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy, "");
         descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
         signing = keys.newSigningKey();
@@ -455,8 +465,7 @@ public final class Vault implements AutoCloseable {
       Database database = Database.openEmbedded(layout);
       try {
         database.durably(c -> {
-          // The chief administrator does not expire: log retention and disposal outlive the contract.
-          UserRegistry.insert(c, new UserInfo(admin, Role.ADMIN, "ACTIVE", 0, null, true, Instant.now()));
+          UserRegistry.insert(c, chief, chiefSeal);
           return null;
         });
         Vault vault = new Vault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());

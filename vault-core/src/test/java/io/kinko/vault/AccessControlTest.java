@@ -152,6 +152,31 @@ class AccessControlTest {
   }
 
   @Test
+  void aRoleRaisedInTheDatabaseFile_isRefusedAtLogin_asAnIncident() throws Exception {
+    addUser("bob", Role.WORKER);
+    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "")) {
+      assertEquals(1, c.createStatement().executeUpdate("UPDATE users SET role = 'ADMIN' WHERE name = 'bob'"));
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> login("bob", BOB_PASSWORD));
+    assertTrue(e.getMessage().contains("changed in the database"), e.getMessage());
+    assertEquals(1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
+  }
+
+  @Test
+  void aPermissionAddedInTheDatabaseFile_grantsNothing_andIsAnIncident() throws Exception {
+    TestVaults.put(admin, "secret/a.txt", "a".getBytes());
+    addUser("bob", Role.WORKER);
+    admin.administration().grant("bob", "secret", EnumSet.of(Permission.WRITE));
+    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "")) {
+      assertEquals(1, c.createStatement().executeUpdate("UPDATE grants SET permissions = 'READ,WRITE' WHERE user_name = 'bob'"));
+    }
+    try (Session bob = login("bob", BOB_PASSWORD)) {
+      assertThrows(IntegrityException.class, () -> bob.get("secret/a.txt"));
+    }
+    assertEquals(1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
+  }
+
+  @Test
   void fiveWrongPasswords_lockTheAccount_untilAnAdministratorUnlocksIt() {
     addUser("bob", Role.WORKER);
     for (int i = 1; i <= 4; i++) {

@@ -95,6 +95,28 @@ class DeletionTest extends VaultTest {
   }
 
   @Test
+  void deleteTree_withoutAGrant_isDeniedAlike_whetherOrNotAnythingIsThere() {
+    TestVaults.put(session, "山田太郎/a.txt", "a".getBytes());
+    try (Password p = Password.wrap("a long staff password 1".toCharArray())) {
+      session.administration().addUser("bob", Role.WORKER, p, null);
+    }
+    try (Password p = Password.wrap("a long staff password 1".toCharArray()); Session bob = vault.login("bob", p)) {
+      AccessDeniedException there = assertThrows(AccessDeniedException.class, () -> bob.deleteTree("山田太郎"));
+      AccessDeniedException absent = assertThrows(AccessDeniedException.class, () -> bob.deleteTree("佐藤花子"));
+      assertEquals(there.getMessage(), absent.getMessage(), "the refusal tells whether the folder exists");
+    }
+  }
+
+  @Test
+  void delete_logsItsRequest_beforeAnythingIsDestroyed() {
+    TestVaults.put(session, "x.txt", "x".getBytes());
+    session.delete("x.txt");
+    List<String> actions = session.logEntries(LogQuery.ALL).stream().map(LogEntry::action)
+        .filter(a -> a.startsWith("DELETE")).toList();
+    assertEquals(List.of("DELETE_REQUEST", "DELETE"), actions);
+  }
+
+  @Test
   void delete_ofNothing_isNotFound() {
     assertThrows(NotFoundException.class, () -> session.delete("none.txt"));
     assertThrows(NotFoundException.class, () -> session.deleteTree("empty"));

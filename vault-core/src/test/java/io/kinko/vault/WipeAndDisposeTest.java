@@ -61,6 +61,17 @@ class WipeAndDisposeTest extends VaultTest {
   }
 
   @Test
+  void wipe_ofTheVaultOrAnythingInIt_isRefused_andTheVaultIsIntact() {
+    TestVaults.put(session, "a.txt", "a".getBytes());
+    for (Path target : List.of(vault.directory(), vault.directory().resolve("blobs"), vault.directory().resolve("db"), dir)) {
+      AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> session.wipe(target, WipeMethod.RANDOM, true));
+      assertTrue(e.getMessage().contains("vault"), e.getMessage());
+    }
+    assertEquals("a", new String(TestVaults.readAll(session, "a.txt")));
+    session.verifyLog(null);
+  }
+
+  @Test
   void anAuditor_mayNotWipe() throws IOException {
     Files.writeString(dir.resolve("f.txt"), "f");
     try (Password p = Password.wrap("a long staff password 1".toCharArray())) {

@@ -33,8 +33,10 @@ public final class UserRegistry {
     return name;
   }
 
-  public static void insert(Connection c, UserInfo user) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  /** Inserts a user with the seal over its access-relevant fields ({@link RowSeal}). */
+  public static void insert(Connection c, UserInfo user, String seal) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO users (" + COLUMNS + ", seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      s.setString(8, seal);
       s.setString(1, user.name());
       s.setString(2, user.role().name());
       s.setString(3, user.status());
@@ -51,6 +53,16 @@ public final class UserRegistry {
       s.setString(1, name);
       try (ResultSet r = s.executeQuery()) {
         return r.next() ? Optional.of(row(r)) : Optional.empty();
+      }
+    }
+  }
+
+  /** The stored seal of a user's row, or null. */
+  public static String seal(Connection c, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT seal FROM users WHERE name = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
       }
     }
   }

@@ -133,7 +133,7 @@ public final class AccessLog {
       }
       try {
         afterBatch.accept(size);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
         org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", e.getMessage());
       }

@@ -34,11 +34,16 @@ public final class BlobEraser {
    * @throws VaultException if a step fails; nothing is claimed as done that was not
    */
   public static Result erase(Path blob, VaultKeys keys, String fileId, long plaintextSize) {
-    if (!Files.exists(blob)) {
+    long size;
+    try {
+      // Only a definite "no such file" counts as already removed; a permission or I/O error fails.
+      size = Files.readAttributes(blob, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
+    } catch (NoSuchFileException e) {
       return new Result(0, true, "blob already removed (erase resumed after an interruption)");
+    } catch (IOException e) {
+      throw new VaultException("cannot erase the blob of file " + fileId + ": " + e.getMessage(), e);
     }
     try {
-      long size = Files.size(blob);
       int header;
       try (InputStream in = Files.newInputStream(blob)) {
         header = (int) Math.min(size, BlobCipher.headerLength(in));

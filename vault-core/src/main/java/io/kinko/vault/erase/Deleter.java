@@ -58,6 +58,9 @@ public final class Deleter {
     }
     String batch = Bytes.hex(Bytes.random(16));
     long now = ctx.clock().millis();
+    // Logged before anything changes: a failure from here on leaves a record of the attempt.
+    ctx.log().append(AccessLog.Event.allow(operator, "DELETE_REQUEST", "certified deletion " + batch + " of " + rows.size()
+        + " version(s)", null, rows.get(0).pathTag()));
     ctx.database().durably(c -> {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, "
           + "size_bytes, stored_at, operator, requested_at, erase_notes) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)")) {
