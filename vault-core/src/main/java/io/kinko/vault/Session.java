@@ -94,6 +94,7 @@ public final class Session implements AutoCloseable {
     String who = account == null ? "?" : userName;
     AccessRules.Decision allowed = account == null ? new AccessRules.Decision(false, "unknown user")
         : account.role() == Role.SERVICE ? new AccessRules.Decision(false, "a service cannot act as another service")
+        : account.role() == Role.ADMIN ? new AccessRules.Decision(false, "a service cannot act as an administrator; they log in themselves")
         : AccessRules.login(account, vault.today());
     if (!allowed.allowed()) {
       log.append(AccessLog.Event.deny(who, "LOGIN", allowed.reason() + " (via " + user + ": " + authSource + ")", null, null));
@@ -171,6 +172,11 @@ public final class Session implements AutoCloseable {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         return guardedIo(() -> super.read(b, off, len));
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        return guardedIo(() -> super.skip(n));
       }
     };
   }

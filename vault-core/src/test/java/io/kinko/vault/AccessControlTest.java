@@ -245,6 +245,7 @@ class AccessControlTest {
         assertThrows(AccessDeniedException.class, () -> TestVaults.put(tanaka, "窓口/b.txt", "b".getBytes()));
       }
       assertThrows(AuthenticationException.class, () -> service.sessionFor("nobody", "saml:city-idp"));
+      assertThrows(AuthenticationException.class, () -> service.sessionFor(TestVaults.ADMIN, "saml:city-idp"));
     }
     try (Session bob = TestVaults.login(vault)) {
       assertThrows(AccessDeniedException.class, () -> bob.sessionFor("tanaka", "x"));
