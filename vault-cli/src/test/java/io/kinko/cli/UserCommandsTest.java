@@ -460,9 +460,12 @@ class UserCommandsTest {
 
   // --- helpers
 
-  /** A fresh CLI for {@code user} with {@code password} in KINKO_PASSWORD (none if null). */
-  private Cli as(String user, String password) {
-    return Cli.forVault(vault).env("KINKO_USER", user).env("KINKO_PASSWORD", password);
+  /**
+   * A fresh CLI for {@code user} whose KINKO_PASSWORD environment variable holds {@code environmentValue}
+   * (unset if null). Environment variables are Strings by nature: that is the documented escape hatch.
+   */
+  private Cli as(String user, String environmentValue) {
+    return Cli.forVault(vault).env("KINKO_USER", user).env("KINKO_PASSWORD", environmentValue);
   }
 
   private Cli.Result addWorker() {
