@@ -290,40 +290,10 @@ public final class Session implements AutoCloseable {
     open();
     Objects.requireNonNull(method, "method");
     requireRole(AccessRules.wipe(role), "WIPE");
-    Path real;
-    try {
-      real = target.toRealPath(java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException e) {
-      throw new VaultException("cannot wipe " + target + ": " + e.getMessage(), e);
-    }
-    Path vaultRoot = vault.directory();
-    try {
-      vaultRoot = vaultRoot.toRealPath();
-    } catch (IOException e) {
-      // The vault is open, so its folder exists; keep the absolute path if it cannot be resolved.
-    }
-    if (real.startsWith(vaultRoot) || vaultRoot.startsWith(real)) {
+    if (io.kinko.vault.erase.Erasures.touchesVault(target, vault.directory())) {
       throw deny("WIPE", "the target is or contains the vault; files in a vault are deleted with rm", null, null);
     }
-    String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
-    log.append(AccessLog.Event.allow(user, "WIPE_REQUEST", "wipe requested, certificate " + id, null, null));
-    java.util.Map<String, Object> media = io.kinko.vault.erase.MediaFacts.of(target.toAbsolutePath().getParent()).toMap();
-    io.kinko.vault.erase.FolderWiper.Outcome outcome = io.kinko.vault.erase.FolderWiper.wipe(target, method, force);
-    LogEntry entry = log.append(AccessLog.Event.allow(user, "WIPE", "wiped " + outcome.wiped().size() + " files ("
-        + outcome.skipped().size() + " left), certificate " + id, null, null));
-    LogCheckpoints.Signed checkpoint = vault.signCheckpoint(signing);
-    java.util.Map<String, Object> cert = io.kinko.vault.erase.Certificates.header("wipe-certificate", id, "WIPE", vault.contract(),
-        vault.id(), user, vault.client().host(), vault.client().application(), vault.clock());
-    cert.put("method", java.util.Map.of("type", "Clear", "techniques", List.of(method.name()),
-        "steps", "overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder"));
-    cert.put("media", media);
-    cert.put("items", outcome.wiped().stream().map(w -> (Object) w.toMap()).toList());
-    cert.put("notWiped", (long) outcome.skipped().size());
-    cert.put("logEntry", io.kinko.vault.erase.Certificates.logRef(entry, vault.checkpoints(), checkpoint.size()));
-    cert.put("log", io.kinko.vault.erase.Certificates.checkpoint(checkpoint));
-    cert.put("keepUntil", entry.keepUntil().toString());
-    DeletionCertificate certificate = io.kinko.vault.erase.Certificates.signAndStore(vault.database(), signing, id, "wipe", cert, vault.clock());
-    return new WipeReport(certificate, outcome.wiped().size(), outcome.skipped());
+    return new io.kinko.vault.erase.Erasures(eraseContext()).wipe(target, method, force, user);
   }
 
   /**
@@ -338,52 +308,7 @@ public final class Session implements AutoCloseable {
   public DeletionCertificate dispose(Path archive, boolean overwriteBlobs) {
     open();
     requireRole(AccessRules.administer(role), "DISPOSE");
-    String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
-    LogEntry entry = log.append(AccessLog.Event.allow(user, "DISPOSE", "vault disposal " + id
-        + (overwriteBlobs ? ", blobs overwritten" : ", blobs crypto-erased with the keys"), null, null));
-    LogCheckpoints.Signed checkpoint = vault.signCheckpoint(signing);
-    new LogArchiver(vault.database(), vault.id(), vault.clock()).export(Instant.EPOCH, vault.clock().instant().plusSeconds(1),
-        archive, signing);
-    for (DeletionCertificate c : io.kinko.vault.erase.Deleter.all(vault.database())) {
-      c.write(archive.resolve("certificates"), c.id());
-    }
-    List<Object> destroyed = new java.util.ArrayList<>();
-    long blobs = 0;
-    try {
-      io.kinko.vault.store.Durable.write(archive.resolve("vault.pub.pem"), vault.publicKeyPem().getBytes(StandardCharsets.US_ASCII));
-      try (java.util.stream.Stream<Path> keyFiles = java.nio.file.Files.list(vault.layout().keys())) {
-        for (Path key : keyFiles.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-          io.kinko.vault.store.Durable.destroy(key);
-          destroyed.add(java.util.Map.of("object", "keys/" + key.getFileName(), "result", "overwritten, synced, removed"));
-        }
-      }
-      if (overwriteBlobs) {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(vault.layout().blobs())) {
-          for (Path blob : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-            io.kinko.vault.erase.BlobEraser.overwriteAndUnlink(blob);
-            blobs++;
-          }
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new VaultException("disposal of vault " + vault.id() + " failed part way: " + e.getMessage()
-          + "; the archive in " + archive + " is complete", e);
-    }
-    java.util.Map<String, Object> cert = io.kinko.vault.erase.Certificates.header("disposal-certificate", id, "DISPOSE", vault.contract(),
-        vault.id(), user, vault.client().host(), vault.client().application(), vault.clock());
-    cert.put("method", java.util.Map.of("type", "Purge", "techniques", List.of(
-        "cryptographic erase: every key slot, the name key and the signing key destroyed; no file key can be unwrapped",
-        overwriteBlobs ? "overwrite: every blob, 1 pass of random data, then unlink" : "blobs left as ciphertext without keys")));
-    cert.put("media", io.kinko.vault.erase.MediaFacts.of(vault.layout().keys()).toMap());
-    cert.put("items", destroyed);
-    cert.put("blobsOverwritten", blobs);
-    cert.put("archive", "log archive, certificates and public key exported before the keys were destroyed");
-    cert.put("logEntry", io.kinko.vault.erase.Certificates.logRef(entry, vault.checkpoints(), checkpoint.size()));
-    cert.put("log", io.kinko.vault.erase.Certificates.checkpoint(checkpoint));
-    cert.put("keepUntil", entry.keepUntil().toString());
-    DeletionCertificate certificate = io.kinko.vault.erase.Certificates.signAndStore(vault.database(), signing, id, "disposal", cert, vault.clock());
-    certificate.write(archive, "disposal-certificate");
-    return certificate;
+    return new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user);
   }
 
   /** Every deletion certificate the vault issued (administrators and auditors). */
@@ -401,9 +326,13 @@ public final class Session implements AutoCloseable {
   }
 
   private io.kinko.vault.erase.Deleter deleter() {
-    return new io.kinko.vault.erase.Deleter(new io.kinko.vault.erase.Deleter.Context(vault.database(), vault.layout(), keys, log,
+    return new io.kinko.vault.erase.Deleter(eraseContext());
+  }
+
+  private io.kinko.vault.erase.Deleter.Context eraseContext() {
+    return new io.kinko.vault.erase.Deleter.Context(vault.database(), vault.layout(), keys, log,
         vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
-        vault.client().application(), vault.clock()));
+        vault.client().application(), vault.clock());
   }
 
   /** Access-log entries matching {@code query}; the reading itself is logged first. */
