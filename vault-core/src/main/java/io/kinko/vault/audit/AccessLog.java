@@ -226,6 +226,26 @@ public final class AccessLog {
     });
   }
 
+  /** Stored entries of {@code action} whose reason is exactly {@code reason}, in sequence order. */
+  public List<LogEntry> entriesWithReason(String action, String reason) {
+    // The stored text is canonical JSON, so the reason field is spelled exactly this way.
+    String field = new String(CanonicalJson.encode(java.util.Map.of("reason", reason)), StandardCharsets.UTF_8);
+    String pattern = "%" + field.substring(1, field.length() - 1).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    return database.inTransaction(c -> {
+      List<LogEntry> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT entry FROM log_entries WHERE action = ? AND entry LIKE ? ESCAPE '\\' ORDER BY seq")) {
+        s.setString(1, action);
+        s.setString(2, pattern);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   /** The number of entries ever appended (pruned ones included) and the last leaf. */
   public Head head() {
     return database.inTransaction(Head::read);

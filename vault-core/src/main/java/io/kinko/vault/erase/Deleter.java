@@ -132,8 +132,9 @@ public final class Deleter {
     // 3. One DELETE entry per version, durable; a resumed batch reuses entries already appended.
     List<AccessLog.Event> events = new ArrayList<>();
     List<Item> toLog = new ArrayList<>();
+    Map<String, LogEntry> logged = deleteEntries(batch);
     for (Item item : items(batch)) {
-      if (item.logSeq == null && findDeleteEntry(item.fileId).isEmpty()) {
+      if (item.logSeq == null && !logged.containsKey(item.fileId)) {
         events.add(AccessLog.Event.allow(item.operator, "DELETE", "certified deletion " + batch, item.fileId, item.pathTag));
         toLog.add(item);
       }
@@ -142,15 +143,16 @@ public final class Deleter {
     for (int i = 0; i < appended.size(); i++) {
       setState(toLog.get(i).fileId, "LOGGED", null, appended.get(i).seq());
     }
+    Map<String, LogEntry> entries = deleteEntries(batch);
     for (Item item : items(batch)) {
       if (item.logSeq == null) {
-        setState(item.fileId, "LOGGED", null, findDeleteEntry(item.fileId).orElseThrow().seq());
+        setState(item.fileId, "LOGGED", null, entries.get(item.fileId).seq());
       }
     }
     crashPoint("logged");
     // 4. Sign a checkpoint that covers the entries, then the certificate.
-    Optional<DeletionCertificate> issued = stored(batch);
-    DeletionCertificate certificate = issued.orElseGet(() -> issue(batch, items(batch)));
+    Optional<DeletionCertificate> issued = find(ctx.database(), batch);
+    DeletionCertificate certificate = issued.orElseGet(() -> issue(batch, items(batch), entries));
     crashPoint("signed");
     ctx.database().durably(c -> {
       try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = 'CERTIFIED', cert_id = ? WHERE batch_id = ?")) {
@@ -163,12 +165,15 @@ public final class Deleter {
     return certificate;
   }
 
-  private DeletionCertificate issue(String batch, List<Item> items) {
+  private DeletionCertificate issue(String batch, List<Item> items, Map<String, LogEntry> entries) {
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
     List<Object> itemMaps = new ArrayList<>();
     String keepUntil = "";
     for (Item item : items) {
-      LogEntry entry = findDeleteEntry(item.fileId).orElseThrow(() -> new VaultException("DELETE entry of " + item.fileId + " is missing"));
+      LogEntry entry = entries.get(item.fileId);
+      if (entry == null) {
+        throw new VaultException("DELETE entry of " + item.fileId + " is missing");
+      }
       FileStore.Meta meta = FileStore.meta(ctx.keys(), item.fileId, item.sealedMeta);
       Map<String, Object> key = new LinkedHashMap<>();
       key.put("keyId", "file key of " + item.fileId);
@@ -219,13 +224,27 @@ public final class Deleter {
     });
   }
 
-  private Optional<DeletionCertificate> stored(String batch) {
-    return all(ctx.database()).stream().filter(c -> c.id().equals(batch)).findFirst();
+  /** The certificate with this id, if it was issued. */
+  static Optional<DeletionCertificate> find(Database database, String id) {
+    return database.inTransaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT cert_id, body, signature FROM certificates WHERE cert_id = ?")) {
+        s.setString(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next()
+              ? Optional.of(new DeletionCertificate(r.getString(1), r.getString(2), Base64.getDecoder().decode(r.getString(3))))
+              : Optional.empty();
+        }
+      }
+    });
   }
 
-  private Optional<LogEntry> findDeleteEntry(String fileId) {
-    return ctx.log().entries(new io.kinko.vault.LogQuery(null, null, null, "DELETE")).stream()
-        .filter(e -> fileId.equals(e.fileId())).findFirst();
+  /** This batch's DELETE entries by file id, in one query: the batch id is in each entry's reason. */
+  private Map<String, LogEntry> deleteEntries(String batch) {
+    Map<String, LogEntry> out = new java.util.HashMap<>();
+    for (LogEntry e : ctx.log().entriesWithReason("DELETE", "certified deletion " + batch)) {
+      out.putIfAbsent(e.fileId(), e);
+    }
+    return out;
   }
 
   private List<Item> items(String batch) {
