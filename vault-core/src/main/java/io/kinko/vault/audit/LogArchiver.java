@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -175,30 +174,7 @@ public final class LogArchiver {
 
   /** The signed checkpoint of size {@code size}, signing and storing one if none exists yet. */
   private String signedNote(Connection c, MerkleTree tree, long size, SigningKey key) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT note FROM log_checkpoints WHERE tree_size = ?")) {
-      s.setLong(1, size);
-      try (ResultSet r = s.executeQuery()) {
-        if (r.next()) {
-          return r.getString(1);
-        }
-      }
-    }
-    String origin = LogCheckpoints.origin(vaultId);
-    Checkpoint checkpoint = new Checkpoint(origin, size, tree.root(size));
-    String note;
-    try {
-      note = new String(SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes(),
-          StandardCharsets.UTF_8);
-    } catch (GeneralSecurityException e) {
-      throw new VaultException("could not sign a log checkpoint", e);
-    }
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO log_checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
-      s.setLong(1, size);
-      s.setString(2, note);
-      s.setLong(3, clock.millis());
-      s.executeUpdate();
-    }
-    return note;
+    return new String(LogCheckpoints.findOrSign(c, tree, size, LogCheckpoints.origin(vaultId), key, clock).note(), StandardCharsets.UTF_8);
   }
 
   private static Long previousArchiveSize(Connection c, long treeSize) throws SQLException {

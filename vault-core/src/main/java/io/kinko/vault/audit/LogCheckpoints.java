@@ -62,29 +62,10 @@ public final class LogCheckpoints {
    */
   public synchronized Signed sign(SigningKey key) {
     Signed signed = database.durably(c -> {
-      AccessLog.Head head = AccessLog.Head.read(c);
-      Optional<Signed> existing = find(c, head.size());
-      if (existing.isPresent()) {
-        return existing.get();
-      }
-      byte[] root;
+      long size = AccessLog.Head.read(c).size();
       try (DbNodeStore nodes = new DbNodeStore(c)) {
-        root = MerkleTree.open(nodes, head.size()).root();
+        return findOrSign(c, MerkleTree.open(nodes, size), size, verifier.name(), key, clock);
       }
-      Checkpoint checkpoint = new Checkpoint(verifier.name(), head.size(), root);
-      byte[] note;
-      try {
-        note = SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(verifier.name(), key.publicKey(), key.signer())).toBytes();
-      } catch (GeneralSecurityException e) {
-        throw new VaultException("could not sign a log checkpoint", e);
-      }
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO log_checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
-        s.setLong(1, head.size());
-        s.setString(2, new String(note, StandardCharsets.UTF_8));
-        s.setLong(3, clock.millis());
-        s.executeUpdate();
-      }
-      return new Signed(head.size(), note);
     });
     try {
       if (fileSize().map(size -> size < signed.size()).orElse(true)) {
@@ -103,6 +84,31 @@ public final class LogCheckpoints {
         return MerkleTree.open(nodes, AccessLog.Head.read(c).size()).inclusionProof(seq, size);
       }
     });
+  }
+
+  /**
+   * The stored checkpoint of the tree at {@code size}, signing and storing one first if there is
+   * none, in the caller's transaction. The one place a checkpoint is signed.
+   */
+  static Signed findOrSign(Connection c, MerkleTree tree, long size, String origin, SigningKey key, Clock clock) throws SQLException {
+    Optional<Signed> existing = find(c, size);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Checkpoint checkpoint = new Checkpoint(origin, size, tree.root(size));
+    byte[] note;
+    try {
+      note = SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("could not sign a log checkpoint", e);
+    }
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO log_checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
+      s.setLong(1, size);
+      s.setString(2, new String(note, StandardCharsets.UTF_8));
+      s.setLong(3, clock.millis());
+      s.executeUpdate();
+    }
+    return new Signed(size, note);
   }
 
   /** The newest checkpoint in the database, if any. */
