@@ -4,6 +4,7 @@ import io.kinko.vault.PutReport;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.WipeMethod;
 import io.kinko.vault.store.Durable;
+import io.kinko.vault.store.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -59,7 +60,7 @@ public final class FolderWiper {
     try {
       attrs = Files.readAttributes(top, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      throw new VaultException("cannot wipe " + top + ": " + describe(e), e);
+      throw new VaultException("cannot wipe " + top + ": " + FileStore.describe(e), e);
     }
     if (attrs.isSymbolicLink()) {
       throw new IllegalArgumentException(top + " is a symbolic link; wipe its target by its own name");
@@ -84,7 +85,7 @@ public final class FolderWiper {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
-          skipped.add(new PutReport.Skipped(file, describe(e)));
+          skipped.add(new PutReport.Skipped(file, FileStore.describe(e)));
           return FileVisitResult.CONTINUE;
         }
 
@@ -98,13 +99,13 @@ public final class FolderWiper {
               }
             }
           } catch (IOException failed) {
-            skipped.add(new PutReport.Skipped(directory, "folder not removed: " + describe(failed)));
+            skipped.add(new PutReport.Skipped(directory, "folder not removed: " + FileStore.describe(failed)));
           }
           return FileVisitResult.CONTINUE;
         }
       });
     } catch (IOException e) {
-      throw new VaultException("cannot walk " + top + ": " + describe(e), e);
+      throw new VaultException("cannot walk " + top + ": " + FileStore.describe(e), e);
     }
     return new Outcome(wiped, skipped);
   }
@@ -140,7 +141,7 @@ public final class FolderWiper {
       Durable.syncDirectory(renamed.getParent());
       wiped.add(new Wiped(file, size, describe(method), "last pass read back and matched (SHA-256)"));
     } catch (IOException | UnsupportedOperationException e) {
-      skipped.add(new PutReport.Skipped(file, "cannot wipe: " + (e instanceof IOException io ? describe(io) : e.getMessage())));
+      skipped.add(new PutReport.Skipped(file, "cannot wipe: " + (e instanceof IOException io ? FileStore.describe(io) : e.getMessage())));
     }
   }
 
@@ -204,15 +205,5 @@ public final class FolderWiper {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

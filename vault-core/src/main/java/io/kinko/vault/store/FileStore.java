@@ -75,14 +75,11 @@ public final class FileStore {
   /** Stores {@code content} as the next version of {@code path}. */
   public FileInfo put(VaultPath path, InputStream content) {
     gate.check(path);
-    Batch batch = new Batch(LongConsumerNone.INSTANCE);
     try {
-      batch.add(path, content);
-    } catch (SourceException e) {
-      batch.abort();
-      throw new VaultException("cannot read the content for '" + path + "': " + e.getCause().getMessage(), e.getCause());
+      return putFrom(path, content, LongConsumerNone.INSTANCE);
+    } catch (IOException e) {
+      throw new VaultException("cannot read the content for '" + path + "': " + e.getMessage(), e);
     }
-    return batch.commit().get(0);
   }
 
   /**
@@ -163,6 +160,7 @@ public final class FileStore {
     return new PutReport(stored, skipped);
   }
 
+  /** One file as a batch of one; an IOException means the source failed to read, and nothing was stored. */
   private FileInfo putFrom(VaultPath path, InputStream in, LongConsumer progress) throws IOException {
     Batch batch = new Batch(progress);
     try {
@@ -414,7 +412,8 @@ public final class FileStore {
     return attrs.isSymbolicLink() ? "symbolic link, not followed" : "not a regular file";
   }
 
-  static String describe(IOException e) {
+  /** An I/O failure in plain words: "no such file", "permission denied", or the system's message. */
+  public static String describe(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "no such file";
     }
