@@ -204,7 +204,7 @@ public final class Session implements AutoCloseable {
   public List<FileInfo> list(String prefix) {
     open();
     VaultPath p = VaultPath.of(prefix);
-    AccessRules.Decision d = AccessRules.content(role, java.util.EnumSet.allOf(Permission.class), Permission.READ);
+    AccessRules.Decision d = AccessRules.handlesData(role);
     if (!d.allowed()) {
       throw deny("LIST", d.reason(), null, files.pathTag(p));
     }
@@ -289,7 +289,7 @@ public final class Session implements AutoCloseable {
   public WipeReport wipe(Path target, WipeMethod method, boolean force) {
     open();
     Objects.requireNonNull(method, "method");
-    requireRole(AccessRules.wipe(role), "WIPE");
+    requireRole(AccessRules.handlesData(role), "WIPE");
     if (io.kinko.vault.erase.Erasures.touchesVault(target, vault.directory())) {
       throw deny("WIPE", "the target is or contains the vault; files in a vault are deleted with rm", null, null);
     }

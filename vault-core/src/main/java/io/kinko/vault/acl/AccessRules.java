@@ -44,8 +44,11 @@ public final class AccessRules {
     return role == Role.ADMIN || role == Role.AUDITOR ? Decision.allow("role " + role) : Decision.deny("role " + role + " may not read the log");
   }
 
-  /** May a user with {@code role} wipe plain files with a certificate signed by the vault? */
-  public static Decision wipe(Role role) {
+  /**
+   * Does a user with {@code role} handle data at all: see file names, wipe plain files? Auditors
+   * and service credentials do not; everyone else still needs grants for content.
+   */
+  public static Decision handlesData(Role role) {
     return role == Role.ADMIN || role == Role.WORKER ? Decision.allow("role " + role) : Decision.deny("role " + role + " does not handle data");
   }
 
