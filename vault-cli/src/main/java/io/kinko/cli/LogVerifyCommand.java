@@ -5,7 +5,6 @@ import io.kinko.vault.LogReport;
 import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -74,17 +73,7 @@ final class LogVerifyCommand implements Callable<Integer> {
     if (!Files.isDirectory(archive)) {
       throw new UsageException(archive + " is not a folder of log archives");
     }
-    String pem;
-    if (key != null) {
-      pem = Files.readString(key, StandardCharsets.US_ASCII);
-    } else if (global.vault != null || context.env(GlobalOptions.VAULT_ENV) != null) {
-      try (Vault vault = VaultCommand.open(global, context)) {
-        pem = vault.publicKeyPem();
-      }
-    } else {
-      throw new UsageException("no public key: give --key PEM (from kinko key export) or the vault with --vault DIR");
-    }
-    LogReport report = LogArchive.verify(archive, pem);
+    LogReport report = LogArchive.verify(archive, CertVerifyCommand.publicKey(key, global, context));
     context.out().println("archive verified: " + describe(report, false) + " (tree size " + report.treeSize() + ")");
     return ExitCodes.OK;
   }
