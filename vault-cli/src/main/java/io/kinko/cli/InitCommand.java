@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import io.kinko.vault.AccessPolicy;
 import io.kinko.vault.Contract;
 import io.kinko.vault.Password;
 import io.kinko.vault.PasswordCost;
@@ -19,7 +20,6 @@ import picocli.CommandLine.ParentCommand;
         "The administrator's password is asked twice on a terminal."})
 final class InitCommand implements Callable<Integer> {
   /** Until user policies exist in the library, the CLI holds the line for new passwords. */
-  static final int MIN_PASSWORD_LENGTH = 12;
 
   /** The Argon2id cost choices offered on the command line. */
   enum Cost {
@@ -67,12 +67,8 @@ final class InitCommand implements Callable<Integer> {
     String user = admin != null ? admin : global.user(context);
     Path directory = global.vaultDirectory(context);
     try (Password password = PasswordSource.read(global, context,
-        "New password for " + user + " (at least " + MIN_PASSWORD_LENGTH + " characters): ", "Repeat it: ")) {
-      char[] chars = password.chars();
-      int length = Character.codePointCount(chars, 0, chars.length);
-      if (length < MIN_PASSWORD_LENGTH) {
-        throw new UsageException("the administrator's password must have at least " + MIN_PASSWORD_LENGTH + " characters");
-      }
+        "New password for " + user + " (at least " + AccessPolicy.DEFAULT.minPasswordLength() + " characters): ", "Repeat it: ")) {
+      // The library enforces the password policy (IllegalArgumentException, exit 2); no second copy here.
       try (Vault vault = Vault.builder(directory).contract(contract).admin(user, password)
           .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION).create()) {
         context.out().println(vault.id());
