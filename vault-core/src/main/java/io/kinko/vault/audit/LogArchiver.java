@@ -150,7 +150,7 @@ public final class LogArchiver {
       for (long[] node : CompactRange.cover(first)) {
         left.add(HEX.formatHex(nodes.get((int) node[0], node[1])));
       }
-      MerkleTree tree = MerkleTree.open(nodes, AccessLog.Head.read(c).size());
+      MerkleTree tree = MerkleTree.snapshot(nodes, AccessLog.Head.read(c).size());
       String note = signedNote(c, tree, treeSize, key);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("kinko", "log-archive");

@@ -64,7 +64,7 @@ public final class LogCheckpoints {
     Signed signed = database.durably(c -> {
       long size = AccessLog.Head.read(c).size();
       try (DbNodeStore nodes = new DbNodeStore(c)) {
-        return findOrSign(c, MerkleTree.open(nodes, size), size, verifier.name(), key, clock);
+        return findOrSign(c, MerkleTree.snapshot(nodes, size), size, verifier.name(), key, clock);
       }
     });
     try {
@@ -81,7 +81,7 @@ public final class LogCheckpoints {
   public List<byte[]> inclusionProof(long seq, long size) {
     return database.inTransaction(c -> {
       try (DbNodeStore nodes = new DbNodeStore(c)) {
-        return MerkleTree.open(nodes, AccessLog.Head.read(c).size()).inclusionProof(seq, size);
+        return MerkleTree.snapshot(nodes, AccessLog.Head.read(c).size()).inclusionProof(seq, size);
       }
     });
   }
@@ -175,7 +175,7 @@ public final class LogCheckpoints {
       }
       byte[] root;
       try (DbNodeStore nodes = new DbNodeStore(c)) {
-        root = MerkleTree.open(nodes, head.size()).root(witnessed.size());
+        root = MerkleTree.snapshot(nodes, head.size()).root(witnessed.size());
       } catch (IllegalStateException e) {
         throw new IntegrityException("the access log's tree is damaged: " + e.getMessage());
       }

@@ -17,11 +17,13 @@ import java.util.List;
  */
 public final class MerkleTree {
   private final NodeStore store;
+  private final boolean writable;
   private long size;
 
-  private MerkleTree(NodeStore store, long size) {
+  private MerkleTree(NodeStore store, long size, boolean writable) {
     this.store = store;
     this.size = size;
+    this.writable = writable;
   }
 
   /**
@@ -31,16 +33,32 @@ public final class MerkleTree {
    * @throws IllegalStateException if the store's leaves do not end exactly at {@code size}
    */
   public static MerkleTree open(NodeStore store, long size) {
+    requireLeaves(store, size);
+    if (store.get(0, size) != null) {
+      throw new IllegalStateException("node store has more than " + size + " leaves");
+    }
+    return new MerkleTree(store, size, true);
+  }
+
+  /**
+   * A read-only view of the first {@code size} leaves of {@code store}, for readers that do not
+   * hold the writer's lock. Stored nodes never change once written, so leaves a concurrent writer
+   * appends after {@code size} do not alter any root or proof of this view.
+   *
+   * @throws IllegalStateException if the store has no leaf {@code size - 1}
+   */
+  public static MerkleTree snapshot(NodeStore store, long size) {
+    requireLeaves(store, size);
+    return new MerkleTree(store, size, false);
+  }
+
+  private static void requireLeaves(NodeStore store, long size) {
     if (store == null || size < 0) {
       throw new IllegalArgumentException("need a node store and a size >= 0, got " + size);
     }
     if (size > 0 && store.get(0, size - 1) == null) {
       throw new IllegalStateException("node store has no leaf " + (size - 1) + " for size " + size);
     }
-    if (store.get(0, size) != null) {
-      throw new IllegalStateException("node store has more than " + size + " leaves");
-    }
-    return new MerkleTree(store, size);
   }
 
   /** The number of leaves appended so far. */
@@ -55,8 +73,12 @@ public final class MerkleTree {
    * back must discard this instance and {@link #open} the store again.
    *
    * @throws IllegalArgumentException if {@code leafHash} is not 32 bytes
+   * @throws IllegalStateException if this is a {@link #snapshot}
    */
   public long append(byte[] leafHash) {
+    if (!writable) {
+      throw new IllegalStateException("a snapshot of the tree is read-only");
+    }
     if (leafHash == null || leafHash.length != Merkle.HASH_SIZE) {
       throw new IllegalArgumentException("a leaf hash is 32 bytes");
     }

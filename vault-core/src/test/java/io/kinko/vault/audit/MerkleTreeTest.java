@@ -108,6 +108,32 @@ class MerkleTreeTest {
   }
 
   @Test
+  void snapshot_ofAStoreAWriterHasSinceGrown_givesTheRootsAndProofsOfItsSize_andIsReadOnly() {
+    // A reader reads the head, then a writer appends before the reader reads any node.
+    InMemoryNodeStore store = new InMemoryNodeStore();
+    MerkleTree writer = MerkleTree.open(store, 0);
+    List<byte[]> leaves = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      leaves.add(leaf(i));
+      writer.append(leaf(i));
+    }
+    MerkleTree view = MerkleTree.snapshot(store, 6);
+    assertEquals(6, view.size());
+    assertArrayEquals(MerkleTree.rootOf(leaves.subList(0, 6)), view.root());
+    List<byte[]> proof = view.inclusionProof(3, 6);
+    List<byte[]> expected = writer.inclusionProof(3, 6);
+    assertEquals(expected.size(), proof.size());
+    for (int i = 0; i < proof.size(); i++) {
+      assertArrayEquals(expected.get(i), proof.get(i));
+    }
+    assertThrows(IllegalArgumentException.class, () -> view.root(7));
+    assertThrows(IllegalStateException.class, () -> view.append(leaf(99)));
+    assertThrows(IllegalStateException.class, () -> MerkleTree.snapshot(store, 12));
+    assertEquals(11, writer.size(), "the refused append wrote nothing");
+    assertEquals(11, MerkleTree.open(store, 11).size());
+  }
+
+  @Test
   void reopenedTree_continuesWithTheSameRoots() {
     InMemoryNodeStore store = new InMemoryNodeStore();
     MerkleTree first = MerkleTree.open(store, 0);
