@@ -9,6 +9,9 @@ module io.kinko.vault {
   requires org.bouncycastle.provider;
   requires com.h2database;
   requires flyway.core; // no Automatic-Module-Name in its jar: the name comes from the file name
+  requires flyway.database.postgresql; // likewise; Flyway finds it as a plugin
+  requires com.zaxxer.hikari;
+  requires org.postgresql.jdbc; // the driver the pool loads by URL
   requires com.google.gson;
   requires org.slf4j;
   requires java.sql;

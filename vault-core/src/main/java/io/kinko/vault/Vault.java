@@ -95,30 +95,51 @@ public final class Vault implements AutoCloseable {
 
   /**
    * Opens an existing vault. No secret is needed yet: that comes with {@link #login}. Checks that
-   * the access log still contains the last checkpoint the vault signed.
+   * the access log still contains the last checkpoint the vault signed. A vault whose metadata is
+   * on PostgreSQL connects with the account {@link DatabaseAccount#fromEnvironment()} names.
    *
    * @param application the embedding application's name, recorded in every log entry
    * @throws VaultException if the folder is not a vault or its database cannot be opened
    * @throws IntegrityException if the descriptor is malformed or the log was rolled back
    */
   public static Vault open(Path directory, String application) {
+    return open(directory, application, null);
+  }
+
+  /**
+   * Opens an existing vault whose metadata is on PostgreSQL with an account the embedding
+   * application holds; see {@link #open(Path, String)}. An embedded vault ignores the account.
+   * The account is only read here; the caller still closes it.
+   */
+  public static Vault open(Path directory, String application, DatabaseAccount account) {
     VaultLayout layout = new VaultLayout(directory);
     if (!Files.isDirectory(layout.root())) {
       throw new VaultException(layout.root() + " is not a Kinko vault (no such folder)");
     }
     Descriptor descriptor = Descriptor.read(layout);
-    if (!Files.isDirectory(layout.database()) || !Files.isDirectory(layout.keys())) {
+    boolean embedded = descriptor.database() == null;
+    if (embedded && !Files.isDirectory(layout.database()) || !Files.isDirectory(layout.keys())) {
       throw new IntegrityException(layout.root() + " is missing its db/ or keys/ folder");
     }
     byte[] publicKey = readPublicKey(layout);
-    Database database = Database.openEmbedded(layout);
+    Database database = openDatabase(layout, descriptor.database(), account);
     try {
+      database.bindTo(descriptor.vaultId(), false);
       Vault vault = new Vault(layout, descriptor, database, publicKey, ClientInfo.of(application), Clock.systemUTC());
       vault.checkpoints.checkNoRollback();
       return vault;
     } catch (RuntimeException e) {
       database.close();
       throw e;
+    }
+  }
+
+  private static Database openDatabase(VaultLayout layout, String url, DatabaseAccount account) {
+    if (url == null || account != null) {
+      return Database.open(layout, url, account);
+    }
+    try (DatabaseAccount fromEnvironment = DatabaseAccount.fromEnvironment()) {
+      return Database.open(layout, url, fromEnvironment);
     }
   }
 
@@ -377,6 +398,8 @@ public final class Vault implements AutoCloseable {
     private LogPolicy logPolicy = LogPolicy.DEFAULT;
     private AccessPolicy accessPolicy = AccessPolicy.DEFAULT;
     private String application = DEFAULT_APPLICATION;
+    private String databaseUrl;
+    private DatabaseAccount databaseAccount;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -409,6 +432,22 @@ public final class Vault implements AutoCloseable {
     /** Password length, lockout threshold and account grace; {@link AccessPolicy#DEFAULT} unless set. */
     public Builder accessPolicy(AccessPolicy policy) {
       this.accessPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Keeps the vault's metadata, log and certificates in the PostgreSQL database at {@code
+     * jdbcUrl} instead of the embedded H2, so that several machines can share the vault (its
+     * folder then lives on a shared path). The URL goes into {@code kinko.json}; the account
+     * does not: each process brings its own (see {@link DatabaseAccount}). The caller still
+     * closes the account. The database, or the schema the URL's {@code currentSchema} names,
+     * must not hold another vault.
+     *
+     * @throws IllegalArgumentException if the URL is not a PostgreSQL URL or carries credentials
+     */
+    public Builder database(String jdbcUrl, DatabaseAccount account) {
+      this.databaseUrl = Database.requireSharedUrl(jdbcUrl);
+      this.databaseAccount = account;
       return this;
     }
 
@@ -446,23 +485,35 @@ public final class Vault implements AutoCloseable {
       String chiefSeal;
       try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
         chiefSeal = io.kinko.vault.acl.RowSeal.of(keys, chief);
-        Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy, "");
+        Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
+            databaseUrl, "");
         descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
         signing = keys.newSigningKey();
         signer = keys.signingKey(signing.sealedPrivate());
       }
+      // The database first: an unreachable server or one that already holds a vault leaves the
+      // folder untouched.
+      Database database;
       try {
+        if (databaseUrl == null) {
+          Files.createDirectories(layout.database());
+        }
+        database = openDatabase(layout, databaseUrl, databaseAccount);
+      } catch (IOException e) {
+        throw new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+      }
+      try {
+        database.bindTo(vaultId, true);
         Files.createDirectories(layout.keys());
-        Files.createDirectories(layout.database());
         Files.createDirectories(layout.blobs());
         Durable.write(layout.namesKey(), sealedNames);
         Durable.write(layout.signingKey(), signing.sealedPrivate());
         Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));
         Durable.write(layout.userSlot(admin), KeySlot.seal(vaultId, admin, adminPassword, master, passwordCost));
-      } catch (IOException e) {
-        throw new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        database.close();
+        throw e instanceof VaultException v ? v : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
       }
-      Database database = Database.openEmbedded(layout);
       try {
         database.durably(c -> {
           UserRegistry.insert(c, chief, chiefSeal);

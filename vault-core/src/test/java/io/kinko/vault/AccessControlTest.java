@@ -154,7 +154,7 @@ class AccessControlTest {
   @Test
   void aRoleRaisedInTheDatabaseFile_isRefusedAtLogin_asAnIncident() throws Exception {
     addUser("bob", Role.WORKER);
-    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "")) {
+    try (var c = TestDatabase.connect(vault.directory())) {
       assertEquals(1, c.createStatement().executeUpdate("UPDATE users SET role = 'ADMIN' WHERE name = 'bob'"));
     }
     IntegrityException e = assertThrows(IntegrityException.class, () -> login("bob", BOB_PASSWORD));
@@ -167,7 +167,7 @@ class AccessControlTest {
     TestVaults.put(admin, "secret/a.txt", "a".getBytes());
     addUser("bob", Role.WORKER);
     admin.administration().grant("bob", "secret", EnumSet.of(Permission.WRITE));
-    try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "")) {
+    try (var c = TestDatabase.connect(vault.directory())) {
       assertEquals(1, c.createStatement().executeUpdate("UPDATE grants SET permissions = 'READ,WRITE' WHERE user_name = 'bob'"));
     }
     try (Session bob = login("bob", BOB_PASSWORD)) {

@@ -181,7 +181,7 @@ class AccessLogTest extends VaultTest {
     vault.close();
     LogPolicy everyFive = new LogPolicy(Period.ofYears(1), 5, Duration.ofHours(1));
     try (Password pw = Password.copyOf(TestVaults.PASSWORD);
-         Vault v = Vault.builder(dir.resolve("v5")).contract(TestVaults.CONTRACT).admin("sato", pw)
+         Vault v = TestVaults.builder(dir.resolve("v5")).contract(TestVaults.CONTRACT).admin("sato", pw)
              .passwordCost(PasswordCost.MINIMUM).logPolicy(everyFive).create();
          Session s = TestVaults.login(v)) {
       for (int i = 0; i < 20; i++) {
@@ -203,7 +203,7 @@ class AccessLogTest extends VaultTest {
   }
 
   private Connection sameDatabase() throws SQLException {
-    return DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "");
+    return TestDatabase.connect(vault.directory());
   }
 
   static String actions(List<LogEntry> entries) {

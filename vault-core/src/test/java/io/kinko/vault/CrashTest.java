@@ -23,8 +23,7 @@ class CrashTest {
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
       fileId = TestVaults.put(s, "申請書.pdf", "content".getBytes(StandardCharsets.UTF_8)).fileId();
     }
-    Process reader = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), CrashTarget.class.getName(), v.toString(), "申請書.pdf")
+    Process reader = TestVaults.java(List.of(), CrashTarget.class, v.toString(), "申請書.pdf")
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
     String line;
@@ -36,7 +35,7 @@ class CrashTest {
     }
     assertEquals(137, reader.exitValue(), "the reader was not killed by SIGKILL");
 
-    try (Vault vault = Vault.open(v); Session s = TestVaults.login(vault)) {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       List<LogEntry> gets = s.logEntries(new LogQuery(null, null, null, "GET"));
       assertEquals(1, gets.size());
       assertEquals(fileId, gets.get(0).fileId());

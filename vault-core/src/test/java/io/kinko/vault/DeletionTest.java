@@ -133,15 +133,13 @@ class DeletionTest extends VaultTest {
     session = null;
     Path v = dir.resolve("vault");
 
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dkinko.test.crashAt=" + step, "-cp", System.getProperty("java.class.path"),
-        CrashDeleteTarget.class.getName(), v.toString(), "台帳.csv")
+    Process p = TestVaults.java(List.of("-Dkinko.test.crashAt=" + step), CrashDeleteTarget.class, v.toString(), "台帳.csv")
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(99, p.exitValue(), "the deletion did not crash at '" + step + "': " + output);
 
-    vault = Vault.open(v);
+    vault = TestVaults.open(v);
     session = TestVaults.login(vault);
     assertFalse(Files.exists(TestVaults.blobOf(vault, v1.fileId())) || Files.exists(TestVaults.blobOf(vault, v2.fileId())));
     assertEquals(List.of("kept.txt"), session.list("").stream().map(FileInfo::path).toList());

@@ -50,7 +50,7 @@ class DiskFullTest {
       assertThrows(NotFoundException.class, () -> s.stat("too-big.bin"));
       assertArrayEquals(kept, TestVaults.readAll(s, "kept.bin"));
     }
-    try (Vault vault = Vault.open(v); Session s = TestVaults.login(vault)) {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       assertArrayEquals(kept, TestVaults.readAll(s, "kept.bin"));
       assertEquals(1, s.list("").size());
     }

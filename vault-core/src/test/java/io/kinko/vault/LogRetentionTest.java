@@ -40,7 +40,7 @@ class LogRetentionTest {
     Contract ended = new Contract("OLD-1", "横浜市", "Kinko", LocalDate.of(2001, 3, 31));
     LogPolicy noMinimum = new LogPolicy(Period.ZERO, 1000, Duration.ofMinutes(5));
     try (Password pw = Password.copyOf(TestVaults.PASSWORD);
-         Vault vault = Vault.builder(dir.resolve("v")).contract(ended).admin("sato", pw).passwordCost(PasswordCost.MINIMUM)
+         Vault vault = TestVaults.builder(dir.resolve("v")).contract(ended).admin("sato", pw).passwordCost(PasswordCost.MINIMUM)
              .logPolicy(noMinimum).create();
          Session s = loginWithGrant(vault)) {
       TestVaults.put(s, "a.txt", "a".getBytes());

@@ -19,19 +19,18 @@ class LogRollbackTest {
   @TempDir Path dir;
 
   @Test
-  void open_afterTheDatabaseWasRolledBackToAnOlderCopy_isRefused() throws IOException {
+  void open_afterTheDatabaseWasRolledBackToAnOlderCopy_isRefused() throws Exception {
     Path v = dir.resolve("vault");
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
       TestVaults.put(s, "a.txt", "a".getBytes());
     }
-    copyTree(v.resolve("db"), dir.resolve("db-copy"));
-    try (Vault vault = Vault.open(v); Session s = TestVaults.login(vault)) {
+    TestDatabase.Backup older = TestDatabase.backup(v, dir.resolve("db-copy"));
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       // Reading a file is what the rollback would hide.
       TestVaults.readAll(s, "a.txt");
     }
-    deleteTree(v.resolve("db"));
-    copyTree(dir.resolve("db-copy"), v.resolve("db"));
-    IntegrityException e = assertThrows(IntegrityException.class, () -> Vault.open(v));
+    older.restore();
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
     assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
   }
 
@@ -43,7 +42,7 @@ class LogRollbackTest {
     byte[] note = Files.readAllBytes(file);
     note[note.length / 3] ^= 1;
     Files.write(file, note);
-    IntegrityException e = assertThrows(IntegrityException.class, () -> Vault.open(v));
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
     assertTrue(e.getMessage().contains("public key"), e.getMessage());
   }
 
@@ -72,7 +71,7 @@ class LogRollbackTest {
       TestVaults.put(s, "a.txt", "a".getBytes());
       witness = s.checkpoint().getBytes(StandardCharsets.UTF_8);
       List<LogEntry> puts = s.logEntries(new LogQuery(null, null, null, "PUT"));
-      try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + v.resolve("db/kinko"), "kinko", "")) {
+      try (var c = TestDatabase.connect(v)) {
         // Rewrite history consistently enough to fool a chain check: drop every checkpoint the
         // vault holds, so only the witness remembers the old tree.
         c.createStatement().execute("UPDATE log_entries SET entry = REPLACE(entry, '\"WRITE granted\"', '\"nothing\"') WHERE seq = " + puts.get(0).seq());

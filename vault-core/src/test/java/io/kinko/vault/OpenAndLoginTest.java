@@ -26,7 +26,7 @@ class OpenAndLoginTest {
   @Test
   void login_withWrongPassword_isAnAuthenticationFailure() {
     Path v = vaultWithOneFile();
-    try (Vault vault = Vault.open(v); Password wrong = Password.wrap("not the password".toCharArray())) {
+    try (Vault vault = TestVaults.open(v); Password wrong = Password.wrap("not the password".toCharArray())) {
       AuthenticationException e = assertThrows(AuthenticationException.class, () -> vault.login(TestVaults.ADMIN, wrong));
       assertTrue(e.getMessage().contains("sato"), e.getMessage());
       assertTrue(!e.getMessage().contains("not the password"), "the password leaked into the message");
@@ -36,7 +36,7 @@ class OpenAndLoginTest {
   @Test
   void login_ofAnUnknownUser_isAnAuthenticationFailure() {
     Path v = vaultWithOneFile();
-    try (Vault vault = Vault.open(v); Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+    try (Vault vault = TestVaults.open(v); Password pw = Password.copyOf(TestVaults.PASSWORD)) {
       assertThrows(AuthenticationException.class, () -> vault.login("tanaka", pw));
       assertThrows(AuthenticationException.class, () -> vault.login("../etc", pw));
     }
@@ -45,9 +45,9 @@ class OpenAndLoginTest {
   @Test
   void open_ofAFolderThatIsNotAVault_saysSo() throws IOException {
     Files.createDirectories(dir.resolve("plain"));
-    VaultException e = assertThrows(VaultException.class, () -> Vault.open(dir.resolve("plain")));
+    VaultException e = assertThrows(VaultException.class, () -> TestVaults.open(dir.resolve("plain")));
     assertTrue(e.getMessage().contains("not a Kinko vault"), e.getMessage());
-    VaultException missing = assertThrows(VaultException.class, () -> Vault.open(dir.resolve("nowhere")));
+    VaultException missing = assertThrows(VaultException.class, () -> TestVaults.open(dir.resolve("nowhere")));
     assertTrue(missing.getMessage().contains("not a Kinko vault"), missing.getMessage());
   }
 
@@ -58,7 +58,7 @@ class OpenAndLoginTest {
     String json = Files.readString(descriptor);
     // A shortened contract would shorten the log's retention: the seal must catch it.
     Files.writeString(descriptor, json.replace("2027-03-31", "2026-03-31"));
-    try (Vault vault = Vault.open(v)) {
+    try (Vault vault = TestVaults.open(v)) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.login(vault));
       assertTrue(e.getMessage().contains("kinko.json"), e.getMessage());
     }
@@ -69,7 +69,7 @@ class OpenAndLoginTest {
     Path v = vaultWithOneFile();
     for (String broken : new String[] {"{", "[]", "{\"kinko\":\"vault\"}", "{\"kinko\":\"other\"}", ""}) {
       Files.writeString(v.resolve("kinko.json"), broken);
-      assertThrows(IntegrityException.class, () -> Vault.open(v), broken);
+      assertThrows(IntegrityException.class, () -> TestVaults.open(v), broken);
     }
   }
 
@@ -78,7 +78,7 @@ class OpenAndLoginTest {
     Path v = vaultWithOneFile();
     Path slot = v.resolve("keys/user-sato.slot");
     Files.writeString(slot, Files.readString(slot).replaceFirst("\"memoryKiB\":\\d+", "\"memoryKiB\":16777216"));
-    try (Vault vault = Vault.open(v)) {
+    try (Vault vault = TestVaults.open(v)) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.login(vault));
       assertTrue(e.getMessage().contains("caps"), e.getMessage());
     }
@@ -90,7 +90,7 @@ class OpenAndLoginTest {
     try (Vault other = TestVaults.create(dir.resolve("other"))) {
       Files.copy(dir.resolve("other/keys/user-sato.slot"), v.resolve("keys/user-sato.slot"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    try (Vault vault = Vault.open(v)) {
+    try (Vault vault = TestVaults.open(v)) {
       assertThrows(AuthenticationException.class, () -> TestVaults.login(vault));
     }
   }
@@ -106,7 +106,7 @@ class OpenAndLoginTest {
   @Test
   void reopen_afterClose_readsWhatWasStored() {
     Path v = vaultWithOneFile();
-    try (Vault vault = Vault.open(v); Session s = TestVaults.login(vault)) {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "doc.txt"));
       assertEquals(TestVaults.CONTRACT, vault.contract());
     }

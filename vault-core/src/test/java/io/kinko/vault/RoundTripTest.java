@@ -86,7 +86,7 @@ class RoundTripTest extends VaultTest {
         assertFalse(contains(bytes, needle), "plaintext found in " + dir.relativize(file));
       }
     }
-    vault = Vault.open(dir.resolve("vault"));
+    vault = TestVaults.open(dir.resolve("vault"));
     session = TestVaults.login(vault);
   }
 

@@ -135,7 +135,7 @@ class TamperTest extends VaultTest {
     session.close();
     vault.close();
     // The attacker owns the database: give a.txt's row b.txt's file id and sealed metadata.
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("vault/db/kinko"), "kinko", "")) {
+    try (Connection c = TestDatabase.connect(dir.resolve("vault"))) {
       String[] b = new String[2];
       try (ResultSet r = c.createStatement().executeQuery("SELECT file_id, sealed_meta FROM files ORDER BY stored_at DESC")) {
         r.next();
@@ -148,7 +148,7 @@ class TamperTest extends VaultTest {
         assertEquals(1, s.executeUpdate());
       }
     }
-    vault = Vault.open(dir.resolve("vault"));
+    vault = TestVaults.open(dir.resolve("vault"));
     session = TestVaults.login(vault);
     assertThrows(IntegrityException.class, () -> session.get("a.txt"));
     assertArrayEquals("for b".getBytes(), TestVaults.readAll(session, "b.txt"));

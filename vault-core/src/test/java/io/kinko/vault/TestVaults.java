@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-/** Vaults for tests: the cheapest password cost the library accepts, one admin. */
+/**
+ * Vaults for tests: the cheapest password cost the library accepts, one admin, on the backend
+ * {@link TestDatabase} names. Tests open and create vaults through here, never {@code Vault}
+ * directly, so that one suite runs on H2 and on PostgreSQL.
+ */
 final class TestVaults {
   static final String ADMIN = "sato";
   static final char[] PASSWORD = "correct horse battery staple".toCharArray();
@@ -23,10 +27,38 @@ final class TestVaults {
   static Vault create(Path dir) {
     Vault vault;
     try (Password password = Password.copyOf(PASSWORD)) {
-      vault = Vault.builder(dir).contract(CONTRACT).admin(ADMIN, password).passwordCost(PasswordCost.MINIMUM).create();
+      vault = builder(dir).contract(CONTRACT).admin(ADMIN, password).passwordCost(PasswordCost.MINIMUM).create();
     }
     grantAll(vault, ADMIN);
     return vault;
+  }
+
+  /** A vault builder on the test backend: with PostgreSQL, a fresh schema of its own. */
+  static Vault.Builder builder(Path dir) {
+    Vault.Builder builder = Vault.builder(dir);
+    return TestDatabase.postgres() ? builder.database(TestDatabase.newSchema(TestDatabase.server()), TestDatabase.account()) : builder;
+  }
+
+  static Vault open(Path dir) {
+    return open(dir, Vault.DEFAULT_APPLICATION);
+  }
+
+  static Vault open(Path dir, String application) {
+    try (DatabaseAccount account = TestDatabase.account()) {
+      return Vault.open(dir, application, account);
+    }
+  }
+
+  /** A JVM running {@code main} with the test class path and what it needs to reach the test backend. */
+  static ProcessBuilder java(List<String> jvmOptions, Class<?> main, String... args) {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(TestDatabase.environment());
+    return builder;
   }
 
   static void grantAll(Vault vault, String user) {

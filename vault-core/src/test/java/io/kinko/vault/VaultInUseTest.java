@@ -28,13 +28,13 @@ class VaultInUseTest {
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
       assertEquals("READ 1", out.readLine(), "the holder did not open the vault");
-      VaultException e = assertThrows(VaultException.class, () -> Vault.open(v));
+      VaultException e = assertThrows(VaultException.class, () -> TestVaults.open(v));
       assertTrue(e.getMessage().contains("in use by process " + holder.pid()), e.getMessage());
     } finally {
       holder.destroyForcibly();
       assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
     }
-    try (Vault vault = Vault.open(v); Session s = TestVaults.login(vault)) {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       assertArrayEquals("a".getBytes(), TestVaults.readAll(s, "a.txt"));
       s.verifyLog(null);
     }

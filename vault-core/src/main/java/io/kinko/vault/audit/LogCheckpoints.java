@@ -58,23 +58,26 @@ public final class LogCheckpoints {
 
   /**
    * Signs a checkpoint of the tree as it is now, stores it and, when it is newer than the file's,
-   * replaces the file. Signing the same size twice returns the stored note.
+   * replaces the file. Signing the same size twice returns the stored note. Holds the log head's
+   * row lock throughout, so that processes sharing a vault neither sign one size twice nor put an
+   * older checkpoint over a newer one in the file.
    */
   public synchronized Signed sign(SigningKey key) {
-    Signed signed = database.durably(c -> {
-      long size = AccessLog.Head.read(c).size();
+    return database.durably(c -> {
+      long size = AccessLog.Head.lock(c).size();
+      Signed signed;
       try (DbNodeStore nodes = new DbNodeStore(c)) {
-        return findOrSign(c, MerkleTree.snapshot(nodes, size), size, verifier.name(), key, clock);
+        signed = findOrSign(c, MerkleTree.snapshot(nodes, size), size, verifier.name(), key, clock);
       }
+      try {
+        if (fileSize().map(stored -> stored < signed.size()).orElse(true)) {
+          Durable.write(file, signed.note());
+        }
+      } catch (IOException e) {
+        throw new VaultException("cannot write " + file.getFileName() + ": " + e.getMessage(), e);
+      }
+      return signed;
     });
-    try {
-      if (fileSize().map(size -> size < signed.size()).orElse(true)) {
-        Durable.write(file, signed.note());
-      }
-    } catch (IOException e) {
-      throw new VaultException("cannot write " + file.getFileName() + ": " + e.getMessage(), e);
-    }
-    return signed;
   }
 
   /** The inclusion proof of entry {@code seq} in the tree of {@code size} entries, from stored nodes. */
@@ -88,9 +91,11 @@ public final class LogCheckpoints {
 
   /**
    * The stored checkpoint of the tree at {@code size}, signing and storing one first if there is
-   * none, in the caller's transaction. The one place a checkpoint is signed.
+   * none, in the caller's transaction. The one place a checkpoint is signed; it takes the log
+   * head's row lock, so concurrent signers of one size wait for each other and find one note.
    */
   static Signed findOrSign(Connection c, MerkleTree tree, long size, String origin, SigningKey key, Clock clock) throws SQLException {
+    AccessLog.Head.lock(c);
     Optional<Signed> existing = find(c, size);
     if (existing.isPresent()) {
       return existing.get();

@@ -61,7 +61,22 @@ public final class Deleter {
     // Logged before anything changes: a failure from here on leaves a record of the attempt.
     ctx.log().append(AccessLog.Event.allow(operator, "DELETE_REQUEST", "certified deletion " + batch + " of " + rows.size()
         + " version(s)", null, rows.get(0).pathTag()));
-    ctx.database().durably(c -> {
+    List<String> gone = ctx.database().durably(c -> {
+      // Lock the versions; one that another session deleted since they were listed is not deleted twice.
+      List<String> missing = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT file_id FROM files WHERE file_id = ? FOR UPDATE")) {
+        for (FileCatalog.Row r : rows) {
+          s.setString(1, r.fileId());
+          try (ResultSet found = s.executeQuery()) {
+            if (!found.next()) {
+              missing.add(r.fileId());
+            }
+          }
+        }
+      }
+      if (!missing.isEmpty()) {
+        return missing;
+      }
       try (PreparedStatement s = c.prepareStatement("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, "
           + "size_bytes, stored_at, operator, requested_at, erase_notes) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (FileCatalog.Row r : rows) {
@@ -79,10 +94,19 @@ public final class Deleter {
         }
         s.executeBatch();
       }
-      return null;
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO deletion_batches (batch_id) VALUES (?)")) {
+        s.setString(1, batch);
+        s.executeUpdate();
+      }
+      return missing;
     });
+    if (!gone.isEmpty()) {
+      ctx.log().append(AccessLog.Event.allow(operator, "DELETE", "not found: " + gone.size() + " version(s) deleted meanwhile by another "
+          + "session; deletion " + batch + " not started", null, rows.get(0).pathTag()));
+      throw new io.kinko.vault.NotFoundException("the file was deleted meanwhile by another session; nothing was deleted");
+    }
     crashPoint("pending");
-    return finish(batch);
+    return claimed(batch, () -> finish(batch)).orElseThrow();
   }
 
   /** Finishes every batch a crash left unfinished; returns their certificates. */
@@ -99,9 +123,46 @@ public final class Deleter {
     });
     List<DeletionCertificate> out = new ArrayList<>();
     for (String batch : batches) {
-      out.add(finish(batch));
+      // Another process may be finishing it right now: wait for it, then look again.
+      claimed(batch, () -> unfinished(batch) ? finish(batch) : null).ifPresent(out::add);
     }
     return out;
+  }
+
+  private boolean unfinished(String batch) {
+    return ctx.database().inTransaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM deletions WHERE batch_id = ? AND state <> 'CERTIFIED'")) {
+        s.setString(1, batch);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getLong(1) > 0;
+        }
+      }
+    });
+  }
+
+  /**
+   * Runs {@code work} holding the row lock of {@code batch}, on a connection of its own that
+   * the work does not use, so processes sharing a vault finish a batch one at a time.
+   */
+  private <T> Optional<T> claimed(String batch, Supplier<T> work) {
+    try (Connection lock = ctx.database().connection()) {
+      try (PreparedStatement s = lock.prepareStatement("SELECT batch_id FROM deletion_batches WHERE batch_id = ? FOR UPDATE")) {
+        s.setString(1, batch);
+        try (ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new VaultException("deletion batch " + batch + " is not recorded");
+          }
+        }
+      }
+      try {
+        return Optional.ofNullable(work.get());
+      } finally {
+        lock.rollback();
+      }
+    } catch (SQLException e) {
+      throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+    }
   }
 
   private record Item(String fileId, String state, String pathTag, int version, String sealedMeta, long size, long storedAt,

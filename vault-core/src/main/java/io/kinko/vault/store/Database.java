@@ -1,5 +1,6 @@
 package io.kinko.vault.store;
 
+import io.kinko.vault.DatabaseAccount;
 import io.kinko.vault.VaultException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,14 +10,28 @@ import org.flywaydb.core.api.FlywayException;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * The metadata database: connections and the versioned schema. The SQL in the migrations and
- * the repositories is portable between H2 (the embedded default) and PostgreSQL.
+ * The metadata database: connections and the versioned schema. One schema and one set of
+ * migrations serve both backends: H2 embedded in the vault folder (the default, one process at a
+ * time) and PostgreSQL (several processes on several hosts; the URL is in {@code kinko.json},
+ * the account comes from each process's environment).
  */
 public final class Database implements AutoCloseable {
-  private final JdbcConnectionPool pool;
+  private final DataSource pool;
+  private final AutoCloseable closer;
+  private final boolean embedded;
 
-  private Database(JdbcConnectionPool pool) {
+  private Database(DataSource pool, AutoCloseable closer, boolean embedded) {
     this.pool = pool;
+    this.closer = closer;
+    this.embedded = embedded;
+  }
+
+  /**
+   * Opens the database a vault's descriptor names: its embedded H2 when {@code url} is null,
+   * else the PostgreSQL database at {@code url} as {@code account}.
+   */
+  public static Database open(VaultLayout layout, String url, DatabaseAccount account) {
+    return url == null ? openEmbedded(layout) : Postgres.open(url, account);
   }
 
   /**
@@ -27,7 +42,7 @@ public final class Database implements AutoCloseable {
   public static Database openEmbedded(VaultLayout layout) {
     // A long write delay: nothing reaches the disk by accident of timing. Whatever must be
     // durable (log batches, file rows) is forced explicitly with forceToDisk.
-    String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000";
+    String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
     try {
       migrate(pool);
@@ -40,9 +55,62 @@ public final class Database implements AutoCloseable {
       }
       throw e;
     }
-    return new Database(pool);
+    return new Database(pool, pool::dispose, true);
   }
 
+  /**
+   * Checks a PostgreSQL URL before it goes into {@code kinko.json}: it must name a database and
+   * carry no user or password.
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  public static String requireSharedUrl(String url) {
+    return Postgres.requireUrl(url);
+  }
+
+  /**
+   * Ties the database to the vault {@code vaultId}: a new vault claims an empty database, an
+   * existing one must find its own id there, so a descriptor pointed at another vault's database
+   * is refused before anything is read or written.
+   *
+   * @throws VaultException if a new vault's database already belongs to a vault
+   * @throws io.kinko.vault.IntegrityException if the database belongs to another vault
+   */
+  public void bindTo(String vaultId, boolean creating) {
+    String found = inTransaction(c -> {
+      try (java.sql.PreparedStatement s = c.prepareStatement("SELECT vault_id FROM vault_identity");
+           java.sql.ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          return r.getString(1);
+        }
+      }
+      // Vaults made before the identity row existed claim their own database at the next open.
+      try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO vault_identity (vault_id, bound_at) VALUES (?, ?)")) {
+        s.setString(1, vaultId);
+        s.setLong(2, System.currentTimeMillis());
+        s.executeUpdate();
+      }
+      return null;
+    });
+    if (found == null || found.equals(vaultId) && !creating) {
+      return;
+    }
+    if (creating) {
+      throw new VaultException("the database already holds vault " + found + "; a new vault needs an empty database or schema");
+    }
+    throw new io.kinko.vault.IntegrityException("the database holds vault " + found + ", not " + vaultId
+        + ": kinko.json names another vault's database");
+  }
+
+  /** Wraps a migrated PostgreSQL pool; see {@link Postgres}. */
+  static Database shared(DataSource pool, AutoCloseable closer) {
+    return new Database(pool, closer, false);
+  }
+
+  /** True for a vault's own H2 file, false for a shared PostgreSQL database. */
+  public boolean embedded() {
+    return embedded;
+  }
   /** H2 refuses a database file another process holds with error 90020. */
   private static boolean inUse(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -72,7 +140,7 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void migrate(DataSource dataSource) {
+  static void migrate(DataSource dataSource) {
     try {
       Flyway.configure()
           .dataSource(dataSource)
@@ -82,10 +150,6 @@ public final class Database implements AutoCloseable {
     } catch (FlywayException e) {
       throw new VaultException("cannot open the vault database: " + rootMessage(e), e);
     }
-  }
-
-  public DataSource dataSource() {
-    return pool;
   }
 
   /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
@@ -118,9 +182,14 @@ public final class Database implements AutoCloseable {
   /**
    * Forces everything committed so far onto the disk. H2 commits to its in-memory store and
    * writes later; only {@code CHECKPOINT SYNC} writes and fsyncs, so the log calls this after
-   * each group commit before telling any caller that its entry is durable.
+   * each group commit before telling any caller that its entry is durable. PostgreSQL's commit
+   * has already flushed the write-ahead log (every connection sets {@code synchronous_commit}
+   * on), so there it does nothing.
    */
   public void forceToDisk(Connection connection) throws SQLException {
+    if (!embedded) {
+      return;
+    }
     try (java.sql.Statement s = connection.createStatement()) {
       s.execute("CHECKPOINT SYNC");
     }
@@ -141,10 +210,14 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.dispose();
+    try {
+      closer.close();
+    } catch (Exception e) {
+      throw new VaultException("cannot close the vault database: " + e.getMessage(), e);
+    }
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

@@ -20,12 +20,14 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * The vault descriptor, {@code kinko.json}: identity, format and contract, no secrets. It is
+ * The vault descriptor, {@code kinko.json}: identity, format and contract, no secrets. {@code
+ * database} is the JDBC URL of a shared PostgreSQL database, or null for the embedded H2 under
+ * {@code db/}; the account for it never appears here. The descriptor is
  * sealed with a tag under the vault's name key, so an edit by hand (a shortened contract end, a
  * changed id) is caught at the first login even though the file itself is plaintext.
  */
 public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
-    AccessPolicy accessPolicy, String seal) {
+    AccessPolicy accessPolicy, String database, String seal) {
   public static final int FORMAT = 1;
   private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
   private static final int MAX_BYTES = 64 * 1024;
@@ -37,20 +39,30 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     if (format != FORMAT) {
       throw new IllegalArgumentException("vault format " + format + " is not supported (this Kinko reads format " + FORMAT + ")");
     }
+    if (database != null) {
+      Database.requireSharedUrl(database);
+    }
   }
 
-  /** The bytes the seal covers: every field, length-prefixed, in a fixed order. */
+  /**
+   * The bytes the seal covers: every field, length-prefixed, in a fixed order. The database URL
+   * is a last field only when there is one, so embedded vaults keep the seal they were made with.
+   */
   public byte[] sealedContent() {
-    return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1",
-        utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
+    byte[][] fields = {utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
         utf8(contract.client()), utf8(contract.contractor()), utf8(contract.end().toString()),
         utf8(passwordCost.iterations() + "/" + passwordCost.memoryKiB() + "/" + passwordCost.parallelism()),
         utf8(logPolicy.retentionMinimum() + "/" + logPolicy.checkpointEveryEntries() + "/" + logPolicy.checkpointEvery()),
-        utf8(accessPolicy.minPasswordLength() + "/" + accessPolicy.lockoutAfter() + "/" + accessPolicy.graceDays()));
+        utf8(accessPolicy.minPasswordLength() + "/" + accessPolicy.lockoutAfter() + "/" + accessPolicy.graceDays())};
+    if (database != null) {
+      fields = java.util.Arrays.copyOf(fields, fields.length + 1);
+      fields[fields.length - 1] = utf8(database);
+    }
+    return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1", fields);
   }
 
   public Descriptor withSeal(String newSeal) {
-    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, newSeal);
+    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, newSeal);
   }
 
   public byte[] toJson() {
@@ -80,6 +92,9 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     access.addProperty("lockoutAfter", accessPolicy.lockoutAfter());
     access.addProperty("graceDays", accessPolicy.graceDays());
     o.add("access", access);
+    if (database != null) {
+      o.addProperty("database", database);
+    }
     o.addProperty("seal", seal);
     return (new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n")
         .getBytes(StandardCharsets.UTF_8);
@@ -132,7 +147,7 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       AccessPolicy accessPolicy = new AccessPolicy(a.get("minPasswordLength").getAsInt(), a.get("lockoutAfter").getAsInt(),
           a.get("graceDays").getAsInt());
       return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost,
-          logPolicy, accessPolicy, text(o, "seal"));
+          logPolicy, accessPolicy, o.has("database") ? text(o, "database") : null, text(o, "seal"));
     } catch (IntegrityException e) {
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException

@@ -28,16 +28,22 @@ public final class Durable {
 
   /** Replaces {@code target} with {@code content} so that a crash leaves the old or the new file. */
   public static void write(Path target, byte[] content) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + ".partial");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+    // A name of its own: processes on several hosts may replace the same file at once.
+    Path temp = target.resolveSibling(target.getFileName() + "." + io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(8))
+        + ".partial");
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
       }
-      channel.force(true);
+      move(temp, target);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
     }
-    move(temp, target);
     syncDirectory(target.toAbsolutePath().getParent());
   }
 

@@ -28,6 +28,31 @@ public final class FileCatalog {
     }
   }
 
+  /**
+   * Inserts {@code row} as the path's next version and returns that version. Two processes
+   * putting the same path at once both read the same next number; the loser of the unique key
+   * takes the number after the winner's, so both versions are kept.
+   */
+  public static int insertAsNextVersion(Connection c, Row row) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      int version = nextVersion(c, row.pathTag());
+      java.sql.Savepoint before = c.setSavepoint();
+      try {
+        insert(c, new Row(row.fileId(), row.pathTag(), version, row.sealedMeta(), row.size(), row.storedAtMillis(), row.storedBy()));
+        c.releaseSavepoint(before);
+        return version;
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt == 10) {
+          throw e;
+        }
+        c.rollback(before);
+      }
+    }
+  }
+
+  /** SQLSTATE of a unique key violation, the same on H2 and PostgreSQL. */
+  private static final String UNIQUE_VIOLATION = "23505";
+
   public static void insert(Connection c, Row row) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, row.fileId());

@@ -368,8 +368,7 @@ public final class FileStore {
       List<FileInfo> stored = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
         FileCatalog.Row r = rows.get(i);
-        int version = FileCatalog.nextVersion(c, r.pathTag());
-        FileCatalog.insert(c, new FileCatalog.Row(r.fileId(), r.pathTag(), version, r.sealedMeta(), r.size(), r.storedAtMillis(), r.storedBy()));
+        int version = FileCatalog.insertAsNextVersion(c, r);
         stored.add(new FileInfo(paths.get(i), version, r.size(), Instant.ofEpochMilli(r.storedAtMillis()), r.fileId()));
       }
       return stored;

@@ -1,0 +1,223 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What only a vault on PostgreSQL has: a URL in the descriptor and an account outside it, a
+ * server that can be unreachable or refuse the account, and a server that can crash in the
+ * middle of an operation. (The vault suites themselves run on PostgreSQL too: see the
+ * {@code postgres} execution in vault-core's pom.)
+ */
+class PostgresVaultTest {
+  private static final String ROLE = "kinko_app";
+  private static final char[] ROLE_PASSWORD = "db-secret-7f3a9c".toCharArray();
+  @TempDir static Path serverDir;
+  static CrashingPostgres pg;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    pg = new CrashingPostgres(serverDir);
+    pg.createRole(ROLE, new String(ROLE_PASSWORD));
+  }
+
+  @AfterAll
+  static void stopServer() throws IOException {
+    pg.close();
+  }
+
+  private static DatabaseAccount account() {
+    return DatabaseAccount.of(ROLE, Password.copyOf(ROLE_PASSWORD));
+  }
+
+  private Vault create(Path v, String url) {
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD); DatabaseAccount account = account()) {
+      Vault vault = Vault.builder(v).contract(TestVaults.CONTRACT).admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
+          .database(url, account).create();
+      TestVaults.grantAll(vault, TestVaults.ADMIN);
+      return vault;
+    }
+  }
+
+  private static Vault open(Path v) {
+    try (DatabaseAccount account = account()) {
+      return Vault.open(v, "postgres-test", account);
+    }
+  }
+
+  @Test
+  void aVaultOnPostgres_keepsItsUrlInTheDescriptor_andNoCredential_andNoLocalDatabase() throws Exception {
+    Path v = dir.resolve("vault");
+    String url = pg.newVaultUrl();
+    try (Vault vault = create(v, url); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "住民票/0001.pdf", "scan".getBytes(StandardCharsets.UTF_8));
+    }
+    String descriptor = Files.readString(v.resolve("kinko.json"));
+    assertTrue(descriptor.contains("\"database\": \"" + url + "\""), descriptor);
+    assertFalse(descriptor.contains(ROLE) || descriptor.contains(new String(ROLE_PASSWORD)), descriptor);
+    assertFalse(Files.exists(v.resolve("db")), "a vault on PostgreSQL made a local database");
+    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
+      assertArrayEquals("scan".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "住民票/0001.pdf"));
+      LogReport report = s.verifyLog(null);
+      assertEquals(report.treeSize(), report.entriesChecked());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"?password=x", "?ssl=true&user=kinko", "?sslpassword=x", "?PASSWORD=x"})
+  void aUrlCarryingACredential_isRefused_andNothingIsCreated(String parameters) {
+    Path v = dir.resolve("vault");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Vault.builder(v).database("jdbc:postgresql://localhost:5432/kinko" + parameters, null));
+    assertTrue(e.getMessage().contains("must not carry"), e.getMessage());
+    assertFalse(e.getMessage().contains("=x"), "the refusal echoed the secret: " + e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Vault.builder(v).database("jdbc:h2:mem:x", null));
+    assertFalse(Files.exists(v));
+  }
+
+  @Test
+  void aWrongDatabasePassword_isAClearError_andTheVaultIsNotOpened() throws Exception {
+    Path v = dir.resolve("vault");
+    create(v, pg.newVaultUrl()).close();
+    try (DatabaseAccount wrong = DatabaseAccount.of(ROLE, Password.wrap("not-the-password".toCharArray()))) {
+      VaultException e = assertThrows(VaultException.class, () -> Vault.open(v, "t", wrong));
+      assertTrue(e.getMessage().contains("refused the credentials of database user '" + ROLE + "'"), e.getMessage());
+      assertFalse(e.getMessage().contains("not-the-password"), e.getMessage());
+    }
+  }
+
+  @Test
+  void anUnreachableServer_isAClearError_andNoVaultIsCreated() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Path v = dir.resolve("vault");
+    VaultException e = assertThrows(VaultException.class, () -> create(v, "jdbc:postgresql://localhost:" + closedPort + "/kinko"));
+    assertTrue(e.getMessage().contains("cannot reach the vault database at jdbc:postgresql://localhost:" + closedPort), e.getMessage());
+    assertFalse(Files.exists(v.resolve("kinko.json")));
+    assertFalse(Files.exists(v.resolve("keys")), "an unreachable database left key files behind");
+  }
+
+  @Test
+  void anEnvironmentWithoutADatabaseUser_isAClearError() throws Exception {
+    Path v = dir.resolve("vault");
+    create(v, pg.newVaultUrl()).close();
+    VaultException e = assertThrows(VaultException.class, () -> DatabaseAccount.from(java.util.Map.of()));
+    assertTrue(e.getMessage().contains(DatabaseAccount.USER_VARIABLE), e.getMessage());
+    Path file = dir.resolve("pw");
+    Files.writeString(file, new String(ROLE_PASSWORD) + "\n");
+    try (DatabaseAccount fromFile = DatabaseAccount.from(java.util.Map.of(DatabaseAccount.USER_VARIABLE, ROLE,
+        DatabaseAccount.PASSWORD_FILE_VARIABLE, file.toString()));
+         Vault vault = Vault.open(v, "t", fromFile)) {
+      assertFalse(fromFile.toString().contains(new String(ROLE_PASSWORD)), fromFile.toString());
+      TestVaults.login(vault).close();
+    }
+  }
+
+  @Test
+  void aDatabaseHoldingAVault_isNotTakenByANewOne_norOpenedAsAnother() throws Exception {
+    String url = pg.newVaultUrl();
+    create(dir.resolve("first"), url).close();
+    Path second = dir.resolve("second");
+    VaultException e = assertThrows(VaultException.class, () -> create(second, url));
+    assertTrue(e.getMessage().contains("already holds vault"), e.getMessage());
+    assertFalse(Files.exists(second.resolve("keys")), "the refused vault left key files behind");
+  }
+
+  /** The put's PUT entry, or its file row, never reaches the server: the file is not stored. */
+  @ParameterizedTest
+  @ValueSource(strings = {"INSERT INTO log_entries", "INSERT INTO files"})
+  void theServerCrashingMidPut_leavesNoFile_andAVaultThatVerifies(String crashAt) throws Exception {
+    Path v = dir.resolve("vault");
+    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
+      pg.crashWhenClientSends(crashAt);
+      assertThrows(VaultException.class, () -> TestVaults.put(s, "lost.txt", "lost".getBytes(StandardCharsets.UTF_8)));
+      assertTrue(pg.crashed());
+      pg.restart();
+      // The session goes on once the server is back.
+      assertThrows(NotFoundException.class, () -> s.stat("lost.txt"));
+    }
+    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
+      assertThrows(NotFoundException.class, () -> s.stat("lost.txt"));
+      assertEquals("kept", new String(TestVaults.readAll(s, "kept.txt"), StandardCharsets.UTF_8));
+      assertEquals(1, TestVaults.filesUnder(v.resolve("blobs")).size(), "the failed put left its blob");
+      assertEveryFileHasItsPutEntry(s);
+      s.verifyLog(null);
+    }
+  }
+
+  @Test
+  void theServerCrashingMidGet_yieldsNoByte_andLeavesNoGetEntry() throws Exception {
+    Path v = dir.resolve("vault");
+    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "a.txt", "secret".getBytes(StandardCharsets.UTF_8));
+      pg.crashWhenClientSends("INSERT INTO log_entries");
+      VaultException e = assertThrows(VaultException.class, () -> {
+        try (InputStream in = s.get("a.txt")) {
+          in.readAllBytes();
+        }
+      });
+      assertTrue(e.getMessage().contains("log"), e.getMessage());
+      pg.restart();
+    }
+    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
+      assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, "GET")));
+      s.verifyLog(null);
+      assertEquals("secret", new String(TestVaults.readAll(s, "a.txt"), StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The key is destroyed when the server goes; the next login finishes and certifies the deletion. */
+  @Test
+  void theServerCrashingMidDelete_isFinishedAndCertifiedAtTheNextLogin() throws Exception {
+    Path v = dir.resolve("vault");
+    Vault vault = create(v, pg.newVaultUrl());
+    String fileId;
+    try (Session s = TestVaults.login(vault)) {
+      fileId = TestVaults.put(s, "台帳.csv", "row".getBytes(StandardCharsets.UTF_8)).fileId();
+      pg.crashWhenClientSends("DELETE FROM files");
+      assertThrows(VaultException.class, () -> s.delete("台帳.csv"));
+      assertTrue(pg.crashed());
+      assertFalse(Files.exists(v.resolve("blobs").resolve(fileId.substring(0, 2)).resolve(fileId)), "the blob outlived the crash");
+      pg.restart();
+    }
+    vault.close();
+    try (Vault reopened = open(v); Session s = TestVaults.login(reopened)) {
+      assertThrows(NotFoundException.class, () -> s.stat("台帳.csv"));
+      List<DeletionCertificate> certificates = s.certificates();
+      assertEquals(1, certificates.size());
+      assertTrue(certificates.get(0).json().contains(fileId), certificates.get(0).json());
+      assertEquals(1, s.logEntries(new LogQuery(null, null, null, "DELETE")).size());
+      s.verifyLog(null);
+    }
+  }
+
+  private static void assertEveryFileHasItsPutEntry(Session s) {
+    Set<String> logged = s.logEntries(new LogQuery(null, null, null, "PUT")).stream().map(LogEntry::fileId).collect(Collectors.toSet());
+    for (FileInfo f : s.list("")) {
+      assertTrue(logged.contains(f.fileId()), "file " + f.path() + " has no PUT entry");
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.kinko.vault;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The database backend the vault tests run on, chosen by {@code -Dkinko.test.backend}: {@code h2}
+ * (each vault's embedded file, the default) or {@code postgres} (a real PostgreSQL server from
+ * Maven Central, started once per test JVM; each vault gets a schema of its own).
+ */
+final class TestDatabase {
+  static final String BACKEND = System.getProperty("kinko.test.backend", "h2");
+  static final String USER = "postgres";
+  private static final AtomicInteger SCHEMAS = new AtomicInteger();
+  private static EmbeddedPostgres server;
+
+  private TestDatabase() {}
+
+  static boolean postgres() {
+    return BACKEND.equals("postgres");
+  }
+
+  /** The shared server, started on first use and stopped when the JVM exits. */
+  static synchronized EmbeddedPostgres server() {
+    if (server == null) {
+      try {
+        server = EmbeddedPostgres.builder().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
+      }
+      EmbeddedPostgres started = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          started.close();
+        } catch (IOException e) {
+          // The JVM is exiting; the server's temp folder is cleaned on the next start.
+        }
+      }));
+    }
+    return server;
+  }
+
+  /** A URL naming a new, empty schema on {@code pg}, for one vault. */
+  static String newSchema(EmbeddedPostgres pg) {
+    String schema = "vault_" + ProcessHandle.current().pid() + "_" + SCHEMAS.incrementAndGet();
+    try (Connection c = pg.getPostgresDatabase().getConnection()) {
+      c.createStatement().execute("CREATE SCHEMA " + schema);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create schema " + schema, e);
+    }
+    return "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres?currentSchema=" + schema;
+  }
+
+  /** The account tests connect with: the server trusts local connections. */
+  static DatabaseAccount account() {
+    return DatabaseAccount.withoutPassword(USER);
+  }
+
+  /** What a child JVM needs in its environment to open a vault on this backend. */
+  static Map<String, String> environment() {
+    return postgres() ? Map.of(DatabaseAccount.USER_VARIABLE, USER) : Map.of();
+  }
+
+  /** A direct connection to a vault's database, around the library, as an attacker or a DBA has. */
+  static Connection connect(Path vaultDir) throws SQLException {
+    String url = databaseUrl(vaultDir);
+    if (url == null) {
+      return DriverManager.getConnection("jdbc:h2:file:" + vaultDir.resolve("db/kinko"), "kinko", "");
+    }
+    return DriverManager.getConnection(url, USER, "");
+  }
+
+  /** Puts a vault's database back as it was when this was taken: a restored old backup. */
+  interface Backup {
+    void restore() throws IOException, SQLException;
+  }
+
+  /**
+   * Takes a backup of a vault's database: H2's files copied aside into {@code scratch}, or on
+   * PostgreSQL copies of the log's tables in a schema of their own.
+   */
+  static Backup backup(Path vaultDir, Path scratch) throws IOException, SQLException {
+    String url = databaseUrl(vaultDir);
+    if (url == null) {
+      Path db = vaultDir.resolve("db");
+      LogRollbackTest.copyTree(db, Files.createDirectories(scratch));
+      return () -> {
+        LogRollbackTest.deleteTree(db);
+        LogRollbackTest.copyTree(scratch, db);
+      };
+    }
+    String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+    String copy = schema + "_backup";
+    String[] tables = {"log_entries", "log_nodes", "log_head", "log_checkpoints"};
+    try (Connection c = connect(vaultDir)) {
+      c.createStatement().execute("CREATE SCHEMA " + copy);
+      for (String t : tables) {
+        c.createStatement().execute("CREATE TABLE " + copy + "." + t + " AS SELECT * FROM " + schema + "." + t);
+      }
+    }
+    return () -> {
+      try (Connection c = connect(vaultDir)) {
+        for (String t : tables) {
+          c.createStatement().execute("DELETE FROM " + schema + "." + t);
+          c.createStatement().execute("INSERT INTO " + schema + "." + t + " SELECT * FROM " + copy + "." + t);
+        }
+      }
+    };
+  }
+
+  /** The database URL in a vault's kinko.json, or null for embedded H2. */
+  static String databaseUrl(Path vaultDir) {
+    try {
+      JsonObject o = JsonParser.parseString(Files.readString(vaultDir.resolve("kinko.json"))).getAsJsonObject();
+      return o.has("database") ? o.get("database").getAsString() : null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
