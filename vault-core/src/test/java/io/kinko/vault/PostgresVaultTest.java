@@ -145,6 +145,36 @@ class PostgresVaultTest {
     assertFalse(Files.exists(second.resolve("keys")), "the refused vault left key files behind");
   }
 
+  /** Two handles on one vault, as two hosts have, putting the same path at once: every version is kept. */
+  @Test
+  void twoHostsPuttingOnePathAtOnce_keepEveryVersion_numberedWithoutGaps() throws Exception {
+    Path v = dir.resolve("vault");
+    create(v, pg.newVaultUrl()).close();
+    int each = 40;
+    try (Vault a = open(v); Vault b = open(v); Session sa = TestVaults.login(a); Session sb = TestVaults.login(b)) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (Session s : List.of(sa, sb)) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            TestVaults.put(s, "共有/台帳.csv", (s.vault().toString() + i).getBytes(StandardCharsets.UTF_8));
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      List<FileInfo> versions = sa.versions("共有/台帳.csv");
+      assertEquals(2 * each, versions.size());
+      for (int i = 0; i < versions.size(); i++) {
+        assertEquals(i + 1, versions.get(i).version());
+      }
+      assertEquals(2 * each, sb.logEntries(new LogQuery(null, null, null, "PUT")).size());
+    }
+  }
+
   /** The put's PUT entry, or its file row, never reaches the server: the file is not stored. */
   @ParameterizedTest
   @ValueSource(strings = {"INSERT INTO log_entries", "INSERT INTO files"})
