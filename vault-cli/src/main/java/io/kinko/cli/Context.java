@@ -38,6 +38,20 @@ final class Context {
     return value == null || value.isEmpty() ? null : value;
   }
 
+  /** The whole environment, for the library's own variables (the database account). */
+  Map<String, String> environment() {
+    return env;
+  }
+
+  /**
+   * The account for a vault on PostgreSQL, from KINKO_DB_USER and KINKO_DB_PASSWORD_FILE (or
+   * KINKO_DB_PASSWORD); null when no database user is set, which an embedded vault needs none of.
+   */
+  io.kinko.vault.DatabaseAccount databaseAccount() {
+    return env(io.kinko.vault.DatabaseAccount.USER_VARIABLE) == null ? null
+        : io.kinko.vault.DatabaseAccount.fromEnvironment(env);
+  }
+
   InputStream stdin() {
     return stdin;
   }

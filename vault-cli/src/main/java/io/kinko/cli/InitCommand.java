@@ -2,6 +2,7 @@ package io.kinko.cli;
 
 import io.kinko.vault.AccessPolicy;
 import io.kinko.vault.Contract;
+import io.kinko.vault.DatabaseAccount;
 import io.kinko.vault.Password;
 import io.kinko.vault.PasswordCost;
 import io.kinko.vault.Vault;
@@ -55,6 +56,13 @@ final class InitCommand implements Callable<Integer> {
       description = "The chief administrator's user name. Default: --user or KINKO_USER.")
   String admin;
 
+  @Option(names = "--db", paramLabel = "JDBC_URL",
+      description = {"Keep the vault's metadata, log and certificates in this PostgreSQL database (jdbc:postgresql://HOST[:PORT]/DB"
+          + "[?currentSchema=S]), so that several machines can share the vault; its folder then goes on a shared path.",
+          "The database or schema must be empty. Connects as KINKO_DB_USER with the password in KINKO_DB_PASSWORD_FILE; "
+              + "the URL must carry no credentials. Default: embedded H2 in the vault folder."})
+  String databaseUrl;
+
   @Option(names = "--password-cost", hidden = true, paramLabel = "default|minimum",
       description = "Argon2id cost of the key slots; 'minimum' is for tests and demos only.")
   Cost passwordCost = Cost.DEFAULT;
@@ -66,11 +74,27 @@ final class InitCommand implements Callable<Integer> {
     Contract contract = new Contract(contractId, client, contractor, end);
     String user = admin != null ? admin : global.user(context);
     Path directory = global.vaultDirectory(context);
-    try (Password password = PasswordSource.read(global, context,
+    if (databaseUrl != null) {
+      try {
+        Vault.builder(directory).database(databaseUrl, null);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--db: " + e.getMessage());
+      }
+      if (context.databaseAccount() == null) {
+        throw new UsageException("--db needs the database account in the environment: set " + DatabaseAccount.USER_VARIABLE
+            + " and " + DatabaseAccount.PASSWORD_FILE_VARIABLE);
+      }
+    }
+    try (DatabaseAccount account = databaseUrl == null ? null : context.databaseAccount();
+         Password password = PasswordSource.read(global, context,
         "New password for " + user + " (at least " + AccessPolicy.DEFAULT.minPasswordLength() + " characters): ", "Repeat it: ")) {
       // The library enforces the password policy (IllegalArgumentException, exit 2); no second copy here.
-      try (Vault vault = Vault.builder(directory).contract(contract).admin(user, password)
-          .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION).create()) {
+      Vault.Builder builder = Vault.builder(directory).contract(contract).admin(user, password)
+          .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION);
+      if (databaseUrl != null) {
+        builder.database(databaseUrl, account);
+      }
+      try (Vault vault = builder.create()) {
         context.out().println(vault.id());
       }
     }

@@ -1,8 +1,10 @@
 package io.kinko.cli;
 
+import io.kinko.vault.DatabaseAccount;
 import io.kinko.vault.Password;
 import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,9 +52,20 @@ abstract class VaultCommand implements Callable<Integer> {
     return ((Kinko) spec.root().userObject()).context();
   }
 
-  /** Opens the vault at {@code --vault} or {@code KINKO_VAULT} as the CLI; no password needed. */
+  /**
+   * Opens the vault at {@code --vault} or {@code KINKO_VAULT} as the CLI; no password needed. A
+   * vault on PostgreSQL connects as the account KINKO_DB_USER names.
+   */
   static Vault open(GlobalOptions global, Context context) {
-    return Vault.open(global.vaultDirectory(context), APPLICATION);
+    Path directory = global.vaultDirectory(context);
+    DatabaseAccount account = context.databaseAccount();
+    if (account == null) {
+      // An embedded vault needs no account; one on PostgreSQL then says which variable to set.
+      return Vault.open(directory, APPLICATION, null);
+    }
+    try (account) {
+      return Vault.open(directory, APPLICATION, account);
+    }
   }
 
   /** Logs {@code user} in with a password from {@link PasswordSource}, wiping it right after. */

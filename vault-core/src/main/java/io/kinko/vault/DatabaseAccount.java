@@ -55,10 +55,11 @@ public final class DatabaseAccount implements AutoCloseable {
    * @throws VaultException if no user is set, or the password file cannot be read
    */
   public static DatabaseAccount fromEnvironment() {
-    return from(System.getenv());
+    return fromEnvironment(System.getenv());
   }
 
-  static DatabaseAccount from(Map<String, String> env) {
+  /** The account {@code env} names, for callers that hold their own copy of the environment. */
+  public static DatabaseAccount fromEnvironment(Map<String, String> env) {
     String user = env.get(USER_VARIABLE);
     if (user == null || user.isBlank()) {
       throw new VaultException("this vault's metadata is on PostgreSQL: set " + USER_VARIABLE + " to the database user and "

@@ -123,11 +123,11 @@ class PostgresVaultTest {
   void anEnvironmentWithoutADatabaseUser_isAClearError() throws Exception {
     Path v = dir.resolve("vault");
     create(v, pg.newVaultUrl()).close();
-    VaultException e = assertThrows(VaultException.class, () -> DatabaseAccount.from(java.util.Map.of()));
+    VaultException e = assertThrows(VaultException.class, () -> DatabaseAccount.fromEnvironment(java.util.Map.of()));
     assertTrue(e.getMessage().contains(DatabaseAccount.USER_VARIABLE), e.getMessage());
     Path file = dir.resolve("pw");
     Files.writeString(file, new String(ROLE_PASSWORD) + "\n");
-    try (DatabaseAccount fromFile = DatabaseAccount.from(java.util.Map.of(DatabaseAccount.USER_VARIABLE, ROLE,
+    try (DatabaseAccount fromFile = DatabaseAccount.fromEnvironment(java.util.Map.of(DatabaseAccount.USER_VARIABLE, ROLE,
         DatabaseAccount.PASSWORD_FILE_VARIABLE, file.toString()));
          Vault vault = Vault.open(v, "t", fromFile)) {
       assertFalse(fromFile.toString().contains(new String(ROLE_PASSWORD)), fromFile.toString());
