@@ -19,7 +19,10 @@ import java.util.Objects;
  * <ul>
  *   <li>{@value #USER_VARIABLE}: the database user;
  *   <li>{@value #PASSWORD_FILE_VARIABLE}: a file holding the password (one line), preferred;
- *   <li>{@value #PASSWORD_VARIABLE}: the password itself, when a file is not practical.
+ *   <li>{@value #PASSWORD_VARIABLE}: the password itself, when a file is not practical;
+ *   <li>{@value #URL_VARIABLE}, optional: the one database URL this host connects to. The URL in
+ *       {@code kinko.json} comes from the shared folder; with a pin, a descriptor edited to name
+ *       another server is refused before any credential is sent.
  * </ul>
  *
  * <p>Without a password the driver's own means apply (a client certificate named in the URL,
@@ -29,10 +32,12 @@ public final class DatabaseAccount implements AutoCloseable {
   public static final String USER_VARIABLE = "KINKO_DB_USER";
   public static final String PASSWORD_FILE_VARIABLE = "KINKO_DB_PASSWORD_FILE";
   public static final String PASSWORD_VARIABLE = "KINKO_DB_PASSWORD";
+  public static final String URL_VARIABLE = "KINKO_DB_URL";
   private static final int MAX_PASSWORD_FILE_BYTES = 4096;
 
   private final String user;
   private final Password password;
+  private String pinnedUrl;
 
   private DatabaseAccount(String user, Password password) {
     this.user = user;
@@ -66,14 +71,33 @@ public final class DatabaseAccount implements AutoCloseable {
           + PASSWORD_FILE_VARIABLE + " to a file holding its password");
     }
     String file = env.get(PASSWORD_FILE_VARIABLE);
-    if (file != null && !file.isEmpty()) {
-      return of(user, readPasswordFile(Path.of(file)));
-    }
     String inline = env.get(PASSWORD_VARIABLE);
-    if (inline != null && !inline.isEmpty()) {
-      return of(user, Password.wrap(inline.toCharArray()));
+    DatabaseAccount account;
+    if (file != null && !file.isEmpty()) {
+      account = of(user, readPasswordFile(Path.of(file)));
+    } else if (inline != null && !inline.isEmpty()) {
+      account = of(user, Password.wrap(inline.toCharArray()));
+    } else {
+      account = withoutPassword(user);
     }
-    return withoutPassword(user);
+    String pin = env.get(URL_VARIABLE);
+    return pin == null || pin.isEmpty() ? account : account.pinnedTo(pin);
+  }
+
+  /**
+   * Connects only to the database at {@code url}: a vault whose {@code kinko.json} names another
+   * is refused before connecting.
+   *
+   * @throws IllegalArgumentException if {@code url} is not a PostgreSQL URL without credentials
+   */
+  public DatabaseAccount pinnedTo(String url) {
+    this.pinnedUrl = io.kinko.vault.store.Database.requireSharedUrl(url);
+    return this;
+  }
+
+  /** The URL this account is pinned to, or null. */
+  public String pinnedUrl() {
+    return pinnedUrl;
   }
 
   private static Password readPasswordFile(Path file) {

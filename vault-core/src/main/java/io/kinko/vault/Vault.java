@@ -122,24 +122,33 @@ public final class Vault implements AutoCloseable {
       throw new IntegrityException(layout.root() + " is missing its db/ or keys/ folder");
     }
     byte[] publicKey = readPublicKey(layout);
-    Database database = openDatabase(layout, descriptor.database(), account);
+    Database database = openDatabase(layout, descriptor.database(), account, false);
     try {
       database.bindTo(descriptor.vaultId(), false);
       Vault vault = new Vault(layout, descriptor, database, publicKey, ClientInfo.of(application), Clock.systemUTC());
       vault.checkpoints.checkNoRollback();
       return vault;
     } catch (RuntimeException e) {
-      database.close();
+      closeAfter(database, e);
       throw e;
     }
   }
 
-  private static Database openDatabase(VaultLayout layout, String url, DatabaseAccount account) {
+  private static Database openDatabase(VaultLayout layout, String url, DatabaseAccount account, boolean creating) {
     if (url == null || account != null) {
-      return Database.open(layout, url, account);
+      return Database.open(layout, url, account, creating);
     }
     try (DatabaseAccount fromEnvironment = DatabaseAccount.fromEnvironment()) {
-      return Database.open(layout, url, fromEnvironment);
+      return Database.open(layout, url, fromEnvironment, creating);
+    }
+  }
+
+  /** Closes the database after {@code failure}; a failure to close does not hide the first one. */
+  private static void closeAfter(Database database, RuntimeException failure) {
+    try {
+      database.close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -498,12 +507,14 @@ public final class Vault implements AutoCloseable {
         if (databaseUrl == null) {
           Files.createDirectories(layout.database());
         }
-        database = openDatabase(layout, databaseUrl, databaseAccount);
+        database = openDatabase(layout, databaseUrl, databaseAccount, true);
       } catch (IOException e) {
         throw new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
       }
+      boolean bound = false;
       try {
         database.bindTo(vaultId, true);
+        bound = true;
         Files.createDirectories(layout.keys());
         Files.createDirectories(layout.blobs());
         Durable.write(layout.namesKey(), sealedNames);
@@ -511,8 +522,18 @@ public final class Vault implements AutoCloseable {
         Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));
         Durable.write(layout.userSlot(admin), KeySlot.seal(vaultId, admin, adminPassword, master, passwordCost));
       } catch (IOException | RuntimeException e) {
-        database.close();
-        throw e instanceof VaultException v ? v : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+        VaultException failure = e instanceof VaultException v ? v
+            : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+        if (bound) {
+          // Nothing is in the database yet but the claim: give it back so that a retry can take it.
+          try {
+            database.unbind(vaultId);
+          } catch (RuntimeException undo) {
+            failure.addSuppressed(undo);
+          }
+        }
+        closeAfter(database, failure);
+        throw failure;
       }
       try {
         database.durably(c -> {
@@ -527,8 +548,10 @@ public final class Vault implements AutoCloseable {
         LOG.info("created vault {} for contract {}", vaultId, contract.id());
         return vault;
       } catch (IOException | RuntimeException e) {
-        database.close();
-        throw e instanceof VaultException v ? v : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+        VaultException failure = e instanceof VaultException v ? v
+            : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+        closeAfter(database, failure);
+        throw failure;
       }
     }
 

@@ -57,13 +57,16 @@ class PostgresConcurrencyTest {
     for (int w = 0; w < WORKERS; w++) {
       processes.add(TestVaults.java(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"), SharedVaultWorker.class, v.toString(),
           users.get(w), Integer.toString(OPERATIONS), Integer.toString(1000 + w))
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+          .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(dir.resolve("worker" + w + ".out").toFile()).start());
     }
     Map<String, int[]> done = new HashMap<>();
     for (int w = 0; w < WORKERS; w++) {
       Process p = processes.get(w);
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(15, TimeUnit.MINUTES), "worker " + w + " did not finish");
+      if (!p.waitFor(15, TimeUnit.MINUTES)) {
+        processes.forEach(Process::destroyForcibly);
+        throw new AssertionError("worker " + w + " did not finish in 15 minutes");
+      }
+      String output = Files.readString(dir.resolve("worker" + w + ".out"));
       assertEquals(0, p.exitValue(), "worker " + w + " failed: " + output);
       for (String line : output.split("\n")) {
         String[] f = line.split(" ");

@@ -145,6 +145,79 @@ class PostgresVaultTest {
     assertFalse(Files.exists(second.resolve("keys")), "the refused vault left key files behind");
   }
 
+  @Test
+  void aHostPinnedToItsDatabase_refusesADescriptorNamingAnother_beforeConnecting() throws Exception {
+    Path v = dir.resolve("vault");
+    String url = pg.newVaultUrl();
+    create(v, url).close();
+    try (DatabaseAccount pinned = account().pinnedTo(url); Vault vault = Vault.open(v, "t", pinned)) {
+      TestVaults.login(vault).close();
+    }
+    String elsewhere = "jdbc:postgresql://attacker.invalid:5432/kinko";
+    Files.writeString(v.resolve("kinko.json"), Files.readString(v.resolve("kinko.json")).replace(url, elsewhere));
+    try (DatabaseAccount pinned = DatabaseAccount.fromEnvironment(java.util.Map.of(DatabaseAccount.USER_VARIABLE, ROLE,
+        DatabaseAccount.PASSWORD_VARIABLE, new String(ROLE_PASSWORD), DatabaseAccount.URL_VARIABLE, url))) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> Vault.open(v, "t", pinned));
+      assertTrue(e.getMessage().contains("pinned"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aDescriptorNamingADatabaseWithoutAVault_isRefused_andThatDatabaseIsLeftUntouched() throws Exception {
+    Path v = dir.resolve("vault");
+    String url = pg.newVaultUrl();
+    create(v, url).close();
+    String empty = pg.newVaultUrl();
+    Files.writeString(v.resolve("kinko.json"), Files.readString(v.resolve("kinko.json")).replace(url, empty));
+    IntegrityException e = assertThrows(IntegrityException.class, () -> open(v));
+    assertTrue(e.getMessage().contains("holds no Kinko vault"), e.getMessage());
+    String schema = empty.replaceAll(".*currentSchema=([a-z_0-9]+).*", "$1");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(empty, ROLE, new String(ROLE_PASSWORD));
+         java.sql.ResultSet r = c.createStatement().executeQuery(
+             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + schema + "'")) {
+      r.next();
+      assertEquals(0, r.getLong(1), "opening created tables in a database that held no vault");
+    }
+  }
+
+  /** Two hosts deleting the same file at once: one deletes and certifies it, the other is told it is gone. */
+  @Test
+  void twoHostsDeletingOneFileAtOnce_giveOneCertificate_andOneNotFound() throws Exception {
+    Path v = dir.resolve("vault");
+    create(v, pg.newVaultUrl()).close();
+    try (Vault a = open(v); Vault b = open(v); Session sa = TestVaults.login(a); Session sb = TestVaults.login(b)) {
+      TestVaults.put(sa, "台帳.csv", TestVaults.randomBytes(7, 3_000_000));
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<DeletionCertificate>> done = new java.util.ArrayList<>();
+      for (Session s : List.of(sa, sb)) {
+        done.add(pool.submit(() -> {
+          start.await();
+          return s.delete("台帳.csv");
+        }));
+      }
+      int certified = 0;
+      int notFound = 0;
+      for (java.util.concurrent.Future<DeletionCertificate> f : done) {
+        try {
+          f.get();
+          certified++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(e.getCause() instanceof NotFoundException, "the losing delete failed otherwise: " + e.getCause());
+          notFound++;
+        }
+      }
+      pool.shutdown();
+      assertEquals(1, certified);
+      assertEquals(1, notFound);
+      assertEquals(1, sa.certificates().size());
+      assertEquals(1, sa.logEntries(new LogQuery(null, null, null, "DELETE")).stream()
+          .filter(entry -> entry.reason().startsWith("certified deletion")).count());
+      assertThrows(NotFoundException.class, () -> sb.stat("台帳.csv"));
+      sb.verifyLog(null);
+    }
+  }
+
   /** Two handles on one vault, as two hosts have, putting the same path at once: every version is kept. */
   @Test
   void twoHostsPuttingOnePathAtOnce_keepEveryVersion_numberedWithoutGaps() throws Exception {

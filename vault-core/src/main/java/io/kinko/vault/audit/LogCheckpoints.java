@@ -58,26 +58,27 @@ public final class LogCheckpoints {
 
   /**
    * Signs a checkpoint of the tree as it is now, stores it and, when it is newer than the file's,
-   * replaces the file. Signing the same size twice returns the stored note. Holds the log head's
-   * row lock throughout, so that processes sharing a vault neither sign one size twice nor put an
-   * older checkpoint over a newer one in the file.
+   * replaces the file. Signing the same size twice returns the stored note. The signing holds the
+   * log head's row lock (see {@link #findOrSign}); the file is written after it is let go, so a
+   * slow shared folder never holds up other hosts' appends. Two hosts writing the file at once
+   * can leave the older of their two checkpoints there: still one the log contains, and the next
+   * signing moves it forward.
    */
   public synchronized Signed sign(SigningKey key) {
-    return database.durably(c -> {
+    Signed signed = database.durably(c -> {
       long size = AccessLog.Head.lock(c).size();
-      Signed signed;
       try (DbNodeStore nodes = new DbNodeStore(c)) {
-        signed = findOrSign(c, MerkleTree.snapshot(nodes, size), size, verifier.name(), key, clock);
+        return findOrSign(c, MerkleTree.snapshot(nodes, size), size, verifier.name(), key, clock);
       }
-      try {
-        if (fileSize().map(stored -> stored < signed.size()).orElse(true)) {
-          Durable.write(file, signed.note());
-        }
-      } catch (IOException e) {
-        throw new VaultException("cannot write " + file.getFileName() + ": " + e.getMessage(), e);
-      }
-      return signed;
     });
+    try {
+      if (fileSize().map(stored -> stored < signed.size()).orElse(true)) {
+        Durable.write(file, signed.note());
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot write " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+    return signed;
   }
 
   /** The inclusion proof of entry {@code seq} in the tree of {@code size} entries, from stored nodes. */

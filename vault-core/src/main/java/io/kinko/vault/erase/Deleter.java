@@ -62,13 +62,16 @@ public final class Deleter {
     ctx.log().append(AccessLog.Event.allow(operator, "DELETE_REQUEST", "certified deletion " + batch + " of " + rows.size()
         + " version(s)", null, rows.get(0).pathTag()));
     List<String> gone = ctx.database().durably(c -> {
-      // Lock the versions; one that another session deleted since they were listed is not deleted twice.
+      // Lock the versions. One that another session deleted, or is deleting, since they were
+      // listed is not deleted twice: its files row is gone, or it already has a deletions row.
       List<String> missing = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT file_id FROM files WHERE file_id = ? FOR UPDATE")) {
+      try (PreparedStatement lock = c.prepareStatement("SELECT file_id FROM files WHERE file_id = ? FOR UPDATE");
+           PreparedStatement taken = c.prepareStatement("SELECT file_id FROM deletions WHERE file_id = ?")) {
         for (FileCatalog.Row r : rows) {
-          s.setString(1, r.fileId());
-          try (ResultSet found = s.executeQuery()) {
-            if (!found.next()) {
+          lock.setString(1, r.fileId());
+          taken.setString(1, r.fileId());
+          try (ResultSet found = lock.executeQuery(); ResultSet deleting = taken.executeQuery()) {
+            if (!found.next() || deleting.next()) {
               missing.add(r.fileId());
             }
           }
@@ -106,7 +109,7 @@ public final class Deleter {
       throw new io.kinko.vault.NotFoundException("the file was deleted meanwhile by another session; nothing was deleted");
     }
     crashPoint("pending");
-    return claimed(batch, () -> finish(batch)).orElseThrow();
+    return claimed(batch, false, () -> finish(batch)).orElseThrow();
   }
 
   /** Finishes every batch a crash left unfinished; returns their certificates. */
@@ -123,8 +126,9 @@ public final class Deleter {
     });
     List<DeletionCertificate> out = new ArrayList<>();
     for (String batch : batches) {
-      // Another process may be finishing it right now: wait for it, then look again.
-      claimed(batch, () -> unfinished(batch) ? finish(batch) : null).ifPresent(out::add);
+      // A batch another process is finishing right now is its business: skip it, and look
+      // again at the lock's holder having finished it.
+      claimed(batch, true, () -> unfinished(batch) ? finish(batch) : null).ifPresent(out::add);
     }
     return out;
   }
@@ -142,26 +146,49 @@ public final class Deleter {
   }
 
   /**
-   * Runs {@code work} holding the row lock of {@code batch}, on a connection of its own that
-   * the work does not use, so processes sharing a vault finish a batch one at a time.
+   * Runs {@code work} holding the row lock of {@code batch}, on a connection of its own that the
+   * work does not use, so processes sharing a vault finish a batch one at a time. With {@code
+   * skipIfBusy}, a batch whose lock another process holds is skipped (empty) rather than waited for.
    */
-  private <T> Optional<T> claimed(String batch, Supplier<T> work) {
-    try (Connection lock = ctx.database().connection()) {
-      try (PreparedStatement s = lock.prepareStatement("SELECT batch_id FROM deletion_batches WHERE batch_id = ? FOR UPDATE")) {
+  private <T> Optional<T> claimed(String batch, boolean skipIfBusy, Supplier<T> work) {
+    Connection lock;
+    try {
+      lock = ctx.database().connection();
+    } catch (SQLException e) {
+      throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+    }
+    try {
+      try (PreparedStatement s = lock.prepareStatement("SELECT batch_id FROM deletion_batches WHERE batch_id = ? FOR UPDATE"
+          + (skipIfBusy ? " SKIP LOCKED" : ""))) {
         s.setString(1, batch);
         try (ResultSet r = s.executeQuery()) {
           if (!r.next()) {
+            if (skipIfBusy) {
+              return Optional.empty();
+            }
             throw new VaultException("deletion batch " + batch + " is not recorded");
           }
         }
       }
-      try {
-        return Optional.ofNullable(work.get());
-      } finally {
-        lock.rollback();
-      }
+      return Optional.ofNullable(work.get());
     } catch (SQLException e) {
       throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+    } finally {
+      release(lock);
+    }
+  }
+
+  /** Lets go of a lock connection; one the server already dropped has nothing left to release. */
+  private static void release(Connection lock) {
+    try {
+      lock.rollback();
+      lock.close();
+    } catch (SQLException e) {
+      try {
+        lock.close();
+      } catch (SQLException ignored) {
+        // The pool discards a broken connection.
+      }
     }
   }
 

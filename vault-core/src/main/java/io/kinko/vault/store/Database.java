@@ -28,10 +28,11 @@ public final class Database implements AutoCloseable {
 
   /**
    * Opens the database a vault's descriptor names: its embedded H2 when {@code url} is null,
-   * else the PostgreSQL database at {@code url} as {@code account}.
+   * else the PostgreSQL database at {@code url} as {@code account}. Only a vault being created
+   * may find no vault's schema there; opening never creates one in a database that holds none.
    */
-  public static Database open(VaultLayout layout, String url, DatabaseAccount account) {
-    return url == null ? openEmbedded(layout) : Postgres.open(url, account);
+  public static Database open(VaultLayout layout, String url, DatabaseAccount account, boolean creating) {
+    return url == null ? openEmbedded(layout) : Postgres.open(url, account, creating);
   }
 
   /**
@@ -71,24 +72,32 @@ public final class Database implements AutoCloseable {
   /**
    * Ties the database to the vault {@code vaultId}: a new vault claims an empty database, an
    * existing one must find its own id there, so a descriptor pointed at another vault's database
-   * is refused before anything is read or written.
+   * is refused before anything is read or written. Only an embedded database made before the
+   * identity row existed is claimed on open.
    *
    * @throws VaultException if a new vault's database already belongs to a vault
-   * @throws io.kinko.vault.IntegrityException if the database belongs to another vault
+   * @throws io.kinko.vault.IntegrityException if the database belongs to another vault, or to none
    */
   public void bindTo(String vaultId, boolean creating) {
     String found = inTransaction(c -> {
-      try (java.sql.PreparedStatement s = c.prepareStatement("SELECT vault_id FROM vault_identity");
+      try (java.sql.PreparedStatement s = c.prepareStatement("SELECT vault_id FROM vault_identity WHERE id = 1");
            java.sql.ResultSet r = s.executeQuery()) {
         if (r.next()) {
           return r.getString(1);
         }
       }
-      // Vaults made before the identity row existed claim their own database at the next open.
-      try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO vault_identity (vault_id, bound_at) VALUES (?, ?)")) {
+      if (!creating && !embedded) {
+        return "";
+      }
+      try (java.sql.PreparedStatement s = c.prepareStatement("INSERT INTO vault_identity (id, vault_id, bound_at) VALUES (1, ?, ?)")) {
         s.setString(1, vaultId);
         s.setLong(2, System.currentTimeMillis());
         s.executeUpdate();
+      } catch (SQLException e) {
+        if ("23505".equals(e.getSQLState())) {
+          return "(another vault created at the same moment)";
+        }
+        throw e;
       }
       return null;
     });
@@ -98,8 +107,22 @@ public final class Database implements AutoCloseable {
     if (creating) {
       throw new VaultException("the database already holds vault " + found + "; a new vault needs an empty database or schema");
     }
+    if (found.isEmpty()) {
+      throw new io.kinko.vault.IntegrityException("the database kinko.json names holds no Kinko vault");
+    }
     throw new io.kinko.vault.IntegrityException("the database holds vault " + found + ", not " + vaultId
         + ": kinko.json names another vault's database");
+  }
+
+  /** Gives the database back after a vault's creation failed part-way, so that it can be retried. */
+  public void unbind(String vaultId) {
+    inTransaction(c -> {
+      try (java.sql.PreparedStatement s = c.prepareStatement("DELETE FROM vault_identity WHERE id = 1 AND vault_id = ?")) {
+        s.setString(1, vaultId);
+        s.executeUpdate();
+      }
+      return null;
+    });
   }
 
   /** Wraps a migrated PostgreSQL pool; see {@link Postgres}. */

@@ -53,10 +53,16 @@ final class Postgres {
     return q < 0 ? url : url.substring(0, q);
   }
 
-  static Database open(String url, DatabaseAccount account) {
+  static Database open(String url, DatabaseAccount account, boolean creating) {
     requireUrl(url);
     if (account == null) {
       throw new VaultException("a vault on PostgreSQL needs a database account; set " + DatabaseAccount.USER_VARIABLE);
+    }
+    // The URL comes from the shared folder; whoever can edit kinko.json could point it at a server
+    // that asks for the password in clear. A host that pins its database connects nowhere else.
+    if (account.pinnedUrl() != null && !account.pinnedUrl().equals(url)) {
+      throw new io.kinko.vault.IntegrityException("kinko.json names the database " + server(url) + ", but this host is pinned to "
+          + server(account.pinnedUrl()) + " (" + DatabaseAccount.URL_VARIABLE + "): the descriptor was changed; not connecting");
     }
     HikariConfig config = new HikariConfig();
     config.setPoolName("kinko-db");
@@ -73,8 +79,10 @@ final class Postgres {
     config.setValidationTimeout(5_000);
     config.setInitializationFailTimeout(1);
     // Durability is the log's promise: a commit returns only once the WAL is flushed. A lock
-    // wait (another host appending, another deletion of the same batch) is bounded.
-    config.setConnectionInitSql("SET synchronous_commit = on; SET lock_timeout = '60s'");
+    // wait (another host appending) is bounded, and so is a lock a vanished client holds: a
+    // transaction left idle (a host that died mid-deletion) ends after ten minutes.
+    config.setConnectionInitSql("SET synchronous_commit = on; SET lock_timeout = '60s'; "
+        + "SET idle_in_transaction_session_timeout = '600s'");
     config.addDataSourceProperty("connectTimeout", "10");
     config.addDataSourceProperty("loginTimeout", "10");
     config.addDataSourceProperty("socketTimeout", "300");
@@ -87,6 +95,9 @@ final class Postgres {
       throw refused(url, account.user(), e);
     }
     try {
+      if (!creating) {
+        requireVaultSchema(pool, url);
+      }
       Database.migrate(pool);
       warnIfNotDurable(pool, url);
     } catch (RuntimeException e) {
@@ -118,6 +129,20 @@ final class Postgres {
       }
     }
     return null;
+  }
+
+  /** Opening a vault migrates its schema; a database without one is not this vault's, and stays untouched. */
+  private static void requireVaultSchema(HikariDataSource pool, String url) {
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+             + "AND table_name = 'vault_identity'")) {
+      r.next();
+      if (r.getLong(1) == 0) {
+        throw new io.kinko.vault.IntegrityException("the database " + server(url) + " that kinko.json names holds no Kinko vault");
+      }
+    } catch (SQLException e) {
+      throw refused(url, "?", e);
+    }
   }
 
   private static void warnIfNotDurable(HikariDataSource pool, String url) {

@@ -1,8 +1,10 @@
 -- Several processes, on several hosts, may share one PostgreSQL vault database.
 
--- The vault a database belongs to: a descriptor pointed at another vault's database is refused.
+-- The vault a database belongs to, in one row: a descriptor pointed at another vault's database
+-- is refused, and of two vaults created on one database at once only one gets it.
 CREATE TABLE vault_identity (
-  vault_id  CHAR(32) NOT NULL PRIMARY KEY,
+  id        INTEGER  NOT NULL PRIMARY KEY CHECK (id = 1),
+  vault_id  CHAR(32) NOT NULL,
   bound_at  BIGINT   NOT NULL
 );
 
