@@ -44,7 +44,7 @@ final class CrashingPostgres implements AutoCloseable {
         "host all all 127.0.0.1/32 scram-sha-256",
         "host all all ::1/128 scram-sha-256", ""));
     this.server = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
-        .setServerConfig("hba_file", hba.toString()).start();
+        .setServerConfig("hba_file", hba.toString()).setServerConfig("fsync", "on").start();
     this.serverPort = server.getPort();
     this.relay = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "pg-relay");
@@ -87,7 +87,7 @@ final class CrashingPostgres implements AutoCloseable {
   synchronized void restart() throws IOException {
     armed = null;
     server = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(serverPort)
-        .setServerConfig("hba_file", data.resolveSibling("pg_hba.conf").toString()).start();
+        .setServerConfig("hba_file", data.resolveSibling("pg_hba.conf").toString()).setServerConfig("fsync", "on").start();
     crashed = false;
   }
 

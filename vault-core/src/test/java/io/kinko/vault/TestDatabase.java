@@ -34,7 +34,8 @@ final class TestDatabase {
   static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
-        server = EmbeddedPostgres.builder().start();
+        // Durable as in production: the embedded server's own default is fsync off.
+        server = EmbeddedPostgres.builder().setServerConfig("fsync", "on").start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
       }
