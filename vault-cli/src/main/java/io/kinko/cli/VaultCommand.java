@@ -4,6 +4,7 @@ import io.kinko.vault.DatabaseAccount;
 import io.kinko.vault.Password;
 import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
+import io.kinko.vault.VaultException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -58,13 +59,26 @@ abstract class VaultCommand implements Callable<Integer> {
    */
   static Vault open(GlobalOptions global, Context context) {
     Path directory = global.vaultDirectory(context);
-    DatabaseAccount account = context.databaseAccount();
+    DatabaseAccount account = databaseAccount(context);
     if (account == null) {
       // An embedded vault needs no account; one on PostgreSQL then says which variable to set.
       return Vault.open(directory, APPLICATION, null);
     }
     try (account) {
       return Vault.open(directory, APPLICATION, account);
+    }
+  }
+
+  /**
+   * The database account the environment names, or null. A stale KINKO_DB_PASSWORD_FILE must not
+   * stop an embedded vault: then null too, and a vault on PostgreSQL reads the same environment
+   * again and reports it.
+   */
+  private static DatabaseAccount databaseAccount(Context context) {
+    try {
+      return context.databaseAccount();
+    } catch (VaultException unreadable) {
+      return null;
     }
   }
 

@@ -24,7 +24,7 @@ class SharedVaultCliTest {
 
   @BeforeAll
   static void start() throws IOException {
-    pg = EmbeddedPostgres.builder().start();
+    pg = EmbeddedPostgres.builder().setServerConfig("fsync", "on").start();
   }
 
   @AfterAll
@@ -65,6 +65,13 @@ class SharedVaultCliTest {
     Cli.Result noAccount = Cli.forVault(vault).run("ls");
     assertEquals(1, noAccount.exit(), noAccount.toString());
     assertTrue(noAccount.err().contains("KINKO_DB_USER"), noAccount.err());
+  }
+
+  @Test
+  void aStaleDatabasePasswordFile_doesNotStopAnEmbeddedVault() {
+    Cli cli = Cli.forVault(dir.resolve("local")).init();
+    Cli.Result listed = cli.env("KINKO_DB_USER", "someone").env("KINKO_DB_PASSWORD_FILE", dir.resolve("gone").toString()).run("ls");
+    assertEquals(0, listed.exit(), listed.toString());
   }
 
   @Test
