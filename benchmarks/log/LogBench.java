@@ -5,6 +5,8 @@
 // work on the module path. See benchmarks/log/README.md.
 package io.kinko.vault;
 
+import static io.kinko.vault.BenchSupport.*;
+
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.Merkle;
 import io.kinko.vault.audit.MerkleTree;
@@ -24,22 +26,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Benchmarks of the access log against the targets of DESIGN.md "Performance targets":
@@ -50,12 +43,8 @@ import java.util.stream.Stream;
  * 10 (the number of proofs sampled stays 1,000); pass/fail is then judged on rates.
  */
 public final class LogBench {
-  private static final HexFormat HEX = HexFormat.of();
-  private static final String USER = "sato";
-  private static final char[] PASSWORD = "bench-password-not-secret".toCharArray();
   private static final int WRITERS = 8;
   private static final int CORES = Runtime.getRuntime().availableProcessors();
-  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
   /** Held so the setting sticks: Flyway logs each migration at INFO through java.util.logging. */
   private static final java.util.logging.Logger FLYWAY = java.util.logging.Logger.getLogger("org.flywaydb");
 
@@ -220,20 +209,20 @@ public final class LogBench {
       }
       Arrays.sort(cycles);
       long entries = lastSize - startSize;
-      LogBench.print(name + ".batches", count, "group commits", String.format("(%.2f entries per commit)", count == 0 ? 0.0 : (double) entries / count));
+      BenchSupport.print(name + ".batches", count, "group commits", String.format("(%.2f entries per commit)", count == 0 ? 0.0 : (double) entries / count));
       if (cycles.length > 0) {
-        LogBench.print(name + ".commit_interval.median", ms(percentile(cycles, 50)), "ms",
+        BenchSupport.print(name + ".commit_interval.median", ms(percentile(cycles, 50)), "ms",
             String.format("(p99 %.3f ms, max %.1f ms; mean %.3f ms = wall / commits)",
                 ms(percentile(cycles, 99)), ms(cycles[cycles.length - 1]), ms(phase.nanos()) / count));
       }
-      LogBench.print(name + ".checkpoint_policy", ms(policyNanos), "ms", "(signing checkpoints in afterBatch, on the writing thread)");
-      LogBench.print(name + ".process_cpu", phase.cpuNanos() / 1e9, "s", String.format("(%s; %.0f%% of %d cores over the wall time; %.1f us per entry)",
+      BenchSupport.print(name + ".checkpoint_policy", ms(policyNanos), "ms", "(signing checkpoints in afterBatch, on the writing thread)");
+      BenchSupport.print(name + ".process_cpu", phase.cpuNanos() / 1e9, "s", String.format("(%s; %.0f%% of %d cores over the wall time; %.1f us per entry)",
           phase.systemCpuNanos() < 0 ? "kernel part unknown" : String.format("%.3f s of it in the kernel", phase.systemCpuNanos() / 1e9),
           100.0 * phase.cpuNanos() / phase.nanos() / CORES, CORES, entries == 0 ? 0.0 : phase.cpuNanos() / 1e3 / entries));
-      LogBench.print(name + ".gc", phase.gcMillis(), "ms", "(time in garbage collections, as the JVM's collectors report it)");
+      BenchSupport.print(name + ".gc", phase.gcMillis(), "ms", "(time in garbage collections, as the JVM's collectors report it)");
       long written = bytesWritten() - startWritten;
       if (startWritten >= 0 && count > 0) {
-        LogBench.print(name + ".written_per_commit", written / 1024.0 / count, "KiB",
+        BenchSupport.print(name + ".written_per_commit", written / 1024.0 / count, "KiB",
             String.format("(%.0f MiB written by the process in all, per /proc/self/io wchar)", written / 1048576.0));
       }
       java.util.Map<String, Long> cpu = threadCpu();
@@ -251,18 +240,8 @@ public final class LogBench {
     }
   }
 
-  /** {@code total} appends of one entry each, spread over {@code threads} threads, each waiting for durability. */
   private Timed concurrentAppends(AccessLog log, int threads, int total) throws Exception {
-    int per = total / threads;
-    List<List<AccessLog.Event>> events = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      List<AccessLog.Event> mine = new ArrayList<>(per);
-      for (int i = 0; i < per; i++) {
-        mine.add(event("bench-" + t));
-      }
-      events.add(mine);
-    }
-    return inThreads(threads, per, (t, i) -> log.append(events.get(t).get(i)));
+    return BenchSupport.concurrentAppends(log, threads, total, random);
   }
 
   /** {@code total} stats through the public API, one Session per thread, each on its own file. */
@@ -281,56 +260,6 @@ public final class LogBench {
       for (Session s : sessions) {
         s.close();
       }
-    }
-  }
-
-  @FunctionalInterface
-  private interface Op {
-    void run(int thread, int i) throws Exception;
-  }
-
-  /** Runs op {@code per} times on each of {@code threads} threads, started together; per-call latencies kept. */
-  private static Timed inThreads(int threads, int per, Op op) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch ready = new CountDownLatch(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      long[][] latencies = new long[threads][per];
-      java.util.concurrent.atomic.AtomicLong callerCpu = new java.util.concurrent.atomic.AtomicLong();
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int thread = t;
-        futures.add(pool.submit((Callable<Void>) () -> {
-          ready.countDown();
-          go.await();
-          long[] mine = latencies[thread];
-          long c0 = THREADS.getCurrentThreadCpuTime();
-          for (int i = 0; i < per; i++) {
-            long t0 = System.nanoTime();
-            op.run(thread, i);
-            mine[i] = System.nanoTime() - t0;
-          }
-          callerCpu.addAndGet(THREADS.getCurrentThreadCpuTime() - c0);
-          return null;
-        }));
-      }
-      ready.await();
-      long cpu0 = processCpu();
-      long sys0 = processSystemCpu();
-      long gc0 = gcMillis();
-      long start = System.nanoTime();
-      go.countDown();
-      for (Future<?> f : futures) {
-        f.get();
-      }
-      long elapsed = System.nanoTime() - start;
-      long cpu = processCpu() - cpu0;
-      long sys = processSystemCpu() - sys0;
-      long gc = gcMillis() - gc0;
-      long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-      return new Timed(elapsed, cpu, sys, gc, callerCpu.get(), all);
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -541,51 +470,11 @@ public final class LogBench {
   // --- helpers ------------------------------------------------------------------------------------
 
   private Vault newVault(String name) {
-    return Vault.builder(scratch.resolve(name))
-        .contract(new Contract("BENCH-LOG", "Bench City", "Bench Contractor", LocalDate.now(Contract.ZONE).plusYears(1)))
-        .admin(USER, Password.wrap(PASSWORD.clone()))
-        .passwordCost(PasswordCost.MINIMUM)
-        .create();
+    return BenchSupport.newVault(scratch.resolve(name), "BENCH-LOG", null, null);
   }
 
-  private static Session login(Vault vault) {
-    return vault.login(USER, Password.wrap(PASSWORD.clone()));
-  }
-
-  /** A READ entry as Session.get would log it: a file id and a name tag, both random. */
   private AccessLog.Event event(String reasonPrefix) {
-    byte[] id = new byte[16];
-    byte[] tag = new byte[32];
-    random.nextBytes(id);
-    random.nextBytes(tag);
-    return AccessLog.Event.allow(USER, "READ", reasonPrefix + " content", HEX.formatHex(id), HEX.formatHex(tag));
-  }
-
-  /**
-   * Wall time, CPU time of the whole process (all threads, JIT and GC included), the part of it
-   * spent in the kernel (-1 if unknown), time the collectors report, CPU time of the calling
-   * threads (the group commit runs on them), and the sorted per-call latencies.
-   */
-  private record Timed(long nanos, long cpuNanos, long systemCpuNanos, long gcMillis, long callerCpuNanos, long[] sortedLatencies) {
-    double seconds() {
-      return nanos / 1e9;
-    }
-
-    int count() {
-      return sortedLatencies.length;
-    }
-
-    long median() {
-      return percentile(sortedLatencies, 50);
-    }
-
-    long p99() {
-      return percentile(sortedLatencies, 99);
-    }
-
-    long max() {
-      return sortedLatencies[sortedLatencies.length - 1];
-    }
+    return readEvent(random, reasonPrefix);
   }
 
   /** Bytes this process has passed to write calls so far (wchar in /proc/self/io), or -1 where there is no /proc. */
@@ -619,70 +508,8 @@ public final class LogBench {
     return out;
   }
 
-  /** Milliseconds spent in garbage collection so far, summed over the collectors. */
-  private static long gcMillis() {
-    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
-  }
-
-  /** CPU time of this process so far, all threads. */
-  private static long processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  /** Kernel CPU time of this process so far (stime in /proc/self/stat), or -1 where there is no /proc. */
-  private static long processSystemCpu() {
-    try {
-      String stat = Files.readString(Paths.get("/proc/self/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[12]) * (1_000_000_000L / 100); // field 15, in clock ticks (USER_HZ = 100 on Linux)
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /** Nearest-rank percentile of sorted values. */
-  private static long percentile(long[] sorted, double p) {
-    int rank = (int) Math.ceil(p / 100 * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-  }
-
-  private static double ms(long nanos) {
-    return nanos / 1e6;
-  }
-
-  /** A comment line with the wall-clock time, to find the phase in a flight recording. */
-  private static void phase(String name) {
-    System.out.printf("# %s: %s, load average %.2f%n", java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), name,
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-  }
-
   private static String target(boolean pass, String what) {
     return "(target " + what + ": " + (pass ? "PASS" : "FAIL") + ")";
   }
 
-  private static void print(String name, double value, String unit) {
-    print(name, value, unit, "");
-  }
-
-  private static void print(String name, double value, String unit, String note) {
-    String number = value == Math.rint(value) && Math.abs(value) < 1e15 ? String.format("%d", (long) value)
-        : Math.abs(value) >= 1000 ? String.format("%.0f", value)
-        : Math.abs(value) >= 1 ? String.format("%.3f", value) : String.format("%.4f", value);
-    System.out.println(name + ": " + number + " " + unit + (note.isEmpty() ? "" : "  " + note));
-    System.out.flush();
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      System.err.println("LogBench: could not delete " + root + ": " + e.getMessage());
-    }
-  }
 }
