@@ -130,10 +130,6 @@ public final class Database implements AutoCloseable {
     return new Database(pool, closer, false);
   }
 
-  /** True for a vault's own H2 file, false for a shared PostgreSQL database. */
-  public boolean embedded() {
-    return embedded;
-  }
   /** H2 refuses a database file another process holds with error 90020. */
   private static boolean inUse(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
