@@ -40,7 +40,7 @@ public final class Database implements AutoCloseable {
    *
    * @throws VaultException if the database cannot be opened, for example while another process holds it
    */
-  public static Database openEmbedded(VaultLayout layout) {
+  private static Database openEmbedded(VaultLayout layout) {
     // A long write delay: nothing reaches the disk by accident of timing. Whatever must be
     // durable (log batches, file rows) is forced explicitly with forceToDisk.
     String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000";
@@ -94,7 +94,7 @@ public final class Database implements AutoCloseable {
         s.setLong(2, System.currentTimeMillis());
         s.executeUpdate();
       } catch (SQLException e) {
-        if ("23505".equals(e.getSQLState())) {
+        if (isUniqueViolation(e)) {
           return "(another vault created at the same moment)";
         }
         throw e;
@@ -128,6 +128,11 @@ public final class Database implements AutoCloseable {
   /** Wraps a migrated PostgreSQL pool; see {@link Postgres}. */
   static Database shared(DataSource pool, AutoCloseable closer) {
     return new Database(pool, closer, false);
+  }
+
+  /** A unique key was violated: SQLSTATE 23505, the same on H2 and PostgreSQL. */
+  static boolean isUniqueViolation(SQLException e) {
+    return "23505".equals(e.getSQLState());
   }
 
   /** H2 refuses a database file another process holds with error 90020. */

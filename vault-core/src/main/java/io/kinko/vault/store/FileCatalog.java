@@ -42,16 +42,13 @@ public final class FileCatalog {
         c.releaseSavepoint(before);
         return version;
       } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState()) || attempt == 10) {
+        if (!Database.isUniqueViolation(e) || attempt == 10) {
           throw e;
         }
         c.rollback(before);
       }
     }
   }
-
-  /** SQLSTATE of a unique key violation, the same on H2 and PostgreSQL. */
-  private static final String UNIQUE_VIOLATION = "23505";
 
   public static void insert(Connection c, Row row) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
