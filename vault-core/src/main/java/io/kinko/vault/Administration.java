@@ -3,6 +3,9 @@ package io.kinko.vault;
 import io.kinko.vault.acl.AccessRules;
 import io.kinko.vault.acl.GrantStore;
 import io.kinko.vault.acl.UserRegistry;
+import io.kinko.vault.state.VaultState;
+import java.sql.Connection;
+import java.sql.SQLException;
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.crypto.KeySlot;
 import io.kinko.vault.crypto.VaultKeys;
@@ -58,13 +61,12 @@ public final class Administration {
     }
     LocalDate until = expires != null ? expires : vault.contract().end().plusDays(vault.accessPolicy().graceDays());
     UserInfo user = new UserInfo(name, role, "ACTIVE", 0, until, false, Instant.now());
-    String seal = io.kinko.vault.acl.RowSeal.of(session.keys(), user);
-    logged("USER_ADD", "added " + name + " as " + role + " until " + until, null, () -> {
+    logged("USER_ADD", "added " + name + " as " + role + " until " + until, null, (c, changes, seq) -> {
+      if (UserRegistry.checked(session.state(), c, name).isPresent()) {
+        throw new VaultException("user '" + name + "' exists already");
+      }
       writeSlot(name, password);
-      vault.database().durably(c -> {
-        UserRegistry.insert(c, user, seal);
-        return null;
-      });
+      UserRegistry.insert(c, changes, user, seq);
     });
     return user;
   }
@@ -81,7 +83,7 @@ public final class Administration {
       throw refused("USER_PASSWD", name + " is disabled", new VaultException("user '" + name + "' is disabled"));
     }
     checkStrength("USER_PASSWD", name, password);
-    logged("USER_PASSWD", "password of " + name + " reset", null, () -> writeSlot(name, password));
+    logged("USER_PASSWD", "password of " + name + " reset", null, (c, changes, seq) -> writeSlot(name, password));
   }
 
   /** Locks an account: it cannot log in until {@link #unlock}. */
@@ -89,7 +91,10 @@ public final class Administration {
     admin("USER_LOCK");
     UserInfo user = existing("USER_LOCK", name);
     requireNotLastAdmin("USER_LOCK", user);
-    logged("USER_LOCK", "locked " + name, null, () -> setStatus(name, "LOCKED"));
+    logged("USER_LOCK", "locked " + name, null, (c, changes, seq) -> {
+      requireNotLastAdmin(c, changes, name);
+      UserRegistry.setStatus(c, changes, name, "LOCKED", seq);
+    });
   }
 
   /** Unlocks an account and clears its failed-login count. */
@@ -99,7 +104,7 @@ public final class Administration {
     if (user.status().equals("DISABLED")) {
       throw refused("USER_UNLOCK", name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
     }
-    logged("USER_UNLOCK", "unlocked " + name, null, () -> setStatus(name, "ACTIVE"));
+    logged("USER_UNLOCK", "unlocked " + name, null, (c, changes, seq) -> UserRegistry.setStatus(c, changes, name, "ACTIVE", seq));
   }
 
   /**
@@ -111,7 +116,8 @@ public final class Administration {
     admin("USER_DISABLE");
     UserInfo user = existing("USER_DISABLE", name);
     requireNotLastAdmin("USER_DISABLE", user);
-    logged("USER_DISABLE", "disabled " + name + ", key slot destroyed", null, () -> {
+    logged("USER_DISABLE", "disabled " + name + ", key slot destroyed", null, (c, changes, seq) -> {
+      requireNotLastAdmin(c, changes, name);
       try {
         if (Files.exists(vault.layout().userSlot(name))) {
           Durable.destroy(vault.layout().userSlot(name));
@@ -119,11 +125,8 @@ public final class Administration {
       } catch (IOException e) {
         throw new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e);
       }
-      vault.database().durably(c -> {
-        UserRegistry.setStatus(c, name, "DISABLED");
-        GrantStore.removeAll(c, name);
-        return null;
-      });
+      UserRegistry.setStatus(c, changes, name, "DISABLED", seq);
+      GrantStore.removeAll(c, changes, name);
     });
   }
 
@@ -131,7 +134,8 @@ public final class Administration {
   public List<UserInfo> users() {
     admin("USER_LIST");
     allowed("USER_LIST", "user list");
-    return vault.database().inTransaction(UserRegistry::all);
+    return session.readState(c -> UserRegistry.allChecked(session.state(), c)).stream()
+        .map(u -> AccessRules.effective(u, vault.accessPolicy().lockoutAfter())).toList();
   }
 
   /**
@@ -154,16 +158,19 @@ public final class Administration {
       throw refused("GRANT", reason, new VaultException("cannot grant to '" + name + "': " + reason));
     }
     String tag = session.files().pathTag(path);
+    long now = Instant.now().toEpochMilli();
     EnumSet<Permission> merged = EnumSet.copyOf(permissions);
-    vault.database().inTransaction(c -> GrantStore.find(c, name, tag))
-        .ifPresent(g -> merged.addAll(session.checked(List.of(g)).get(0).permissions()));
-    GrantStore.Row row = new GrantStore.Row(name, tag, sealPrefix(session.keys(), name, path), merged, actor, Instant.now().toEpochMilli(),
-        io.kinko.vault.acl.RowSeal.of(session.keys(), name, tag, merged));
-    logged("GRANT", Permission.format(merged) + " to " + name, tag, () -> vault.database().durably(c -> {
-      GrantStore.put(c, row);
-      return null;
-    }));
-    return new Grant(name, path.value(), merged, actor, Instant.ofEpochMilli(row.grantedAt()));
+    // The union is read and written in one unit of work under the state lock: two hosts granting
+    // at once both keep their permissions.
+    logged("GRANT", Permission.format(permissions) + " to " + name, tag, (c, changes, seq) -> {
+      UserInfo current = UserRegistry.checked(session.state(), c, name).orElseThrow(() -> new NotFoundException("no user '" + name + "'"));
+      if (current.status().equals("DISABLED")) {
+        throw new VaultException("cannot grant to '" + name + "': " + name + " is disabled");
+      }
+      GrantStore.find(c, changes, name, tag).ifPresent(g -> merged.addAll(g.permissions()));
+      GrantStore.put(c, changes, new GrantStore.Row(name, tag, sealPrefix(session.keys(), name, path), merged, actor, now), seq);
+    });
+    return new Grant(name, path.value(), merged, actor, Instant.ofEpochMilli(now));
   }
 
   /**
@@ -175,20 +182,18 @@ public final class Administration {
     admin("REVOKE");
     VaultPath path = path("REVOKE", prefix);
     String tag = session.files().pathTag(path);
-    GrantStore.Row existing = vault.database().inTransaction(c -> GrantStore.find(c, name, tag)).orElse(null);
-    if (existing == null) {
+    boolean held = session.readState(c -> GrantStore.forUser(session.state(), c, name)).stream().anyMatch(g -> g.prefixTag().equals(tag));
+    if (!held) {
       throw refused("REVOKE", "no grant to " + name + " on this prefix",
           new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
     }
-    EnumSet<Permission> left = EnumSet.copyOf(existing.permissions());
-    left.removeAll(permissions.isEmpty() ? EnumSet.allOf(Permission.class) : permissions);
-    GrantStore.Row row = new GrantStore.Row(name, tag, existing.sealedPrefix(), left, actor, Instant.now().toEpochMilli(),
-        io.kinko.vault.acl.RowSeal.of(session.keys(), name, tag, left));
-    logged("REVOKE", (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, tag,
-        () -> vault.database().durably(c -> {
-          GrantStore.put(c, row);
-          return null;
-        }));
+    logged("REVOKE", (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, tag, (c, changes, seq) -> {
+      GrantStore.Row existing = GrantStore.find(c, changes, name, tag)
+          .orElseThrow(() -> new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
+      EnumSet<Permission> left = EnumSet.copyOf(existing.permissions());
+      left.removeAll(permissions.isEmpty() ? EnumSet.allOf(Permission.class) : permissions);
+      GrantStore.put(c, changes, new GrantStore.Row(name, tag, existing.sealedPrefix(), left, actor, Instant.now().toEpochMilli()), seq);
+    });
   }
 
   /** Grants at, above or below {@code prefix} ("" for all), ordered by prefix and user. */
@@ -196,7 +201,7 @@ public final class Administration {
     admin("ACL");
     VaultPath path = path("ACL", prefix);
     allowed("ACL", "grant list");
-    return session.checked(vault.database().inTransaction(GrantStore::all)).stream()
+    return session.readState(c -> GrantStore.all(session.state(), c)).stream()
         .map(g -> new Grant(g.user(), openPrefix(session.keys(), g), g.permissions(), g.grantedBy(), Instant.ofEpochMilli(g.grantedAt())))
         .filter(g -> path.contains(VaultPath.of(g.prefix())) || VaultPath.of(g.prefix()).contains(path))
         .sorted(Comparator.comparing(Grant::prefix).thenComparing(Grant::user))
@@ -219,15 +224,25 @@ public final class Administration {
     session.log().append(AccessLog.Event.allow(actor, action, reason, null, null));
   }
 
+  /** A change of state rows, made under the state lock; {@code seq} is its ALLOW entry's. */
+  @FunctionalInterface
+  private interface Change {
+    void run(Connection c, VaultState.Changes changes, long seq) throws SQLException;
+  }
+
   /**
-   * Logs the ALLOW entry durably first, then makes the change: a crash in between leaves an entry
-   * for a change that did not happen, never a change without an entry. A change that fails after
-   * its entry gets a DENY entry saying so.
+   * Logs the ALLOW entry durably first, then makes the change as one unit of work under the state
+   * lock, re-checking there what the decision read (a concurrent change on another host may have
+   * moved it): a crash in between leaves an entry for a change that did not happen, never a change
+   * without an entry. A change that fails after its entry gets a DENY entry saying so.
    */
-  private void logged(String action, String reason, String nameTag, Runnable change) {
-    session.log().append(AccessLog.Event.allow(actor, action, reason, null, nameTag));
+  private void logged(String action, String reason, String nameTag, Change change) {
+    long seq = session.log().append(AccessLog.Event.allow(actor, action, reason, null, nameTag)).seq();
     try {
-      change.run();
+      session.changeState((c, changes) -> {
+        change.run(c, changes, seq);
+        return null;
+      });
     } catch (RuntimeException e) {
       session.log().append(AccessLog.Event.deny(actor, action, "failed after approval: " + e.getMessage(), null, nameTag));
       throw e;
@@ -249,7 +264,7 @@ public final class Administration {
   }
 
   private UserInfo find(String name) {
-    return UserRegistry.validName(name) ? vault.database().inTransaction(c -> UserRegistry.find(c, name)).orElse(null) : null;
+    return UserRegistry.validName(name) ? session.readState(c -> UserRegistry.checked(session.state(), c, name)).orElse(null) : null;
   }
 
   private UserInfo existing(String action, String name) {
@@ -269,19 +284,25 @@ public final class Administration {
   }
 
   private void requireNotLastAdmin(String action, UserInfo user) {
-    boolean last = user.role() == Role.ADMIN && user.status().equals("ACTIVE")
-        && vault.database().inTransaction(c -> UserRegistry.otherActiveAdmins(c, user.name())) == 0;
-    if (last) {
-      throw refused(action, user.name() + " is the last active administrator",
-          new VaultException("'" + user.name() + "' is the last active administrator; add another first"));
+    if (session.readState(c -> lastAdmin(UserRegistry.allChecked(session.state(), c), user.name()))) {
+      throw refused(action, user.name() + " is the last active administrator", lastAdminException(user.name()));
     }
   }
 
-  private void setStatus(String name, String status) {
-    vault.database().durably(c -> {
-      UserRegistry.setStatus(c, name, status);
-      return null;
-    });
+  /** The same check inside the change, under the state lock, so two hosts cannot lock out the last two administrators at once. */
+  private void requireNotLastAdmin(Connection c, VaultState.Changes changes, String name) throws SQLException {
+    if (lastAdmin(UserRegistry.allChecked(session.state(), c), name)) {
+      throw lastAdminException(name);
+    }
+  }
+
+  private static boolean lastAdmin(List<UserInfo> users, String name) {
+    boolean isActiveAdmin = users.stream().anyMatch(u -> u.name().equals(name) && u.role() == Role.ADMIN && u.status().equals("ACTIVE"));
+    return isActiveAdmin && users.stream().noneMatch(u -> !u.name().equals(name) && u.role() == Role.ADMIN && u.status().equals("ACTIVE"));
+  }
+
+  private static VaultException lastAdminException(String name) {
+    return new VaultException("'" + name + "' is the last active administrator; add another first");
   }
 
   private void writeSlot(String name, Password password) {

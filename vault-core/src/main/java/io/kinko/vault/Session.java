@@ -2,11 +2,9 @@ package io.kinko.vault;
 
 import io.kinko.vault.acl.AccessRules;
 import io.kinko.vault.acl.GrantStore;
-import io.kinko.vault.acl.RowSeal;
 import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.LogArchiver;
-import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.LogVerifier;
 import io.kinko.vault.crypto.KeySlot;
@@ -14,6 +12,7 @@ import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.crypto.VaultKeys;
 import io.kinko.vault.store.FileStore;
 import io.kinko.vault.store.VaultPath;
+import io.kinko.vault.state.VaultState;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +41,7 @@ public final class Session implements AutoCloseable {
   private final SigningKey signing;
   private final boolean ownsKeys;
   private final FileStore files;
+  private final VaultState state;
   private final AccessLog log;
   private boolean closed;
 
@@ -53,10 +53,12 @@ public final class Session implements AutoCloseable {
     this.signing = signing;
     this.ownsKeys = ownsKeys;
     this.log = vault.log();
-    this.files = new FileStore(vault.database(), vault.blobs(), keys, user,
+    this.state = new VaultState(keys, vault.stateSeen());
+    this.files = new FileStore(vault.database(), state, vault.blobs(), keys, user,
         path -> require(Permission.WRITE, path, "PUT"),
         targets -> log.append(targets.stream()
-            .map(t -> AccessLog.Event.allow(user, "PUT", "WRITE granted", t.fileId(), t.pathTag())).toList()));
+            .map(t -> AccessLog.Event.allow(user, "PUT", "WRITE granted", t.fileId(), t.pathTag())).toList())
+            .stream().map(LogEntry::seq).toList());
   }
 
   /** The user this session acts for. */
@@ -90,21 +92,16 @@ public final class Session implements AutoCloseable {
       throw deny("LOGIN", "only a service credential may open sessions for other users", null, null);
     }
     UserInfo account = UserRegistry.validName(userName)
-        ? vault.database().inTransaction(c -> UserRegistry.find(c, userName)).orElse(null) : null;
+        ? guarded(() -> vault.database().inTransaction(c -> UserRegistry.checked(state, c, userName))).orElse(null) : null;
     String who = account == null ? "?" : userName;
     AccessRules.Decision allowed = account == null ? new AccessRules.Decision(false, "unknown user")
         : account.role() == Role.SERVICE ? new AccessRules.Decision(false, "a service cannot act as another service")
         : account.role() == Role.ADMIN ? new AccessRules.Decision(false, "a service cannot act as an administrator; they log in themselves")
-        : AccessRules.login(account, vault.today());
+        : AccessRules.login(AccessRules.effective(account, vault.accessPolicy().lockoutAfter()), vault.today());
     if (!allowed.allowed()) {
       log.append(AccessLog.Event.deny(who, "LOGIN", allowed.reason() + " (via " + user + ": " + authSource + ")", null, null));
       throw new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason());
     }
-    guarded(() -> {
-      RowSeal.check(RowSeal.of(keys, account), vault.database().inTransaction(c -> UserRegistry.seal(c, userName)),
-          "the account of '" + userName + "'");
-      return null;
-    });
     log.append(AccessLog.Event.allow(userName, "LOGIN", "single sign-on via " + user + ": " + authSource, null, null));
     vault.sessionOpened(signing);
     return new Session(vault, account, keys, signing, false);
@@ -124,7 +121,9 @@ public final class Session implements AutoCloseable {
   public FileInfo put(String path, InputStream content) {
     open();
     Objects.requireNonNull(content, "content");
-    return guarded(() -> files.put(VaultPath.of(path), content));
+    FileInfo stored = guarded(() -> files.put(VaultPath.of(path), content));
+    stateChanged();
+    return stored;
   }
 
   /** Stores a local file at {@code path}, or a folder's files below it; see {@link #put(String, Path, LongConsumer)}. */
@@ -143,7 +142,11 @@ public final class Session implements AutoCloseable {
   public PutReport put(String path, Path source, LongConsumer progress) {
     open();
     Objects.requireNonNull(source, "source");
-    return guarded(() -> files.putTree(VaultPath.of(path), source, progress));
+    PutReport report = guarded(() -> files.putTree(VaultPath.of(path), source, progress));
+    if (!report.stored().isEmpty()) {
+      stateChanged();
+    }
+    return report;
   }
 
   /**
@@ -209,7 +212,7 @@ public final class Session implements AutoCloseable {
       throw deny("LIST", d.reason(), null, files.pathTag(p));
     }
     log.append(AccessLog.Event.allow(user, "LIST", "names of files with a READ grant", null, files.pathTag(p)));
-    List<VaultPath> readable = checked(vault.database().inTransaction(c -> GrantStore.forUser(c, user))).stream()
+    List<VaultPath> readable = guarded(() -> vault.database().inTransaction(c -> GrantStore.forUser(state, c, user))).stream()
         .filter(g -> g.permissions().contains(Permission.READ))
         .map(g -> VaultPath.of(Administration.openPrefix(keys, g)))
         .toList();
@@ -241,7 +244,7 @@ public final class Session implements AutoCloseable {
     VaultPath p = VaultPath.of(path);
     require(Permission.DELETE, p, "DELETE");
     List<io.kinko.vault.store.FileCatalog.Row> rows =
-        vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(c, files.pathTag(p)));
+        guarded(() -> vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(state, c, files.pathTag(p))));
     if (rows.isEmpty()) {
       log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
       throw new NotFoundException("no file at '" + p + "'");
@@ -267,7 +270,7 @@ public final class Session implements AutoCloseable {
     for (FileInfo f : guarded(() -> files.list(p))) {
       VaultPath each = VaultPath.of(f.path());
       require(Permission.DELETE, each, "DELETE");
-      rows.addAll(vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(c, files.pathTag(each))));
+      rows.addAll(guarded(() -> vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(state, c, files.pathTag(each)))));
     }
     if (rows.isEmpty()) {
       log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
@@ -330,7 +333,7 @@ public final class Session implements AutoCloseable {
   }
 
   private io.kinko.vault.erase.Deleter.Context eraseContext() {
-    return new io.kinko.vault.erase.Deleter.Context(vault.database(), vault.layout(), keys, log,
+    return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, log,
         vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
         vault.client().application(), vault.clock());
   }
@@ -363,7 +366,14 @@ public final class Session implements AutoCloseable {
     open();
     String reason = requireRole(AccessRules.audit(role), "LOG_VERIFY");
     log.append(AccessLog.Event.allow(user, "LOG_VERIFY", reason + (witnessNote == null ? "" : ", with witness"), null, null));
-    return guarded(() -> LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote)));
+    return guarded(() -> {
+      LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote));
+      vault.database().inTransaction(c -> {
+        state.verifyAll(c);
+        return null;
+      });
+      return report;
+    });
   }
 
   /**
@@ -487,18 +497,35 @@ public final class Session implements AutoCloseable {
       tags.add(files.pathTag(path));
     }
     java.util.EnumSet<Permission> out = java.util.EnumSet.noneOf(Permission.class);
-    checked(vault.database().inTransaction(c -> GrantStore.on(c, user, tags))).forEach(g -> out.addAll(g.permissions()));
+    guarded(() -> vault.database().inTransaction(c -> GrantStore.forUser(state, c, user))).stream()
+        .filter(g -> tags.contains(g.prefixTag()))
+        .forEach(g -> out.addAll(g.permissions()));
     return out;
   }
 
-  /** Grant rows whose seals check out; an edited row is an incident, not a permission. */
-  List<GrantStore.Row> checked(List<GrantStore.Row> rows) {
-    return guarded(() -> {
-      for (GrantStore.Row g : rows) {
-        RowSeal.check(RowSeal.of(keys, g.user(), g.prefixTag(), g.permissions()), g.seal(), "a grant to '" + g.user() + "'");
-      }
-      return rows;
-    });
+  /**
+   * Runs a change of state rows as one durable unit of work under the state lock; an integrity
+   * failure is an INCIDENT. Then signs a checkpoint that names the new state, so that rolling it
+   * back also means rolling back the checkpoint kept beside the log.
+   */
+  <T> T changeState(VaultState.Update<T> update) {
+    T result = guarded(() -> vault.database().durably(c -> state.update(c, update)));
+    stateChanged();
+    return result;
+  }
+
+  /** Signs a checkpoint naming the state as it is now. */
+  void stateChanged() {
+    vault.signCheckpoint(signing);
+  }
+
+  /** Runs a read of checked state; an integrity failure is an INCIDENT. */
+  <T> T readState(io.kinko.vault.store.Database.SqlWork<T> read) {
+    return guarded(() -> vault.database().inTransaction(read));
+  }
+
+  VaultState state() {
+    return state;
   }
 
   VaultKeys keys() {

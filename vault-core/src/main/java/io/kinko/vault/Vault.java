@@ -63,6 +63,10 @@ public final class Vault implements AutoCloseable {
   private final Object signerLock = new Object();
   private SigningKey signer;
   private int openSessions;
+  /** The highest state version this process has seen verified: a lower one later is a rollback. */
+  private final java.util.concurrent.atomic.AtomicLong stateSeen = new java.util.concurrent.atomic.AtomicLong();
+  /** Whether the signed checkpoint beside the log names a state (else this vault predates it). */
+  private boolean stateWitnessed;
   private volatile long lastCheckpointSize;
   private volatile Instant lastCheckpointAt;
 
@@ -126,7 +130,7 @@ public final class Vault implements AutoCloseable {
     try {
       database.bindTo(descriptor.vaultId(), false);
       Vault vault = new Vault(layout, descriptor, database, publicKey, ClientInfo.of(application), Clock.systemUTC());
-      vault.checkpoints.checkNoRollback();
+      vault.stateWitnessed = vault.checkpoints.checkNoRollback();
       return vault;
     } catch (RuntimeException e) {
       closeAfter(database, e);
@@ -166,7 +170,7 @@ public final class Vault implements AutoCloseable {
       log.append(AccessLog.Event.deny("?", "LOGIN", "invalid user name", null, null));
       throw new AuthenticationException("authentication failed: not a valid user name");
     }
-    UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).orElse(null);
+    UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).map(this::effective).orElse(null);
     if (account == null) {
       log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
       throw new AuthenticationException("authentication failed for '" + user + "': unknown user or wrong password");
@@ -188,9 +192,19 @@ public final class Vault implements AutoCloseable {
     }
     VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
     try {
-      io.kinko.vault.acl.RowSeal.check(io.kinko.vault.acl.RowSeal.of(keys, account),
-          database.inTransaction(c -> UserRegistry.seal(c, user)), "the account of '" + user + "'");
       SigningKey signing = openSigningKey(keys);
+      io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, stateSeen);
+      sealStateIfNew(state, signing);
+      // Decide again on the account as the checked state holds it: the row read before the
+      // password could be checked was only a hint.
+      UserInfo checked = database.inTransaction(c -> UserRegistry.checked(state, c, user)).map(this::effective)
+          .orElseThrow(() -> new IntegrityException("the account of '" + user + "' is not in the vault's state: it was added outside Kinko"));
+      AccessRules.Decision still = AccessRules.login(checked, today());
+      if (!still.allowed()) {
+        log.append(AccessLog.Event.deny(user, "LOGIN", still.reason(), null, null));
+        throw new AuthenticationException("authentication failed for '" + user + "': " + still.reason());
+      }
+      account = checked;
       database.durably(c -> {
         UserRegistry.loggedIn(c, user);
         return null;
@@ -221,15 +235,37 @@ public final class Vault implements AutoCloseable {
     int threshold = descriptor.accessPolicy().lockoutAfter();
     int failures = database.durably(c -> UserRegistry.failedLogin(c, user));
     log.append(AccessLog.Event.deny(user, "LOGIN", "wrong password (" + failures + " of " + threshold + ")", null, null));
-    if (failures >= threshold) {
-      database.durably(c -> {
-        UserRegistry.setStatus(c, user, "LOCKED");
-        return null;
-      });
+    if (failures == threshold) {
       log.append(AccessLog.Event.deny(user, "LOCKOUT", failures + " consecutive failed logins", null, null));
       return new AuthenticationException("authentication failed for '" + user + "': wrong password; the account is now locked");
     }
     return e;
+  }
+
+  /** The account with a lockout by failed logins applied. */
+  private UserInfo effective(UserInfo account) {
+    return AccessRules.effective(account, descriptor.accessPolicy().lockoutAfter());
+  }
+
+  /**
+   * Seals the state of a vault made before the state commitment, at its first login: allowed only
+   * while the signed checkpoint beside the log names no state, so an attacker who clears the
+   * state's seal cannot have edited rows adopted. Signs a checkpoint that names the state.
+   */
+  private void sealStateIfNew(io.kinko.vault.state.VaultState state, SigningKey signing) {
+    if (!database.inTransaction(io.kinko.vault.state.VaultState::unsealed)) {
+      return;
+    }
+    if (stateWitnessed) {
+      throw new IntegrityException("the vault's state carries no seal although its checkpoint names one: the state was reset outside Kinko");
+    }
+    database.durably(c -> {
+      state.adopt(c);
+      return null;
+    });
+    LOG.info("sealed the state of vault {} (made before state commitments)", descriptor.vaultId());
+    signCheckpoint(signing);
+    stateWitnessed = true;
   }
 
   /** Checks the descriptor's seal and opens the signing key: both need the master key. */
@@ -321,6 +357,10 @@ public final class Vault implements AutoCloseable {
 
   ClientInfo client() {
     return client;
+  }
+
+  java.util.concurrent.atomic.AtomicLong stateSeen() {
+    return stateSeen;
   }
 
   /** Records an integrity failure as an INCIDENT entry; a log failure here must not hide the first error. */
@@ -491,9 +531,7 @@ public final class Vault implements AutoCloseable {
       SigningKey signer;
       // The chief administrator does not expire: log retention and disposal outlive the contract.
       UserInfo chief = new UserInfo(admin, Role.ADMIN, "ACTIVE", 0, null, true, Instant.now());
-      String chiefSeal;
       try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
-        chiefSeal = io.kinko.vault.acl.RowSeal.of(keys, chief);
         Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
             databaseUrl, "");
         descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
@@ -535,14 +573,19 @@ public final class Vault implements AutoCloseable {
         closeAfter(database, failure);
         throw failure;
       }
-      try {
-        database.durably(c -> {
-          UserRegistry.insert(c, chief, chiefSeal);
-          return null;
-        });
+      try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
         Vault vault = new Vault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());
-        vault.log.append(AccessLog.Event.allow(admin, "INIT", "vault created for contract " + contract.id(), null, null));
+        long init = vault.log.append(AccessLog.Event.allow(admin, "INIT", "vault created for contract " + contract.id(), null, null)).seq();
+        io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, vault.stateSeen);
+        database.durably(c -> {
+          state.adopt(c);
+          return state.update(c, (tx, changes) -> {
+            UserRegistry.insert(tx, changes, chief, init);
+            return null;
+          });
+        });
         vault.signCheckpoint(signer);
+        vault.stateWitnessed = true;
         Durable.write(layout.descriptor(), descriptor.toJson());
         Durable.syncDirectory(layout.root());
         LOG.info("created vault {} for contract {}", vaultId, contract.id());

@@ -58,6 +58,18 @@ public final class AccessRules {
   }
 
   /** May this account log in today (contract zone)? */
+  /**
+   * The account as a login sees it: an active account with {@code lockoutAfter} or more
+   * consecutive failed logins is locked. The count lives outside the sealed state, because it
+   * changes before a login has keys; it can only ever lock, never unlock, an account.
+   */
+  public static UserInfo effective(UserInfo user, int lockoutAfter) {
+    if (user.status().equals("ACTIVE") && user.failedLogins() >= lockoutAfter) {
+      return new UserInfo(user.name(), user.role(), "LOCKED", user.failedLogins(), user.expires(), user.chief(), user.created());
+    }
+    return user;
+  }
+
   public static Decision login(UserInfo user, LocalDate today) {
     if (user.status().equals("LOCKED")) {
       return Decision.deny("account locked");

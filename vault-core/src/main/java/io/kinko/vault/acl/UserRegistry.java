@@ -2,6 +2,8 @@ package io.kinko.vault.acl;
 
 import io.kinko.vault.Role;
 import io.kinko.vault.UserInfo;
+import io.kinko.vault.state.StateKind;
+import io.kinko.vault.state.VaultState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +15,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The {@code users} table: who may log in, in which role, and whether they may now. */
+/**
+ * The {@code users} table: who may log in, in which role, and whether they may now. Role, status,
+ * chief flag and expiry are state ({@link StateKind#USER}): written only in a state update and
+ * read checked. The failed-login count changes before a login has keys, so it is not covered and
+ * only ever refuses a login (a lockout), never grants one.
+ */
 public final class UserRegistry {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final String COLUMNS = "name, role, status, failed_logins, expires_on, chief, created_at";
@@ -33,10 +40,10 @@ public final class UserRegistry {
     return name;
   }
 
-  /** Inserts a user with the seal over its access-relevant fields ({@link RowSeal}). */
-  public static void insert(Connection c, UserInfo user, String seal) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO users (" + COLUMNS + ", seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      s.setString(8, seal);
+  /** Inserts a user, set by the log entry {@code logSeq}. */
+  public static void insert(Connection c, VaultState.Changes changes, UserInfo user, long logSeq) throws SQLException {
+    int bucket = changes.touch(StateKind.USER, user.name());
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO users (" + COLUMNS + ", log_seq, bucket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, user.name());
       s.setString(2, user.role().name());
       s.setString(3, user.status());
@@ -44,10 +51,53 @@ public final class UserRegistry {
       s.setString(5, user.expires() == null ? null : user.expires().toString());
       s.setInt(6, user.chief() ? 1 : 0);
       s.setLong(7, user.created().toEpochMilli());
+      s.setLong(8, logSeq);
+      s.setInt(9, bucket);
       s.executeUpdate();
     }
   }
 
+  /**
+   * The user as the checked state holds them, with the (uncovered) failed-login count; empty if
+   * there is no such user.
+   *
+   * @throws io.kinko.vault.IntegrityException if the users rows do not match the commitment
+   */
+  public static Optional<UserInfo> checked(VaultState state, Connection c, String name) throws SQLException {
+    for (List<String> row : state.rows(c, StateKind.USER, name)) {
+      if (row.get(0).equals(name)) {
+        return Optional.of(fromState(row, failedLogins(c, name)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every user, checked against the commitment, ordered by name. */
+  public static List<UserInfo> allChecked(VaultState state, Connection c) throws SQLException {
+    List<UserInfo> out = new ArrayList<>();
+    for (List<String> row : state.all(c, StateKind.USER)) {
+      out.add(fromState(row, failedLogins(c, row.get(0))));
+    }
+    out.sort(java.util.Comparator.comparing(UserInfo::name));
+    return out;
+  }
+
+  private static UserInfo fromState(List<String> row, int failedLogins) {
+    String expires = row.get(3);
+    return new UserInfo(row.get(0), Role.valueOf(row.get(1)), row.get(2), failedLogins, expires == null ? null : LocalDate.parse(expires),
+        "1".equals(row.get(4)), Instant.ofEpochMilli(Long.parseLong(row.get(5))));
+  }
+
+  private static int failedLogins(Connection c, String name) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT failed_logins FROM users WHERE name = ?")) {
+      s.setString(1, name);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getInt(1) : 0;
+      }
+    }
+  }
+
+  /** Unchecked: what a login reads before it has the keys to check anything. */
   public static Optional<UserInfo> find(Connection c, String name) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users WHERE name = ?")) {
       s.setString(1, name);
@@ -57,28 +107,10 @@ public final class UserRegistry {
     }
   }
 
-  /** The stored seal of a user's row, or null. */
-  public static String seal(Connection c, String name) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT seal FROM users WHERE name = ?")) {
-      s.setString(1, name);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getString(1) : null;
-      }
-    }
-  }
-
-  public static List<UserInfo> all(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM users ORDER BY name"); ResultSet r = s.executeQuery()) {
-      List<UserInfo> out = new ArrayList<>();
-      while (r.next()) {
-        out.add(row(r));
-      }
-      return out;
-    }
-  }
-
-  public static void setStatus(Connection c, String name, String status) throws SQLException {
-    update(c, "UPDATE users SET status = ?, failed_logins = 0 WHERE name = ?", status, name);
+  /** Sets an account's status (and clears its failed logins), set by the log entry {@code logSeq}. */
+  public static void setStatus(Connection c, VaultState.Changes changes, String name, String status, long logSeq) throws SQLException {
+    changes.touch(StateKind.USER, name);
+    update(c, "UPDATE users SET status = ?, failed_logins = 0, log_seq = " + logSeq + " WHERE name = ?", status, name);
   }
 
   /** Counts a failed login; returns the new count. */
@@ -89,17 +121,6 @@ public final class UserRegistry {
 
   public static void loggedIn(Connection c, String name) throws SQLException {
     update(c, "UPDATE users SET failed_logins = 0 WHERE name = ?", name);
-  }
-
-  /** Active administrators other than {@code except}. */
-  public static long otherActiveAdmins(Connection c, String except) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM users WHERE role = 'ADMIN' AND status = 'ACTIVE' AND name <> ?")) {
-      s.setString(1, except);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
   }
 
   private static void update(Connection c, String sql, String... args) throws SQLException {

@@ -5,6 +5,7 @@ import io.kinko.vault.VaultException;
 import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.store.Database;
 import io.kinko.vault.store.Durable;
+import io.kinko.vault.state.VaultState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class LogCheckpoints {
       }
     });
     try {
-      if (fileSize().map(stored -> stored < signed.size()).orElse(true)) {
+      if (fileState().map(stored -> stored.compareTo(position(signed)) < 0).orElse(true)) {
         Durable.write(file, signed.note());
       }
     } catch (IOException e) {
@@ -97,21 +98,26 @@ public final class LogCheckpoints {
    */
   static Signed findOrSign(Connection c, MerkleTree tree, long size, String origin, SigningKey key, Clock clock) throws SQLException {
     AccessLog.Head.lock(c);
+    // Every checkpoint names the state (users, grants, files) as it is when it is signed; one
+    // whose size is signed already is signed again if the state moved since.
+    String stateLine = VaultState.storedHead(c).extensionLine();
     Optional<Signed> existing = find(c, size);
-    if (existing.isPresent()) {
+    if (existing.isPresent() && existing.get().note().length > 0 && new String(existing.get().note(), StandardCharsets.UTF_8).contains("\n" + stateLine + "\n")) {
       return existing.get();
     }
-    Checkpoint checkpoint = new Checkpoint(origin, size, tree.root(size));
+    Checkpoint checkpoint = new Checkpoint(origin, size, tree.root(size), List.of(stateLine));
     byte[] note;
     try {
       note = SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
     } catch (GeneralSecurityException e) {
       throw new VaultException("could not sign a log checkpoint", e);
     }
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO log_checkpoints (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
-      s.setLong(1, size);
-      s.setString(2, new String(note, StandardCharsets.UTF_8));
-      s.setLong(3, clock.millis());
+    try (PreparedStatement s = c.prepareStatement(existing.isPresent()
+        ? "UPDATE log_checkpoints SET note = ?, signed_at = ? WHERE tree_size = ?"
+        : "INSERT INTO log_checkpoints (note, signed_at, tree_size) VALUES (?, ?, ?)")) {
+      s.setString(1, new String(note, StandardCharsets.UTF_8));
+      s.setLong(2, clock.millis());
+      s.setLong(3, size);
       s.executeUpdate();
     }
     return new Signed(size, note);
@@ -149,7 +155,7 @@ public final class LogCheckpoints {
    * @throws IntegrityException if the file is missing or forged, or the log is shorter than it
    *     or does not contain its tree (a rollback or rewrite)
    */
-  public void checkNoRollback() {
+  public boolean checkNoRollback() {
     byte[] note;
     try {
       note = Files.readAllBytes(file);
@@ -165,6 +171,19 @@ public final class LogCheckpoints {
       throw new IntegrityException("the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
     }
     requireContains(witnessed, "the vault's last checkpoint");
+    Optional<StateLine> state = stateNamed(witnessed);
+    if (state.isPresent()) {
+      VaultState.Head head = database.inTransaction(VaultState::storedHead);
+      if (head.version() < state.get().version()) {
+        throw new IntegrityException("the vault's state is at version " + head.version() + ", older than the " + state.get().version()
+            + " its last checkpoint names: the database was rolled back");
+      }
+      if (head.version() == state.get().version() && !Arrays.equals(head.root(), state.get().root())) {
+        throw new IntegrityException("the vault's state at version " + head.version() + " is not the one its last checkpoint names: "
+            + "the state was rewritten");
+      }
+    }
+    return state.isPresent();
   }
 
   /**
@@ -193,9 +212,50 @@ public final class LogCheckpoints {
     });
   }
 
-  private Optional<Long> fileSize() {
+  /** Where a checkpoint stands: its tree size, then the version of the state it names. */
+  private record Position(long size, long stateVersion) implements Comparable<Position> {
+    @Override
+    public int compareTo(Position o) {
+      int bySize = Long.compare(size, o.size);
+      return bySize != 0 ? bySize : Long.compare(stateVersion, o.stateVersion);
+    }
+  }
+
+  private Position position(Signed signed) {
     try {
-      return Optional.of(Checkpoint.open(Files.readAllBytes(file), verifier).size());
+      Checkpoint cp = signed.checkpoint(verifier);
+      return new Position(cp.size(), stateNamed(cp).map(StateLine::version).orElse(-1L));
+    } catch (RuntimeException e) {
+      return new Position(signed.size(), -1);
+    }
+  }
+
+  /** The state a checkpoint names in its {@code kinko-state} extension line, if any. */
+  public record StateLine(long version, byte[] root) {}
+
+  /**
+   * @throws IntegrityException if the checkpoint names the state in a malformed line
+   */
+  public static Optional<StateLine> stateNamed(Checkpoint checkpoint) {
+    for (String line : checkpoint.extensions()) {
+      String[] parts = line.split(" ");
+      if (parts[0].equals(VaultState.EXTENSION)) {
+        try {
+          if (parts.length != 3) {
+            throw new IllegalArgumentException("has " + parts.length + " words");
+          }
+          return Optional.of(new StateLine(Long.parseLong(parts[1]), io.kinko.vault.crypto.Bytes.unhex(parts[2])));
+        } catch (IllegalArgumentException e) {
+          throw new IntegrityException("the checkpoint's state line is malformed: " + e.getMessage());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Position> fileState() {
+    try {
+      return Optional.of(position(new Signed(-1, Files.readAllBytes(file))));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -13,6 +13,7 @@ import io.kinko.vault.store.Database;
 import io.kinko.vault.store.FileCatalog;
 import io.kinko.vault.store.FileStore;
 import io.kinko.vault.store.VaultLayout;
+import io.kinko.vault.state.VaultState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,7 +42,7 @@ public final class Deleter {
   static final String CRASH_PROPERTY = "kinko.test.crashAt";
 
   /** What a deletion needs from the open vault and session. */
-  public record Context(Database database, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
+  public record Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
       Supplier<LogCheckpoints.Signed> signCheckpoint, SigningKey signer, Contract contract, String vaultId, String host,
       String application, Clock clock) {}
 
@@ -205,17 +206,10 @@ public final class Deleter {
         crashPoint("erased");
       }
     }
-    // 2. Drop the metadata rows: from here the versions are gone from every listing.
-    ctx.database().durably(c -> {
-      try (PreparedStatement s = c.prepareStatement("DELETE FROM files WHERE file_id = ?")) {
-        for (Item item : items) {
-          s.setString(1, item.fileId);
-          s.addBatch();
-        }
-        s.executeBatch();
-      }
-      return null;
-    });
+    // 2. Drop the metadata rows, one state change: from here the versions are gone from every listing.
+    List<FileCatalog.Row> rows = items.stream()
+        .map(i -> new FileCatalog.Row(i.fileId, i.pathTag, i.version, i.sealedMeta, i.size, i.storedAt, i.operator)).toList();
+    ctx.database().durably(c -> ctx.state().update(c, (tx, changes) -> FileCatalog.remove(tx, changes, rows)));
     crashPoint("unlinked");
     // 3. One DELETE entry per version, durable; a resumed batch reuses entries already appended.
     List<AccessLog.Event> events = new ArrayList<>();

@@ -1,98 +1,120 @@
 package io.kinko.vault.store;
 
+import io.kinko.vault.state.StateKind;
+import io.kinko.vault.state.VaultState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
-/** The {@code files} table: one row per stored file version, found by path tag, never by name. */
+/**
+ * The {@code files} table: one row per stored file version, found by path tag, never by name.
+ * Rows are state ({@link StateKind#FILE}), grouped by path tag, so every version of a path is
+ * checked together: a version removed, added back or renumbered outside Kinko is caught before
+ * the newest is chosen.
+ */
 public final class FileCatalog {
-  private static final String COLUMNS = "file_id, path_tag, version, sealed_meta, size_bytes, stored_at, stored_by";
+  private static final int PATH_TAG = StateKind.FILE.column("path_tag");
 
   private FileCatalog() {}
 
   /** One stored file version as the database holds it; the path is inside {@code sealedMeta}. */
   public record Row(String fileId, String pathTag, int version, String sealedMeta, long size, long storedAtMillis, String storedBy) {}
 
-  /** The number the next version of {@code pathTag} gets. */
-  public static int nextVersion(Connection c, String pathTag) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT MAX(version) FROM files WHERE path_tag = ?")) {
-      s.setString(1, pathTag);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getInt(1) + 1;
-      }
+  /** Every version of a path, checked, oldest first. */
+  public static List<Row> versions(VaultState state, Connection c, String pathTag) throws SQLException {
+    return of(state.rows(c, StateKind.FILE, pathTag), pathTag);
+  }
+
+  /** Every version of a path, checked under an update's lock, oldest first. */
+  public static List<Row> versions(VaultState.Changes changes, String pathTag) throws SQLException {
+    return of(changes.rows(StateKind.FILE, pathTag), pathTag);
+  }
+
+  /** The newest version of a path, if any, checked. */
+  public static Optional<Row> latest(VaultState state, Connection c, String pathTag) throws SQLException {
+    List<Row> all = versions(state, c, pathTag);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** The newest version of every path in the vault, checked. */
+  public static List<Row> latestOfEach(VaultState state, Connection c) throws SQLException {
+    Map<String, Row> newest = new TreeMap<>();
+    for (List<String> v : state.all(c, StateKind.FILE)) {
+      Row r = row(v);
+      newest.merge(r.pathTag(), r, (a, b) -> a.version() >= b.version() ? a : b);
     }
+    return new ArrayList<>(newest.values());
   }
 
   /**
-   * Inserts {@code row} as the path's next version and returns that version. Two processes
-   * putting the same path at once both read the same next number; the loser of the unique key
-   * takes the number after the winner's, so both versions are kept.
+   * Inserts {@code row} as the path's next version, set by the log entry {@code logSeq}, and
+   * returns that version. The update holds the state lock, so no other writer numbers the path
+   * meanwhile, on this host or another.
    */
-  public static int insertAsNextVersion(Connection c, Row row) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      int version = nextVersion(c, row.pathTag());
-      java.sql.Savepoint before = c.setSavepoint();
-      try {
-        insert(c, new Row(row.fileId(), row.pathTag(), version, row.sealedMeta(), row.size(), row.storedAtMillis(), row.storedBy()));
-        c.releaseSavepoint(before);
-        return version;
-      } catch (SQLException e) {
-        if (!Database.isUniqueViolation(e) || attempt == 10) {
-          throw e;
-        }
-        c.rollback(before);
-      }
-    }
-  }
-
-  public static void insert(Connection c, Row row) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+  public static int insertAsNextVersion(Connection c, VaultState.Changes changes, Row row, long logSeq) throws SQLException {
+    int bucket = changes.touch(StateKind.FILE, row.pathTag());
+    int version = versions(changes, row.pathTag()).stream().mapToInt(Row::version).max().orElse(0) + 1;
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO files (file_id, path_tag, version, sealed_meta, size_bytes, stored_at, "
+        + "stored_by, log_seq, bucket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, row.fileId());
       s.setString(2, row.pathTag());
-      s.setInt(3, row.version());
+      s.setInt(3, version);
       s.setString(4, row.sealedMeta());
       s.setLong(5, row.size());
       s.setLong(6, row.storedAtMillis());
       s.setString(7, row.storedBy());
+      s.setLong(8, logSeq);
+      s.setInt(9, bucket);
       s.executeUpdate();
     }
+    return version;
   }
 
-  /** The newest version of a path, if any. */
-  public static Optional<Row> latest(Connection c, String pathTag) throws SQLException {
-    List<Row> rows = query(c, "SELECT " + COLUMNS + " FROM files WHERE path_tag = ? ORDER BY version DESC", pathTag, 1);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
-  }
-
-  /** Every version of a path, oldest first. */
-  public static List<Row> versions(Connection c, String pathTag) throws SQLException {
-    return query(c, "SELECT " + COLUMNS + " FROM files WHERE path_tag = ? ORDER BY version", pathTag, Integer.MAX_VALUE);
-  }
-
-  /** The newest version of every path in the vault. */
-  public static List<Row> latestOfEach(Connection c) throws SQLException {
-    return query(c, "SELECT " + COLUMNS + " FROM files f WHERE version = "
-        + "(SELECT MAX(g.version) FROM files g WHERE g.path_tag = f.path_tag)", null, Integer.MAX_VALUE);
-  }
-
-  private static List<Row> query(Connection c, String sql, String pathTag, int limit) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      if (pathTag != null) {
-        s.setString(1, pathTag);
-      }
-      s.setMaxRows(limit == Integer.MAX_VALUE ? 0 : limit);
-      try (ResultSet r = s.executeQuery()) {
-        List<Row> rows = new ArrayList<>();
-        while (r.next()) {
-          rows.add(new Row(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getLong(5), r.getLong(6), r.getString(7)));
+  /** Removes the rows of {@code rows} (a deletion), locking them first; returns the ids not found. */
+  public static List<String> remove(Connection c, VaultState.Changes changes, Collection<Row> rows) throws SQLException {
+    List<String> missing = new ArrayList<>();
+    for (Row r : rows) {
+      changes.touch(StateKind.FILE, r.pathTag());
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM files WHERE file_id = ?")) {
+        s.setString(1, r.fileId());
+        if (s.executeUpdate() == 0) {
+          missing.add(r.fileId());
         }
-        return rows;
       }
     }
+    return missing;
+  }
+
+  /** True if a files row with this id exists (unchecked: for resuming a deletion). */
+  public static boolean exists(Connection c, String fileId) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM files WHERE file_id = ?")) {
+      s.setString(1, fileId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  private static List<Row> of(List<List<String>> values, String pathTag) {
+    List<Row> out = new ArrayList<>();
+    for (List<String> v : values) {
+      if (v.get(PATH_TAG).equals(pathTag)) {
+        out.add(row(v));
+      }
+    }
+    out.sort(Comparator.comparingInt(Row::version));
+    return out;
+  }
+
+  private static Row row(List<String> v) {
+    return new Row(v.get(0), v.get(1), Integer.parseInt(v.get(2)), v.get(3), Long.parseLong(v.get(4)), Long.parseLong(v.get(5)), v.get(6));
   }
 }

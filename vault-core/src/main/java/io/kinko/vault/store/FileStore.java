@@ -8,6 +8,7 @@ import io.kinko.vault.VaultException;
 import io.kinko.vault.crypto.BlobCipher;
 import io.kinko.vault.crypto.Bytes;
 import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.state.VaultState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +43,7 @@ public final class FileStore {
   private static final String META = "file-meta";
 
   private final Database database;
+  private final VaultState state;
   private final BlobStore blobs;
   private final VaultKeys keys;
   private final String user;
@@ -54,17 +56,21 @@ public final class FileStore {
     void check(VaultPath path);
   }
 
-  /** Records stored versions before they become visible; if it throws, the put is undone. */
+  /**
+   * Records stored versions before they become visible and returns the sequence of each one's
+   * log entry, which its row records; if it throws, the put is undone.
+   */
   @FunctionalInterface
   public interface PutAudit {
-    void storing(List<Target> targets);
+    List<Long> storing(List<Target> targets);
   }
 
   /** A file version as the log names it: by id and path tag, never by path. */
   public record Target(String fileId, String pathTag) {}
 
-  public FileStore(Database database, BlobStore blobs, VaultKeys keys, String user, WriteGate gate, PutAudit audit) {
+  public FileStore(Database database, VaultState state, BlobStore blobs, VaultKeys keys, String user, WriteGate gate, PutAudit audit) {
     this.database = database;
+    this.state = state;
     this.blobs = blobs;
     this.keys = keys;
     this.user = user;
@@ -207,7 +213,7 @@ public final class FileStore {
 
   /** The newest version of every file at or below {@code prefix}, ordered by path. */
   public List<FileInfo> list(VaultPath prefix) {
-    List<FileCatalog.Row> rows = database.inTransaction(FileCatalog::latestOfEach);
+    List<FileCatalog.Row> rows = database.inTransaction(c -> FileCatalog.latestOfEach(state, c));
     List<FileInfo> out = new ArrayList<>();
     for (FileCatalog.Row row : rows) {
       FileInfo info = decode(row).info;
@@ -223,14 +229,14 @@ public final class FileStore {
   public List<FileInfo> versions(VaultPath path) {
     String tag = pathTag(path);
     List<FileInfo> out = new ArrayList<>();
-    for (FileCatalog.Row row : database.inTransaction(c -> FileCatalog.versions(c, tag))) {
+    for (FileCatalog.Row row : database.inTransaction(c -> FileCatalog.versions(state, c, tag))) {
       out.add(decode(row).info);
     }
     return out;
   }
 
   private Optional<Row> latest(VaultPath path) {
-    Optional<Row> row = database.inTransaction(c -> FileCatalog.latest(c, pathTag(path))).map(this::decode);
+    Optional<Row> row = database.inTransaction(c -> FileCatalog.latest(state, c, pathTag(path))).map(this::decode);
     row.ifPresent(r -> {
       if (!r.info.path().equals(path.value())) {
         throw new IntegrityException("metadata of file " + r.info.fileId() + " is filed under another path's tag");
@@ -353,8 +359,8 @@ public final class FileStore {
       }
       List<FileInfo> stored;
       try {
-        audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
-        stored = database.durably(c -> insertAll(c));
+        List<Long> seqs = audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
+        stored = database.durably(c -> state.update(c, (tx, changes) -> insertAll(tx, changes, seqs)));
       } catch (RuntimeException e) {
         staged.forEach(blobs::remove);
         staged.clear();
@@ -364,11 +370,11 @@ public final class FileStore {
       return stored;
     }
 
-    private List<FileInfo> insertAll(Connection c) throws SQLException {
+    private List<FileInfo> insertAll(Connection c, VaultState.Changes changes, List<Long> seqs) throws SQLException {
       List<FileInfo> stored = new ArrayList<>();
       for (int i = 0; i < rows.size(); i++) {
         FileCatalog.Row r = rows.get(i);
-        int version = FileCatalog.insertAsNextVersion(c, r);
+        int version = FileCatalog.insertAsNextVersion(c, changes, r, seqs.get(i));
         stored.add(new FileInfo(paths.get(i), version, r.size(), Instant.ofEpochMilli(r.storedAtMillis()), r.fileId()));
       }
       return stored;

@@ -1,0 +1,97 @@
+package io.kinko.vault.state;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * The arithmetic of the state commitment, with no I/O and no keys: a bucket's digest is the sum
+ * modulo 2^256 of its rows' keyed fact values (a keyed multiset hash, so rows can be checked in
+ * any order and one row added or removed changes it); a group node hashes {@link
+ * StateKind#FANOUT} bucket digests, a kind node hashes its group nodes, and the root hashes the
+ * kind nodes. Every hash is domain-separated by level and kind, so no node can pass for another.
+ */
+public final class StateDigest {
+  public static final int SIZE = 32;
+  private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(256);
+  static final byte[] ZERO = new byte[SIZE];
+
+  private StateDigest() {}
+
+  /** The bytes a row's keyed fact value is computed over: kind, bucket, then each column (null distinct from ""). */
+  public static byte[] fact(StateKind kind, int bucket, List<String> values) {
+    if (values.size() != kind.columns().size()) {
+      throw new IllegalArgumentException(kind + " covers " + kind.columns().size() + " columns, got " + values.size());
+    }
+    int length = 8 + kind.name().length() + 4;
+    for (String v : values) {
+      length += 5 + (v == null ? 0 : v.getBytes(StandardCharsets.UTF_8).length);
+    }
+    ByteBuffer out = ByteBuffer.allocate(length);
+    out.putInt(kind.name().length()).put(kind.name().getBytes(StandardCharsets.US_ASCII)).putInt(bucket).putInt(values.size());
+    for (String v : values) {
+      if (v == null) {
+        out.put((byte) 0).putInt(0);
+      } else {
+        byte[] b = v.getBytes(StandardCharsets.UTF_8);
+        out.put((byte) 1).putInt(b.length).put(b);
+      }
+    }
+    return out.array();
+  }
+
+  /** {@code a + b} modulo 2^256, both 32-byte big-endian. */
+  public static byte[] add(byte[] a, byte[] b) {
+    return fixed(new BigInteger(1, a).add(new BigInteger(1, b)).mod(MODULUS));
+  }
+
+  /** Group node: the hash of {@code FANOUT} bucket digests (a missing bucket counts as zero). */
+  public static byte[] group(StateKind kind, int group, byte[][] bucketDigests) {
+    return node((byte) 1, kind, group, bucketDigests);
+  }
+
+  /** Kind node: the hash of every group node of the kind. */
+  public static byte[] kind(StateKind kind, byte[][] groupNodes) {
+    return node((byte) 2, kind, 0, groupNodes);
+  }
+
+  /** The root: the hash of every kind node, in {@link StateKind} order. */
+  public static byte[] root(byte[][] kindNodes) {
+    MessageDigest sha = sha256();
+    sha.update((byte) 3);
+    for (byte[] k : kindNodes) {
+      sha.update(k);
+    }
+    return sha.digest();
+  }
+
+  private static byte[] node(byte level, StateKind kind, int index, byte[][] children) {
+    MessageDigest sha = sha256();
+    sha.update(level);
+    sha.update(kind.name().getBytes(StandardCharsets.US_ASCII));
+    sha.update(ByteBuffer.allocate(8).putInt(index).putInt(children.length).array());
+    for (byte[] child : children) {
+      sha.update(child == null ? ZERO : child);
+    }
+    return sha.digest();
+  }
+
+  private static byte[] fixed(BigInteger value) {
+    byte[] raw = value.toByteArray();
+    byte[] out = new byte[SIZE];
+    int copy = Math.min(raw.length, SIZE);
+    System.arraycopy(raw, raw.length - copy, out, SIZE - copy, copy);
+    return out;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.kinko.vault.state;
+
+import java.util.List;
+
+/**
+ * The kinds of row that decide who may do what and which bytes are served. Each kind names its
+ * table, the column that groups rows which must be checked together (every version of one path,
+ * every grant of one user), and the columns the commitment covers. A column left out (a user's
+ * failed-login count) can change without the vault's keys, so it must never grant anything.
+ */
+public enum StateKind {
+  USER("users", "name", 1, List.of("name", "role", "status", "expires_on", "chief", "created_at", "log_seq")),
+  GRANT("grants", "user_name", 64,
+      List.of("user_name", "prefix_tag", "sealed_prefix", "permissions", "granted_by", "granted_at", "log_seq")),
+  FILE("files", "path_tag", 4096,
+      List.of("file_id", "path_tag", "version", "sealed_meta", "size_bytes", "stored_at", "stored_by", "log_seq"));
+
+  /** Buckets per group node: a check reads at most this many digests per level. */
+  static final int FANOUT = 64;
+
+  private final String table;
+  private final String groupColumn;
+  private final int buckets;
+  private final List<String> columns;
+
+  StateKind(String table, String groupColumn, int buckets, List<String> columns) {
+    this.table = table;
+    this.groupColumn = groupColumn;
+    this.buckets = buckets;
+    this.columns = columns;
+  }
+
+  public String table() {
+    return table;
+  }
+
+  public String groupColumn() {
+    return groupColumn;
+  }
+
+  public int buckets() {
+    return buckets;
+  }
+
+  /** Group nodes of this kind: {@code ceil(buckets / FANOUT)}. */
+  int groups() {
+    return (buckets + FANOUT - 1) / FANOUT;
+  }
+
+  /** The covered columns, in the order a row's values are given to {@link StateDigest#fact}. */
+  public List<String> columns() {
+    return columns;
+  }
+
+  /** Index of {@code column} among {@link #columns()}. */
+  public int column(String column) {
+    int i = columns.indexOf(column);
+    if (i < 0) {
+      throw new IllegalArgumentException(this + " has no covered column " + column);
+    }
+    return i;
+  }
+}

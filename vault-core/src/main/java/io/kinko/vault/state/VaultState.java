@@ -1,0 +1,532 @@
+package io.kinko.vault.state;
+
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.crypto.VaultKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The rows that decide access and content (users, grants, file versions), checked against one
+ * commitment before they are used. A row's keyed fact value covers its columns and its bucket;
+ * each bucket's digest is the keyed multiset hash of its rows; bucket digests, group nodes and
+ * kind nodes are stored in {@code state_nodes}; the root, with a version that grows by one per
+ * change, sits in {@code state_head} under a keyed tag, and every signed checkpoint names them.
+ *
+ * <p>Invariant: a row is handed out only if the bucket it was read from hashes, through its
+ * stored nodes, to the root whose tag verifies and whose version is not older than any this
+ * process saw. So an edited, added, removed or replayed row — or a whole bucket rolled back —
+ * fails with {@link IntegrityException} before it grants anything. Writers lock the head row for
+ * their whole transaction and check what they build on, so concurrent writers on several hosts
+ * form one sequence of versions.
+ *
+ * <p>What it cannot see: the whole database rolled back together with its root to a version no
+ * signed checkpoint has yet named. The checkpoint kept in the vault folder, and the ones handed
+ * to the city, bound that window.
+ */
+public final class VaultState {
+  private static final String HEAD_SELECT = "SELECT version, root, mac FROM state_head WHERE id = 1";
+
+  private final VaultKeys keys;
+  private final AtomicLong highestSeen;
+
+  /**
+   * @param highestSeen the highest version this process has seen verified, shared by every
+   *     session of one open vault: a head older than it is a rollback
+   */
+  public VaultState(VaultKeys keys, AtomicLong highestSeen) {
+    this.keys = keys;
+    this.highestSeen = highestSeen;
+  }
+
+  /** The version and root of the state, as the head row holds them. */
+  public record Head(long version, byte[] root) {
+    /** The checkpoint extension line that names this state. */
+    public String extensionLine() {
+      return EXTENSION + " " + version + " " + Bytes.hex(root);
+    }
+  }
+
+  /** First word of the checkpoint extension line naming the state. */
+  public static final String EXTENSION = "kinko-state";
+
+  /** A unit of work that changes state rows; it declares each group before it changes it. */
+  @FunctionalInterface
+  public interface Update<T> {
+    T run(Connection c, Changes changes) throws SQLException;
+  }
+
+  /** What an update tells the state about the rows it changes. */
+  public interface Changes {
+    /**
+     * Checks the bucket of {@code group} as it is now and marks it changed; returns the bucket
+     * number the update writes into the rows it inserts.
+     *
+     * @throws IntegrityException if the bucket does not match the commitment
+     */
+    int touch(StateKind kind, String group) throws SQLException;
+
+    /** The rows of {@code group}'s bucket, checked (the update holds the head lock). */
+    List<List<String>> rows(StateKind kind, String group) throws SQLException;
+  }
+
+  /** The bucket a group's rows live in: keyed, so a reader of the table cannot tell groups apart by it. */
+  public int bucket(StateKind kind, String group) {
+    byte[] t = keys.tag("state-bucket", Bytes.label(kind.name(), group.getBytes(StandardCharsets.UTF_8)));
+    return Integer.remainderUnsigned(java.nio.ByteBuffer.wrap(t).getInt(), kind.buckets());
+  }
+
+  /** The state's version and root as stored, unchecked: for a checkpoint signed under the log lock. */
+  public static Head storedHead(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(HEAD_SELECT); ResultSet r = s.executeQuery()) {
+      if (!r.next()) {
+        throw new IntegrityException("the vault's state head row is missing");
+      }
+      String root = r.getString(2);
+      return new Head(r.getLong(1), root == null ? StateDigest.ZERO : Bytes.unhex(root));
+    }
+  }
+
+  /**
+   * The checked rows of the bucket holding {@code group} (rows of other groups that share the
+   * bucket included; the caller filters by the group column). Values are in {@link
+   * StateKind#columns()} order.
+   *
+   * @throws IntegrityException if the rows do not match the commitment
+   */
+  public List<List<String>> rows(Connection c, StateKind kind, String group) throws SQLException {
+    int bucket = bucket(kind, group);
+    Checked first = check(c, kind, bucket);
+    if (first.ok()) {
+      return first.rows;
+    }
+    // A writer may have committed between two of the reads: look again holding the head lock,
+    // which every writer holds for its whole transaction. A mismatch now is not a race.
+    lockHead(c);
+    Checked second = check(c, kind, bucket);
+    if (!second.ok()) {
+      throw second.failure();
+    }
+    return second.rows;
+  }
+
+  /** Every checked row of {@code kind}, bucket by bucket; for listings and the full verification. */
+  public List<List<String>> all(Connection c, StateKind kind) throws SQLException {
+    lockHead(c);
+    Head head = checkedHead(c);
+    Nodes nodes = Nodes.read(c, kind);
+    requireRoot(c, head, kind, nodes);
+    Map<Integer, List<List<String>>> byBucket = readAll(c, kind);
+    List<List<String>> out = new ArrayList<>();
+    for (int b = 0; b < kind.buckets(); b++) {
+      List<List<String>> rows = byBucket.getOrDefault(b, List.of());
+      if (!Arrays.equals(digest(kind, b, rows), nodes.bucket(b))) {
+        throw mismatch(kind, b);
+      }
+      out.addAll(rows);
+    }
+    if (byBucket.keySet().stream().anyMatch(b -> b < 0 || b >= kind.buckets())) {
+      throw new IntegrityException("a " + kind.table() + " row has no valid bucket: the state was changed outside Kinko");
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code update} holding the head lock, after checking the head; then recomputes every
+   * bucket it touched and the nodes above them, and stores the next version under a new tag.
+   * Runs in the caller's transaction, which must commit (durably) for the change to count.
+   */
+  public <T> T update(Connection c, Update<T> update) throws SQLException {
+    lockHead(c);
+    Head head = checkedHead(c);
+    Map<StateKind, TreeSet<Integer>> touched = new TreeMap<>();
+    T result = update.run(c, new Changes() {
+      @Override
+      public int touch(StateKind kind, String group) throws SQLException {
+        int bucket = bucket(kind, group);
+        if (touched.computeIfAbsent(kind, k -> new TreeSet<>()).add(bucket)) {
+          Checked now = check(c, kind, bucket);
+          if (!now.ok()) {
+            throw now.failure();
+          }
+        }
+        return bucket;
+      }
+
+      @Override
+      public List<List<String>> rows(StateKind kind, String group) throws SQLException {
+        Checked now = check(c, kind, bucket(kind, group));
+        if (!now.ok()) {
+          throw now.failure();
+        }
+        return now.rows;
+      }
+    });
+    if (!touched.isEmpty()) {
+      advance(c, head, touched);
+    }
+    return result;
+  }
+
+  /**
+   * Seals the rows a vault holds before it had a state commitment (or a new vault's first rows):
+   * assigns each row its bucket and writes every node and the head. Only for a head that was
+   * never sealed, and only when the caller has established that this vault never had one (its
+   * signed checkpoint names no state), or an attacker could clear the tag to have edits adopted.
+   */
+  public void adopt(Connection c) throws SQLException {
+    lockHead(c);
+    try (PreparedStatement s = c.prepareStatement("SELECT mac FROM state_head WHERE id = 1"); ResultSet r = s.executeQuery()) {
+      if (!r.next() || r.getString(1) != null) {
+        return;
+      }
+    }
+    Map<StateKind, TreeSet<Integer>> every = new TreeMap<>();
+    for (StateKind kind : StateKind.values()) {
+      List<String> groups = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT " + kind.groupColumn() + " FROM " + kind.table());
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          groups.add(r.getString(1));
+        }
+      }
+      try (PreparedStatement s = c.prepareStatement("UPDATE " + kind.table() + " SET bucket = ? WHERE " + kind.groupColumn() + " = ?")) {
+        for (String g : groups) {
+          s.setInt(1, bucket(kind, g));
+          s.setString(2, g);
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      TreeSet<Integer> all = new TreeSet<>();
+      for (int b = 0; b < kind.buckets(); b++) {
+        all.add(b);
+      }
+      every.put(kind, all);
+    }
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM state_nodes")) {
+      s.executeUpdate();
+    }
+    advance(c, new Head(0, StateDigest.ZERO), every);
+  }
+
+  /** True if the head was never sealed (a vault made before the state commitment, or a new one). */
+  public static boolean unsealed(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT mac FROM state_head WHERE id = 1"); ResultSet r = s.executeQuery()) {
+      return r.next() && r.getString(1) == null;
+    }
+  }
+
+  /** Recomputes every bucket and node of every kind and checks them against the head. */
+  public void verifyAll(Connection c) throws SQLException {
+    for (StateKind kind : StateKind.values()) {
+      all(c, kind);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private void advance(Connection c, Head head, Map<StateKind, TreeSet<Integer>> touched) throws SQLException {
+    byte[][] kindNodes = new byte[StateKind.values().length][];
+    for (StateKind kind : StateKind.values()) {
+      Nodes nodes = Nodes.read(c, kind);
+      TreeSet<Integer> buckets = touched.get(kind);
+      if (buckets != null) {
+        TreeSet<Integer> groups = new TreeSet<>();
+        for (int b : buckets) {
+          byte[] d = digest(kind, b, readBucket(c, kind, b));
+          nodes.put(c, 0, b, d);
+          groups.add(b / StateKind.FANOUT);
+        }
+        for (int g : groups) {
+          nodes.put(c, 1, g, StateDigest.group(kind, g, nodes.groupChildren(g)));
+        }
+        nodes.put(c, 2, 0, StateDigest.kind(kind, nodes.kindChildren()));
+      }
+      kindNodes[kind.ordinal()] = nodes.kindNode();
+    }
+    long version = head.version() + 1;
+    byte[] root = StateDigest.root(kindNodes);
+    try (PreparedStatement s = c.prepareStatement("UPDATE state_head SET version = ?, root = ?, mac = ? WHERE id = 1")) {
+      s.setLong(1, version);
+      s.setString(2, Bytes.hex(root));
+      s.setString(3, Bytes.hex(mac(version, root)));
+      s.executeUpdate();
+    }
+    highestSeen.accumulateAndGet(version, Math::max);
+  }
+
+  private record Checked(List<List<String>> rows, IntegrityException failure) {
+    boolean ok() {
+      return failure == null;
+    }
+  }
+
+  private Checked check(Connection c, StateKind kind, int bucket) throws SQLException {
+    Head head;
+    try {
+      head = checkedHead(c);
+    } catch (IntegrityException e) {
+      return new Checked(null, e);
+    }
+    List<List<String>> rows = readBucket(c, kind, bucket);
+    Nodes nodes = Nodes.read(c, kind, bucket / StateKind.FANOUT);
+    if (!Arrays.equals(digest(kind, bucket, rows), nodes.bucket(bucket))) {
+      return new Checked(null, mismatch(kind, bucket));
+    }
+    int g = bucket / StateKind.FANOUT;
+    if (!Arrays.equals(StateDigest.group(kind, g, nodes.groupChildren(g)), nodes.group(g))) {
+      return new Checked(null, mismatch(kind, bucket));
+    }
+    try {
+      requireRoot(c, head, kind, nodes);
+    } catch (IntegrityException e) {
+      return new Checked(null, e);
+    }
+    return new Checked(rows, null);
+  }
+
+  /** Checks the kind node against its group nodes, and every kind node against the root. */
+  private void requireRoot(Connection c, Head head, StateKind kind, Nodes nodes) throws SQLException {
+    if (!Arrays.equals(StateDigest.kind(kind, nodes.kindChildren()), nodes.kindNode())) {
+      throw new IntegrityException("the " + kind.table() + " commitment does not match its nodes: the state was changed outside Kinko");
+    }
+    byte[][] kindNodes = new byte[StateKind.values().length][];
+    try (PreparedStatement s = c.prepareStatement("SELECT kind, digest FROM state_nodes WHERE lvl = 2 AND idx = 0");
+         ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        StateKind k = kindOf(r.getString(1));
+        kindNodes[k.ordinal()] = Bytes.unhex(r.getString(2));
+      }
+    }
+    kindNodes[kind.ordinal()] = nodes.kindNode();
+    for (int i = 0; i < kindNodes.length; i++) {
+      if (kindNodes[i] == null) {
+        kindNodes[i] = StateDigest.kind(StateKind.values()[i], new byte[StateKind.values()[i].groups()][]);
+      }
+    }
+    if (!Arrays.equals(StateDigest.root(kindNodes), head.root())) {
+      throw new IntegrityException("the vault's state nodes do not match its sealed root: the state was changed outside Kinko");
+    }
+  }
+
+  private Head checkedHead(Connection c) throws SQLException {
+    long version;
+    String root;
+    String mac;
+    try (PreparedStatement s = c.prepareStatement(HEAD_SELECT); ResultSet r = s.executeQuery()) {
+      if (!r.next()) {
+        throw new IntegrityException("the vault's state head row is missing");
+      }
+      version = r.getLong(1);
+      root = r.getString(2);
+      mac = r.getString(3);
+    }
+    if (mac == null || root == null) {
+      throw new IntegrityException("the vault's state head carries no seal: the state was changed outside Kinko");
+    }
+    byte[] rootBytes;
+    try {
+      rootBytes = Bytes.unhex(root);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("the vault's state root is not hex");
+    }
+    if (!MessageDigest.isEqual(mac(version, rootBytes), unhexOrEmpty(mac))) {
+      throw new IntegrityException("the vault's state head seal does not verify: the state was changed outside Kinko");
+    }
+    long highest = highestSeen.get();
+    if (version < highest) {
+      throw new IntegrityException("the vault's state went back from version " + highest + " to " + version + ": the database was rolled back");
+    }
+    highestSeen.accumulateAndGet(version, Math::max);
+    return new Head(version, rootBytes);
+  }
+
+  private static byte[] unhexOrEmpty(String hex) {
+    try {
+      return Bytes.unhex(hex);
+    } catch (IllegalArgumentException e) {
+      return new byte[0];
+    }
+  }
+
+  private byte[] mac(long version, byte[] root) {
+    return keys.tag("state-head", Bytes.label("head", Long.toString(version).getBytes(StandardCharsets.US_ASCII), root));
+  }
+
+  private byte[] digest(StateKind kind, int bucket, List<List<String>> rows) {
+    byte[] sum = StateDigest.ZERO;
+    for (List<String> row : rows) {
+      sum = StateDigest.add(sum, keys.tag("state-fact", StateDigest.fact(kind, bucket, row)));
+    }
+    return sum;
+  }
+
+  private static void lockHead(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT version FROM state_head WHERE id = 1 FOR UPDATE"); ResultSet r = s.executeQuery()) {
+      if (!r.next()) {
+        throw new IntegrityException("the vault's state head row is missing");
+      }
+    }
+  }
+
+  private static List<List<String>> readBucket(Connection c, StateKind kind, int bucket) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT " + String.join(", ", kind.columns()) + " FROM " + kind.table()
+        + " WHERE bucket = ?")) {
+      s.setInt(1, bucket);
+      try (ResultSet r = s.executeQuery()) {
+        List<List<String>> out = new ArrayList<>();
+        while (r.next()) {
+          out.add(values(r, kind));
+        }
+        return out;
+      }
+    }
+  }
+
+  private static Map<Integer, List<List<String>>> readAll(Connection c, StateKind kind) throws SQLException {
+    Map<Integer, List<List<String>>> out = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT " + String.join(", ", kind.columns()) + ", bucket FROM " + kind.table());
+         ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        int bucket = r.getInt(kind.columns().size() + 1);
+        if (r.wasNull()) {
+          bucket = -1;
+        }
+        out.computeIfAbsent(bucket, b -> new ArrayList<>()).add(values(r, kind));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> values(ResultSet r, StateKind kind) throws SQLException {
+    List<String> row = new ArrayList<>(kind.columns().size());
+    for (int i = 1; i <= kind.columns().size(); i++) {
+      row.add(r.getString(i));
+    }
+    return row;
+  }
+
+  private static IntegrityException mismatch(StateKind kind, int bucket) {
+    return new IntegrityException("the " + kind.table() + " rows in bucket " + bucket + " were changed in the database outside Kinko: "
+        + "they do not match the vault's state commitment (a row added, removed, replayed or edited)");
+  }
+
+  private static StateKind kindOf(String name) {
+    try {
+      return StateKind.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("the state nodes name an unknown kind");
+    }
+  }
+
+  /** The stored nodes of one kind: bucket digests (level 0), group nodes (1), the kind node (2). */
+  private static final class Nodes {
+    private final StateKind kind;
+    private final Map<Long, byte[]> byKey = new HashMap<>();
+
+    private Nodes(StateKind kind) {
+      this.kind = kind;
+    }
+
+    /** Every node of the kind. */
+    static Nodes read(Connection c, StateKind kind) throws SQLException {
+      Nodes n = new Nodes(kind);
+      try (PreparedStatement s = c.prepareStatement("SELECT lvl, idx, digest FROM state_nodes WHERE kind = ?")) {
+        s.setString(1, kind.name());
+        n.load(s);
+      }
+      return n;
+    }
+
+    /** The bucket digests of one group, every group node and the kind node. */
+    static Nodes read(Connection c, StateKind kind, int group) throws SQLException {
+      Nodes n = new Nodes(kind);
+      try (PreparedStatement s = c.prepareStatement("SELECT lvl, idx, digest FROM state_nodes WHERE kind = ? AND "
+          + "(lvl > 0 OR (idx >= ? AND idx < ?))")) {
+        s.setString(1, kind.name());
+        s.setInt(2, group * StateKind.FANOUT);
+        s.setInt(3, (group + 1) * StateKind.FANOUT);
+        n.load(s);
+      }
+      return n;
+    }
+
+    private void load(PreparedStatement s) throws SQLException {
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          try {
+            byKey.put(key(r.getInt(1), r.getInt(2)), Bytes.unhex(r.getString(3)));
+          } catch (IllegalArgumentException e) {
+            throw new IntegrityException("a state node of " + kind.table() + " is not hex: the state was changed outside Kinko");
+          }
+        }
+      }
+    }
+
+    byte[] bucket(int b) {
+      return byKey.getOrDefault(key(0, b), StateDigest.ZERO);
+    }
+
+    /** A group node; one never written stands for a group of empty buckets. */
+    byte[] group(int g) {
+      byte[] node = byKey.get(key(1, g));
+      return node != null ? node : StateDigest.group(kind, g, new byte[StateKind.FANOUT][]);
+    }
+
+    byte[] kindNode() {
+      byte[] k = byKey.get(key(2, 0));
+      return k != null ? k : StateDigest.kind(kind, kindChildren());
+    }
+
+    byte[][] groupChildren(int g) {
+      byte[][] out = new byte[StateKind.FANOUT][];
+      for (int i = 0; i < StateKind.FANOUT; i++) {
+        int b = g * StateKind.FANOUT + i;
+        out[i] = b < kind.buckets() ? bucket(b) : StateDigest.ZERO;
+      }
+      return out;
+    }
+
+    byte[][] kindChildren() {
+      byte[][] out = new byte[kind.groups()][];
+      for (int g = 0; g < out.length; g++) {
+        out[g] = group(g);
+      }
+      return out;
+    }
+
+    void put(Connection c, int lvl, int idx, byte[] digest) throws SQLException {
+      byKey.put(key(lvl, idx), digest);
+      try (PreparedStatement d = c.prepareStatement("DELETE FROM state_nodes WHERE kind = ? AND lvl = ? AND idx = ?")) {
+        d.setString(1, kind.name());
+        d.setInt(2, lvl);
+        d.setInt(3, idx);
+        d.executeUpdate();
+      }
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO state_nodes (kind, lvl, idx, digest) VALUES (?, ?, ?, ?)")) {
+        s.setString(1, kind.name());
+        s.setInt(2, lvl);
+        s.setInt(3, idx);
+        s.setString(4, Bytes.hex(digest));
+        s.executeUpdate();
+      }
+    }
+
+    private static long key(int lvl, int idx) {
+      return ((long) lvl << 32) | (idx & 0xffffffffL);
+    }
+  }
+}

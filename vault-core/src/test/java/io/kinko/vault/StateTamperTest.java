@@ -1,0 +1,186 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks on the rows that decide access and content, made as someone with write access to the
+ * vault's database and folder but without its keys: rows copied back from an older copy, rows
+ * deleted, values swapped. Each must end in a refusal and an INCIDENT entry, never a byte served
+ * or a permission granted (issue #9, rows 1, 2 and 4).
+ */
+class StateTamperTest extends VaultTest {
+  private static final char[] BOB_PASSWORD = "a worker's own long password".toCharArray();
+
+  @Test
+  void revokedGrant_copiedBackFromAnOlderDatabase_grantsNothingAndIsAnIncident() throws Exception {
+    TestVaults.put(session, "team/a.txt", "secret".getBytes());
+    addUser("bob");
+    session.administration().grant("bob", "team", EnumSet.of(Permission.READ));
+    List<Map<String, Object>> old = rows("SELECT * FROM grants WHERE user_name = 'bob'");
+    assertEquals(1, old.size());
+    session.administration().revoke("bob", "team", EnumSet.noneOf(Permission.class));
+    assertEquals(0, rows("SELECT * FROM grants WHERE user_name = 'bob'").size());
+
+    insert("grants", old.get(0));
+
+    try (Session bob = login("bob")) {
+      ByteArrayOutputStream served = new ByteArrayOutputStream();
+      assertThrows(IntegrityException.class, () -> {
+        try (var in = bob.get("team/a.txt")) {
+          in.transferTo(served);
+        }
+      });
+      assertEquals(0, served.size(), "bytes were served on a replayed grant");
+    }
+    assertEquals(1, incidents("bob"));
+  }
+
+  @Test
+  void deletedFile_withItsRowAndBlobPutBack_isNeverServedAgain() throws Exception {
+    byte[] content = "My Number 1234 5678 9012".getBytes();
+    String id = TestVaults.put(session, "case/record.txt", content).fileId();
+    Path blob = TestVaults.blobOf(vault, id);
+    byte[] oldBlob = Files.readAllBytes(blob);
+    List<Map<String, Object>> oldRow = rows("SELECT * FROM files WHERE file_id = '" + id + "'");
+    session.delete("case/record.txt");
+
+    Files.createDirectories(blob.getParent());
+    Files.write(blob, oldBlob);
+    insert("files", oldRow.get(0));
+
+    assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "case/record.txt"));
+    assertThrows(IntegrityException.class, () -> session.list("case"));
+    assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
+  void newestVersionsRow_deleted_isAnIncidentNotAnOlderVersionServed() throws Exception {
+    TestVaults.put(session, "doc.txt", "version one".getBytes());
+    String newest = TestVaults.put(session, "doc.txt", "version two".getBytes()).fileId();
+    execute("DELETE FROM files WHERE file_id = '" + newest + "'");
+
+    assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "doc.txt"));
+    assertThrows(IntegrityException.class, () -> session.versions("doc.txt"));
+    assertEquals(2, incidents(TestVaults.ADMIN), "each refused read is an INCIDENT");
+  }
+
+  @Test
+  void twoVersionNumbers_swapped_isAnIncidentNotTheOlderVersionServed() throws Exception {
+    String first = TestVaults.put(session, "doc.txt", "version one".getBytes()).fileId();
+    String second = TestVaults.put(session, "doc.txt", "version two".getBytes()).fileId();
+    execute("UPDATE files SET version = 99 WHERE file_id = '" + first + "'");
+    execute("UPDATE files SET version = 1 WHERE file_id = '" + second + "'");
+    execute("UPDATE files SET version = 2 WHERE file_id = '" + first + "'");
+
+    assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "doc.txt"));
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
+  void aUserRow_copiedBackAfterDisable_doesNotLogIn() throws Exception {
+    addUser("bob");
+    addUser("carol");
+    List<Map<String, Object>> old = rows("SELECT * FROM users WHERE name = 'carol'");
+    session.administration().lock("carol");
+    execute("DELETE FROM users WHERE name = 'carol'");
+    insert("users", old.get(0));
+
+    assertThrows(IntegrityException.class, () -> login("carol"));
+    assertTrue(incidents("carol") >= 1);
+  }
+
+  @Test
+  void theStateSeal_cleared_isNotAdoptedAsNew() throws Exception {
+    addUser("bob");
+    execute("UPDATE users SET role = 'ADMIN' WHERE name = 'bob'");
+    execute("UPDATE state_head SET mac = NULL");
+    session.close();
+    session = null;
+    vault.close();
+    vault = TestVaults.open(dir.resolve("vault"));
+    assertThrows(IntegrityException.class, () -> login("bob"));
+  }
+
+  @Test
+  void untouchedState_stillServesAndVerifies() throws Exception {
+    byte[] content = "kept".getBytes();
+    TestVaults.put(session, "keep/a.txt", content);
+    addUser("bob");
+    session.administration().grant("bob", "keep", EnumSet.of(Permission.READ));
+    try (Session bob = login("bob")) {
+      assertArrayEquals(content, TestVaults.readAll(bob, "keep/a.txt"));
+    }
+    session.verifyLog(null);
+    assertEquals(0, incidents(TestVaults.ADMIN) + incidents("bob"));
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private void addUser(String name) {
+    try (Password p = Password.copyOf(BOB_PASSWORD)) {
+      session.administration().addUser(name, Role.WORKER, p, null);
+    }
+  }
+
+  private Session login(String name) {
+    try (Password p = Password.copyOf(BOB_PASSWORD)) {
+      return vault.login(name, p);
+    }
+  }
+
+  private long incidents(String actor) {
+    return session == null ? 0 : session.logEntries(new LogQuery(null, null, actor, "INCIDENT")).size();
+  }
+
+  private List<Map<String, Object>> rows(String sql) throws Exception {
+    try (Connection c = TestDatabase.connect(vault.directory()); ResultSet r = c.createStatement().executeQuery(sql)) {
+      ResultSetMetaData m = r.getMetaData();
+      List<Map<String, Object>> out = new ArrayList<>();
+      while (r.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= m.getColumnCount(); i++) {
+          row.put(m.getColumnName(i), r.getObject(i));
+        }
+        out.add(row);
+      }
+      return out;
+    }
+  }
+
+  private void insert(String table, Map<String, Object> row) throws Exception {
+    String columns = String.join(", ", row.keySet());
+    String marks = String.join(", ", java.util.Collections.nCopies(row.size(), "?"));
+    try (Connection c = TestDatabase.connect(vault.directory());
+         PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
+      int i = 1;
+      for (Object v : row.values()) {
+        s.setObject(i++, v);
+      }
+      assertEquals(1, s.executeUpdate());
+    }
+  }
+
+  private void execute(String sql) throws Exception {
+    try (Connection c = TestDatabase.connect(vault.directory())) {
+      c.createStatement().executeUpdate(sql);
+    }
+  }
+}
