@@ -369,7 +369,7 @@ public final class Session implements AutoCloseable {
     return guarded(() -> {
       LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote));
       vault.database().inTransaction(c -> {
-        state.verifyAll(c);
+        io.kinko.vault.audit.StateLogCheck.check(c, state.verifyAll(c));
         return null;
       });
       return report;

@@ -132,6 +132,24 @@ class StateTamperTest extends VaultTest {
     assertEquals(0, incidents(TestVaults.ADMIN) + incidents("bob"));
   }
 
+  @Test
+  void aStateRowWhoseEntryDoesNotSetIt_failsTheStateToLogCheck() throws Exception {
+    String id = TestVaults.put(session, "doc.txt", "x".getBytes()).fileId();
+    List<String> row = new ArrayList<>();
+    Map<String, Object> stored = rows("SELECT * FROM files WHERE file_id = '" + id + "'").get(0);
+    for (String column : io.kinko.vault.state.StateKind.FILE.columns()) {
+      Object v = stored.get(column.toUpperCase(java.util.Locale.ROOT));
+      row.add(v == null ? stored.get(column) == null ? null : stored.get(column).toString() : v.toString());
+    }
+    try (Connection c = TestDatabase.connect(vault.directory())) {
+      io.kinko.vault.audit.StateLogCheck.check(c, Map.of(io.kinko.vault.state.StateKind.FILE, List.of(row)));
+      row.set(io.kinko.vault.state.StateKind.FILE.column("log_seq"), "0");
+      IntegrityException e = assertThrows(IntegrityException.class,
+          () -> io.kinko.vault.audit.StateLogCheck.check(c, Map.of(io.kinko.vault.state.StateKind.FILE, List.of(row))));
+      assertTrue(e.getMessage().contains("ALLOW INIT"), e.getMessage());
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private void addUser(String name) {

@@ -229,11 +229,13 @@ public final class VaultState {
     }
   }
 
-  /** Recomputes every bucket and node of every kind and checks them against the head. */
-  public void verifyAll(Connection c) throws SQLException {
+  /** Recomputes every bucket and node of every kind, checks them against the head and returns every row. */
+  public Map<StateKind, List<List<String>>> verifyAll(Connection c) throws SQLException {
+    Map<StateKind, List<List<String>>> out = new java.util.EnumMap<>(StateKind.class);
     for (StateKind kind : StateKind.values()) {
-      all(c, kind);
+      out.put(kind, all(c, kind));
     }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------
