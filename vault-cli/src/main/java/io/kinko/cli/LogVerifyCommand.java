@@ -56,7 +56,7 @@ final class LogVerifyCommand implements Callable<Integer> {
       return verifyArchive(context);
     }
     if (key.given()) {
-      throw new UsageException("--key is used with --archive only; the vault's own log is verified with the vault's key");
+      throw new UsageException("--key and --key-fingerprint are used with --archive only; the vault's own log is verified with the key its login opens");
     }
     byte[] witnessNote = witness == null ? null : readWitness(witness);
     String user = global.user(context);
