@@ -77,9 +77,11 @@ step "tanaka's trail in the access log, the refusal included"
 
 step "delete a file for good, with a certificate (clause 5(10))"
 "$kinko" rm 受付/申請書/2026-11/A-0002.pdf --cert-out "$work/certs"
-"$kinko" key export -o "$work/vault.pub.pem" >/dev/null
+"$kinko" key export -o "$work/vault.pub.pem"
+# The city records this fingerprint at the contract's start and passes it to every verification.
+fingerprint="$(openssl pkey -pubin -in "$work/vault.pub.pem" -outform DER | sha256sum | cut -d' ' -f1)"
 cert="$(ls "$work"/certs/kinko-deletion-*.json)"
-"$kinko" cert verify "$cert" --key "$work/vault.pub.pem"
+"$kinko" cert verify "$cert" --key "$work/vault.pub.pem" --key-fingerprint "$fingerprint"
 echo "--- the same check with openssl and no Kinko code ---"
 openssl pkeyutl -verify -rawin -pubin -inkey "$work/vault.pub.pem" -in "$cert" -sigfile "$cert.sig"
 "$kinko" cert pdf "$cert" -o "$work/certs/deletion.pdf"
@@ -96,6 +98,6 @@ echo "--- signed checkpoint (what the monthly report hands to the city) ---"
 cat "$work/witness.checkpoint"
 "$kinko" log verify --witness "$work/witness.checkpoint"
 "$kinko" log export --from 2000-01-01 --to 2100-01-01 -o "$work/log-archive"
-"$kinko" log verify --archive "$work/log-archive" --key "$work/vault.pub.pem"
+"$kinko" log verify --archive "$work/log-archive" --key "$work/vault.pub.pem" --key-fingerprint "$fingerprint"
 
 printf '\n\033[1mdemo finished: vault in %s\033[0m\n' "$work/vault"

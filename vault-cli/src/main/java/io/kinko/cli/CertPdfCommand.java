@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kinko cert pdf}: a readable copy of a certificate for people who file paper. No vault or
- * password needed. With {@code --key} the certificate is verified first, so a forged one is not
- * dressed up as a tidy PDF.
+ * password needed. With {@code --key} or {@code --key-fingerprint} the certificate is verified
+ * first, so a forged one is not dressed up as a tidy PDF.
  */
 @Command(name = "pdf", mixinStandardHelpOptions = true,
     description = {"Renders a certificate as a readable PDF (Japanese and English labels when a Japanese font is found, "
@@ -66,9 +66,9 @@ final class CertPdfCommand implements Callable<Integer> {
   @Option(names = "--sig", paramLabel = "FILE", description = "The signature, as named in the PDF's verify command. Default: CERT.sig.")
   Path sig;
 
-  @Option(names = "--key", paramLabel = "PEM",
-      description = "Verify the certificate with this public key first (exit 5 if it fails); its name is used in the verify command.")
-  Path key;
+  /** Given, the certificate is verified first (exit 5 if it fails) and the key's file name is used in the verify command. */
+  @Mixin
+  AuditorKey key;
 
   @Override
   public Integer call() throws IOException {
@@ -76,13 +76,15 @@ final class CertPdfCommand implements Callable<Integer> {
     if (output.getFileName() == null || Files.isDirectory(output)) {
       throw new UsageException(output + " is a folder; give a file name for the PDF");
     }
-    if (key != null) {
-      CertVerifyCommand.verify(cert, sig, CertVerifyCommand.publicKey(key, global, context));
+    AuditorKey.Pinned pinned = null;
+    if (key.given()) {
+      pinned = key.resolve(List.of(CertVerifyCommand.folderOf(cert)));
+      CertVerifyCommand.verify(cert, sig, pinned.pem());
     }
     byte[] json = Files.readAllBytes(cert);
     Path signature = sig != null ? sig : CertVerifyCommand.signatureOf(cert);
     CertificatePdf.Names names = new CertificatePdf.Names(cert.getFileName().toString(), signature.getFileName().toString(),
-        key != null ? key.getFileName().toString() : CertificateFiles.DEFAULT_KEY_FILE);
+        pinned != null ? pinned.source().getFileName().toString() : CertificateFiles.DEFAULT_KEY_FILE);
     List<Path> fonts = fonts(context);
     CertificatePdf.Rendered rendered;
     try (AtomicFile pdf = AtomicFile.beside(output)) {

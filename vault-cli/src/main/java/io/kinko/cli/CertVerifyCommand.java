@@ -2,11 +2,10 @@ package io.kinko.cli;
 
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
-import io.kinko.vault.Vault;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,14 +15,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kinko cert verify}: what an auditor runs. Needs the public key only: no password, and
- * no vault when {@code --key} is given. Every reason the certificate cannot be accepted (altered
- * bytes, wrong key, missing signature) exits with 5.
+ * {@code kinko cert verify}: what an auditor runs. Needs the vault's public key, pinned by the
+ * auditor ({@link AuditorKey}): no password, no vault, and never the key in the vault folder or
+ * beside the certificate on its own word. Every reason the certificate cannot be accepted
+ * (altered bytes, wrong key, missing signature) exits with 5.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Verifies a certificate offline: the Ed25519 signature over the exact JSON bytes, the signed log checkpoint, "
         + "and each item's log entry against it by its inclusion proof.",
-        "No password; no vault either when --key is given. Any failure, a missing or unreadable file included, exits with 5."})
+        "Needs --key PEM or --key-fingerprint HEX (the fingerprint recorded at the contract's start): a key found in the vault "
+            + "folder or beside the certificate proves nothing. No password, no vault.",
+        "Any failure, a missing or unreadable file included, exits with 5; no key given exits with 2."})
 final class CertVerifyCommand implements Callable<Integer> {
   /** Larger files are not a certificate but a mistake. */
   static final long MAX_CERT_BYTES = 64L * 1024 * 1024;
@@ -34,25 +36,24 @@ final class CertVerifyCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
 
+  @Mixin
+  AuditorKey key;
+
   @Parameters(index = "0", paramLabel = "CERT", description = "The certificate's JSON file.")
   Path cert;
 
   @Option(names = "--sig", paramLabel = "FILE", description = "The detached signature. Default: CERT.sig.")
   Path sig;
 
-  @Option(names = "--key", paramLabel = "PEM",
-      description = "The vault's public key (kinko key export). Default: the key of the vault given by --vault or "
-          + GlobalOptions.VAULT_ENV + ".")
-  Path key;
-
   @Override
   public Integer call() {
     Context context = VaultCommand.context(spec);
-    String pem = publicKey(key, global, context);
-    DeletionCertificate.Verified verified = verify(cert, sig, pem);
+    AuditorKey.Pinned pinned = key.resolve(List.of(folderOf(cert)));
+    DeletionCertificate.Verified verified = verify(cert, sig, pinned.pem());
     context.out().println("certificate " + verified.id() + " verified: " + verified.kind() + ", "
         + PutCommand.count(verified.items(), "item") + ", tied to log tree of size " + verified.treeSize());
     context.out().println("vault: " + verified.vault());
+    context.out().println(pinned.describe());
     return ExitCodes.OK;
   }
 
@@ -66,21 +67,14 @@ final class CertVerifyCommand implements Callable<Integer> {
     return cert.resolveSibling(cert.getFileName() + ".sig");
   }
 
-  /** The public key from {@code --key}, else from the vault named by --vault or KINKO_VAULT (opened, no login). */
-  static String publicKey(Path key, GlobalOptions global, Context context) {
-    if (key != null) {
-      return new String(read(key, "public key"), StandardCharsets.US_ASCII);
-    }
-    if (global.vault != null || context.env(GlobalOptions.VAULT_ENV) != null) {
-      try (Vault vault = VaultCommand.open(global, context)) {
-        return vault.publicKeyPem();
-      }
-    }
-    throw new UsageException("no public key: give --key PEM (from kinko key export) or the vault with --vault DIR");
+  /** The folder a file is in, where a key beside it would be. */
+  static Path folderOf(Path file) {
+    Path parent = file.toAbsolutePath().normalize().getParent();
+    return parent != null ? parent : file.toAbsolutePath();
   }
 
   /** A file that verification needs; not being able to read it fails the verification (exit 5). */
-  private static byte[] read(Path file, String what) {
+  static byte[] read(Path file, String what) {
     try {
       if (Files.size(file) > MAX_CERT_BYTES) {
         throw new IntegrityException(file + " is too large to be a " + what);

@@ -105,7 +105,8 @@ final class CertificateFiles {
   /** Prints where a certificate is and the openssl command that verifies it. */
   static void tell(String id, Path json, PrintWriter out) {
     out.println("certificate " + id + ": " + json + " (signature: " + json.getFileName() + ".sig)");
-    out.println("verify it with the vault's public key ('kinko key export -o " + DEFAULT_KEY_FILE + "'):");
+    out.println("verify it with the vault's public key ('kinko key export -o " + DEFAULT_KEY_FILE + "'), whose fingerprint "
+        + "('openssl pkey -pubin -in " + DEFAULT_KEY_FILE + " -outform DER | sha256sum') must be the one recorded at the contract's start:");
     out.println("  " + opensslCommand(DEFAULT_KEY_FILE, json.toString(), json + ".sig"));
   }
 

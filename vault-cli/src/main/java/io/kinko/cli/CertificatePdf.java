@@ -213,6 +213,8 @@ final class CertificatePdf {
     row("アクセスログ", "Access log", logSummary(cert));
     row("保存期限", "Keep until", CertificateFiles.field(cert, "keepUntil"));
     row("準拠", "Standards", strings(cert.get("standards"), "; "));
+    String fingerprint = CertificateFiles.field(cert, "signingKey.fingerprint");
+    row("署名鍵", "Signing key", fingerprint == null ? null : "SHA-256 " + fingerprint);
 
     gap(10);
     heading(label("正本と検証", "Authoritative copy and verification"));
@@ -224,7 +226,10 @@ final class CertificatePdf {
     gap(2);
     paragraph(font, BODY, label("検証方法 (Ed25519, 金庫の公開鍵): ", "Verify it with the vault's public key (Ed25519): "));
     paragraph(mono, BODY - 1, CertificateFiles.opensslCommand(names.publicKey(), names.json(), names.signature()));
-    paragraph(font, BODY - 1, "or: kinko cert verify " + CertificateFiles.quoted(names.json()) + " --key " + CertificateFiles.quoted(names.publicKey()));
+    paragraph(font, BODY - 1, "or: kinko cert verify " + CertificateFiles.quoted(names.json()) + " --key " + CertificateFiles.quoted(names.publicKey())
+        + (fingerprint == null ? "" : " " + AuditorKey.FINGERPRINT_OPTION + " " + fingerprint));
+    paragraph(font, BODY - 1, "The key's fingerprint must be the one recorded at the contract's start "
+        + "(openssl pkey -pubin -in " + CertificateFiles.quoted(names.publicKey()) + " -outform DER | sha256sum).");
     finishPage();
     footers(CertificateFiles.field(cert, "certificateId"));
   }

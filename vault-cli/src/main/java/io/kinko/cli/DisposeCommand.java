@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
             + "the name key and the signing key, so no stored file can be decrypted again, and writes a final signed "
             + "certificate to DIR.",
         "There is no undo. On a terminal you confirm by typing the vault id; elsewhere --yes is required.",
-        "Afterwards the vault no longer opens; the archive verifies with 'kinko log verify --archive DIR --key DIR/vault.pub.pem'."})
+        "Afterwards the vault no longer opens; the archive verifies with 'kinko log verify --archive DIR --key-fingerprint HEX', "
+            + "the fingerprint recorded at the contract's start."})
 final class DisposeCommand extends VaultCommand {
   static final String CERTIFICATE = "disposal-certificate.json";
 
@@ -85,9 +86,12 @@ final class DisposeCommand extends VaultCommand {
     Path json = archive.resolve(CERTIFICATE);
     out.println("final certificate " + certificate.id() + ": " + json);
     Path pem = archive.resolve(CertificateFiles.DEFAULT_KEY_FILE);
-    out.println("verify them with the archived public key:");
+    String fingerprint = CertificateFiles.field(CertificateFiles.json(certificate.json()), "signingKey.fingerprint");
+    out.println("the archived public key has fingerprint " + fingerprint + ": it must be the one recorded at the contract's start");
+    out.println("verify them with it:");
     out.println("  " + CertificateFiles.opensslCommand(pem.toString(), json.toString(), json + ".sig"));
-    out.println("  kinko log verify --archive " + CertificateFiles.quoted(archive.toString()) + " --key " + CertificateFiles.quoted(pem.toString()));
+    out.println("  kinko log verify --archive " + CertificateFiles.quoted(archive.toString()) + " " + AuditorKey.FINGERPRINT_OPTION + " " + fingerprint);
+    out.println("  kinko cert verify " + CertificateFiles.quoted(json.toString()) + " " + AuditorKey.FINGERPRINT_OPTION + " " + fingerprint);
     return ExitCodes.OK;
   }
 }

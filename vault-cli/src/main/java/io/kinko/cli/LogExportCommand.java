@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Writes the access-log entries logged in [--from, --to) to an archive in DIR: the entries as JSON Lines "
         + "plus a manifest with a signed checkpoint and proofs.",
-        "Auditors verify it with 'kinko log verify --archive DIR --key PEM', without the vault. The export is logged.",
+        "Auditors verify it with 'kinko log verify --archive DIR --key-fingerprint HEX' (or --key PEM), without the vault. "
+            + "Archives in one folder must cover adjacent ranges: export each period once, [--from, --to) after the previous --to. "
+            + "The export is logged.",
         "Entries must be archived before 'kinko log prune' may remove them."})
 final class LogExportCommand extends VaultCommand {
   @Option(names = "--from", required = true, paramLabel = "T", converter = TimeArgument.class,

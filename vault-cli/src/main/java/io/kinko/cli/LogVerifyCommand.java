@@ -7,6 +7,7 @@ import io.kinko.vault.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Verifies the access log: every entry against its hash and its predecessor, every signed checkpoint "
         + "against the tree, and a checkpoint kept outside the vault (--witness) for consistency.",
-        "With --archive, verifies exported archives instead, offline: no password, and no vault if --key is given.",
+        "With --archive (one or more folders), verifies exported archives instead, offline, as one contiguous range: a missing, "
+            + "repeated, overlapping or renamed archive is named. No password, no vault; it needs --key PEM or --key-fingerprint HEX "
+            + "(recorded at the contract's start): a key in the vault folder or beside the archives proves nothing.",
         "A failure names the first bad sequence number and exits with 5."})
 final class LogVerifyCommand implements Callable<Integer> {
   /** Longer files are not a checkpoint note but a mistake. */
@@ -39,22 +42,21 @@ final class LogVerifyCommand implements Callable<Integer> {
           + "the log must still contain it.")
   Path witness;
 
-  @Option(names = "--archive", paramLabel = "DIR", description = "Verify the archives in DIR (kinko log export) instead of the vault's log.")
-  Path archive;
+  @Option(names = "--archive", paramLabel = "DIR",
+      description = "Verify the archives in DIR (kinko log export) instead of the vault's log; repeat it for archives in several folders.")
+  List<Path> archives;
 
-  @Option(names = "--key", paramLabel = "PEM",
-      description = "With --archive: the vault's public key (kinko key export). Default: the key of the vault given by --vault or "
-          + GlobalOptions.VAULT_ENV + ".")
-  Path key;
+  @Mixin
+  AuditorKey key;
 
   @Override
   public Integer call() throws IOException {
     Context context = VaultCommand.context(spec);
-    if (archive != null) {
+    if (archives != null) {
       return verifyArchive(context);
     }
-    if (key != null) {
-      throw new UsageException("--key is used with --archive only; the vault's own log is verified with the vault's key");
+    if (key.given()) {
+      throw new UsageException("--key and --key-fingerprint are used with --archive only; the vault's own log is verified with the key its login opens");
     }
     byte[] witnessNote = witness == null ? null : readWitness(witness);
     String user = global.user(context);
@@ -70,11 +72,17 @@ final class LogVerifyCommand implements Callable<Integer> {
     if (witness != null) {
       throw new UsageException("--witness checks the vault's log, not an archive; use one or the other");
     }
-    if (!Files.isDirectory(archive)) {
-      throw new UsageException(archive + " is not a folder of log archives");
+    for (Path archive : archives) {
+      if (!Files.isDirectory(archive)) {
+        throw new UsageException(archive + " is not a folder of log archives");
+      }
     }
-    LogReport report = LogArchive.verify(archive, CertVerifyCommand.publicKey(key, global, context));
-    context.out().println("archive verified: " + describe(report, false) + " (tree size " + report.treeSize() + ")");
+    AuditorKey.Pinned pinned = key.resolve(archives);
+    LogReport report = LogArchive.verify(archives, pinned.pem());
+    long first = report.treeSize() - report.entriesChecked();
+    context.out().println("archive verified: " + describe(report, false) + " (entries " + first + " to " + (report.treeSize() - 1)
+        + ", tree size " + report.treeSize() + ")");
+    context.out().println(pinned.describe());
     return ExitCodes.OK;
   }
 

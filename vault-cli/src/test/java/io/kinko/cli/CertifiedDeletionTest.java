@@ -83,13 +83,14 @@ class CertifiedDeletionTest {
     }
 
     @Test
-    void certVerify_withTheKeyOfTheVaultInKinkoVault_needsNoPassword() {
+    void certVerify_withOnlyTheVaultInKinkoVault_isRefused_becauseItsKeyProvesNothing() {
       ok(cli.run("rm", "other.txt", "--cert-out", certs.toString()));
       Path json = only(jsonFiles(certs));
 
-      Cli.Result result = ok(new Cli().env("KINKO_VAULT", vault.toString()).run("cert", "verify", json.toString()));
+      Cli.Result result = new Cli().env("KINKO_VAULT", vault.toString()).run("cert", "verify", json.toString());
 
-      assertTrue(result.out().startsWith("certificate "), result::toString);
+      assertEquals(2, result.exit(), result::toString);
+      assertTrue(result.err().contains("--key PEM or --key-fingerprint HEX"), result::toString);
     }
 
     @Test

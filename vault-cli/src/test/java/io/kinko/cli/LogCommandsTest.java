@@ -220,11 +220,10 @@ class LogCommandsTest {
   // --- key export
 
   @Test
-  void keyExport_withoutAPassword_writesAPemOpensslAcceptsAndTheVerifierKeyBesideIt() throws Exception {
+  void keyExport_writesAPemOpensslAccepts_andTheVerifierKeyBesideIt() throws Exception {
     Path pem = dir.resolve("pub.pem");
 
-    Cli noPassword = new Cli().env("KINKO_VAULT", vault.toString()); // no user, no password
-    Cli.Result result = ok(noPassword.run("key", "export", "-o", pem.toString()));
+    Cli.Result result = ok(cli.run("key", "export", "-o", pem.toString()));
 
     assertTrue(Files.readString(pem).startsWith("-----BEGIN PUBLIC KEY-----\n"), Files.readString(pem));
     assertEquals(0, openssl("pkey", "-pubin", "-in", pem.toString(), "-noout"), "openssl rejected " + pem);
@@ -233,16 +232,18 @@ class LogCommandsTest {
     String keyName = vkey.substring(0, vkey.indexOf('+'));
     assertTrue(cli.run("checkpoint").out().contains("\n\u2014 " + keyName + " "), "checkpoints are signed under " + keyName);
     assertTrue(result.out().contains(pem.toString()), result::toString);
+    assertTrue(result.out().matches("(?s).*fingerprint: [0-9a-f]{64} .*"), result::toString);
   }
 
   @Test
-  void keyExport_toStdout_printsThePemThenTheVerifierKey() throws Exception {
+  void keyExport_toStdout_printsThePemThenTheVerifierKeyThenTheFingerprint() throws Exception {
     Path pem = dir.resolve("pub.pem");
     ok(cli.run("key", "export", "-o", pem.toString()));
 
-    Cli.Result result = ok(new Cli().env("KINKO_VAULT", vault.toString()).run("key", "export"));
+    Cli.Result result = ok(cli.run("key", "export"));
 
-    assertEquals(Files.readString(pem) + "\n" + KeyExportCommand.VERIFIER_HEADING + "\n" + Files.readString(dir.resolve("pub.pem.vkey")),
+    assertEquals(Files.readString(pem) + "\n" + KeyExportCommand.VERIFIER_HEADING + "\n" + Files.readString(dir.resolve("pub.pem.vkey"))
+        + "\n" + KeyExportCommand.FINGERPRINT_HEADING + "\n" + io.kinko.vault.KeyFingerprint.of(Files.readString(pem)) + "\n",
         result.out());
     Path stdoutCopy = dir.resolve("stdout.pem");
     Files.write(stdoutCopy, result.outBytes());
@@ -268,7 +269,7 @@ class LogCommandsTest {
     Cli offline = new Cli(); // no vault, no user, no password
     Cli.Result verified = ok(offline.run("log", "verify", "--archive", archive.toString(), "--key", pem.toString()));
     assertTrue(verified.out().startsWith("archive verified: "), verified::toString);
-    ok(cli.run("log", "verify", "--archive", archive.toString())); // the key of the vault in KINKO_VAULT
+    assertEquals(2, cli.run("log", "verify", "--archive", archive.toString()).exit(), "the key of the vault in KINKO_VAULT proves nothing");
 
     List<String> lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
     int victim = lines.size() / 2;
@@ -284,6 +285,63 @@ class LogCommandsTest {
     // An archive holds no per-entry hashes: an altered entry shows as the broken link to the next one.
     assertTrue(tampered.err().contains("entries " + victimSeq + " and " + (victimSeq + 1) + " do not link"),
         () -> "names entry " + victimSeq + " and its successor? " + tampered);
+  }
+
+  @Test
+  void archiveVerify_ofPeriodsExportedIntoOneFolder_withTheMiddleOneRemoved_namesTheMissingEntries() throws IOException {
+    Path archive = dir.resolve("archive");
+    Path later = Files.createDirectory(dir.resolve("later"));
+    Cli.Result key = ok(cli.run("key", "export", "-o", dir.resolve("vault.pub.pem").toString()));
+    String fingerprint = key.out().replaceAll("(?s).*fingerprint: ([0-9a-f]{64}) .*", "$1");
+    String firstCut = Instant.now().toString();
+    ok(cli.run("put", source.toString(), "案件/二.txt"));
+    String secondCut = Instant.now().toString();
+    ok(cli.run("put", source.toString(), "案件/三.txt"));
+    long[] first = exported(ok(cli.run("log", "export", "--from", "2000-01-01", "--to", firstCut, "-o", archive.toString())));
+    long[] middle = exported(ok(cli.run("log", "export", "--from", firstCut, "--to", secondCut, "-o", archive.toString())));
+    String tomorrow = LocalDate.now(TimeArgument.ZONE).plusDays(1).toString();
+    long[] last = exported(ok(cli.run("log", "export", "--from", secondCut, "--to", tomorrow, "-o", later.toString())));
+    assertEquals(first[1] + 1, middle[0]);
+    assertEquals(middle[1] + 1, last[0]);
+    Cli offline = new Cli();
+
+    Cli.Result whole = ok(offline.run("log", "verify", "--archive", archive.toString(), "--archive", later.toString(),
+        "--key-fingerprint", fingerprint));
+    assertTrue(whole.out().contains("(entries 0 to " + last[1] + ", tree size " + (last[1] + 1) + ")"), whole::toString);
+    Path copy = Files.createDirectory(dir.resolve("copy"));
+    for (Path p : list(archive)) {
+      if (p.getFileName().toString().contains("-" + middle[0] + "-" + middle[1] + ".")) {
+        Files.copy(p, copy.resolve(p.getFileName()));
+        Files.delete(p);
+      }
+    }
+    Cli.Result gap = offline.run("log", "verify", "--archive", archive.toString(), "--archive", later.toString(),
+        "--key-fingerprint", fingerprint);
+    Cli.Result twice = offline.run("log", "verify", "--archive", archive.toString(), "--archive", later.toString(), "--archive",
+        copy.toString(), "--archive", dir.resolve("copy-of-copy").toString(), "--key-fingerprint", fingerprint);
+
+    assertEquals(5, gap.exit(), gap::toString);
+    assertTrue(gap.err().contains("entries " + middle[0] + "-" + middle[1] + " are missing"), gap::toString);
+    assertEquals(2, twice.exit(), "a folder that is not there: " + twice);
+    copyTree(copy, dir.resolve("copy-of-copy"));
+    twice = offline.run("log", "verify", "--archive", archive.toString(), "--archive", later.toString(), "--archive",
+        copy.toString(), "--archive", dir.resolve("copy-of-copy").toString(), "--key-fingerprint", fingerprint);
+    assertEquals(5, twice.exit(), twice::toString);
+    assertTrue(twice.err().contains("are in two archives") && twice.err().contains("duplicate"), twice::toString);
+  }
+
+  /** {first, last} sequence number of what {@code kinko log export} reports it wrote. */
+  private static long[] exported(Cli.Result export) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\((\\d+) to (\\d+), tree size").matcher(export.out());
+    assertTrue(m.find(), export::toString);
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    for (Path p : list(from)) {
+      Files.copy(p, to.resolve(p.getFileName()));
+    }
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.util.Objects;
  * Ed25519 signature over exactly those bytes. It names each deleted item by file id and path tag,
  * says how its key and bytes were destroyed and verified, what the storage medium allows, and
  * ties each deletion to the access log with the DELETE entry, its inclusion proof and the signed
- * checkpoint the proof leads to. An auditor checks it with the vault's public key alone:
+ * checkpoint the proof leads to, and names the fingerprint of the key that signed it. An auditor
+ * checks it with the vault's public key alone, a key whose fingerprint they recorded at the
+ * contract's start ({@link KeyFingerprint}), never a key found beside the certificate:
  * <pre>openssl pkeyutl -verify -rawin -pubin -inkey vault.pub.pem -in NAME.json -sigfile NAME.json.sig</pre>
  */
 public record DeletionCertificate(String id, String json, byte[] signature) {
@@ -45,12 +47,17 @@ public record DeletionCertificate(String id, String json, byte[] signature) {
     }
   }
 
-  /** What a verification established. */
-  public record Verified(String id, String kind, String vault, int items, long treeSize) {}
+  /**
+   * What a verification established.
+   *
+   * @param keyFingerprint the fingerprint of the key the certificate verified with ({@link KeyFingerprint})
+   */
+  public record Verified(String id, String kind, String vault, int items, long treeSize, String keyFingerprint) {}
 
   /**
    * Verifies a certificate with no vault: the signature over the exact bytes, the checkpoint's
-   * signature, and each item's DELETE entry against the checkpoint by its inclusion proof.
+   * signature, and each item's DELETE entry against the checkpoint by its inclusion proof. The
+   * caller vouches for {@code publicKeyPem}: pin it with {@link KeyFingerprint#check}.
    *
    * @throws IntegrityException naming what failed
    */

@@ -2,6 +2,7 @@ package io.kinko.vault;
 
 import io.kinko.vault.audit.ArchiveVerifier;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,12 +20,26 @@ public record LogArchive(Path entries, Path manifest, long firstSeq, long lastSe
   /**
    * Verifies every archive in {@code directory} offline: each entry against the signed
    * checkpoint's root, the chain inside each archive and across adjacent ones, and each
-   * consistency proof to the previous archive.
+   * consistency proof to the previous archive. The archives must form one contiguous range;
+   * see {@link #verify(List, String)}.
    *
-   * @param publicKeyPem the vault's public key ({@code kinko key export})
+   * @param publicKeyPem the vault's public key ({@code kinko key export}); the caller vouches
+   *     for it: pin it with {@link KeyFingerprint#check}, never take it from beside the archives
    * @throws IntegrityException naming the archive and the first bad sequence number
    */
   public static LogReport verify(Path directory, String publicKeyPem) {
     return ArchiveVerifier.verify(directory, publicKeyPem);
+  }
+
+  /**
+   * Verifies the archives in all of {@code directories} as one contiguous range of the log:
+   * ordered by sequence number, each starts right after the one before and continues the tree
+   * the one before signed. A missing, repeated, overlapping or renamed archive is named.
+   * The range checked is entries {@code treeSize - entriesChecked} to {@code treeSize - 1}.
+   *
+   * @throws IntegrityException naming the archive, the missing or repeated entries, or the first bad entry
+   */
+  public static LogReport verify(List<Path> directories, String publicKeyPem) {
+    return ArchiveVerifier.verify(List.copyOf(directories), publicKeyPem);
   }
 }

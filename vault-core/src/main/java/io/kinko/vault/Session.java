@@ -420,6 +420,26 @@ public final class Session implements AutoCloseable {
   }
 
   /**
+   * The vault's public signing key as PEM, taken from the signing key this login opened with the
+   * master key, never from the folder alone: what auditors pin by its {@link KeyFingerprint}.
+   * Any user may export it; the export is logged.
+   *
+   * @throws IntegrityException if {@code keys/signing.pub.pem} no longer holds that key (logged as an INCIDENT)
+   */
+  public String exportPublicKey() {
+    open();
+    byte[] key = signing.publicKey();
+    guarded(() -> {
+      if (!java.util.Arrays.equals(Vault.readPublicKey(vault.layout()), key)) {
+        throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
+      }
+      return null;
+    });
+    log.append(AccessLog.Event.allow(user, "KEY_EXPORT", "public signing key " + SigningKey.fingerprint(key), null, null));
+    return SigningKey.toPem(key);
+  }
+
+  /**
    * Removes the entries logged before {@code before}. Refused, and the refusal logged, while
    * any of them is within its retention (one year past the contract's end, or the configured
    * minimum) or has not been archived.

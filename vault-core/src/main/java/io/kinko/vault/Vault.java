@@ -419,7 +419,7 @@ public final class Vault implements AutoCloseable {
     return "Vault[" + descriptor.vaultId() + " at " + layout.root() + "]";
   }
 
-  private static byte[] readPublicKey(VaultLayout layout) {
+  static byte[] readPublicKey(VaultLayout layout) {
     try {
       return SigningKey.fromPem(new String(readKeyFile(layout.publicKey(), "keys/signing.pub.pem"), StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException e) {

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,42 +25,106 @@ import java.util.stream.Stream;
  */
 public final class ArchiveVerifier {
   private static final HexFormat HEX = HexFormat.of();
+  private static final String MANIFEST = ".manifest.json";
 
   private ArchiveVerifier() {}
 
+  /** {@link #verify(List, String)} of one folder. */
   public static LogReport verify(Path directory, String publicKeyPem) {
+    return verify(List.of(directory), publicKeyPem);
+  }
+
+  /**
+   * Verifies the archives in {@code directories} as one contiguous range of the log: sorted by
+   * sequence number, each must start right after the one before, with nothing missing, repeated
+   * or overlapping, and must continue the tree the one before signed.
+   *
+   * @throws IntegrityException naming the archive, the missing or repeated entries, or the first bad entry
+   */
+  public static LogReport verify(List<Path> directories, String publicKeyPem) {
     byte[] publicKey;
     try {
       publicKey = SigningKey.fromPem(publicKeyPem);
     } catch (IllegalArgumentException e) {
       throw new VaultException("the public key is not an Ed25519 PEM key: " + e.getMessage());
     }
-    List<Path> manifests;
-    try (Stream<Path> files = Files.list(directory)) {
-      manifests = files.filter(p -> p.getFileName().toString().endsWith(".manifest.json")).toList();
-    } catch (IOException e) {
-      throw new VaultException("cannot read " + directory + ": " + e.getMessage(), e);
+    Map<Path, Path> manifests = new LinkedHashMap<>(); // by real path: a folder given twice is one folder
+    for (Path directory : directories) {
+      try (Stream<Path> files = Files.list(directory)) {
+        for (Path m : files.filter(p -> p.getFileName().toString().endsWith(MANIFEST)).sorted().toList()) {
+          manifests.putIfAbsent(m.toRealPath(), m);
+        }
+      } catch (IOException e) {
+        throw new VaultException("cannot read " + directory + ": " + e.getMessage(), e);
+      }
     }
     if (manifests.isEmpty()) {
-      throw new IntegrityException("no log archive (*.manifest.json) in " + directory);
+      throw new IntegrityException("no log archive (*" + MANIFEST + ") in " + directories.stream().map(Path::toString)
+          .reduce((a, b) -> a + ", " + b).orElse("no folder"));
     }
     List<Archive> archives = new ArrayList<>();
-    for (Path m : manifests) {
+    for (Path m : manifests.values()) {
       archives.add(Archive.read(m, publicKey));
     }
-    archives.sort((a, b) -> Long.compare(a.firstSeq, b.firstSeq));
+    archives.sort(Comparator.comparingLong((Archive a) -> a.firstSeq).thenComparingLong(a -> a.lastSeq));
+    checkContiguous(archives);
+    checkOneTree(archives);
     long entries = 0;
     int checkpoints = 0;
     Archive before = null;
     for (Archive a : archives) {
-      String lastLeaf = a.verifyEntries(before != null && before.lastSeq + 1 == a.firstSeq ? before.lastLeaf : null);
-      a.lastLeaf = lastLeaf;
+      if (before != null) {
+        a.checkContinues(before);
+      }
+      a.lastLeaf = a.verifyEntries(before != null ? before.lastLeaf : null);
       a.verifyPrevious();
       entries += a.lastSeq - a.firstSeq + 1;
       checkpoints += a.previousSize == null ? 1 : 2;
       before = a;
     }
     return new LogReport(archives.get(archives.size() - 1).treeSize, entries, checkpoints, false);
+  }
+
+  /** Archives sorted by range must follow one another: no gap, no overlap, no duplicate, one vault. */
+  private static void checkContiguous(List<Archive> archives) {
+    for (int i = 1; i < archives.size(); i++) {
+      Archive a = archives.get(i - 1);
+      Archive b = archives.get(i);
+      if (!a.vault.equals(b.vault)) {
+        throw new IntegrityException(a.name() + " and " + b.name() + " are archives of two vaults, " + a.vault + " and " + b.vault);
+      }
+      if (a.firstSeq == b.firstSeq && a.lastSeq == b.lastSeq) {
+        throw new IntegrityException("entries " + range(b.firstSeq, b.lastSeq) + " are in two archives, " + a.manifest + " and " + b.manifest
+            + ": a duplicate; give each archive once");
+      }
+      if (b.firstSeq <= a.lastSeq) {
+        throw new IntegrityException(a.name() + " (entries " + range(a.firstSeq, a.lastSeq) + ") and " + b.name() + " (entries "
+            + range(b.firstSeq, b.lastSeq) + ") overlap at entries " + range(b.firstSeq, Math.min(a.lastSeq, b.lastSeq))
+            + ": archives must cover adjacent ranges");
+      }
+      if (b.firstSeq > a.lastSeq + 1) {
+        throw new IntegrityException("entries " + range(a.lastSeq + 1, b.firstSeq - 1) + " are missing: no archive holds them (between "
+            + a.name() + " and " + b.name() + ")");
+      }
+    }
+  }
+
+  /** Any two signed checkpoints of one size, in any of the archives, must name one root: else the log forked. */
+  private static void checkOneTree(List<Archive> archives) {
+    Map<Long, Archive> bySize = new HashMap<>();
+    for (Archive a : archives) {
+      for (Checkpoint c : a.previous == null ? List.of(a.checkpoint) : List.of(a.checkpoint, a.previous)) {
+        Archive other = bySize.putIfAbsent(c.size(), a);
+        if (other != null && !Arrays.equals(other.rootAt(c.size()), c.rootHash())) {
+          throw new IntegrityException(other.name() + " and " + a.name() + " carry signed checkpoints of size " + c.size()
+              + " with different roots: two versions of the log");
+        }
+      }
+    }
+  }
+
+  private static String range(long first, long last) {
+    return first == last ? Long.toString(first) : first + "-" + last;
   }
 
   /** One archive's manifest, parsed, with its checkpoint(s) verified. */
@@ -78,7 +145,7 @@ public final class ArchiveVerifier {
     private Archive(Path manifest, Map<String, Object> m, byte[] publicKey) {
       this.manifest = manifest;
       String name = manifest.getFileName().toString();
-      this.entries = manifest.resolveSibling(name.substring(0, name.length() - ".manifest.json".length()) + ".jsonl");
+      this.entries = manifest.resolveSibling(name.substring(0, name.length() - MANIFEST.length()) + ".jsonl");
       this.vault = (String) m.get("vault");
       this.firstSeq = (Long) m.get("firstSeq");
       this.lastSeq = (Long) m.get("lastSeq");
@@ -93,6 +160,39 @@ public final class ArchiveVerifier {
       this.consistency = p == null ? List.of() : hashes(p.get("consistencyProof"));
       if (checkpoint.size() != treeSize || treeSize != lastSeq + 1 || firstSeq > lastSeq) {
         throw new IntegrityException(manifest.getFileName() + ": sizes do not agree with its checkpoint");
+      }
+      SigningKey.checkNamed(m, publicKey, manifest.getFileName().toString());
+      String expected = LogArchiver.baseName(vault, firstSeq, lastSeq) + MANIFEST;
+      if (!name.equals(expected)) {
+        // The sequence numbers come from the signed content; a name that disagrees was changed.
+        throw new IntegrityException(name + " holds entries " + range(firstSeq, lastSeq) + " and should be named " + expected
+            + ": archives were renamed or reordered");
+      }
+    }
+
+    String name() {
+      return manifest.getFileName().toString();
+    }
+
+    /** The signed root of the tree of {@code size} this archive carries. */
+    byte[] rootAt(long size) {
+      return size == checkpoint.size() ? checkpoint.rootHash() : previous.rootHash();
+    }
+
+    /**
+     * This archive starts where {@code before} ended: the subtrees left of its range must make the
+     * very tree {@code before}'s checkpoint signed, so the two archives are one log.
+     */
+    void checkContinues(Archive before) {
+      byte[] leftRoot;
+      try {
+        leftRoot = CompactRange.of(firstSeq, left).root();
+      } catch (IllegalArgumentException e) {
+        throw new IntegrityException(name() + ": " + e.getMessage());
+      }
+      if (!Arrays.equals(leftRoot, before.checkpoint.rootHash())) {
+        throw new IntegrityException(name() + " does not continue " + before.name() + ": the tree before entry " + firstSeq
+            + " is not the one " + before.name() + "'s checkpoint signed");
       }
     }
 

@@ -56,7 +56,7 @@ public final class LogArchiver {
     long first = range[0];
     long last = range[1];
     long treeSize = last + 1;
-    String name = "kinko-log-" + vaultId + "-" + first + "-" + last;
+    String name = baseName(vaultId, first, last);
     Path entries = directory.resolve(name + ".jsonl");
     Path manifest = directory.resolve(name + ".manifest.json");
     try {
@@ -91,6 +91,11 @@ public final class LogArchiver {
       throw new VaultException("cannot write the log archive to " + directory + ": " + e.getMessage(), e);
     }
     return new LogArchive(entries, manifest, first, last, treeSize);
+  }
+
+  /** The file name of an archive, without extension: it says which vault and which entries it holds. */
+  static String baseName(String vaultId, long first, long last) {
+    return "kinko-log-" + vaultId + "-" + first + "-" + last;
   }
 
   /**
@@ -160,6 +165,7 @@ public final class LogArchiver {
       m.put("treeSize", treeSize);
       m.put("leftSubtrees", left);
       m.put("checkpoint", note);
+      m.put(SigningKey.NAMED_KEY, SigningKey.named(key.publicKey()));
       Long previous = previousArchiveSize(c, treeSize);
       if (previous != null) {
         Map<String, Object> p = new LinkedHashMap<>();

@@ -10,9 +10,12 @@ import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import io.kinko.vault.IntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * The vault's Ed25519 signing key: signs log checkpoints and certificates. The private half is
@@ -24,6 +27,9 @@ import java.util.HexFormat;
 public final class SigningKey {
   /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the 32 key bytes follow. */
   private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+  /** The field of a signed artefact that names its key ({@link #named}). */
+  public static final String NAMED_KEY = "signingKey";
 
   private final PublicKeySign signer;
   private final byte[] publicKey;
@@ -84,9 +90,59 @@ public final class SigningKey {
 
   /** The public key as a PEM SubjectPublicKeyInfo, the form {@code openssl pkeyutl -pubin} reads. */
   public static String toPem(byte[] publicKey) {
+    return "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(der(publicKey)) + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  /**
+   * The key's fingerprint: SHA-256 of its DER SubjectPublicKeyInfo, 64 lower-case hex digits. An
+   * auditor reproduces it with standard tools:
+   * {@code openssl pkey -pubin -in vault.pub.pem -outform DER | sha256sum}.
+   */
+  public static String fingerprint(byte[] publicKey) {
+    if (publicKey == null || publicKey.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 public key has 32 bytes");
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der(publicKey)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+    }
+  }
+
+  /**
+   * The JSON object by which a signed artefact (certificate, archive manifest) names the key
+   * that signed it, under {@link #NAMED_KEY}.
+   */
+  public static Map<String, Object> named(byte[] publicKey) {
+    return Map.of("algorithm", "Ed25519", "fingerprint", fingerprint(publicKey),
+        "fingerprintOf", "SHA-256 of the DER SubjectPublicKeyInfo");
+  }
+
+  /**
+   * Checks that an artefact verified with {@code publicKey} names that key, if it names one
+   * (artefacts written before fingerprints were recorded name none).
+   *
+   * @throws IntegrityException if it names another key, or names one malformed
+   */
+  public static void checkNamed(Map<String, Object> artefact, byte[] publicKey, String what) {
+    Object named = artefact.get(NAMED_KEY);
+    if (named == null) {
+      return;
+    }
+    Object fingerprint = named instanceof Map<?, ?> m ? m.get("fingerprint") : null;
+    if (!(fingerprint instanceof String hex)) {
+      throw new IntegrityException(what + " names its signing key without a fingerprint");
+    }
+    String expected = fingerprint(publicKey);
+    if (!expected.equals(hex)) {
+      throw new IntegrityException(what + " names signing key " + hex + ", but verifies with key " + expected);
+    }
+  }
+
+  private static byte[] der(byte[] publicKey) {
     byte[] der = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + publicKey.length);
     System.arraycopy(publicKey, 0, der, SPKI_PREFIX.length, publicKey.length);
-    return "-----BEGIN PUBLIC KEY-----\n" + Base64.getEncoder().encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+    return der;
   }
 
   /**

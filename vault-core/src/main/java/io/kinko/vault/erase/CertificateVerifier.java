@@ -50,6 +50,7 @@ public final class CertificateVerifier {
       throw new IntegrityException("the certificate is not valid JSON: " + e.getMessage());
     }
     try {
+      SigningKey.checkNamed(cert, publicKey, "the certificate");
       String vault = (String) cert.get("vault");
       Map<String, Object> log = (Map<String, Object>) cert.get("log");
       Checkpoint checkpoint = Checkpoint.open(((String) log.get("checkpoint")).getBytes(StandardCharsets.UTF_8),
@@ -89,7 +90,7 @@ public final class CertificateVerifier {
         Merkle.verifyInclusion(seq, checkpoint.size(), leaf, proof, checkpoint.rootHash());
       }
       return new DeletionCertificate.Verified((String) cert.get("certificateId"), (String) cert.get("kinko"), vault, items.size(),
-          checkpoint.size());
+          checkpoint.size(), SigningKey.fingerprint(publicKey));
     } catch (FormatException | VerificationException e) {
       throw new IntegrityException("the certificate does not tie to the log: " + e.getMessage());
     } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {

@@ -70,6 +70,7 @@ public final class Certificates {
   /** Canonicalizes, signs and stores a certificate. */
   public static DeletionCertificate signAndStore(Database database, SigningKey signer, String id, String kind, Map<String, Object> cert,
       Clock clock) {
+    cert.put(SigningKey.NAMED_KEY, SigningKey.named(signer.publicKey()));
     byte[] json = CanonicalJson.encode(cert);
     byte[] signature = signer.sign(json);
     database.durably(c -> {
