@@ -155,7 +155,7 @@ public final class Deleter {
     try {
       lock = ctx.database().connection();
     } catch (SQLException e) {
-      throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+      throw Database.failure("cannot lock deletion batch " + batch, e);
     }
     try {
       try (PreparedStatement s = lock.prepareStatement("SELECT batch_id FROM deletion_batches WHERE batch_id = ? FOR UPDATE"
@@ -172,7 +172,7 @@ public final class Deleter {
       }
       return Optional.ofNullable(work.get());
     } catch (SQLException e) {
-      throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+      throw Database.failure("cannot lock deletion batch " + batch, e);
     } finally {
       release(lock);
     }
