@@ -164,12 +164,13 @@ public final class Vault implements AutoCloseable {
     Objects.requireNonNull(password, "password");
     if (!UserRegistry.validName(user)) {
       log.append(AccessLog.Event.deny("?", "LOGIN", "invalid user name", null, null));
+      KeySlot.refuseWithoutSlot("?", password, descriptor.passwordCost());
       throw new AuthenticationException("authentication failed: not a valid user name");
     }
     UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).orElse(null);
     if (account == null) {
       log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
-      throw new AuthenticationException("authentication failed for '" + user + "': unknown user or wrong password");
+      throw KeySlot.refuseWithoutSlot(user, password, descriptor.passwordCost());
     }
     if (!Files.exists(layout.namesKey())) {
       log.append(AccessLog.Event.deny(user, "LOGIN", "vault disposed of", null, null));
