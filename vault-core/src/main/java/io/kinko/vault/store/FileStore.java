@@ -23,11 +23,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -109,6 +112,7 @@ public final class FileStore {
     if (!top.isDirectory()) {
       return new PutReport(List.of(), List.of(new PutReport.Skipped(source, skipReason(top))));
     }
+    Map<String, List<Path>> collisions = nfcCollisions(source);
     Batch[] batch = {new Batch(progress)};
     try {
       Files.walkFileTree(source, new SimpleFileVisitor<>() {
@@ -116,6 +120,14 @@ public final class FileStore {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
           if (!attrs.isRegularFile()) {
             skipped.add(new PutReport.Skipped(file, skipReason(attrs)));
+            return FileVisitResult.CONTINUE;
+          }
+          List<Path> sameName = collisions.get(Normalizer.normalize(relativeName(source, file), Normalizer.Form.NFC));
+          if (sameName != null) {
+            List<Path> others = sameName.stream().filter(other -> !other.equals(file)).toList();
+            skipped.add(new PutReport.Skipped(file, "its name and the name of " + others.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + " are one name in Unicode NFC, so they would be one vault "
+                + "path; neither was stored (rename one)"));
             return FileVisitResult.CONTINUE;
           }
           VaultPath path;
@@ -158,6 +170,56 @@ public final class FileStore {
     }
     stored.addAll(batch[0].commit());
     return new PutReport(stored, skipped);
+  }
+
+  /**
+   * The source files below {@code root} whose names differ but are one name in NFC (macOS
+   * hands out NFD, most other systems NFC), by that NFC name. Two such names would be one vault
+   * path, and one of the files would hide as an older version of the other. A collision needs
+   * a name that is not in NFC, so only those are collected, and each one's NFC twin is looked up
+   * (not merely found by a file system that ignores normalization, like APFS).
+   */
+  private static Map<String, List<Path>> nfcCollisions(Path root) {
+    Map<String, List<Path>> byName = new HashMap<>();
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          String name = relativeName(root, file);
+          if (attrs.isRegularFile() && !Normalizer.isNormalized(name, Normalizer.Form.NFC)) {
+            byName.computeIfAbsent(Normalizer.normalize(name, Normalizer.Form.NFC), k -> new ArrayList<>()).add(file);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE; // reported by the walk that stores
+        }
+      });
+    } catch (IOException e) {
+      throw new VaultException("cannot walk " + root + ": " + describe(e), e);
+    }
+    Map<String, List<Path>> collisions = new HashMap<>();
+    for (Map.Entry<String, List<Path>> e : byName.entrySet()) {
+      List<Path> sources = new ArrayList<>(e.getValue());
+      Path twin = root.resolve(e.getKey());
+      if (Files.isRegularFile(twin, java.nio.file.LinkOption.NOFOLLOW_LINKS) && sources.stream().noneMatch(s -> sameFile(s, twin))) {
+        sources.add(0, twin);
+      }
+      if (sources.size() > 1) {
+        collisions.put(e.getKey(), sources);
+      }
+    }
+    return collisions;
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** One file as a batch of one; an IOException means the source failed to read, and nothing was stored. */
