@@ -122,6 +122,7 @@ public final class Vault implements AutoCloseable {
       throw new IntegrityException(layout.root() + " is missing its db/ or keys/ folder");
     }
     byte[] publicKey = readPublicKey(layout);
+    io.kinko.vault.store.PrivateFiles.warnIfWider(layout);
     Database database = openDatabase(layout, descriptor.database(), account, false);
     try {
       database.bindTo(descriptor.vaultId(), false);
@@ -506,7 +507,7 @@ public final class Vault implements AutoCloseable {
       Database database;
       try {
         if (databaseUrl == null) {
-          Files.createDirectories(layout.database());
+          io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.database());
         }
         database = openDatabase(layout, databaseUrl, databaseAccount, true);
       } catch (IOException e) {
@@ -516,8 +517,8 @@ public final class Vault implements AutoCloseable {
       try {
         database.bindTo(vaultId, true);
         bound = true;
-        Files.createDirectories(layout.keys());
-        Files.createDirectories(layout.blobs());
+        io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.keys());
+        io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.blobs());
         Durable.write(layout.namesKey(), sealedNames);
         Durable.write(layout.signingKey(), signing.sealedPrivate());
         Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));

@@ -45,10 +45,18 @@ public final class Database implements AutoCloseable {
     // A long write delay: nothing reaches the disk by accident of timing. Whatever must be
     // durable (log batches, file rows) is forced explicitly with forceToDisk.
     String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000";
+    // H2 creates its files with the umask's mode; the folder is made 0700 before it creates
+    // anything, and what it made is made 0600 once it has made it.
+    try {
+      PrivateFiles.createDirectories(layout.database());
+    } catch (java.io.IOException e) {
+      throw new VaultException("cannot make " + layout.database() + " private: " + FileStore.describe(e), e);
+    }
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
     try {
       migrate(pool);
       writeOwner(layout);
+      tightenFiles(layout);
     } catch (VaultException e) {
       pool.dispose();
       if (inUse(e)) {
@@ -154,6 +162,14 @@ public final class Database implements AutoCloseable {
       java.nio.file.Files.writeString(layout.database().resolve("owner"), owner);
     } catch (java.io.IOException e) {
       // Only the wording of a later in-use error depends on it.
+    }
+  }
+
+  private static void tightenFiles(VaultLayout layout) {
+    try {
+      PrivateFiles.tightenFilesIn(layout.database());
+    } catch (java.io.IOException e) {
+      throw new VaultException("cannot make the files in " + layout.database() + " private: " + FileStore.describe(e), e);
     }
   }
 
