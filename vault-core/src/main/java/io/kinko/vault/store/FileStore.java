@@ -19,8 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.text.Normalizer;
@@ -33,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypted files of one logged-in user: writes blobs and their metadata rows, reads them back
@@ -42,7 +42,17 @@ public final class FileStore {
   /** Blobs per batch: enough to share the syncs, few enough to bound what a crash can orphan. */
   static final int BATCH_FILES = 512;
   private static final int COPY_BUFFER = 64 * 1024;
-  private static final String META = "file-meta";
+  /** The first format: SHA-256 of the content (32 bytes) then the path. Read, never written. */
+  private static final String META_V1 = "file-meta";
+  /**
+   * The current format, under its own AEAD purpose so that no byte pattern can confuse the two:
+   * {@code 0x01 ‖ commitment key (32) ‖ HMAC-SHA256(key, content) (32) ‖ path}, or, once the
+   * version is certified deleted and its key scrubbed, {@code 0x00 ‖ path}.
+   */
+  private static final String META_V2 = "file-meta/v2";
+  private static final byte WITH_COMMITMENT = 1;
+  private static final byte SCRUBBED = 0;
+  private static final int KEY_BYTES = 32;
 
   private final Database database;
   private final BlobStore blobs;
@@ -301,30 +311,70 @@ public final class FileStore {
     return row;
   }
 
-  private record Row(FileInfo info, byte[] sha256) {}
+  private record Row(FileInfo info) {}
 
-  /** A stored version's sealed metadata, opened: its path and content digest. */
-  public record Meta(String path, byte[] sha256) {}
+  /**
+   * A stored version's sealed metadata, opened: its path and, for versions stored since
+   * commitments exist and not yet scrubbed, the content commitment and its per-file key (both
+   * null otherwise: a version stored before keeps no digest a certificate may show).
+   */
+  public record Meta(String path, byte[] commitmentKey, byte[] commitment) {
+    public boolean hasCommitment() {
+      return commitment != null;
+    }
+  }
 
   /** Opens the sealed metadata of a row (also of a row being deleted, whose files row is gone). */
   public static Meta meta(VaultKeys keys, String fileId, String sealedMeta) {
-    byte[] meta = keys.open(META, java.util.Base64.getDecoder().decode(sealedMeta), fileId);
-    return new Meta(new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8), Arrays.copyOf(meta, 32));
+    byte[] sealed;
+    try {
+      sealed = java.util.Base64.getDecoder().decode(sealedMeta);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("metadata of file " + fileId + " is not valid base64");
+    }
+    byte[] meta;
+    try {
+      meta = keys.open(META_V2, sealed, fileId);
+    } catch (IntegrityException notV2) {
+      try {
+        meta = keys.open(META_V1, sealed, fileId);
+      } catch (IntegrityException notV1) {
+        throw notV2;
+      }
+      if (meta.length < 32) {
+        throw new IntegrityException("metadata of file " + fileId + " is too short");
+      }
+      // The first format's SHA-256 is dropped here: a certificate must not show it.
+      return new Meta(new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8), null, null);
+    }
+    try {
+      if (meta.length >= 1 && meta[0] == SCRUBBED) {
+        return new Meta(new String(meta, 1, meta.length - 1, StandardCharsets.UTF_8), null, null);
+      }
+      int head = 1 + KEY_BYTES + 32;
+      if (meta.length < head || meta[0] != WITH_COMMITMENT) {
+        throw new IntegrityException("metadata of file " + fileId + " has an unknown layout");
+      }
+      return new Meta(new String(meta, head, meta.length - head, StandardCharsets.UTF_8), Arrays.copyOfRange(meta, 1, 1 + KEY_BYTES),
+          Arrays.copyOfRange(meta, 1 + KEY_BYTES, head));
+    } finally {
+      Arrays.fill(meta, (byte) 0);
+    }
+  }
+
+  /**
+   * The sealed metadata of a certified-deleted version with its commitment key destroyed: only
+   * the path is left, so no row in the vault can test a guess at the deleted content.
+   */
+  public static String scrubbedMeta(VaultKeys keys, String fileId, String sealedMeta) {
+    byte[] path = meta(keys, fileId, sealedMeta).path().getBytes(StandardCharsets.UTF_8);
+    byte[] meta = ByteBuffer.allocate(1 + path.length).put(SCRUBBED).put(path).array();
+    return java.util.Base64.getEncoder().encodeToString(keys.seal(META_V2, meta, fileId));
   }
 
   private Row decode(FileCatalog.Row row) {
-    byte[] meta;
-    try {
-      meta = keys.open(META, java.util.Base64.getDecoder().decode(row.sealedMeta()), row.fileId());
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("metadata of file " + row.fileId() + " is not valid base64");
-    }
-    if (meta.length < 32) {
-      throw new IntegrityException("metadata of file " + row.fileId() + " is too short");
-    }
-    String path = new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8);
-    FileInfo info = new FileInfo(path, row.version(), row.size(), Instant.ofEpochMilli(row.storedAtMillis()), row.fileId());
-    return new Row(info, Arrays.copyOf(meta, 32));
+    String path = meta(keys, row.fileId(), row.sealedMeta()).path();
+    return new Row(new FileInfo(path, row.version(), row.size(), Instant.ofEpochMilli(row.storedAtMillis()), row.fileId()));
   }
 
   /** The keyed tag that stands for {@code path} in the database and the log. */
@@ -360,7 +410,10 @@ public final class FileStore {
         abort();
         throw new VaultException("cannot write to the vault: " + describe(e), e);
       }
-      MessageDigest sha = sha256();
+      // A commitment to the content under a key of its own, destroyed with the file: a plain
+      // digest would let anyone holding a certificate confirm a guessed phone number.
+      byte[] commitmentKey = Bytes.random(KEY_BYTES);
+      Mac commitment = hmac(commitmentKey);
       long size = 0;
       byte[] buffer = new byte[COPY_BUFFER];
       IOException sourceFailure = null;
@@ -377,7 +430,7 @@ public final class FileStore {
           if (n < 0) {
             break;
           }
-          sha.update(buffer, 0, n);
+          commitment.update(buffer, 0, n);
           out.write(buffer, 0, n);
           size += n;
           progress.accept(n);
@@ -395,8 +448,11 @@ public final class FileStore {
         throw new SourceException(sourceFailure);
       }
       byte[] pathBytes = path.value().getBytes(StandardCharsets.UTF_8);
-      byte[] meta = ByteBuffer.allocate(32 + pathBytes.length).put(sha.digest()).put(pathBytes).array();
-      String sealed = java.util.Base64.getEncoder().encodeToString(keys.seal(META, meta, fileId));
+      byte[] meta = ByteBuffer.allocate(1 + KEY_BYTES + 32 + pathBytes.length).put(WITH_COMMITMENT).put(commitmentKey)
+          .put(commitment.doFinal()).put(pathBytes).array();
+      String sealed = java.util.Base64.getEncoder().encodeToString(keys.seal(META_V2, meta, fileId));
+      Arrays.fill(meta, (byte) 0);
+      Arrays.fill(commitmentKey, (byte) 0);
       staged.add(blob);
       paths.add(path.value());
       rows.add(new FileCatalog.Row(fileId, pathTag(path), 0, sealed, size, Instant.now().toEpochMilli(), user));
@@ -484,11 +540,14 @@ public final class FileStore {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private static MessageDigest sha256() {
+  private static Mac hmac(byte[] key) {
     try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      // SecretKeySpec keeps a copy of the key that it cannot zero (SECURITY.md); it dies with the Mac.
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no HMAC-SHA256", e);
     }
   }
 }
