@@ -73,7 +73,7 @@ class DeletedContentPrivacyTest {
     }
     for (Path file : TestVaults.filesUnder(v)) {
       assertNoneIn(file.toString(), new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1), secrets);
-      assertFalse(contains(Files.readAllBytes(file), key), file + " holds the commitment key's bytes");
+      assertFalse(TestVaults.contains(Files.readAllBytes(file), key), file + " holds the commitment key's bytes");
     }
     // The deletions row still opens, and holds the path only: its key is scrubbed.
     String left = deletionsMetaOf(v, stored.fileId());
@@ -122,19 +122,6 @@ class DeletedContentPrivacyTest {
     for (String secret : secrets) {
       assertFalse(text.contains(secret), where + " holds " + secret);
     }
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   private static String sealedMetaOf(Path v, String fileId) throws Exception {
