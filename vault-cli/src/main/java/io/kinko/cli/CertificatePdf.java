@@ -278,11 +278,15 @@ final class CertificatePdf {
     JsonObject item = element.getAsJsonObject();
     if (item.has("fileId")) { // a deleted file version
       String fileId = CertificateFiles.field(item, "fileId");
-      String sha = CertificateFiles.field(item, "contentSha256");
+      // Certificates issued before content commitments carry contentSha256; print what is there.
+      String commitment = CertificateFiles.field(item, "contentCommitment");
+      String method = CertificateFiles.field(item, "commitmentMethod");
       return join(ifPresent("file ", fileId),
           ifPresent("version ", CertificateFiles.field(item, "version")),
           ifPresent("", CertificateFiles.field(item, "size"), " bytes"),
-          ifPresent("SHA-256 ", sha),
+          commitment != null ? "content commitment " + commitment + ifPresent(" (", method, ")")
+              : ifPresent("content commitment: ", method),
+          ifPresent("SHA-256 ", CertificateFiles.field(item, "contentSha256")),
           ifPresent("stored since ", CertificateFiles.field(item, "storedSince")));
     }
     if (item.has("path")) { // a wiped local file

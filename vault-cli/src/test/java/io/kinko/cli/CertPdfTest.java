@@ -72,6 +72,25 @@ class CertPdfTest {
   }
 
   @Test
+  void pdf_printsEachItemsContentCommitment_andNoSha256OfAnyDeletedContent() throws Exception {
+    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
+    CertificatePdf.render(Files.readAllBytes(json), new CertificatePdf.Names(json.getFileName().toString(),
+        json.getFileName() + ".sig", "vault.pub.pem"), List.of(), false, pdf, new PrintWriter(new StringWriter()));
+    String text = text(pdf.toByteArray()).replaceAll("\\s", "");
+
+    com.google.gson.JsonObject first = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+        .getAsJsonArray("items").get(0).getAsJsonObject();
+    assertTrue(text.contains("contentcommitment" + first.get("contentCommitment").getAsString()), text);
+    assertTrue(text.contains("HMAC-SHA256"), text);
+    for (int i = 0; i < 30; i++) {
+      byte[] content = ("山田太郎 " + i + "\n").getBytes(StandardCharsets.UTF_8);
+      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+      assertFalse(text.contains(sha), "the PDF holds the SHA-256 of item " + i);
+      assertFalse(Files.readString(json).contains(sha), "the certificate holds the SHA-256 of item " + i);
+    }
+  }
+
+  @Test
   void render_withoutAJapaneseFont_writesEnglishAndEscapesWhatHelveticaCannotShow() throws IOException {
     ByteArrayOutputStream pdf = new ByteArrayOutputStream();
     StringWriter warnings = new StringWriter();

@@ -126,6 +126,7 @@ public final class Vault implements AutoCloseable {
       throw new IntegrityException(layout.root() + " is missing its db/ or keys/ folder");
     }
     byte[] publicKey = readPublicKey(layout);
+    io.kinko.vault.store.PrivateFiles.warnIfWider(layout);
     Database database = openDatabase(layout, descriptor.database(), account, false);
     try {
       database.bindTo(descriptor.vaultId(), false);
@@ -168,12 +169,13 @@ public final class Vault implements AutoCloseable {
     Objects.requireNonNull(password, "password");
     if (!UserRegistry.validName(user)) {
       log.append(AccessLog.Event.deny("?", "LOGIN", "invalid user name", null, null));
+      KeySlot.refuseWithoutSlot("?", password, descriptor.passwordCost());
       throw new AuthenticationException("authentication failed: not a valid user name");
     }
     UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).map(this::effective).orElse(null);
     if (account == null) {
       log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
-      throw new AuthenticationException("authentication failed for '" + user + "': unknown user or wrong password");
+      throw KeySlot.refuseWithoutSlot(user, password, descriptor.passwordCost());
     }
     if (!Files.exists(layout.namesKey())) {
       log.append(AccessLog.Event.deny(user, "LOGIN", "vault disposed of", null, null));
@@ -543,7 +545,7 @@ public final class Vault implements AutoCloseable {
       Database database;
       try {
         if (databaseUrl == null) {
-          Files.createDirectories(layout.database());
+          io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.database());
         }
         database = openDatabase(layout, databaseUrl, databaseAccount, true);
       } catch (IOException e) {
@@ -553,8 +555,8 @@ public final class Vault implements AutoCloseable {
       try {
         database.bindTo(vaultId, true);
         bound = true;
-        Files.createDirectories(layout.keys());
-        Files.createDirectories(layout.blobs());
+        io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.keys());
+        io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.blobs());
         Durable.write(layout.namesKey(), sealedNames);
         Durable.write(layout.signingKey(), signing.sealedPrivate());
         Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));

@@ -43,7 +43,9 @@ class DeletionTest extends VaultTest {
     for (var element : items) {
       JsonObject item = element.getAsJsonObject();
       byte[] content = item.get("fileId").getAsString().equals(first.fileId()) ? v1 : v2;
-      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), item.get("contentSha256").getAsString());
+      assertFalse(item.has("contentSha256"), "an unkeyed digest of the content is back");
+      assertNotEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), item.get("contentCommitment").getAsString());
+      assertEquals("HMAC-SHA256, per-file key destroyed with the file", item.get("commitmentMethod").getAsString());
       assertEquals("pass", item.getAsJsonObject("verification").get("result").getAsString());
     }
     assertFalse(cert.json().contains("山田"), "the certificate carries a plaintext name");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kinko.vault.crypto.KeySlotProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,6 +40,29 @@ class OpenAndLoginTest {
     try (Vault vault = TestVaults.open(v); Password pw = Password.copyOf(TestVaults.PASSWORD)) {
       assertThrows(AuthenticationException.class, () -> vault.login("tanaka", pw));
       assertThrows(AuthenticationException.class, () -> vault.login("../etc", pw));
+    }
+  }
+
+  @Test
+  void login_ofAnUnknownUser_costsOneArgon2idDerivationAtTheVaultsCost_andSaysWhatAWrongPasswordSays() throws IOException {
+    Path v = vaultWithOneFile();
+    PasswordCost slotCost = io.kinko.vault.crypto.KeySlot.params(Files.readAllBytes(v.resolve("keys/user-sato.slot")), "sato");
+    try (Vault vault = TestVaults.open(v); Password wrong = Password.wrap("not the password".toCharArray())) {
+      long before = KeySlotProbe.derivations();
+      AuthenticationException badPassword = assertThrows(AuthenticationException.class, () -> vault.login(TestVaults.ADMIN, wrong));
+      assertEquals(before + 1, KeySlotProbe.derivations(), "a wrong password did not cost one derivation");
+      assertEquals(slotCost, KeySlotProbe.lastCost());
+
+      AuthenticationException unknown = assertThrows(AuthenticationException.class, () -> vault.login("tanaka", wrong));
+      assertEquals(before + 2, KeySlotProbe.derivations(), "an unknown user skipped the Argon2id work");
+      assertEquals(slotCost, KeySlotProbe.lastCost(), "an unknown user was derived at another cost than a known one");
+
+      assertThrows(AuthenticationException.class, () -> vault.login("../etc", wrong));
+      assertEquals(before + 3, KeySlotProbe.derivations(), "an invalid user name skipped the Argon2id work");
+
+      assertEquals("authentication failed for 'X': unknown user or wrong password", unknown.getMessage().replace("tanaka", "X"));
+      assertEquals(unknown.getMessage().replace("tanaka", "X"), badPassword.getMessage().replace(TestVaults.ADMIN, "X"),
+          "the messages tell an unknown user from a wrong password");
     }
   }
 

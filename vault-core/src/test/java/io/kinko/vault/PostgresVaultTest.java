@@ -103,6 +103,9 @@ class PostgresVaultTest {
       VaultException e = assertThrows(VaultException.class, () -> Vault.open(v, "t", wrong));
       assertTrue(e.getMessage().contains("refused the credentials of database user '" + ROLE + "'"), e.getMessage());
       assertFalse(e.getMessage().contains("not-the-password"), e.getMessage());
+      // The driver's own sentence ('password authentication failed for user "..."') stays out.
+      assertTrue(e.getMessage().contains("SQLSTATE 28"), e.getMessage());
+      assertFalse(e.getMessage().contains("\"" + ROLE + "\"") || e.getMessage().contains("FATAL"), e.getMessage());
     }
   }
 

@@ -83,7 +83,7 @@ class RoundTripTest extends VaultTest {
       byte[] bytes = Files.readAllBytes(file);
       for (byte[] needle : List.of(marker, name.getBytes(StandardCharsets.UTF_8), "yamada-taro".getBytes(StandardCharsets.UTF_8),
           name.getBytes(StandardCharsets.UTF_16BE), "yamada-taro".getBytes(StandardCharsets.UTF_16BE))) {
-        assertFalse(contains(bytes, needle), "plaintext found in " + dir.relativize(file));
+        assertFalse(TestVaults.contains(bytes, needle), "plaintext found in " + dir.relativize(file));
       }
     }
     vault = TestVaults.open(dir.resolve("vault"));
@@ -103,19 +103,6 @@ class RoundTripTest extends VaultTest {
     long after = rt.totalMemory() - rt.freeMemory();
     // The heap may grow by a few segment buffers, never by the file's size.
     assertFalse(after - before > size / 2, "heap grew by " + (after - before) + " bytes reading " + size);
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   /** A stream of {@code size} zero bytes that never holds them in memory. */

@@ -96,6 +96,20 @@ final class TestVaults {
     return vault.directory().resolve("blobs").resolve(fileId.substring(0, 2)).resolve(fileId);
   }
 
+  /** True when {@code needle} occurs in {@code haystack}: for scanning files for leaked bytes. */
+  static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   /** Every file under {@code dir}, for scanning a vault folder for leaks. */
   static List<Path> filesUnder(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {

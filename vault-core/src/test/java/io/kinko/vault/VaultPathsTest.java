@@ -58,6 +58,34 @@ class VaultPathsTest {
   }
 
   @Test
+  void putFolder_withOneNameInNfcAndInNfd_reportsBothAsSkipped_namingEachOther_andStoresNeither() throws Exception {
+    String nfc = "が.txt";
+    String nfd = Normalizer.normalize(nfc, Normalizer.Form.NFD);
+    Path source = java.nio.file.Files.createDirectories(dir.resolve("from-a-mac"));
+    Path composed = java.nio.file.Files.writeString(source.resolve(nfc), "NFC の内容");
+    Path decomposed = java.nio.file.Files.writeString(source.resolve(nfd), "NFD の内容");
+    // A lone decomposed name has no twin: it is stored under its NFC spelling.
+    String lone = Normalizer.normalize("ぎ.txt", Normalizer.Form.NFD);
+    java.nio.file.Files.writeString(source.resolve(lone), "ひとつ");
+    org.junit.jupiter.api.Assumptions.assumeFalse(java.nio.file.Files.isSameFile(composed, decomposed),
+        "this file system folds Unicode forms into one name");
+    try (Vault vault = TestVaults.create(dir.resolve("v")); Session s = TestVaults.login(vault)) {
+      PutReport report = s.put("受付", source);
+
+      assertEquals(java.util.List.of("受付/ぎ.txt"), report.stored().stream().map(FileInfo::path).toList());
+      assertEquals(java.util.List.of(), s.versions("受付/" + nfc), "a hidden version was stored");
+      assertEquals(java.util.Set.of(composed, decomposed),
+          report.skipped().stream().map(PutReport.Skipped::source).collect(java.util.stream.Collectors.toSet()));
+      for (PutReport.Skipped skip : report.skipped()) {
+        Path other = skip.source().equals(composed) ? decomposed : composed;
+        assertTrue(skip.reason().contains(other.toString()) && skip.reason().contains("NFC"), skip.reason());
+      }
+      assertArrayEquals("ひとつ".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "受付/" + lone));
+      assertArrayEquals("ひとつ".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "受付/ぎ.txt"));
+    }
+  }
+
+  @Test
   void get_ofAPathWithNoFile_isNotFound() {
     try (Vault vault = TestVaults.create(dir.resolve("v")); Session s = TestVaults.login(vault)) {
       assertThrows(NotFoundException.class, () -> s.get("none.txt"));

@@ -127,6 +127,7 @@ public final class AccessLog {
         size = write(batch);
       } catch (Throwable t) {
         VaultException failure = t instanceof VaultException v ? v
+            : t instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
             : new VaultException("the access log could not be written: " + t.getMessage(), t);
         batch.forEach(p -> p.done.completeExceptionally(failure));
         continue;

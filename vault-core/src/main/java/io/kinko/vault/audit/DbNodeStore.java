@@ -27,7 +27,7 @@ final class DbNodeStore implements NodeStore, AutoCloseable {
         return r.next() ? HEX.parseHex(r.getString(1)) : null;
       }
     } catch (SQLException e) {
-      throw new VaultException("cannot read the access log's tree: " + e.getMessage(), e);
+      throw io.kinko.vault.store.Database.failure("cannot read the access log's tree", e);
     }
   }
 
@@ -39,7 +39,7 @@ final class DbNodeStore implements NodeStore, AutoCloseable {
       insert.setString(3, HEX.formatHex(hash));
       insert.executeUpdate();
     } catch (SQLException e) {
-      throw new VaultException("cannot write the access log's tree: " + e.getMessage(), e);
+      throw io.kinko.vault.store.Database.failure("cannot write the access log's tree", e);
     }
   }
 

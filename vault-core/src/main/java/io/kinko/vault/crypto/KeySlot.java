@@ -28,6 +28,9 @@ public final class KeySlot {
   static final int FORMAT = 1;
   static final int SALT_BYTES = 16;
   private static final int MAX_SLOT_BYTES = 64 * 1024;
+  /** Argon2id derivations run, and the cost of the last: read by tests, never by the library. */
+  private static final java.util.concurrent.atomic.AtomicLong DERIVATIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static volatile PasswordCost lastCost;
 
   private KeySlot() {}
 
@@ -70,10 +73,33 @@ public final class KeySlot {
     try {
       return TinkProtoKeysetFormat.parseEncryptedKeyset(parsed.sealed, new AesGcmJce(kek), associatedData(vaultId, slotName));
     } catch (GeneralSecurityException e) {
-      throw new AuthenticationException("authentication failed for '" + slotName + "': wrong password");
+      throw refused(slotName);
     } finally {
       Bytes.wipe(kek);
     }
+  }
+
+  /**
+   * Refuses a login for a name that has no slot, after the same Argon2id work as opening a slot
+   * of cost {@code params} (a random salt, the key thrown away): an unknown name and a wrong
+   * password take the same time and get the same words, so neither tells which names exist.
+   */
+  public static AuthenticationException refuseWithoutSlot(String name, Password password, PasswordCost params) {
+    Bytes.wipe(derive(password, Bytes.random(SALT_BYTES), params));
+    return refused(name);
+  }
+
+  /** The one refusal for an unknown name and a wrong password. */
+  private static AuthenticationException refused(String name) {
+    return new AuthenticationException("authentication failed for '" + name + "': unknown user or wrong password");
+  }
+
+  static long derivations() {
+    return DERIVATIONS.get();
+  }
+
+  static PasswordCost lastCost() {
+    return lastCost;
   }
 
   /** The cost parameters a slot was written with. */
@@ -136,6 +162,8 @@ public final class KeySlot {
     byte[] key = new byte[32];
     try {
       generator.generateBytes(secret, key);
+      DERIVATIONS.incrementAndGet();
+      lastCost = params;
       return key;
     } finally {
       Bytes.wipe(secret);

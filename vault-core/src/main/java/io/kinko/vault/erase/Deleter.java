@@ -40,6 +40,9 @@ import java.util.function.Supplier;
 public final class Deleter {
   private static final HexFormat HEX = HexFormat.of();
   static final String CRASH_PROPERTY = "kinko.test.crashAt";
+  /** What a certificate's contentCommitment is; an unkeyed digest would confirm guessed short records. */
+  static final String COMMITMENT_METHOD = "HMAC-SHA256, per-file key destroyed with the file";
+  static final String NO_COMMITMENT = "none: stored before Kinko kept content commitments; no digest of the content is kept";
 
   /** What a deletion needs from the open vault and session. */
   public record Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
@@ -156,7 +159,7 @@ public final class Deleter {
     try {
       lock = ctx.database().connection();
     } catch (SQLException e) {
-      throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+      throw Database.failure("cannot lock deletion batch " + batch, e);
     }
     try {
       try (PreparedStatement s = lock.prepareStatement("SELECT batch_id FROM deletion_batches WHERE batch_id = ? FOR UPDATE"
@@ -173,7 +176,7 @@ public final class Deleter {
       }
       return Optional.ofNullable(work.get());
     } catch (SQLException e) {
-      throw new VaultException("cannot lock deletion batch " + batch + ": " + e.getMessage(), e);
+      throw Database.failure("cannot lock deletion batch " + batch, e);
     } finally {
       release(lock);
     }
@@ -236,11 +239,22 @@ public final class Deleter {
     Optional<DeletionCertificate> issued = find(ctx.database(), batch);
     DeletionCertificate certificate = issued.orElseGet(() -> issue(batch, items(batch), entries));
     crashPoint("signed");
+    // With the certificate out, the commitment keys go: the deletions rows keep the path only.
+    Map<String, String> scrubbed = new LinkedHashMap<>();
+    for (Item item : items(batch)) {
+      scrubbed.put(item.fileId, FileStore.scrubbedMeta(ctx.keys(), item.fileId, item.sealedMeta));
+    }
     ctx.database().durably(c -> {
-      try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = 'CERTIFIED', cert_id = ? WHERE batch_id = ?")) {
-        s.setString(1, batch);
-        s.setString(2, batch);
-        s.executeUpdate();
+      try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = 'CERTIFIED', cert_id = ?, sealed_meta = ? "
+          + "WHERE file_id = ? AND batch_id = ?")) {
+        for (Map.Entry<String, String> e : scrubbed.entrySet()) {
+          s.setString(1, batch);
+          s.setString(2, e.getValue());
+          s.setString(3, e.getKey());
+          s.setString(4, batch);
+          s.addBatch();
+        }
+        s.executeBatch();
       }
       return null;
     });
@@ -270,7 +284,12 @@ public final class Deleter {
       m.put("nameTag", item.pathTag);
       m.put("version", (long) item.version);
       m.put("size", item.size);
-      m.put("contentSha256", HEX.formatHex(meta.sha256()));
+      if (meta.hasCommitment()) {
+        m.put("contentCommitment", HEX.formatHex(meta.commitment()));
+        m.put("commitmentMethod", COMMITMENT_METHOD);
+      } else {
+        m.put("commitmentMethod", NO_COMMITMENT);
+      }
       m.put("storedSince", Instant.ofEpochMilli(item.storedAt).toString());
       m.put("keyDestroyed", key);
       m.put("verification", verification);

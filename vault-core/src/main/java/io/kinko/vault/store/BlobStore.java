@@ -65,12 +65,13 @@ public final class BlobStore {
   public Staged stage(String fileId) throws IOException {
     Path target = layout.blob(fileId);
     if (!Files.isDirectory(target.getParent())) {
-      Files.createDirectories(target.getParent());
+      PrivateFiles.createDirectories(target.getParent());
       // A new fan-out folder must itself survive a crash before a row names a blob in it.
       Durable.syncDirectory(target.getParent().getParent());
     }
     Path temp = target.resolveSibling(fileId + STAGING_SUFFIX);
-    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 64 * 1024);
+    OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(
+        PrivateFiles.create(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)), 64 * 1024);
     return new Staged(fileId, temp, out);
   }
 

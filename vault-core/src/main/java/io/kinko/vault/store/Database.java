@@ -16,6 +16,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * the account comes from each process's environment).
  */
 public final class Database implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
   private final DataSource pool;
   private final AutoCloseable closer;
   private final boolean embedded;
@@ -44,10 +45,18 @@ public final class Database implements AutoCloseable {
     // A long write delay: nothing reaches the disk by accident of timing. Whatever must be
     // durable (log batches, file rows) is forced explicitly with forceToDisk.
     String url = "jdbc:h2:file:" + layout.database().resolve("kinko") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000";
+    // H2 creates its files with the umask's mode; the folder is made 0700 before it creates
+    // anything, and what it made is made 0600 once it has made it.
+    try {
+      PrivateFiles.createDirectories(layout.database());
+    } catch (java.io.IOException e) {
+      throw new VaultException("cannot make " + layout.database() + " private: " + FileStore.describe(e), e);
+    }
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
     try {
       migrate(pool);
       writeOwner(layout);
+      tightenFiles(layout);
     } catch (VaultException e) {
       pool.dispose();
       if (inUse(e)) {
@@ -156,6 +165,14 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  private static void tightenFiles(VaultLayout layout) {
+    try {
+      PrivateFiles.tightenFilesIn(layout.database());
+    } catch (java.io.IOException e) {
+      throw new VaultException("cannot make the files in " + layout.database() + " private: " + FileStore.describe(e), e);
+    }
+  }
+
   private static String owner(VaultLayout layout) {
     try {
       return java.nio.file.Files.readString(layout.database().resolve("owner")).strip();
@@ -172,7 +189,11 @@ public final class Database implements AutoCloseable {
           .load()
           .migrate();
     } catch (FlywayException e) {
-      throw new VaultException("cannot open the vault database: " + rootMessage(e), e);
+      SQLException sql = sqlCause(e);
+      if (sql != null) {
+        LOG.debug("cannot open the vault database", e);
+      }
+      throw new VaultException("cannot open the vault database: " + (sql == null ? rootMessage(e) : describe(sql)), e);
     }
   }
 
@@ -189,7 +210,55 @@ public final class Database implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      throw new VaultException("vault database error: " + e.getMessage(), e);
+      throw failure("vault database error", e);
+    }
+  }
+
+  /**
+   * A database failure as a user may read it: {@code what}, the SQLSTATE and a plain reason.
+   * Drivers put the statement and its values into their messages (H2 quotes the SQL, PostgreSQL
+   * the offending key), and those can hold personal data or key material, so the driver's
+   * message goes only to the DEBUG log; the exception keeps it as its cause for {@code --debug}.
+   */
+  public static VaultException failure(String what, SQLException e) {
+    LOG.debug("{}", what, e);
+    return new VaultException(what + ": " + describe(e), e);
+  }
+
+  /** The SQLSTATE of {@code e} and what its class means, with nothing from the driver's message. */
+  public static String describe(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    return "SQLSTATE " + (state.isEmpty() ? "unknown" : state) + " (" + reason(state) + ")";
+  }
+
+  /** Plain words for an SQLSTATE (SQL:2016 classes, plus the codes H2 and PostgreSQL use for locks). */
+  static String reason(String state) {
+    switch (state) {
+      case "23505": return "a unique key is already taken";
+      case "23502": return "a required value is missing";
+      case "23503": return "a referenced row is missing";
+      case "40001": return "the transaction conflicted with another and was rolled back";
+      case "40P01": return "a deadlock was detected and the transaction rolled back";
+      case "55P03": case "HYT00": return "a lock could not be obtained in time";
+      case "57014": return "the statement was cancelled or timed out";
+      default: break;
+    }
+    String kind = state.length() < 2 ? "" : state.substring(0, 2);
+    switch (kind) {
+      case "08": return "the connection to the database failed";
+      case "22": return "a value does not fit its column";
+      case "23": return "a constraint of the schema was violated";
+      case "25": return "the transaction is in an invalid state";
+      case "28": return "the database refused the account";
+      case "3D": return "no such database";
+      case "40": return "the transaction was rolled back";
+      case "42": return "the schema does not match what this version of Kinko expects";
+      case "53": return "the database server is out of resources";
+      case "54": return "a limit of the database was exceeded";
+      case "57": return "the database server stopped the operation";
+      case "58": return "the database server had a system error";
+      case "90": case "HY": return "the embedded database reported an error";
+      default: return "the database reported an error";
     }
   }
 
@@ -239,6 +308,16 @@ public final class Database implements AutoCloseable {
     } catch (Exception e) {
       throw new VaultException("cannot close the vault database: " + e.getMessage(), e);
     }
+  }
+
+  /** The first SQLException in {@code e}'s causes, or null. */
+  static SQLException sqlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
   }
 
   static String rootMessage(Throwable e) {

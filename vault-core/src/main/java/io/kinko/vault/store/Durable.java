@@ -32,7 +32,8 @@ public final class Durable {
     Path temp = target.resolveSibling(target.getFileName() + "." + io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(8))
         + ".partial");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      // 0600 from the start: the umask would leave key slots readable by every local account.
+      try (FileChannel channel = PrivateFiles.create(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);

@@ -20,17 +20,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypted files of one logged-in user: writes blobs and their metadata rows, reads them back
@@ -40,7 +43,17 @@ public final class FileStore {
   /** Blobs per batch: enough to share the syncs, few enough to bound what a crash can orphan. */
   static final int BATCH_FILES = 512;
   private static final int COPY_BUFFER = 64 * 1024;
-  private static final String META = "file-meta";
+  /** The first format: SHA-256 of the content (32 bytes) then the path. Read, never written. */
+  private static final String META_V1 = "file-meta";
+  /**
+   * The current format, under its own AEAD purpose so that no byte pattern can confuse the two:
+   * {@code 0x01 ‖ commitment key (32) ‖ HMAC-SHA256(key, content) (32) ‖ path}, or, once the
+   * version is certified deleted and its key scrubbed, {@code 0x00 ‖ path}.
+   */
+  private static final String META_V2 = "file-meta/v2";
+  private static final byte WITH_COMMITMENT = 1;
+  private static final byte SCRUBBED = 0;
+  private static final int KEY_BYTES = 32;
 
   private final Database database;
   private final VaultState state;
@@ -115,6 +128,7 @@ public final class FileStore {
     if (!top.isDirectory()) {
       return new PutReport(List.of(), List.of(new PutReport.Skipped(source, skipReason(top))));
     }
+    Map<String, List<Path>> collisions = nfcCollisions(source);
     Batch[] batch = {new Batch(progress)};
     try {
       Files.walkFileTree(source, new SimpleFileVisitor<>() {
@@ -122,6 +136,14 @@ public final class FileStore {
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
           if (!attrs.isRegularFile()) {
             skipped.add(new PutReport.Skipped(file, skipReason(attrs)));
+            return FileVisitResult.CONTINUE;
+          }
+          List<Path> sameName = collisions.get(Normalizer.normalize(relativeName(source, file), Normalizer.Form.NFC));
+          if (sameName != null) {
+            List<Path> others = sameName.stream().filter(other -> !other.equals(file)).toList();
+            skipped.add(new PutReport.Skipped(file, "its name and the name of " + others.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + " are one name in Unicode NFC, so they would be one vault "
+                + "path; neither was stored (rename one)"));
             return FileVisitResult.CONTINUE;
           }
           VaultPath path;
@@ -164,6 +186,56 @@ public final class FileStore {
     }
     stored.addAll(batch[0].commit());
     return new PutReport(stored, skipped);
+  }
+
+  /**
+   * The source files below {@code root} whose names differ but are one name in NFC (macOS
+   * hands out NFD, most other systems NFC), by that NFC name. Two such names would be one vault
+   * path, and one of the files would hide as an older version of the other. A collision needs
+   * a name that is not in NFC, so only those are collected, and each one's NFC twin is looked up
+   * (not merely found by a file system that ignores normalization, like APFS).
+   */
+  private static Map<String, List<Path>> nfcCollisions(Path root) {
+    Map<String, List<Path>> byName = new HashMap<>();
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          String name = relativeName(root, file);
+          if (attrs.isRegularFile() && !Normalizer.isNormalized(name, Normalizer.Form.NFC)) {
+            byName.computeIfAbsent(Normalizer.normalize(name, Normalizer.Form.NFC), k -> new ArrayList<>()).add(file);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE; // reported by the walk that stores
+        }
+      });
+    } catch (IOException e) {
+      throw new VaultException("cannot walk " + root + ": " + describe(e), e);
+    }
+    Map<String, List<Path>> collisions = new HashMap<>();
+    for (Map.Entry<String, List<Path>> e : byName.entrySet()) {
+      List<Path> sources = new ArrayList<>(e.getValue());
+      Path twin = root.resolve(e.getKey());
+      if (Files.isRegularFile(twin, java.nio.file.LinkOption.NOFOLLOW_LINKS) && sources.stream().noneMatch(s -> sameFile(s, twin))) {
+        sources.add(0, twin);
+      }
+      if (sources.size() > 1) {
+        collisions.put(e.getKey(), sources);
+      }
+    }
+    return collisions;
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** One file as a batch of one; an IOException means the source failed to read, and nothing was stored. */
@@ -245,30 +317,70 @@ public final class FileStore {
     return row;
   }
 
-  private record Row(FileInfo info, byte[] sha256) {}
+  private record Row(FileInfo info) {}
 
-  /** A stored version's sealed metadata, opened: its path and content digest. */
-  public record Meta(String path, byte[] sha256) {}
+  /**
+   * A stored version's sealed metadata, opened: its path and, for versions stored since
+   * commitments exist and not yet scrubbed, the content commitment and its per-file key (both
+   * null otherwise: a version stored before keeps no digest a certificate may show).
+   */
+  public record Meta(String path, byte[] commitmentKey, byte[] commitment) {
+    public boolean hasCommitment() {
+      return commitment != null;
+    }
+  }
 
   /** Opens the sealed metadata of a row (also of a row being deleted, whose files row is gone). */
   public static Meta meta(VaultKeys keys, String fileId, String sealedMeta) {
-    byte[] meta = keys.open(META, java.util.Base64.getDecoder().decode(sealedMeta), fileId);
-    return new Meta(new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8), Arrays.copyOf(meta, 32));
+    byte[] sealed;
+    try {
+      sealed = java.util.Base64.getDecoder().decode(sealedMeta);
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("metadata of file " + fileId + " is not valid base64");
+    }
+    byte[] meta;
+    try {
+      meta = keys.open(META_V2, sealed, fileId);
+    } catch (IntegrityException notV2) {
+      try {
+        meta = keys.open(META_V1, sealed, fileId);
+      } catch (IntegrityException notV1) {
+        throw notV2;
+      }
+      if (meta.length < 32) {
+        throw new IntegrityException("metadata of file " + fileId + " is too short");
+      }
+      // The first format's SHA-256 is dropped here: a certificate must not show it.
+      return new Meta(new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8), null, null);
+    }
+    try {
+      if (meta.length >= 1 && meta[0] == SCRUBBED) {
+        return new Meta(new String(meta, 1, meta.length - 1, StandardCharsets.UTF_8), null, null);
+      }
+      int head = 1 + KEY_BYTES + 32;
+      if (meta.length < head || meta[0] != WITH_COMMITMENT) {
+        throw new IntegrityException("metadata of file " + fileId + " has an unknown layout");
+      }
+      return new Meta(new String(meta, head, meta.length - head, StandardCharsets.UTF_8), Arrays.copyOfRange(meta, 1, 1 + KEY_BYTES),
+          Arrays.copyOfRange(meta, 1 + KEY_BYTES, head));
+    } finally {
+      Arrays.fill(meta, (byte) 0);
+    }
+  }
+
+  /**
+   * The sealed metadata of a certified-deleted version with its commitment key destroyed: only
+   * the path is left, so no row in the vault can test a guess at the deleted content.
+   */
+  public static String scrubbedMeta(VaultKeys keys, String fileId, String sealedMeta) {
+    byte[] path = meta(keys, fileId, sealedMeta).path().getBytes(StandardCharsets.UTF_8);
+    byte[] meta = ByteBuffer.allocate(1 + path.length).put(SCRUBBED).put(path).array();
+    return java.util.Base64.getEncoder().encodeToString(keys.seal(META_V2, meta, fileId));
   }
 
   private Row decode(FileCatalog.Row row) {
-    byte[] meta;
-    try {
-      meta = keys.open(META, java.util.Base64.getDecoder().decode(row.sealedMeta()), row.fileId());
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("metadata of file " + row.fileId() + " is not valid base64");
-    }
-    if (meta.length < 32) {
-      throw new IntegrityException("metadata of file " + row.fileId() + " is too short");
-    }
-    String path = new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8);
-    FileInfo info = new FileInfo(path, row.version(), row.size(), Instant.ofEpochMilli(row.storedAtMillis()), row.fileId());
-    return new Row(info, Arrays.copyOf(meta, 32));
+    String path = meta(keys, row.fileId(), row.sealedMeta()).path();
+    return new Row(new FileInfo(path, row.version(), row.size(), Instant.ofEpochMilli(row.storedAtMillis()), row.fileId()));
   }
 
   /** The keyed tag that stands for {@code path} in the database and the log. */
@@ -304,7 +416,10 @@ public final class FileStore {
         abort();
         throw new VaultException("cannot write to the vault: " + describe(e), e);
       }
-      MessageDigest sha = sha256();
+      // A commitment to the content under a key of its own, destroyed with the file: a plain
+      // digest would let anyone holding a certificate confirm a guessed phone number.
+      byte[] commitmentKey = Bytes.random(KEY_BYTES);
+      Mac commitment = hmac(commitmentKey);
       long size = 0;
       byte[] buffer = new byte[COPY_BUFFER];
       IOException sourceFailure = null;
@@ -321,7 +436,7 @@ public final class FileStore {
           if (n < 0) {
             break;
           }
-          sha.update(buffer, 0, n);
+          commitment.update(buffer, 0, n);
           out.write(buffer, 0, n);
           size += n;
           progress.accept(n);
@@ -339,8 +454,11 @@ public final class FileStore {
         throw new SourceException(sourceFailure);
       }
       byte[] pathBytes = path.value().getBytes(StandardCharsets.UTF_8);
-      byte[] meta = ByteBuffer.allocate(32 + pathBytes.length).put(sha.digest()).put(pathBytes).array();
-      String sealed = java.util.Base64.getEncoder().encodeToString(keys.seal(META, meta, fileId));
+      byte[] meta = ByteBuffer.allocate(1 + KEY_BYTES + 32 + pathBytes.length).put(WITH_COMMITMENT).put(commitmentKey)
+          .put(commitment.doFinal()).put(pathBytes).array();
+      String sealed = java.util.Base64.getEncoder().encodeToString(keys.seal(META_V2, meta, fileId));
+      Arrays.fill(meta, (byte) 0);
+      Arrays.fill(commitmentKey, (byte) 0);
       staged.add(blob);
       paths.add(path.value());
       rows.add(new FileCatalog.Row(fileId, pathTag(path), 0, sealed, size, Instant.now().toEpochMilli(), user));
@@ -428,11 +546,14 @@ public final class FileStore {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private static MessageDigest sha256() {
+  private static Mac hmac(byte[] key) {
     try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      // SecretKeySpec keeps a copy of the key that it cannot zero (SECURITY.md); it dies with the Mac.
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no HMAC-SHA256", e);
     }
   }
 }

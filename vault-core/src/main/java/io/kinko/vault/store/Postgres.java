@@ -109,9 +109,12 @@ final class Postgres {
 
   /** Says whether the server could not be reached, refused the account, or has no such database. */
   static VaultException refused(String url, String user, Throwable e) {
-    SQLException sql = sqlCause(e);
+    SQLException sql = Database.sqlCause(e);
     String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
-    String detail = sql == null ? Database.rootMessage(e) : sql.getMessage();
+    // The driver's own words can quote the role, the database and the server's reply; they go
+    // to the DEBUG log, the user gets the SQLSTATE and a plain reason.
+    LOG.debug("PostgreSQL at {} refused or failed", server(url), e);
+    String detail = sql == null ? e.getClass().getSimpleName() : Database.describe(sql);
     if (state.startsWith("28")) {
       return new VaultException("the PostgreSQL server at " + server(url) + " refused the credentials of database user '" + user
           + "': " + detail, e);
@@ -120,15 +123,6 @@ final class Postgres {
       return new VaultException("the PostgreSQL server at " + server(url) + " has no such database: " + detail, e);
     }
     return new VaultException("cannot reach the vault database at " + server(url) + ": " + detail, e);
-  }
-
-  private static SQLException sqlCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql) {
-        return sql;
-      }
-    }
-    return null;
   }
 
   /** Opening a vault migrates its schema; a database without one is not this vault's, and stays untouched. */
