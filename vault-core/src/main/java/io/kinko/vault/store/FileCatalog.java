@@ -80,6 +80,19 @@ public final class FileCatalog {
         + "(SELECT MAX(g.version) FROM files g WHERE g.path_tag = f.path_tag)", null, Integer.MAX_VALUE);
   }
 
+  /** The newest version of every path that the folder index places below {@code folderTag}; the caller checks each path. */
+  public static List<Row> latestInFolder(Connection c, String folderTag) throws SQLException {
+    return query(c, "SELECT " + COLUMNS + " FROM files f WHERE f.file_id IN "
+        + "(SELECT x.file_id FROM file_folders x WHERE x.folder_tag = ?) "
+        + "AND f.version = (SELECT MAX(g.version) FROM files g WHERE g.path_tag = f.path_tag)", folderTag, Integer.MAX_VALUE);
+  }
+
+  /** Up to {@code limit} versions after {@code afterFileId}, in file id order, that have no folder index rows. */
+  static List<Row> unindexedAfter(Connection c, String afterFileId, int limit) throws SQLException {
+    return query(c, "SELECT " + COLUMNS + " FROM files f WHERE f.file_id > ? "
+        + "AND NOT EXISTS (SELECT 1 FROM file_folders x WHERE x.file_id = f.file_id) ORDER BY f.file_id", afterFileId, limit);
+  }
+
   private static List<Row> query(Connection c, String sql, String pathTag, int limit) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       if (pathTag != null) {
