@@ -2,8 +2,8 @@
 -- only the rows they need, through indexes. Nothing here depends on V8.
 
 -- The folders each stored file version lies in: one row per (ancestor folder, version), the root
--- excluded (listing the root reads every row anyway). Both tags are the keyed path tag (PRF), so
--- no name is stored. Written with the files row, in its transaction, and dropped with it. A row
+-- excluded (listing the root reads every row anyway). folder_tag is the folder's keyed tag, the
+-- PRF that files.path_tag uses, so no name is stored. Written with the files row, in its transaction, and dropped with it. A row
 -- is only a hint: whoever lists opens the version's sealed path and checks it really lies below.
 CREATE TABLE file_folders (
   folder_tag  CHAR(64) NOT NULL,
