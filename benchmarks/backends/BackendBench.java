@@ -434,28 +434,8 @@ public final class BackendBench {
     }
   }
 
-  private static double min(List<Double> values) {
-    return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-  }
-
-  private static double median(List<Double> values) {
-    return median(values.stream().mapToDouble(Double::doubleValue).toArray());
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
   /** A progress line on standard error (the results file gets standard output only). */
   private static void progress(String what) {
-    System.err.printf("BackendBench %s: %s (load average %.2f)%n", java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-        what, loadAverage());
-  }
-
-  private static double loadAverage() {
-    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    BenchSupport.progress("BackendBench", what);
   }
 }

@@ -182,6 +182,31 @@ final class BenchSupport {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
+  static double min(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+  }
+
+  static double median(List<Double> values) {
+    return median(values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** A progress line on standard error (the results file gets standard output only). */
+  static void progress(String harness, String what) {
+    System.err.printf("%s %s: %s (load average %.2f)%n", harness, java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+        what, loadAverage());
+  }
+
+  static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
   static double ms(long nanos) {
     return nanos / 1e6;
   }

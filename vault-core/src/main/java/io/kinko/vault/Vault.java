@@ -215,6 +215,7 @@ public final class Vault implements AutoCloseable {
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
       Session session = new Session(this, account, keys, signing, true);
+      session.files().fillFolderIndex();
       try {
         session.resumeDeletions().forEach(c -> LOG.warn("finished interrupted deletion {} of vault {}", c.id(), descriptor.vaultId()));
       } catch (RuntimeException e) {

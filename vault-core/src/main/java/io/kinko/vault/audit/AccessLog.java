@@ -152,7 +152,7 @@ public final class AccessLog {
         String prev = head.lastLeaf;
         try (DbNodeStore nodes = new DbNodeStore(c);
              PreparedStatement insert = c.prepareStatement(
-                 "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until) VALUES (?, ?, ?, ?, ?, ?)")) {
+                 "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
           MerkleTree tree = MerkleTree.open(nodes, head.size);
           for (Pending p : batch) {
             List<LogEntry> entries = new ArrayList<>();
@@ -167,6 +167,7 @@ public final class AccessLog {
               insert.setString(4, entry.actor());
               insert.setString(5, entry.action());
               insert.setLong(6, entry.keepUntil().toEpochMilli());
+              insert.setString(7, entry.fileId());
               insert.addBatch();
               prev = HEX.formatHex(leaf);
               entries.add(entry);
@@ -211,32 +212,21 @@ public final class AccessLog {
       args.add(query.action());
     }
     sql.append(" ORDER BY seq");
+    return select(sql.toString(), args);
+  }
+
+  /** Stored entries of {@code action} about file {@code fileId}, in sequence order: an index look-up, not a scan. */
+  public List<LogEntry> entriesOfFile(String fileId, String action) {
+    return select("SELECT entry FROM log_entries WHERE file_id = ? AND action = ? ORDER BY seq", List.<Object>of(fileId, action));
+  }
+
+  private List<LogEntry> select(String sql, List<Object> args) {
     return database.inTransaction(c -> {
       List<LogEntry> out = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
         for (int i = 0; i < args.size(); i++) {
           s.setObject(i + 1, args.get(i));
         }
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));
-          }
-        }
-      }
-      return out;
-    });
-  }
-
-  /** Stored entries of {@code action} whose reason is exactly {@code reason}, in sequence order. */
-  public List<LogEntry> entriesWithReason(String action, String reason) {
-    // The stored text is canonical JSON, so the reason field is spelled exactly this way.
-    String field = new String(CanonicalJson.encode(java.util.Map.of("reason", reason)), StandardCharsets.UTF_8);
-    String pattern = "%" + field.substring(1, field.length() - 1).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    return database.inTransaction(c -> {
-      List<LogEntry> out = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT entry FROM log_entries WHERE action = ? AND entry LIKE ? ESCAPE '\\' ORDER BY seq")) {
-        s.setString(1, action);
-        s.setString(2, pattern);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));

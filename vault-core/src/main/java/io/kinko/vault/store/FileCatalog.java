@@ -103,6 +103,41 @@ public final class FileCatalog {
     }
   }
 
+  /**
+   * The path tags that the folder index places below {@code folderTag}: unchecked hints. The
+   * caller reads each path's versions checked and keeps those whose sealed path lies below the
+   * folder.
+   */
+  public static List<String> pathTagsInFolder(Connection c, String folderTag) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT f.path_tag FROM files f JOIN file_folders x ON x.file_id = f.file_id "
+        + "WHERE x.folder_tag = ?")) {
+      s.setString(1, folderTag);
+      try (ResultSet r = s.executeQuery()) {
+        List<String> out = new ArrayList<>();
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+        return out;
+      }
+    }
+  }
+
+  /** Up to {@code limit} versions after {@code afterFileId}, in file id order, that have no folder index rows (unchecked). */
+  static List<Row> unindexedAfter(Connection c, String afterFileId, int limit) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT file_id, path_tag, version, sealed_meta, size_bytes, stored_at, stored_by "
+        + "FROM files f WHERE f.file_id > ? AND NOT EXISTS (SELECT 1 FROM file_folders x WHERE x.file_id = f.file_id) ORDER BY f.file_id")) {
+      s.setString(1, afterFileId);
+      s.setMaxRows(limit);
+      try (ResultSet r = s.executeQuery()) {
+        List<Row> rows = new ArrayList<>();
+        while (r.next()) {
+          rows.add(new Row(r.getString(1), r.getString(2), r.getInt(3), r.getString(4), r.getLong(5), r.getLong(6), r.getString(7)));
+        }
+        return rows;
+      }
+    }
+  }
+
   private static List<Row> of(List<List<String>> values, String pathTag) {
     List<Row> out = new ArrayList<>();
     for (List<String> v : values) {

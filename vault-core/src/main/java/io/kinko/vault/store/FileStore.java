@@ -54,6 +54,7 @@ public final class FileStore {
   private static final byte WITH_COMMITMENT = 1;
   private static final byte SCRUBBED = 0;
   private static final int KEY_BYTES = 32;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileStore.class);
 
   private final Database database;
   private final VaultState state;
@@ -283,18 +284,66 @@ public final class FileStore {
     return latest(path).map(r -> r.info);
   }
 
-  /** The newest version of every file at or below {@code prefix}, ordered by path. */
+  /**
+   * The newest version of every file at or below {@code prefix}, ordered by path. Below a folder,
+   * only the rows that the folder index places there are read, and each is kept only if its
+   * sealed path really lies below {@code prefix}; the root, or a vault whose index is not filled
+   * in yet, reads every row.
+   */
   public List<FileInfo> list(VaultPath prefix) {
-    List<FileCatalog.Row> rows = database.inTransaction(c -> FileCatalog.latestOfEach(state, c));
+    boolean[] indexed = {false};
+    List<FileCatalog.Row> rows = database.inTransaction(c -> {
+      if (prefix.isRoot() || !FolderIndex.filled(c)) {
+        return FileCatalog.latestOfEach(state, c);
+      }
+      indexed[0] = true;
+      // The index names candidate paths; each one's versions are then read checked.
+      String tag = pathTag(prefix);
+      List<FileCatalog.Row> found = new ArrayList<>();
+      for (String pathTag : FileCatalog.pathTagsInFolder(c, tag)) {
+        FileCatalog.latest(state, c, pathTag).ifPresent(found::add);
+      }
+      FileCatalog.latest(state, c, tag).ifPresent(found::add); // the prefix may name a file
+      return found;
+    });
     List<FileInfo> out = new ArrayList<>();
     for (FileCatalog.Row row : rows) {
       FileInfo info = decode(row).info;
       if (prefix.contains(VaultPath.of(info.path()))) {
         out.add(info);
+      } else if (indexed[0]) {
+        LOG.warn("the folder index places file {} in a folder it is not in; it is not listed there", row.fileId());
       }
     }
     out.sort(Comparator.comparing(FileInfo::path));
     return out;
+  }
+
+  /**
+   * Fills in the folder index for versions stored before it existed (once per vault; see
+   * {@link FolderIndex#fill}). A failure is logged, not thrown: listings read every row until a
+   * later session succeeds.
+   */
+  public void fillFolderIndex() {
+    try {
+      int filled = FolderIndex.fill(database, row -> {
+        try {
+          return Optional.of(folderTags(VaultPath.of(meta(keys, row.fileId(), row.sealedMeta()).path())));
+        } catch (RuntimeException e) {
+          LOG.warn("file {} has metadata that does not open; it is left out of the folder index", row.fileId());
+          return Optional.empty();
+        }
+      });
+      if (filled > 0) {
+        LOG.info("filled in the folder index for {} stored versions", filled);
+      }
+    } catch (VaultException e) {
+      LOG.warn("could not fill in the folder index: {}", e.getMessage());
+    }
+  }
+
+  private List<String> folderTags(VaultPath path) {
+    return path.folders().stream().map(this::pathTag).toList();
   }
 
   /** Every stored version of {@code path}, oldest first. */
@@ -493,6 +542,7 @@ public final class FileStore {
       for (int i = 0; i < rows.size(); i++) {
         FileCatalog.Row r = rows.get(i);
         int version = FileCatalog.insertAsNextVersion(c, changes, r, seqs.get(i));
+        FolderIndex.add(c, r.fileId(), folderTags(VaultPath.of(paths.get(i))));
         stored.add(new FileInfo(paths.get(i), version, r.size(), Instant.ofEpochMilli(r.storedAtMillis()), r.fileId()));
       }
       return stored;

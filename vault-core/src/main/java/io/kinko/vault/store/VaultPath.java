@@ -55,6 +55,15 @@ public record VaultPath(String value) {
     return isRoot() || other.value.equals(value) || other.value.startsWith(value + "/");
   }
 
+  /** The folders this path lies in, outermost first: {@code a} and {@code a/b} for {@code a/b/c}; the root is not named. */
+  public java.util.List<VaultPath> folders() {
+    java.util.List<VaultPath> out = new java.util.ArrayList<>();
+    for (int i = value.indexOf('/'); i >= 0; i = value.indexOf('/', i + 1)) {
+      out.add(new VaultPath(value.substring(0, i)));
+    }
+    return out;
+  }
+
   /** The part of {@code descendant} below this path; empty when they are equal. */
   public String relativize(VaultPath descendant) {
     if (!contains(descendant)) {
