@@ -218,6 +218,9 @@ public final class Vault implements AutoCloseable {
       session.files().fillFolderIndex();
       try {
         session.resumeDeletions().forEach(c -> LOG.warn("finished interrupted deletion {} of vault {}", c.id(), descriptor.vaultId()));
+      } catch (IntegrityException e) {
+        // A deletions row the vault did not write: nothing is destroyed, and it is an incident.
+        incident(user, e);
       } catch (RuntimeException e) {
         // The login stands; the batch stays recorded and the next login tries again.
         LOG.warn("could not finish an interrupted deletion in vault {}: {}", descriptor.vaultId(), e.getMessage());

@@ -40,7 +40,7 @@ class StateTamperPropertiesTest {
 
   @Test
   void anyEditAfterAnyOperations_isHarmlessOrDetected() {
-    qt().withExamples(12).withShrinkCycles(0)
+    qt().withExamples(20).withShrinkCycles(0)
         .forAll(lists().of(integers().between(0, 10_000)).ofSizeBetween(1, 7), integers().between(0, Integer.MAX_VALUE - 1))
         .checkAssert(this::check);
   }
@@ -65,8 +65,8 @@ class StateTamperPropertiesTest {
       Session bob;
       try (Password p = Password.copyOf(BOB)) {
         bob = vault.login("bob", p);
-      } catch (IntegrityException detected) {
-        return;
+      } catch (IntegrityException | AuthenticationException refused) {
+        return; // detected, or the edit removed bob: either way nothing is handed out
       }
       try (bob) {
         for (String path : PATHS) {

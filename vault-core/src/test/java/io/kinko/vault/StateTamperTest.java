@@ -66,7 +66,14 @@ class StateTamperTest extends VaultTest {
     insert("files", oldRow.get(0));
 
     assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "case/record.txt"));
-    assertThrows(IntegrityException.class, () -> session.list("case"));
+    // A folder listing finds paths through the folder index, which the put-back row is not in: it is
+    // not listed; the whole-vault listing reads every row and refuses.
+    try {
+      assertTrue(session.list("case").isEmpty(), "a certified-deleted file is listed again");
+    } catch (IntegrityException refused) {
+      // also fine
+    }
+    assertThrows(IntegrityException.class, () -> session.list(""));
     assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(incidents(TestVaults.ADMIN) >= 1);
   }
@@ -120,6 +127,26 @@ class StateTamperTest extends VaultTest {
   }
 
   @Test
+  void aDeletionRowForALiveFile_insertedOutsideKinko_destroysNothingAndIsAnIncident() throws Exception {
+    byte[] content = "still needed".getBytes();
+    String id = TestVaults.put(session, "keep/live.txt", content).fileId();
+    Map<String, Object> row = rows("SELECT * FROM files WHERE file_id = '" + id + "'").get(0);
+    String batch = "00000000000000000000000000000bad";
+    execute("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, size_bytes, stored_at, operator, "
+        + "requested_at, erase_notes, bucket) VALUES ('" + id + "', '" + batch + "', 'PENDING', '" + col(row, "path_tag") + "', 1, '"
+        + col(row, "sealed_meta") + "', " + col(row, "size_bytes") + ", 0, 'sato', 0, 'forged', 0)");
+    execute("INSERT INTO deletion_batches (batch_id) VALUES ('" + batch + "')");
+
+    session.close();
+    session = TestVaults.login(vault); // the login resumes unfinished deletions
+
+    assertArrayEquals(content, TestVaults.readAll(session, "keep/live.txt"));
+    assertTrue(Files.exists(TestVaults.blobOf(vault, id)), "the blob was destroyed on a forged deletions row");
+    assertEquals(0, session.certificates().size());
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
   void untouchedState_stillServesAndVerifies() throws Exception {
     byte[] content = "kept".getBytes();
     TestVaults.put(session, "keep/a.txt", content);
@@ -138,8 +165,8 @@ class StateTamperTest extends VaultTest {
     List<String> row = new ArrayList<>();
     Map<String, Object> stored = rows("SELECT * FROM files WHERE file_id = '" + id + "'").get(0);
     for (String column : io.kinko.vault.state.StateKind.FILE.columns()) {
-      Object v = stored.get(column.toUpperCase(java.util.Locale.ROOT));
-      row.add(v == null ? stored.get(column) == null ? null : stored.get(column).toString() : v.toString());
+      Object v = col(stored, column);
+      row.add(v == null ? null : v.toString());
     }
     try (Connection c = TestDatabase.connect(vault.directory())) {
       io.kinko.vault.audit.StateLogCheck.check(c, Map.of(io.kinko.vault.state.StateKind.FILE, List.of(row)));
@@ -181,6 +208,12 @@ class StateTamperTest extends VaultTest {
       }
       return out;
     }
+  }
+
+  /** A column's value whatever case the driver names it in (H2 upper, PostgreSQL lower). */
+  private static Object col(Map<String, Object> row, String column) {
+    Object v = row.get(column.toUpperCase(java.util.Locale.ROOT));
+    return v != null ? v : row.get(column);
   }
 
   private void insert(String table, Map<String, Object> row) throws Exception {

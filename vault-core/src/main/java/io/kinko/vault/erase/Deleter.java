@@ -2,6 +2,7 @@ package io.kinko.vault.erase;
 
 import io.kinko.vault.Contract;
 import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.audit.AccessLog;
@@ -14,6 +15,7 @@ import io.kinko.vault.store.FileCatalog;
 import io.kinko.vault.store.FileStore;
 import io.kinko.vault.store.FolderIndex;
 import io.kinko.vault.store.VaultLayout;
+import io.kinko.vault.state.StateKind;
 import io.kinko.vault.state.VaultState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,7 +68,7 @@ public final class Deleter {
     // Logged before anything changes: a failure from here on leaves a record of the attempt.
     ctx.log().append(AccessLog.Event.allow(operator, "DELETE_REQUEST", "certified deletion " + batch + " of " + rows.size()
         + " version(s)", null, rows.get(0).pathTag()));
-    List<String> gone = ctx.database().durably(c -> {
+    List<String> gone = ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
       // Lock the versions. One that another session deleted, or is deleting, since they were
       // listed is not deleted twice: its files row is gone, or it already has a deletions row.
       List<String> missing = new ArrayList<>();
@@ -85,9 +87,11 @@ public final class Deleter {
       if (!missing.isEmpty()) {
         return missing;
       }
+      int bucket = changes.touch(StateKind.DELETION, batch);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, "
-          + "size_bytes, stored_at, operator, requested_at, erase_notes) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "size_bytes, stored_at, operator, requested_at, erase_notes, bucket) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (FileCatalog.Row r : rows) {
+          s.setInt(11, bucket);
           s.setString(1, r.fileId());
           s.setString(2, batch);
           s.setString(3, r.pathTag());
@@ -107,7 +111,7 @@ public final class Deleter {
         s.executeUpdate();
       }
       return missing;
-    });
+    }));
     if (!gone.isEmpty()) {
       ctx.log().append(AccessLog.Event.allow(operator, "DELETE", "not found: " + gone.size() + " version(s) deleted meanwhile by another "
           + "session; deletion " + batch + " not started", null, rows.get(0).pathTag()));
@@ -139,16 +143,17 @@ public final class Deleter {
     return out;
   }
 
+  /**
+   * @throws IntegrityException if the batch, found by an unchecked query, has no checked row: its
+   *     rows were written outside Kinko, and nothing of it is destroyed
+   */
   private boolean unfinished(String batch) {
-    return ctx.database().inTransaction(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM deletions WHERE batch_id = ? AND state <> 'CERTIFIED'")) {
-        s.setString(1, batch);
-        try (ResultSet r = s.executeQuery()) {
-          r.next();
-          return r.getLong(1) > 0;
-        }
-      }
-    });
+    List<Item> items = items(batch);
+    if (items.isEmpty()) {
+      throw new IntegrityException("deletion batch " + batch + " is not in the vault's state: its rows were written outside Kinko; "
+          + "nothing was destroyed");
+    }
+    return items.stream().anyMatch(i -> !i.state.equals("CERTIFIED"));
   }
 
   /**
@@ -207,7 +212,7 @@ public final class Deleter {
     for (Item item : items) {
       if (item.state.equals("PENDING")) {
         BlobEraser.Result result = BlobEraser.erase(ctx.layout().blob(item.fileId), ctx.keys(), item.fileId, item.size);
-        setState(item.fileId, "UNLINKED", result.notes(), null);
+        setState(batch, item.fileId, "UNLINKED", result.notes(), null);
         crashPoint("erased");
       }
     }
@@ -232,12 +237,12 @@ public final class Deleter {
     }
     List<LogEntry> appended = ctx.log().append(events);
     for (int i = 0; i < appended.size(); i++) {
-      setState(toLog.get(i).fileId, "LOGGED", null, appended.get(i).seq());
+      setState(batch, toLog.get(i).fileId, "LOGGED", null, appended.get(i).seq());
     }
     Map<String, LogEntry> entries = deleteEntries(batch);
     for (Item item : items(batch)) {
       if (item.logSeq == null) {
-        setState(item.fileId, "LOGGED", null, entries.get(item.fileId).seq());
+        setState(batch, item.fileId, "LOGGED", null, entries.get(item.fileId).seq());
       }
     }
     crashPoint("logged");
@@ -250,7 +255,8 @@ public final class Deleter {
     for (Item item : items(batch)) {
       scrubbed.put(item.fileId, FileStore.scrubbedMeta(ctx.keys(), item.fileId, item.sealedMeta));
     }
-    ctx.database().durably(c -> {
+    ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
+      changes.touch(StateKind.DELETION, batch);
       try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = 'CERTIFIED', cert_id = ?, sealed_meta = ? "
           + "WHERE file_id = ? AND batch_id = ?")) {
         for (Map.Entry<String, String> e : scrubbed.entrySet()) {
@@ -263,7 +269,7 @@ public final class Deleter {
         s.executeBatch();
       }
       return null;
-    });
+    }));
     return certificate;
   }
 
@@ -362,27 +368,30 @@ public final class Deleter {
     return out;
   }
 
+  /** The batch's rows, checked against the state: a row added, edited or replayed destroys nothing. */
   private List<Item> items(String batch) {
+    StateKind k = StateKind.DELETION;
     return ctx.database().inTransaction(c -> {
       List<Item> out = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT file_id, state, path_tag, version, sealed_meta, size_bytes, stored_at, operator, "
-          + "erase_notes, log_seq FROM deletions WHERE batch_id = ? ORDER BY file_id")) {
-        s.setString(1, batch);
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) {
-            long seq = r.getLong(10);
-            Long logSeq = r.wasNull() ? null : seq; // wasNull speaks of the column read last
-            out.add(new Item(r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getString(5), r.getLong(6), r.getLong(7),
-                r.getString(8), r.getString(9), logSeq));
-          }
+      for (List<String> v : ctx.state().rows(c, k, batch)) {
+        if (!v.get(k.column("batch_id")).equals(batch)) {
+          continue;
         }
+        String seq = v.get(k.column("log_seq"));
+        out.add(new Item(v.get(k.column("file_id")), v.get(k.column("state")), v.get(k.column("path_tag")),
+            Integer.parseInt(v.get(k.column("version"))), v.get(k.column("sealed_meta")), Long.parseLong(v.get(k.column("size_bytes"))),
+            Long.parseLong(v.get(k.column("stored_at"))), v.get(k.column("operator")), v.get(k.column("erase_notes")),
+            seq == null ? null : Long.parseLong(seq)));
       }
+      out.sort(java.util.Comparator.comparing(Item::fileId));
       return out;
     });
   }
 
-  private void setState(String fileId, String state, String notes, Long logSeq) {
-    ctx.database().durably(c -> {
+
+  private void setState(String batch, String fileId, String state, String notes, Long logSeq) {
+    ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
+      changes.touch(StateKind.DELETION, batch);
       try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = ?, erase_notes = COALESCE(?, erase_notes), "
           + "log_seq = COALESCE(?, log_seq) WHERE file_id = ?")) {
         s.setString(1, state);
@@ -396,7 +405,7 @@ public final class Deleter {
         s.executeUpdate();
       }
       return null;
-    });
+    }));
   }
 
   static String toolVersion() {

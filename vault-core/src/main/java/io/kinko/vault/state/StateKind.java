@@ -3,7 +3,7 @@ package io.kinko.vault.state;
 import java.util.List;
 
 /**
- * The kinds of row that decide who may do what and which bytes are served. Each kind names its
+ * The kinds of row that decide who may do what, which bytes are served and what is destroyed. Each kind names its
  * table, the column that groups rows which must be checked together (every version of one path,
  * every grant of one user), and the columns the commitment covers. A column left out (a user's
  * failed-login count) can change without the vault's keys, so it must never grant anything.
@@ -13,7 +13,10 @@ public enum StateKind {
   GRANT("grants", "user_name", 64,
       List.of("user_name", "prefix_tag", "sealed_prefix", "permissions", "granted_by", "granted_at", "log_seq")),
   FILE("files", "path_tag", 4096,
-      List.of("file_id", "path_tag", "version", "sealed_meta", "size_bytes", "stored_at", "stored_by", "log_seq"));
+      List.of("file_id", "path_tag", "version", "sealed_meta", "size_bytes", "stored_at", "stored_by", "log_seq")),
+  /** Deletions in progress and done, grouped by batch: a crash's resume acts only on a checked batch. */
+  DELETION("deletions", "batch_id", 64, List.of("file_id", "batch_id", "state", "path_tag", "version", "sealed_meta", "size_bytes",
+      "stored_at", "operator", "requested_at", "erase_notes", "log_seq", "cert_id"));
 
   /** Buckets per group node: a check reads at most this many digests per level. */
   static final int FANOUT = 64;

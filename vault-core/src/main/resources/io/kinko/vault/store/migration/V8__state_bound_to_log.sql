@@ -1,5 +1,5 @@
 -- The rows that decide access and content are bound to the log and to one commitment
--- (state.VaultState): each row records the sequence of the log entry that set it and the keyed
+-- (state.VaultState): users, grants, file versions and deletions in progress. Each row records the sequence of the log entry that set it and the keyed
 -- bucket it is checked in; state_nodes holds the bucket digests and the nodes above them;
 -- state_head the root and its version under a keyed tag. A vault made before this migration has
 -- no tag yet: its first login seals what is there (only if its signed checkpoint names no state).
@@ -9,9 +9,11 @@ ALTER TABLE grants ADD COLUMN log_seq BIGINT;
 ALTER TABLE grants ADD COLUMN bucket INTEGER;
 ALTER TABLE files ADD COLUMN log_seq BIGINT;
 ALTER TABLE files ADD COLUMN bucket INTEGER;
+ALTER TABLE deletions ADD COLUMN bucket INTEGER;
 
 CREATE INDEX grants_bucket ON grants (bucket);
 CREATE INDEX files_bucket ON files (bucket);
+CREATE INDEX deletions_bucket ON deletions (bucket);
 
 CREATE TABLE state_nodes (
   kind    VARCHAR(16) NOT NULL,
