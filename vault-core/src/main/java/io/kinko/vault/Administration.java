@@ -6,7 +6,6 @@ import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.state.VaultState;
 import java.sql.Connection;
 import java.sql.SQLException;
-import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.crypto.KeySlot;
 import io.kinko.vault.crypto.VaultKeys;
 import io.kinko.vault.store.Durable;
@@ -49,19 +48,19 @@ public final class Administration {
    * @throws VaultException if the user exists already
    */
   public UserInfo addUser(String name, Role role, Password password, LocalDate expires) {
-    admin("USER_ADD");
+    admin(Action.USER_ADD);
     Objects.requireNonNull(role, "role");
     if (!UserRegistry.validName(name)) {
-      throw refused("USER_ADD", "invalid user name", new IllegalArgumentException(
+      throw refused(Action.USER_ADD, "invalid user name", new IllegalArgumentException(
           "user name '" + name + "' must be 1-64 of a-z 0-9 . _ - starting with a letter or digit"));
     }
-    checkStrength("USER_ADD", name, password);
+    checkStrength(Action.USER_ADD, name, password);
     if (find(name) != null) {
-      throw refused("USER_ADD", "user " + name + " exists already", new VaultException("user '" + name + "' exists already"));
+      throw refused(Action.USER_ADD, "user " + name + " exists already", new VaultException("user '" + name + "' exists already"));
     }
     LocalDate until = expires != null ? expires : vault.contract().end().plusDays(vault.accessPolicy().graceDays());
     UserInfo user = new UserInfo(name, role, "ACTIVE", 0, until, false, Instant.now());
-    logged("USER_ADD", "added " + name + " as " + role + " until " + until, null, (c, changes, seq) -> {
+    logged(Action.USER_ADD, "added " + name + " as " + role + " until " + until, null, (c, changes, seq) -> {
       if (UserRegistry.checked(session.state(), c, name).isPresent()) {
         throw new VaultException("user '" + name + "' exists already");
       }
@@ -77,21 +76,21 @@ public final class Administration {
    * @throws NotFoundException if the user does not exist or is disabled
    */
   public void resetPassword(String name, Password password) {
-    admin("USER_PASSWD");
-    UserInfo user = existing("USER_PASSWD", name);
+    admin(Action.USER_PASSWD);
+    UserInfo user = existing(Action.USER_PASSWD, name);
     if (user.status().equals("DISABLED")) {
-      throw refused("USER_PASSWD", name + " is disabled", new VaultException("user '" + name + "' is disabled"));
+      throw refused(Action.USER_PASSWD, name + " is disabled", new VaultException("user '" + name + "' is disabled"));
     }
-    checkStrength("USER_PASSWD", name, password);
-    logged("USER_PASSWD", "password of " + name + " reset", null, (c, changes, seq) -> writeSlot(name, password));
+    checkStrength(Action.USER_PASSWD, name, password);
+    logged(Action.USER_PASSWD, "password of " + name + " reset", null, (c, changes, seq) -> writeSlot(name, password));
   }
 
   /** Locks an account: it cannot log in until {@link #unlock}. */
   public void lock(String name) {
-    admin("USER_LOCK");
-    UserInfo user = existing("USER_LOCK", name);
-    requireNotLastAdmin("USER_LOCK", user);
-    logged("USER_LOCK", "locked " + name, null, (c, changes, seq) -> {
+    admin(Action.USER_LOCK);
+    UserInfo user = existing(Action.USER_LOCK, name);
+    requireNotLastAdmin(Action.USER_LOCK, user);
+    logged(Action.USER_LOCK, "locked " + name, null, (c, changes, seq) -> {
       requireNotLastAdmin(c, changes, name);
       UserRegistry.setStatus(c, changes, name, "LOCKED", seq);
     });
@@ -99,12 +98,12 @@ public final class Administration {
 
   /** Unlocks an account and clears its failed-login count. */
   public void unlock(String name) {
-    admin("USER_UNLOCK");
-    UserInfo user = existing("USER_UNLOCK", name);
+    admin(Action.USER_UNLOCK);
+    UserInfo user = existing(Action.USER_UNLOCK, name);
     if (user.status().equals("DISABLED")) {
-      throw refused("USER_UNLOCK", name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
+      throw refused(Action.USER_UNLOCK, name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
     }
-    logged("USER_UNLOCK", "unlocked " + name, null, (c, changes, seq) -> UserRegistry.setStatus(c, changes, name, "ACTIVE", seq));
+    logged(Action.USER_UNLOCK, "unlocked " + name, null, (c, changes, seq) -> UserRegistry.setStatus(c, changes, name, "ACTIVE", seq));
   }
 
   /**
@@ -113,10 +112,10 @@ public final class Administration {
    * @throws VaultException if it is the last active administrator
    */
   public void disable(String name) {
-    admin("USER_DISABLE");
-    UserInfo user = existing("USER_DISABLE", name);
-    requireNotLastAdmin("USER_DISABLE", user);
-    logged("USER_DISABLE", "disabled " + name + ", key slot destroyed", null, (c, changes, seq) -> {
+    admin(Action.USER_DISABLE);
+    UserInfo user = existing(Action.USER_DISABLE, name);
+    requireNotLastAdmin(Action.USER_DISABLE, user);
+    logged(Action.USER_DISABLE, "disabled " + name + ", key slot destroyed", null, (c, changes, seq) -> {
       requireNotLastAdmin(c, changes, name);
       try {
         if (Files.exists(vault.layout().userSlot(name))) {
@@ -132,8 +131,8 @@ public final class Administration {
 
   /** Every registered user. */
   public List<UserInfo> users() {
-    admin("USER_LIST");
-    allowed("USER_LIST", "user list");
+    admin(Action.USER_LIST);
+    allowed(Action.USER_LIST, "user list");
     return session.readState(c -> UserRegistry.allChecked(session.state(), c)).stream()
         .map(u -> AccessRules.effective(u, vault.accessPolicy().lockoutAfter())).toList();
   }
@@ -146,23 +145,23 @@ public final class Administration {
    * @throws VaultException if the user's role cannot hold file permissions
    */
   public Grant grant(String name, String prefix, Set<Permission> permissions) {
-    admin("GRANT");
-    VaultPath path = path("GRANT", prefix);
+    admin(Action.GRANT);
+    VaultPath path = path(Action.GRANT, prefix);
     if (permissions.isEmpty()) {
-      throw refused("GRANT", "no permissions given", new IllegalArgumentException("a grant needs at least one permission"));
+      throw refused(Action.GRANT, "no permissions given", new IllegalArgumentException("a grant needs at least one permission"));
     }
-    UserInfo user = existing("GRANT", name);
+    UserInfo user = existing(Action.GRANT, name);
     AccessRules.Decision grantable = AccessRules.grantable(user.role(), permissions);
     if (!grantable.allowed() || user.status().equals("DISABLED")) {
       String reason = grantable.allowed() ? name + " is disabled" : grantable.reason();
-      throw refused("GRANT", reason, new VaultException("cannot grant to '" + name + "': " + reason));
+      throw refused(Action.GRANT, reason, new VaultException("cannot grant to '" + name + "': " + reason));
     }
     String tag = session.files().pathTag(path);
     long now = Instant.now().toEpochMilli();
     EnumSet<Permission> merged = EnumSet.copyOf(permissions);
     // The union is read and written in one unit of work under the state lock: two hosts granting
     // at once both keep their permissions.
-    logged("GRANT", Permission.format(permissions) + " to " + name, tag, (c, changes, seq) -> {
+    logged(Action.GRANT, Permission.format(permissions) + " to " + name, tag, (c, changes, seq) -> {
       UserInfo current = UserRegistry.checked(session.state(), c, name).orElseThrow(() -> new NotFoundException("no user '" + name + "'"));
       if (current.status().equals("DISABLED")) {
         throw new VaultException("cannot grant to '" + name + "': " + name + " is disabled");
@@ -179,15 +178,15 @@ public final class Administration {
    * @throws NotFoundException if the user holds no grant on exactly that prefix
    */
   public void revoke(String name, String prefix, Set<Permission> permissions) {
-    admin("REVOKE");
-    VaultPath path = path("REVOKE", prefix);
+    admin(Action.REVOKE);
+    VaultPath path = path(Action.REVOKE, prefix);
     String tag = session.files().pathTag(path);
     boolean held = session.readState(c -> GrantStore.forUser(session.state(), c, name)).stream().anyMatch(g -> g.prefixTag().equals(tag));
     if (!held) {
-      throw refused("REVOKE", "no grant to " + name + " on this prefix",
+      throw refused(Action.REVOKE, "no grant to " + name + " on this prefix",
           new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
     }
-    logged("REVOKE", (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, tag, (c, changes, seq) -> {
+    logged(Action.REVOKE, (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, tag, (c, changes, seq) -> {
       GrantStore.Row existing = GrantStore.find(c, changes, name, tag)
           .orElseThrow(() -> new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
       EnumSet<Permission> left = EnumSet.copyOf(existing.permissions());
@@ -198,9 +197,9 @@ public final class Administration {
 
   /** Grants at, above or below {@code prefix} ("" for all), ordered by prefix and user. */
   public List<Grant> acl(String prefix) {
-    admin("ACL");
-    VaultPath path = path("ACL", prefix);
-    allowed("ACL", "grant list");
+    admin(Action.ACL);
+    VaultPath path = path(Action.ACL, prefix);
+    allowed(Action.ACL, "grant list");
     return session.readState(c -> GrantStore.all(session.state(), c)).stream()
         .map(g -> new Grant(g.user(), openPrefix(session.keys(), g), g.permissions(), g.grantedBy(), Instant.ofEpochMilli(g.grantedAt())))
         .filter(g -> path.contains(VaultPath.of(g.prefix())) || VaultPath.of(g.prefix()).contains(path))
@@ -216,12 +215,12 @@ public final class Administration {
     return new String(keys.open(GRANT_PREFIX, Base64.getDecoder().decode(row.sealedPrefix()), row.user()), StandardCharsets.UTF_8);
   }
 
-  private void admin(String action) {
-    session.requireRole(AccessRules.administer(session.role()), action);
+  private void admin(Action action) {
+    session.door().check(action, AccessRules.administer(session.role()), null);
   }
 
-  private void allowed(String action, String reason) {
-    session.log().append(AccessLog.Event.allow(actor, action, reason, null, null));
+  private void allowed(Action action, String reason) {
+    session.door().note(action, reason);
   }
 
   /** A change of state rows, made under the state lock; {@code seq} is its ALLOW entry's. */
@@ -236,26 +235,20 @@ public final class Administration {
    * moved it): a crash in between leaves an entry for a change that did not happen, never a change
    * without an entry. A change that fails after its entry gets a DENY entry saying so.
    */
-  private void logged(String action, String reason, String nameTag, Change change) {
-    long seq = session.log().append(AccessLog.Event.allow(actor, action, reason, null, nameTag)).seq();
-    try {
-      session.changeState((c, changes) -> {
-        change.run(c, changes, seq);
-        return null;
-      });
-    } catch (RuntimeException e) {
-      session.log().append(AccessLog.Event.deny(actor, action, "failed after approval: " + e.getMessage(), null, nameTag));
-      throw e;
-    }
+  private void logged(Action action, String reason, String nameTag, Change change) {
+    session.door().passChange(action, () -> Door.Verdict.allow(reason, nameTag, (Void) null), (none, entry) ->
+        session.changeState((c, changes) -> {
+          change.run(c, changes, entry.seq());
+          return null;
+        }));
   }
 
   /** Logs the refusal and returns the exception to throw. */
-  private RuntimeException refused(String action, String reason, RuntimeException e) {
-    session.log().append(AccessLog.Event.deny(actor, action, reason, null, null));
-    return e;
+  private RuntimeException refused(Action action, String reason, RuntimeException e) {
+    return session.door().refuse(action, reason, null, e);
   }
 
-  private VaultPath path(String action, String prefix) {
+  private VaultPath path(Action action, String prefix) {
     try {
       return VaultPath.of(prefix);
     } catch (IllegalArgumentException e) {
@@ -267,7 +260,7 @@ public final class Administration {
     return UserRegistry.validName(name) ? session.readState(c -> UserRegistry.checked(session.state(), c, name)).orElse(null) : null;
   }
 
-  private UserInfo existing(String action, String name) {
+  private UserInfo existing(Action action, String name) {
     UserInfo user = find(name);
     if (user == null) {
       throw refused(action, "no user " + (UserRegistry.validName(name) ? name : "(invalid name)"),
@@ -276,14 +269,14 @@ public final class Administration {
     return user;
   }
 
-  private void checkStrength(String action, String name, Password password) {
+  private void checkStrength(Action action, String name, Password password) {
     AccessRules.Decision strong = AccessRules.password(name, password.chars(), vault.accessPolicy().minPasswordLength());
     if (!strong.allowed()) {
       throw refused(action, "weak password: " + strong.reason(), new IllegalArgumentException("weak password for '" + name + "': " + strong.reason()));
     }
   }
 
-  private void requireNotLastAdmin(String action, UserInfo user) {
+  private void requireNotLastAdmin(Action action, UserInfo user) {
     if (session.readState(c -> lastAdmin(UserRegistry.allChecked(session.state(), c), user.name()))) {
       throw refused(action, user.name() + " is the last active administrator", lastAdminException(user.name()));
     }

@@ -42,7 +42,7 @@ public final class Session implements AutoCloseable {
   private final boolean ownsKeys;
   private final FileStore files;
   private final VaultState state;
-  private final AccessLog log;
+  private final Door door;
   private boolean closed;
 
   Session(Vault vault, UserInfo account, VaultKeys keys, SigningKey signing, boolean ownsKeys) {
@@ -52,13 +52,13 @@ public final class Session implements AutoCloseable {
     this.keys = keys;
     this.signing = signing;
     this.ownsKeys = ownsKeys;
-    this.log = vault.log();
+    this.door = new Door(vault, user);
     this.state = new VaultState(keys, vault.stateSeen());
+    // A put is decided file by file as the walk reaches each one, and its entries are durable
+    // before its rows become visible: the door's two halves, called by the store.
     this.files = new FileStore(vault.database(), state, vault.blobs(), keys, user,
-        path -> require(Permission.WRITE, path, "PUT"),
-        targets -> log.append(targets.stream()
-            .map(t -> AccessLog.Event.allow(user, "PUT", "WRITE granted", t.fileId(), t.pathTag())).toList())
-            .stream().map(LogEntry::seq).toList());
+        path -> door.check(Action.PUT, content(Permission.WRITE, path), pathTag(path)),
+        targets -> door.allowEach(Action.PUT, "WRITE granted", targets));
   }
 
   /** The user this session acts for. */
@@ -89,22 +89,25 @@ public final class Session implements AutoCloseable {
     open();
     Contract.requireText("authentication source", authSource, 128);
     if (role != Role.SERVICE) {
-      throw deny("LOGIN", "only a service credential may open sessions for other users", null, null);
+      throw door.refuse(Action.LOGIN, "only a service credential may open sessions for other users", null,
+          new AccessDeniedException("'" + user + "' may not log in: only a service credential may open sessions for other users"));
     }
     UserInfo account = UserRegistry.validName(userName)
-        ? guarded(() -> vault.database().inTransaction(c -> UserRegistry.checked(state, c, userName))).orElse(null) : null;
-    String who = account == null ? "?" : userName;
+        ? readState(c -> UserRegistry.checked(state, c, userName)).orElse(null) : null;
     AccessRules.Decision allowed = account == null ? new AccessRules.Decision(false, "unknown user")
         : account.role() == Role.SERVICE ? new AccessRules.Decision(false, "a service cannot act as another service")
         : account.role() == Role.ADMIN ? new AccessRules.Decision(false, "a service cannot act as an administrator; they log in themselves")
         : AccessRules.login(AccessRules.effective(account, vault.accessPolicy().lockoutAfter()), vault.today());
-    if (!allowed.allowed()) {
-      log.append(AccessLog.Event.deny(who, "LOGIN", allowed.reason() + " (via " + user + ": " + authSource + ")", null, null));
-      throw new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason());
-    }
-    log.append(AccessLog.Event.allow(userName, "LOGIN", "single sign-on via " + user + ": " + authSource, null, null));
-    vault.sessionOpened(signing);
-    return new Session(vault, account, keys, signing, false);
+    // The entry is the user's own LOGIN, so it is written by a door in their name.
+    Door theirs = new Door(vault, account == null ? "?" : userName);
+    return theirs.pass(Action.LOGIN, () -> allowed.allowed()
+        ? Door.Verdict.allow("single sign-on via " + user + ": " + authSource, null, account)
+        : Door.Verdict.<UserInfo>refuse(allowed.reason() + " (via " + user + ": " + authSource + ")", null,
+            () -> new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason())),
+        (found, entry) -> {
+          vault.sessionOpened(signing);
+          return new Session(vault, found, keys, signing, false);
+        });
   }
 
   public Vault vault() {
@@ -121,7 +124,7 @@ public final class Session implements AutoCloseable {
   public FileInfo put(String path, InputStream content) {
     open();
     Objects.requireNonNull(content, "content");
-    FileInfo stored = guarded(() -> files.put(VaultPath.of(path), content));
+    FileInfo stored = door.guarded(() -> files.put(VaultPath.of(path), content));
     stateChanged();
     return stored;
   }
@@ -142,7 +145,7 @@ public final class Session implements AutoCloseable {
   public PutReport put(String path, Path source, LongConsumer progress) {
     open();
     Objects.requireNonNull(source, "source");
-    PutReport report = guarded(() -> files.putTree(VaultPath.of(path), source, progress));
+    PutReport report = door.guarded(() -> files.putTree(VaultPath.of(path), source, progress));
     if (!report.stored().isEmpty()) {
       stateChanged();
     }
@@ -161,11 +164,7 @@ public final class Session implements AutoCloseable {
   public InputStream get(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    String reason = require(Permission.READ, p, "GET");
-    FileStore.Located located = locate(p, "GET");
-    FileInfo info = located.info();
-    log.append(AccessLog.Event.allow(user, "GET", reason, info.fileId(), located.pathTag()));
-    InputStream content = guarded(() -> files.read(info));
+    InputStream content = door.pass(Action.GET, () -> locate(Permission.READ, p), (found, entry) -> files.read(found.info()));
     return new FilterInputStream(content) {
       @Override
       public int read() throws IOException {
@@ -192,10 +191,7 @@ public final class Session implements AutoCloseable {
   public FileInfo stat(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    String reason = require(Permission.READ, p, "STAT");
-    FileStore.Located located = locate(p, "STAT");
-    log.append(AccessLog.Event.allow(user, "STAT", reason, located.info().fileId(), located.pathTag()));
-    return located.info();
+    return door.pass(Action.STAT, () -> locate(Permission.READ, p), (found, entry) -> found.info());
   }
 
   /**
@@ -207,27 +203,27 @@ public final class Session implements AutoCloseable {
   public List<FileInfo> list(String prefix) {
     open();
     VaultPath p = VaultPath.of(prefix);
-    AccessRules.Decision d = AccessRules.handlesData(role);
-    if (!d.allowed()) {
-      throw deny("LIST", d.reason(), null, files.pathTag(p));
-    }
-    log.append(AccessLog.Event.allow(user, "LIST", "names of files with a READ grant", null, files.pathTag(p)));
-    List<VaultPath> readable = guarded(() -> vault.database().inTransaction(c -> GrantStore.forUser(state, c, user))).stream()
-        .filter(g -> g.permissions().contains(Permission.READ))
-        .map(g -> VaultPath.of(Administration.openPrefix(keys, g)))
-        .toList();
-    return guarded(() -> files.list(p)).stream()
-        .filter(f -> readable.stream().anyMatch(grant -> grant.contains(VaultPath.of(f.path()))))
-        .toList();
+    return door.pass(Action.LIST, () -> {
+      AccessRules.Decision d = AccessRules.handlesData(role);
+      return d.allowed() ? Door.Verdict.allow("names of files with a READ grant", pathTag(p), (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), pathTag(p));
+    }, (none, entry) -> {
+      List<VaultPath> readable = readState(c -> GrantStore.forUser(state, c, user)).stream()
+          .filter(g -> g.permissions().contains(Permission.READ))
+          .map(g -> VaultPath.of(Administration.openPrefix(keys, g)))
+          .toList();
+      return files.list(p).stream()
+          .filter(f -> readable.stream().anyMatch(grant -> grant.contains(VaultPath.of(f.path()))))
+          .toList();
+    });
   }
 
   /** Every stored version of {@code path}, oldest first; empty if none. */
   public List<FileInfo> versions(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    String reason = require(Permission.READ, p, "VERSIONS");
-    log.append(AccessLog.Event.allow(user, "VERSIONS", reason, null, files.pathTag(p)));
-    return guarded(() -> files.versions(p));
+    return door.pass(Action.VERSIONS, () -> Door.Verdict.from(content(Permission.READ, p), pathTag(p), (Void) null),
+        (none, entry) -> files.versions(p));
   }
 
   /**
@@ -242,16 +238,14 @@ public final class Session implements AutoCloseable {
   public DeletionCertificate delete(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    require(Permission.DELETE, p, "DELETE");
-    List<io.kinko.vault.store.FileCatalog.Row> rows =
-        guarded(() -> vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(state, c, files.pathTag(p))));
-    if (rows.isEmpty()) {
-      log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
-      throw new NotFoundException("no file at '" + p + "'");
-    }
-    synchronized (vault.deletionLock) {
-      return deleter().delete(rows, user, "every version of one path");
-    }
+    return deleteRows(() -> {
+      AccessRules.Decision d = content(Permission.DELETE, p);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason(), pathTag(p));
+      }
+      List<io.kinko.vault.store.FileCatalog.Row> rows = readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(p)));
+      return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'") : Door.Verdict.allow(d.reason(), pathTag(p), rows);
+    }, "every version of one path");
   }
 
   /**
@@ -264,21 +258,24 @@ public final class Session implements AutoCloseable {
   public DeletionCertificate deleteTree(String prefix) {
     open();
     VaultPath p = VaultPath.of(prefix);
-    // Decide on the prefix before listing: a refused user must not learn whether anything is there.
-    require(Permission.DELETE, p, "DELETE");
-    List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
-    for (FileInfo f : guarded(() -> files.list(p))) {
-      VaultPath each = VaultPath.of(f.path());
-      require(Permission.DELETE, each, "DELETE");
-      rows.addAll(guarded(() -> vault.database().inTransaction(c -> io.kinko.vault.store.FileCatalog.versions(state, c, files.pathTag(each)))));
-    }
-    if (rows.isEmpty()) {
-      log.append(AccessLog.Event.allow(user, "DELETE", "not found", null, files.pathTag(p)));
-      throw new NotFoundException("no file at or below '" + p + "'");
-    }
-    synchronized (vault.deletionLock) {
-      return deleter().delete(rows, user, "every version of every file below one folder");
-    }
+    return deleteRows(() -> {
+      // Decide on the prefix before listing: a refused user must not learn whether anything is there.
+      AccessRules.Decision d = content(Permission.DELETE, p);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason(), pathTag(p));
+      }
+      List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
+      for (FileInfo f : files.list(p)) {
+        VaultPath each = VaultPath.of(f.path());
+        AccessRules.Decision one = content(Permission.DELETE, each);
+        if (!one.allowed()) {
+          return Door.Verdict.deny(one.reason(), pathTag(each));
+        }
+        rows.addAll(readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(each))));
+      }
+      return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at or below '" + p + "'")
+          : Door.Verdict.allow(d.reason(), pathTag(p), rows);
+    }, "every version of every file below one folder");
   }
 
   /**
@@ -292,11 +289,13 @@ public final class Session implements AutoCloseable {
   public WipeReport wipe(Path target, WipeMethod method, boolean force) {
     open();
     Objects.requireNonNull(method, "method");
-    requireRole(AccessRules.handlesData(role), "WIPE");
-    if (io.kinko.vault.erase.Erasures.touchesVault(target, vault.directory())) {
-      throw deny("WIPE", "the target is or contains the vault; files in a vault are deleted with rm", null, null);
-    }
-    return new io.kinko.vault.erase.Erasures(eraseContext()).wipe(target, method, force, user);
+    return door.decided(Action.WIPE, () -> {
+      AccessRules.Decision d = AccessRules.handlesData(role);
+      if (d.allowed() && io.kinko.vault.erase.Erasures.touchesVault(target, vault.directory())) {
+        d = new AccessRules.Decision(false, "the target is or contains the vault; files in a vault are deleted with rm");
+      }
+      return Door.Verdict.from(d, null, (Void) null);
+    }, none -> new io.kinko.vault.erase.Erasures(eraseContext()).wipe(target, method, force, user));
   }
 
   /**
@@ -310,15 +309,15 @@ public final class Session implements AutoCloseable {
    */
   public DeletionCertificate dispose(Path archive, boolean overwriteBlobs) {
     open();
-    requireRole(AccessRules.administer(role), "DISPOSE");
-    return new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user);
+    return door.decided(Action.DISPOSE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null),
+        none -> new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user));
   }
 
   /** Every deletion certificate the vault issued (administrators and auditors). */
   public List<DeletionCertificate> certificates() {
     open();
-    log.append(AccessLog.Event.allow(user, "CERT_LIST", requireRole(AccessRules.audit(role), "CERT_LIST"), null, null));
-    return io.kinko.vault.erase.Deleter.all(vault.database());
+    return door.pass(Action.CERT_LIST, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
+        (none, entry) -> io.kinko.vault.erase.Deleter.all(vault.database()));
   }
 
   /** Finishes deletions a crash interrupted; called at login. */
@@ -333,7 +332,7 @@ public final class Session implements AutoCloseable {
   }
 
   private io.kinko.vault.erase.Deleter.Context eraseContext() {
-    return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, log,
+    return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, vault.log(),
         vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
         vault.client().application(), vault.clock());
   }
@@ -342,16 +341,15 @@ public final class Session implements AutoCloseable {
   public List<LogEntry> logEntries(LogQuery query) {
     open();
     Objects.requireNonNull(query, "query");
-    log.append(AccessLog.Event.allow(user, "LOG_SHOW", requireRole(AccessRules.audit(role), "LOG_SHOW"), null, null));
-    return log.entries(query);
+    return door.pass(Action.LOG_SHOW, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
+        (none, entry) -> vault.log().entries(query));
   }
 
   /** Signs a checkpoint of the log as it is now and returns the signed note (C2SP). */
   public String checkpoint() {
     open();
-    log.append(AccessLog.Event.allow(user, "CHECKPOINT", requireRole(AccessRules.audit(role), "CHECKPOINT"), null, null));
-    LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
-    return new String(signed.note(), StandardCharsets.UTF_8);
+    return door.pass(Action.CHECKPOINT, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
+        (none, entry) -> new String(vault.signCheckpoint(signing).note(), StandardCharsets.UTF_8));
   }
 
   /**
@@ -364,9 +362,11 @@ public final class Session implements AutoCloseable {
    */
   public LogReport verifyLog(byte[] witnessNote) {
     open();
-    String reason = requireRole(AccessRules.audit(role), "LOG_VERIFY");
-    log.append(AccessLog.Event.allow(user, "LOG_VERIFY", reason + (witnessNote == null ? "" : ", with witness"), null, null));
-    return guarded(() -> {
+    return door.pass(Action.LOG_VERIFY, () -> {
+      AccessRules.Decision d = AccessRules.audit(role);
+      return d.allowed() ? Door.Verdict.allow(d.reason() + (witnessNote == null ? "" : ", with witness"), null, (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> {
       LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote));
       vault.database().inTransaction(c -> {
         io.kinko.vault.audit.StateLogCheck.check(c, state.verifyAll(c));
@@ -387,23 +387,24 @@ public final class Session implements AutoCloseable {
     try {
       KeySlot.open(java.nio.file.Files.readAllBytes(vault.layout().userSlot(user)), vault.id(), user, old);
     } catch (AuthenticationException e) {
-      log.append(AccessLog.Event.deny(user, "PASSWD", "wrong old password", null, null));
-      throw e;
+      throw door.refuse(Action.PASSWD, "wrong old password", null, e);
     } catch (IOException e) {
       throw new VaultException("cannot read the key slot of '" + user + "': " + e.getMessage(), e);
     }
     AccessRules.Decision strong = AccessRules.password(user, replacement.chars(), vault.accessPolicy().minPasswordLength());
     if (!strong.allowed()) {
-      log.append(AccessLog.Event.deny(user, "PASSWD", "weak password: " + strong.reason(), null, null));
-      throw new IllegalArgumentException("weak password for '" + user + "': " + strong.reason());
+      throw door.refuse(Action.PASSWD, "weak password: " + strong.reason(), null,
+          new IllegalArgumentException("weak password for '" + user + "': " + strong.reason()));
     }
-    try {
-      io.kinko.vault.store.Durable.write(vault.layout().userSlot(user),
-          KeySlot.seal(vault.id(), user, replacement, keys.masterKeyset(), vault.passwordCost()));
-    } catch (IOException e) {
-      throw new VaultException("cannot write the key slot of '" + user + "': " + e.getMessage(), e);
-    }
-    log.append(AccessLog.Event.allow(user, "PASSWD", "own password changed", null, null));
+    door.pass(Action.PASSWD, () -> Door.Verdict.allow("own password changed", null, (Void) null), (none, entry) -> {
+      try {
+        io.kinko.vault.store.Durable.write(vault.layout().userSlot(user),
+            KeySlot.seal(vault.id(), user, replacement, keys.masterKeyset(), vault.passwordCost()));
+      } catch (IOException e) {
+        throw new VaultException("cannot write the key slot of '" + user + "': " + e.getMessage(), e);
+      }
+      return null;
+    });
   }
 
   /**
@@ -414,9 +415,11 @@ public final class Session implements AutoCloseable {
    */
   public LogArchive exportLog(Instant from, Instant to, Path directory) {
     open();
-    String reason = requireRole(AccessRules.audit(role), "LOG_EXPORT");
-    log.append(AccessLog.Event.allow(user, "LOG_EXPORT", reason + ": " + from + " to " + to, null, null));
-    return new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing);
+    return door.pass(Action.LOG_EXPORT, () -> {
+      AccessRules.Decision d = AccessRules.audit(role);
+      return d.allowed() ? Door.Verdict.allow(d.reason() + ": " + from + " to " + to, null, (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing));
   }
 
   /**
@@ -429,14 +432,12 @@ public final class Session implements AutoCloseable {
   public String exportPublicKey() {
     open();
     byte[] key = signing.publicKey();
-    guarded(() -> {
+    return door.pass(Action.KEY_EXPORT, () -> {
       if (!java.util.Arrays.equals(Vault.readPublicKey(vault.layout()), key)) {
         throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
       }
-      return null;
-    });
-    log.append(AccessLog.Event.allow(user, "KEY_EXPORT", "public signing key " + SigningKey.fingerprint(key), null, null));
-    return SigningKey.toPem(key);
+      return Door.Verdict.allow("public signing key " + SigningKey.fingerprint(key), null, (Void) null);
+    }, (none, entry) -> SigningKey.toPem(key));
   }
 
   /**
@@ -449,15 +450,17 @@ public final class Session implements AutoCloseable {
    */
   public long pruneLog(Instant before) {
     open();
-    requireRole(AccessRules.administer(role), "LOG_PRUNE");
-    try {
-      long removed = new LogArchiver(vault.database(), vault.id(), vault.clock()).prune(before);
-      log.append(AccessLog.Event.allow(user, "LOG_PRUNE", "removed " + removed + " entries before " + before, null, null));
-      return removed;
-    } catch (RetentionException e) {
-      log.append(AccessLog.Event.deny(user, "LOG_PRUNE", e.getMessage(), null, null));
-      throw e;
-    }
+    // Retention is part of the decision: the pruner checks it and removes in one unit of work, so
+    // its refusal is the DENY entry, and the ALLOW entry says how many went.
+    return door.decided(Action.LOG_PRUNE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null), none -> {
+      try {
+        long removed = new LogArchiver(vault.database(), vault.id(), vault.clock()).prune(before);
+        door.note(Action.LOG_PRUNE, "removed " + removed + " entries before " + before);
+        return removed;
+      } catch (RetentionException e) {
+        throw door.refuse(Action.LOG_PRUNE, e.getMessage(), null, e);
+      }
+    });
   }
 
   @Override
@@ -480,29 +483,36 @@ public final class Session implements AutoCloseable {
     return "Session[" + user + " @ " + vault.id() + "]";
   }
 
-  /**
-   * Checks that this user holds {@code needed} on {@code path}; a denial is logged and thrown.
-   * Returns the reason the caller's ALLOW entry records.
-   */
-  String require(Permission needed, VaultPath path, String action) {
-    AccessRules.Decision d = AccessRules.content(role, permissionsOn(path), needed);
-    if (!d.allowed()) {
-      throw deny(action, d.reason(), null, files.pathTag(path));
-    }
-    return d.reason();
+  /** May this user do {@code needed} on {@code path}? Decided on the checked grants of the path and its ancestors. */
+  private AccessRules.Decision content(Permission needed, VaultPath path) {
+    return AccessRules.content(role, permissionsOn(path), needed);
   }
 
-  /** Checks a role rule; a denial is logged and thrown. Returns the reason for the ALLOW entry. */
-  String requireRole(AccessRules.Decision d, String action) {
-    if (!d.allowed()) {
-      throw deny(action, d.reason(), null, null);
-    }
-    return d.reason();
+  private String pathTag(VaultPath path) {
+    return files.pathTag(path);
   }
 
-  AccessDeniedException deny(String action, String reason, String fileId, String nameTag) {
-    log.append(AccessLog.Event.deny(user, action, reason, fileId, nameTag));
-    return new AccessDeniedException("'" + user + "' may not " + action.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + reason);
+  /** A file read's check: the permission, then the newest version, found in the checked state. */
+  private Door.Verdict<FileStore.Located> locate(Permission needed, VaultPath p) {
+    AccessRules.Decision d = content(needed, p);
+    if (!d.allowed()) {
+      return Door.Verdict.deny(d.reason(), pathTag(p));
+    }
+    return files.locate(p).map(l -> Door.Verdict.allow(d.reason(), l.info().fileId(), l.pathTag(), l))
+        .orElseGet(() -> Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'"));
+  }
+
+  /** A certified deletion: decided with its rows; the deleter's DELETE_REQUEST entry is its ALLOW entry. */
+  private DeletionCertificate deleteRows(Door.Check<List<io.kinko.vault.store.FileCatalog.Row>> check, String scope) {
+    return door.decided(Action.DELETE, check, rows -> {
+      synchronized (vault.deletionLock) {
+        return deleter().delete(rows, user, scope);
+      }
+    });
+  }
+
+  Door door() {
+    return door;
   }
 
   /** The union of this user's grants on {@code path} and each of its ancestors. */
@@ -517,7 +527,7 @@ public final class Session implements AutoCloseable {
       tags.add(files.pathTag(path));
     }
     java.util.EnumSet<Permission> out = java.util.EnumSet.noneOf(Permission.class);
-    guarded(() -> vault.database().inTransaction(c -> GrantStore.forUser(state, c, user))).stream()
+    readState(c -> GrantStore.forUser(state, c, user)).stream()
         .filter(g -> tags.contains(g.prefixTag()))
         .forEach(g -> out.addAll(g.permissions()));
     return out;
@@ -529,7 +539,7 @@ public final class Session implements AutoCloseable {
    * back also means rolling back the checkpoint kept beside the log.
    */
   <T> T changeState(VaultState.Update<T> update) {
-    T result = guarded(() -> vault.database().durably(c -> state.update(c, update)));
+    T result = door.guarded(() -> vault.database().durably(c -> state.update(c, update)));
     stateChanged();
     return result;
   }
@@ -541,7 +551,7 @@ public final class Session implements AutoCloseable {
 
   /** Runs a read of checked state; an integrity failure is an INCIDENT. */
   <T> T readState(io.kinko.vault.store.Database.SqlWork<T> read) {
-    return guarded(() -> vault.database().inTransaction(read));
+    return door.guarded(() -> vault.database().inTransaction(read));
   }
 
   VaultState state() {
@@ -552,21 +562,8 @@ public final class Session implements AutoCloseable {
     return keys;
   }
 
-  AccessLog log() {
-    return log;
-  }
-
   FileStore files() {
     return files;
-  }
-
-  private FileStore.Located locate(VaultPath p, String action) {
-    Optional<FileStore.Located> located = guarded(() -> files.locate(p));
-    if (located.isEmpty()) {
-      log.append(AccessLog.Event.allow(user, action, "not found", null, files.pathTag(p)));
-      throw new NotFoundException("no file at '" + p + "'");
-    }
-    return located.get();
   }
 
   /** Runs {@code work}; an integrity failure is logged as an INCIDENT before it propagates. */
@@ -577,20 +574,6 @@ public final class Session implements AutoCloseable {
       vault.incident(user, e);
       throw e;
     }
-  }
-
-  private <T> T guarded(Work<T> work) {
-    try {
-      return work.run();
-    } catch (IntegrityException e) {
-      vault.incident(user, e);
-      throw e;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run();
   }
 
   @FunctionalInterface

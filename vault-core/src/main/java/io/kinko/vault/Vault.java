@@ -56,6 +56,9 @@ public final class Vault implements AutoCloseable {
   private final Clock clock;
   private final ClientInfo client;
 
+  /** Integrity failures already logged as INCIDENTs, so that nested guards log each once. */
+  private final java.util.Set<IntegrityException> reported = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
   /** Deletions run one at a time per vault handle, so a login's resume never races a live batch. */
   final Object deletionLock = new Object();
 
@@ -168,22 +171,22 @@ public final class Vault implements AutoCloseable {
   public Session login(String user, Password password) {
     Objects.requireNonNull(password, "password");
     if (!UserRegistry.validName(user)) {
-      log.append(AccessLog.Event.deny("?", "LOGIN", "invalid user name", null, null));
+      log.append(AccessLog.Event.deny("?", Action.LOGIN, "invalid user name", null, null));
       KeySlot.refuseWithoutSlot("?", password, descriptor.passwordCost());
       throw new AuthenticationException("authentication failed: not a valid user name");
     }
     UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).map(this::effective).orElse(null);
     if (account == null) {
-      log.append(AccessLog.Event.deny(user, "LOGIN", "unknown user", null, null));
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, "unknown user", null, null));
       throw KeySlot.refuseWithoutSlot(user, password, descriptor.passwordCost());
     }
     if (!Files.exists(layout.namesKey())) {
-      log.append(AccessLog.Event.deny(user, "LOGIN", "vault disposed of", null, null));
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, "vault disposed of", null, null));
       throw new VaultException("vault " + descriptor.vaultId() + " was disposed of: its keys are destroyed");
     }
     AccessRules.Decision allowed = AccessRules.login(account, today());
     if (!allowed.allowed()) {
-      log.append(AccessLog.Event.deny(user, "LOGIN", allowed.reason(), null, null));
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, allowed.reason(), null, null));
       throw new AuthenticationException("authentication failed for '" + user + "': " + allowed.reason());
     }
     KeysetHandle master;
@@ -203,7 +206,7 @@ public final class Vault implements AutoCloseable {
           .orElseThrow(() -> new IntegrityException("the account of '" + user + "' is not in the vault's state: it was added outside Kinko"));
       AccessRules.Decision still = AccessRules.login(checked, today());
       if (!still.allowed()) {
-        log.append(AccessLog.Event.deny(user, "LOGIN", still.reason(), null, null));
+        log.append(AccessLog.Event.deny(user, Action.LOGIN, still.reason(), null, null));
         throw new AuthenticationException("authentication failed for '" + user + "': " + still.reason());
       }
       account = checked;
@@ -211,7 +214,7 @@ public final class Vault implements AutoCloseable {
         UserRegistry.loggedIn(c, user);
         return null;
       });
-      log.append(AccessLog.Event.allow(user, "LOGIN", "password", null, null));
+      log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
       Session session = new Session(this, account, keys, signing, true);
@@ -240,9 +243,9 @@ public final class Vault implements AutoCloseable {
   private AuthenticationException failedLogin(String user, AuthenticationException e) {
     int threshold = descriptor.accessPolicy().lockoutAfter();
     int failures = database.durably(c -> UserRegistry.failedLogin(c, user));
-    log.append(AccessLog.Event.deny(user, "LOGIN", "wrong password (" + failures + " of " + threshold + ")", null, null));
+    log.append(AccessLog.Event.deny(user, Action.LOGIN, "wrong password (" + failures + " of " + threshold + ")", null, null));
     if (failures == threshold) {
-      log.append(AccessLog.Event.deny(user, "LOCKOUT", failures + " consecutive failed logins", null, null));
+      log.append(AccessLog.Event.deny(user, Action.LOCKOUT, failures + " consecutive failed logins", null, null));
       return new AuthenticationException("authentication failed for '" + user + "': wrong password; the account is now locked");
     }
     return e;
@@ -371,8 +374,13 @@ public final class Vault implements AutoCloseable {
 
   /** Records an integrity failure as an INCIDENT entry; a log failure here must not hide the first error. */
   void incident(String actor, IntegrityException e) {
+    synchronized (reported) {
+      if (!reported.add(e)) {
+        return; // one failure, one INCIDENT, however many layers it passes through
+      }
+    }
     try {
-      log.append(AccessLog.Event.deny(actor, "INCIDENT", "integrity failure: " + e.getMessage(), null, null));
+      log.append(AccessLog.Event.deny(actor, Action.INCIDENT, "integrity failure: " + e.getMessage(), null, null));
     } catch (VaultException logFailure) {
       e.addSuppressed(logFailure);
     }
@@ -581,7 +589,7 @@ public final class Vault implements AutoCloseable {
       }
       try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
         Vault vault = new Vault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());
-        long init = vault.log.append(AccessLog.Event.allow(admin, "INIT", "vault created for contract " + contract.id(), null, null)).seq();
+        long init = vault.log.append(AccessLog.Event.allow(admin, Action.INIT, "vault created for contract " + contract.id(), null, null)).seq();
         io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, vault.stateSeen);
         database.durably(c -> {
           state.adopt(c);

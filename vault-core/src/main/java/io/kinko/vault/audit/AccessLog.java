@@ -1,5 +1,8 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.Action;
+import io.kinko.vault.Decision;
+
 import io.kinko.vault.ClientInfo;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
@@ -33,22 +36,20 @@ public final class AccessLog {
   private static final HexFormat HEX = HexFormat.of();
 
   /** What one operation records; the log adds sequence, time, client, retention and chain. */
-  public record Event(String actor, String action, String decision, String reason, String fileId, String nameTag) {
+  public record Event(String actor, Action action, Decision decision, String reason, String fileId, String nameTag) {
     public Event {
       Objects.requireNonNull(actor, "actor");
       Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(decision, "decision");
       Objects.requireNonNull(reason, "reason");
-      if (!decision.equals("ALLOW") && !decision.equals("DENY")) {
-        throw new IllegalArgumentException("decision " + decision + " is not ALLOW or DENY");
-      }
     }
 
-    public static Event allow(String actor, String action, String reason, String fileId, String nameTag) {
-      return new Event(actor, action, "ALLOW", reason, fileId, nameTag);
+    public static Event allow(String actor, Action action, String reason, String fileId, String nameTag) {
+      return new Event(actor, action, Decision.ALLOW, reason, fileId, nameTag);
     }
 
-    public static Event deny(String actor, String action, String reason, String fileId, String nameTag) {
-      return new Event(actor, action, "DENY", reason, fileId, nameTag);
+    public static Event deny(String actor, Action action, String reason, String fileId, String nameTag) {
+      return new Event(actor, action, Decision.DENY, reason, fileId, nameTag);
     }
   }
 
@@ -157,8 +158,8 @@ public final class AccessLog {
           for (Pending p : batch) {
             List<LogEntry> entries = new ArrayList<>();
             for (Event e : p.events) {
-              LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(tree.size(), now, vaultId, e.actor(), e.action(),
-                  e.decision(), e.reason(), e.fileId(), e.nameTag(), client, retention.keepUntil(now), prev));
+              LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(tree.size(), now, vaultId, e.actor(), e.action().name(),
+                  e.decision().name(), e.reason(), e.fileId(), e.nameTag(), client, retention.keepUntil(now), prev));
               byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
               tree.append(leaf);
               insert.setLong(1, entry.seq());

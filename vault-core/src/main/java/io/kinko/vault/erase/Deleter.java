@@ -1,5 +1,7 @@
 package io.kinko.vault.erase;
 
+import io.kinko.vault.Action;
+
 import io.kinko.vault.Contract;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
@@ -66,7 +68,7 @@ public final class Deleter {
     String batch = Bytes.hex(Bytes.random(16));
     long now = ctx.clock().millis();
     // Logged before anything changes: a failure from here on leaves a record of the attempt.
-    ctx.log().append(AccessLog.Event.allow(operator, "DELETE_REQUEST", "certified deletion " + batch + " of " + rows.size()
+    ctx.log().append(AccessLog.Event.allow(operator, Action.DELETE_REQUEST, "certified deletion " + batch + " of " + rows.size()
         + " version(s)", null, rows.get(0).pathTag()));
     List<String> gone = ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
       // Lock the versions. One that another session deleted, or is deleting, since they were
@@ -113,7 +115,7 @@ public final class Deleter {
       return missing;
     }));
     if (!gone.isEmpty()) {
-      ctx.log().append(AccessLog.Event.allow(operator, "DELETE", "not found: " + gone.size() + " version(s) deleted meanwhile by another "
+      ctx.log().append(AccessLog.Event.allow(operator, Action.DELETE, "not found: " + gone.size() + " version(s) deleted meanwhile by another "
           + "session; deletion " + batch + " not started", null, rows.get(0).pathTag()));
       throw new io.kinko.vault.NotFoundException("the file was deleted meanwhile by another session; nothing was deleted");
     }
@@ -231,7 +233,7 @@ public final class Deleter {
     Map<String, LogEntry> logged = deleteEntries(batch);
     for (Item item : items(batch)) {
       if (item.logSeq == null && !logged.containsKey(item.fileId)) {
-        events.add(AccessLog.Event.allow(item.operator, "DELETE", "certified deletion " + batch, item.fileId, item.pathTag));
+        events.add(AccessLog.Event.allow(item.operator, Action.DELETE, "certified deletion " + batch, item.fileId, item.pathTag));
         toLog.add(item);
       }
     }

@@ -1,5 +1,7 @@
 package io.kinko.vault.erase;
 
+import io.kinko.vault.Action;
+
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
@@ -53,10 +55,10 @@ public final class Erasures {
 
   public WipeReport wipe(Path target, WipeMethod method, boolean force, String operator) {
     String id = Bytes.hex(Bytes.random(16));
-    ctx.log().append(AccessLog.Event.allow(operator, "WIPE_REQUEST", "wipe requested, certificate " + id, null, null));
+    ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE_REQUEST, "wipe requested, certificate " + id, null, null));
     Map<String, Object> media = MediaFacts.of(target.toAbsolutePath().getParent()).toMap();
     FolderWiper.Outcome outcome = FolderWiper.wipe(target, method, force);
-    LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, "WIPE", "wiped " + outcome.wiped().size() + " files ("
+    LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE, "wiped " + outcome.wiped().size() + " files ("
         + outcome.skipped().size() + " left), certificate " + id, null, null));
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
     Map<String, Object> cert = Certificates.header("wipe-certificate", id, "WIPE", ctx.contract(), ctx.vaultId(), operator,
@@ -75,7 +77,7 @@ public final class Erasures {
 
   public DeletionCertificate dispose(Path archive, boolean overwriteBlobs, String operator) {
     String id = Bytes.hex(Bytes.random(16));
-    LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, "DISPOSE", "vault disposal " + id
+    LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, Action.DISPOSE, "vault disposal " + id
         + (overwriteBlobs ? ", blobs overwritten" : ", blobs crypto-erased with the keys"), null, null));
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
     // The log and the certificates must outlive the keys: export them first.

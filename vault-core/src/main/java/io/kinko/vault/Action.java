@@ -1,0 +1,18 @@
+package io.kinko.vault;
+
+/**
+ * What a log entry records was attempted. The log stores the name; entries are read back as
+ * text ({@link LogEntry#action()}) so that a log written by a later version still reads.
+ */
+public enum Action {
+  INIT, LOGIN, LOCKOUT, PASSWD, INCIDENT,
+  PUT, GET, STAT, LIST, VERSIONS,
+  DELETE_REQUEST, DELETE, WIPE_REQUEST, WIPE, DISPOSE, CERT_LIST,
+  LOG_SHOW, LOG_VERIFY, LOG_EXPORT, LOG_PRUNE, CHECKPOINT, KEY_EXPORT,
+  USER_ADD, USER_PASSWD, USER_LOCK, USER_UNLOCK, USER_DISABLE, USER_LIST, GRANT, REVOKE, ACL;
+
+  /** The verb for a refusal message: "may not log show". */
+  String verb() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
+}

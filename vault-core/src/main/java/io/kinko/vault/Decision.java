@@ -1,0 +1,6 @@
+package io.kinko.vault;
+
+/** Whether a logged attempt was allowed. */
+public enum Decision {
+  ALLOW, DENY
+}

@@ -1,0 +1,190 @@
+package io.kinko.vault;
+
+import io.kinko.vault.audit.AccessLog;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The one door every operation of a session passes: decide, record the decision in the access
+ * log durably, then act — in that order. An operation cannot act without the {@link Entry} that
+ * only {@link #pass} hands out once the ALLOW entry is durable, and a refusal is logged before it
+ * is thrown. An {@link IntegrityException} at any step is logged as an INCIDENT before it
+ * propagates.
+ *
+ * <p>The log is reached through no other path from a session: a new operation that forgets a
+ * step does not compile.
+ */
+final class Door {
+  private final AccessLog log;
+  private final String user;
+  private final Vault vault;
+
+  Door(Vault vault, String user) {
+    this.vault = vault;
+    this.log = vault.log();
+    this.user = user;
+  }
+
+  /** The durable ALLOW entry an act is entitled by. Only the door makes one. */
+  static final class Entry {
+    private final long seq;
+
+    private Entry(long seq) {
+      this.seq = seq;
+    }
+
+    /** The entry's sequence: state rows record the entry that set them. */
+    long seq() {
+      return seq;
+    }
+  }
+
+  /**
+   * What a check decided, with what the entry names. A check may read (checked) state to decide
+   * and hand the act what it found.
+   */
+  static final class Verdict<R> {
+    private final Decision decision;
+    private final String reason;
+    private final String fileId;
+    private final String nameTag;
+    private final R found;
+    private final Supplier<? extends VaultException> refusal;
+
+    private Verdict(Decision decision, String reason, String fileId, String nameTag, R found, Supplier<? extends VaultException> refusal) {
+      this.decision = decision;
+      this.reason = Objects.requireNonNull(reason, "reason");
+      this.fileId = fileId;
+      this.nameTag = nameTag;
+      this.found = found;
+      this.refusal = refusal;
+    }
+
+    /** Allowed; the entry names {@code fileId} and {@code nameTag} (either may be null). */
+    static <R> Verdict<R> allow(String reason, String fileId, String nameTag, R found) {
+      return new Verdict<>(Decision.ALLOW, reason, fileId, nameTag, found, null);
+    }
+
+    static <R> Verdict<R> allow(String reason, String nameTag, R found) {
+      return allow(reason, null, nameTag, found);
+    }
+
+    /** Refused: a DENY entry, then {@link AccessDeniedException}. */
+    static <R> Verdict<R> deny(String reason, String nameTag) {
+      return new Verdict<>(Decision.DENY, reason, null, nameTag, null, null);
+    }
+
+    /** Refused with an exception of the caller's choosing (weak password, retention, not found). */
+    static <R> Verdict<R> refuse(String reason, String nameTag, Supplier<? extends VaultException> refusal) {
+      return new Verdict<>(Decision.DENY, reason, null, nameTag, null, refusal);
+    }
+
+    /** Allowed, but there is nothing there: an ALLOW entry saying so, then {@link NotFoundException}. */
+    static <R> Verdict<R> notFound(String nameTag, String message) {
+      return new Verdict<>(Decision.ALLOW, "not found", null, nameTag, null, () -> new NotFoundException(message));
+    }
+
+    static <R> Verdict<R> from(io.kinko.vault.acl.AccessRules.Decision d, String nameTag, R found) {
+      return d.allowed() ? allow(d.reason(), nameTag, found) : deny(d.reason(), nameTag);
+    }
+  }
+
+  @FunctionalInterface
+  interface Check<R> {
+    Verdict<R> decide();
+  }
+
+  @FunctionalInterface
+  interface Act<R, T> {
+    T run(R found, Entry entry);
+  }
+
+  /** Decides, logs the decision durably, then acts on an allowed one. */
+  <R, T> T pass(Action action, Check<R> check, Act<R, T> act) {
+    Verdict<R> v = decide(action, check);
+    Entry entry = new Entry(log.append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag)).seq());
+    return guarded(() -> act.run(v.found, entry));
+  }
+
+  /**
+   * Decides and logs a refusal, but leaves the ALLOW entry to the engine that acts, which writes
+   * it durably before it changes anything because the entry names what only it knows (a deletion
+   * or wipe's batch id and count): {@code erase.Deleter} and {@code erase.Erasures}.
+   */
+  <R, T> T decided(Action action, Check<R> check, java.util.function.Function<R, T> act) {
+    Verdict<R> v = decide(action, check);
+    return guarded(() -> act.apply(v.found));
+  }
+
+  /** Logs an ALLOW entry that reports what an act did (how many entries a prune removed). */
+  void note(Action action, String reason) {
+    log.append(AccessLog.Event.allow(user, action, reason, null, null));
+  }
+
+  /** The decision: a refusal is logged and thrown; "not found" is logged as allowed and thrown. */
+  private <R> Verdict<R> decide(Action action, Check<R> check) {
+    Verdict<R> v = guarded(check::decide);
+    if (v.decision == Decision.DENY) {
+      log.append(AccessLog.Event.deny(user, action, v.reason, v.fileId, v.nameTag));
+      throw v.refusal != null ? v.refusal.get()
+          : new AccessDeniedException("'" + user + "' may not " + action.verb() + ": " + v.reason);
+    }
+    if (v.refusal != null) {
+      log.append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag));
+      throw v.refusal.get();
+    }
+    return v;
+  }
+
+  /**
+   * Like {@link #pass}, for an act that changes state after its entry: if the act fails (a change
+   * refused under the state lock because another host moved what was decided on), a DENY entry
+   * says so before the failure propagates.
+   */
+  <R, T> T passChange(Action action, Check<R> check, Act<R, T> act) {
+    return pass(action, check, (found, entry) -> {
+      try {
+        return act.run(found, entry);
+      } catch (IntegrityException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        log.append(AccessLog.Event.deny(user, action, "failed after approval: " + e.getMessage(), null, null));
+        throw e;
+      }
+    });
+  }
+
+  /** Refuses outright: a DENY entry, then the exception. For a refusal found inside a check's caller. */
+  <E extends RuntimeException> E refuse(Action action, String reason, String nameTag, E exception) {
+    log.append(AccessLog.Event.deny(user, action, reason, null, nameTag));
+    return exception;
+  }
+
+  /**
+   * Logs one ALLOW entry per target of an operation decided target by target (a folder put: each
+   * file's WRITE is checked as it is reached, and a batch's entries are durable before its rows
+   * become visible). Returns each entry's sequence.
+   */
+  java.util.List<Long> allowEach(Action action, String reason, java.util.List<io.kinko.vault.store.FileStore.Target> targets) {
+    return log.append(targets.stream().map(t -> AccessLog.Event.allow(user, action, reason, t.fileId(), t.pathTag())).toList())
+        .stream().map(LogEntry::seq).toList();
+  }
+
+  /** Decides one target of such an operation: a refusal is logged and thrown, an allow returns its reason unlogged. */
+  String check(Action action, io.kinko.vault.acl.AccessRules.Decision d, String nameTag) {
+    if (!d.allowed()) {
+      throw refuse(action, d.reason(), nameTag, new AccessDeniedException("'" + user + "' may not " + action.verb() + ": " + d.reason()));
+    }
+    return d.reason();
+  }
+
+  /** Runs {@code work}; an integrity failure is logged as an INCIDENT before it propagates. */
+  <T> T guarded(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (IntegrityException e) {
+      vault.incident(user, e);
+      throw e;
+    }
+  }
+}
