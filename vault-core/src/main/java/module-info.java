@@ -5,6 +5,9 @@
 module io.kinko.vault {
   exports io.kinko.vault;
 
+  uses io.kinko.vault.VaultProvider;
+  provides io.kinko.vault.VaultProvider with io.kinko.vault.engine.Engine;
+
   requires com.google.crypto.tink;
   requires org.bouncycastle.provider;
   requires com.h2database;

@@ -10,9 +10,4 @@ public enum Action {
   DELETE_REQUEST, DELETE, WIPE_REQUEST, WIPE, DISPOSE, CERT_LIST,
   LOG_SHOW, LOG_VERIFY, LOG_EXPORT, LOG_PRUNE, CHECKPOINT, KEY_EXPORT,
   USER_ADD, USER_PASSWD, USER_LOCK, USER_UNLOCK, USER_DISABLE, USER_LIST, GRANT, REVOKE, ACL;
-
-  /** The verb for a refusal message: "may not log show". */
-  String verb() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-  }
 }

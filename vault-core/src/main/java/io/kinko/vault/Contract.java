@@ -21,7 +21,8 @@ public record Contract(String id, String client, String contractor, LocalDate en
     }
   }
 
-  static String requireText(String what, String value, int maxLength) {
+  /** @throws IllegalArgumentException unless {@code value} is non-blank text of at most {@code maxLength} characters */
+  public static String requireText(String what, String value, int maxLength) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(what + " is empty");
     }

@@ -91,7 +91,7 @@ public final class DatabaseAccount implements AutoCloseable {
    * @throws IllegalArgumentException if {@code url} is not a PostgreSQL URL without credentials
    */
   public DatabaseAccount pinnedTo(String url) {
-    this.pinnedUrl = io.kinko.vault.store.Database.requireSharedUrl(url);
+    this.pinnedUrl = requireSharedUrl(url);
     return this;
   }
 
@@ -157,5 +157,29 @@ public final class DatabaseAccount implements AutoCloseable {
   @Override
   public String toString() {
     return "DatabaseAccount[" + user + (password == null ? ", no password]" : ", password hidden]");
+  }
+
+  private static final String POSTGRES_PREFIX = "jdbc:postgresql://";
+  private static final java.util.regex.Pattern SECRET_PARAMETER =
+      java.util.regex.Pattern.compile("[?&](user|password|sslpassword)=", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Checks that {@code url} names a PostgreSQL database and carries no credential: the URL goes
+   * into {@code kinko.json} on the shared folder, which is not a place for credentials.
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  public static String requireSharedUrl(String url) {
+    if (url == null || !url.startsWith(POSTGRES_PREFIX) || url.length() == POSTGRES_PREFIX.length()) {
+      throw new IllegalArgumentException("a shared vault database is named by a jdbc:postgresql://HOST[:PORT]/DATABASE URL");
+    }
+    if (url.length() > 1000 || url.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
+      throw new IllegalArgumentException("the database URL is too long or contains spaces or control characters");
+    }
+    if (SECRET_PARAMETER.matcher(url).find()) {
+      throw new IllegalArgumentException("the database URL must not carry user or password parameters: kinko.json is not a place for "
+          + "credentials; set " + USER_VARIABLE + " and " + PASSWORD_FILE_VARIABLE + " instead");
+    }
+    return url;
   }
 }

@@ -17,4 +17,19 @@ public record UserInfo(String name, Role role, String status, int failedLogins, 
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(status, "status");
   }
+
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  /** True for a syntactically valid user name: 1-64 of a-z 0-9 . _ -, starting with a letter or digit. */
+  public static boolean validName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
+  /** @throws IllegalArgumentException for an invalid user name */
+  public static String requireValidName(String name) {
+    if (!validName(name)) {
+      throw new IllegalArgumentException("user name '" + name + "' must be 1-64 of a-z 0-9 . _ - starting with a letter or digit");
+    }
+    return name;
+  }
 }

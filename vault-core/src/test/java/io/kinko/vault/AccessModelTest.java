@@ -104,9 +104,9 @@ class AccessModelTest {
       List<String> done = new ArrayList<>();
       for (Step step : steps) {
         done.add(step.toString());
-        long before = vault.log().head().size();
+        long before = io.kinko.vault.engine.EngineInternals.log(vault).head().size();
         Expect expect = apply(step, model, admin, sessions.get(step.user()), vault);
-        List<LogEntry> added = vault.log().entries(LogQuery.ALL).stream().filter(e -> e.seq() >= before).toList();
+        List<LogEntry> added = io.kinko.vault.engine.EngineInternals.log(vault).entries(LogQuery.ALL).stream().filter(e -> e.seq() >= before).toList();
         assertEquals(1, added.size(), () -> "not exactly one entry after " + done + ": " + AccessLogTest.actions(added));
         LogEntry entry = added.get(0);
         assertEquals(expect.actor, entry.actor(), () -> "actor after " + done);

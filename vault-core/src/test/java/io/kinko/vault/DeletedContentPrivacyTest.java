@@ -51,7 +51,7 @@ class DeletedContentPrivacyTest {
     byte[] key;
     DeletionCertificate cert;
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
-      FileStore.Meta meta = FileStore.meta(s.keys(), stored.fileId(), sealed);
+      FileStore.Meta meta = FileStore.meta(io.kinko.vault.engine.EngineInternals.keys(s), stored.fileId(), sealed);
       key = meta.commitmentKey();
       assertEquals(32, key.length);
       assertArrayEquals(hmac(key, CONTENT), meta.commitment(), "the commitment is not HMAC-SHA256 of the content under its key");
@@ -78,7 +78,7 @@ class DeletedContentPrivacyTest {
     // The deletions row still opens, and holds the path only: its key is scrubbed.
     String left = deletionsMetaOf(v, stored.fileId());
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
-      FileStore.Meta scrubbed = FileStore.meta(s.keys(), stored.fileId(), left);
+      FileStore.Meta scrubbed = FileStore.meta(io.kinko.vault.engine.EngineInternals.keys(s), stored.fileId(), left);
       assertEquals(PATH, scrubbed.path());
       assertNull(scrubbed.commitmentKey(), "the deletions row still holds the commitment key");
       assertNull(scrubbed.commitment());
@@ -94,12 +94,12 @@ class DeletedContentPrivacyTest {
       String fileId = "0123456789abcdef0123456789abcdef";
       // The first format, as vaults before content commitments wrote it: SHA-256 ‖ path.
       String old = Base64.getEncoder().encodeToString(
-          s.keys().seal("file-meta", ByteBuffer.allocate(32 + path.length).put(sha).put(path).array(), fileId));
+          io.kinko.vault.engine.EngineInternals.keys(s).seal("file-meta", ByteBuffer.allocate(32 + path.length).put(sha).put(path).array(), fileId));
 
-      FileStore.Meta meta = FileStore.meta(s.keys(), fileId, old);
+      FileStore.Meta meta = FileStore.meta(io.kinko.vault.engine.EngineInternals.keys(s), fileId, old);
       assertEquals(PATH, meta.path());
       assertFalse(meta.hasCommitment(), "an old row got a commitment it cannot have");
-      FileStore.Meta scrubbed = FileStore.meta(s.keys(), fileId, FileStore.scrubbedMeta(s.keys(), fileId, old));
+      FileStore.Meta scrubbed = FileStore.meta(io.kinko.vault.engine.EngineInternals.keys(s), fileId, FileStore.scrubbedMeta(io.kinko.vault.engine.EngineInternals.keys(s), fileId, old));
       assertEquals(PATH, scrubbed.path());
       assertNull(scrubbed.commitment());
     }

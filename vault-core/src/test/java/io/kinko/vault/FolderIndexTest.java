@@ -100,7 +100,7 @@ class FolderIndexTest extends VaultTest {
     // A crash after the DELETE entries were appended and before their seqs were recorded: put the
     // batch back in that state through the vault's own state update (an edit around the library
     // would be, rightly, an incident), and drop the certificate, which is not state.
-    session.changeState((c, changes) -> {
+    io.kinko.vault.engine.EngineInternals.changeState(session, (c, changes) -> {
       changes.touch(io.kinko.vault.state.StateKind.DELETION, first.id());
       update(c, "UPDATE deletions SET state = 'UNLINKED', log_seq = NULL, cert_id = NULL");
       update(c, "DELETE FROM certificates");

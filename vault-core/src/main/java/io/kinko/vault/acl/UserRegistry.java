@@ -22,22 +22,13 @@ import java.util.regex.Pattern;
  * only ever refuses a login (a lockout), never grants one.
  */
 public final class UserRegistry {
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final String COLUMNS = "name, role, status, failed_logins, expires_on, chief, created_at";
 
   private UserRegistry() {}
 
-  /** True for a syntactically valid user name: 1-64 of a-z 0-9 . _ -, starting with a letter or digit. */
+  /** @see UserInfo#validName */
   public static boolean validName(String name) {
-    return name != null && NAME.matcher(name).matches();
-  }
-
-  /** @throws IllegalArgumentException for an invalid user name */
-  public static String requireValidName(String name) {
-    if (!validName(name)) {
-      throw new IllegalArgumentException("user name '" + name + "' must be 1-64 of a-z 0-9 . _ - starting with a letter or digit");
-    }
-    return name;
+    return UserInfo.validName(name);
   }
 
   /** Inserts a user, set by the log entry {@code logSeq}. */

@@ -22,29 +22,13 @@ import org.slf4j.LoggerFactory;
 final class Postgres {
   private static final Logger LOG = LoggerFactory.getLogger(Postgres.class);
   static final String PREFIX = "jdbc:postgresql://";
-  /** URL parameters that would put a credential into kinko.json. */
-  private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)[?&](user|password|sslpassword)=");
   private static final int POOL_SIZE = 8;
 
   private Postgres() {}
 
-  /**
-   * Checks that {@code url} names a PostgreSQL database and carries no credential.
-   *
-   * @throws IllegalArgumentException if it does not
-   */
+  /** @see DatabaseAccount#requireSharedUrl */
   static String requireUrl(String url) {
-    if (url == null || !url.startsWith(PREFIX) || url.length() == PREFIX.length()) {
-      throw new IllegalArgumentException("a shared vault database is named by a jdbc:postgresql://HOST[:PORT]/DATABASE URL");
-    }
-    if (url.length() > 1000 || url.chars().anyMatch(ch -> ch < 0x21 || ch == 0x7f)) {
-      throw new IllegalArgumentException("the database URL is too long or contains spaces or control characters");
-    }
-    if (SECRET_PARAMETER.matcher(url).find()) {
-      throw new IllegalArgumentException("the database URL must not carry user or password parameters: kinko.json is not a place for "
-          + "credentials; set " + DatabaseAccount.USER_VARIABLE + " and " + DatabaseAccount.PASSWORD_FILE_VARIABLE + " instead");
-    }
-    return url;
+    return DatabaseAccount.requireSharedUrl(url);
   }
 
   /** The URL without its parameters, for messages. */

@@ -1,4 +1,6 @@
-package io.kinko.vault;
+package io.kinko.vault.engine;
+
+import io.kinko.vault.*;
 
 import io.kinko.vault.audit.AccessLog;
 import java.util.Objects;
@@ -17,9 +19,9 @@ import java.util.function.Supplier;
 final class Door {
   private final AccessLog log;
   private final String user;
-  private final Vault vault;
+  private final DefaultVault vault;
 
-  Door(Vault vault, String user) {
+  Door(DefaultVault vault, String user) {
     this.vault = vault;
     this.log = vault.log();
     this.user = user;
@@ -127,7 +129,7 @@ final class Door {
     if (v.decision == Decision.DENY) {
       log.append(AccessLog.Event.deny(user, action, v.reason, v.fileId, v.nameTag));
       throw v.refusal != null ? v.refusal.get()
-          : new AccessDeniedException("'" + user + "' may not " + action.verb() + ": " + v.reason);
+          : new AccessDeniedException("'" + user + "' may not " + verb(action) + ": " + v.reason);
     }
     if (v.refusal != null) {
       log.append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag));
@@ -173,7 +175,7 @@ final class Door {
   /** Decides one target of such an operation: a refusal is logged and thrown, an allow returns its reason unlogged. */
   String check(Action action, io.kinko.vault.acl.AccessRules.Decision d, String nameTag) {
     if (!d.allowed()) {
-      throw refuse(action, d.reason(), nameTag, new AccessDeniedException("'" + user + "' may not " + action.verb() + ": " + d.reason()));
+      throw refuse(action, d.reason(), nameTag, new AccessDeniedException("'" + user + "' may not " + verb(action) + ": " + d.reason()));
     }
     return d.reason();
   }
@@ -186,5 +188,10 @@ final class Door {
       vault.incident(user, e);
       throw e;
     }
+  }
+
+  /** The verb for a refusal message: "may not log show". */
+  static String verb(Action action) {
+    return action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
   }
 }

@@ -1,0 +1,30 @@
+package io.kinko.vault;
+
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+
+/**
+ * The implementation behind the API's static entry points, found with {@link ServiceLoader} so
+ * that this package depends on no implementation package. Applications never call it; the
+ * library's own engine provides it.
+ */
+public interface VaultProvider {
+  /** Opens an existing vault; see {@link Vault#open(Path, String, DatabaseAccount)}. */
+  Vault open(Path directory, String application, DatabaseAccount account);
+
+  /** Creates a vault; see {@link Vault.Builder#create()}. */
+  Vault create(VaultSpec spec);
+
+  /** The one installed provider. */
+  static VaultProvider installed() {
+    return Holder.PROVIDER;
+  }
+
+  /** Loaded once, on first use. */
+  final class Holder {
+    static final VaultProvider PROVIDER = ServiceLoader.load(VaultProvider.class, VaultProvider.class.getClassLoader()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no Kinko engine on the class path (META-INF/services/io.kinko.vault.VaultProvider)"));
+
+    private Holder() {}
+  }
+}

@@ -1,0 +1,10 @@
+package io.kinko.vault;
+
+import java.nio.file.Path;
+
+/**
+ * What {@link Vault.Builder} collected for a new vault, as handed to the implementation. The
+ * password is the caller's holder: the caller still closes it.
+ */
+public record VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
+    LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount) {}

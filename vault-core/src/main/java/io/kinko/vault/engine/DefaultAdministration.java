@@ -1,0 +1,286 @@
+package io.kinko.vault.engine;
+
+import io.kinko.vault.*;
+
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.acl.GrantStore;
+import io.kinko.vault.acl.UserRegistry;
+import io.kinko.vault.state.VaultState;
+import java.sql.Connection;
+import java.sql.SQLException;
+import io.kinko.vault.crypto.KeySlot;
+import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.store.Durable;
+import io.kinko.vault.store.VaultPath;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * User and grant management for an administrator's session (clauses 5(3), 5(5), 5(8)). Every call
+ * checks the ADMIN role first and appends exactly one log entry: ALLOW when it took effect, DENY
+ * with the reason when it was refused.
+ */
+final class DefaultAdministration implements Administration {
+  private static final String GRANT_PREFIX = "grant-prefix";
+  private final DefaultSession session;
+  private final DefaultVault vault;
+  private final String actor;
+
+  DefaultAdministration(DefaultSession session) {
+    this.session = session;
+    this.vault = session.engineVault();
+    this.actor = session.user();
+  }
+
+  @Override
+  public UserInfo addUser(String name, Role role, Password password, LocalDate expires) {
+    admin(Action.USER_ADD);
+    Objects.requireNonNull(role, "role");
+    if (!UserRegistry.validName(name)) {
+      throw refused(Action.USER_ADD, "invalid user name", new IllegalArgumentException(
+          "user name '" + name + "' must be 1-64 of a-z 0-9 . _ - starting with a letter or digit"));
+    }
+    checkStrength(Action.USER_ADD, name, password);
+    if (find(name) != null) {
+      throw refused(Action.USER_ADD, "user " + name + " exists already", new VaultException("user '" + name + "' exists already"));
+    }
+    LocalDate until = expires != null ? expires : vault.contract().end().plusDays(vault.accessPolicy().graceDays());
+    UserInfo user = new UserInfo(name, role, "ACTIVE", 0, until, false, Instant.now());
+    logged(Action.USER_ADD, "added " + name + " as " + role + " until " + until, null, (c, changes, seq) -> {
+      if (UserRegistry.checked(session.state(), c, name).isPresent()) {
+        throw new VaultException("user '" + name + "' exists already");
+      }
+      writeSlot(name, password);
+      UserRegistry.insert(c, changes, user, seq);
+    });
+    return user;
+  }
+
+  @Override
+  public void resetPassword(String name, Password password) {
+    admin(Action.USER_PASSWD);
+    UserInfo user = existing(Action.USER_PASSWD, name);
+    if (user.status().equals("DISABLED")) {
+      throw refused(Action.USER_PASSWD, name + " is disabled", new VaultException("user '" + name + "' is disabled"));
+    }
+    checkStrength(Action.USER_PASSWD, name, password);
+    logged(Action.USER_PASSWD, "password of " + name + " reset", null, (c, changes, seq) -> writeSlot(name, password));
+  }
+
+  @Override
+  public void lock(String name) {
+    admin(Action.USER_LOCK);
+    UserInfo user = existing(Action.USER_LOCK, name);
+    requireNotLastAdmin(Action.USER_LOCK, user);
+    logged(Action.USER_LOCK, "locked " + name, null, (c, changes, seq) -> {
+      requireNotLastAdmin(c, changes, name);
+      UserRegistry.setStatus(c, changes, name, "LOCKED", seq);
+    });
+  }
+
+  @Override
+  public void unlock(String name) {
+    admin(Action.USER_UNLOCK);
+    UserInfo user = existing(Action.USER_UNLOCK, name);
+    if (user.status().equals("DISABLED")) {
+      throw refused(Action.USER_UNLOCK, name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
+    }
+    logged(Action.USER_UNLOCK, "unlocked " + name, null, (c, changes, seq) -> UserRegistry.setStatus(c, changes, name, "ACTIVE", seq));
+  }
+
+  @Override
+  public void disable(String name) {
+    admin(Action.USER_DISABLE);
+    UserInfo user = existing(Action.USER_DISABLE, name);
+    requireNotLastAdmin(Action.USER_DISABLE, user);
+    logged(Action.USER_DISABLE, "disabled " + name + ", key slot destroyed", null, (c, changes, seq) -> {
+      requireNotLastAdmin(c, changes, name);
+      try {
+        if (Files.exists(vault.layout().userSlot(name))) {
+          Durable.destroy(vault.layout().userSlot(name));
+        }
+      } catch (IOException e) {
+        throw new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e);
+      }
+      UserRegistry.setStatus(c, changes, name, "DISABLED", seq);
+      GrantStore.removeAll(c, changes, name);
+    });
+  }
+
+  @Override
+  public List<UserInfo> users() {
+    admin(Action.USER_LIST);
+    allowed(Action.USER_LIST, "user list");
+    return session.readState(c -> UserRegistry.allChecked(session.state(), c)).stream()
+        .map(u -> AccessRules.effective(u, vault.accessPolicy().lockoutAfter())).toList();
+  }
+
+  @Override
+  public Grant grant(String name, String prefix, Set<Permission> permissions) {
+    admin(Action.GRANT);
+    VaultPath path = path(Action.GRANT, prefix);
+    if (permissions.isEmpty()) {
+      throw refused(Action.GRANT, "no permissions given", new IllegalArgumentException("a grant needs at least one permission"));
+    }
+    UserInfo user = existing(Action.GRANT, name);
+    AccessRules.Decision grantable = AccessRules.grantable(user.role(), permissions);
+    if (!grantable.allowed() || user.status().equals("DISABLED")) {
+      String reason = grantable.allowed() ? name + " is disabled" : grantable.reason();
+      throw refused(Action.GRANT, reason, new VaultException("cannot grant to '" + name + "': " + reason));
+    }
+    String tag = session.files().pathTag(path);
+    long now = Instant.now().toEpochMilli();
+    EnumSet<Permission> merged = EnumSet.copyOf(permissions);
+    // The union is read and written in one unit of work under the state lock: two hosts granting
+    // at once both keep their permissions.
+    logged(Action.GRANT, Permission.format(permissions) + " to " + name, tag, (c, changes, seq) -> {
+      UserInfo current = UserRegistry.checked(session.state(), c, name).orElseThrow(() -> new NotFoundException("no user '" + name + "'"));
+      if (current.status().equals("DISABLED")) {
+        throw new VaultException("cannot grant to '" + name + "': " + name + " is disabled");
+      }
+      GrantStore.find(c, changes, name, tag).ifPresent(g -> merged.addAll(g.permissions()));
+      GrantStore.put(c, changes, new GrantStore.Row(name, tag, sealPrefix(session.keys(), name, path), merged, actor, now), seq);
+    });
+    return new Grant(name, path.value(), merged, actor, Instant.ofEpochMilli(now));
+  }
+
+  @Override
+  public void revoke(String name, String prefix, Set<Permission> permissions) {
+    admin(Action.REVOKE);
+    VaultPath path = path(Action.REVOKE, prefix);
+    String tag = session.files().pathTag(path);
+    boolean held = session.readState(c -> GrantStore.forUser(session.state(), c, name)).stream().anyMatch(g -> g.prefixTag().equals(tag));
+    if (!held) {
+      throw refused(Action.REVOKE, "no grant to " + name + " on this prefix",
+          new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
+    }
+    logged(Action.REVOKE, (permissions.isEmpty() ? "all" : Permission.format(permissions)) + " from " + name, tag, (c, changes, seq) -> {
+      GrantStore.Row existing = GrantStore.find(c, changes, name, tag)
+          .orElseThrow(() -> new NotFoundException("'" + name + "' holds no grant on '" + path + "'"));
+      EnumSet<Permission> left = EnumSet.copyOf(existing.permissions());
+      left.removeAll(permissions.isEmpty() ? EnumSet.allOf(Permission.class) : permissions);
+      GrantStore.put(c, changes, new GrantStore.Row(name, tag, existing.sealedPrefix(), left, actor, Instant.now().toEpochMilli()), seq);
+    });
+  }
+
+  @Override
+  public List<Grant> acl(String prefix) {
+    admin(Action.ACL);
+    VaultPath path = path(Action.ACL, prefix);
+    allowed(Action.ACL, "grant list");
+    return session.readState(c -> GrantStore.all(session.state(), c)).stream()
+        .map(g -> new Grant(g.user(), openPrefix(session.keys(), g), g.permissions(), g.grantedBy(), Instant.ofEpochMilli(g.grantedAt())))
+        .filter(g -> path.contains(VaultPath.of(g.prefix())) || VaultPath.of(g.prefix()).contains(path))
+        .sorted(Comparator.comparing(Grant::prefix).thenComparing(Grant::user))
+        .toList();
+  }
+
+  static String sealPrefix(VaultKeys keys, String user, VaultPath prefix) {
+    return Base64.getEncoder().encodeToString(keys.seal(GRANT_PREFIX, prefix.value().getBytes(StandardCharsets.UTF_8), user));
+  }
+
+  static String openPrefix(VaultKeys keys, GrantStore.Row row) {
+    return new String(keys.open(GRANT_PREFIX, Base64.getDecoder().decode(row.sealedPrefix()), row.user()), StandardCharsets.UTF_8);
+  }
+
+  private void admin(Action action) {
+    session.door().check(action, AccessRules.administer(session.role()), null);
+  }
+
+  private void allowed(Action action, String reason) {
+    session.door().note(action, reason);
+  }
+
+  /** A change of state rows, made under the state lock; {@code seq} is its ALLOW entry's. */
+  @FunctionalInterface
+  private interface Change {
+    void run(Connection c, VaultState.Changes changes, long seq) throws SQLException;
+  }
+
+  /**
+   * Logs the ALLOW entry durably first, then makes the change as one unit of work under the state
+   * lock, re-checking there what the decision read (a concurrent change on another host may have
+   * moved it): a crash in between leaves an entry for a change that did not happen, never a change
+   * without an entry. A change that fails after its entry gets a DENY entry saying so.
+   */
+  private void logged(Action action, String reason, String nameTag, Change change) {
+    session.door().passChange(action, () -> Door.Verdict.allow(reason, nameTag, (Void) null), (none, entry) ->
+        session.changeState((c, changes) -> {
+          change.run(c, changes, entry.seq());
+          return null;
+        }));
+  }
+
+  /** Logs the refusal and returns the exception to throw. */
+  private RuntimeException refused(Action action, String reason, RuntimeException e) {
+    return session.door().refuse(action, reason, null, e);
+  }
+
+  private VaultPath path(Action action, String prefix) {
+    try {
+      return VaultPath.of(prefix);
+    } catch (IllegalArgumentException e) {
+      throw refused(action, "malformed path", e);
+    }
+  }
+
+  private UserInfo find(String name) {
+    return UserRegistry.validName(name) ? session.readState(c -> UserRegistry.checked(session.state(), c, name)).orElse(null) : null;
+  }
+
+  private UserInfo existing(Action action, String name) {
+    UserInfo user = find(name);
+    if (user == null) {
+      throw refused(action, "no user " + (UserRegistry.validName(name) ? name : "(invalid name)"),
+          new NotFoundException("no user '" + name + "'"));
+    }
+    return user;
+  }
+
+  private void checkStrength(Action action, String name, Password password) {
+    AccessRules.Decision strong = AccessRules.password(name, password.chars(), vault.accessPolicy().minPasswordLength());
+    if (!strong.allowed()) {
+      throw refused(action, "weak password: " + strong.reason(), new IllegalArgumentException("weak password for '" + name + "': " + strong.reason()));
+    }
+  }
+
+  private void requireNotLastAdmin(Action action, UserInfo user) {
+    if (session.readState(c -> lastAdmin(UserRegistry.allChecked(session.state(), c), user.name()))) {
+      throw refused(action, user.name() + " is the last active administrator", lastAdminException(user.name()));
+    }
+  }
+
+  /** The same check inside the change, under the state lock, so two hosts cannot lock out the last two administrators at once. */
+  private void requireNotLastAdmin(Connection c, VaultState.Changes changes, String name) throws SQLException {
+    if (lastAdmin(UserRegistry.allChecked(session.state(), c), name)) {
+      throw lastAdminException(name);
+    }
+  }
+
+  private static boolean lastAdmin(List<UserInfo> users, String name) {
+    boolean isActiveAdmin = users.stream().anyMatch(u -> u.name().equals(name) && u.role() == Role.ADMIN && u.status().equals("ACTIVE"));
+    return isActiveAdmin && users.stream().noneMatch(u -> !u.name().equals(name) && u.role() == Role.ADMIN && u.status().equals("ACTIVE"));
+  }
+
+  private static VaultException lastAdminException(String name) {
+    return new VaultException("'" + name + "' is the last active administrator; add another first");
+  }
+
+  private void writeSlot(String name, Password password) {
+    try {
+      Durable.write(vault.layout().userSlot(name),
+          KeySlot.seal(vault.id(), name, password, session.keys().masterKeyset(), vault.passwordCost()));
+    } catch (IOException e) {
+      throw new VaultException("cannot write the key slot of '" + name + "': " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,500 @@
+package io.kinko.vault.engine;
+
+import io.kinko.vault.*;
+
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.acl.GrantStore;
+import io.kinko.vault.acl.UserRegistry;
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.audit.LogArchiver;
+import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.audit.LogVerifier;
+import io.kinko.vault.crypto.KeySlot;
+import io.kinko.vault.crypto.SigningKey;
+import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.store.FileStore;
+import io.kinko.vault.store.VaultPath;
+import io.kinko.vault.state.VaultState;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * One authenticated user's work with a vault. Every operation appends an entry to the access log
+ * and waits until it is durable before it has any effect or returns any byte: if the log cannot
+ * be written, the operation fails. The session holds the user's unlocked keys until
+ * {@link #close()}.
+ *
+ * <p>Paths are relative and '/'-separated ({@code 申請書/2026/0001.pdf}); a malformed path, an
+ * absolute one or one with {@code ..} is rejected with {@link IllegalArgumentException}.
+ */
+final class DefaultSession implements Session {
+  private final DefaultVault vault;
+  private final String user;
+  private final Role role;
+  private final VaultKeys keys;
+  private final SigningKey signing;
+  private final boolean ownsKeys;
+  private final FileStore files;
+  private final VaultState state;
+  private final Door door;
+  private boolean closed;
+
+  DefaultSession(DefaultVault vault, UserInfo account, VaultKeys keys, SigningKey signing, boolean ownsKeys) {
+    this.vault = vault;
+    this.user = account.name();
+    this.role = account.role();
+    this.keys = keys;
+    this.signing = signing;
+    this.ownsKeys = ownsKeys;
+    this.door = new Door(vault, user);
+    this.state = new VaultState(keys, vault.stateSeen());
+    // A put is decided file by file as the walk reaches each one, and its entries are durable
+    // before its rows become visible: the door's two halves, called by the store.
+    this.files = new FileStore(vault.database(), state, vault.blobs(), keys, user,
+        path -> door.check(Action.PUT, content(Permission.WRITE, path), pathTag(path)),
+        targets -> door.allowEach(Action.PUT, "WRITE granted", targets));
+  }
+
+  @Override
+  public String user() {
+    return user;
+  }
+
+  @Override
+  public Role role() {
+    return role;
+  }
+
+  @Override
+  public Administration administration() {
+    open();
+    return new DefaultAdministration(this);
+  }
+
+  @Override
+  public Session sessionFor(String userName, String authSource) {
+    open();
+    Contract.requireText("authentication source", authSource, 128);
+    if (role != Role.SERVICE) {
+      throw door.refuse(Action.LOGIN, "only a service credential may open sessions for other users", null,
+          new AccessDeniedException("'" + user + "' may not log in: only a service credential may open sessions for other users"));
+    }
+    UserInfo account = UserRegistry.validName(userName)
+        ? readState(c -> UserRegistry.checked(state, c, userName)).orElse(null) : null;
+    AccessRules.Decision allowed = account == null ? new AccessRules.Decision(false, "unknown user")
+        : account.role() == Role.SERVICE ? new AccessRules.Decision(false, "a service cannot act as another service")
+        : account.role() == Role.ADMIN ? new AccessRules.Decision(false, "a service cannot act as an administrator; they log in themselves")
+        : AccessRules.login(AccessRules.effective(account, vault.accessPolicy().lockoutAfter()), vault.today());
+    // The entry is the user's own LOGIN, so it is written by a door in their name.
+    Door theirs = new Door(vault, account == null ? "?" : userName);
+    return theirs.pass(Action.LOGIN, () -> allowed.allowed()
+        ? Door.Verdict.allow("single sign-on via " + user + ": " + authSource, null, account)
+        : Door.Verdict.<UserInfo>refuse(allowed.reason() + " (via " + user + ": " + authSource + ")", null,
+            () -> new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason())),
+        (found, entry) -> {
+          vault.sessionOpened(signing);
+          return (Session) new DefaultSession(vault, found, keys, signing, false);
+        });
+  }
+
+  @Override
+  public Vault vault() {
+    return vault;
+  }
+
+  @Override
+  public FileInfo put(String path, InputStream content) {
+    open();
+    Objects.requireNonNull(content, "content");
+    FileInfo stored = door.guarded(() -> files.put(VaultPath.of(path), content));
+    stateChanged();
+    return stored;
+  }
+
+  @Override
+  public PutReport put(String path, Path source) {
+    return put(path, source, bytes -> {});
+  }
+
+  @Override
+  public PutReport put(String path, Path source, LongConsumer progress) {
+    open();
+    Objects.requireNonNull(source, "source");
+    PutReport report = door.guarded(() -> files.putTree(VaultPath.of(path), source, progress));
+    if (!report.stored().isEmpty()) {
+      stateChanged();
+    }
+    return report;
+  }
+
+  @Override
+  public InputStream get(String path) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    InputStream content = door.pass(Action.GET, () -> locate(Permission.READ, p), (found, entry) -> files.read(found.info()));
+    return new FilterInputStream(content) {
+      @Override
+      public int read() throws IOException {
+        return guardedIo(super::read);
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return guardedIo(() -> super.read(b, off, len));
+      }
+
+      @Override
+      public long skip(long n) throws IOException {
+        return guardedIo(() -> super.skip(n));
+      }
+    };
+  }
+
+  @Override
+  public FileInfo stat(String path) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    return door.pass(Action.STAT, () -> locate(Permission.READ, p), (found, entry) -> found.info());
+  }
+
+  @Override
+  public List<FileInfo> list(String prefix) {
+    open();
+    VaultPath p = VaultPath.of(prefix);
+    return door.pass(Action.LIST, () -> {
+      AccessRules.Decision d = AccessRules.handlesData(role);
+      return d.allowed() ? Door.Verdict.allow("names of files with a READ grant", pathTag(p), (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), pathTag(p));
+    }, (none, entry) -> {
+      List<VaultPath> readable = readState(c -> GrantStore.forUser(state, c, user)).stream()
+          .filter(g -> g.permissions().contains(Permission.READ))
+          .map(g -> VaultPath.of(DefaultAdministration.openPrefix(keys, g)))
+          .toList();
+      return files.list(p).stream()
+          .filter(f -> readable.stream().anyMatch(grant -> grant.contains(VaultPath.of(f.path()))))
+          .toList();
+    });
+  }
+
+  @Override
+  public List<FileInfo> versions(String path) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    return door.pass(Action.VERSIONS, () -> Door.Verdict.from(content(Permission.READ, p), pathTag(p), (Void) null),
+        (none, entry) -> files.versions(p));
+  }
+
+  @Override
+  public DeletionCertificate delete(String path) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    return deleteRows(() -> {
+      AccessRules.Decision d = content(Permission.DELETE, p);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason(), pathTag(p));
+      }
+      List<io.kinko.vault.store.FileCatalog.Row> rows = readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(p)));
+      return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'") : Door.Verdict.allow(d.reason(), pathTag(p), rows);
+    }, "every version of one path");
+  }
+
+  @Override
+  public DeletionCertificate deleteTree(String prefix) {
+    open();
+    VaultPath p = VaultPath.of(prefix);
+    return deleteRows(() -> {
+      // Decide on the prefix before listing: a refused user must not learn whether anything is there.
+      AccessRules.Decision d = content(Permission.DELETE, p);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason(), pathTag(p));
+      }
+      List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
+      for (FileInfo f : files.list(p)) {
+        VaultPath each = VaultPath.of(f.path());
+        AccessRules.Decision one = content(Permission.DELETE, each);
+        if (!one.allowed()) {
+          return Door.Verdict.deny(one.reason(), pathTag(each));
+        }
+        rows.addAll(readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(each))));
+      }
+      return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at or below '" + p + "'")
+          : Door.Verdict.allow(d.reason(), pathTag(p), rows);
+    }, "every version of every file below one folder");
+  }
+
+  @Override
+  public WipeReport wipe(Path target, WipeMethod method, boolean force) {
+    open();
+    Objects.requireNonNull(method, "method");
+    return door.decided(Action.WIPE, () -> {
+      AccessRules.Decision d = AccessRules.handlesData(role);
+      if (d.allowed() && io.kinko.vault.erase.Erasures.touchesVault(target, vault.directory())) {
+        d = new AccessRules.Decision(false, "the target is or contains the vault; files in a vault are deleted with rm");
+      }
+      return Door.Verdict.from(d, null, (Void) null);
+    }, none -> new io.kinko.vault.erase.Erasures(eraseContext()).wipe(target, method, force, user));
+  }
+
+  @Override
+  public DeletionCertificate dispose(Path archive, boolean overwriteBlobs) {
+    open();
+    return door.decided(Action.DISPOSE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null),
+        none -> new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user));
+  }
+
+  @Override
+  public List<DeletionCertificate> certificates() {
+    open();
+    return door.pass(Action.CERT_LIST, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
+        (none, entry) -> io.kinko.vault.erase.Deleter.all(vault.database()));
+  }
+
+  /** Finishes deletions a crash interrupted; called at login. */
+  List<DeletionCertificate> resumeDeletions() {
+    synchronized (vault.deletionLock) {
+      return deleter().resume();
+    }
+  }
+
+  private io.kinko.vault.erase.Deleter deleter() {
+    return new io.kinko.vault.erase.Deleter(eraseContext());
+  }
+
+  private io.kinko.vault.erase.Deleter.Context eraseContext() {
+    return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, vault.log(),
+        vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
+        vault.client().application(), vault.clock());
+  }
+
+  @Override
+  public List<LogEntry> logEntries(LogQuery query) {
+    open();
+    Objects.requireNonNull(query, "query");
+    return door.pass(Action.LOG_SHOW, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
+        (none, entry) -> vault.log().entries(query));
+  }
+
+  @Override
+  public String checkpoint() {
+    open();
+    return door.pass(Action.CHECKPOINT, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
+        (none, entry) -> new String(vault.signCheckpoint(signing).note(), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public LogReport verifyLog(byte[] witnessNote) {
+    open();
+    return door.pass(Action.LOG_VERIFY, () -> {
+      AccessRules.Decision d = AccessRules.audit(role);
+      return d.allowed() ? Door.Verdict.allow(d.reason() + (witnessNote == null ? "" : ", with witness"), null, (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> {
+      LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote));
+      vault.database().inTransaction(c -> {
+        io.kinko.vault.audit.StateLogCheck.check(c, state.verifyAll(c));
+        return null;
+      });
+      return report;
+    });
+  }
+
+  @Override
+  public void changePassword(Password old, Password replacement) {
+    open();
+    try {
+      KeySlot.open(java.nio.file.Files.readAllBytes(vault.layout().userSlot(user)), vault.id(), user, old);
+    } catch (AuthenticationException e) {
+      throw door.refuse(Action.PASSWD, "wrong old password", null, e);
+    } catch (IOException e) {
+      throw new VaultException("cannot read the key slot of '" + user + "': " + e.getMessage(), e);
+    }
+    AccessRules.Decision strong = AccessRules.password(user, replacement.chars(), vault.accessPolicy().minPasswordLength());
+    if (!strong.allowed()) {
+      throw door.refuse(Action.PASSWD, "weak password: " + strong.reason(), null,
+          new IllegalArgumentException("weak password for '" + user + "': " + strong.reason()));
+    }
+    door.pass(Action.PASSWD, () -> Door.Verdict.allow("own password changed", null, (Void) null), (none, entry) -> {
+      try {
+        io.kinko.vault.store.Durable.write(vault.layout().userSlot(user),
+            KeySlot.seal(vault.id(), user, replacement, keys.masterKeyset(), vault.passwordCost()));
+      } catch (IOException e) {
+        throw new VaultException("cannot write the key slot of '" + user + "': " + e.getMessage(), e);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public LogArchive exportLog(Instant from, Instant to, Path directory) {
+    open();
+    return door.pass(Action.LOG_EXPORT, () -> {
+      AccessRules.Decision d = AccessRules.audit(role);
+      return d.allowed() ? Door.Verdict.allow(d.reason() + ": " + from + " to " + to, null, (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing));
+  }
+
+  @Override
+  public String exportPublicKey() {
+    open();
+    byte[] key = signing.publicKey();
+    return door.pass(Action.KEY_EXPORT, () -> {
+      if (!java.util.Arrays.equals(DefaultVault.readPublicKey(vault.layout()), key)) {
+        throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
+      }
+      return Door.Verdict.allow("public signing key " + SigningKey.fingerprint(key), null, (Void) null);
+    }, (none, entry) -> SigningKey.toPem(key));
+  }
+
+  @Override
+  public long pruneLog(Instant before) {
+    open();
+    // Retention is part of the decision: the pruner checks it and removes in one unit of work, so
+    // its refusal is the DENY entry, and the ALLOW entry says how many went.
+    return door.decided(Action.LOG_PRUNE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null), none -> {
+      try {
+        long removed = new LogArchiver(vault.database(), vault.id(), vault.clock()).prune(before);
+        door.note(Action.LOG_PRUNE, "removed " + removed + " entries before " + before);
+        return removed;
+      } catch (RetentionException e) {
+        throw door.refuse(Action.LOG_PRUNE, e.getMessage(), null, e);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      vault.sessionClosed(signing);
+    } finally {
+      if (ownsKeys) {
+        keys.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + user + " @ " + vault.id() + "]";
+  }
+
+  /** May this user do {@code needed} on {@code path}? Decided on the checked grants of the path and its ancestors. */
+  private AccessRules.Decision content(Permission needed, VaultPath path) {
+    return AccessRules.content(role, permissionsOn(path), needed);
+  }
+
+  private String pathTag(VaultPath path) {
+    return files.pathTag(path);
+  }
+
+  /** A file read's check: the permission, then the newest version, found in the checked state. */
+  private Door.Verdict<FileStore.Located> locate(Permission needed, VaultPath p) {
+    AccessRules.Decision d = content(needed, p);
+    if (!d.allowed()) {
+      return Door.Verdict.deny(d.reason(), pathTag(p));
+    }
+    return files.locate(p).map(l -> Door.Verdict.allow(d.reason(), l.info().fileId(), l.pathTag(), l))
+        .orElseGet(() -> Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'"));
+  }
+
+  /** A certified deletion: decided with its rows; the deleter's DELETE_REQUEST entry is its ALLOW entry. */
+  private DeletionCertificate deleteRows(Door.Check<List<io.kinko.vault.store.FileCatalog.Row>> check, String scope) {
+    return door.decided(Action.DELETE, check, rows -> {
+      synchronized (vault.deletionLock) {
+        return deleter().delete(rows, user, scope);
+      }
+    });
+  }
+
+  DefaultVault engineVault() {
+    return vault;
+  }
+
+  Door door() {
+    return door;
+  }
+
+  /** The union of this user's grants on {@code path} and each of its ancestors. */
+  private java.util.Set<Permission> permissionsOn(VaultPath path) {
+    List<String> tags = new java.util.ArrayList<>();
+    tags.add(files.pathTag(VaultPath.ROOT));
+    String value = path.value();
+    for (int i = value.indexOf('/'); i >= 0; i = value.indexOf('/', i + 1)) {
+      tags.add(files.pathTag(VaultPath.of(value.substring(0, i))));
+    }
+    if (!path.isRoot()) {
+      tags.add(files.pathTag(path));
+    }
+    java.util.EnumSet<Permission> out = java.util.EnumSet.noneOf(Permission.class);
+    readState(c -> GrantStore.forUser(state, c, user)).stream()
+        .filter(g -> tags.contains(g.prefixTag()))
+        .forEach(g -> out.addAll(g.permissions()));
+    return out;
+  }
+
+  /**
+   * Runs a change of state rows as one durable unit of work under the state lock; an integrity
+   * failure is an INCIDENT. Then signs a checkpoint that names the new state, so that rolling it
+   * back also means rolling back the checkpoint kept beside the log.
+   */
+  <T> T changeState(VaultState.Update<T> update) {
+    T result = door.guarded(() -> vault.database().durably(c -> state.update(c, update)));
+    stateChanged();
+    return result;
+  }
+
+  /** Signs a checkpoint naming the state as it is now. */
+  void stateChanged() {
+    vault.signCheckpoint(signing);
+  }
+
+  /** Runs a read of checked state; an integrity failure is an INCIDENT. */
+  <T> T readState(io.kinko.vault.store.Database.SqlWork<T> read) {
+    return door.guarded(() -> vault.database().inTransaction(read));
+  }
+
+  VaultState state() {
+    return state;
+  }
+
+  VaultKeys keys() {
+    return keys;
+  }
+
+  FileStore files() {
+    return files;
+  }
+
+  /** Runs {@code work}; an integrity failure is logged as an INCIDENT before it propagates. */
+  private <T> T guardedIo(IoWork<T> work) throws IOException {
+    try {
+      return work.run();
+    } catch (IntegrityException e) {
+      vault.incident(user, e);
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoWork<T> {
+    T run() throws IOException;
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException("session of '" + user + "' is closed");
+    }
+  }
+}

@@ -1,0 +1,535 @@
+package io.kinko.vault.engine;
+
+import io.kinko.vault.*;
+
+import com.google.crypto.tink.KeysetHandle;
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.acl.UserRegistry;
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.audit.Retention;
+import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.crypto.KeySlot;
+import io.kinko.vault.crypto.SigningKey;
+import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.store.BlobStore;
+import io.kinko.vault.store.Database;
+import io.kinko.vault.store.Descriptor;
+import io.kinko.vault.store.Durable;
+import io.kinko.vault.store.VaultLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open vault: its descriptor, metadata database, blob folder and access log, shared by every
+ * session. Opening needs no secret; reading or writing data needs a {@link Session} from
+ * {@link #login}, and every login, failed or not, is logged.
+ *
+ * <pre>{@code
+ * try (Vault vault = Vault.open(Path.of("/srv/kinko/city-a"), "intake-app");
+ *      Password password = Password.wrap(console.readPassword());
+ *      Session session = vault.login("sato", password)) {
+ *   session.put("申請書/2026/0001.pdf", Path.of("scan-0001.pdf"));
+ * }
+ * }</pre>
+ */
+public final class DefaultVault implements Vault {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultVault.class);
+  static final String DEFAULT_APPLICATION = "kinko-library";
+
+  private final VaultLayout layout;
+  private final Descriptor descriptor;
+  private final Database database;
+  private final BlobStore blobs;
+  private final AccessLog log;
+  private final LogCheckpoints checkpoints;
+  private final byte[] publicKey;
+  private final Clock clock;
+  private final ClientInfo client;
+
+  /** Integrity failures already logged as INCIDENTs, so that nested guards log each once. */
+  private final java.util.Set<IntegrityException> reported = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+  /** Deletions run one at a time per vault handle, so a login's resume never races a live batch. */
+  final Object deletionLock = new Object();
+
+  /** The signing key of an open session, lent to the log's checkpoint policy while one is open. */
+  private final Object signerLock = new Object();
+  private SigningKey signer;
+  private int openSessions;
+  /** The highest state version this process has seen verified: a lower one later is a rollback. */
+  private final java.util.concurrent.atomic.AtomicLong stateSeen = new java.util.concurrent.atomic.AtomicLong();
+  /** Whether the signed checkpoint beside the log names a state (else this vault predates it). */
+  private boolean stateWitnessed;
+  private volatile long lastCheckpointSize;
+  private volatile Instant lastCheckpointAt;
+
+  private DefaultVault(VaultLayout layout, Descriptor descriptor, Database database, byte[] publicKey, ClientInfo client, Clock clock) {
+    this.layout = layout;
+    this.descriptor = descriptor;
+    this.database = database;
+    this.blobs = new BlobStore(layout);
+    this.publicKey = publicKey;
+    this.clock = clock;
+    this.client = client;
+    this.log = new AccessLog(database, descriptor.vaultId(), client,
+        new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum()), clock);
+    this.checkpoints = new LogCheckpoints(database, descriptor.vaultId(), layout.checkpoint(), publicKey, clock);
+    LogCheckpoints.Signed last = checkpoints.latest().orElse(null);
+    this.lastCheckpointSize = last == null ? -1 : last.size();
+    this.lastCheckpointAt = clock.instant();
+    log.afterBatch(this::checkpointIfDue);
+  }
+
+  /** Opens an existing vault; see {@link Vault#open(Path, String, DatabaseAccount)}. */
+  static Vault open(Path directory, String application, DatabaseAccount account) {
+    VaultLayout layout = new VaultLayout(directory);
+    if (!Files.isDirectory(layout.root())) {
+      throw new VaultException(layout.root() + " is not a Kinko vault (no such folder)");
+    }
+    Descriptor descriptor = Descriptor.read(layout);
+    boolean embedded = descriptor.database() == null;
+    if (embedded && !Files.isDirectory(layout.database()) || !Files.isDirectory(layout.keys())) {
+      throw new IntegrityException(layout.root() + " is missing its db/ or keys/ folder");
+    }
+    byte[] publicKey = readPublicKey(layout);
+    io.kinko.vault.store.PrivateFiles.warnIfWider(layout);
+    Database database = openDatabase(layout, descriptor.database(), account, false);
+    try {
+      database.bindTo(descriptor.vaultId(), false);
+      DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), Clock.systemUTC());
+      vault.stateWitnessed = vault.checkpoints.checkNoRollback();
+      return vault;
+    } catch (RuntimeException e) {
+      closeAfter(database, e);
+      throw e;
+    }
+  }
+
+  private static Database openDatabase(VaultLayout layout, String url, DatabaseAccount account, boolean creating) {
+    if (url == null || account != null) {
+      return Database.open(layout, url, account, creating);
+    }
+    try (DatabaseAccount fromEnvironment = DatabaseAccount.fromEnvironment()) {
+      return Database.open(layout, url, fromEnvironment, creating);
+    }
+  }
+
+  /** Closes the database after {@code failure}; a failure to close does not hide the first one. */
+  private static void closeAfter(Database database, RuntimeException failure) {
+    try {
+      database.close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public Session login(String user, Password password) {
+    Objects.requireNonNull(password, "password");
+    if (!UserRegistry.validName(user)) {
+      log.append(AccessLog.Event.deny("?", Action.LOGIN, "invalid user name", null, null));
+      KeySlot.refuseWithoutSlot("?", password, descriptor.passwordCost());
+      throw new AuthenticationException("authentication failed: not a valid user name");
+    }
+    UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).map(this::effective).orElse(null);
+    if (account == null) {
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, "unknown user", null, null));
+      throw KeySlot.refuseWithoutSlot(user, password, descriptor.passwordCost());
+    }
+    if (!Files.exists(layout.namesKey())) {
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, "vault disposed of", null, null));
+      throw new VaultException("vault " + descriptor.vaultId() + " was disposed of: its keys are destroyed");
+    }
+    AccessRules.Decision allowed = AccessRules.login(account, today());
+    if (!allowed.allowed()) {
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, allowed.reason(), null, null));
+      throw new AuthenticationException("authentication failed for '" + user + "': " + allowed.reason());
+    }
+    KeysetHandle master;
+    try {
+      master = KeySlot.open(readKeyFile(layout.userSlot(user), "key slot of '" + user + "'"), descriptor.vaultId(), user, password);
+    } catch (AuthenticationException e) {
+      throw failedLogin(user, e);
+    }
+    VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
+    try {
+      SigningKey signing = openSigningKey(keys);
+      io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, stateSeen);
+      sealStateIfNew(state, signing);
+      // Decide again on the account as the checked state holds it: the row read before the
+      // password could be checked was only a hint.
+      UserInfo checked = database.inTransaction(c -> UserRegistry.checked(state, c, user)).map(this::effective)
+          .orElseThrow(() -> new IntegrityException("the account of '" + user + "' is not in the vault's state: it was added outside Kinko"));
+      AccessRules.Decision still = AccessRules.login(checked, today());
+      if (!still.allowed()) {
+        log.append(AccessLog.Event.deny(user, Action.LOGIN, still.reason(), null, null));
+        throw new AuthenticationException("authentication failed for '" + user + "': " + still.reason());
+      }
+      account = checked;
+      database.durably(c -> {
+        UserRegistry.loggedIn(c, user);
+        return null;
+      });
+      log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
+      LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
+      sessionOpened(signing);
+      DefaultSession session = new DefaultSession(this, account, keys, signing, true);
+      session.files().fillFolderIndex();
+      try {
+        session.resumeDeletions().forEach(c -> LOG.warn("finished interrupted deletion {} of vault {}", c.id(), descriptor.vaultId()));
+      } catch (IntegrityException e) {
+        // A deletions row the vault did not write: nothing is destroyed, and it is an incident.
+        incident(user, e);
+      } catch (RuntimeException e) {
+        // The login stands; the batch stays recorded and the next login tries again.
+        LOG.warn("could not finish an interrupted deletion in vault {}: {}", descriptor.vaultId(), e.getMessage());
+      }
+      return session;
+    } catch (IntegrityException e) {
+      keys.close();
+      incident(user, e);
+      throw e;
+    } catch (RuntimeException e) {
+      keys.close();
+      throw e;
+    }
+  }
+
+  /** Counts a failed login, locks the account at the policy's threshold, logs both. */
+  private AuthenticationException failedLogin(String user, AuthenticationException e) {
+    int threshold = descriptor.accessPolicy().lockoutAfter();
+    int failures = database.durably(c -> UserRegistry.failedLogin(c, user));
+    log.append(AccessLog.Event.deny(user, Action.LOGIN, "wrong password (" + failures + " of " + threshold + ")", null, null));
+    if (failures == threshold) {
+      log.append(AccessLog.Event.deny(user, Action.LOCKOUT, failures + " consecutive failed logins", null, null));
+      return new AuthenticationException("authentication failed for '" + user + "': wrong password; the account is now locked");
+    }
+    return e;
+  }
+
+  /** The account with a lockout by failed logins applied. */
+  private UserInfo effective(UserInfo account) {
+    return AccessRules.effective(account, descriptor.accessPolicy().lockoutAfter());
+  }
+
+  /**
+   * Seals the state of a vault made before the state commitment, at its first login: allowed only
+   * while the signed checkpoint beside the log names no state, so an attacker who clears the
+   * state's seal cannot have edited rows adopted. Signs a checkpoint that names the state.
+   */
+  private void sealStateIfNew(io.kinko.vault.state.VaultState state, SigningKey signing) {
+    if (!database.inTransaction(io.kinko.vault.state.VaultState::unsealed)) {
+      return;
+    }
+    if (stateWitnessed) {
+      throw new IntegrityException("the vault's state carries no seal although its checkpoint names one: the state was reset outside Kinko");
+    }
+    database.durably(c -> {
+      state.adopt(c);
+      return null;
+    });
+    LOG.info("sealed the state of vault {} (made before state commitments)", descriptor.vaultId());
+    signCheckpoint(signing);
+    stateWitnessed = true;
+  }
+
+  /** Checks the descriptor's seal and opens the signing key: both need the master key. */
+  SigningKey openSigningKey(VaultKeys keys) {
+    byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
+    if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
+      throw new IntegrityException("kinko.json was edited: its seal does not match its content");
+    }
+    SigningKey signing = keys.signingKey(readKeyFile(layout.signingKey(), "keys/signing.key"));
+    if (!Arrays.equals(signing.publicKey(), publicKey)) {
+      throw new IntegrityException("keys/signing.pub.pem does not belong to this vault's signing key");
+    }
+    return signing;
+  }
+
+  /** Today in the contract's zone, for expiry dates. */
+  java.time.LocalDate today() {
+    return java.time.LocalDate.ofInstant(clock.instant(), Contract.ZONE);
+  }
+
+  PasswordCost passwordCost() {
+    return descriptor.passwordCost();
+  }
+
+  @Override
+  public AccessPolicy accessPolicy() {
+    return descriptor.accessPolicy();
+  }
+
+  VaultLayout layout() {
+    return layout;
+  }
+
+  /** Registers a session opened by {@link Session#sessionFor}, which shares its service's keys. */
+  void sessionOpened(SigningKey key) {
+    synchronized (signerLock) {
+      openSessions++;
+      signer = key;
+    }
+  }
+
+  @Override
+  public String id() {
+    return descriptor.vaultId();
+  }
+
+  @Override
+  public Contract contract() {
+    return descriptor.contract();
+  }
+
+  @Override
+  public LogPolicy logPolicy() {
+    return descriptor.logPolicy();
+  }
+
+  @Override
+  public Path directory() {
+    return layout.root();
+  }
+
+  @Override
+  public String publicKeyPem() {
+    return SigningKey.toPem(publicKey);
+  }
+
+  @Override
+  public String verifierKey() {
+    return checkpoints.verifier().verifierKey();
+  }
+
+  Database database() {
+    return database;
+  }
+
+  BlobStore blobs() {
+    return blobs;
+  }
+
+  AccessLog log() {
+    return log;
+  }
+
+  LogCheckpoints checkpoints() {
+    return checkpoints;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  ClientInfo client() {
+    return client;
+  }
+
+  java.util.concurrent.atomic.AtomicLong stateSeen() {
+    return stateSeen;
+  }
+
+  /** Records an integrity failure as an INCIDENT entry; a log failure here must not hide the first error. */
+  void incident(String actor, IntegrityException e) {
+    synchronized (reported) {
+      if (!reported.add(e)) {
+        return; // one failure, one INCIDENT, however many layers it passes through
+      }
+    }
+    try {
+      log.append(AccessLog.Event.deny(actor, Action.INCIDENT, "integrity failure: " + e.getMessage(), null, null));
+    } catch (VaultException logFailure) {
+      e.addSuppressed(logFailure);
+    }
+    LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
+  }
+
+  /** Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. */
+  void sessionClosed(SigningKey key) {
+    synchronized (signerLock) {
+      openSessions--;
+      if (openSessions == 0) {
+        signer = null;
+      }
+    }
+    if (log.head().size() != lastCheckpointSize) {
+      signCheckpoint(key);
+    }
+  }
+
+  LogCheckpoints.Signed signCheckpoint(SigningKey key) {
+    LogCheckpoints.Signed signed = checkpoints.sign(key);
+    lastCheckpointSize = signed.size();
+    lastCheckpointAt = clock.instant();
+    return signed;
+  }
+
+  private void checkpointIfDue(long size) {
+    SigningKey key;
+    synchronized (signerLock) {
+      key = signer;
+    }
+    if (key == null) {
+      return;
+    }
+    LogPolicy policy = descriptor.logPolicy();
+    boolean manyEntries = size - lastCheckpointSize >= policy.checkpointEveryEntries();
+    boolean longAgo = !clock.instant().isBefore(lastCheckpointAt.plus(policy.checkpointEvery()));
+    if (manyEntries || longAgo) {
+      signCheckpoint(key);
+    }
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Vault[" + descriptor.vaultId() + " at " + layout.root() + "]";
+  }
+
+  static byte[] readPublicKey(VaultLayout layout) {
+    try {
+      return SigningKey.fromPem(new String(readKeyFile(layout.publicKey(), "keys/signing.pub.pem"), StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("keys/signing.pub.pem is damaged: " + e.getMessage());
+    }
+  }
+
+  private static byte[] readKeyFile(Path file, String what) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IntegrityException(what + " is missing");
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates a vault as {@link Vault.Builder#create()} describes. */
+  static Vault create(VaultSpec spec) {
+    Path directory = spec.directory();
+    Contract contract = spec.contract();
+    String admin = spec.admin();
+    Password adminPassword = spec.adminPassword();
+    PasswordCost passwordCost = spec.passwordCost();
+    LogPolicy logPolicy = spec.logPolicy();
+    AccessPolicy accessPolicy = spec.accessPolicy();
+    String application = spec.application();
+    String databaseUrl = spec.databaseUrl();
+    DatabaseAccount databaseAccount = spec.databaseAccount();
+    if (contract == null || admin == null) {
+      throw new IllegalStateException("a vault needs a contract and an administrator");
+    }
+    AccessRules.Decision strong = AccessRules.password(admin, adminPassword.chars(), accessPolicy.minPasswordLength());
+    if (!strong.allowed()) {
+      throw new IllegalArgumentException("weak password for '" + admin + "': " + strong.reason());
+    }
+    VaultLayout layout = new VaultLayout(directory);
+    requireEmpty(layout.root());
+    String vaultId = Bytes.hex(Bytes.random(16));
+    KeysetHandle master = VaultKeys.newMasterKeyset();
+    byte[] sealedNames = VaultKeys.newSealedNamesKey(vaultId, master);
+    Descriptor descriptor;
+    SigningKey.Generated signing;
+    SigningKey signer;
+    // The chief administrator does not expire: log retention and disposal outlive the contract.
+    UserInfo chief = new UserInfo(admin, Role.ADMIN, "ACTIVE", 0, null, true, Instant.now());
+    try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
+      Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
+          databaseUrl, "");
+      descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
+      signing = keys.newSigningKey();
+      signer = keys.signingKey(signing.sealedPrivate());
+    }
+    // The database first: an unreachable server or one that already holds a vault leaves the
+    // folder untouched.
+    Database database;
+    try {
+      if (databaseUrl == null) {
+        io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.database());
+      }
+      database = openDatabase(layout, databaseUrl, databaseAccount, true);
+    } catch (IOException e) {
+      throw new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+    }
+    boolean bound = false;
+    try {
+      database.bindTo(vaultId, true);
+      bound = true;
+      io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.keys());
+      io.kinko.vault.store.PrivateFiles.createDirectories(layout, layout.blobs());
+      Durable.write(layout.namesKey(), sealedNames);
+      Durable.write(layout.signingKey(), signing.sealedPrivate());
+      Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));
+      Durable.write(layout.userSlot(admin), KeySlot.seal(vaultId, admin, adminPassword, master, passwordCost));
+    } catch (IOException | RuntimeException e) {
+      VaultException failure = e instanceof VaultException v ? v
+          : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+      if (bound) {
+        // Nothing is in the database yet but the claim: give it back so that a retry can take it.
+        try {
+          database.unbind(vaultId);
+        } catch (RuntimeException undo) {
+          failure.addSuppressed(undo);
+        }
+      }
+      closeAfter(database, failure);
+      throw failure;
+    }
+    try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
+      DefaultVault vault = new DefaultVault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());
+      long init = vault.log.append(AccessLog.Event.allow(admin, Action.INIT, "vault created for contract " + contract.id(), null, null)).seq();
+      io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, vault.stateSeen);
+      database.durably(c -> {
+        state.adopt(c);
+        return state.update(c, (tx, changes) -> {
+          UserRegistry.insert(tx, changes, chief, init);
+          return null;
+        });
+      });
+      vault.signCheckpoint(signer);
+      vault.stateWitnessed = true;
+      Durable.write(layout.descriptor(), descriptor.toJson());
+      Durable.syncDirectory(layout.root());
+      LOG.info("created vault {} for contract {}", vaultId, contract.id());
+      return vault;
+    } catch (IOException | RuntimeException e) {
+      VaultException failure = e instanceof VaultException v ? v
+          : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
+      closeAfter(database, failure);
+      throw failure;
+    }
+  }
+
+  private static void requireEmpty(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    if (!Files.isDirectory(root)) {
+      throw new VaultException(root + " exists and is not a folder");
+    }
+    try (Stream<Path> entries = Files.list(root)) {
+      if (entries.findAny().isPresent()) {
+        throw new VaultException(root + " is not empty; a vault is created in a new or empty folder");
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + root + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.kinko.vault.engine;
+
+import io.kinko.vault.Session;
+import io.kinko.vault.Vault;
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.crypto.VaultKeys;
+import io.kinko.vault.state.VaultState;
+
+/** What tests reach inside the engine: never a path an application has. */
+public final class EngineInternals {
+  private EngineInternals() {}
+
+  /** A session's unlocked keys, to seal test data the way the vault does. */
+  public static VaultKeys keys(Session session) {
+    return ((DefaultSession) session).keys();
+  }
+
+  /** The vault's access log, to count what one operation appended. */
+  public static AccessLog log(Vault vault) {
+    return ((DefaultVault) vault).log();
+  }
+
+  /** A state change made by the vault's own hands (to stage a crash's leftovers legitimately). */
+  public static <T> T changeState(Session session, VaultState.Update<T> update) {
+    return ((DefaultSession) session).changeState(update);
+  }
+}
