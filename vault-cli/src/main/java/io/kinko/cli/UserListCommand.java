@@ -48,7 +48,7 @@ final class UserListCommand extends VaultCommand {
       JsonObject o = new JsonObject();
       o.addProperty("name", u.name());
       o.addProperty("role", u.role().name());
-      o.addProperty("status", u.status());
+      o.addProperty("status", u.status().name());
       o.addProperty("failedLogins", u.failedLogins());
       o.add("expires", u.expires() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.expires().toString()));
       o.addProperty("chief", u.chief());

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param expires the last day the account may log in (contract zone), or null for no expiry
  * @param chief true for the chief administrator (総括保護管理者) named at init
  */
-public record UserInfo(String name, Role role, String status, int failedLogins, LocalDate expires, boolean chief, Instant created) {
+public record UserInfo(String name, Role role, AccountStatus status, int failedLogins, LocalDate expires, boolean chief, Instant created) {
   public UserInfo {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(role, "role");

@@ -202,7 +202,7 @@ class AccessControlTest {
     AuthenticationException expired = assertThrows(AuthenticationException.class, () -> login("old", BOB_PASSWORD));
     assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
     UserInfo bob = admin.administration().users().stream().filter(u -> u.name().equals("bob")).findFirst().orElseThrow();
-    assertEquals("LOCKED", bob.status());
+    assertEquals(AccountStatus.LOCKED, bob.status());
     assertEquals(TestVaults.CONTRACT.end(), bob.expires(), "default expiry is the contract's end plus no grace");
   }
 

@@ -54,7 +54,7 @@ class PostgresSharedStateTest {
         // Two administrators are active; one host locks each of them at the same moment.
         List<Object> outcomes = race(() -> a.administration().lock(other), () -> b.administration().lock(TestVaults.ADMIN));
         long active = a.administration().users().stream()
-            .filter(u -> u.role() == Role.ADMIN && u.status().equals("ACTIVE")).count();
+            .filter(u -> u.role() == Role.ADMIN && u.status() == AccountStatus.ACTIVE).count();
         assertEquals(1, active, "round " + round + ": " + outcomes);
         assertTrue(outcomes.stream().anyMatch(o -> o instanceof VaultException), "one of the two locks must be refused: " + outcomes);
         // Put the vault back to one active administrator, the chief, for the next round.

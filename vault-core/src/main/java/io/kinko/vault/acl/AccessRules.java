@@ -1,5 +1,7 @@
 package io.kinko.vault.acl;
 
+import io.kinko.vault.AccountStatus;
+
 import io.kinko.vault.Permission;
 import io.kinko.vault.Role;
 import io.kinko.vault.UserInfo;
@@ -64,17 +66,17 @@ public final class AccessRules {
    * changes before a login has keys; it can only ever lock, never unlock, an account.
    */
   public static UserInfo effective(UserInfo user, int lockoutAfter) {
-    if (user.status().equals("ACTIVE") && user.failedLogins() >= lockoutAfter) {
-      return new UserInfo(user.name(), user.role(), "LOCKED", user.failedLogins(), user.expires(), user.chief(), user.created());
+    if (user.status() == AccountStatus.ACTIVE && user.failedLogins() >= lockoutAfter) {
+      return new UserInfo(user.name(), user.role(), AccountStatus.LOCKED, user.failedLogins(), user.expires(), user.chief(), user.created());
     }
     return user;
   }
 
   public static Decision login(UserInfo user, LocalDate today) {
-    if (user.status().equals("LOCKED")) {
+    if (user.status() == AccountStatus.LOCKED) {
       return Decision.deny("account locked");
     }
-    if (user.status().equals("DISABLED")) {
+    if (user.status() == AccountStatus.DISABLED) {
       return Decision.deny("account disabled");
     }
     if (user.expires() != null && today.isAfter(user.expires())) {

@@ -1,5 +1,6 @@
 package io.kinko.vault.acl;
 
+import io.kinko.vault.AccountStatus;
 import io.kinko.vault.Role;
 import io.kinko.vault.UserInfo;
 import io.kinko.vault.state.StateKind;
@@ -37,7 +38,7 @@ public final class UserRegistry {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO users (" + COLUMNS + ", log_seq, bucket) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       s.setString(1, user.name());
       s.setString(2, user.role().name());
-      s.setString(3, user.status());
+      s.setString(3, user.status().name());
       s.setInt(4, user.failedLogins());
       s.setString(5, user.expires() == null ? null : user.expires().toString());
       s.setInt(6, user.chief() ? 1 : 0);
@@ -75,7 +76,7 @@ public final class UserRegistry {
 
   private static UserInfo fromState(List<String> row, int failedLogins) {
     String expires = row.get(3);
-    return new UserInfo(row.get(0), Role.valueOf(row.get(1)), row.get(2), failedLogins, expires == null ? null : LocalDate.parse(expires),
+    return new UserInfo(row.get(0), parse(Role.class, row.get(1), row.get(0)), parse(AccountStatus.class, row.get(2), row.get(0)), failedLogins, expires == null ? null : LocalDate.parse(expires),
         "1".equals(row.get(4)), Instant.ofEpochMilli(Long.parseLong(row.get(5))));
   }
 
@@ -99,9 +100,9 @@ public final class UserRegistry {
   }
 
   /** Sets an account's status (and clears its failed logins), set by the log entry {@code logSeq}. */
-  public static void setStatus(Connection c, VaultState.Changes changes, String name, String status, long logSeq) throws SQLException {
+  public static void setStatus(Connection c, VaultState.Changes changes, String name, AccountStatus status, long logSeq) throws SQLException {
     changes.touch(StateKind.USER, name);
-    update(c, "UPDATE users SET status = ?, failed_logins = 0, log_seq = " + logSeq + " WHERE name = ?", status, name);
+    update(c, "UPDATE users SET status = ?, failed_logins = 0, log_seq = " + logSeq + " WHERE name = ?", status.name(), name);
   }
 
   /** Counts a failed login; returns the new count. */
@@ -125,7 +126,17 @@ public final class UserRegistry {
 
   private static UserInfo row(ResultSet r) throws SQLException {
     String expires = r.getString(5);
-    return new UserInfo(r.getString(1), Role.valueOf(r.getString(2)), r.getString(3), r.getInt(4),
+    return new UserInfo(r.getString(1), parse(Role.class, r.getString(2), r.getString(1)), parse(AccountStatus.class, r.getString(3), r.getString(1)), r.getInt(4),
         expires == null ? null : LocalDate.parse(expires), r.getInt(6) == 1, Instant.ofEpochMilli(r.getLong(7)));
+  }
+
+  /** A role or status as stored; a value Kinko never writes is an edit made outside it. */
+  private static <E extends Enum<E>> E parse(Class<E> type, String value, String user) {
+    try {
+      return Enum.valueOf(type, value);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new io.kinko.vault.IntegrityException("the account of '" + user + "' holds an unknown " + type.getSimpleName()
+          + ": it was changed in the database outside Kinko");
+    }
   }
 }

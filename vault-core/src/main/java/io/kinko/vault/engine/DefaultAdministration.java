@@ -54,7 +54,7 @@ final class DefaultAdministration implements Administration {
       throw refused(Action.USER_ADD, "user " + name + " exists already", new VaultException("user '" + name + "' exists already"));
     }
     LocalDate until = expires != null ? expires : vault.contract().end().plusDays(vault.accessPolicy().graceDays());
-    UserInfo user = new UserInfo(name, role, "ACTIVE", 0, until, false, Instant.now());
+    UserInfo user = new UserInfo(name, role, AccountStatus.ACTIVE, 0, until, false, Instant.now());
     logged(Action.USER_ADD, "added " + name + " as " + role + " until " + until, null, (c, changes, seq) -> {
       if (UserRegistry.checked(session.state(), c, name).isPresent()) {
         throw new VaultException("user '" + name + "' exists already");
@@ -69,7 +69,7 @@ final class DefaultAdministration implements Administration {
   public void resetPassword(String name, Password password) {
     admin(Action.USER_PASSWD);
     UserInfo user = existing(Action.USER_PASSWD, name);
-    if (user.status().equals("DISABLED")) {
+    if (user.status() == AccountStatus.DISABLED) {
       throw refused(Action.USER_PASSWD, name + " is disabled", new VaultException("user '" + name + "' is disabled"));
     }
     checkStrength(Action.USER_PASSWD, name, password);
@@ -83,7 +83,7 @@ final class DefaultAdministration implements Administration {
     requireNotLastAdmin(Action.USER_LOCK, user);
     logged(Action.USER_LOCK, "locked " + name, null, (c, changes, seq) -> {
       requireNotLastAdmin(c, changes, name);
-      UserRegistry.setStatus(c, changes, name, "LOCKED", seq);
+      UserRegistry.setStatus(c, changes, name, AccountStatus.LOCKED, seq);
     });
   }
 
@@ -91,10 +91,10 @@ final class DefaultAdministration implements Administration {
   public void unlock(String name) {
     admin(Action.USER_UNLOCK);
     UserInfo user = existing(Action.USER_UNLOCK, name);
-    if (user.status().equals("DISABLED")) {
+    if (user.status() == AccountStatus.DISABLED) {
       throw refused(Action.USER_UNLOCK, name + " is disabled", new VaultException("user '" + name + "' is disabled and cannot be unlocked"));
     }
-    logged(Action.USER_UNLOCK, "unlocked " + name, null, (c, changes, seq) -> UserRegistry.setStatus(c, changes, name, "ACTIVE", seq));
+    logged(Action.USER_UNLOCK, "unlocked " + name, null, (c, changes, seq) -> UserRegistry.setStatus(c, changes, name, AccountStatus.ACTIVE, seq));
   }
 
   @Override
@@ -111,7 +111,7 @@ final class DefaultAdministration implements Administration {
       } catch (IOException e) {
         throw new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e);
       }
-      UserRegistry.setStatus(c, changes, name, "DISABLED", seq);
+      UserRegistry.setStatus(c, changes, name, AccountStatus.DISABLED, seq);
       GrantStore.removeAll(c, changes, name);
     });
   }
@@ -133,7 +133,7 @@ final class DefaultAdministration implements Administration {
     }
     UserInfo user = existing(Action.GRANT, name);
     AccessRules.Decision grantable = AccessRules.grantable(user.role(), permissions);
-    if (!grantable.allowed() || user.status().equals("DISABLED")) {
+    if (!grantable.allowed() || user.status() == AccountStatus.DISABLED) {
       String reason = grantable.allowed() ? name + " is disabled" : grantable.reason();
       throw refused(Action.GRANT, reason, new VaultException("cannot grant to '" + name + "': " + reason));
     }
@@ -144,7 +144,7 @@ final class DefaultAdministration implements Administration {
     // at once both keep their permissions.
     logged(Action.GRANT, Permission.format(permissions) + " to " + name, tag, (c, changes, seq) -> {
       UserInfo current = UserRegistry.checked(session.state(), c, name).orElseThrow(() -> new NotFoundException("no user '" + name + "'"));
-      if (current.status().equals("DISABLED")) {
+      if (current.status() == AccountStatus.DISABLED) {
         throw new VaultException("cannot grant to '" + name + "': " + name + " is disabled");
       }
       GrantStore.find(c, changes, name, tag).ifPresent(g -> merged.addAll(g.permissions()));
@@ -267,8 +267,8 @@ final class DefaultAdministration implements Administration {
   }
 
   private static boolean lastAdmin(List<UserInfo> users, String name) {
-    boolean isActiveAdmin = users.stream().anyMatch(u -> u.name().equals(name) && u.role() == Role.ADMIN && u.status().equals("ACTIVE"));
-    return isActiveAdmin && users.stream().noneMatch(u -> !u.name().equals(name) && u.role() == Role.ADMIN && u.status().equals("ACTIVE"));
+    boolean isActiveAdmin = users.stream().anyMatch(u -> u.name().equals(name) && u.role() == Role.ADMIN && u.status() == AccountStatus.ACTIVE);
+    return isActiveAdmin && users.stream().noneMatch(u -> !u.name().equals(name) && u.role() == Role.ADMIN && u.status() == AccountStatus.ACTIVE);
   }
 
   private static VaultException lastAdminException(String name) {

@@ -449,7 +449,7 @@ public final class DefaultVault implements Vault {
     SigningKey.Generated signing;
     SigningKey signer;
     // The chief administrator does not expire: log retention and disposal outlive the contract.
-    UserInfo chief = new UserInfo(admin, Role.ADMIN, "ACTIVE", 0, null, true, Instant.now());
+    UserInfo chief = new UserInfo(admin, Role.ADMIN, AccountStatus.ACTIVE, 0, null, true, Instant.now());
     try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
       Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
           databaseUrl, "");
