@@ -1,6 +1,5 @@
 package io.kinko.vault;
 
-import io.kinko.vault.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -47,11 +46,7 @@ public record KeyFingerprint(String hex) {
    * @throws IntegrityException if {@code publicKeyPem} is not one
    */
   public static KeyFingerprint of(String publicKeyPem) {
-    try {
-      return new KeyFingerprint(SigningKey.fingerprint(SigningKey.fromPem(publicKeyPem)));
-    } catch (IllegalArgumentException e) {
-      throw new IntegrityException("the public key is not an Ed25519 PEM key: " + e.getMessage());
-    }
+    return new KeyFingerprint(VaultProvider.installed().fingerprint(publicKeyPem));
   }
 
   /** {@link #of(String)} for the bytes of a PEM file. */

@@ -1,6 +1,5 @@
 package io.kinko.vault;
 
-import io.kinko.vault.audit.ArchiveVerifier;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +27,7 @@ public record LogArchive(Path entries, Path manifest, long firstSeq, long lastSe
    * @throws IntegrityException naming the archive and the first bad sequence number
    */
   public static LogReport verify(Path directory, String publicKeyPem) {
-    return ArchiveVerifier.verify(directory, publicKeyPem);
+    return VaultProvider.installed().verifyArchive(directory, publicKeyPem);
   }
 
   /**
@@ -40,6 +39,6 @@ public record LogArchive(Path entries, Path manifest, long firstSeq, long lastSe
    * @throws IntegrityException naming the archive, the missing or repeated entries, or the first bad entry
    */
   public static LogReport verify(List<Path> directories, String publicKeyPem) {
-    return ArchiveVerifier.verify(List.copyOf(directories), publicKeyPem);
+    return VaultProvider.installed().verifyArchives(List.copyOf(directories), publicKeyPem);
   }
 }

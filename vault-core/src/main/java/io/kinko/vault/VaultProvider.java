@@ -15,6 +15,23 @@ public interface VaultProvider {
   /** Creates a vault; see {@link Vault.Builder#create()}. */
   Vault create(VaultSpec spec);
 
+  /** Verifies one log archive offline; see {@link LogArchive#verify(Path, String)}. */
+  LogReport verifyArchive(Path directory, String publicKeyPem);
+
+  /**
+   * Verifies log archives offline as one contiguous range; see {@link LogArchive#verify(List, String)}.
+   *
+   * @throws IntegrityException naming the archive and what is wrong
+   */
+  LogReport verifyArchives(java.util.List<Path> directories, String publicKeyPem);
+
+  /**
+   * The hex SHA-256 of a PEM Ed25519 public key's DER form; see {@link KeyFingerprint#of(String)}.
+   *
+   * @throws IntegrityException if {@code publicKeyPem} is not one
+   */
+  String fingerprint(String publicKeyPem);
+
   /** The one installed provider. */
   static VaultProvider installed() {
     return Holder.PROVIDER;

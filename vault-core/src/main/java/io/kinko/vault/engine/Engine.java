@@ -1,6 +1,11 @@
 package io.kinko.vault.engine;
 
 import io.kinko.vault.DatabaseAccount;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.LogReport;
+import io.kinko.vault.audit.ArchiveVerifier;
+import io.kinko.vault.crypto.SigningKey;
+import java.util.List;
 import io.kinko.vault.Vault;
 import io.kinko.vault.VaultProvider;
 import io.kinko.vault.VaultSpec;
@@ -16,5 +21,24 @@ public final class Engine implements VaultProvider {
   @Override
   public Vault create(VaultSpec spec) {
     return DefaultVault.create(spec);
+  }
+
+  @Override
+  public LogReport verifyArchive(Path directory, String publicKeyPem) {
+    return ArchiveVerifier.verify(directory, publicKeyPem);
+  }
+
+  @Override
+  public LogReport verifyArchives(List<Path> directories, String publicKeyPem) {
+    return ArchiveVerifier.verify(directories, publicKeyPem);
+  }
+
+  @Override
+  public String fingerprint(String publicKeyPem) {
+    try {
+      return SigningKey.fingerprint(SigningKey.fromPem(publicKeyPem));
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("the public key is not an Ed25519 PEM key: " + e.getMessage());
+    }
   }
 }
