@@ -102,7 +102,12 @@ public final class UserRegistry {
   /** Sets an account's status (and clears its failed logins), set by the log entry {@code logSeq}. */
   public static void setStatus(Connection c, VaultState.Changes changes, String name, AccountStatus status, long logSeq) throws SQLException {
     changes.touch(StateKind.USER, name);
-    update(c, "UPDATE users SET status = ?, failed_logins = 0, log_seq = " + logSeq + " WHERE name = ?", status.name(), name);
+    try (PreparedStatement s = c.prepareStatement("UPDATE users SET status = ?, failed_logins = 0, log_seq = ? WHERE name = ?")) {
+      s.setString(1, status.name());
+      s.setLong(2, logSeq);
+      s.setString(3, name);
+      s.executeUpdate();
+    }
   }
 
   /** Counts a failed login; returns the new count. */

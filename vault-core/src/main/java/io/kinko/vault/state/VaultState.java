@@ -122,7 +122,11 @@ public final class VaultState {
     return second.rows;
   }
 
-  /** Every checked row of {@code kind}, bucket by bucket; for listings and the full verification. */
+  /**
+   * Every checked row of {@code kind}, bucket by bucket; for listings of the whole vault and the
+   * full verification. It reads every node, so it holds the head lock for its transaction rather
+   * than retry a large read that a writer raced.
+   */
   public List<List<String>> all(Connection c, StateKind kind) throws SQLException {
     lockHead(c);
     Head head = checkedHead(c);
