@@ -147,6 +147,31 @@ class StateTamperTest extends VaultTest {
   }
 
   @Test
+  void theStateTables_rolledBackWhileTheLogStaysCurrent_refuseToOpen() throws Exception {
+    addUser("bob");
+    session.administration().grant("bob", "team", EnumSet.of(Permission.READ));
+    String[] tables = {"users", "grants", "files", "deletions", "state_nodes", "state_head"};
+    Map<String, List<Map<String, Object>>> old = new LinkedHashMap<>();
+    for (String t : tables) {
+      old.put(t, rows("SELECT * FROM " + t));
+    }
+    session.administration().revoke("bob", "team", EnumSet.noneOf(Permission.class));
+    session.close();
+    session = null;
+    vault.close();
+    vault = null;
+    // Every state table put back as it was before the revoke: consistent, sealed, and old.
+    for (String t : tables) {
+      execute(dir.resolve("vault"), "DELETE FROM " + t);
+      for (Map<String, Object> row : old.get(t)) {
+        insert(dir.resolve("vault"), t, row);
+      }
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(dir.resolve("vault")));
+    assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+  }
+
+  @Test
   void untouchedState_stillServesAndVerifies() throws Exception {
     byte[] content = "kept".getBytes();
     TestVaults.put(session, "keep/a.txt", content);
@@ -217,9 +242,13 @@ class StateTamperTest extends VaultTest {
   }
 
   private void insert(String table, Map<String, Object> row) throws Exception {
+    insert(vault.directory(), table, row);
+  }
+
+  private static void insert(Path vaultDir, String table, Map<String, Object> row) throws Exception {
     String columns = String.join(", ", row.keySet());
     String marks = String.join(", ", java.util.Collections.nCopies(row.size(), "?"));
-    try (Connection c = TestDatabase.connect(vault.directory());
+    try (Connection c = TestDatabase.connect(vaultDir);
          PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
       int i = 1;
       for (Object v : row.values()) {
@@ -230,7 +259,11 @@ class StateTamperTest extends VaultTest {
   }
 
   private void execute(String sql) throws Exception {
-    try (Connection c = TestDatabase.connect(vault.directory())) {
+    execute(vault.directory(), sql);
+  }
+
+  private static void execute(Path vaultDir, String sql) throws Exception {
+    try (Connection c = TestDatabase.connect(vaultDir)) {
       c.createStatement().executeUpdate(sql);
     }
   }
