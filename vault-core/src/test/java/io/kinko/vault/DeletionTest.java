@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.kinko.vault.erase.HaltAtStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,11 +136,11 @@ class DeletionTest extends VaultTest {
     session = null;
     Path v = dir.resolve("vault");
 
-    Process p = TestVaults.java(List.of("-Dkinko.test.crashAt=" + step), CrashDeleteTarget.class, v.toString(), "台帳.csv")
+    Process p = TestVaults.java(List.of(), CrashDeleteTarget.class, v.toString(), "台帳.csv", step)
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(99, p.exitValue(), "the deletion did not crash at '" + step + "': " + output);
+    assertEquals(HaltAtStep.EXIT, p.exitValue(), "the deletion did not crash at '" + step + "': " + output);
 
     vault = TestVaults.open(v);
     session = TestVaults.login(vault);

@@ -41,7 +41,6 @@ import java.util.function.Supplier;
  */
 public final class Deleter {
   private static final HexFormat HEX = HexFormat.of();
-  static final String CRASH_PROPERTY = "kinko.test.crashAt";
   /** What a certificate's contentCommitment is; an unkeyed digest would confirm guessed short records. */
   static final String COMMITMENT_METHOD = "HMAC-SHA256, per-file key destroyed with the file";
   static final String NO_COMMITMENT = "none: stored before Kinko kept content commitments; no digest of the content is kept";
@@ -383,12 +382,10 @@ public final class Deleter {
   }
 
   /**
-   * Fault injection for the crash tests: when the system property names this step, the JVM
-   * halts here as if the power went out. Never set outside tests.
+   * A step of a deletion that is durable once reached ("pending", "erased", "unlinked", "logged",
+   * "signed"): where the crash tests stop the JVM, through {@link CrashPoints}. Does nothing otherwise.
    */
   static void crashPoint(String step) {
-    if (step.equals(System.getProperty(CRASH_PROPERTY))) {
-      Runtime.getRuntime().halt(99);
-    }
+    CrashPoints.reached(step);
   }
 }
