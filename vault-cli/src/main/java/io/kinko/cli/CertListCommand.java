@@ -8,7 +8,6 @@ import io.kinko.vault.Session;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -32,7 +31,7 @@ final class CertListCommand extends VaultCommand {
         JsonObject o = new JsonObject();
         o.addProperty("id", c.id());
         o.addProperty("kind", CertificateFiles.kind(c));
-        o.addProperty("issuedAt", issuedAt(c));
+        o.addProperty("issuedAt", c.body().header().issuedAt().toString());
         o.addProperty("items", CertificateFiles.items(c));
         array.add(o);
       }
@@ -43,22 +42,13 @@ final class CertListCommand extends VaultCommand {
     String format = "%-" + idWidth + "s  %-8s  %-20s  %s%n";
     out.printf(format, "ID", "KIND", "ISSUED", "ITEMS");
     for (DeletionCertificate c : certificates) {
-      out.printf(format, c.id(), CertificateFiles.kind(c), toSeconds(issuedAt(c)), CertificateFiles.items(c));
+      out.printf(format, c.id(), CertificateFiles.kind(c), toSeconds(c.body().header().issuedAt()), CertificateFiles.items(c));
     }
     return ExitCodes.OK;
   }
 
   /** As ls and log show print times: UTC, to the second. */
-  private static String toSeconds(String instant) {
-    try {
-      return DateTimeFormatter.ISO_INSTANT.format(Instant.parse(instant).truncatedTo(ChronoUnit.SECONDS));
-    } catch (DateTimeParseException e) {
-      return instant;
-    }
-  }
-
-  private static String issuedAt(DeletionCertificate c) {
-    String issued = CertificateFiles.field(CertificateFiles.json(c.json()), "issuedAt");
-    return issued == null ? "?" : issued;
+  private static String toSeconds(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
   }
 }

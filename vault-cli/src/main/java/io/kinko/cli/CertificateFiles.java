@@ -1,9 +1,5 @@
 package io.kinko.cli;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.VaultException;
 import java.io.PrintWriter;
@@ -32,44 +28,14 @@ final class CertificateFiles {
     return "kinko-" + kind + "-" + id.substring(0, Math.min(ID_DIGITS, id.length()));
   }
 
-  /** The short kind of a certificate ("deletion", "wipe", "disposal") from its {@code kinko} field. */
+  /** The short kind of a certificate: "deletion", "wipe", "disposal". */
   static String kind(DeletionCertificate certificate) {
-    String kind = field(json(certificate.json()), "kinko");
-    if (kind == null || kind.isBlank()) {
-      return "certificate";
-    }
-    return kind.endsWith("-certificate") ? kind.substring(0, kind.length() - "-certificate".length()) : kind;
-  }
-
-  /** The certificate's JSON as an object; a body that is not one is reported as an integrity failure by the caller. */
-  static JsonObject json(String json) {
-    try {
-      JsonElement parsed = JsonParser.parseString(json);
-      if (!parsed.isJsonObject()) {
-        throw new JsonParseException("not a JSON object");
-      }
-      return parsed.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new io.kinko.vault.IntegrityException("the certificate is not a JSON object: " + e.getMessage());
-    }
-  }
-
-  /** A string field by dotted name ("contract.client"), or null if absent or not a value. */
-  static String field(JsonObject object, String dotted) {
-    JsonElement e = object;
-    for (String name : dotted.split("\\.")) {
-      if (e == null || !e.isJsonObject()) {
-        return null;
-      }
-      e = e.getAsJsonObject().get(name);
-    }
-    return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? null : e.getAsString();
+    return certificate.body().header().kind().shortName();
   }
 
   /** The number of items a certificate lists. */
   static int items(DeletionCertificate certificate) {
-    JsonElement items = json(certificate.json()).get("items");
-    return items != null && items.isJsonArray() ? items.getAsJsonArray().size() : 0;
+    return certificate.body().items().size();
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.kinko.cli;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
+import io.kinko.vault.CertificateBody;
+import io.kinko.vault.DeletionCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -81,7 +79,7 @@ final class CertificatePdf {
    */
   static Rendered render(byte[] json, Names names, List<Path> fonts, boolean firstRequired, OutputStream out,
       java.io.PrintWriter warnings) throws IOException {
-    JsonObject cert = CertificateFiles.json(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    CertificateBody cert = DeletionCertificate.parse(json);
     String sha256 = sha256(json);
     // Each font gets a whole rendering: some fail only when the document is saved (subsetting).
     for (int i = 0; i < fonts.size(); i++) {
@@ -102,7 +100,7 @@ final class CertificatePdf {
   }
 
   /** Renders with the Japanese {@code fontFile}, or with Helvetica if it is null; writes {@code out} only on success. */
-  private static Rendered renderWith(JsonObject cert, Names names, String sha256, Path fontFile, OutputStream out) throws IOException {
+  private static Rendered renderWith(CertificateBody cert, Names names, String sha256, Path fontFile, OutputStream out) throws IOException {
     List<Closeable> open = new ArrayList<>();
     try (PDDocument document = new PDDocument()) {
       PDFont japaneseFont = fontFile == null ? null : loadFont(document, fontFile, open);
@@ -110,7 +108,7 @@ final class CertificatePdf {
           : new PDType1Font(Standard14Fonts.FontName.HELVETICA), japaneseFont != null);
       pdf.write(cert, names, sha256);
       PDDocumentInformation info = document.getDocumentInformation();
-      info.setTitle("Certificate " + CertificateFiles.field(cert, "certificateId"));
+      info.setTitle("Certificate " + cert.header().certificateId());
       info.setCreator("Kinko");
       int pages = document.getNumberOfPages();
       ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -178,42 +176,36 @@ final class CertificatePdf {
 
   // --- content
 
-  private void write(JsonObject cert, Names names, String sha256) throws IOException {
-    String kind = CertificateFiles.field(cert, "kinko");
+  private void write(CertificateBody cert, Names names, String sha256) throws IOException {
+    CertificateBody.Header h = cert.header();
     newPage();
-    title(kind);
+    title(h.kind());
     gap(4);
     paragraph(font, BODY - 1, label("この PDF は読みやすい写しです。正本は署名付きの JSON ファイルです。",
         "This PDF is a readable copy. The signed JSON file is the authoritative copy: it alone is signed."));
     gap(8);
 
-    row("証明書番号", "Certificate ID", CertificateFiles.field(cert, "certificateId"));
-    row("発行日時", "Issued at", time(CertificateFiles.field(cert, "issuedAt")));
-    row("契約", "Contract", join(CertificateFiles.field(cert, "contract.id"),
-        ifPresent("ends ", CertificateFiles.field(cert, "contract.end"))));
-    row("委託元", "Client", CertificateFiles.field(cert, "contract.client"));
-    row("受託者", "Contractor", CertificateFiles.field(cert, "contract.contractor"));
-    row("金庫", "Vault", CertificateFiles.field(cert, "vault"));
-    row("作業者", "Operator", CertificateFiles.field(cert, "operator"));
-    row("承認者", "Approver", CertificateFiles.field(cert, "approver"));
-    row("作業場所", "Work location", join(CertificateFiles.field(cert, "workLocation.host"),
-        CertificateFiles.field(cert, "workLocation.application")));
-    row("ツール", "Tool", join(CertificateFiles.field(cert, "tool.name"), CertificateFiles.field(cert, "tool.version")));
-    JsonObject method = object(cert, "method");
-    row("方法", "Method", method == null ? null
-        : join(CertificateFiles.field(method, "type"), strings(method.get("techniques"), "; "), CertificateFiles.field(method, "steps")));
-    JsonObject media = object(cert, "media");
-    row("媒体", "Media", media == null ? null
-        : join(ifPresent("file system ", CertificateFiles.field(media, "fileSystem")),
-            ifPresent("rotational: ", CertificateFiles.field(media, "rotational")),
-            ifPresent("copy-on-write: ", CertificateFiles.field(media, "copyOnWrite")),
-            CertificateFiles.field(media, "caveat")));
+    row("証明書番号", "Certificate ID", h.certificateId());
+    row("発行日時", "Issued at", time(h.issuedAt()));
+    row("契約", "Contract", join(h.contract().id(), "ends " + h.contract().end()));
+    row("委託元", "Client", h.contract().client());
+    row("受託者", "Contractor", h.contract().contractor());
+    row("金庫", "Vault", h.vault());
+    row("作業者", "Operator", h.operator());
+    row("承認者", "Approver", h.approver());
+    row("作業場所", "Work location", join(h.workLocation().host(), h.workLocation().application()));
+    row("ツール", "Tool", join(h.tool().name(), h.tool().version()));
+    CertificateBody.Method method = cert.method();
+    row("方法", "Method", join(method.type(), String.join("; ", method.techniques()), method.steps()));
+    CertificateBody.Media media = cert.media();
+    row("媒体", "Media", join("file system " + media.fileSystem(), "rotational: " + media.rotational(),
+        "copy-on-write: " + media.copyOnWrite(), media.caveat()));
     items(cert);
     row("検証", "Verification", verification(cert));
     row("アクセスログ", "Access log", logSummary(cert));
-    row("保存期限", "Keep until", CertificateFiles.field(cert, "keepUntil"));
-    row("準拠", "Standards", strings(cert.get("standards"), "; "));
-    String fingerprint = CertificateFiles.field(cert, "signingKey.fingerprint");
+    row("保存期限", "Keep until", cert.keepUntil().toString());
+    row("準拠", "Standards", String.join("; ", h.standards()));
+    String fingerprint = h.signingKey() == null ? null : h.signingKey().fingerprint();
     row("署名鍵", "Signing key", fingerprint == null ? null : "SHA-256 " + fingerprint);
 
     gap(10);
@@ -231,18 +223,18 @@ final class CertificatePdf {
     paragraph(font, BODY - 1, "The key's fingerprint must be the one recorded at the contract's start "
         + "(openssl pkey -pubin -in " + CertificateFiles.quoted(names.publicKey()) + " -outform DER | sha256sum).");
     finishPage();
-    footers(CertificateFiles.field(cert, "certificateId"));
+    footers(h.certificateId());
   }
 
-  private void title(String kind) throws IOException {
+  private void title(CertificateBody.Kind kind) throws IOException {
     String ja;
     String en;
-    switch (kind == null ? "" : kind) {
-      case "wipe-certificate" -> {
+    switch (kind) {
+      case WIPE -> {
         ja = "消去証明書";
         en = "Certificate of Erasure";
       }
-      case "disposal-certificate" -> {
+      case DISPOSAL -> {
         ja = "廃棄証明書";
         en = "Certificate of Disposal";
       }
@@ -255,11 +247,10 @@ final class CertificatePdf {
     y -= 18 * 0.4f;
   }
 
-  private void items(JsonObject cert) throws IOException {
-    JsonElement element = cert.get("items");
-    JsonArray items = element != null && element.isJsonArray() ? element.getAsJsonArray() : new JsonArray();
+  private void items(CertificateBody cert) throws IOException {
+    List<CertificateBody.Item> items = cert.items();
     List<String> lines = new ArrayList<>();
-    lines.add(PutCommand.count(items.size(), "item") + (cert.has("notWiped") ? ", " + CertificateFiles.field(cert, "notWiped")
+    lines.add(PutCommand.count(items.size(), "item") + (cert.notWiped() != null ? ", " + cert.notWiped()
         + " entries not wiped (see the JSON)" : ""));
     for (int i = 0; i < Math.min(MAX_ITEMS, items.size()); i++) {
       lines.add((i + 1) + ". " + item(items.get(i)));
@@ -271,70 +262,50 @@ final class CertificatePdf {
   }
 
   /** One item, in the fields an auditor compares with their records. */
-  private static String item(JsonElement element) {
-    if (!element.isJsonObject()) {
-      return element.toString();
-    }
-    JsonObject item = element.getAsJsonObject();
-    if (item.has("fileId")) { // a deleted file version
-      String fileId = CertificateFiles.field(item, "fileId");
+  private static String item(CertificateBody.Item item) {
+    if (item instanceof CertificateBody.DeletedFile file) {
       // Certificates issued before content commitments carry contentSha256; print what is there.
-      String commitment = CertificateFiles.field(item, "contentCommitment");
-      String method = CertificateFiles.field(item, "commitmentMethod");
-      return join(ifPresent("file ", fileId),
-          ifPresent("version ", CertificateFiles.field(item, "version")),
-          ifPresent("", CertificateFiles.field(item, "size"), " bytes"),
+      String commitment = file.contentCommitment();
+      String method = file.commitmentMethod();
+      return join("file " + file.fileId(), "version " + file.version(), file.size() + " bytes",
           commitment != null ? "content commitment " + commitment + ifPresent(" (", method, ")")
               : ifPresent("content commitment: ", method),
-          ifPresent("SHA-256 ", CertificateFiles.field(item, "contentSha256")),
-          ifPresent("stored since ", CertificateFiles.field(item, "storedSince")));
+          ifPresent("SHA-256 ", file.contentSha256()),
+          "stored since " + file.storedSince());
     }
-    if (item.has("path")) { // a wiped local file
-      return join(CertificateFiles.field(item, "path"), ifPresent("", CertificateFiles.field(item, "size"), " bytes"),
-          CertificateFiles.field(item, "method"), CertificateFiles.field(item, "verification"));
+    if (item instanceof CertificateBody.WipedFile wiped) {
+      return join(wiped.path(), wiped.size() + " bytes", wiped.method(), wiped.verification());
     }
-    if (item.has("object")) { // a destroyed key file
-      return join(CertificateFiles.field(item, "object"), CertificateFiles.field(item, "result"));
-    }
-    return item.toString();
+    CertificateBody.DestroyedKeyFile key = (CertificateBody.DestroyedKeyFile) item;
+    return join(key.object(), key.result());
   }
 
-  private static String verification(JsonObject cert) {
-    JsonElement element = cert.get("items");
-    if (element == null || !element.isJsonArray()) {
-      return null;
-    }
+  private static String verification(CertificateBody cert) {
     int pass = 0;
     int total = 0;
     String method = null;
-    for (JsonElement e : element.getAsJsonArray()) {
-      if (e.isJsonObject() && e.getAsJsonObject().has("verification")) {
+    for (CertificateBody.Item item : cert.items()) {
+      if (item instanceof CertificateBody.DeletedFile file) {
         total++;
-        JsonElement v = e.getAsJsonObject().get("verification");
-        if (v.isJsonObject()) {
-          method = CertificateFiles.field(v.getAsJsonObject(), "method");
-          if ("pass".equals(CertificateFiles.field(v.getAsJsonObject(), "result"))) {
-            pass++;
-          }
-        } else if (v.isJsonPrimitive()) {
-          method = v.getAsString();
-          pass++;
-        }
+        method = file.verification().method();
+        pass += "pass".equals(file.verification().result()) ? 1 : 0;
+      } else if (item instanceof CertificateBody.WipedFile wiped) {
+        total++;
+        method = wiped.verification();
+        pass++;
       }
     }
     if (total == 0) {
-      String blobs = CertificateFiles.field(cert, "blobsOverwritten");
-      return blobs == null ? "see the JSON" : "key files overwritten and removed; " + blobs + " blobs overwritten";
+      return cert.blobsOverwritten() == null ? "see the JSON"
+          : "key files overwritten and removed; " + cert.blobsOverwritten() + " blobs overwritten";
     }
     return pass + " of " + total + " items passed" + (method == null ? "" : ": " + method);
   }
 
-  private static String logSummary(JsonObject cert) {
-    String treeSize = CertificateFiles.field(cert, "log.treeSize");
-    String seq = CertificateFiles.field(cert, "logEntry.seq");
-    String action = CertificateFiles.field(cert, "action");
-    return join(action == null ? null : action + " entries in the vault's access log" + (seq == null ? "" : ", seq " + seq),
-        treeSize == null ? null : "proved included in the signed checkpoint of tree size " + treeSize);
+  private static String logSummary(CertificateBody cert) {
+    String action = cert.header().kind().action();
+    return join(action + " entries in the vault's access log" + (cert.logEntry() == null ? "" : ", seq " + cert.logEntry().seq()),
+        "proved included in the signed checkpoint of tree size " + cert.log().treeSize());
   }
 
   // --- layout
@@ -495,22 +466,6 @@ final class CertificatePdf {
 
   // --- values
 
-  private static JsonObject object(JsonObject cert, String name) {
-    JsonElement e = cert.get(name);
-    return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
-  }
-
-  private static String strings(JsonElement element, String separator) {
-    if (element == null || !element.isJsonArray()) {
-      return element == null || !element.isJsonPrimitive() ? null : element.getAsString();
-    }
-    List<String> parts = new ArrayList<>();
-    for (JsonElement e : element.getAsJsonArray()) {
-      parts.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
-    }
-    return String.join(separator, parts);
-  }
-
   /** The non-empty parts, joined by ", ". */
   private static String join(String... parts) {
     List<String> present = new ArrayList<>();
@@ -530,15 +485,8 @@ final class CertificatePdf {
     return value == null ? null : prefix + value + suffix;
   }
 
-  private static String time(String instant) {
-    if (instant == null) {
-      return null;
-    }
-    try {
-      return instant + " (" + JST.format(Instant.parse(instant)) + ")";
-    } catch (DateTimeParseException e) {
-      return instant;
-    }
+  private static String time(Instant instant) {
+    return instant + " (" + JST.format(instant) + ")";
   }
 
   static String sha256(byte[] bytes) {

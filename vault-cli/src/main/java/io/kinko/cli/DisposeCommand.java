@@ -86,7 +86,7 @@ final class DisposeCommand extends VaultCommand {
     Path json = archive.resolve(CERTIFICATE);
     out.println("final certificate " + certificate.id() + ": " + json);
     Path pem = archive.resolve(CertificateFiles.DEFAULT_KEY_FILE);
-    String fingerprint = CertificateFiles.field(CertificateFiles.json(certificate.json()), "signingKey.fingerprint");
+    String fingerprint = certificate.body().header().signingKey().fingerprint();
     out.println("the archived public key has fingerprint " + fingerprint + ": it must be the one recorded at the contract's start");
     out.println("verify them with it:");
     out.println("  " + CertificateFiles.opensslCommand(pem.toString(), json.toString(), json + ".sig"));

@@ -1,5 +1,6 @@
 package io.kinko.vault;
 
+import io.kinko.vault.erase.CertificateCodec;
 import io.kinko.vault.erase.CertificateVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,26 @@ public record DeletionCertificate(String id, String json, byte[] signature) {
     } catch (IOException e) {
       throw new VaultException("cannot write certificate " + id + " to " + directory + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * What this certificate says, read strictly.
+   *
+   * @throws IntegrityException naming a field that is missing, unknown or malformed
+   */
+  public CertificateBody body() {
+    return parse(bytes());
+  }
+
+  /**
+   * Reads a certificate's JSON without verifying it (see {@link #verify}): for showing one that
+   * is verified separately, as the PDF does.
+   *
+   * @throws IntegrityException naming a field that is missing, unknown or malformed, or if the
+   *     bytes are not canonical JSON
+   */
+  public static CertificateBody parse(byte[] json) {
+    return CertificateCodec.parse(json);
   }
 
   /**

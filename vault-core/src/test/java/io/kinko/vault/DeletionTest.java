@@ -9,14 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.kinko.vault.erase.DeletionState;
+import io.kinko.vault.erase.HaltAtStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,11 +143,12 @@ class DeletionTest extends VaultTest {
     session = null;
     Path v = dir.resolve("vault");
 
-    Process p = TestVaults.java(List.of("-Dkinko.test.crashAt=" + step), CrashDeleteTarget.class, v.toString(), "台帳.csv")
+    Process p = TestVaults.java(List.of(), CrashDeleteTarget.class, v.toString(), "台帳.csv", step)
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(99, p.exitValue(), "the deletion did not crash at '" + step + "': " + output);
+    assertEquals(HaltAtStep.EXIT, p.exitValue(), "the deletion did not crash at '" + step + "': " + output);
+    assertEquals(LEFT_BY_A_CRASH_AT.get(step), deletionStates(v), "what a crash at '" + step + "' left on disk");
 
     vault = TestVaults.open(v);
     session = TestVaults.login(vault);
@@ -151,6 +160,26 @@ class DeletionTest extends VaultTest {
     assertEquals(2, verified.items());
     assertEquals(2, session.logEntries(new LogQuery(null, null, null, "DELETE")).size(), "one DELETE entry per version");
     session.verifyLog(null);
+  }
+
+  /** The rows' states (by file id) that each step has made durable when the JVM halts there. */
+  private static final Map<String, List<DeletionState>> LEFT_BY_A_CRASH_AT = Map.of(
+      "pending", List.of(DeletionState.PENDING, DeletionState.PENDING),
+      "erased", List.of(DeletionState.UNLINKED, DeletionState.PENDING),
+      "unlinked", List.of(DeletionState.UNLINKED, DeletionState.UNLINKED),
+      "logged", List.of(DeletionState.LOGGED, DeletionState.LOGGED),
+      "signed", List.of(DeletionState.LOGGED, DeletionState.LOGGED));
+
+  /** Read around the library, with no vault open. */
+  private static List<DeletionState> deletionStates(Path vaultDir) throws SQLException {
+    List<DeletionState> states = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(vaultDir); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT state FROM deletions ORDER BY file_id")) {
+      while (r.next()) {
+        states.add(DeletionState.valueOf(r.getString(1)));
+      }
+    }
+    return states;
   }
 
   private static int openssl(Path pem, Path json, Path sig) throws IOException, InterruptedException {

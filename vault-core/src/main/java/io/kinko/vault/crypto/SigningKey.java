@@ -133,6 +133,15 @@ public final class SigningKey {
     if (!(fingerprint instanceof String hex)) {
       throw new IntegrityException(what + " names its signing key without a fingerprint");
     }
+    checkNamed(hex, publicKey, what);
+  }
+
+  /**
+   * Checks that an artefact verified with {@code publicKey} names that key by {@code hex}.
+   *
+   * @throws IntegrityException if it names another key
+   */
+  public static void checkNamed(String hex, byte[] publicKey, String what) {
     String expected = fingerprint(publicKey);
     if (!expected.equals(hex)) {
       throw new IntegrityException(what + " names signing key " + hex + ", but verifies with key " + expected);

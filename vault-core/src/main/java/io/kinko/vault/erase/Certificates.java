@@ -1,19 +1,16 @@
 package io.kinko.vault.erase;
 
-import io.kinko.vault.Contract;
+import io.kinko.vault.CertificateBody;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.LogEntry;
-import io.kinko.vault.audit.CanonicalJson;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.Merkle;
 import io.kinko.vault.crypto.SigningKey;
-import io.kinko.vault.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,59 +22,38 @@ public final class Certificates {
 
   private Certificates() {}
 
-  /** Who, what, for whom, where and with what: the fields that open every certificate. */
-  public static Map<String, Object> header(String kind, String id, String action, Contract contract, String vaultId, String operator,
-      String host, String application, Clock clock) {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("id", contract.id());
-    c.put("client", contract.client());
-    c.put("contractor", contract.contractor());
-    c.put("end", contract.end().toString());
-    Map<String, Object> cert = new LinkedHashMap<>();
-    cert.put("kinko", kind);
-    cert.put("format", 1L);
-    cert.put("certificateId", id);
-    cert.put("issuedAt", clock.instant().toString());
-    cert.put("action", action);
-    cert.put("contract", c);
-    cert.put("vault", vaultId);
-    cert.put("operator", operator);
-    cert.put("approver", operator);
-    cert.put("workLocation", Map.of("host", host, "application", application));
-    cert.put("tool", Map.of("name", "Kinko", "version", Deleter.toolVersion()));
-    cert.put("standards", STANDARDS);
-    return cert;
+  /** Who, what, for whom, where and with what: the fields that open every certificate, and the key that will sign it. */
+  public static CertificateBody.Header header(CertificateBody.Kind kind, String id, String operator, Deleter.Context ctx) {
+    Map<String, Object> named = SigningKey.named(ctx.signer().publicKey());
+    return new CertificateBody.Header(kind, id, ctx.clock().instant(), ctx.contract(), ctx.vaultId(), operator, operator,
+        new CertificateBody.WorkLocation(ctx.host(), ctx.application()), new CertificateBody.Tool("Kinko", Deleter.toolVersion()),
+        STANDARDS, new CertificateBody.KeyName((String) named.get("algorithm"), (String) named.get("fingerprint"),
+            (String) named.get("fingerprintOf")));
   }
 
   /** A log entry with its inclusion proof in the tree of {@code treeSize}, as certificates carry it. */
-  public static Map<String, Object> logRef(LogEntry entry, LogCheckpoints checkpoints, long treeSize) {
-    Map<String, Object> log = new LinkedHashMap<>();
-    log.put("seq", entry.seq());
-    log.put("entry", entry.json());
-    log.put("leafHash", HEX.formatHex(Merkle.leafHash(entry.canonicalBytes())));
-    log.put("inclusionProof", checkpoints.inclusionProof(entry.seq(), treeSize).stream().map(HEX::formatHex).toList());
-    return log;
+  public static CertificateBody.LogProof logRef(LogEntry entry, LogCheckpoints checkpoints, long treeSize) {
+    return new CertificateBody.LogProof(entry.seq(), entry.json(), HEX.formatHex(Merkle.leafHash(entry.canonicalBytes())),
+        checkpoints.inclusionProof(entry.seq(), treeSize).stream().map(HEX::formatHex).toList());
   }
 
   /** The checkpoint every proof in a certificate leads to. */
-  public static Map<String, Object> checkpoint(LogCheckpoints.Signed signed) {
-    Map<String, Object> log = new LinkedHashMap<>();
-    log.put("treeSize", signed.size());
-    log.put("checkpoint", new String(signed.note(), StandardCharsets.UTF_8));
-    return log;
+  public static CertificateBody.SignedCheckpoint checkpoint(LogCheckpoints.Signed signed) {
+    return new CertificateBody.SignedCheckpoint(signed.size(), new String(signed.note(), StandardCharsets.UTF_8));
   }
 
-  /** Canonicalizes, signs and stores a certificate. */
-  public static DeletionCertificate signAndStore(Database database, SigningKey signer, String id, String kind, Map<String, Object> cert,
-      Clock clock) {
-    cert.put(SigningKey.NAMED_KEY, SigningKey.named(signer.publicKey()));
-    byte[] json = CanonicalJson.encode(cert);
+  /** Encodes, signs and stores a certificate. */
+  public static DeletionCertificate signAndStore(Deleter.Context ctx, CertificateBody body) {
+    String id = body.header().certificateId();
+    Clock clock = ctx.clock();
+    SigningKey signer = ctx.signer();
+    byte[] json = CertificateCodec.encode(body);
     byte[] signature = signer.sign(json);
-    database.durably(c -> {
+    ctx.database().durably(c -> {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO certificates (cert_id, issued_at, kind, body, signature) VALUES (?, ?, ?, ?, ?)")) {
         s.setString(1, id);
         s.setLong(2, clock.millis());
-        s.setString(3, kind);
+        s.setString(3, body.header().kind().shortName());
         s.setString(4, new String(json, StandardCharsets.UTF_8));
         s.setString(5, Base64.getEncoder().encodeToString(signature));
         s.executeUpdate();

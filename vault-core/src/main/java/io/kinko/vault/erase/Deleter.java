@@ -1,7 +1,7 @@
 package io.kinko.vault.erase;
 
 import io.kinko.vault.Action;
-
+import io.kinko.vault.CertificateBody;
 import io.kinko.vault.Contract;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
@@ -44,7 +44,6 @@ import java.util.function.Supplier;
  */
 public final class Deleter {
   private static final HexFormat HEX = HexFormat.of();
-  static final String CRASH_PROPERTY = "kinko.test.crashAt";
   /** What a certificate's contentCommitment is; an unkeyed digest would confirm guessed short records. */
   static final String COMMITMENT_METHOD = "HMAC-SHA256, per-file key destroyed with the file";
   static final String NO_COMMITMENT = "none: stored before Kinko kept content commitments; no digest of the content is kept";
@@ -277,52 +276,29 @@ public final class Deleter {
 
   private DeletionCertificate issue(String batch, List<Item> items, Map<String, LogEntry> entries) {
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
-    List<Object> itemMaps = new ArrayList<>();
-    String keepUntil = "";
+    List<CertificateBody.Item> deleted = new ArrayList<>();
+    Instant keepUntil = Instant.MIN;
     for (Item item : items) {
       LogEntry entry = entries.get(item.fileId);
       if (entry == null) {
         throw new VaultException("DELETE entry of " + item.fileId + " is missing");
       }
       FileStore.Meta meta = FileStore.meta(ctx.keys(), item.fileId, item.sealedMeta);
-      Map<String, Object> key = new LinkedHashMap<>();
-      key.put("keyId", "file key of " + item.fileId);
-      key.put("heldIn", "the blob's header, wrapped by the vault master key; no other copy is kept by the vault");
-      key.put("copiesDestroyed", 1L);
-      Map<String, Object> verification = new LinkedHashMap<>();
-      verification.put("method", "header read back after overwrite; the blob no longer opens with the vault's keys");
-      verification.put("result", "pass");
-      verification.put("notes", item.notes == null ? "" : item.notes);
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("fileId", item.fileId);
-      m.put("nameTag", item.pathTag);
-      m.put("version", (long) item.version);
-      m.put("size", item.size);
-      if (meta.hasCommitment()) {
-        m.put("contentCommitment", HEX.formatHex(meta.commitment()));
-        m.put("commitmentMethod", COMMITMENT_METHOD);
-      } else {
-        m.put("commitmentMethod", NO_COMMITMENT);
-      }
-      m.put("storedSince", Instant.ofEpochMilli(item.storedAt).toString());
-      m.put("keyDestroyed", key);
-      m.put("verification", verification);
-      m.put("log", Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()));
-      itemMaps.add(m);
-      keepUntil = entry.keepUntil().toString().compareTo(keepUntil) > 0 ? entry.keepUntil().toString() : keepUntil;
+      deleted.add(new CertificateBody.DeletedFile(item.fileId, item.pathTag, item.version, item.size,
+          meta.hasCommitment() ? HEX.formatHex(meta.commitment()) : null, meta.hasCommitment() ? COMMITMENT_METHOD : NO_COMMITMENT, null,
+          Instant.ofEpochMilli(item.storedAt),
+          new CertificateBody.KeyDestroyed("file key of " + item.fileId,
+              "the blob's header, wrapped by the vault master key; no other copy is kept by the vault", 1),
+          new CertificateBody.Verification("header read back after overwrite; the blob no longer opens with the vault's keys", "pass",
+              item.notes == null ? "" : item.notes),
+          Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size())));
+      keepUntil = entry.keepUntil().isAfter(keepUntil) ? entry.keepUntil() : keepUntil;
     }
-    Map<String, Object> method = new LinkedHashMap<>();
-    method.put("type", "Purge");
-    method.put("techniques", List.of("cryptographic erase: the per-file key was destroyed",
-        "overwrite: 1 pass of random data over the whole blob, then unlink"));
-    Map<String, Object> cert = Certificates.header("deletion-certificate", batch, "DELETE", ctx.contract(), ctx.vaultId(),
-        items.get(0).operator, ctx.host(), ctx.application(), ctx.clock());
-    cert.put("method", method);
-    cert.put("media", MediaFacts.of(ctx.layout().blobs()).toMap());
-    cert.put("items", itemMaps);
-    cert.put("log", Certificates.checkpoint(checkpoint));
-    cert.put("keepUntil", keepUntil);
-    return Certificates.signAndStore(ctx.database(), ctx.signer(), batch, "deletion", cert, ctx.clock());
+    CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.DELETION, batch, items.get(0).operator, ctx),
+        new CertificateBody.Method("Purge", List.of("cryptographic erase: the per-file key was destroyed",
+            "overwrite: 1 pass of random data over the whole blob, then unlink"), null),
+        MediaFacts.of(ctx.layout().blobs()).toMedia(), deleted, Certificates.checkpoint(checkpoint), keepUntil, null, null, null, null);
+    return Certificates.signAndStore(ctx, cert);
   }
 
   /** Every certificate the vault issued, oldest first. */
@@ -416,12 +392,10 @@ public final class Deleter {
   }
 
   /**
-   * Fault injection for the crash tests: when the system property names this step, the JVM
-   * halts here as if the power went out. Never set outside tests.
+   * A step of a deletion that is durable once reached ("pending", "erased", "unlinked", "logged",
+   * "signed"): where the crash tests stop the JVM, through {@link CrashPoints}. Does nothing otherwise.
    */
   static void crashPoint(String step) {
-    if (step.equals(System.getProperty(CRASH_PROPERTY))) {
-      Runtime.getRuntime().halt(99);
-    }
+    CrashPoints.reached(step);
   }
 }

@@ -1,7 +1,7 @@
 package io.kinko.vault.erase;
 
 import io.kinko.vault.Action;
-
+import io.kinko.vault.CertificateBody;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -56,22 +55,17 @@ public final class Erasures {
   public WipeReport wipe(Path target, WipeMethod method, boolean force, String operator) {
     String id = Bytes.hex(Bytes.random(16));
     ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE_REQUEST, "wipe requested, certificate " + id, null, null));
-    Map<String, Object> media = MediaFacts.of(target.toAbsolutePath().getParent()).toMap();
+    CertificateBody.Media media = MediaFacts.of(target.toAbsolutePath().getParent()).toMedia();
     FolderWiper.Outcome outcome = FolderWiper.wipe(target, method, force);
     LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE, "wiped " + outcome.wiped().size() + " files ("
         + outcome.skipped().size() + " left), certificate " + id, null, null));
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
-    Map<String, Object> cert = Certificates.header("wipe-certificate", id, "WIPE", ctx.contract(), ctx.vaultId(), operator,
-        ctx.host(), ctx.application(), ctx.clock());
-    cert.put("method", Map.of("type", "Clear", "techniques", List.of(method.name()),
-        "steps", "overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder"));
-    cert.put("media", media);
-    cert.put("items", outcome.wiped().stream().map(w -> (Object) w.toMap()).toList());
-    cert.put("notWiped", (long) outcome.skipped().size());
-    cert.put("logEntry", Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()));
-    cert.put("log", Certificates.checkpoint(checkpoint));
-    cert.put("keepUntil", entry.keepUntil().toString());
-    DeletionCertificate certificate = Certificates.signAndStore(ctx.database(), ctx.signer(), id, "wipe", cert, ctx.clock());
+    CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.WIPE, id, operator, ctx),
+        new CertificateBody.Method("Clear", List.of(method.name()),
+            "overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder"),
+        media, outcome.wiped().stream().map(w -> (CertificateBody.Item) w.toItem()).toList(), Certificates.checkpoint(checkpoint),
+        entry.keepUntil(), Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), (long) outcome.skipped().size(), null, null);
+    DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     return new WipeReport(certificate, outcome.wiped().size(), outcome.skipped());
   }
 
@@ -86,14 +80,14 @@ public final class Erasures {
     for (DeletionCertificate c : Deleter.all(ctx.database())) {
       c.write(archive.resolve("certificates"), c.id());
     }
-    List<Object> destroyed = new ArrayList<>();
+    List<CertificateBody.Item> destroyed = new ArrayList<>();
     long blobs = 0;
     try {
       Durable.write(archive.resolve("vault.pub.pem"), SigningKey.toPem(ctx.signer().publicKey()).getBytes(StandardCharsets.US_ASCII));
       try (Stream<Path> keyFiles = Files.list(ctx.layout().keys())) {
         for (Path key : keyFiles.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
           Durable.destroy(key);
-          destroyed.add(Map.of("object", "keys/" + key.getFileName(), "result", "overwritten, synced, removed"));
+          destroyed.add(new CertificateBody.DestroyedKeyFile("keys/" + key.getFileName(), "overwritten, synced, removed"));
         }
       }
       if (overwriteBlobs) {
@@ -108,19 +102,14 @@ public final class Erasures {
       throw new VaultException("disposal of vault " + ctx.vaultId() + " failed part way: " + e.getMessage()
           + "; the archive in " + archive + " is complete", e);
     }
-    Map<String, Object> cert = Certificates.header("disposal-certificate", id, "DISPOSE", ctx.contract(), ctx.vaultId(), operator,
-        ctx.host(), ctx.application(), ctx.clock());
-    cert.put("method", Map.of("type", "Purge", "techniques", List.of(
-        "cryptographic erase: every key slot, the name key and the signing key destroyed; no file key can be unwrapped",
-        overwriteBlobs ? "overwrite: every blob, 1 pass of random data, then unlink" : "blobs left as ciphertext without keys")));
-    cert.put("media", MediaFacts.of(ctx.layout().keys()).toMap());
-    cert.put("items", destroyed);
-    cert.put("blobsOverwritten", blobs);
-    cert.put("archive", "log archive, certificates and public key exported before the keys were destroyed");
-    cert.put("logEntry", Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()));
-    cert.put("log", Certificates.checkpoint(checkpoint));
-    cert.put("keepUntil", entry.keepUntil().toString());
-    DeletionCertificate certificate = Certificates.signAndStore(ctx.database(), ctx.signer(), id, "disposal", cert, ctx.clock());
+    CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.DISPOSAL, id, operator, ctx),
+        new CertificateBody.Method("Purge", List.of(
+            "cryptographic erase: every key slot, the name key and the signing key destroyed; no file key can be unwrapped",
+            overwriteBlobs ? "overwrite: every blob, 1 pass of random data, then unlink" : "blobs left as ciphertext without keys"), null),
+        MediaFacts.of(ctx.layout().keys()).toMedia(), destroyed, Certificates.checkpoint(checkpoint), entry.keepUntil(),
+        Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), null, blobs,
+        "log archive, certificates and public key exported before the keys were destroyed");
+    DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     certificate.write(archive, "disposal-certificate");
     return certificate;
   }

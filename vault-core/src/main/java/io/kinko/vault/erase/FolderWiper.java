@@ -1,5 +1,6 @@
 package io.kinko.vault.erase;
 
+import io.kinko.vault.CertificateBody;
 import io.kinko.vault.PutReport;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.WipeMethod;
@@ -21,9 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Wipes plain files outside any vault (clause 5(11)): overwrites each regular file, syncs, reads
@@ -39,13 +38,8 @@ public final class FolderWiper {
 
   /** One wiped file, for the certificate. */
   public record Wiped(Path path, long size, String method, String verification) {
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("path", path.toString());
-      m.put("size", size);
-      m.put("method", method);
-      m.put("verification", verification);
-      return m;
+    public CertificateBody.WipedFile toItem() {
+      return new CertificateBody.WipedFile(path.toString(), size, method, verification);
     }
   }
 

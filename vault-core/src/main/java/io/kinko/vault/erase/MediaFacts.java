@@ -1,11 +1,10 @@
 package io.kinko.vault.erase;
 
+import io.kinko.vault.CertificateBody;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,13 +39,9 @@ public record MediaFacts(String fileSystem, String rotational, boolean copyOnWri
     return new MediaFacts(type, rotational, cow, caveat);
   }
 
-  public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("fileSystem", fileSystem);
-    m.put("rotational", rotational);
-    m.put("copyOnWrite", copyOnWrite);
-    m.put("caveat", caveat);
-    return m;
+  /** The media notes as a certificate carries them. */
+  public CertificateBody.Media toMedia() {
+    return new CertificateBody.Media(fileSystem, rotational, copyOnWrite, caveat);
   }
 
   /** "true", "false" or "unknown", from /sys/block/DEV/queue/rotational for a /dev/DEV device. */

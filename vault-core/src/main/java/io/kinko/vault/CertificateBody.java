@@ -1,0 +1,190 @@
+package io.kinko.vault;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a signed certificate says, field by field: the one type that the writer fills, the offline
+ * verifier checks and the PDF prints ({@link DeletionCertificate} holds the signed bytes). Plain
+ * data: the RFC 8785 encoder and the strict parser that refuses unknown or missing fields live in
+ * the library, and {@link DeletionCertificate#parse} reads one. Components a certificate of an
+ * older version or of another kind does not carry are null.
+ *
+ * @param logEntry the WIPE or DISPOSE entry with its proof; null in a deletion certificate, whose items carry theirs
+ * @param notWiped files a wipe left (wipe only)
+ * @param blobsOverwritten blobs overwritten by a disposal (disposal only)
+ * @param archive what a disposal exported before destroying the keys (disposal only)
+ */
+public record CertificateBody(Header header, Method method, Media media, List<Item> items, SignedCheckpoint log, Instant keepUntil,
+    LogProof logEntry, Long notWiped, Long blobsOverwritten, String archive) {
+  public CertificateBody {
+    Objects.requireNonNull(header, "header");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(media, "media");
+    items = List.copyOf(items);
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(keepUntil, "keepUntil");
+  }
+
+  /** The three certificates Kinko issues: the JSON's {@code kinko} value, the short name, the log action certified. */
+  public enum Kind {
+    DELETION("deletion-certificate", "deletion", "DELETE"),
+    WIPE("wipe-certificate", "wipe", "WIPE"),
+    DISPOSAL("disposal-certificate", "disposal", "DISPOSE");
+
+    private final String label;
+    private final String shortName;
+    private final String action;
+
+    Kind(String label, String shortName, String action) {
+      this.label = label;
+      this.shortName = shortName;
+      this.action = action;
+    }
+
+    /** The {@code kinko} field: "deletion-certificate". */
+    public String label() {
+      return label;
+    }
+
+    /** "deletion", "wipe", "disposal": the certificate files' and table's name for it. */
+    public String shortName() {
+      return shortName;
+    }
+
+    /** The log action each of its entries must be: "DELETE", "WIPE", "DISPOSE". */
+    public String action() {
+      return action;
+    }
+  }
+
+  /**
+   * Who, what, for whom, where and with what: the fields that open every certificate.
+   *
+   * @param signingKey the key that signed it; null in certificates written before fingerprints were recorded
+   */
+  public record Header(Kind kind, String certificateId, Instant issuedAt, Contract contract, String vault, String operator,
+      String approver, WorkLocation workLocation, Tool tool, List<String> standards, KeyName signingKey) {
+    public Header {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(certificateId, "certificateId");
+      Objects.requireNonNull(issuedAt, "issuedAt");
+      Objects.requireNonNull(contract, "contract");
+      Objects.requireNonNull(vault, "vault");
+      Objects.requireNonNull(operator, "operator");
+      Objects.requireNonNull(approver, "approver");
+      Objects.requireNonNull(workLocation, "workLocation");
+      Objects.requireNonNull(tool, "tool");
+      standards = List.copyOf(standards);
+    }
+  }
+
+  public record WorkLocation(String host, String application) {
+    public WorkLocation {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(application, "application");
+    }
+  }
+
+  public record Tool(String name, String version) {
+    public Tool {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(version, "version");
+    }
+  }
+
+  /** The key that signed a certificate, by fingerprint ({@link KeyFingerprint}). */
+  public record KeyName(String algorithm, String fingerprint, String fingerprintOf) {
+    public KeyName {
+      Objects.requireNonNull(algorithm, "algorithm");
+      Objects.requireNonNull(fingerprint, "fingerprint");
+      Objects.requireNonNull(fingerprintOf, "fingerprintOf");
+    }
+  }
+
+  /** NIST SP 800-88 method type (Clear, Purge), its techniques, and for a wipe the steps taken; {@code steps} may be null. */
+  public record Method(String type, List<String> techniques, String steps) {
+    public Method {
+      Objects.requireNonNull(type, "type");
+      techniques = List.copyOf(techniques);
+    }
+  }
+
+  /** What the storage allows: the file system, rotational ("true", "false", "unknown"), copy-on-write, and the caveat. */
+  public record Media(String fileSystem, String rotational, boolean copyOnWrite, String caveat) {
+    public Media {
+      Objects.requireNonNull(fileSystem, "fileSystem");
+      Objects.requireNonNull(rotational, "rotational");
+      Objects.requireNonNull(caveat, "caveat");
+    }
+  }
+
+  /** The signed checkpoint (a C2SP signed note) that every proof in the certificate leads to. */
+  public record SignedCheckpoint(long treeSize, String checkpoint) {
+    public SignedCheckpoint {
+      Objects.requireNonNull(checkpoint, "checkpoint");
+    }
+  }
+
+  /** One log entry (its exact canonical JSON), its RFC 6962 leaf hash and its inclusion proof, in hex. */
+  public record LogProof(long seq, String entry, String leafHash, List<String> inclusionProof) {
+    public LogProof {
+      Objects.requireNonNull(entry, "entry");
+      Objects.requireNonNull(leafHash, "leafHash");
+      inclusionProof = List.copyOf(inclusionProof);
+    }
+  }
+
+  /** One thing a certificate says was destroyed; which kind of item depends on the certificate's {@link Kind}. */
+  public sealed interface Item permits DeletedFile, WipedFile, DestroyedKeyFile {}
+
+  /**
+   * A vault file version deleted with its key (deletion certificates). Of the content, a current
+   * certificate carries {@code commitmentMethod} and, when the version had one, a keyed
+   * {@code contentCommitment}; older ones carry {@code contentSha256} instead. Absent ones are null.
+   */
+  public record DeletedFile(String fileId, String nameTag, long version, long size, String contentCommitment, String commitmentMethod,
+      String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log) implements Item {
+    public DeletedFile {
+      Objects.requireNonNull(fileId, "fileId");
+      Objects.requireNonNull(nameTag, "nameTag");
+      Objects.requireNonNull(storedSince, "storedSince");
+      Objects.requireNonNull(keyDestroyed, "keyDestroyed");
+      Objects.requireNonNull(verification, "verification");
+      Objects.requireNonNull(log, "log");
+    }
+  }
+
+  public record KeyDestroyed(String keyId, String heldIn, long copiesDestroyed) {
+    public KeyDestroyed {
+      Objects.requireNonNull(keyId, "keyId");
+      Objects.requireNonNull(heldIn, "heldIn");
+    }
+  }
+
+  public record Verification(String method, String result, String notes) {
+    public Verification {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(result, "result");
+      Objects.requireNonNull(notes, "notes");
+    }
+  }
+
+  /** A plain file wiped outside the vault (wipe certificates). */
+  public record WipedFile(String path, long size, String method, String verification) implements Item {
+    public WipedFile {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(verification, "verification");
+    }
+  }
+
+  /** A key file of the vault destroyed by a disposal, by its place in the vault folder. */
+  public record DestroyedKeyFile(String object, String result) implements Item {
+    public DestroyedKeyFile {
+      Objects.requireNonNull(object, "object");
+      Objects.requireNonNull(result, "result");
+    }
+  }
+}

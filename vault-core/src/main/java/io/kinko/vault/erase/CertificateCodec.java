@@ -1,0 +1,332 @@
+package io.kinko.vault.erase;
+
+import io.kinko.vault.CertificateBody;
+import io.kinko.vault.CertificateBody.DeletedFile;
+import io.kinko.vault.CertificateBody.DestroyedKeyFile;
+import io.kinko.vault.CertificateBody.Header;
+import io.kinko.vault.CertificateBody.Item;
+import io.kinko.vault.CertificateBody.Kind;
+import io.kinko.vault.CertificateBody.LogProof;
+import io.kinko.vault.CertificateBody.WipedFile;
+import io.kinko.vault.Contract;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.audit.CanonicalJson;
+import io.kinko.vault.audit.FormatException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The one encoding of a {@link CertificateBody}: RFC 8785 canonical JSON, as the signature covers
+ * it. The parser is strict: a field missing, of the wrong type, unknown to the certificate's kind,
+ * or bytes that the record does not encode back to exactly, is refused, so what a reader shows is
+ * exactly what was signed. Null components are left out, which is how older certificates read.
+ */
+public final class CertificateCodec {
+  /** The certificate format this version writes and reads. */
+  static final long FORMAT = 1;
+
+  private CertificateCodec() {}
+
+  /** The canonical JSON bytes of {@code body}: what is signed. */
+  public static byte[] encode(CertificateBody body) {
+    return CanonicalJson.encode(toJson(body));
+  }
+
+  /**
+   * Reads a certificate's canonical JSON.
+   *
+   * @throws IntegrityException naming the field that is missing, unknown or malformed, or saying
+   *     the bytes are not canonical JSON
+   */
+  public static CertificateBody parse(byte[] json) {
+    Object value;
+    try {
+      value = CanonicalJson.parse(json);
+    } catch (FormatException e) {
+      throw new IntegrityException("the certificate is not valid JSON: " + e.getMessage());
+    }
+    if (!Arrays.equals(CanonicalJson.encode(value), json)) {
+      throw new IntegrityException("the certificate is not canonical JSON");
+    }
+    CertificateBody body = read(Fields.root(value));
+    if (!Arrays.equals(encode(body), json)) {
+      throw new IntegrityException("the certificate " + body.header().certificateId() + " holds a value in a form Kinko does not "
+          + "write (a time or a contract field not in its canonical form)");
+    }
+    return body;
+  }
+
+  // --- writing
+
+  private static Map<String, Object> toJson(CertificateBody b) {
+    Header h = b.header();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kinko", h.kind().label());
+    m.put("format", FORMAT);
+    m.put("certificateId", h.certificateId());
+    m.put("issuedAt", h.issuedAt().toString());
+    m.put("action", h.kind().action());
+    m.put("contract", map("id", h.contract().id(), "client", h.contract().client(), "contractor", h.contract().contractor(),
+        "end", h.contract().end().toString()));
+    m.put("vault", h.vault());
+    m.put("operator", h.operator());
+    m.put("approver", h.approver());
+    m.put("workLocation", map("host", h.workLocation().host(), "application", h.workLocation().application()));
+    m.put("tool", map("name", h.tool().name(), "version", h.tool().version()));
+    m.put("standards", h.standards());
+    if (h.signingKey() != null) {
+      m.put("signingKey", map("algorithm", h.signingKey().algorithm(), "fingerprint", h.signingKey().fingerprint(),
+          "fingerprintOf", h.signingKey().fingerprintOf()));
+    }
+    m.put("method", map("type", b.method().type(), "techniques", b.method().techniques(), "steps", b.method().steps()));
+    m.put("media", map("fileSystem", b.media().fileSystem(), "rotational", b.media().rotational(),
+        "copyOnWrite", b.media().copyOnWrite(), "caveat", b.media().caveat()));
+    m.put("items", b.items().stream().map(CertificateCodec::item).toList());
+    m.put("log", map("treeSize", b.log().treeSize(), "checkpoint", b.log().checkpoint()));
+    m.put("keepUntil", b.keepUntil().toString());
+    if (b.logEntry() != null) {
+      m.put("logEntry", proof(b.logEntry()));
+    }
+    m.put("notWiped", b.notWiped());
+    m.put("blobsOverwritten", b.blobsOverwritten());
+    m.put("archive", b.archive());
+    m.values().removeIf(v -> v == null);
+    return m;
+  }
+
+  private static Object item(Item item) {
+    if (item instanceof DeletedFile f) {
+      return map("fileId", f.fileId(), "nameTag", f.nameTag(), "version", f.version(), "size", f.size(),
+          "contentCommitment", f.contentCommitment(), "commitmentMethod", f.commitmentMethod(), "contentSha256", f.contentSha256(),
+          "storedSince", f.storedSince().toString(),
+          "keyDestroyed", map("keyId", f.keyDestroyed().keyId(), "heldIn", f.keyDestroyed().heldIn(),
+              "copiesDestroyed", f.keyDestroyed().copiesDestroyed()),
+          "verification", map("method", f.verification().method(), "result", f.verification().result(),
+              "notes", f.verification().notes()),
+          "log", proof(f.log()));
+    }
+    if (item instanceof WipedFile w) {
+      return map("path", w.path(), "size", w.size(), "method", w.method(), "verification", w.verification());
+    }
+    DestroyedKeyFile k = (DestroyedKeyFile) item; // Item is sealed: these three are all there are
+    return map("object", k.object(), "result", k.result());
+  }
+
+  private static Map<String, Object> proof(LogProof p) {
+    return map("seq", p.seq(), "entry", p.entry(), "leafHash", p.leafHash(), "inclusionProof", p.inclusionProof());
+  }
+
+  /** A JSON object of name-value pairs; a null value leaves its name out. */
+  private static Map<String, Object> map(Object... pairs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        m.put((String) pairs[i], pairs[i + 1]);
+      }
+    }
+    return m;
+  }
+
+  // --- reading
+
+  private static CertificateBody read(Fields c) {
+    Kind kind = kind(c.text("kinko"));
+    long format = c.number("format");
+    if (format != FORMAT) {
+      throw c.refused("format", "is " + format + "; this version of Kinko reads format " + FORMAT);
+    }
+    String action = c.text("action");
+    if (!action.equals(kind.action())) {
+      throw c.refused("action", "is " + action + ", but a " + kind.label() + " certifies " + kind.action());
+    }
+    Fields contract = c.object("contract");
+    Fields work = c.object("workLocation");
+    Fields tool = c.object("tool");
+    Fields key = c.optionalObject("signingKey");
+    Header header = new Header(kind, c.text("certificateId"), c.instant("issuedAt"),
+        contract.done(contract(contract)), c.text("vault"), c.text("operator"), c.text("approver"),
+        work.done(new CertificateBody.WorkLocation(work.text("host"), work.text("application"))),
+        tool.done(new CertificateBody.Tool(tool.text("name"), tool.text("version"))), c.texts("standards"),
+        key == null ? null : key.done(new CertificateBody.KeyName(key.text("algorithm"), key.text("fingerprint"),
+            key.text("fingerprintOf"))));
+    Fields method = c.object("method");
+    Fields media = c.object("media");
+    Fields log = c.object("log");
+    Function<Fields, Item> item = switch (kind) {
+      case DELETION -> CertificateCodec::deletedFile;
+      case WIPE -> f -> new WipedFile(f.text("path"), f.number("size"), f.text("method"), f.text("verification"));
+      case DISPOSAL -> f -> new DestroyedKeyFile(f.text("object"), f.text("result"));
+    };
+    List<Item> items = new ArrayList<>();
+    for (Fields f : c.objects("items")) {
+      items.add(f.done(item.apply(f)));
+    }
+    CertificateBody body = new CertificateBody(header,
+        method.done(new CertificateBody.Method(method.text("type"), method.texts("techniques"), method.optionalText("steps"))),
+        media.done(new CertificateBody.Media(media.text("fileSystem"), media.text("rotational"), media.bool("copyOnWrite"),
+            media.text("caveat"))),
+        items, log.done(new CertificateBody.SignedCheckpoint(log.number("treeSize"), log.text("checkpoint"))), c.instant("keepUntil"),
+        kind == Kind.DELETION ? null : proof(c.object("logEntry")),
+        kind == Kind.WIPE ? c.number("notWiped") : null,
+        kind == Kind.DISPOSAL ? c.number("blobsOverwritten") : null,
+        kind == Kind.DISPOSAL ? c.text("archive") : null);
+    return c.done(body);
+  }
+
+  private static Kind kind(String label) {
+    for (Kind k : Kind.values()) {
+      if (k.label().equals(label)) {
+        return k;
+      }
+    }
+    throw new IntegrityException("the certificate's kind '" + label + "' is none of deletion-, wipe- or disposal-certificate");
+  }
+
+  private static Contract contract(Fields f) {
+    String id = f.text("id");
+    String client = f.text("client");
+    String contractor = f.text("contractor");
+    String end = f.text("end");
+    try {
+      return new Contract(id, client, contractor, LocalDate.parse(end));
+    } catch (DateTimeException | IllegalArgumentException e) {
+      throw f.refused("", "is not a valid contract: " + e.getMessage());
+    }
+  }
+
+  private static DeletedFile deletedFile(Fields f) {
+    Fields key = f.object("keyDestroyed");
+    Fields verification = f.object("verification");
+    return new DeletedFile(f.text("fileId"), f.text("nameTag"), f.number("version"), f.number("size"),
+        f.optionalText("contentCommitment"), f.optionalText("commitmentMethod"), f.optionalText("contentSha256"),
+        f.instant("storedSince"),
+        key.done(new CertificateBody.KeyDestroyed(key.text("keyId"), key.text("heldIn"), key.number("copiesDestroyed"))),
+        verification.done(new CertificateBody.Verification(verification.text("method"), verification.text("result"),
+            verification.text("notes"))),
+        proof(f.object("log")));
+  }
+
+  private static LogProof proof(Fields f) {
+    return f.done(new LogProof(f.number("seq"), f.text("entry"), f.text("leafHash"), f.texts("inclusionProof")));
+  }
+
+  /** One JSON object being read: typed getters that name the field on failure, and a check that nothing was left unread. */
+  private static final class Fields {
+    private final Map<?, ?> map;
+    private final String path;
+    private final Set<String> read = new HashSet<>();
+
+    private Fields(Map<?, ?> map, String path) {
+      this.map = map;
+      this.path = path;
+    }
+
+    static Fields root(Object value) {
+      if (!(value instanceof Map<?, ?> m)) {
+        throw new IntegrityException("the certificate is not a JSON object");
+      }
+      return new Fields(m, "");
+    }
+
+    /** Returns {@code value} once every field of this object was read; an unread one is unknown. */
+    <T> T done(T value) {
+      for (Object name : map.keySet()) {
+        if (!read.contains(name)) {
+          throw new IntegrityException("the certificate has an unknown field '" + where((String) name) + "'");
+        }
+      }
+      return value;
+    }
+
+    IntegrityException refused(String name, String why) {
+      return new IntegrityException("the certificate's field '" + (name.isEmpty() ? path : where(name)) + "' " + why);
+    }
+
+    private String where(String name) {
+      return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private Object get(String name) {
+      read.add(name);
+      Object v = map.get(name);
+      if (v == null) {
+        throw map.containsKey(name) ? refused(name, "is null")
+            : new IntegrityException("the certificate lacks the required field '" + where(name) + "'");
+      }
+      return v;
+    }
+
+    private <T> T typed(String name, Class<T> type, String what) {
+      Object v = get(name);
+      if (!type.isInstance(v)) {
+        throw refused(name, "is not " + what);
+      }
+      return type.cast(v);
+    }
+
+    String text(String name) {
+      return typed(name, String.class, "a string");
+    }
+
+    String optionalText(String name) {
+      return map.containsKey(name) ? text(name) : null;
+    }
+
+    long number(String name) {
+      return typed(name, Long.class, "an integer");
+    }
+
+    boolean bool(String name) {
+      return typed(name, Boolean.class, "true or false");
+    }
+
+    Instant instant(String name) {
+      String text = text(name);
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeException e) {
+        throw refused(name, "is not an ISO-8601 instant: " + text);
+      }
+    }
+
+    List<String> texts(String name) {
+      List<String> out = new ArrayList<>();
+      for (Object v : typed(name, List.class, "a list")) {
+        if (!(v instanceof String s)) {
+          throw refused(name, "holds a value that is not a string");
+        }
+        out.add(s);
+      }
+      return out;
+    }
+
+    Fields object(String name) {
+      return new Fields(typed(name, Map.class, "an object"), where(name));
+    }
+
+    Fields optionalObject(String name) {
+      return map.containsKey(name) ? object(name) : null;
+    }
+
+    List<Fields> objects(String name) {
+      List<Fields> out = new ArrayList<>();
+      List<?> list = typed(name, List.class, "a list");
+      for (int i = 0; i < list.size(); i++) {
+        if (!(list.get(i) instanceof Map<?, ?> m)) {
+          throw refused(name, "holds an item that is not an object");
+        }
+        out.add(new Fields(m, where(name) + "[" + i + "]"));
+      }
+      return out;
+    }
+  }
+}

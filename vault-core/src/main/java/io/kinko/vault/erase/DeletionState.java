@@ -1,0 +1,17 @@
+package io.kinko.vault.erase;
+
+/**
+ * Where a file version of a certified deletion stands, as the {@code deletions} table records it
+ * (stored by name). Each state is durable before the next step starts, so a crash leaves a state
+ * that {@link Deleter#resume} finishes.
+ */
+public enum DeletionState {
+  /** Recorded, nothing destroyed yet. */
+  PENDING,
+  /** Key destroyed, blob overwritten and unlinked. */
+  UNLINKED,
+  /** Its DELETE entry is in the log. */
+  LOGGED,
+  /** The certificate listing it is issued, and the commitment key scrubbed. */
+  CERTIFIED
+}
