@@ -1,7 +1,5 @@
 package io.kinko.vault;
 
-import io.kinko.vault.erase.CertificateCodec;
-import io.kinko.vault.erase.CertificateVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +38,8 @@ public record DeletionCertificate(String id, String json, byte[] signature) {
     try {
       Files.createDirectories(directory);
       Path file = directory.resolve(name + ".json");
-      io.kinko.vault.store.Durable.write(file, bytes());
-      io.kinko.vault.store.Durable.write(directory.resolve(name + ".json.sig"), signature);
+      VaultProvider.installed().writeDurably(file, bytes());
+      VaultProvider.installed().writeDurably(directory.resolve(name + ".json.sig"), signature);
       return file;
     } catch (IOException e) {
       throw new VaultException("cannot write certificate " + id + " to " + directory + ": " + e.getMessage(), e);
@@ -65,7 +63,7 @@ public record DeletionCertificate(String id, String json, byte[] signature) {
    *     bytes are not canonical JSON
    */
   public static CertificateBody parse(byte[] json) {
-    return CertificateCodec.parse(json);
+    return VaultProvider.installed().parseCertificate(json);
   }
 
   /**
@@ -83,6 +81,6 @@ public record DeletionCertificate(String id, String json, byte[] signature) {
    * @throws IntegrityException naming what failed
    */
   public static Verified verify(byte[] json, byte[] signature, String publicKeyPem) {
-    return CertificateVerifier.verify(json, signature, publicKeyPem);
+    return VaultProvider.installed().verifyCertificate(json, signature, publicKeyPem);
   }
 }

@@ -32,6 +32,15 @@ public interface VaultProvider {
    */
   String fingerprint(String publicKeyPem);
 
+  /** Reads a certificate strictly; see {@link DeletionCertificate#parse(byte[])}. */
+  CertificateBody parseCertificate(byte[] json);
+
+  /** Verifies a certificate offline; see {@link DeletionCertificate#verify(byte[], byte[], String)}. */
+  DeletionCertificate.Verified verifyCertificate(byte[] json, byte[] signature, String publicKeyPem);
+
+  /** Writes a file durably (temporary file, fsync, rename, fsync of the folder), private to its owner. */
+  void writeDurably(Path file, byte[] bytes) throws java.io.IOException;
+
   /** The one installed provider. */
   static VaultProvider installed() {
     return Holder.PROVIDER;

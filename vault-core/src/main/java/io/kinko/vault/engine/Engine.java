@@ -1,6 +1,12 @@
 package io.kinko.vault.engine;
 
+import io.kinko.vault.CertificateBody;
 import io.kinko.vault.DatabaseAccount;
+import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.erase.CertificateCodec;
+import io.kinko.vault.erase.CertificateVerifier;
+import io.kinko.vault.store.Durable;
+import java.io.IOException;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogReport;
 import io.kinko.vault.audit.ArchiveVerifier;
@@ -40,5 +46,20 @@ public final class Engine implements VaultProvider {
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("the public key is not an Ed25519 PEM key: " + e.getMessage());
     }
+  }
+
+  @Override
+  public CertificateBody parseCertificate(byte[] json) {
+    return CertificateCodec.parse(json);
+  }
+
+  @Override
+  public DeletionCertificate.Verified verifyCertificate(byte[] json, byte[] signature, String publicKeyPem) {
+    return CertificateVerifier.verify(json, signature, publicKeyPem);
+  }
+
+  @Override
+  public void writeDurably(Path file, byte[] bytes) throws IOException {
+    Durable.write(file, bytes);
   }
 }

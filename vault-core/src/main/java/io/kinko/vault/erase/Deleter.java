@@ -90,7 +90,7 @@ public final class Deleter {
       }
       int bucket = changes.touch(StateKind.DELETION, batch);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, "
-          + "size_bytes, stored_at, operator, requested_at, erase_notes, bucket) VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "size_bytes, stored_at, operator, requested_at, erase_notes, bucket) VALUES (?, ?, '" + DeletionState.PENDING + "', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (FileCatalog.Row r : rows) {
           s.setInt(11, bucket);
           s.setString(1, r.fileId());
@@ -127,7 +127,8 @@ public final class Deleter {
     List<String> batches = ctx.database().inTransaction(c -> {
       List<String> out = new ArrayList<>();
       // Every state before CERTIFIED, spelled out so that the index on state serves ('<>' scans the table).
-      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT batch_id FROM deletions WHERE state IN ('PENDING', 'UNLINKED', 'LOGGED')");
+      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT batch_id FROM deletions WHERE state IN ('"
+          + DeletionState.PENDING + "', '" + DeletionState.UNLINKED + "', '" + DeletionState.LOGGED + "')");
            ResultSet r = s.executeQuery()) {
         while (r.next()) {
           out.add(r.getString(1));
@@ -154,7 +155,7 @@ public final class Deleter {
       throw new IntegrityException("deletion batch " + batch + " is not in the vault's state: its rows were written outside Kinko; "
           + "nothing was destroyed");
     }
-    return items.stream().anyMatch(i -> !i.state.equals("CERTIFIED"));
+    return items.stream().anyMatch(i -> i.state != DeletionState.CERTIFIED);
   }
 
   /**
@@ -204,16 +205,16 @@ public final class Deleter {
     }
   }
 
-  private record Item(String fileId, String state, String pathTag, int version, String sealedMeta, long size, long storedAt,
+  private record Item(String fileId, DeletionState state, String pathTag, int version, String sealedMeta, long size, long storedAt,
       String operator, String notes, Long logSeq) {}
 
   private DeletionCertificate finish(String batch) {
     List<Item> items = items(batch);
     // 1. Destroy each blob's key, then its bytes and name.
     for (Item item : items) {
-      if (item.state.equals("PENDING")) {
+      if (item.state == DeletionState.PENDING) {
         BlobEraser.Result result = BlobEraser.erase(ctx.layout().blob(item.fileId), ctx.keys(), item.fileId, item.size);
-        setState(batch, item.fileId, "UNLINKED", result.notes(), null);
+        setState(batch, item.fileId, DeletionState.UNLINKED, result.notes(), null);
         crashPoint("erased");
       }
     }
@@ -238,12 +239,12 @@ public final class Deleter {
     }
     List<LogEntry> appended = ctx.log().append(events);
     for (int i = 0; i < appended.size(); i++) {
-      setState(batch, toLog.get(i).fileId, "LOGGED", null, appended.get(i).seq());
+      setState(batch, toLog.get(i).fileId, DeletionState.LOGGED, null, appended.get(i).seq());
     }
     Map<String, LogEntry> entries = deleteEntries(batch);
     for (Item item : items(batch)) {
       if (item.logSeq == null) {
-        setState(batch, item.fileId, "LOGGED", null, entries.get(item.fileId).seq());
+        setState(batch, item.fileId, DeletionState.LOGGED, null, entries.get(item.fileId).seq());
       }
     }
     crashPoint("logged");
@@ -258,7 +259,7 @@ public final class Deleter {
     }
     ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
       changes.touch(StateKind.DELETION, batch);
-      try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = 'CERTIFIED', cert_id = ?, sealed_meta = ? "
+      try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = '" + DeletionState.CERTIFIED + "', cert_id = ?, sealed_meta = ? "
           + "WHERE file_id = ? AND batch_id = ?")) {
         for (Map.Entry<String, String> e : scrubbed.entrySet()) {
           s.setString(1, batch);
@@ -356,7 +357,7 @@ public final class Deleter {
           continue;
         }
         String seq = v.get(k.column("log_seq"));
-        out.add(new Item(v.get(k.column("file_id")), v.get(k.column("state")), v.get(k.column("path_tag")),
+        out.add(new Item(v.get(k.column("file_id")), DeletionState.valueOf(v.get(k.column("state"))), v.get(k.column("path_tag")),
             Integer.parseInt(v.get(k.column("version"))), v.get(k.column("sealed_meta")), Long.parseLong(v.get(k.column("size_bytes"))),
             Long.parseLong(v.get(k.column("stored_at"))), v.get(k.column("operator")), v.get(k.column("erase_notes")),
             seq == null ? null : Long.parseLong(seq)));
@@ -367,12 +368,12 @@ public final class Deleter {
   }
 
 
-  private void setState(String batch, String fileId, String state, String notes, Long logSeq) {
+  private void setState(String batch, String fileId, DeletionState state, String notes, Long logSeq) {
     ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
       changes.touch(StateKind.DELETION, batch);
       try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = ?, erase_notes = COALESCE(?, erase_notes), "
           + "log_seq = COALESCE(?, log_seq) WHERE file_id = ?")) {
-        s.setString(1, state);
+        s.setString(1, state.name());
         s.setString(2, notes);
         if (logSeq == null) {
           s.setNull(3, java.sql.Types.BIGINT);
