@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Four processes, each a worker of the team, share one vault on PostgreSQL and do 2,000
+ * Four processes, each a worker of the team, share one vault on PostgreSQL and do 800 (by default; -Dkinko.test.sharedOps=N for more)
  * operations each at once. Afterwards the log is one gapless chain and tree that verifies,
  * every operation has exactly its entries, and no file is lost or altered.
  */
 class PostgresConcurrencyTest {
   static final int WORKERS = 4;
-  static final int OPERATIONS = Integer.getInteger("kinko.test.sharedOps", 2000);
+  static final int OPERATIONS = Integer.getInteger("kinko.test.sharedOps", 800);
   @TempDir Path dir;
 
   @Test

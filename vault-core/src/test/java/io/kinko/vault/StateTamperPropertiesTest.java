@@ -40,7 +40,7 @@ class StateTamperPropertiesTest {
 
   @Test
   void anyEditAfterAnyOperations_isHarmlessOrDetected() {
-    qt().withExamples(20).withShrinkCycles(0)
+    qt().withExamples(15).withShrinkCycles(0)
         .forAll(lists().of(integers().between(0, 10_000)).ofSizeBetween(1, 7), integers().between(0, Integer.MAX_VALUE - 1))
         .checkAssert(this::check);
   }

@@ -161,10 +161,12 @@ class StateTamperTest extends VaultTest {
     vault.close();
     vault = null;
     // Every state table put back as it was before the revoke: consistent, sealed, and old.
-    for (String t : tables) {
-      execute(dir.resolve("vault"), "DELETE FROM " + t);
-      for (Map<String, Object> row : old.get(t)) {
-        insert(dir.resolve("vault"), t, row);
+    try (Connection c = TestDatabase.connect(dir.resolve("vault"))) {
+      for (String t : tables) {
+        c.createStatement().executeUpdate("DELETE FROM " + t);
+        for (Map<String, Object> row : old.get(t)) {
+          insert(c, t, row);
+        }
       }
     }
     IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(dir.resolve("vault")));
@@ -246,10 +248,15 @@ class StateTamperTest extends VaultTest {
   }
 
   private static void insert(Path vaultDir, String table, Map<String, Object> row) throws Exception {
+    try (Connection c = TestDatabase.connect(vaultDir)) {
+      insert(c, table, row);
+    }
+  }
+
+  private static void insert(Connection c, String table, Map<String, Object> row) throws Exception {
     String columns = String.join(", ", row.keySet());
     String marks = String.join(", ", java.util.Collections.nCopies(row.size(), "?"));
-    try (Connection c = TestDatabase.connect(vaultDir);
-         PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + columns + ") VALUES (" + marks + ")")) {
       int i = 1;
       for (Object v : row.values()) {
         s.setObject(i++, v);
