@@ -1,8 +1,10 @@
 // In package io.kinko.vault, as LogBench is, to call Vault's package-private log(); this works on
 // the class path only. See benchmarks/backends/README.md.
-package io.kinko.vault;
+package io.kinko.vault.engine;
 
-import static io.kinko.vault.BenchSupport.*;
+import io.kinko.vault.*;
+
+import static io.kinko.vault.engine.BenchSupport.*;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -172,7 +174,7 @@ public final class BackendBench {
   // --- a. durable appends -----------------------------------------------------------------------------
 
   /**
-   * {@code vault.log().append(event)} calls, each waiting until its entry is durable, from 1, 4 and
+   * {@code ((DefaultVault) vault).log().append(event)} calls, each waiting until its entry is durable, from 1, 4 and
    * 16 threads: the group commit the library's sessions use, without a session's ACL check and
    * file look-up. One vault per backend, its administrator's session open throughout so that
    * checkpoints are signed every 1,000 entries as in real use.
@@ -189,14 +191,14 @@ public final class BackendBench {
         open.add(vault);
         sessions.add(login(vault));
         vaultOf.put(b, vault);
-        concurrentAppends(vault.log(), 4, Math.max(400, 2_000 / scale), random); // warm-up, not reported
+        concurrentAppends(((DefaultVault) vault).log(), 4, Math.max(400, 2_000 / scale), random); // warm-up, not reported
       }
       for (int run = 0; run < runs; run++) {
         for (int writers : WRITERS) {
           for (Backend b : order(run)) {
             progress("appends, run " + (run + 1) + ", " + writers + " writers, " + b.name());
             settle();
-            Timed t = concurrentAppends(vaultOf.get(b).log(), writers, APPENDS.get(writers) / scale, random);
+            Timed t = concurrentAppends(((DefaultVault) vaultOf.get(b)).log(), writers, APPENDS.get(writers) / scale, random);
             timed.computeIfAbsent(b.name() + writers, k -> new ArrayList<>()).add(t);
           }
         }
@@ -210,7 +212,7 @@ public final class BackendBench {
       }
     }
 
-    System.out.printf("%n## a. Durable appends, `vault.log().append(event)`, median of %d run%s%n%n", runs, runs == 1 ? "" : "s");
+    System.out.printf("%n## a. Durable appends, `((DefaultVault) vault).log().append(event)`, median of %d run%s%n%n", runs, runs == 1 ? "" : "s");
     System.out.println("| writers | appends per run | H2 appends/s | PostgreSQL appends/s | PG/H2 | H2 latency p50 / p99 ms | PG latency p50 / p99 ms |");
     System.out.println("|---|---|---|---|---|---|---|");
     List<String> raw = new ArrayList<>();

@@ -1,8 +1,10 @@
 // In package io.kinko.vault, as the other harnesses are, to share BenchSupport; this works on the
 // class path only. See benchmarks/costs/README.md.
-package io.kinko.vault;
+package io.kinko.vault.engine;
 
-import static io.kinko.vault.BenchSupport.*;
+import io.kinko.vault.*;
+
+import static io.kinko.vault.engine.BenchSupport.*;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ public final class CostBench {
     try (Vault small = build(SMALL, rmFiles); Vault big = build(large, rmFiles)) {
       List<Vault> both = List.of(small, big);
       for (Vault v : both) {
-        System.out.printf("- vault of %,d files: %,d log entries before the measurements%n", v == small ? SMALL : large, v.log().head().size());
+        System.out.printf("- vault of %,d files: %,d log entries before the measurements%n", v == small ? SMALL : large, ((DefaultVault) v).log().head().size());
       }
       Map<String, List<Double>> ms = new LinkedHashMap<>();
       for (int rep = 0; rep < rmFiles; rep++) {

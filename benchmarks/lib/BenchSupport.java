@@ -1,7 +1,9 @@
 // Shared by the benchmark harnesses under benchmarks/ (LogBench, BackendBench). In package
 // io.kinko.vault, like them, so that they can reach Vault's package-private log() and database();
 // that works on the class path only (see benchmarks/log/README.md).
-package io.kinko.vault;
+package io.kinko.vault.engine;
+
+import io.kinko.vault.*;
 
 import io.kinko.vault.audit.AccessLog;
 import java.io.IOException;
@@ -60,7 +62,7 @@ final class BenchSupport {
     byte[] tag = new byte[32];
     random.nextBytes(id);
     random.nextBytes(tag);
-    return AccessLog.Event.allow(USER, "READ", reasonPrefix + " content", HEX.formatHex(id), HEX.formatHex(tag));
+    return AccessLog.Event.allow(USER, Action.GET, reasonPrefix + " content", HEX.formatHex(id), HEX.formatHex(tag));
   }
 
   /** {@code total} appends of one entry each, spread over {@code threads} threads, each waiting for durability. */

@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts that run a Java harness in package io.kinko.vault against
+# Sourced by the benchmark scripts that run a Java harness in package io.kinko.vault.engine against
 # vault-core (benchmarks/log/run, benchmarks/backends/run): one place that makes the scratch
 # folder, builds the library and compiles the harness. Needs $repo (the checkout's root).
 

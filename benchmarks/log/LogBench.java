@@ -3,9 +3,11 @@
 // vault-core's jar and in these classes), which works because the benchmark runs on the class path:
 // there the jar's module-info is ignored and both halves belong to the unnamed module. It would not
 // work on the module path. See benchmarks/log/README.md.
-package io.kinko.vault;
+package io.kinko.vault.engine;
 
-import static io.kinko.vault.BenchSupport.*;
+import io.kinko.vault.*;
+
+import static io.kinko.vault.engine.BenchSupport.*;
 
 import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.Merkle;
@@ -95,10 +97,10 @@ public final class LogBench {
     int total8 = 100_000 / scale;
     int total1 = 10_000 / scale;
     int totalStat = 20_000 / scale;
-    try (Vault vault = newVault("appends"); Session admin = login(vault); Batches batches = new Batches(vault.log())) {
+    try (Vault vault = newVault("appends"); Session admin = login(vault); Batches batches = new Batches(((DefaultVault) vault).log())) {
       // An open session lends the vault its signing key, so the checkpoint policy runs as in real
       // use: a signed checkpoint (one more sync and a file write) every 1,000 entries.
-      AccessLog log = vault.log();
+      AccessLog log = ((DefaultVault) vault).log();
 
       concurrentAppends(log, WRITERS, Math.max(800, total8 / 50)); // warm-up, not reported
       phase("8 writers");
@@ -270,13 +272,13 @@ public final class LogBench {
    */
   private void breakdown(Vault vault, int total) throws Exception {
     phase("breakdown");
-    Database db = vault.database();
+    Database db = ((DefaultVault) vault).database();
     db.inTransaction(c -> execute(c, "SET QUERY_STATISTICS_MAX_ENTRIES 1000"));
     db.inTransaction(c -> execute(c, "SET QUERY_STATISTICS TRUE"));
     Timed run;
     List<Object[]> rows = new ArrayList<>();
     try {
-      run = concurrentAppends(vault.log(), WRITERS, total);
+      run = concurrentAppends(((DefaultVault) vault).log(), WRITERS, total);
     } finally {
       db.inTransaction(c -> {
         try (Statement s = c.createStatement();
@@ -327,7 +329,7 @@ public final class LogBench {
   private void verifyAndProofs() throws Exception {
     long entries = 1_000_000L / scale;
     try (Vault vault = newVault("verify"); Session admin = login(vault)) {
-      AccessLog log = vault.log();
+      AccessLog log = ((DefaultVault) vault).log();
       phase("build");
       long buildCpu = processCpu();
       long start = System.nanoTime();
@@ -370,7 +372,7 @@ public final class LogBench {
           scale == 1 ? "< 5 s" : "< 5 s for 1,000,000, i.e. < 0.5 s here"));
       print("verify.rate", report.treeSize() / sorted[1], "entries/s", "(target > 200,000 entries/s)");
 
-      proofs(vault.database(), log.head().size());
+      proofs(((DefaultVault) vault).database(), log.head().size());
     }
   }
 
