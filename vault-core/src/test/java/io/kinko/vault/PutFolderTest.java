@@ -38,6 +38,23 @@ class PutFolderTest {
   }
 
   @Test
+  void put_ofAFolderWhoseBatchesShareStateBuckets_storesAndServesEveryFile() throws IOException {
+    // 600 paths over 4,096 buckets: a batch of 512 puts dozens of pairs into one bucket, so one
+    // state update changes a bucket it has already changed.
+    int files = 600;
+    for (int i = 0; i < files; i++) {
+      Files.writeString(source.resolve("f" + i + ".txt"), "content " + i);
+    }
+    PutReport report = session.put("many", source);
+    assertEquals(files, report.stored().size(), report.skipped()::toString);
+    assertEquals(files, session.list("many").size());
+    for (int i = 0; i < files; i += 97) {
+      assertArrayEquals(("content " + i).getBytes(StandardCharsets.UTF_8), TestVaults.readAll(session, "many/f" + i + ".txt"));
+    }
+    session.verifyLog(null);
+  }
+
+  @Test
   void put_ofAFolder_storesEveryRegularFileBelowTheTarget_withJapaneseNamesAndEmptyFiles() throws IOException {
     Files.createDirectories(source.resolve("申請書/2026"));
     Files.writeString(source.resolve("申請書/2026/山田太郎.txt"), "山田太郎 横浜市中区", StandardCharsets.UTF_8);

@@ -171,7 +171,12 @@ public final class VaultState {
 
       @Override
       public List<List<String>> rows(StateKind kind, String group) throws SQLException {
-        Checked now = check(c, kind, bucket(kind, group));
+        int bucket = bucket(kind, group);
+        if (touched.getOrDefault(kind, new TreeSet<>()).contains(bucket)) {
+          // Checked when first touched; since then only this update, holding the lock, changed it.
+          return readBucket(c, kind, bucket);
+        }
+        Checked now = check(c, kind, bucket);
         if (!now.ok()) {
           throw now.failure();
         }
