@@ -93,16 +93,6 @@ public final class FileCatalog {
     return missing;
   }
 
-  /** True if a files row with this id exists (unchecked: for resuming a deletion). */
-  public static boolean exists(Connection c, String fileId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM files WHERE file_id = ?")) {
-      s.setString(1, fileId);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next();
-      }
-    }
-  }
-
   /**
    * The path tags that the folder index places below {@code folderTag}: unchecked hints. The
    * caller reads each path's versions checked and keeps those whose sealed path lies below the
