@@ -10,6 +10,8 @@ module io.kinko.vault {
 
   requires com.google.crypto.tink;
   requires org.bouncycastle.provider;
+  requires de.mkammerer.argon2.nolibs; // Argon2id through JNA
+  requires de.mkammerer.argon2; // its native libraries (resources only)
   requires com.h2database;
   requires flyway.core; // no Automatic-Module-Name in its jar: the name comes from the file name
   requires flyway.database.postgresql; // likewise; Flyway finds it as a plugin

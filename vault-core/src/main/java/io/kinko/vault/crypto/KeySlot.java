@@ -13,8 +13,6 @@ import io.kinko.vault.PasswordCost;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * A key slot: the vault's master keyset encrypted under a key derived from one password with
@@ -33,6 +31,20 @@ public final class KeySlot {
   private static volatile PasswordCost lastCost;
 
   private KeySlot() {}
+
+  /**
+   * Loads what a login will need, Tink's key managers and the Argon2id library, on a background
+   * thread, so that the caller can open the database meanwhile. A login that comes first waits for
+   * the class initialisation the thread holds, never for more.
+   */
+  public static void prepareInBackground() {
+    Thread loader = new Thread(() -> {
+      VaultKeys.prepare();
+      Argon2id.prepare();
+    }, "kinko-key-loader");
+    loader.setDaemon(true);
+    loader.start();
+  }
 
   /** Encrypts {@code master} under {@code password}; returns the slot file's bytes. */
   public static byte[] seal(String vaultId, String slotName, Password password, KeysetHandle master, PasswordCost params) {
@@ -149,19 +161,9 @@ public final class KeySlot {
   }
 
   private static byte[] derive(Password password, byte[] salt, PasswordCost params) {
-    Argon2Parameters argon = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withIterations(params.iterations())
-        .withMemoryAsKB(params.memoryKiB())
-        .withParallelism(params.parallelism())
-        .withSalt(salt)
-        .build();
-    Argon2BytesGenerator generator = new Argon2BytesGenerator();
-    generator.init(argon);
     byte[] secret = Bytes.utf8(password.chars());
-    byte[] key = new byte[32];
     try {
-      generator.generateBytes(secret, key);
+      byte[] key = Argon2id.derive(secret, salt, params);
       DERIVATIONS.incrementAndGet();
       lastCost = params;
       return key;
@@ -169,4 +171,5 @@ public final class KeySlot {
       Bytes.wipe(secret);
     }
   }
+
 }
