@@ -47,6 +47,11 @@ public final class VaultKeys implements AutoCloseable {
     this.namePrf = namePrf;
   }
 
+  /** Runs the key-manager registrations of the static initialiser, if they have not run. */
+  static void prepare() {
+    // Nothing to do: calling a static method initialises the class.
+  }
+
   /** A fresh master keyset (AES-256-GCM) for a new vault. */
   public static KeysetHandle newMasterKeyset() {
     try {

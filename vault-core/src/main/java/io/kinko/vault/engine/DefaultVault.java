@@ -105,6 +105,7 @@ public final class DefaultVault implements Vault {
     }
     byte[] publicKey = readPublicKey(layout);
     io.kinko.vault.store.PrivateFiles.warnIfWider(layout);
+    KeySlot.prepareInBackground();
     Database database = openDatabase(layout, descriptor.database(), account, false);
     try {
       database.bindTo(descriptor.vaultId(), false);
