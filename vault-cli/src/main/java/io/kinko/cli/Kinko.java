@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,9 +21,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "kinko", mixinStandardHelpOptions = true, versionProvider = Kinko.Version.class,
     description = "Keeps work data encrypted, access-controlled and logged (金庫, \"a safe\").",
-    subcommands = {InitCommand.class, UserCommand.class, GrantCommand.class, RevokeCommand.class, AclCommand.class,
-        PutCommand.class, GetCommand.class, LsCommand.class, RmCommand.class, WipeCommand.class, DisposeCommand.class,
-        LogCommand.class, CheckpointCommand.class, CertCommand.class, KeyCommand.class},
     footerHeading = "%nEnvironment:%n",
     footer = {
         "  " + GlobalOptions.VAULT_ENV + "     vault folder when --vault is not given",
@@ -31,6 +29,16 @@ import picocli.CommandLine.Spec;
         "                  (prefer a file: the environment is easier to leak)",
         "  " + CertPdfCommand.FONT_ENV + "  Japanese font for 'kinko cert pdf' when --font is not given"})
 public final class Kinko implements Callable<Integer> {
+  /**
+   * The commands, in the order help lists them. Not in the annotation: picocli reflects over every
+   * option of every command it is given, which took a third of the fixed cost of a command, so a
+   * command line that names a command gets that command alone (see {@link #commandLine}).
+   */
+  static final List<Class<?>> COMMANDS = List.of(InitCommand.class, UserCommand.class, GrantCommand.class,
+      RevokeCommand.class, AclCommand.class, PutCommand.class, GetCommand.class, LsCommand.class, RmCommand.class,
+      WipeCommand.class, DisposeCommand.class, LogCommand.class, CheckpointCommand.class, CertCommand.class,
+      KeyCommand.class);
+
   private final Context context;
 
   @Spec
@@ -56,7 +64,7 @@ public final class Kinko implements Callable<Integer> {
 
   static int run(String[] args, Context context) {
     try {
-      return commandLine(context).execute(args);
+      return commandLine(context, args).execute(args);
     } finally {
       context.out().flush();
       context.err().flush();
@@ -64,8 +72,15 @@ public final class Kinko implements Callable<Integer> {
     }
   }
 
-  static CommandLine commandLine(Context context) {
+  /**
+   * The command tree for {@code args}: the root with the one command that {@code args} starts
+   * with, or with every command when it starts with none (help, a typo to suggest for, an option).
+   */
+  static CommandLine commandLine(Context context, String[] args) {
     CommandLine commandLine = new CommandLine(new Kinko(context));
+    List<Class<?>> named = args.length == 0 ? List.of()
+        : COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(args[0])).toList();
+    (named.isEmpty() ? COMMANDS : named).forEach(commandLine::addSubcommand);
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);

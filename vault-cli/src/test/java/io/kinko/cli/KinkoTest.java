@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -522,6 +524,16 @@ class KinkoTest {
       for (int code = 0; code <= 6; code++) {
         assertTrue(result.out().matches("(?s).*\\n  " + code + " +\\S.*"), "exit code " + code + " missing:\n" + result.out());
       }
+    }
+
+    @Test
+    void aCommandLineThatNamesACommand_buildsThatCommandAlone_andHelpBuildsThemAll() {
+      Context context = new Context(Map.of(), InputStream.nullInputStream(), System.out, System.err, Terminal.system());
+
+      assertEquals(Set.of("ls"), Kinko.commandLine(context, new String[] {"ls", "--json"}).getSubcommands().keySet());
+      assertEquals(Set.of("user"), Kinko.commandLine(context, new String[] {"user", "list"}).getSubcommands().keySet());
+      assertEquals(Kinko.COMMANDS.size(), Kinko.commandLine(context, new String[] {"--help"}).getSubcommands().size());
+      assertEquals(Kinko.COMMANDS.size(), Kinko.commandLine(context, new String[] {"lss"}).getSubcommands().size());
     }
 
     @Test
