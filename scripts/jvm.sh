@@ -14,13 +14,15 @@ kinko_jvm_flags() {
   printf '%s\n' "-XX:SharedArchiveFile=${1%.jar}.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off
 }
 
-# kinko_cds_archive JAR: writes JAR's archive (JAR without .jar, plus .jsa) if it is missing or
+# kinko_cds_archive JAR: JAR by an absolute path, the one the command will run it by (the archive
+# records the path). Writes JAR's archive (JAR without .jar, plus .jsa) if it is missing or
 # older than JAR. The training run puts a small file into a throwaway vault, which loads the
 # classes of opening a vault, a login, the log, the state check and the stream; it runs with a
 # clean environment, so a KINKO_* setting of the caller cannot point it at a real vault or
 # database. A failure only costs speed, so it is reported and the command goes on.
 kinko_cds_archive() {
   local jar="$1" archive="${1%.jar}.jsa" scratch
+  [[ "$jar" == /* ]] || { printf 'kinko_cds_archive: %s is not an absolute path\n' "$jar" >&2; return 0; }
   [[ -f "$archive" && ! "$jar" -nt "$archive" ]] && return 0
   scratch="$(mktemp -d "${TMPDIR:-/tmp}/kinko-cds.XXXXXX")" || return 0
   printf 'kinko: %s\n' 'preparing the class-data archive that makes each command start faster...' >&2

@@ -33,12 +33,14 @@ public final class KeySlot {
   private KeySlot() {}
 
   /**
-   * Loads what a login will need, Tink's key managers and the Argon2id library, on a background
-   * thread, so that the caller can open the database meanwhile. A login that comes first waits for
-   * the class initialisation the thread holds, never for more.
+   * Loads what opening a vault and a login will need, Tink's Ed25519 tables and key managers and
+   * the Argon2id library, on a background thread, so that the caller can open the database
+   * meanwhile. Whoever needs one of them first waits for the class initialisation the thread holds,
+   * never for more.
    */
   public static void prepareInBackground() {
     Thread loader = new Thread(() -> {
+      SigningKey.prepare();
       VaultKeys.prepare();
       Argon2id.prepare();
     }, "kinko-key-loader");

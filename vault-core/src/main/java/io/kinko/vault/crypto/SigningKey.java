@@ -7,6 +7,8 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.Ed25519PublicKey;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
+import com.google.crypto.tink.subtle.Ed25519Sign;
+import com.google.crypto.tink.subtle.Ed25519Verify;
 import io.kinko.vault.IntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -37,6 +39,20 @@ public final class SigningKey {
   private SigningKey(PublicKeySign signer, byte[] publicKey) {
     this.signer = signer;
     this.publicKey = publicKey;
+  }
+
+  /**
+   * Signs and verifies once with a throwaway key, so that Tink's Ed25519 tables, which it computes
+   * on first use (~0.1 s), and the random source are ready before a checkpoint is checked.
+   */
+  static void prepare() {
+    try {
+      Ed25519Sign.KeyPair throwaway = Ed25519Sign.KeyPair.newKeyPair();
+      byte[] message = new byte[1];
+      new Ed25519Verify(throwaway.getPublicKey()).verify(new Ed25519Sign(throwaway.getPrivateKey()).sign(message), message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 does not work in this JVM", e);
+    }
   }
 
   /** A new key pair: returns the sealed private keyset and the raw 32-byte public key. */
