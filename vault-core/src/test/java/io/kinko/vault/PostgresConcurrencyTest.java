@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Four processes, each a worker of the team, share one vault on PostgreSQL and do 800 (by default; -Dkinko.test.sharedOps=N for more)
  * operations each at once. Afterwards the log is one gapless chain and tree that verifies,
  * every operation has exactly its entries, and no file is lost or altered.
+ *
+ * <p>A soak: two minutes on two busy cores, so {@code mvn verify} leaves it out and {@code .ci/run}
+ * runs it after (tag {@code soak}).
  */
+@Tag("soak")
 class PostgresConcurrencyTest {
   static final int WORKERS = 4;
   static final int OPERATIONS = Integer.getInteger("kinko.test.sharedOps", 800);
