@@ -41,7 +41,13 @@ final class GetCommand extends VaultCommand {
   String output;
 
   @Override
+  void check(Context context) {
+    NativeCrypto.preload(); // the size is known only after login; loading overlaps it
+  }
+
+  @Override
   int run(Session session, Context context) throws IOException {
+    NativeCrypto.install();
     boolean whole = vaultPath.isEmpty() || vaultPath.equals(".");
     if (!whole) {
       // The read itself comes first, so the log shows a GET (allowed or denied) rather than a look-up.

@@ -5,6 +5,7 @@ import io.kinko.vault.PutReport;
 import io.kinko.vault.Session;
 import io.kinko.vault.WipeMethod;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,9 @@ final class PutCommand extends VaultCommand {
 
   @Override
   void check(Context context) throws IOException {
+    if (Files.isRegularFile(source) && Files.size(source) >= NativeCrypto.WORTH_LOADING) {
+      NativeCrypto.preload();
+    }
     if (certOut != null && !wipeSource) {
       throw new UsageException("--cert-out is for the certificate of --wipe-source; add --wipe-source or leave it out");
     }
@@ -54,6 +58,7 @@ final class PutCommand extends VaultCommand {
     String target = vaultPath != null ? vaultPath : defaultVaultPath(source);
     SourceSnapshot before = wipeSource ? SourceSnapshot.of(source) : null;
     PutReport report;
+    NativeCrypto.install();
     try (Progress progress = Progress.start(context, "put", context.terminal() == null ? 0 : Progress.sizeOf(source))) {
       report = session.put(target, source, progress);
     }

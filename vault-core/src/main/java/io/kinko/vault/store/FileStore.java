@@ -42,7 +42,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class FileStore {
   /** Blobs per batch: enough to share the syncs, few enough to bound what a crash can orphan. */
   static final int BATCH_FILES = 512;
-  private static final int COPY_BUFFER = 64 * 1024;
   /** The first format: SHA-256 of the content (32 bytes) then the path. Read, never written. */
   private static final String META_V1 = "file-meta";
   /**
@@ -468,30 +467,32 @@ public final class FileStore {
       // A commitment to the content under a key of its own, destroyed with the file: a plain
       // digest would let anyone holding a certificate confirm a guessed phone number.
       byte[] commitmentKey = Bytes.random(KEY_BYTES);
-      Mac commitment = hmac(commitmentKey);
       long size = 0;
-      byte[] buffer = new byte[COPY_BUFFER];
       IOException sourceFailure = null;
-      try {
+      byte[] commitmentValue = null;
+      // The commitment runs on the other core while this thread encrypts and writes.
+      try (OffThreadMac commitment = new OffThreadMac(hmac(commitmentKey))) {
         OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
         while (true) {
+          byte[] buffer = commitment.buffer();
           int n;
           try {
-            n = source.read(buffer);
+            n = source.readNBytes(buffer, 0, buffer.length);
           } catch (IOException e) {
             sourceFailure = e;
             break;
           }
-          if (n < 0) {
+          if (n == 0) {
             break;
           }
-          commitment.update(buffer, 0, n);
+          commitment.update(n);
           out.write(buffer, 0, n);
           size += n;
           progress.accept(n);
         }
         if (sourceFailure == null) {
           out.close();
+          commitmentValue = commitment.doFinal();
         }
       } catch (IOException e) {
         blob.discard();
@@ -504,7 +505,7 @@ public final class FileStore {
       }
       byte[] pathBytes = path.value().getBytes(StandardCharsets.UTF_8);
       byte[] meta = ByteBuffer.allocate(1 + KEY_BYTES + 32 + pathBytes.length).put(WITH_COMMITMENT).put(commitmentKey)
-          .put(commitment.doFinal()).put(pathBytes).array();
+          .put(commitmentValue).put(pathBytes).array();
       String sealed = java.util.Base64.getEncoder().encodeToString(keys.seal(META_V2, meta, fileId));
       Arrays.fill(meta, (byte) 0);
       Arrays.fill(commitmentKey, (byte) 0);
@@ -598,12 +599,24 @@ public final class FileStore {
 
   private static Mac hmac(byte[] key) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = jdkHmac();
       // SecretKeySpec keeps a copy of the key that it cannot zero (SECURITY.md); it dies with the Mac.
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       return mac;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no HMAC-SHA256", e);
+    }
+  }
+
+  /**
+   * The JDK's own HMAC-SHA256 where it is there: it uses the CPU's SHA extensions, while a native
+   * provider an application may put first (Conscrypt 2.5) hashes slower than that.
+   */
+  private static Mac jdkHmac() throws java.security.NoSuchAlgorithmException {
+    try {
+      return Mac.getInstance("HmacSHA256", "SunJCE");
+    } catch (java.security.NoSuchProviderException | java.security.NoSuchAlgorithmException e) {
+      return Mac.getInstance("HmacSHA256");
     }
   }
 }
