@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class VaultState {
   private static final String HEAD_SELECT = "SELECT version, root, mac FROM state_head WHERE id = 1";
+  private static final String KIND_NODES = java.util.Arrays.stream(StateKind.values()).map(k -> "('" + k.name() + "', 2, 0)")
+      .collect(java.util.stream.Collectors.joining(", "));
 
   private final VaultKeys keys;
   private final AtomicLong highestSeen;
@@ -315,7 +317,8 @@ public final class VaultState {
       throw new IntegrityException("the " + kind.table() + " commitment does not match its nodes: the state was changed outside Kinko");
     }
     byte[][] kindNodes = new byte[StateKind.values().length][];
-    try (PreparedStatement s = c.prepareStatement("SELECT kind, digest FROM state_nodes WHERE lvl = 2 AND idx = 0");
+    // Whole keys (kind, lvl, idx): for "lvl = 2 AND idx = 0" alone, or with "kind IN", H2 scans every node.
+    try (PreparedStatement s = c.prepareStatement("SELECT kind, digest FROM state_nodes WHERE (kind, lvl, idx) IN (" + KIND_NODES + ")");
          ResultSet r = s.executeQuery()) {
       while (r.next()) {
         StateKind k = kindOf(r.getString(1));
@@ -465,11 +468,13 @@ public final class VaultState {
     /** The bucket digests of one group, every group node and the kind node. */
     static Nodes read(Connection c, StateKind kind, int group) throws SQLException {
       Nodes n = new Nodes(kind);
-      try (PreparedStatement s = c.prepareStatement("SELECT lvl, idx, digest FROM state_nodes WHERE kind = ? AND "
-          + "(lvl > 0 OR (idx >= ? AND idx < ?))")) {
+      // Two bounded ranges of the key (kind, lvl, idx): with an OR, or an open "lvl > 0", H2 scans every node of the kind.
+      try (PreparedStatement s = c.prepareStatement("SELECT lvl, idx, digest FROM state_nodes WHERE kind = ? AND lvl = 0 "
+          + "AND idx >= ? AND idx < ? UNION ALL SELECT lvl, idx, digest FROM state_nodes WHERE kind = ? AND lvl >= 1 AND lvl <= 2")) {
         s.setString(1, kind.name());
         s.setInt(2, group * StateKind.FANOUT);
         s.setInt(3, (group + 1) * StateKind.FANOUT);
+        s.setString(4, kind.name());
         n.load(s);
       }
       return n;
