@@ -158,14 +158,25 @@ public final class VaultState {
     lockHead(c);
     Head head = checkedHead(c);
     Map<StateKind, TreeSet<Integer>> touched = new TreeMap<>();
+    // The nodes of each kind, checked against the head once: under the lock only this update
+    // changes them, and only in advance(). A batch touches many buckets of one kind.
+    Map<StateKind, Nodes> verified = new java.util.EnumMap<>(StateKind.class);
     T result = update.run(c, new Changes() {
       @Override
       public int touch(StateKind kind, String group) throws SQLException {
         int bucket = bucket(kind, group);
         if (touched.computeIfAbsent(kind, k -> new TreeSet<>()).add(bucket)) {
-          Checked now = check(c, kind, bucket);
-          if (!now.ok()) {
-            throw now.failure();
+          Nodes nodes = verified.get(kind);
+          if (nodes == null) {
+            nodes = Nodes.read(c, kind);
+            requireRoot(c, head, kind, nodes);
+            verified.put(kind, nodes);
+          }
+          // As check() does, from the nodes read once: the bucket, then its group.
+          int g = bucket / StateKind.FANOUT;
+          if (!Arrays.equals(digest(kind, bucket, readBucket(c, kind, bucket)), nodes.bucket(bucket))
+              || !Arrays.equals(StateDigest.group(kind, g, nodes.groupChildren(g)), nodes.group(g))) {
+            throw mismatch(kind, bucket);
           }
         }
         return bucket;

@@ -68,6 +68,11 @@ public final class FileStore {
   @FunctionalInterface
   public interface WriteGate {
     void check(VaultPath path);
+
+    /** The gate for one batch of a folder put, which may read what it decides by once for the batch. */
+    default WriteGate forBatch() {
+      return this;
+    }
   }
 
   /**
@@ -155,7 +160,7 @@ public final class FileStore {
             return FileVisitResult.CONTINUE;
           }
           try {
-            gate.check(path);
+            batch[0].gate().check(path);
           } catch (io.kinko.vault.AccessDeniedException e) {
             skipped.add(new PutReport.Skipped(file, "access denied: " + e.getMessage()));
             return FileVisitResult.CONTINUE;
@@ -443,9 +448,18 @@ public final class FileStore {
     private final List<BlobStore.Staged> staged = new ArrayList<>();
     private final List<FileCatalog.Row> rows = new ArrayList<>();
     private final List<String> paths = new ArrayList<>();
+    private final byte[] buffer = new byte[COPY_BUFFER];
+    private WriteGate batchGate;
 
     Batch(LongConsumer progress) {
       this.progress = progress;
+    }
+
+    WriteGate gate() {
+      if (batchGate == null) {
+        batchGate = gate.forBatch();
+      }
+      return batchGate;
     }
 
     int size() {
@@ -470,28 +484,38 @@ public final class FileStore {
       byte[] commitmentKey = Bytes.random(KEY_BYTES);
       Mac commitment = hmac(commitmentKey);
       long size = 0;
-      byte[] buffer = new byte[COPY_BUFFER];
       IOException sourceFailure = null;
       try {
-        OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
-        while (true) {
-          int n;
-          try {
-            n = source.read(buffer);
-          } catch (IOException e) {
-            sourceFailure = e;
-            break;
-          }
-          if (n < 0) {
-            break;
-          }
-          commitment.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-          size += n;
-          progress.accept(n);
+        // A file that ends within the buffer is encrypted in one go: the stream would allocate
+        // two 1 MiB segment buffers for it.
+        int head = 0;
+        try {
+          head = source.readNBytes(buffer, 0, buffer.length);
+        } catch (IOException e) {
+          sourceFailure = e;
         }
-        if (sourceFailure == null) {
-          out.close();
+        if (sourceFailure == null && head < buffer.length) {
+          commitment.update(buffer, 0, head);
+          BlobCipher.encryptSmall(keys, fileId, buffer, head, blob.out());
+          blob.out().close();
+          size = head;
+          progress.accept(head);
+        } else if (sourceFailure == null) {
+          OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
+          for (int n = head; n >= 0 && sourceFailure == null; ) {
+            commitment.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+            size += n;
+            progress.accept(n);
+            try {
+              n = source.read(buffer);
+            } catch (IOException e) {
+              sourceFailure = e;
+            }
+          }
+          if (sourceFailure == null) {
+            out.close();
+          }
         }
       } catch (IOException e) {
         blob.discard();
