@@ -6,6 +6,8 @@ import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
 import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import com.google.crypto.tink.subtle.Hkdf;
+import com.google.crypto.tink.subtle.StreamSegmentDecrypter;
+import com.google.crypto.tink.subtle.StreamSegmentEncrypter;
 import com.google.crypto.tink.util.SecretBytes;
 import io.kinko.vault.IntegrityException;
 import java.io.DataInputStream;
@@ -57,6 +59,7 @@ public final class BlobCipher {
   /** Tink's stream header (1 + 32-byte salt + 7-byte nonce prefix) and its 16-byte tag per segment. */
   static final int FIRST_SEGMENT_PLAINTEXT = SEGMENT_BYTES - 40 - 16;
   static final int SEGMENT_PLAINTEXT = SEGMENT_BYTES - 16;
+  private static final int TAG_BYTES = 16;
 
   private static final AesGcmHkdfStreamingParameters STREAM_PARAMETERS;
 
@@ -83,18 +86,49 @@ public final class BlobCipher {
     byte[] id = fileIdBytes(fileId);
     byte[] fileKey = Bytes.random(FILE_KEY_BYTES);
     try {
-      byte[] wrapped = keys.masterAead().encrypt(fileKey, fileKeyAd(keys.vaultId(), id));
-      ByteBuffer header = ByteBuffer.allocate(FIXED_HEADER_BYTES + wrapped.length + MAC_BYTES);
-      header.put(MAGIC).put((byte) FORMAT_VERSION).put((byte) ALGORITHM_AES256_GCM_HKDF_1MB).put(id)
-          .putInt(keys.masterKeyId()).putShort((short) wrapped.length).put(wrapped);
-      header.put(headerMac(fileKey, id, header.array(), header.position()));
-      blob.write(header.array());
+      blob.write(header(keys, id, fileKey));
       return stream(fileKey, id).newEncryptingStream(blob, bodyAd(keys.vaultId(), id));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not encrypt file " + fileId, e);
     } finally {
       Bytes.wipe(fileKey);
     }
+  }
+
+  /**
+   * Writes to {@code blob} (left open) the blob that {@link #encrypt} writes for {@code
+   * content[0, length)}, for content that fits in the first segment: the same bytes in one
+   * segment, without the two segment-sized buffers the stream allocates (1 MiB each, per file).
+   */
+  public static void encryptSmall(VaultKeys keys, String fileId, byte[] content, int length, OutputStream blob) throws IOException {
+    if (length < 0 || length > FIRST_SEGMENT_PLAINTEXT || length > content.length) {
+      throw new IllegalArgumentException(length + " bytes do not fit in the first segment of a blob");
+    }
+    byte[] id = fileIdBytes(fileId);
+    byte[] fileKey = Bytes.random(FILE_KEY_BYTES);
+    try {
+      blob.write(header(keys, id, fileKey));
+      StreamSegmentEncrypter segments = ((AesGcmHkdfStreaming) stream(fileKey, id)).newStreamSegmentEncrypter(bodyAd(keys.vaultId(), id));
+      ByteBuffer streamHeader = segments.getHeader();
+      ByteBuffer body = ByteBuffer.allocate(streamHeader.remaining() + length + TAG_BYTES);
+      body.put(streamHeader);
+      segments.encryptSegment(ByteBuffer.wrap(content, 0, length), true, body);
+      blob.write(body.array(), 0, body.position());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not encrypt file " + fileId, e);
+    } finally {
+      Bytes.wipe(fileKey);
+    }
+  }
+
+  /** The blob header for a fresh file key: the key wrapped by the master key, and the MAC keyed from it. */
+  private static byte[] header(VaultKeys keys, byte[] id, byte[] fileKey) throws GeneralSecurityException {
+    byte[] wrapped = keys.masterAead().encrypt(fileKey, fileKeyAd(keys.vaultId(), id));
+    ByteBuffer header = ByteBuffer.allocate(FIXED_HEADER_BYTES + wrapped.length + MAC_BYTES);
+    header.put(MAGIC).put((byte) FORMAT_VERSION).put((byte) ALGORITHM_AES256_GCM_HKDF_1MB).put(id)
+        .putInt(keys.masterKeyId()).putShort((short) wrapped.length).put(wrapped);
+    header.put(headerMac(fileKey, id, header.array(), header.position()));
+    return header.array();
   }
 
   /**
@@ -153,6 +187,9 @@ public final class BlobCipher {
       if (!MessageDigest.isEqual(expectedMac, Arrays.copyOfRange(rest, wrappedLength, rest.length))) {
         throw new IntegrityException("file " + fileId + ": header MAC does not match");
       }
+      if (expectedSize <= FIRST_SEGMENT_PLAINTEXT) {
+        return decryptSmall(stream(fileKey, id), bodyAd(keys.vaultId(), id), in, source, fileId, expectedSize);
+      }
       InputStream body = stream(fileKey, id).newDecryptingStream(in, bodyAd(keys.vaultId(), id));
       return new VerifiedStream(body, source, fileId, expectedSize);
     } catch (GeneralSecurityException e) {
@@ -160,6 +197,32 @@ public final class BlobCipher {
     } finally {
       Bytes.wipe(fileKey);
     }
+  }
+
+  /**
+   * A body whose size fits in one segment, read whole and opened without the stream's
+   * segment-sized buffers. A body of any other length, or one that does not open, goes to the
+   * stream after all, which fails it with the same exception at the same read as before.
+   */
+  private static InputStream decryptSmall(StreamingAead stream, byte[] ad, InputStream in, SourceStream source, String fileId,
+      long expectedSize) throws IOException, GeneralSecurityException {
+    AesGcmHkdfStreaming segments = (AesGcmHkdfStreaming) stream;
+    int length = segments.getHeaderLength() + (int) expectedSize + TAG_BYTES;
+    byte[] body = in.readNBytes(length + 1);
+    if (body.length == length) {
+      try {
+        StreamSegmentDecrypter decrypter = segments.newStreamSegmentDecrypter();
+        decrypter.init(ByteBuffer.wrap(body, 0, segments.getHeaderLength()), ad);
+        ByteBuffer plain = ByteBuffer.allocate((int) expectedSize);
+        decrypter.decryptSegment(ByteBuffer.wrap(body, segments.getHeaderLength(), length - segments.getHeaderLength()), 0, true, plain);
+        in.close();
+        return new java.io.ByteArrayInputStream(plain.array(), 0, plain.position());
+      } catch (GeneralSecurityException forged) {
+        // The stream below reports it, charged to its segment.
+      }
+    }
+    InputStream rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(body), in);
+    return new VerifiedStream(stream.newDecryptingStream(rest, ad), source, fileId, expectedSize);
   }
 
   /** Bytes at the start of a blob whose destruction destroys its file key (header and MAC). */

@@ -59,7 +59,20 @@ final class DefaultSession implements Session {
     // A put is decided file by file as the walk reaches each one, and its entries are durable
     // before its rows become visible: the door's two halves, called by the store.
     this.files = new FileStore(vault.database(), state, vault.blobs(), keys, user,
-        path -> door.check(Action.PUT, content(Permission.WRITE, path), pathTag(path)),
+        new FileStore.WriteGate() {
+          @Override
+          public void check(VaultPath path) {
+            door.check(Action.PUT, content(Permission.WRITE, path), pathTag(path));
+          }
+
+          @Override
+          public FileStore.WriteGate forBatch() {
+            // The user's grants read (checked) once per batch, not once per file; a batch's rows
+            // commit well after its first file was decided either way.
+            List<GrantStore.Row> grants = readState(c -> GrantStore.forUser(state, c, user));
+            return path -> door.check(Action.PUT, AccessRules.content(role, permissionsOn(path, grants), Permission.WRITE), pathTag(path));
+          }
+        },
         targets -> door.allowEach(Action.PUT, "WRITE granted", targets));
   }
 
@@ -428,6 +441,10 @@ final class DefaultSession implements Session {
 
   /** The union of this user's grants on {@code path} and each of its ancestors. */
   private java.util.Set<Permission> permissionsOn(VaultPath path) {
+    return permissionsOn(path, readState(c -> GrantStore.forUser(state, c, user)));
+  }
+
+  private java.util.Set<Permission> permissionsOn(VaultPath path, List<GrantStore.Row> grants) {
     List<String> tags = new java.util.ArrayList<>();
     tags.add(files.pathTag(VaultPath.ROOT));
     String value = path.value();
@@ -438,7 +455,7 @@ final class DefaultSession implements Session {
       tags.add(files.pathTag(path));
     }
     java.util.EnumSet<Permission> out = java.util.EnumSet.noneOf(Permission.class);
-    readState(c -> GrantStore.forUser(state, c, user)).stream()
+    grants.stream()
         .filter(g -> tags.contains(g.prefixTag()))
         .forEach(g -> out.addAll(g.permissions()));
     return out;

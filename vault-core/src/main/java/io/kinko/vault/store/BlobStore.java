@@ -14,11 +14,14 @@ import java.util.Set;
 
 /**
  * The blob folder. A blob is written beside its final name, synced, renamed into place and its
- * directory synced before any metadata row points at it, so a row never names a blob that a
- * crash could have lost. Staged blobs are published in batches to share the cost of the syncs.
+ * directory (and the blob folder, which names the fan-out folders) synced before any metadata
+ * row points at it, so a row never names a blob that a crash could have lost. Staged blobs are
+ * published in batches to share the cost of the syncs.
  */
 public final class BlobStore {
   private static final String STAGING_SUFFIX = ".partial";
+  /** For the headers; the cipher writes whole segments past it. Small: a folder put stages one per file. */
+  private static final int STAGING_BUFFER = 8 * 1024;
   private final VaultLayout layout;
 
   public BlobStore(VaultLayout layout) {
@@ -65,13 +68,12 @@ public final class BlobStore {
   public Staged stage(String fileId) throws IOException {
     Path target = layout.blob(fileId);
     if (!Files.isDirectory(target.getParent())) {
+      // Its entry in the blob folder is made durable by publish, before any row names a blob in it.
       PrivateFiles.createDirectories(target.getParent());
-      // A new fan-out folder must itself survive a crash before a row names a blob in it.
-      Durable.syncDirectory(target.getParent().getParent());
     }
     Path temp = target.resolveSibling(fileId + STAGING_SUFFIX);
     OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(
-        PrivateFiles.create(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)), 64 * 1024);
+        PrivateFiles.create(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)), STAGING_BUFFER);
     return new Staged(fileId, temp, out);
   }
 
@@ -82,6 +84,11 @@ public final class BlobStore {
     for (Staged s : staged) {
       temps.add(s.temp);
       directories.add(s.temp.getParent());
+    }
+    // The fan-out folders' own entries: any of them may be new, made by this batch or by another
+    // writer that has not synced it yet. One more sync per batch, not one per new folder.
+    if (!staged.isEmpty()) {
+      directories.add(staged.get(0).temp.getParent().getParent());
     }
     Durable.syncAll(temps, false);
     for (Staged s : staged) {

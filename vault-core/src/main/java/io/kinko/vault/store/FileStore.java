@@ -53,6 +53,8 @@ public final class FileStore {
   private static final byte WITH_COMMITMENT = 1;
   private static final byte SCRUBBED = 0;
   private static final int KEY_BYTES = 32;
+  /** A batch's read buffer: a file shorter than this is a small file (one segment, one MAC call). */
+  private static final int SMALL_FILE_BUFFER = 64 * 1024;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileStore.class);
 
   private final Database database;
@@ -67,6 +69,11 @@ public final class FileStore {
   @FunctionalInterface
   public interface WriteGate {
     void check(VaultPath path);
+
+    /** The gate for one batch of a folder put, which may read what it decides by once for the batch. */
+    default WriteGate forBatch() {
+      return this;
+    }
   }
 
   /**
@@ -154,7 +161,7 @@ public final class FileStore {
             return FileVisitResult.CONTINUE;
           }
           try {
-            gate.check(path);
+            batch[0].gate().check(path);
           } catch (io.kinko.vault.AccessDeniedException e) {
             skipped.add(new PutReport.Skipped(file, "access denied: " + e.getMessage()));
             return FileVisitResult.CONTINUE;
@@ -442,9 +449,18 @@ public final class FileStore {
     private final List<BlobStore.Staged> staged = new ArrayList<>();
     private final List<FileCatalog.Row> rows = new ArrayList<>();
     private final List<String> paths = new ArrayList<>();
+    private final byte[] buffer = new byte[SMALL_FILE_BUFFER];
+    private WriteGate batchGate;
 
     Batch(LongConsumer progress) {
       this.progress = progress;
+    }
+
+    WriteGate gate() {
+      if (batchGate == null) {
+        batchGate = gate.forBatch();
+      }
+      return batchGate;
     }
 
     int size() {
@@ -470,29 +486,47 @@ public final class FileStore {
       long size = 0;
       IOException sourceFailure = null;
       byte[] commitmentValue = null;
-      // The commitment runs on the other core while this thread encrypts and writes.
-      try (OffThreadMac commitment = new OffThreadMac(hmac(commitmentKey))) {
-        OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
-        while (true) {
-          byte[] buffer = commitment.buffer();
-          int n;
-          try {
-            n = source.readNBytes(buffer, 0, buffer.length);
-          } catch (IOException e) {
-            sourceFailure = e;
-            break;
-          }
-          if (n == 0) {
-            break;
-          }
-          commitment.update(n);
-          out.write(buffer, 0, n);
-          size += n;
-          progress.accept(n);
+      try {
+        // A file that ends within the batch's buffer is encrypted in one go: the stream would
+        // allocate two 1 MiB segment buffers for it, and the MAC's thread is not worth starting.
+        int head = 0;
+        try {
+          head = source.readNBytes(buffer, 0, buffer.length);
+        } catch (IOException e) {
+          sourceFailure = e;
         }
-        if (sourceFailure == null) {
-          out.close();
+        if (sourceFailure == null && head < buffer.length) {
+          Mac commitment = hmac(commitmentKey);
+          commitment.update(buffer, 0, head);
           commitmentValue = commitment.doFinal();
+          BlobCipher.encryptSmall(keys, fileId, buffer, head, blob.out());
+          blob.out().close();
+          size = head;
+          progress.accept(head);
+        } else if (sourceFailure == null) {
+          // The commitment runs on the other core while this thread encrypts and writes.
+          try (OffThreadMac commitment = new OffThreadMac(hmac(commitmentKey))) {
+            OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
+            byte[] chunk = commitment.buffer();
+            System.arraycopy(buffer, 0, chunk, 0, head);
+            for (int n = head; n > 0; ) {
+              commitment.update(n);
+              out.write(chunk, 0, n);
+              size += n;
+              progress.accept(n);
+              chunk = commitment.buffer();
+              try {
+                n = source.readNBytes(chunk, 0, chunk.length);
+              } catch (IOException e) {
+                sourceFailure = e;
+                break;
+              }
+            }
+            if (sourceFailure == null) {
+              out.close();
+              commitmentValue = commitment.doFinal();
+            }
+          }
         }
       } catch (IOException e) {
         blob.discard();
