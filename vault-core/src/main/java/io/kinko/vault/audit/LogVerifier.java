@@ -16,6 +16,8 @@ import java.util.Optional;
  * Checks a vault's access log end to end, in one pass over its leaves: every stored entry hashes
  * to its leaf and links to the previous leaf, every signed checkpoint verifies and matches the
  * tree recomputed from the leaves, and an outside (witnessed) checkpoint is contained in it.
+ * On the embedded database the journal is read beside it and every entry must be the same in
+ * both: the journal is where an entry is durable, the database what queries and proofs read.
  * The first failure is reported with the sequence number where it was found.
  */
 public final class LogVerifier {
@@ -52,6 +54,12 @@ public final class LogVerifier {
     nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
     String prevLeaf = ZERO_LEAF;
     long entriesChecked = 0;
+    try (Journal journal = database.journalFile().map(f -> Journal.open(f, false)).orElse(null)) {
+    Journal.Cursor records = journal == null ? null : journal.cursor(Journal.HEADER, journal.base(), journal.baseLeaf());
+    long journalBase = journal == null ? Long.MAX_VALUE : journal.base();
+    if (journal != null && journalBase > head.size()) {
+      throw new IntegrityException("the log journal starts at entry " + journalBase + ", after the database's last entry " + (head.size() - 1));
+    }
     for (long from = 0; from < head.size(); from += PAGE) {
       long to = Math.min(head.size(), from + PAGE);
       Page page = read(database, from, to);
@@ -61,6 +69,15 @@ public final class LogVerifier {
           throw new IntegrityException("log entry " + seq + ": its leaf hash is missing from the tree");
         }
         String entry = page.entries[(int) (seq - from)];
+        if (seq >= journalBase) {
+          Journal.Record r = records.next();
+          if (r == null) {
+            throw new IntegrityException("the log journal ends before entry " + seq + ", which the database holds: it was truncated or altered");
+          }
+          if (!Arrays.equals(r.leaf(), leaf) || entry != null && !Arrays.equals(r.entry(), entry.getBytes(StandardCharsets.UTF_8))) {
+            throw new IntegrityException("log entry " + seq + " differs between the log journal and the database");
+          }
+        }
         if (entry != null) {
           byte[] bytes = entry.getBytes(StandardCharsets.UTF_8);
           if (!Arrays.equals(Merkle.leafHash(bytes), leaf)) {
@@ -81,6 +98,7 @@ public final class LogVerifier {
         range.append(leaf);
         nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
       }
+    }
     }
     if (!prevLeaf.equals(head.lastLeaf())) {
       throw new IntegrityException("the log head does not name the last entry " + (head.size() - 1));
