@@ -25,7 +25,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * header (64 bytes): "KINKOJ01" | base seq (8) | leaf before base (32) | zeros (12) | CRC32C of the 60 before (4)
  * record:            magic 0x4B4A5231 (4) | seq (8) | length n (4) | leaf of seq-1 (32) | entry JSON (n)
- *                    | CRC32C of all before (4) | record length 52+n (4)
+ *                    | CRC32C of all before (4) | record length 56+n (4)
  * </pre>
  *
  * <p>The file is preallocated with zeros, so the journal ends at the first place where no whole
