@@ -67,7 +67,16 @@ public final class AccessLog {
   /** The embedded vault's journal, or null on PostgreSQL. */
   private final Journal journal;
 
-  private final Object queueLock = new Object();
+  /**
+   * How long the writer waits for the callers it just released to queue their next entries
+   * before it writes a smaller batch: without it, batches alternate between one entry and the
+   * rest, and each pays a whole sync (PostgreSQL's commit_delay does the same).
+   */
+  private static final long GATHER_NANOS = 100_000;
+  private final java.util.concurrent.locks.ReentrantLock queueLock = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition queued = queueLock.newCondition();
+  /** Callers the last batch released: how many the next batch can expect. */
+  private int expected;
   private List<Pending> queue = new ArrayList<>();
   private boolean writing;
   /** Told the new tree size after each durable batch, by the thread that wrote it. */
@@ -191,13 +200,17 @@ public final class AccessLog {
     }
     Pending mine = new Pending(List.copyOf(events));
     boolean lead;
-    synchronized (queueLock) {
+    queueLock.lock();
+    try {
       queue.add(mine);
       lead = !writing;
       writing = true;
+      queued.signal();
+    } finally {
+      queueLock.unlock();
     }
     if (lead) {
-      writeUntilEmpty();
+      writeUntilEmpty(mine);
     }
     try {
       return mine.done.join();
@@ -209,16 +222,29 @@ public final class AccessLog {
     }
   }
 
-  private void writeUntilEmpty() {
+  private void writeUntilEmpty(Pending own) {
     while (true) {
       List<Pending> batch;
-      synchronized (queueLock) {
+      queueLock.lock();
+      try {
+        long wait = GATHER_NANOS;
+        while (queue.size() < expected && wait > 0 && !queue.isEmpty()) {
+          try {
+            wait = queued.awaitNanos(wait);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
         if (queue.isEmpty()) {
           writing = false;
           return;
         }
         batch = queue;
         queue = new ArrayList<>();
+        expected = batch.size() - (batch.contains(own) ? 1 : 0); // its writer does not come back while it writes
+      } finally {
+        queueLock.unlock();
       }
       long size;
       try {
