@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A process halted at any step of a group commit (before the journal write, after it and before
  * its sync, after the sync and before the database commit) loses no acknowledged entry: after
  * reopening, every entry whose call returned is in the log, the log verifies with the journal and
- * the database agreeing, and of the batch in flight either all or none is there.
+ * the database agreeing (so nothing is half there), and the log goes on.
  */
 class JournalCrashTest {
   @TempDir Path dir;
@@ -51,11 +51,9 @@ class JournalCrashTest {
       List<LogEntry> stats = s.logEntries(new LogQuery(null, null, null, "STAT")).stream()
           .filter(e -> e.application().equals("journal-crash")).toList();
       assertTrue(stats.size() >= acks.size(), stats.size() + " STAT entries after reopening, but " + acks.size() + " were acknowledged");
-      // At most the halted batch (one call per thread) is there beyond the acknowledged ones.
+      // Beyond the acknowledged ones, at most one call per thread: the halted batch, or a call that
+      // returned in the moment before the halt and had not yet printed its ACK.
       assertTrue(stats.size() <= acks.size() + 4, stats.size() + " STAT entries for " + acks.size() + " acknowledged calls");
-      if (step.equals("journal.write")) {
-        assertEquals(acks.size(), stats.size(), "a batch halted before its write left entries");
-      }
       LogReport report = s.verifyLog(null);
       assertTrue(report.entriesChecked() >= stats.size());
       // The log goes on after the crash: the next entry chains to the last one recovered.

@@ -138,6 +138,22 @@ class JournalTamperTest {
     }
   }
 
+  @Test
+  void twoHandlesOnOneVaultInOneProcess_appendToOneChain() {
+    try (Vault first = TestVaults.open(v); Vault second = TestVaults.open(v);
+         Session a = TestVaults.login(first); Session b = TestVaults.login(second)) {
+      for (int i = 0; i < 5; i++) {
+        a.stat("a.txt");
+        b.stat("a.txt");
+      }
+      a.verifyLog(null);
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      LogReport report = s.verifyLog(null);
+      assertTrue(report.entriesChecked() > 10);
+    }
+  }
+
   private static String lastButOne(Connection c, long treeSize) throws SQLException {
     ResultSet r = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + (treeSize - 2));
     assertTrue(r.next());

@@ -279,8 +279,15 @@ public final class AccessLog {
       try {
         Head head = Head.lock(c);
         if (journal != null && journal.size() != head.size()) {
-          throw new io.kinko.vault.IntegrityException("the log journal holds " + journal.size() + " entries and the database "
-              + head.size() + ": the database was changed behind the vault");
+          Long end = journalEnd(c);
+          if (end == null || head.size() < journal.size()) {
+            throw new io.kinko.vault.IntegrityException("the log journal holds " + journal.size() + " entries and the database "
+                + head.size() + ": the database was changed behind the vault");
+          }
+          journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf())); // another handle on this vault appended
+          journalBefore = journal.end();
+          seqBefore = journal.size();
+          leafBefore = journal.lastLeaf();
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String prev = head.lastLeaf();

@@ -172,6 +172,27 @@ final class Journal implements AutoCloseable {
   }
 
   /**
+   * Moves this handle's end to where the database says the log ends (entry {@code seq - 1},
+   * record ending at {@code offset}, leaf {@code leaf}): another handle on the same vault in this
+   * process appended meanwhile. The record there must be that entry.
+   *
+   * @throws IntegrityException if it is not
+   */
+  void follow(long offset, long seq, byte[] leaf) {
+    if (seq > base && !Arrays.equals(recordEndingAt(offset, seq - 1).leaf(), leaf)) {
+      throw new IntegrityException("the log journal and the database disagree about entry " + (seq - 1));
+    }
+    end = offset;
+    nextSeq = seq;
+    lastLeaf = leaf.clone();
+    try {
+      allocated = Math.max(allocated, channel.size());
+    } catch (IOException e) {
+      throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Continues the journal after entry {@code seq - 1} whose record ends at {@code offset} and whose
    * leaf is {@code leaf}: reads every whole record chained after it, zeroes whatever a torn write
    * left beyond the last one, and returns the records read, which the database lacks.
