@@ -151,7 +151,11 @@ public final class AccessLog {
       List<LogEntry> entries = new ArrayList<>();
       List<byte[]> leaves = new ArrayList<>();
       for (Journal.Record r : tail) {
-        entries.add(EntryCodec.decode(r.entry()));
+        LogEntry entry = EntryCodec.decode(r.entry());
+        if (entry.seq() != r.seq()) {
+          throw new io.kinko.vault.IntegrityException("the log journal's record " + r.seq() + " holds entry " + entry.seq());
+        }
+        entries.add(entry);
         leaves.add(r.leaf());
       }
       insert(c, head.size(), entries, leaves);

@@ -44,7 +44,6 @@ final class Journal implements AutoCloseable {
   private static final int GROWTH = 8 << 20;
   private static final byte[] ZERO_LEAF = new byte[Merkle.HASH_SIZE];
 
-  private final Path file;
   private final FileChannel channel;
   private final long base;
   private final byte[] baseLeaf;
@@ -53,8 +52,7 @@ final class Journal implements AutoCloseable {
   private byte[] lastLeaf;
   private long allocated;
 
-  private Journal(Path file, FileChannel channel, long base, byte[] baseLeaf) throws IOException {
-    this.file = file;
+  private Journal(FileChannel channel, long base, byte[] baseLeaf) throws IOException {
     this.channel = channel;
     this.base = base;
     this.baseLeaf = baseLeaf;
@@ -84,7 +82,7 @@ final class Journal implements AutoCloseable {
       h.put(FILE_MAGIC).putLong(base).put(leafBefore).position(HEADER - 4);
       h.putInt(crc(h.array(), 0, HEADER - 4)).flip();
       writeFully(channel, h, 0);
-      Journal journal = new Journal(file, channel, base, leafBefore.clone());
+      Journal journal = new Journal(channel, base, leafBefore.clone());
       journal.allocated = HEADER;
       journal.grow(GROWTH);
       try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
@@ -111,7 +109,7 @@ final class Journal implements AutoCloseable {
       if (!Arrays.equals(Arrays.copyOf(b, FILE_MAGIC.length), FILE_MAGIC) || h.getInt(HEADER - 4) != crc(b, 0, HEADER - 4)) {
         throw new IntegrityException("the log journal " + file.getFileName() + " has a damaged header");
       }
-      return new Journal(file, channel, h.getLong(8), Arrays.copyOfRange(b, 16, 48));
+      return new Journal(channel, h.getLong(8), Arrays.copyOfRange(b, 16, 48));
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
       if (e instanceof IntegrityException i) {
@@ -396,14 +394,17 @@ final class Journal implements AutoCloseable {
     if (n < 0 || n > MAX_ENTRY || pos + FIXED + n > buffer.limit()) {
       return null;
     }
-    byte[] all = new byte[FIXED - 8 + n];
-    buffer.get(pos, all);
     int crcAt = pos + FIXED - 8 + n;
-    if (buffer.getInt(crcAt) != crc(all, 0, all.length) || buffer.getInt(crcAt + 4) != FIXED + n) {
+    CRC32C crc = new CRC32C();
+    crc.update(buffer.duplicate().limit(crcAt).position(pos)); // no copy: a verification reads every record
+    if (buffer.getInt(crcAt) != (int) crc.getValue() || buffer.getInt(crcAt + 4) != FIXED + n) {
       return null;
     }
-    byte[] entry = Arrays.copyOfRange(all, 48, 48 + n);
-    return new Record(buffer.getLong(pos + 4), entry, Merkle.leafHash(entry), Arrays.copyOfRange(all, 16, 48), at + FIXED + n);
+    byte[] entry = new byte[n];
+    buffer.get(pos + 48, entry);
+    byte[] prev = new byte[Merkle.HASH_SIZE];
+    buffer.get(pos + 16, prev);
+    return new Record(buffer.getLong(pos + 4), entry, Merkle.leafHash(entry), prev, at + FIXED + n);
   }
 
   private static int crc(byte[] b, int off, int len) {
@@ -438,10 +439,6 @@ final class Journal implements AutoCloseable {
         // already failing
       }
     }
-  }
-
-  Path file() {
-    return file;
   }
 
   static byte[] zeroLeaf() {

@@ -92,8 +92,7 @@ public final class LogVerifier {
           if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
             throw new IntegrityException("log entry " + seq + " was altered: its bytes do not hash to its leaf");
           }
-          String prev = prevField(entry);
-          if (!prevLeaf.equals(prev)) {
+          if (!linksTo(entry, prevLeaf)) {
             throw new IntegrityException("log entry " + seq + " breaks the chain: it does not link to entry " + (seq - 1));
           }
           if (!entry.startsWith("{") || !entry.contains("\"seq\":" + seq + ",") || !entry.contains("\"vault\":\"" + vaultId + "\"")) {
@@ -139,13 +138,10 @@ public final class LogVerifier {
     }
   }
 
-  /** The value of the top-level "prev" field; canonical JSON escapes every quote inside strings. */
-  private static String prevField(String entry) {
+  /** Whether the top-level "prev" field is {@code leaf}; canonical JSON escapes every quote inside strings. */
+  private static boolean linksTo(String entry, String leaf) {
     int at = entry.indexOf("\"prev\":\"");
-    if (at < 0 || at + 8 + 64 > entry.length()) {
-      return "";
-    }
-    return entry.substring(at + 8, at + 8 + 64);
+    return at >= 0 && entry.regionMatches(at + 8, leaf, 0, 64) && entry.length() > at + 8 + 64 && entry.charAt(at + 8 + 64) == '"';
   }
 
   private record Page(byte[][] leaves, String[] entries) {}
