@@ -29,6 +29,12 @@ import java.util.function.Consumer;
  * entries in one transaction and one sync while the others wait for it. A failure to write fails
  * every caller of that batch, so nothing proceeds unlogged.
  *
+ * <p>On the embedded database the sync is the {@link Journal}'s: a batch is inserted into the
+ * database, written to the journal and synced there, then committed to the database without a
+ * sync of its own, then its callers are released. The database therefore never holds an entry the
+ * journal lacks, and opening the vault replays into it what a crash kept from it. On PostgreSQL
+ * the commit is the sync.
+ *
  * <p>Invariant: entry {@code seq} is leaf {@code seq} of the Merkle tree, its {@code prev} is the
  * leaf hash of entry {@code seq - 1}, and {@code log_head} names the last leaf.
  */
@@ -58,19 +64,123 @@ public final class AccessLog {
   private final ClientInfo client;
   private final Retention retention;
   private final Clock clock;
+  /** The embedded vault's journal, or null on PostgreSQL. */
+  private final Journal journal;
 
-  private final Object queueLock = new Object();
+  /**
+   * How long the writer waits for the callers it just released to queue their next entries
+   * before it writes a smaller batch: without it, batches alternate between one entry and the
+   * rest, and each pays a whole sync (PostgreSQL's commit_delay does the same).
+   */
+  private static final long GATHER_NANOS = 100_000;
+  private final java.util.concurrent.locks.ReentrantLock queueLock = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.locks.Condition queued = queueLock.newCondition();
+  /** Callers the last batch released: how many the next batch can expect. */
+  private int expected;
   private List<Pending> queue = new ArrayList<>();
   private boolean writing;
   /** Told the new tree size after each durable batch, by the thread that wrote it. */
   private volatile Consumer<Long> afterBatch = size -> {};
 
+  /**
+   * Opens the log of a vault. On the embedded database this opens (or first creates) the journal,
+   * checks that it holds every entry the database holds, and replays into the database the
+   * entries a crash kept from it.
+   *
+   * @throws io.kinko.vault.IntegrityException if the journal is missing, damaged, shorter than the
+   *     database or disagrees with it where they meet
+   */
   public AccessLog(Database database, String vaultId, ClientInfo client, Retention retention, Clock clock) {
     this.database = database;
     this.vaultId = vaultId;
     this.client = client;
     this.retention = retention;
     this.clock = clock;
+    this.journal = database.journalFile().map(this::openJournal).orElse(null);
+    if (journal != null) {
+      database.closeWith(journal);
+    }
+  }
+
+  private Journal openJournal(java.nio.file.Path file) {
+    Head head = database.inTransaction(Head::read);
+    Long journalEnd = database.inTransaction(AccessLog::journalEnd);
+    byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
+    if (!Journal.exists(file)) {
+      if (journalEnd != null) {
+        throw new io.kinko.vault.IntegrityException("the log journal " + file.getFileName() + " is missing, though the database's "
+            + head.size() + " entries were written to it");
+      }
+      // A new vault, or one whose log predates the journal: it starts after the database's last entry.
+      Journal created = Journal.create(file, head.size(), lastLeaf);
+      database.durably(c -> setJournalEnd(c, created.end()));
+      return created;
+    }
+    Journal opened = Journal.open(file, true);
+    try {
+      long from = journalEnd == null ? Journal.HEADER : journalEnd;
+      if (head.size() < opened.base() || head.size() == opened.base() && (from != Journal.HEADER
+          || !java.util.Arrays.equals(opened.baseLeaf(), lastLeaf))) {
+        throw new io.kinko.vault.IntegrityException("the log journal starts at entry " + opened.base() + " and the database holds "
+            + head.size() + ": they are not the same log");
+      }
+      if (head.size() > opened.base()) {
+        if (journalEnd == null) {
+          throw new io.kinko.vault.IntegrityException("the database does not say where its " + head.size() + " entries end in the log journal");
+        }
+        Journal.Record last = opened.recordEndingAt(journalEnd, head.size() - 1);
+        if (!java.util.Arrays.equals(last.leaf(), lastLeaf)) {
+          throw new io.kinko.vault.IntegrityException("the log journal and the database disagree about entry " + (head.size() - 1));
+        }
+      }
+      List<Journal.Record> tail = opened.recover(from, head.size(), lastLeaf);
+      if (!tail.isEmpty()) {
+        replay(tail, opened.end());
+      }
+      return opened;
+    } catch (RuntimeException e) {
+      opened.close();
+      throw e;
+    }
+  }
+
+  /** Puts entries that reached the journal but not the database into the database, durably. */
+  private void replay(List<Journal.Record> tail, long journalEnd) {
+    database.durably(c -> {
+      Head head = Head.lock(c);
+      List<LogEntry> entries = new ArrayList<>();
+      List<byte[]> leaves = new ArrayList<>();
+      for (Journal.Record r : tail) {
+        LogEntry entry = EntryCodec.decode(r.entry());
+        if (entry.seq() != r.seq()) {
+          throw new io.kinko.vault.IntegrityException("the log journal's record " + r.seq() + " holds entry " + entry.seq());
+        }
+        entries.add(entry);
+        leaves.add(r.leaf());
+      }
+      insert(c, head.size(), entries, leaves);
+      Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)));
+      setJournalEnd(c, journalEnd);
+      return null;
+    });
+  }
+
+  private static Long journalEnd(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT journal_end FROM log_head WHERE id = 1"); ResultSet r = s.executeQuery()) {
+      if (!r.next()) {
+        throw new VaultException("the access log's head row is missing");
+      }
+      long end = r.getLong(1);
+      return r.wasNull() ? null : end;
+    }
+  }
+
+  private static Void setJournalEnd(Connection c, long end) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("UPDATE log_head SET journal_end = ? WHERE id = 1")) {
+      s.setLong(1, end);
+      s.executeUpdate();
+    }
+    return null;
   }
 
   /** Runs after every durable batch on the writing thread (the checkpoint policy hooks in here). */
@@ -94,13 +204,17 @@ public final class AccessLog {
     }
     Pending mine = new Pending(List.copyOf(events));
     boolean lead;
-    synchronized (queueLock) {
+    queueLock.lock();
+    try {
       queue.add(mine);
       lead = !writing;
       writing = true;
+      queued.signal();
+    } finally {
+      queueLock.unlock();
     }
     if (lead) {
-      writeUntilEmpty();
+      writeUntilEmpty(mine);
     }
     try {
       return mine.done.join();
@@ -112,16 +226,29 @@ public final class AccessLog {
     }
   }
 
-  private void writeUntilEmpty() {
+  private void writeUntilEmpty(Pending own) {
     while (true) {
       List<Pending> batch;
-      synchronized (queueLock) {
+      queueLock.lock();
+      try {
+        long wait = GATHER_NANOS;
+        while (queue.size() < expected && wait > 0 && !queue.isEmpty()) {
+          try {
+            wait = queued.awaitNanos(wait);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
         if (queue.isEmpty()) {
           writing = false;
           return;
         }
         batch = queue;
         queue = new ArrayList<>();
+        expected = batch.size() - (batch.contains(own) ? 1 : 0); // its writer does not come back while it writes
+      } finally {
+        queueLock.unlock();
       }
       long size;
       try {
@@ -142,54 +269,100 @@ public final class AccessLog {
     }
   }
 
-  /** Writes one batch in one transaction, syncs it, then completes its callers. Returns the tree size. */
+  /**
+   * Writes one batch in one transaction and makes it durable (the journal's sync, or PostgreSQL's
+   * commit), then completes its callers. Returns the tree size.
+   */
   private long write(List<Pending> batch) throws SQLException {
     List<List<LogEntry>> results = new ArrayList<>();
     long size;
     try (Connection c = database.connection()) {
+      long journalBefore = journal == null ? -1 : journal.end();
+      long seqBefore = journal == null ? -1 : journal.size();
+      byte[] leafBefore = journal == null ? null : journal.lastLeaf();
       try {
         Head head = Head.lock(c);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String prev = head.lastLeaf;
-        try (DbNodeStore nodes = new DbNodeStore(c);
-             PreparedStatement insert = c.prepareStatement(
-                 "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-          MerkleTree tree = MerkleTree.open(nodes, head.size);
-          for (Pending p : batch) {
-            List<LogEntry> entries = new ArrayList<>();
-            for (Event e : p.events) {
-              LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(tree.size(), now, vaultId, e.actor(), e.action().name(),
-                  e.decision().name(), e.reason(), e.fileId(), e.nameTag(), client, retention.keepUntil(now), prev));
-              byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
-              tree.append(leaf);
-              insert.setLong(1, entry.seq());
-              insert.setString(2, entry.json());
-              insert.setLong(3, now.toEpochMilli());
-              insert.setString(4, entry.actor());
-              insert.setString(5, entry.action());
-              insert.setLong(6, entry.keepUntil().toEpochMilli());
-              insert.setString(7, entry.fileId());
-              insert.addBatch();
-              prev = HEX.formatHex(leaf);
-              entries.add(entry);
-            }
-            results.add(entries);
+        if (journal != null && journal.size() != head.size()) {
+          Long end = journalEnd(c);
+          if (end == null || head.size() < journal.size()) {
+            throw new io.kinko.vault.IntegrityException("the log journal holds " + journal.size() + " entries and the database "
+                + head.size() + ": the database was changed behind the vault");
           }
-          insert.executeBatch();
-          size = tree.size();
+          journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf())); // another handle on this vault appended
+          journalBefore = journal.end();
+          seqBefore = journal.size();
+          leafBefore = journal.lastLeaf();
         }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String prev = head.lastLeaf();
+        long seq = head.size();
+        List<LogEntry> all = new ArrayList<>();
+        List<byte[]> leaves = new ArrayList<>();
+        for (Pending p : batch) {
+          List<LogEntry> entries = new ArrayList<>();
+          for (Event e : p.events) {
+            LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(seq++, now, vaultId, e.actor(), e.action().name(),
+                e.decision().name(), e.reason(), e.fileId(), e.nameTag(), client, retention.keepUntil(now), prev));
+            byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
+            leaves.add(leaf);
+            prev = HEX.formatHex(leaf);
+            entries.add(entry);
+          }
+          all.addAll(entries);
+          results.add(entries);
+        }
+        insert(c, head.size(), all, leaves);
+        size = seq;
         Head.update(c, size, prev);
+        if (journal != null) {
+          List<byte[]> bytes = new ArrayList<>(all.size());
+          for (LogEntry entry : all) {
+            bytes.add(entry.json().getBytes(StandardCharsets.UTF_8));
+          }
+          journal.append(bytes, leaves);
+          setJournalEnd(c, journal.end());
+          LogCommitSteps.reached("database.commit");
+        }
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
+        if (journal != null && journal.end() != journalBefore) {
+          // Synced but not committed: take the records back, so that no reopening finds entries
+          // whose callers were told they failed.
+          journal.rewind(journalBefore, seqBefore, leafBefore);
+        }
         throw e;
       }
-      database.forceToDisk(c);
+      if (journal == null) {
+        database.forceToDisk(c);
+      }
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done.complete(results.get(i));
     }
     return size;
+  }
+
+  /** Inserts entries {@code size ...} and their leaves (the hashes of their bytes) with the tree nodes they complete. */
+  private static void insert(Connection c, long size, List<LogEntry> entries, List<byte[]> leaves) throws SQLException {
+    try (DbNodeStore nodes = new DbNodeStore(c);
+         PreparedStatement insert = c.prepareStatement(
+             "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      MerkleTree tree = MerkleTree.open(nodes, size);
+      for (int i = 0; i < entries.size(); i++) {
+        LogEntry entry = entries.get(i);
+        tree.append(leaves.get(i));
+        insert.setLong(1, entry.seq());
+        insert.setString(2, entry.json());
+        insert.setLong(3, entry.time().toEpochMilli());
+        insert.setString(4, entry.actor());
+        insert.setString(5, entry.action());
+        insert.setLong(6, entry.keepUntil().toEpochMilli());
+        insert.setString(7, entry.fileId());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
   }
 
   /** Stored entries matching {@code query}, in sequence order. */

@@ -16,6 +16,8 @@ import java.util.Optional;
  * Checks a vault's access log end to end, in one pass over its leaves: every stored entry hashes
  * to its leaf and links to the previous leaf, every signed checkpoint verifies and matches the
  * tree recomputed from the leaves, and an outside (witnessed) checkpoint is contained in it.
+ * On the embedded database the journal is read beside it and every entry must be the same in
+ * both: the journal is where an entry is durable, the database what queries and proofs read.
  * The first failure is reported with the sequence number where it was found.
  */
 public final class LogVerifier {
@@ -47,27 +49,50 @@ public final class LogVerifier {
     }
 
     AccessLog.Head head = database.inTransaction(AccessLog.Head::read);
+    try (Journal journal = database.journalFile().map(f -> Journal.open(f, false)).orElse(null);
+         PageReader pages = new PageReader(database, head.size())) {
+      if (journal != null && journal.base() > head.size()) {
+        throw new IntegrityException("the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
+      }
+      return walk(head, journal, pages, checkpoints, vaultId, witness != null);
+    }
+  }
+
+  /** The one pass over the leaves: database entries, leaves and journal records side by side. */
+  private static LogReport walk(AccessLog.Head head, Journal journal, PageReader pages, List<Checkpoint> checkpoints, String vaultId,
+      boolean witnessed) {
+    Journal.Cursor records = journal == null ? null : journal.cursor(Journal.HEADER, journal.base(), journal.baseLeaf());
+    long journalBase = journal == null ? Long.MAX_VALUE : journal.base();
     CompactRange range = new CompactRange();
-    int nextCheckpoint = 0;
-    nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
+    int nextCheckpoint = checkRoots(checkpoints, 0, range, head.size());
     String prevLeaf = ZERO_LEAF;
     long entriesChecked = 0;
     for (long from = 0; from < head.size(); from += PAGE) {
       long to = Math.min(head.size(), from + PAGE);
-      Page page = read(database, from, to);
+      Page page = pages.next();
       for (long seq = from; seq < to; seq++) {
         byte[] leaf = page.leaves[(int) (seq - from)];
         if (leaf == null) {
           throw new IntegrityException("log entry " + seq + ": its leaf hash is missing from the tree");
         }
         String entry = page.entries[(int) (seq - from)];
-        if (entry != null) {
-          byte[] bytes = entry.getBytes(StandardCharsets.UTF_8);
-          if (!Arrays.equals(Merkle.leafHash(bytes), leaf)) {
+        byte[] bytes = entry == null ? null : entry.getBytes(StandardCharsets.UTF_8);
+        byte[] hashed = null;
+        if (seq >= journalBase) {
+          Journal.Record r = records.next();
+          if (r == null) {
+            throw new IntegrityException("the log journal ends before entry " + seq + ", which the database holds: it was truncated or altered");
+          }
+          if (!Arrays.equals(r.leaf(), leaf) || bytes != null && !Arrays.equals(r.entry(), bytes)) {
+            throw new IntegrityException("log entry " + seq + " differs between the log journal and the database");
+          }
+          hashed = r.leaf(); // the same bytes, hashed once when the record was read
+        }
+        if (bytes != null) {
+          if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
             throw new IntegrityException("log entry " + seq + " was altered: its bytes do not hash to its leaf");
           }
-          String prev = prevField(entry);
-          if (!prevLeaf.equals(prev)) {
+          if (!linksTo(entry, prevLeaf)) {
             throw new IntegrityException("log entry " + seq + " breaks the chain: it does not link to entry " + (seq - 1));
           }
           if (!entry.startsWith("{") || !entry.contains("\"seq\":" + seq + ",") || !entry.contains("\"vault\":\"" + vaultId + "\"")) {
@@ -90,7 +115,7 @@ public final class LogVerifier {
       throw new IntegrityException("checkpoint of size " + c.size() + " is beyond the log's " + head.size()
           + " entries: the log was rolled back");
     }
-    return new LogReport(head.size(), entriesChecked, checkpoints.size() - (witness == null ? 0 : 1), witness != null);
+    return new LogReport(head.size(), entriesChecked, checkpoints.size() - (witnessed ? 1 : 0), witnessed);
   }
 
   private static int checkRoots(List<Checkpoint> checkpoints, int next, CompactRange range, long treeSize) {
@@ -113,16 +138,69 @@ public final class LogVerifier {
     }
   }
 
-  /** The value of the top-level "prev" field; canonical JSON escapes every quote inside strings. */
-  private static String prevField(String entry) {
+  /** Whether the top-level "prev" field is {@code leaf}; canonical JSON escapes every quote inside strings. */
+  private static boolean linksTo(String entry, String leaf) {
     int at = entry.indexOf("\"prev\":\"");
-    if (at < 0 || at + 8 + 64 > entry.length()) {
-      return "";
-    }
-    return entry.substring(at + 8, at + 8 + 64);
+    return at >= 0 && entry.regionMatches(at + 8, leaf, 0, 64) && entry.length() > at + 8 + 64 && entry.charAt(at + 8 + 64) == '"';
   }
 
   private record Page(byte[][] leaves, String[] entries) {}
+
+  /**
+   * Reads the pages of {@code [0, size)} in order, two ahead on threads of its own: reading rows
+   * from the database is most of a verification's work, and it runs beside the hashing and on
+   * the second core.
+   */
+  private static final class PageReader implements AutoCloseable {
+    private static final int AHEAD = 2;
+    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(AHEAD, r -> {
+      Thread t = new Thread(r, "kinko-log-verify");
+      t.setDaemon(true);
+      return t;
+    });
+    private final java.util.ArrayDeque<java.util.concurrent.Future<Page>> ahead = new java.util.ArrayDeque<>();
+    private final Database database;
+    private final long size;
+    private long nextFrom;
+
+    PageReader(Database database, long size) {
+      this.database = database;
+      this.size = size;
+      for (int i = 0; i < AHEAD + 1; i++) {
+        submit();
+      }
+    }
+
+    private void submit() {
+      if (nextFrom < size) {
+        long from = nextFrom;
+        long to = Math.min(size, from + PAGE);
+        ahead.add(threads.submit(() -> read(database, from, to)));
+        nextFrom = to;
+      }
+    }
+
+    Page next() {
+      java.util.concurrent.Future<Page> f = ahead.remove();
+      submit();
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new io.kinko.vault.VaultException("log verification was interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new io.kinko.vault.VaultException("cannot read the access log: " + e.getCause(), e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      threads.shutdownNow();
+    }
+  }
 
   private static Page read(Database database, long from, long to) {
     return database.inTransaction(c -> {

@@ -17,14 +17,25 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Database implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
+
+  static {
+    // H2 interns every string value up to 4,096 characters it reads, hashing each: for the log's
+    // ~400-character entries that was a seventh of a verification. Short values stay cached. Read
+    // once when H2's classes load, which Kinko does only after this; a JVM-wide setting, so a
+    // value the application set is kept.
+    System.getProperties().putIfAbsent("h2.objectCacheMaxPerElementSize", "128");
+  }
   private final DataSource pool;
   private final AutoCloseable closer;
   private final boolean embedded;
+  private final java.nio.file.Path journal;
+  private final java.util.List<AutoCloseable> closeFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  private Database(DataSource pool, AutoCloseable closer, boolean embedded) {
+  private Database(DataSource pool, AutoCloseable closer, boolean embedded, java.nio.file.Path journal) {
     this.pool = pool;
     this.closer = closer;
     this.embedded = embedded;
+    this.journal = journal;
   }
 
   /**
@@ -65,7 +76,7 @@ public final class Database implements AutoCloseable {
       }
       throw e;
     }
-    return new Database(pool, pool::dispose, true);
+    return new Database(pool, pool::dispose, true, layout.database().resolve("log.journal"));
   }
 
   /**
@@ -150,7 +161,7 @@ public final class Database implements AutoCloseable {
 
   /** Wraps a migrated PostgreSQL pool; see {@link Postgres}. */
   static Database shared(DataSource pool, AutoCloseable closer) {
-    return new Database(pool, closer, false);
+    return new Database(pool, closer, false, null);
   }
 
   /** A unique key was violated: SQLSTATE 23505, the same on H2 and PostgreSQL. */
@@ -196,7 +207,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** The newest schema version this build knows; {@code DatabaseSchemaTest} holds it to the migration files. */
-  static final int LATEST_SCHEMA = 9;
+  static final int LATEST_SCHEMA = 10;
 
   static void migrate(DataSource dataSource) {
     if (current(dataSource)) {
@@ -294,10 +305,10 @@ public final class Database implements AutoCloseable {
 
   /**
    * Forces everything committed so far onto the disk. H2 commits to its in-memory store and
-   * writes later; only {@code CHECKPOINT SYNC} writes and fsyncs, so the log calls this after
-   * each group commit before telling any caller that its entry is durable. PostgreSQL's commit
-   * has already flushed the write-ahead log (every connection sets {@code synchronous_commit}
-   * on), so there it does nothing.
+   * writes later; only {@code CHECKPOINT SYNC} writes and fsyncs. The access log does not need it
+   * per batch (its journal is synced instead); state changes and checkpoints do. PostgreSQL's
+   * commit has already flushed the write-ahead log (every connection sets {@code
+   * synchronous_commit} on), so there it does nothing.
    */
   public void forceToDisk(Connection connection) throws SQLException {
     if (!embedded) {
@@ -306,6 +317,20 @@ public final class Database implements AutoCloseable {
     try (java.sql.Statement s = connection.createStatement()) {
       s.execute("CHECKPOINT SYNC");
     }
+  }
+
+  /**
+   * The access log's journal file, beside the embedded database: where an entry is durable on
+   * H2, whose commits reach the disk only at a checkpoint. Empty on PostgreSQL, whose commit is
+   * durable and which several hosts share, so that no one host's file can be the log's truth.
+   */
+  public java.util.Optional<java.nio.file.Path> journalFile() {
+    return java.util.Optional.ofNullable(journal);
+  }
+
+  /** Closes {@code resource} (the log's journal) when the database closes, before it. */
+  public void closeWith(AutoCloseable resource) {
+    closeFirst.add(resource);
   }
 
   /** A connection with auto-commit off, for callers that manage their own transaction. */
@@ -324,6 +349,9 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     try {
+      for (AutoCloseable c : closeFirst) {
+        c.close();
+      }
       closer.close();
     } catch (Exception e) {
       throw new VaultException("cannot close the vault database: " + e.getMessage(), e);

@@ -1,0 +1,184 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded vault's log journal edited, truncated, swapped or deleted while the vault is
+ * closed, or the database's copy of the log edited with H2's own tools: opening refuses, or
+ * verification refuses and logs an INCIDENT. Never a silently shorter or different log.
+ */
+class JournalTamperTest {
+  @TempDir Path dir;
+  private Path v;
+  private Path journal;
+
+  @BeforeEach
+  void vaultWithAFewEntries() {
+    assumeFalse(TestDatabase.postgres(), "the journal is the embedded vault's");
+    v = dir.resolve("vault");
+    journal = v.resolve("db/log.journal");
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+      s.stat("a.txt");
+    }
+  }
+
+  @Test
+  void open_withTheJournalTruncatedBeforeTheDatabasesLastEntry_isRefused() throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+      f.setLength(journalEnd() - 10);
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
+    assertTrue(e.getMessage().contains("journal"), e.getMessage());
+  }
+
+  @Test
+  void open_withTheJournalDeleted_isRefused() throws IOException {
+    Files.delete(journal);
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
+    assertTrue(e.getMessage().contains("journal") && e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  @Test
+  void open_withAnotherVaultsJournal_isRefused() {
+    Path other = dir.resolve("other");
+    try (Vault vault = TestVaults.create(other); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+      s.stat("b.txt");
+      s.stat("b.txt");
+    }
+    assertThrows(IntegrityException.class, () -> {
+      Files.copy(other.resolve("db/log.journal"), journal, StandardCopyOption.REPLACE_EXISTING);
+      TestVaults.open(v);
+    });
+  }
+
+  @Test
+  void open_withADamagedJournalHeader_isRefused() throws IOException {
+    flipByteAt(20);
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
+    assertTrue(e.getMessage().contains("header"), e.getMessage());
+  }
+
+  @Test
+  void verify_ofAJournalRecordEditedInTheMiddle_isRefusedAndLogsAnIncident() throws IOException {
+    flipByteAt(64 + 100); // inside the first record's entry
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("journal"), e.getMessage());
+      assertIncidentLogged(s);
+    }
+  }
+
+  @Test
+  void verify_ofADatabaseEntryEditedWithH2_isRefusedAndLogsAnIncident() throws SQLException {
+    try (Connection c = TestDatabase.connect(v)) {
+      // The edit stays consistent inside the database: its leaf hash is rewritten to match.
+      ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE action = 'STAT'");
+      assertTrue(r.next());
+      long seq = r.getLong(1);
+      String forged = r.getString(2).replace("\"STAT\"", "\"LIST\"");
+      String leaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(forged.getBytes(StandardCharsets.UTF_8)));
+      c.createStatement().execute("UPDATE log_entries SET entry = '" + forged.replace("'", "''") + "' WHERE seq = " + seq);
+      c.createStatement().execute("UPDATE log_nodes SET hash = '" + leaf + "' WHERE lvl = 0 AND idx = " + seq);
+      c.createStatement().execute("DELETE FROM log_checkpoints");
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("differs between the log journal and the database"), e.getMessage());
+      assertIncidentLogged(s);
+    }
+  }
+
+  @Test
+  void open_afterTheDatabaseLostItsLastEntries_replaysThemFromTheJournal() throws SQLException {
+    long size;
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      size = s.logEntries(LogQuery.ALL).size();
+    }
+    try (Connection c = TestDatabase.connect(v)) {
+      // What a crash leaves: the database's unsynced commits gone, the journal's synced records kept.
+      ResultSet head = c.createStatement().executeQuery("SELECT tree_size, journal_end FROM log_head");
+      assertTrue(head.next());
+      long treeSize = head.getLong(1);
+      long end = head.getLong(2);
+      ResultSet last = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + (treeSize - 1));
+      assertTrue(last.next());
+      int length = last.getString(1).getBytes(StandardCharsets.UTF_8).length + 56; // a record is its entry and 56 bytes
+      String prevLeaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(
+          lastButOne(c, treeSize).getBytes(StandardCharsets.UTF_8)));
+      c.createStatement().execute("DELETE FROM log_entries WHERE seq = " + (treeSize - 1));
+      c.createStatement().execute("DELETE FROM log_nodes WHERE idx >= " + (treeSize - 1) + " AND lvl = 0");
+      c.createStatement().execute("DELETE FROM log_nodes WHERE lvl > 0 AND (idx + 1) * POWER(2, lvl) > " + (treeSize - 1));
+      c.createStatement().execute("UPDATE log_head SET tree_size = " + (treeSize - 1) + ", last_leaf = '" + prevLeaf
+          + "', journal_end = " + (end - length));
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      List<LogEntry> all = s.logEntries(LogQuery.ALL);
+      // The one entry taken from the database is back, and this query logged one more.
+      assertEquals(size + 2, all.size());
+      s.verifyLog(null);
+    }
+  }
+
+  @Test
+  void twoHandlesOnOneVaultInOneProcess_appendToOneChain() {
+    try (Vault first = TestVaults.open(v); Vault second = TestVaults.open(v);
+         Session a = TestVaults.login(first); Session b = TestVaults.login(second)) {
+      for (int i = 0; i < 5; i++) {
+        a.stat("a.txt");
+        b.stat("a.txt");
+      }
+      a.verifyLog(null);
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      LogReport report = s.verifyLog(null);
+      assertTrue(report.entriesChecked() > 10);
+    }
+  }
+
+  private static String lastButOne(Connection c, long treeSize) throws SQLException {
+    ResultSet r = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + (treeSize - 2));
+    assertTrue(r.next());
+    return r.getString(1);
+  }
+
+  private long journalEnd() throws SQLException {
+    try (Connection c = TestDatabase.connect(v); ResultSet r = c.createStatement().executeQuery("SELECT journal_end FROM log_head")) {
+      assertTrue(r.next());
+      return r.getLong(1);
+    }
+  }
+
+  private void flipByteAt(long offset) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+      f.seek(offset);
+      int b = f.read();
+      f.seek(offset);
+      f.write(b ^ 1);
+    }
+  }
+
+  private static void assertIncidentLogged(Session s) {
+    List<LogEntry> incidents = s.logEntries(new LogQuery(null, null, null, "INCIDENT"));
+    assertEquals(1, incidents.size(), "no INCIDENT entry");
+    assertTrue(incidents.get(0).reason().contains("journal"), incidents.get(0).reason());
+  }
+}
