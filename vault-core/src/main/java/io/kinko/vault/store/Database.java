@@ -18,13 +18,6 @@ import org.h2.jdbcx.JdbcConnectionPool;
 public final class Database implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
-  static {
-    // H2 interns every string value up to 4,096 characters it reads, hashing each: for the log's
-    // ~400-character entries that was a seventh of a verification. Short values stay cached. Read
-    // once when H2's classes load, which Kinko does only after this; a JVM-wide setting, so a
-    // value the application set is kept.
-    System.getProperties().putIfAbsent("h2.objectCacheMaxPerElementSize", "128");
-  }
   private final DataSource pool;
   private final AutoCloseable closer;
   private final boolean embedded;
