@@ -8,8 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A file written beside its target under a temporary name and renamed onto it only by
@@ -18,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AtomicFile implements AutoCloseable {
   private static final String SUFFIX = ".partial";
+  /** Concurrent fsyncs in {@link #syncAll}: enough for the file system to batch them. */
+  private static final int SYNC_THREADS = 8;
   /** Temporary files still open; deleted if the JVM is stopped (Ctrl-C) before they are renamed. */
   private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
 
@@ -64,11 +73,63 @@ final class AtomicFile implements AutoCloseable {
   /** Flushes the content to the disk and renames it onto the target. */
   void commit() throws IOException {
     channel.force(true);
+    commitUnsynced();
+    syncDirectory(target.getParent());
+  }
+
+  /**
+   * Renames the content onto the target without waiting for the disk: for many files whose
+   * durability {@link #syncAll} then settles together, before the command reports success.
+   */
+  void commitUnsynced() throws IOException {
     channel.close();
     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     committed = true;
     PENDING.remove(temporary);
-    syncDirectory(target.getParent());
+  }
+
+  /**
+   * Flushes {@code files} to the disk on several threads at once, so that the file system can
+   * share its journal commits among them, then each of their folders once.
+   *
+   * @throws IOException the first failure; every file is still tried
+   */
+  static void syncAll(Collection<Path> files) throws IOException {
+    ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
+      Thread t = new Thread(r, "kinko-get-sync");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> syncs = new ArrayList<>();
+      for (Path file : files) {
+        syncs.add(syncers.submit(() -> {
+          try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+            c.force(true);
+          }
+          return null;
+        }));
+      }
+      IOException first = null;
+      for (Future<?> sync : syncs) {
+        try {
+          sync.get();
+        } catch (ExecutionException e) {
+          if (first == null) {
+            first = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while syncing the files written");
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    } finally {
+      syncers.shutdownNow();
+    }
+    files.stream().map(Path::getParent).distinct().forEach(AtomicFile::syncDirectory);
   }
 
   @Override

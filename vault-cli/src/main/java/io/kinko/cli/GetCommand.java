@@ -12,6 +12,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -96,6 +97,7 @@ final class GetCommand extends VaultCommand {
   /**
    * Recreates each file below {@code out}. A file that fails verification or cannot be written is
    * reported and left out, and the rest are still written; the exit code is the first failure's.
+   * The files written reach the disk together at the end, before the command reports them.
    */
   private int getFolder(Session session, String prefix, List<FileInfo> files, Context context) throws IOException {
     Path out = localPath(output).toAbsolutePath().normalize();
@@ -105,6 +107,7 @@ final class GetCommand extends VaultCommand {
     long written = 0;
     int count = 0;
     long total = files.stream().mapToLong(FileInfo::size).sum();
+    List<Path> unsynced = new ArrayList<>();
     try (Progress progress = Progress.start(context, "get", total)) {
       for (FileInfo file : files) {
         try {
@@ -113,9 +116,11 @@ final class GetCommand extends VaultCommand {
           if (!target.getParent().toRealPath().startsWith(realOut)) {
             throw new IOException("'" + file.path() + "' would be written outside " + out + " (through a link)");
           }
-          try (InputStream in = session.get(file.path())) {
-            write(in, target, progress);
+          try (InputStream in = session.get(file.path()); AtomicFile partial = AtomicFile.beside(target)) {
+            copy(in, partial.output(), progress);
+            partial.commitUnsynced();
           }
+          unsynced.add(target);
           written += file.size();
           count++;
         } catch (VaultException | IOException e) {
@@ -126,6 +131,7 @@ final class GetCommand extends VaultCommand {
         }
       }
     }
+    AtomicFile.syncAll(unsynced);
     context.out().println("wrote " + PutCommand.count(count, "file") + ", " + PutCommand.count(written, "byte") + " to " + out);
     return exit;
   }
