@@ -330,20 +330,27 @@ final class Journal implements AutoCloseable {
     lastLeaf = leaf.clone();
   }
 
-  /** Zeroes and syncs whatever is not zero from {@code offset} to the end of the file (a torn or taken-back batch). */
+  /**
+   * Zeroes and syncs the bytes from {@code offset} up to the first all-zero chunk (a torn or
+   * taken-back batch): the file past the last record was written as zeros, and only the batch in
+   * flight can have reached it. A torn write may leave a few of its later pages beyond such a
+   * chunk; they stay, harmless, because a record is taken only where it continues the chain (its
+   * sequence number and previous leaf), and the next appends write over them. Scanning only this
+   * far keeps an open from reading the whole preallocated tail (up to {@value #GROWTH} bytes).
+   */
   private void zeroFrom(long offset) throws IOException {
     long size = channel.size();
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    ByteBuffer zero = ByteBuffer.allocate(buffer.capacity());
     long dirtyEnd = offset;
     for (long at = offset; at < size; at += buffer.capacity()) {
       buffer.clear();
-      int n = channel.read(buffer, at);
-      for (int i = 0; i < n; i++) {
-        if (buffer.get(i) != 0) {
-          dirtyEnd = at + n;
-          break;
-        }
+      int n = Math.max(channel.read(buffer, at), 0);
+      buffer.flip();
+      if (buffer.mismatch(zero.clear().limit(n)) < 0) {
+        break;
       }
+      dirtyEnd = at + n;
     }
     if (dirtyEnd == offset) {
       return;

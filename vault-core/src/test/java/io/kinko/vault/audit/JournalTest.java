@@ -90,6 +90,43 @@ class JournalTest {
   }
 
   @Test
+  void recover_takesNoStaleRecordBeyondTheEnd_thatDoesNotContinueTheChain() throws IOException {
+    // A torn batch can leave later pages on disk past an all-zero chunk, which recovery does not
+    // scan. Such a record sits where the next appends may end; it must not be read as theirs.
+    Path other = dir.resolve("other.journal");
+    byte[] stale;
+    try (Journal j = Journal.create(other, 0, Journal.zeroLeaf())) {
+      List<byte[]> e = entries(100, 8);
+      j.append(e, leaves(e));
+      List<Journal.Record> records = readAll(j);
+      Journal.Record sixth = records.get(6);
+      Journal.Record seventh = records.get(7);
+      assertEquals(7, seventh.seq());
+      stale = new byte[(int) (seventh.end() - sixth.end())];
+      try (RandomAccessFile f = new RandomAccessFile(other.toFile(), "r")) {
+        f.seek(sixth.end());
+        f.readFully(stale);
+      }
+    }
+    Path file = dir.resolve("log.journal");
+    long end;
+    try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
+      List<byte[]> e = entries(0, 7);
+      j.append(e, leaves(e));
+      end = j.end();
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(end); // right where entry 7 would go: a record of seq 7 from another chain
+      f.write(stale);
+    }
+    try (Journal j = Journal.open(file, true)) {
+      Journal.Record last = j.recordEndingAt(end, 6);
+      assertEquals(List.of(), j.recover(last.end(), 7, last.leaf()), "a record of another chain was taken");
+      assertEquals(7, readAll(j).size());
+    }
+  }
+
+  @Test
   void rewind_takesBackABatch_soThatNoReaderFindsIt() {
     Path file = dir.resolve("log.journal");
     try (Journal j = Journal.create(file, 10, Merkle.leafHash(new byte[] {1}))) {
