@@ -42,7 +42,8 @@ class KeyFingerprintTest extends VaultTest {
     assertEquals(fingerprint, KeyFingerprint.parse(colons));
     assertEquals(fingerprint, KeyFingerprint.parse("SHA256:" + fingerprint.hex()));
     assertThrows(IllegalArgumentException.class, () -> KeyFingerprint.parse(fingerprint.hex().substring(1)));
-    assertThrows(IllegalArgumentException.class, () -> KeyFingerprint.parse(fingerprint.hex().replace('a', 'g')));
+    // Not replace('a', 'g'): one key in 60 has no 'a' in its fingerprint, and that run passed nothing in.
+    assertThrows(IllegalArgumentException.class, () -> KeyFingerprint.parse("g" + fingerprint.hex().substring(1)));
     assertThrows(IllegalArgumentException.class, () -> KeyFingerprint.parse(""));
   }
 
