@@ -3,7 +3,6 @@ package io.kinko.vault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -31,7 +30,6 @@ class JournalTamperTest {
 
   @BeforeEach
   void vaultWithAFewEntries() {
-    assumeFalse(TestDatabase.postgres(), "the journal is the embedded vault's");
     v = dir.resolve("vault");
     journal = v.resolve("db/log.journal");
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
