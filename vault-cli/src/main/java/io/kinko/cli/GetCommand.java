@@ -103,37 +103,46 @@ final class GetCommand extends VaultCommand {
     Path out = localPath(output).toAbsolutePath().normalize();
     prepareFolder(out);
     Path realOut = out.toRealPath();
-    int exit = ExitCodes.OK;
-    long written = 0;
-    int count = 0;
     long total = files.stream().mapToLong(FileInfo::size).sum();
     List<Path> unsynced = new ArrayList<>();
+    int[] outcome = {ExitCodes.OK, 0};
+    long[] bytes = {0};
     try (Progress progress = Progress.start(context, "get", total)) {
-      for (FileInfo file : files) {
-        try {
-          Path target = inside(realOut, relative(prefix, file.path()));
+      session.getEach(files.stream().map(FileInfo::path).toList(), new Session.EachReader() {
+        @Override
+        public void read(String path, InputStream content) throws IOException {
+          Path target = inside(realOut, relative(prefix, path));
           Files.createDirectories(target.getParent());
           if (!target.getParent().toRealPath().startsWith(realOut)) {
-            throw new IOException("'" + file.path() + "' would be written outside " + out + " (through a link)");
+            throw new IOException("'" + path + "' would be written outside " + out + " (through a link)");
           }
-          try (InputStream in = session.get(file.path()); AtomicFile partial = AtomicFile.beside(target)) {
-            copy(in, partial.output(), progress);
+          long before = bytes[0];
+          try (AtomicFile partial = AtomicFile.beside(target)) {
+            copy(content, partial.output(), n -> {
+              bytes[0] += n;
+              progress.accept(n);
+            });
             partial.commitUnsynced();
+          } catch (IOException | RuntimeException e) {
+            bytes[0] = before;
+            throw e;
           }
           unsynced.add(target);
-          written += file.size();
-          count++;
-        } catch (VaultException | IOException e) {
-          context.err().println("kinko: cannot get " + file.path() + ": " + Messages.describe(e));
-          if (exit == ExitCodes.OK) {
-            exit = ExitCodes.of(e);
+          outcome[1]++;
+        }
+
+        @Override
+        public void failed(String path, Exception e) {
+          context.err().println("kinko: cannot get " + path + ": " + Messages.describe(e));
+          if (outcome[0] == ExitCodes.OK) {
+            outcome[0] = ExitCodes.of(e);
           }
         }
-      }
+      });
     }
     AtomicFile.syncAll(unsynced);
-    context.out().println("wrote " + PutCommand.count(count, "file") + ", " + PutCommand.count(written, "byte") + " to " + out);
-    return exit;
+    context.out().println("wrote " + PutCommand.count(outcome[1], "file") + ", " + PutCommand.count(bytes[0], "byte") + " to " + out);
+    return outcome[0];
   }
 
   private static void write(InputStream in, Path target, LongConsumer progress) throws IOException {

@@ -72,6 +72,26 @@ public interface Session extends AutoCloseable {
   InputStream get(String path);
 
   /**
+   * Reads several files in order, as {@link #get} reads one, for a folder: the GET entries of a
+   * batch of them are made durable together, before the first byte of any of them is handed to
+   * {@code reader}, instead of one sync per file. A path that is refused, not found or fails
+   * verification goes to {@link EachReader#failed} (refusals and INCIDENTs are logged as by
+   * {@link #get}), and the other paths go on.
+   *
+   * @throws VaultException if the log cannot record the reads; nothing of that batch is read then
+   */
+  void getEach(List<String> paths, EachReader reader);
+
+  /** What {@link #getEach} hands each file to. */
+  interface EachReader {
+    /** The verified content of {@code path}; {@code getEach} closes it when this returns. */
+    void read(String path, InputStream content) throws java.io.IOException;
+
+    /** {@code path} was refused, not found, or could not be read or written. */
+    void failed(String path, Exception failure);
+  }
+
+  /**
    * The newest version of {@code path}.
    *
    * @throws NotFoundException if no file is stored at {@code path}

@@ -68,6 +68,40 @@ class AccessControlTest {
   }
 
   @Test
+  void getEach_servesWhatTheGrantsAllow_logsEachRead_andReportsTheRestWithoutStopping() {
+    TestVaults.put(admin, "案件A/a.txt", "a".getBytes());
+    TestVaults.put(admin, "案件A/b.txt", "bb".getBytes());
+    TestVaults.put(admin, "案件B/c.txt", "c".getBytes());
+    addUser("bob", Role.WORKER);
+    admin.administration().grant("bob", "案件A", EnumSet.of(Permission.READ));
+    java.util.Map<String, String> served = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Exception> failed = new java.util.LinkedHashMap<>();
+    try (Session bob = login("bob", BOB_PASSWORD)) {
+      bob.getEach(List.of("案件A/a.txt", "案件B/c.txt", "案件A/gone.txt", "案件A/b.txt"), new Session.EachReader() {
+        @Override
+        public void read(String path, java.io.InputStream content) throws IOException {
+          served.put(path, new String(content.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void failed(String path, Exception failure) {
+          failed.put(path, failure);
+        }
+      });
+    }
+    assertEquals(java.util.Map.of("案件A/a.txt", "a", "案件A/b.txt", "bb"), served);
+    assertEquals(Set.of("案件B/c.txt", "案件A/gone.txt"), failed.keySet());
+    assertTrue(failed.get("案件B/c.txt") instanceof AccessDeniedException, failed.toString());
+    assertTrue(failed.get("案件A/gone.txt") instanceof NotFoundException, failed.toString());
+    List<LogEntry> gets = admin.logEntries(new LogQuery(null, null, "bob", "GET"));
+    assertEquals(List.of("DENY", "ALLOW", "ALLOW", "ALLOW"), gets.stream().map(LogEntry::decision).toList(),
+        "one DENY for 案件B, an ALLOW saying not found, and one ALLOW per file served");
+    List<LogEntry> reads = gets.stream().filter(e -> e.fileId() != null).toList();
+    assertEquals(2, reads.size());
+    assertEquals(reads.get(0).seq() + 1, reads.get(1).seq(), "the batch's reads are appended together");
+  }
+
+  @Test
   void grantsOnAPrefix_coverEverythingBelow_andPermissionsAreTheUnionOfPrefixes() {
     TestVaults.put(admin, "案件A/sub/a.txt", "a".getBytes());
     TestVaults.put(admin, "案件B/b.txt", "b".getBytes());

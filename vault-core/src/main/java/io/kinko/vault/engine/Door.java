@@ -108,6 +108,32 @@ final class Door {
     return guarded(() -> act.run(v.found, entry));
   }
 
+  /** One check of {@link #passEach}: what it found, or why it failed (then {@code found} is null). */
+  record Passed<R>(R found, RuntimeException failure) {}
+
+  /**
+   * Like {@link #pass} for each of {@code checks}, with one durable append for the ALLOW entries
+   * of all that are allowed: a refusal or "not found" is logged as by {@code pass} and returned
+   * as that check's failure, and the others are allowed only once the batch's entries are durable.
+   */
+  <R> java.util.List<Passed<R>> passEach(Action action, java.util.List<Check<R>> checks) {
+    java.util.List<Passed<R>> out = new java.util.ArrayList<>();
+    java.util.List<AccessLog.Event> allowed = new java.util.ArrayList<>();
+    for (Check<R> check : checks) {
+      try {
+        Verdict<R> v = decide(action, check);
+        allowed.add(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag));
+        out.add(new Passed<>(v.found, null));
+      } catch (AccessDeniedException | NotFoundException | IntegrityException | IllegalArgumentException e) {
+        out.add(new Passed<>(null, e));
+      }
+    }
+    if (!allowed.isEmpty()) {
+      log.append(allowed);
+    }
+    return out;
+  }
+
   /**
    * Decides and logs a refusal, but leaves the ALLOW entry to the engine that acts, which writes
    * it durably before it changes anything because the entry names what only it knows (a deletion
