@@ -355,10 +355,9 @@ final class Journal implements AutoCloseable {
     if (dirtyEnd == offset) {
       return;
     }
-    ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-    for (long at = offset; at < dirtyEnd; at += zeros.capacity()) {
-      zeros.clear().limit((int) Math.min(zeros.capacity(), dirtyEnd - at));
-      writeFully(channel, zeros, at);
+    for (long at = offset; at < dirtyEnd; at += zero.capacity()) {
+      zero.clear().limit((int) Math.min(zero.capacity(), dirtyEnd - at));
+      writeFully(channel, zero, at);
     }
     channel.force(false);
   }

@@ -29,6 +29,7 @@ public final class KeySlot {
   /** Argon2id derivations run, and the cost of the last: read by tests, never by the library. */
   private static final java.util.concurrent.atomic.AtomicLong DERIVATIONS = new java.util.concurrent.atomic.AtomicLong();
   private static volatile PasswordCost lastCost;
+  private static final java.util.concurrent.atomic.AtomicBoolean PREPARED = new java.util.concurrent.atomic.AtomicBoolean();
 
   private KeySlot() {}
 
@@ -36,9 +37,12 @@ public final class KeySlot {
    * Loads what opening a vault and a login will need, Tink's Ed25519 tables and key managers and
    * the Argon2id library, on a background thread, so that the caller can open the database
    * meanwhile. Whoever needs one of them first waits for the class initialisation the thread holds,
-   * never for more.
+   * never for more. Once per JVM: after that, everything it loads is loaded.
    */
   public static void prepareInBackground() {
+    if (!PREPARED.compareAndSet(false, true)) {
+      return;
+    }
     Thread loader = new Thread(() -> {
       SigningKey.prepare();
       VaultKeys.prepare();

@@ -37,6 +37,9 @@ import java.util.function.LongConsumer;
  * absolute one or one with {@code ..} is rejected with {@link IllegalArgumentException}.
  */
 final class DefaultSession implements Session {
+  /** Paths whose GET entries {@link #getEach} makes durable together: one sync per this many files. */
+  private static final int GET_BATCH = 512;
+
   private final DefaultVault vault;
   private final String user;
   private final Role role;
@@ -155,9 +158,6 @@ final class DefaultSession implements Session {
     VaultPath p = VaultPath.of(path);
     return verified(door.pass(Action.GET, () -> locate(Permission.READ, p), (found, entry) -> files.read(found.info())));
   }
-
-  /** Paths whose GET entries {@link #getEach} makes durable together: one sync per this many files. */
-  private static final int GET_BATCH = 512;
 
   @Override
   public void getEach(List<String> paths, EachReader reader) {
