@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -101,11 +97,11 @@ class PasswordPromptTest {
     void prompt_readsFromDevTty_withStdinAndStdoutRedirected_andDoesNotEchoThePassword() throws Exception {
       Path out = dir.resolve("ls-out.txt");
 
-      Typed run = underPty("kinko ls < /dev/null > " + quote(out.toString()), Cli.PASSWORD + "\n");
+      PseudoTerminal.Typed run = underPty("kinko ls < /dev/null > " + quote(out.toString()), Cli.PASSWORD + "\n");
 
       assertEquals(0, run.exit(), run::toString);
-      assertTrue(run.terminal().contains("Password for admin: "), run::toString);
-      assertFalse(run.terminal().contains(Cli.PASSWORD), () -> "the password was echoed: " + run);
+      assertTrue(run.screen().contains("Password for admin: "), run::toString);
+      assertFalse(run.screen().contains(Cli.PASSWORD), () -> "the password was echoed: " + run);
       String listing = Files.readString(out);
       assertTrue(listing.contains("名簿/山田.txt"), () -> "the listing on stdout: " + listing);
     }
@@ -114,70 +110,28 @@ class PasswordPromptTest {
     void prompt_interruptedByCtrlC_leavesEchoOnForTheShell() throws Exception {
       Path out = dir.resolve("ls-out.txt");
 
-      Typed run = underPty("trap 'echo AFTER; stty -a; exit 130' INT; kinko ls > " + quote(out.toString()) + "; echo NOT-INTERRUPTED",
+      PseudoTerminal.Typed run = underPty("trap 'echo AFTER; stty -a; exit 130' INT; kinko ls > " + quote(out.toString()) + "; echo NOT-INTERRUPTED",
           "\u0003");
 
-      String after = run.terminal().substring(run.terminal().indexOf("AFTER"));
-      assertTrue(run.terminal().contains("AFTER"), () -> "no interrupt: " + run);
+      String after = run.screen().substring(run.screen().indexOf("AFTER"));
+      assertTrue(run.screen().contains("AFTER"), () -> "no interrupt: " + run);
       assertTrue(Pattern.compile("(^|\\s)echo(\\s|$)").matcher(after).find(), () -> "echo not restored: " + after);
       assertFalse(Pattern.compile("(^|\\s)-echo(\\s|$)").matcher(after).find(), () -> "echo still off: " + after);
     }
 
     @Test
     void wrongPasswordTypedOnTheTerminal_exits3() throws Exception {
-      Typed run = underPty("kinko ls > /dev/null", "wrong horse battery staple\n");
+      PseudoTerminal.Typed run = underPty("kinko ls > /dev/null", "wrong horse battery staple\n");
 
       assertEquals(3, run.exit(), run::toString);
     }
 
-    /** What the terminal showed, and the exit code of the shell command. */
-    record Typed(int exit, String terminal) {}
-
-    /**
-     * Runs {@code shellCommand} (where {@code kinko} is a child JVM with the test class path) on a
-     * new pseudo-terminal, waits until the password prompt is on the screen (echo is off by
-     * then), types {@code keys} and returns what the terminal showed.
-     */
-    private Typed underPty(String shellCommand, String keys) throws IOException, InterruptedException {
-      String java = quote(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      String kinko = java + " -cp " + quote(System.getProperty("java.class.path")) + " " + Kinko.class.getName();
-      ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", shellCommand.replace("kinko ", kinko + " "), "/dev/null");
-      builder.environment().remove("KINKO_PASSWORD");
-      builder.environment().remove("KINKO_PASSWORD_FILE");
-      builder.environment().put("KINKO_VAULT", vault.toString());
-      builder.environment().put("KINKO_USER", Cli.USER);
-      builder.environment().put("LC_ALL", "C.UTF-8");
-      builder.redirectErrorStream(true);
-      Process process = builder.start();
-      ByteArrayOutputStream screen = new ByteArrayOutputStream();
-      try (InputStream in = process.getInputStream(); OutputStream keyboard = process.getOutputStream()) {
-        readUntil(in, screen, "Password for ");
-        readUntil(in, screen, ": ");
-        keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
-        keyboard.flush();
-        in.transferTo(screen);
-      } finally {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      }
-      return new Typed(process.exitValue(), screen.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void readUntil(InputStream in, ByteArrayOutputStream screen, String text) throws IOException {
-      byte[] wanted = text.getBytes(StandardCharsets.UTF_8);
-      int matched = 0;
-      for (int b; matched < wanted.length; ) {
-        if ((b = in.read()) < 0) {
-          throw new AssertionError("the terminal closed before showing '" + text + "':\n" + screen.toString(StandardCharsets.UTF_8));
-        }
-        screen.write(b);
-        matched = b == (wanted[matched] & 0xff) ? matched + 1 : b == (wanted[0] & 0xff) ? 1 : 0;
-      }
+    private PseudoTerminal.Typed underPty(String shellCommand, String keys) throws IOException, InterruptedException {
+      return PseudoTerminal.run(Map.of("KINKO_VAULT", vault.toString(), "KINKO_USER", Cli.USER), shellCommand, "Password for admin: ", keys);
     }
 
     private static String quote(String s) {
-      return "'" + s.replace("'", "'\\''") + "'";
+      return PseudoTerminal.quote(s);
     }
   }
 

@@ -192,6 +192,27 @@ class SafeEraseTest {
     }
 
     @Test
+    void wipe_underARealTerminal_withStdinAndStdoutRedirected_asksOnDevTty_andEnterMeansNo() throws Exception {
+      Path password = Files.writeString(dir.resolve("password.txt"), Cli.PASSWORD + "\n");
+      Map<String, String> env = Map.of("KINKO_VAULT", vault.toString(), "KINKO_USER", Cli.USER,
+          "KINKO_PASSWORD_FILE", password.toString());
+      String wipe = "kinko wipe " + PseudoTerminal.quote(folder.toString()) + " --cert-out " + PseudoTerminal.quote(certs.toString())
+          + " < /dev/null > " + PseudoTerminal.quote(dir.resolve("out.txt").toString());
+      Map<String, String> before = tree(folder);
+
+      PseudoTerminal.Typed enter = PseudoTerminal.run(env, wipe, "[y/N] ", "\n");
+      Map<String, String> afterEnter = tree(folder);
+      PseudoTerminal.Typed yes = PseudoTerminal.run(env, wipe, "[y/N] ", "y\n");
+
+      assertEquals(2, enter.exit(), enter::toString);
+      assertTrue(enter.screen().contains("wipe 2 files, 10015 bytes"), enter::toString);
+      assertEquals(before, afterEnter);
+      assertEquals(0, yes.exit(), yes::toString);
+      assertFalse(Files.exists(folder));
+      assertTrue(Files.readString(dir.resolve("out.txt")).startsWith("wiped 2 files"));
+    }
+
+    @Test
     void wipe_refusesTheRoot_theHomeFolder_aFolderHoldingIt_andAMountPoint() throws IOException, InterruptedException {
       Path home = Files.createDirectories(dir.resolve("home").resolve("sato"));
       Files.writeString(home.resolve(".profile"), "export KINKO_USER=sato\n");
