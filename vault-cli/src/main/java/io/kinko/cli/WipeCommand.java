@@ -87,6 +87,9 @@ final class WipeCommand extends VaultCommand {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new NoSuchFileException(target.toString());
     }
+    if (Files.isSymbolicLink(target)) {
+      throw new UsageException("will not " + what + " " + target + ": it is a symbolic link; name what it points to");
+    }
     if (target.toRealPath().getParent() == null) {
       throw new UsageException("will not " + what + " " + target + ": it is the root of the file system, /");
     }

@@ -213,7 +213,7 @@ class SafeEraseTest {
     }
 
     @Test
-    void wipe_refusesTheRoot_theHomeFolder_aFolderHoldingIt_andAMountPoint() throws IOException, InterruptedException {
+    void wipe_refusesTheRoot_theHomeFolder_aFolderHoldingIt_aMountPoint_andALink() throws IOException, InterruptedException {
       Path home = Files.createDirectories(dir.resolve("home").resolve("sato"));
       Files.writeString(home.resolve(".profile"), "export KINKO_USER=sato\n");
       Cli withHome = cli.env("HOME", home.toString());
@@ -224,6 +224,8 @@ class SafeEraseTest {
       Cli.Result root = withHome.run("wipe", "--yes", "/", "--cert-out", certs.toString());
       Cli.Result ofHome = withHome.run("wipe", "--yes", home.toString(), "--cert-out", certs.toString());
       Cli.Result holdingHome = withHome.run("wipe", "--yes", home.getParent().toString(), "--cert-out", certs.toString());
+      Cli.Result link = withHome.run("wipe", "--yes", Files.createSymbolicLink(dir.resolve("link"), source).toString(),
+          "--cert-out", certs.toString());
       Cli.Result mountPoint;
       mount("--bind", source.toString(), target.toString());
       try {
@@ -236,6 +238,7 @@ class SafeEraseTest {
       assertRefused(ofHome, "home folder");
       assertRefused(holdingHome, "home folder");
       assertRefused(mountPoint, "mount point");
+      assertRefused(link, "symbolic link");
       assertEquals("keep me\n", Files.readString(source.resolve("keep.txt")));
       assertTrue(Files.exists(home.resolve(".profile")));
     }
