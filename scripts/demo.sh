@@ -76,7 +76,7 @@ step "tanaka's trail in the access log, the refusal included"
 "$kinko" log show --actor tanaka
 
 step "delete a file for good, with a certificate (clause 5(10))"
-"$kinko" rm 受付/申請書/2026-11/A-0002.pdf --cert-out "$work/certs"
+"$kinko" rm --yes 受付/申請書/2026-11/A-0002.pdf --cert-out "$work/certs"
 "$kinko" key export -o "$work/vault.pub.pem"
 # The city records this fingerprint at the contract's start and passes it to every verification.
 fingerprint="$(openssl pkey -pubin -in "$work/vault.pub.pem" -outform DER | sha256sum | cut -d' ' -f1)"

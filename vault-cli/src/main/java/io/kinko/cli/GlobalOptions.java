@@ -20,8 +20,9 @@ final class GlobalOptions {
   String user;
 
   @Option(names = "--password-file", paramLabel = "FILE",
-      description = "Read the password from the first line of FILE ('-' for standard input). "
-          + "Without it: $" + PasswordSource.PASSWORD_ENV + " (for scripts), else a prompt on the terminal.")
+      description = "Read the password from the first line of FILE ('-' for standard input); wins over the environment. "
+          + "Without it: the file $" + PasswordSource.PASSWORD_FILE_ENV + " names, else $" + PasswordSource.PASSWORD_ENV
+          + " (for scripts), else a prompt on the terminal (/dev/tty, also when input or output is redirected).")
   Path passwordFile;
 
   @Option(names = "--debug", description = "Print stack traces of failures.")

@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
     footer = {
         "  " + GlobalOptions.VAULT_ENV + "     vault folder when --vault is not given",
         "  " + GlobalOptions.USER_ENV + "      user when --user is not given",
-        "  " + PasswordSource.PASSWORD_ENV + "  password when --password-file is not given; meant for scripts",
+        "  " + PasswordSource.PASSWORD_FILE_ENV,
+        "                  file holding the password when --password-file is not given",
+        "  " + PasswordSource.PASSWORD_ENV + "  password when neither is given; meant for scripts",
         "                  (prefer a file: the environment is easier to leak)",
         "  " + CertPdfCommand.FONT_ENV + "  Japanese font for 'kinko cert pdf' when --font is not given"})
 public final class Kinko implements Callable<Integer> {

@@ -10,12 +10,14 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Where a password comes from, in order: {@code --password-file}, the environment variable
- * {@code KINKO_PASSWORD}, the terminal. A new password (a new user's, a changed one) comes the
+ * Where a password comes from, in order: {@code --password-file}, the file named by
+ * {@code KINKO_PASSWORD_FILE}, the environment variable {@code KINKO_PASSWORD}, a prompt on the
+ * terminal ({@code /dev/tty}, even when standard input or output is redirected). A new password (a new user's, a changed one) comes the
  * same way from {@code --new-password-file} or the terminal, with no environment variable. Never from an argument, which every user of the machine
  * can read in the process list. The characters go from bytes to a {@code char[]} without
  * becoming a {@code String}, and every intermediate buffer is wiped.
@@ -23,6 +25,8 @@ import java.util.Arrays;
 final class PasswordSource {
   /** The scripting escape hatch: visible to the process's own user and root, so prefer a file. */
   static final String PASSWORD_ENV = "KINKO_PASSWORD";
+  /** A file holding the password, for scripts and services: {@code --password-file} wins over it. */
+  static final String PASSWORD_FILE_ENV = "KINKO_PASSWORD_FILE";
   /** Longer first lines are not a password file but a mistake (a binary, a key file). */
   static final int MAX_LINE_BYTES = 4096;
 
@@ -35,7 +39,7 @@ final class PasswordSource {
    * @throws UsageException if no source is available or the source is unusable
    */
   static Password read(GlobalOptions options, Context context, String prompt, String repeatPrompt) {
-    return read("--password-file", options.passwordFile, PASSWORD_ENV, context, prompt, repeatPrompt);
+    return read("--password-file", options.passwordFile, PASSWORD_FILE_ENV, PASSWORD_ENV, context, prompt, repeatPrompt);
   }
 
   /**
@@ -46,6 +50,18 @@ final class PasswordSource {
    * @throws UsageException if no source is available or the source is unusable
    */
   static Password read(String fileOption, Path file, String envName, Context context, String prompt, String repeatPrompt) {
+    return read(fileOption, file, null, envName, context, prompt, repeatPrompt);
+  }
+
+  /**
+   * As {@link #read(String, Path, String, Context, String, String)}, with the environment variable
+   * {@code fileEnvName} (null for none) naming a password file, looked at after {@code file}.
+   */
+  private static Password read(String fileOption, Path file, String fileEnvName, String envName, Context context,
+      String prompt, String repeatPrompt) {
+    if (file == null && fileEnvName != null && context.env(fileEnvName) != null) {
+      file = fileFromEnvironment(fileEnvName, context.env(fileEnvName));
+    }
     if (file != null) {
       return Password.wrap(fromFile(file, context));
     }
@@ -55,8 +71,8 @@ final class PasswordSource {
     }
     Terminal terminal = context.terminal();
     if (terminal == null) {
-      throw new UsageException("no " + (envName == null ? "new " : "") + "password: not on a terminal, so give " + fileOption + " FILE"
-          + (envName == null ? "" : " or set " + envName));
+      throw new UsageException("no " + (envName == null ? "new " : "") + "password: no terminal to ask on, so give " + fileOption + " FILE"
+          + (fileEnvName == null ? "" : ", set " + fileEnvName + " to a file's name") + (envName == null ? "" : " or set " + envName));
     }
     char[] first = terminal.readPassword(prompt);
     if (first == null) {
@@ -74,6 +90,14 @@ final class PasswordSource {
       }
     }
     return Password.wrap(first);
+  }
+
+  private static Path fileFromEnvironment(String name, String value) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new UsageException(name + " is not a usable file name: " + e.getReason());
+    }
   }
 
   private static char[] fromFile(Path file, Context context) {

@@ -20,7 +20,7 @@ final class Progress implements LongConsumer, AutoCloseable {
   }
 
   static Progress start(Context context, String task, long totalBytes) {
-    if (context.terminal() == null) {
+    if (context.terminal() == null || !context.terminal().showsProgress()) {
       return new Progress(null);
     }
     context.err().flush();

@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
     description = {"Stores a file, or every file below a folder, in the vault.",
         "Symbolic links are not followed: they are reported and skipped, as are special and unreadable files.",
         "With --wipe-source, SOURCE is then wiped as by 'kinko wipe' (one pass of random data) with one certificate, "
-            + "but only if every entry was stored and SOURCE did not change during the put; otherwise it is left and the exit code is 1."})
+            + "but only if every entry was stored and SOURCE did not change during the put; otherwise it is left and the exit code is 1.",
+        "Before storing anything, --wipe-source shows on a terminal what it will wipe and asks (default no); elsewhere --yes "
+            + "is required. With --dry-run it lists what would be wiped and neither stores nor wipes anything."})
 final class PutCommand extends VaultCommand {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "The local file or folder.")
   Path source;
@@ -36,16 +38,24 @@ final class PutCommand extends VaultCommand {
   @Option(names = "--cert-out", paramLabel = "DIR", description = "With --wipe-source: " + CertificateFiles.CERT_OUT_HELP)
   Path certOut;
 
+  @Option(names = "--yes", description = "With --wipe-source: " + Confirmation.YES_HELP)
+  boolean yes;
+
+  @Option(names = "--dry-run", description = "With --wipe-source: " + Confirmation.DRY_RUN_HELP)
+  boolean dryRun;
+
   @Override
   void check(Context context) throws IOException {
     if (Files.isRegularFile(source) && Files.size(source) >= NativeCrypto.WORTH_LOADING) {
       NativeCrypto.preload();
     }
-    if (certOut != null && !wipeSource) {
-      throw new UsageException("--cert-out is for the certificate of --wipe-source; add --wipe-source or leave it out");
+    if ((certOut != null || yes || dryRun) && !wipeSource) {
+      throw new UsageException((certOut != null ? "--cert-out" : yes ? "--yes" : "--dry-run")
+          + " is for --wipe-source; add --wipe-source or leave it out");
     }
     if (wipeSource) {
-      WipeCommand.checkTarget(source, certOut(), global.vaultDirectory(context), "wipe the source");
+      WipeCommand.checkTarget(source, certOut(), global.vaultDirectory(context), "wipe the source", context);
+      Confirmation.check(context, yes, dryRun, "put --wipe-source");
     }
   }
 
@@ -56,6 +66,14 @@ final class PutCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) throws IOException {
     String target = vaultPath != null ? vaultPath : defaultVaultPath(source);
+    if (wipeSource && (dryRun || !yes)) {
+      ErasePlan plan = ErasePlan.ofLocal(source, false);
+      if (dryRun) {
+        plan.print(context.out(), "store and then wipe");
+        return ExitCodes.OK;
+      }
+      Confirmation.ask(context, yes, plan, "store in " + target + " and then wipe");
+    }
     SourceSnapshot before = wipeSource ? SourceSnapshot.of(source) : null;
     PutReport report;
     NativeCrypto.install();

@@ -2,9 +2,11 @@ package io.kinko.cli;
 
 import io.kinko.vault.AccessDeniedException;
 import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.FileInfo;
 import io.kinko.vault.NotFoundException;
 import io.kinko.vault.Session;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Parameters;
     description = {"Deletes every version of a stored file (DELETE permission), or with -r of every file below a folder, "
         + "and writes one signed certificate of deletion listing them.",
         "Each version's key is destroyed and its blob overwritten before the certificate is issued. "
-            + "The certificate verifies with openssl and the vault's public key; the command to run is printed."})
+            + "The certificate verifies with openssl and the vault's public key; the command to run is printed.",
+        "There is no undo, for one file as for a folder: on a terminal it shows what it will delete and asks (default no); "
+            + "elsewhere --yes is required. --dry-run lists what would be deleted and deletes nothing."})
 final class RmCommand extends VaultCommand {
   @Parameters(index = "0", paramLabel = "VAULT_PATH", description = "The stored file, or with -r the folder.")
   String vaultPath;
@@ -29,6 +33,12 @@ final class RmCommand extends VaultCommand {
   @Option(names = "--cert-out", paramLabel = "DIR", description = CertificateFiles.CERT_OUT_HELP)
   Path certOut = Path.of(".");
 
+  @Option(names = "--yes", description = Confirmation.YES_HELP)
+  boolean yes;
+
+  @Option(names = "--dry-run", description = Confirmation.DRY_RUN_HELP)
+  boolean dryRun;
+
   @Override
   void check(Context context) {
     if (vaultPath.isBlank() || vaultPath.strip().equals(".") || vaultPath.strip().equals("/")) {
@@ -36,10 +46,25 @@ final class RmCommand extends VaultCommand {
           + "(give each top folder, or use 'kinko dispose' to dispose of the vault)");
     }
     CertificateFiles.checkFolder(certOut);
+    Confirmation.check(context, yes, dryRun, recursive ? "rm -r" : "rm");
   }
 
   @Override
   int run(Session session, Context context) {
+    if (dryRun || !yes) {
+      ErasePlan plan = plan(session);
+      if (dryRun) {
+        if (plan == null) {
+          context.out().println("would delete nothing: no file is stored at " + vaultPath);
+          return ExitCodes.ERROR;
+        }
+        plan.print(context.out(), "delete");
+        return ExitCodes.OK;
+      }
+      if (plan != null) {
+        Confirmation.ask(context, yes, plan, "delete");
+      }
+    }
     DeletionCertificate certificate;
     if (recursive) {
       certificate = session.deleteTree(vaultPath);
@@ -47,10 +72,7 @@ final class RmCommand extends VaultCommand {
       try {
         certificate = session.delete(vaultPath);
       } catch (NotFoundException e) {
-        if (isFolder(session, vaultPath)) {
-          throw new UsageException("'" + vaultPath + "' is a folder: 'kinko rm -r " + vaultPath
-              + "' deletes every file below it, with one certificate");
-        }
+        refuseFolder(session);
         throw e;
       }
     }
@@ -58,6 +80,33 @@ final class RmCommand extends VaultCommand {
     context.out().println("deleted " + PutCommand.count(items, "stored version") + (recursive ? " below " : " of ") + vaultPath);
     CertificateFiles.writeAndTell(certificate, certOut, context.out());
     return ExitCodes.OK;
+  }
+
+  /**
+   * What this rm would delete, as far as the user may list it, or null when no file is stored at
+   * the path (the delete then says so); read-only, logged as reads.
+   */
+  private ErasePlan plan(Session session) {
+    if (recursive) {
+      return ErasePlan.ofTree(vaultPath, session.list(vaultPath));
+    }
+    try {
+      List<FileInfo> versions = session.versions(vaultPath);
+      if (versions.isEmpty()) {
+        refuseFolder(session);
+        return null;
+      }
+      return ErasePlan.ofVersions(vaultPath, versions);
+    } catch (AccessDeniedException e) {
+      return ErasePlan.unlisted(vaultPath);
+    }
+  }
+
+  private void refuseFolder(Session session) {
+    if (isFolder(session, vaultPath)) {
+      throw new UsageException("'" + vaultPath + "' is a folder: 'kinko rm -r " + vaultPath
+          + "' deletes every file below it, with one certificate");
+    }
   }
 
   /** True if files the user may see are stored below {@code path}. */

@@ -4,6 +4,7 @@ import io.kinko.vault.PutReport;
 import io.kinko.vault.Session;
 import io.kinko.vault.WipeMethod;
 import io.kinko.vault.WipeReport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +24,10 @@ import picocli.CommandLine.Parameters;
         + "certificate signed with the vault's key (login needed; the wipe is logged).",
         "Symbolic links are not followed and files with other hard links are left alone (unless --force); "
             + "each is named on stderr and the exit code is 1.",
+        "It stays on PATH's file system (like rm --one-file-system): mount points and entries on other devices are left, "
+            + "named, and not entered. It refuses /, your home folder and a mount point as PATH.",
+        "On a terminal it shows what it will wipe (count, size, top folders) and asks (default no); elsewhere --yes is "
+            + "required. --dry-run lists what would be wiped and changes nothing.",
         "Overwriting is not reliable on SSDs and copy-on-write file systems; the certificate records the medium's caveats."})
 final class WipeCommand extends VaultCommand {
   @Parameters(index = "0", paramLabel = "PATH", description = "The local file or folder to wipe.")
@@ -36,6 +41,12 @@ final class WipeCommand extends VaultCommand {
 
   @Option(names = "--cert-out", paramLabel = "DIR", description = CertificateFiles.CERT_OUT_HELP)
   Path certOut = Path.of(".");
+
+  @Option(names = "--yes", description = Confirmation.YES_HELP)
+  boolean yes;
+
+  @Option(names = "--dry-run", description = Confirmation.DRY_RUN_HELP)
+  boolean dryRun;
 
   /** How to overwrite: one of the options, or one pass of random data. */
   static final class Method {
@@ -61,21 +72,35 @@ final class WipeCommand extends VaultCommand {
   private WipeMethod wipeMethod;
 
   @Override
-  void check(Context context) throws NoSuchFileException {
+  void check(Context context) throws IOException {
     wipeMethod = method == null ? WipeMethod.RANDOM : method.toWipeMethod();
-    checkTarget(target, certOut, global.vaultDirectory(context), "wipe");
+    checkTarget(target, certOut, global.vaultDirectory(context), "wipe", context);
+    Confirmation.check(context, yes, dryRun, "wipe");
   }
 
   /**
    * Refuses a wipe that would destroy what the command needs or keeps: the vault itself, the
-   * folder the certificate goes to, a whole file system. Shared with {@code put --wipe-source}.
+   * folder the certificate goes to, the home folder ({@code $HOME}) or one holding it, a whole
+   * file system ({@code /} or any mount point). Shared with {@code put --wipe-source}.
    */
-  static void checkTarget(Path target, Path certOut, Path vault, String what) throws NoSuchFileException {
+  static void checkTarget(Path target, Path certOut, Path vault, String what, Context context) throws IOException {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new NoSuchFileException(target.toString());
     }
-    if (target.toAbsolutePath().normalize().getParent() == null) {
-      throw new UsageException("will not " + what + " " + target + ": it is the root of a file system");
+    if (Files.isSymbolicLink(target)) {
+      throw new UsageException("will not " + what + " " + target + ": it is a symbolic link; name what it points to");
+    }
+    if (target.toRealPath().getParent() == null) {
+      throw new UsageException("will not " + what + " " + target + ": it is the root of the file system, /");
+    }
+    Path home = home(context);
+    if (home != null && CertificateFiles.within(home, target)) {
+      throw new UsageException("will not " + what + " " + target + ": it is or holds your home folder " + home
+          + "; wipe the folders inside it that you mean");
+    }
+    if (ErasePlan.isMountPoint(target)) {
+      throw new UsageException("will not " + what + " " + target + ": it is a mount point, so this would erase a whole "
+          + "file system; wipe the folders inside it that you mean, or erase the disk with dedicated software");
     }
     if (CertificateFiles.within(vault, target) || CertificateFiles.within(target, vault)) {
       throw new UsageException("will not " + what + " " + target + ": it holds or is inside the vault " + vault
@@ -88,8 +113,23 @@ final class WipeCommand extends VaultCommand {
     }
   }
 
+  /** The home folder from the run's environment ({@code HOME}), else the JVM's; null if it does not exist. */
+  private static Path home(Context context) throws IOException {
+    String home = context.env("HOME") != null ? context.env("HOME") : System.getProperty("user.home");
+    Path path = home == null ? null : Path.of(home);
+    return path != null && Files.exists(path) ? path.toRealPath() : null;
+  }
+
   @Override
-  int run(Session session, Context context) {
+  int run(Session session, Context context) throws IOException {
+    if (dryRun || !yes) {
+      ErasePlan plan = ErasePlan.ofLocal(target, force);
+      if (dryRun) {
+        plan.print(context.out(), "wipe");
+        return ExitCodes.OK;
+      }
+      Confirmation.ask(context, yes, plan, "wipe");
+    }
     WipeReport report = session.wipe(target, wipeMethod, force);
     return finish(report, target, certOut, context);
   }

@@ -42,7 +42,7 @@ class CertPdfTest {
       Files.writeString(source, "山田太郎 " + i + "\n", StandardCharsets.UTF_8);
       ok(cli.run("put", source.toString(), "名簿/山田" + i + ".txt"));
     }
-    ok(cli.run("rm", "-r", "名簿", "--cert-out", certs.toString()));
+    ok(cli.run("rm", "--yes", "-r", "名簿", "--cert-out", certs.toString()));
     json = only(jsonFiles(certs));
   }
 

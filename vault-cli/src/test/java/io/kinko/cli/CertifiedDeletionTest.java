@@ -50,7 +50,7 @@ class CertifiedDeletionTest {
 
     @Test
     void rm_ofAFile_deletesEveryVersion_andWritesACertificateThatKinkoAndOpensslVerify() throws Exception {
-      Cli.Result rm = ok(cli.run("rm", "案件/2026/山田.txt", "--cert-out", certs.toString()));
+      Cli.Result rm = ok(cli.run("rm", "--yes", "案件/2026/山田.txt", "--cert-out", certs.toString()));
 
       Path json = only(jsonFiles(certs));
       assertTrue(json.getFileName().toString().matches("kinko-deletion-[0-9a-f]{12}\\.json"), json::toString);
@@ -84,7 +84,7 @@ class CertifiedDeletionTest {
 
     @Test
     void certVerify_withOnlyTheVaultInKinkoVault_isRefused_becauseItsKeyProvesNothing() {
-      ok(cli.run("rm", "other.txt", "--cert-out", certs.toString()));
+      ok(cli.run("rm", "--yes", "other.txt", "--cert-out", certs.toString()));
       Path json = only(jsonFiles(certs));
 
       Cli.Result result = new Cli().env("KINKO_VAULT", vault.toString()).run("cert", "verify", json.toString());
@@ -95,7 +95,7 @@ class CertifiedDeletionTest {
 
     @Test
     void certVerify_failures_exit5() throws IOException {
-      ok(cli.run("rm", "other.txt", "--cert-out", certs.toString()));
+      ok(cli.run("rm", "--yes", "other.txt", "--cert-out", certs.toString()));
       Path json = only(jsonFiles(certs));
       Path otherKey = dir.resolve("other.pem");
       Cli.forVault(dir.resolve("other-vault")).initWithoutGrants().run("key", "export", "-o", otherKey.toString());
@@ -112,7 +112,7 @@ class CertifiedDeletionTest {
 
     @Test
     void rm_ofAFolderWithoutR_exits2AndDeletesNothing() {
-      Cli.Result result = cli.run("rm", "案件/2026", "--cert-out", certs.toString());
+      Cli.Result result = cli.run("rm", "--yes", "案件/2026", "--cert-out", certs.toString());
 
       assertEquals(2, result.exit(), result::toString);
       assertTrue(result.err().contains("is a folder") && result.err().contains("rm -r"), result::toString);
@@ -122,7 +122,7 @@ class CertifiedDeletionTest {
 
     @Test
     void rmR_deletesTheFolderWithOneCertificateListingEveryVersion() {
-      Cli.Result result = ok(cli.run("rm", "-r", "案件", "--cert-out", certs.toString()));
+      Cli.Result result = ok(cli.run("rm", "--yes", "-r", "案件", "--cert-out", certs.toString()));
 
       assertEquals(1, cli.run("ls", "案件").exit(), "the folder is still listed");
       ok(cli.run("ls", "other.txt"));
@@ -134,8 +134,8 @@ class CertifiedDeletionTest {
 
     @Test
     void rm_ofNothingStored_exits1_andOfTheWholeVault_exits2() {
-      assertEquals(1, cli.run("rm", "nothing.txt", "--cert-out", certs.toString()).exit());
-      assertEquals(2, cli.run("rm", "-r", ".", "--cert-out", certs.toString()).exit());
+      assertEquals(1, cli.run("rm", "--yes", "nothing.txt", "--cert-out", certs.toString()).exit());
+      assertEquals(2, cli.run("rm", "--yes", "-r", ".", "--cert-out", certs.toString()).exit());
       ok(cli.run("ls", "other.txt"));
     }
 
@@ -144,14 +144,14 @@ class CertifiedDeletionTest {
       Path file = dir.resolve("a-file");
       Files.writeString(file, "x");
 
-      assertEquals(2, cli.run("rm", "other.txt", "--cert-out", file.toString()).exit());
+      assertEquals(2, cli.run("rm", "--yes", "other.txt", "--cert-out", file.toString()).exit());
       ok(cli.run("ls", "other.txt"));
     }
 
     @Test
     void certList_andExport_giveBackTheCertificatesRmWrote() throws IOException {
-      ok(cli.run("rm", "other.txt", "--cert-out", certs.toString()));
-      ok(cli.run("rm", "-r", "案件", "--cert-out", certs.toString()));
+      ok(cli.run("rm", "--yes", "other.txt", "--cert-out", certs.toString()));
+      ok(cli.run("rm", "--yes", "-r", "案件", "--cert-out", certs.toString()));
 
       Cli.Result list = ok(cli.run("cert", "list"));
       List<String> lines = list.outLines();
@@ -182,7 +182,7 @@ class CertifiedDeletionTest {
     ok(cli.run("grant", Cli.USER, ".", "read,write"));
     put("a.txt", "a.txt", "a\n");
 
-    Cli.Result result = cli.run("rm", "a.txt", "--cert-out", certs.toString());
+    Cli.Result result = cli.run("rm", "--yes", "a.txt", "--cert-out", certs.toString());
 
     assertEquals(4, result.exit(), result::toString);
     ok(cli.run("ls", "a.txt"));
@@ -221,7 +221,7 @@ class CertifiedDeletionTest {
 
     @Test
     void wipe_removesTheFolder_andWritesACertificateListingEachFile() throws Exception {
-      Cli.Result result = ok(cli.run("wipe", folder.toString(), "--cert-out", certs.toString()));
+      Cli.Result result = ok(cli.run("wipe", "--yes", folder.toString(), "--cert-out", certs.toString()));
 
       assertFalse(Files.exists(folder), "the folder is still there");
       Path json = only(jsonFiles(certs));
@@ -239,16 +239,16 @@ class CertifiedDeletionTest {
     void wipe_methods_mapToTheLibrarysAndPassesOtherThan1AreRefused() throws IOException {
       Path zero = dir.resolve("zero.txt");
       Files.writeString(zero, "z");
-      ok(cli.run("wipe", zero.toString(), "--zero", "--cert-out", certs.toString()));
+      ok(cli.run("wipe", "--yes", zero.toString(), "--zero", "--cert-out", certs.toString()));
       JsonObject cert = JsonParser.parseString(Files.readString(only(jsonFiles(certs)))).getAsJsonObject();
       assertEquals("ZERO", cert.getAsJsonObject("method").getAsJsonArray("techniques").get(0).getAsString());
 
-      Cli.Result three = cli.run("wipe", folder.toString(), "--passes", "3", "--cert-out", certs.toString());
+      Cli.Result three = cli.run("wipe", "--yes", folder.toString(), "--passes", "3", "--cert-out", certs.toString());
       assertEquals(2, three.exit(), three::toString);
       assertTrue(three.err().contains("only --passes 1"), three::toString);
-      assertEquals(2, cli.run("wipe", folder.toString(), "--zero", "--dod3").exit(), "two methods at once");
+      assertEquals(2, cli.run("wipe", "--yes", folder.toString(), "--zero", "--dod3").exit(), "two methods at once");
       assertTrue(Files.exists(folder.resolve("名簿.csv")), "a refused wipe touched the folder");
-      ok(cli.run("wipe", folder.toString(), "--passes", "1", "--cert-out", certs.toString()));
+      ok(cli.run("wipe", "--yes", folder.toString(), "--passes", "1", "--cert-out", certs.toString()));
       assertFalse(Files.exists(folder));
     }
 
@@ -258,7 +258,7 @@ class CertifiedDeletionTest {
       Files.writeString(outside, "keep me");
       Files.createSymbolicLink(folder.resolve("link"), outside);
 
-      Cli.Result result = cli.run("wipe", folder.toString(), "--cert-out", certs.toString());
+      Cli.Result result = cli.run("wipe", "--yes", folder.toString(), "--cert-out", certs.toString());
 
       assertEquals(1, result.exit(), result::toString);
       assertTrue(result.err().contains("link"), result::toString);
@@ -269,16 +269,16 @@ class CertifiedDeletionTest {
 
     @Test
     void wipe_refusesTheVault_aFolderHoldingTheCertOut_andWhatDoesNotExist() {
-      assertEquals(2, cli.run("wipe", vault.toString(), "--cert-out", certs.toString()).exit());
-      assertEquals(2, cli.run("wipe", dir.toString(), "--cert-out", certs.toString()).exit(), "holds the vault");
-      assertEquals(2, cli.run("wipe", folder.toString(), "--cert-out", folder.resolve("certs").toString()).exit());
-      assertEquals(1, cli.run("wipe", dir.resolve("absent").toString(), "--cert-out", certs.toString()).exit());
+      assertEquals(2, cli.run("wipe", "--yes", vault.toString(), "--cert-out", certs.toString()).exit());
+      assertEquals(2, cli.run("wipe", "--yes", dir.toString(), "--cert-out", certs.toString()).exit(), "holds the vault");
+      assertEquals(2, cli.run("wipe", "--yes", folder.toString(), "--cert-out", folder.resolve("certs").toString()).exit());
+      assertEquals(1, cli.run("wipe", "--yes", dir.resolve("absent").toString(), "--cert-out", certs.toString()).exit());
       assertTrue(Files.exists(folder.resolve("名簿.csv")) && Files.isDirectory(vault.resolve("keys")));
     }
 
     @Test
     void putWipeSource_afterACompletePut_wipesTheSourceWithOneCertificate() throws IOException {
-      Cli.Result result = ok(cli.run("put", folder.toString(), "受領", "--wipe-source", "--cert-out", certs.toString()));
+      Cli.Result result = ok(cli.run("put", folder.toString(), "受領", "--wipe-source", "--yes", "--cert-out", certs.toString()));
 
       assertFalse(Files.exists(folder), "the source is still there");
       assertTrue(result.out().startsWith("stored 2 files"), result::toString);
@@ -294,7 +294,7 @@ class CertifiedDeletionTest {
       Files.writeString(outside, "keep me");
       Files.createSymbolicLink(folder.resolve("link"), outside);
 
-      Cli.Result result = cli.run("put", folder.toString(), "受領", "--wipe-source", "--cert-out", certs.toString());
+      Cli.Result result = cli.run("put", folder.toString(), "受領", "--wipe-source", "--yes", "--cert-out", certs.toString());
 
       assertEquals(1, result.exit(), result::toString);
       assertTrue(result.err().contains("was not wiped") && result.err().contains("could not be stored"), result::toString);
@@ -318,7 +318,7 @@ class CertifiedDeletionTest {
       cli = Cli.forVault(vault).init();
       put("a.txt", "a.txt", "a\n");
       put("b.txt", "b.txt", "b\n");
-      ok(cli.run("rm", "a.txt", "--cert-out", certs.toString()));
+      ok(cli.run("rm", "--yes", "a.txt", "--cert-out", certs.toString()));
       archive = dir.resolve("archive");
     }
 

@@ -55,7 +55,7 @@ class ForgedKeyTest {
     Matcher m = Pattern.compile("fingerprint: ([0-9a-f]{64}) ").matcher(export.out());
     assertTrue(m.find(), export::toString);
     fingerprint = m.group(1);
-    ok(cli.run("rm", "名簿.txt", "--cert-out", certs.toString()));
+    ok(cli.run("rm", "--yes", "名簿.txt", "--cert-out", certs.toString()));
     json = only(jsonFiles(certs));
   }
 

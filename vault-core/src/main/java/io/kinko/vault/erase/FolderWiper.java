@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,19 +23,24 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Wipes plain files outside any vault (clause 5(11)): overwrites each regular file, syncs, reads
  * the last pass back, renames it to a random name, truncates, unlinks and syncs the directory,
  * then removes the folders it emptied; files are wiped in batches that share their syncs. It never follows a symbolic link, never leaves the named
  * tree, and leaves a file with other hard links alone unless forced (wiping it would destroy the
- * data under its other names too).
+ * data under its other names too). It stays on the root's file system, like {@code rm
+ * --one-file-system}: an entry on another device, or any mount point below the root (a bind mount
+ * of the same device too), is reported and never entered.
  */
 public final class FolderWiper {
   private static final int CHUNK = 1 << 20;
@@ -73,10 +79,24 @@ public final class FolderWiper {
     }
     List<Path> batch = new ArrayList<>();
     try {
+      OneFileSystem fileSystem = new OneFileSystem(top);
       Files.walkFileTree(top, new SimpleFileVisitor<>() {
         @Override
+        public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes a) {
+          String other = directory.equals(top) ? null : fileSystem.other(directory);
+          if (other != null) {
+            skipped.add(new PutReport.Skipped(directory, other));
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
-          if (a.isSymbolicLink()) {
+          String other = fileSystem.other(file);
+          if (other != null) {
+            skipped.add(new PutReport.Skipped(file, other));
+          } else if (a.isSymbolicLink()) {
             skipped.add(new PutReport.Skipped(file, "symbolic link, not followed (the link itself is left)"));
           } else if (!a.isRegularFile()) {
             skipped.add(new PutReport.Skipped(file, "not a regular file"));
@@ -117,6 +137,51 @@ public final class FolderWiper {
       throw new VaultException("cannot walk " + top + ": " + FileStore.describe(e), e);
     }
     return new Outcome(wiped, skipped);
+  }
+
+  /**
+   * The root's file system: entries on another device ({@code st_dev}) and mount points listed in
+   * {@code /proc/self/mountinfo} (a bind mount keeps the device of its source) are outside it.
+   */
+  private static final class OneFileSystem {
+    private static final Pattern OCTAL = Pattern.compile("\\\\([0-7]{3})");
+    private final Path top;
+    private final Path real;
+    private final Object device;
+    private final Set<Path> mounts = new HashSet<>();
+
+    OneFileSystem(Path top) throws IOException {
+      this.top = top;
+      this.real = top.toRealPath();
+      this.device = Files.getAttribute(top, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+      Path table = Path.of("/proc/self/mountinfo");
+      if (Files.exists(table)) {
+        for (String line : Files.readAllLines(table, StandardCharsets.UTF_8)) {
+          String[] fields = line.split(" ");
+          if (fields.length > 4) {
+            mounts.add(Path.of(unescape(fields[4])));
+          }
+        }
+      }
+    }
+
+    /** Why {@code entry} is outside the root's file system (or may be), or null if it is on it. */
+    String other(Path entry) {
+      if (mounts.contains(real.resolve(top.relativize(entry)))) {
+        return "a mount point, not entered (a wipe stays on one file system)";
+      }
+      try {
+        return device.equals(Files.getAttribute(entry, "unix:dev", LinkOption.NOFOLLOW_LINKS)) ? null
+            : "on another file system, not entered (a wipe stays on one file system)";
+      } catch (IOException e) {
+        return "cannot tell its file system, not entered: " + FileStore.describe(e);
+      }
+    }
+
+    /** A mount table field with its octal escapes ({@code \040} for a space) undone. */
+    private static String unescape(String field) {
+      return OCTAL.matcher(field).replaceAll(m -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 8))));
+    }
   }
 
   /**
