@@ -25,15 +25,15 @@ import picocli.CommandLine.Spec;
     description = "Keeps work data encrypted, access-controlled and logged (金庫, \"a safe\").",
     footerHeading = "%nEnvironment:%n",
     footer = {
-        "  " + GlobalOptions.VAULT_ENV + "               vault folder when --vault is not given",
-        "  " + GlobalOptions.USER_ENV + "                user when --user is not given",
-        "  " + PasswordSource.PASSWORD_ENV + "            password when --password-file is not given; meant for scripts",
+        "  " + GlobalOptions.VAULT_ENV + "             vault folder when --vault is not given",
+        "  " + GlobalOptions.USER_ENV + "              user when --user is not given",
+        "  " + PasswordSource.PASSWORD_ENV + "          password when --password-file is not given; meant for scripts",
         "                          (prefer a file: the environment is easier to leak)",
-        "  " + DatabaseAccount.USER_VARIABLE + "             database user, for a vault on PostgreSQL (init --db)",
-        "  " + DatabaseAccount.PASSWORD_FILE_VARIABLE + "    file holding that user's password (first line)",
-        "  " + DatabaseAccount.PASSWORD_VARIABLE + "         that password itself, when a file is not practical",
-        "  " + DatabaseAccount.URL_VARIABLE + "              the one database URL this host may connect to (optional)",
-        "  " + CertPdfCommand.FONT_ENV + "            Japanese font for 'kinko cert pdf' when --font is not given",
+        "  " + DatabaseAccount.USER_VARIABLE + "           database user, for a vault on PostgreSQL (init --db)",
+        "  " + DatabaseAccount.PASSWORD_FILE_VARIABLE + "  file holding that user's password (first line)",
+        "  " + DatabaseAccount.PASSWORD_VARIABLE + "       that password itself, when a file is not practical",
+        "  " + DatabaseAccount.URL_VARIABLE + "            the one database URL this host may connect to (optional)",
+        "  " + CertPdfCommand.FONT_ENV + "          Japanese font for 'kinko cert pdf' when --font is not given",
         "  COLUMNS                 width of the help text (default: the terminal's, else 80)"})
 public final class Kinko implements Callable<Integer> {
   /**
