@@ -110,10 +110,18 @@ public final class Kinko implements Callable<Integer> {
     return context;
   }
 
-  /** Whether this command line may print a usage text, worth finding the terminal's width for. */
+  /**
+   * Whether this command line asks for a usage text, worth finding the terminal's width for (which
+   * may start {@code stty}): never for a command that runs, whose fixed cost is measured.
+   */
   private static boolean asksForHelp(String[] args) {
-    return args.length <= 1 || List.of(args).contains("help") || List.of(args).contains("--help") || List.of(args).contains("-h");
+    List<String> words = List.of(args);
+    return args.length == 0 || words.contains("help") || words.contains("--help") || words.contains("-h")
+        || args.length == 1 && GROUPS.contains(args[0]);
   }
+
+  /** The commands that only group others: alone, they print their usage. */
+  private static final java.util.Set<String> GROUPS = java.util.Set.of("user", "log", "cert", "key");
 
   /**
    * The help's width: {@code COLUMNS} when it is a number, else what {@code tty} reports (the
