@@ -1,17 +1,12 @@
 package io.kinko.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.kinko.vault.Grant;
-import io.kinko.vault.Permission;
 import io.kinko.vault.Session;
 import java.io.PrintWriter;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -20,20 +15,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "acl", mixinStandardHelpOptions = true,
     description = {"Lists the grants on VAULT_PATH, on the folders above it and below it (administrators only).",
-        "Columns: USER, PERMISSIONS, GRANTED BY, GRANTED AT (UTC), PREFIX ('.' is the whole vault)."})
+        "Columns: USER, PERMISSIONS, GRANTED BY, GRANTED AT (the contract's time zone), PREFIX ('.' is the whole vault)."})
 final class AclCommand extends VaultCommand {
   @Parameters(index = "0", arity = "0..1", paramLabel = "VAULT_PATH", description = "Default: the whole vault ('.').")
   String vaultPath = "";
 
-  @Option(names = "--json", description = "Print a JSON array of {user, prefix, permissions, grantedBy, grantedAt}; "
-      + "prefix '.' is the whole vault, permissions a list such as [\"read\", \"write\"].")
-  boolean json;
-
   @Override
   int run(Session session, Context context) {
     List<Grant> grants = session.administration().acl(vaultPath);
-    if (json) {
-      printJson(grants, context.out());
+    if (ui.json()) {
+      ui.print(json(grants, ui.object()));
     } else {
       printTable(grants, context.out());
     }
@@ -44,32 +35,27 @@ final class AclCommand extends VaultCommand {
     int userWidth = width("USER", grants.stream().mapToInt(g -> g.user().length()).max().orElse(0));
     int permsWidth = width("PERMISSIONS", grants.stream().mapToInt(g -> GrantCommand.format(g.permissions()).length()).max().orElse(0));
     int byWidth = width("GRANTED BY", grants.stream().mapToInt(g -> String.valueOf(g.grantedBy()).length()).max().orElse(0));
-    String format = "%-" + userWidth + "s  %-" + permsWidth + "s  %-" + byWidth + "s  %-20s  %s%n";
+    String format = "%-" + userWidth + "s  %-" + permsWidth + "s  %-" + byWidth + "s  %-23s  %s%n";
     out.printf(format, "USER", "PERMISSIONS", "GRANTED BY", "GRANTED AT", "PREFIX");
     for (Grant g : grants) {
-      String at = g.grantedAt() == null ? "-" : DateTimeFormatter.ISO_INSTANT.format(g.grantedAt().truncatedTo(ChronoUnit.SECONDS));
+      String at = g.grantedAt() == null ? "-" : Times.human(g.grantedAt());
       out.printf(format, g.user(), GrantCommand.format(g.permissions()), g.grantedBy(), at, GrantCommand.shown(g.prefix()));
     }
   }
 
-  private static void printJson(List<Grant> grants, PrintWriter out) {
+  private static JsonObject json(List<Grant> grants, JsonObject result) {
     JsonArray array = new JsonArray();
     for (Grant g : grants) {
       JsonObject o = new JsonObject();
       o.addProperty("user", g.user());
       o.addProperty("prefix", GrantCommand.shown(g.prefix()));
-      JsonArray permissions = new JsonArray();
-      for (Permission p : Permission.values()) {
-        if (g.permissions().contains(p)) {
-          permissions.add(GrantCommand.format(java.util.Set.of(p)));
-        }
-      }
-      o.add("permissions", permissions);
-      o.addProperty("grantedBy", g.grantedBy());
-      o.addProperty("grantedAt", g.grantedAt() == null ? null : g.grantedAt().toString());
+      o.add("permissions", GrantCommand.json(g.permissions()));
+      o.add("grantedBy", Json.text(g.grantedBy()));
+      o.add("grantedAt", Json.time(g.grantedAt()));
       array.add(o);
     }
-    out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(array));
+    result.add("grants", array);
+    return result;
   }
 
   private static int width(String heading, int widest) {

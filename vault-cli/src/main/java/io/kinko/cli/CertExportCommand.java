@@ -1,5 +1,7 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.NotFoundException;
 import io.kinko.vault.Session;
@@ -49,15 +51,23 @@ final class CertExportCommand extends VaultCommand {
       }
     }
     Set<String> names = new HashSet<>();
+    JsonArray written = new JsonArray();
     for (DeletionCertificate c : certificates) {
       String name = CertificateFiles.baseName(CertificateFiles.kind(c), c.id());
       if (!names.add(name)) {
         name = "kinko-" + CertificateFiles.kind(c) + "-" + c.id(); // two ids that share 12 digits: keep both
       }
       Path json = c.write(output, name);
-      context.out().println(c.id() + "  " + json);
+      ui.say(c.id() + "  " + json);
+      written.add(CertificateFiles.json(c, json));
     }
-    context.out().println("exported " + PutCommand.count(certificates.size(), "certificate") + " to " + output);
+    ui.say("exported " + PutCommand.count(certificates.size(), "certificate") + " to " + output);
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("directory", output.toString());
+      o.add("certificates", written);
+      ui.print(o);
+    }
     return ExitCodes.OK;
   }
 }

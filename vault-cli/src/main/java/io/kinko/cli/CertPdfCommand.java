@@ -73,6 +73,7 @@ final class CertPdfCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Context context = VaultCommand.context(spec);
+    Output ui = Output.of(spec, global);
     if (output.getFileName() == null || Files.isDirectory(output)) {
       throw new UsageException(output + " is a folder; give a file name for the PDF");
     }
@@ -91,11 +92,20 @@ final class CertPdfCommand implements Callable<Integer> {
       rendered = CertificatePdf.render(json, names, fonts, fontFile != null, pdf.output(), context.err());
       pdf.commit();
     }
-    context.out().println("wrote " + output + " (" + PutCommand.count(rendered.pages(), "page") + ", "
+    ui.say("wrote " + output + " (" + PutCommand.count(rendered.pages(), "page") + ", "
         + (rendered.font() != null ? "Japanese and English labels, font " + rendered.font() : "English labels only") + ")");
-    context.out().println("SHA-256 of " + cert.getFileName() + ": " + rendered.sha256());
+    ui.say("SHA-256 of " + cert.getFileName() + ": " + rendered.sha256());
+    if (ui.json()) {
+      com.google.gson.JsonObject o = ui.object();
+      o.addProperty("output", output.toString());
+      o.addProperty("pages", rendered.pages());
+      o.add("font", Json.text(rendered.font()));
+      o.addProperty("sha256", rendered.sha256());
+      o.addProperty("verified", pinned != null);
+      ui.print(o);
+    }
     if (rendered.font() == null) {
-      context.err().println("kinko: no usable Japanese font found: give --font FILE or set " + FONT_ENV
+      ui.warn("kinko: no usable Japanese font found: give --font FILE or set " + FONT_ENV
           + " (for example to IPAGothic, ipag.ttf) for Japanese labels");
     }
     return ExitCodes.OK;

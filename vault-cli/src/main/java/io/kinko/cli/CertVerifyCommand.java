@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
 import java.io.IOException;
@@ -47,13 +48,25 @@ final class CertVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Context context = VaultCommand.context(spec);
+    Output ui = Output.of(spec, global);
     AuditorKey.Pinned pinned = key.resolve(List.of(folderOf(cert)));
     DeletionCertificate.Verified verified = verify(cert, sig, pinned.pem());
-    context.out().println("certificate " + verified.id() + " verified: " + verified.kind() + ", "
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("id", verified.id());
+      o.addProperty("kind", verified.kind());
+      o.addProperty("items", verified.items());
+      o.addProperty("treeSize", verified.treeSize());
+      o.addProperty("vault", verified.vault());
+      o.addProperty("keyFingerprint", pinned.fingerprint().toString());
+      o.addProperty("keyPinned", pinned.pinned());
+      ui.print(o);
+      return ExitCodes.OK;
+    }
+    ui.say("certificate " + verified.id() + " verified: " + verified.kind() + ", "
         + PutCommand.count(verified.items(), "item") + ", tied to log tree of size " + verified.treeSize());
-    context.out().println("vault: " + verified.vault());
-    context.out().println(pinned.describe());
+    ui.say("vault: " + verified.vault());
+    ui.say(pinned.describe());
     return ExitCodes.OK;
   }
 

@@ -1,8 +1,8 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.VaultException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ final class CertificateFiles {
    * Writes the certificate into {@code dir} and prints where it went and how to verify it. If it
    * cannot be written, the failure says that the work is done and how to get the certificate.
    */
-  static Path writeAndTell(DeletionCertificate certificate, Path dir, PrintWriter out) {
+  static Path writeAndTell(DeletionCertificate certificate, Path dir, Output out) {
     Path json;
     try {
       json = certificate.write(dir, baseName(kind(certificate), certificate.id()));
@@ -68,12 +68,23 @@ final class CertificateFiles {
     return json;
   }
 
+  /** A certificate under --json: {id, kind, items, file, signature}. */
+  static JsonObject json(DeletionCertificate certificate, Path json) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", certificate.id());
+    o.addProperty("kind", kind(certificate));
+    o.addProperty("items", items(certificate));
+    o.addProperty("file", json.toString());
+    o.addProperty("signature", json + ".sig");
+    return o;
+  }
+
   /** Prints where a certificate is and the openssl command that verifies it. */
-  static void tell(String id, Path json, PrintWriter out) {
-    out.println("certificate " + id + ": " + json + " (signature: " + json.getFileName() + ".sig)");
-    out.println("verify it with the vault's public key ('kinko key export -o " + DEFAULT_KEY_FILE + "'), whose fingerprint "
+  static void tell(String id, Path json, Output out) {
+    out.say("certificate " + id + ": " + json + " (signature: " + json.getFileName() + ".sig)");
+    out.say("verify it with the vault's public key ('kinko key export -o " + DEFAULT_KEY_FILE + "'), whose fingerprint "
         + "('openssl pkey -pubin -in " + DEFAULT_KEY_FILE + " -outform DER | sha256sum') must be the one recorded at the contract's start:");
-    out.println("  " + opensslCommand(DEFAULT_KEY_FILE, json.toString(), json + ".sig"));
+    out.say("  " + opensslCommand(DEFAULT_KEY_FILE, json.toString(), json + ".sig"));
   }
 
   /** The openssl command line that verifies a certificate's detached Ed25519 signature. */

@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.Session;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,12 @@ final class CheckpointCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) {
     String note = session.checkpoint();
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("note", note);
+      ui.print(o);
+      return ExitCodes.OK;
+    }
     // Exactly the note: its bytes are what the signature covers, so no line separator is added or changed.
     context.out().print(note);
     context.out().flush();

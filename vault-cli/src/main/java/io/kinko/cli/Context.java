@@ -20,8 +20,14 @@ final class Context {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Terminal terminal;
+  private final boolean stderrIsTerminal;
 
   Context(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Terminal terminal) {
+    this(env, stdin, stdout, stderr, terminal, false);
+  }
+
+  Context(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Terminal terminal,
+      boolean stderrIsTerminal) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
     this.stdin = Objects.requireNonNull(stdin, "stdin");
     this.stdout = Objects.requireNonNull(stdout, "stdout");
@@ -30,6 +36,7 @@ final class Context {
     this.out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
     this.err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
     this.terminal = terminal;
+    this.stderrIsTerminal = stderrIsTerminal;
   }
 
   /** An environment variable, or null when unset or empty. */
@@ -72,6 +79,25 @@ final class Context {
 
   PrintWriter err() {
     return err;
+  }
+
+  /** Whether standard error is a terminal: progress bars are drawn only there. */
+  boolean stderrIsTerminal() {
+    return stderrIsTerminal;
+  }
+
+  /**
+   * Whether this process's standard error is a terminal. Java 17 cannot ask directly
+   * ({@code System.console()} speaks of stdin and stdout), so on Linux it reads where file
+   * descriptor 2 leads; elsewhere it answers false, and no bar is drawn.
+   */
+  static boolean systemStderrIsTerminal() {
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
   }
 
   /** The terminal for prompts and progress bars, or null when not interactive. */

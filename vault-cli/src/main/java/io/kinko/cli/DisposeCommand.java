@@ -1,5 +1,7 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.Session;
 import java.io.IOException;
@@ -71,22 +73,44 @@ final class DisposeCommand extends VaultCommand {
         throw new UsageException("the vault id was not typed: nothing was disposed of");
       }
     }
-    DeletionCertificate certificate = session.dispose(archive, overwrite);
-    PrintWriter out = context.out();
-    out.println("vault " + id + " disposed of: its keys are destroyed" + (overwrite ? " and its blobs overwritten" : ""));
-    out.println("archive " + archive + ":");
+    DeletionCertificate certificate;
+    ui.step("archiving the log and certificates to " + archive + ", then destroying the keys");
+    try (Progress progress = ui.progress("dispose", -1, -1)) {
+      certificate = session.dispose(archive, overwrite);
+    }
     Path root = archive.toAbsolutePath().normalize();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(root)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    for (Path file : files) {
-      out.printf("  %10d  %s%n", Files.size(file), root.relativize(file));
-    }
     Path json = archive.resolve(CERTIFICATE);
-    out.println("final certificate " + certificate.id() + ": " + json);
-    Path pem = archive.resolve(CertificateFiles.DEFAULT_KEY_FILE);
     String fingerprint = certificate.body().header().signingKey().fingerprint();
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("vaultId", id);
+      o.addProperty("overwrite", overwrite);
+      o.addProperty("archive", root.toString());
+      JsonArray list = new JsonArray();
+      for (Path file : files) {
+        JsonObject f = new JsonObject();
+        f.addProperty("path", root.relativize(file).toString());
+        f.addProperty("size", Files.size(file));
+        list.add(f);
+      }
+      o.add("files", list);
+      o.add("certificate", CertificateFiles.json(certificate, json));
+      o.addProperty("keyFingerprint", fingerprint);
+      ui.print(o);
+      return ExitCodes.OK;
+    }
+    ui.say("vault " + id + " disposed of: its keys are destroyed" + (overwrite ? " and its blobs overwritten" : ""));
+    ui.say("archive " + archive + ":");
+    for (Path file : files) {
+      ui.say(String.format("  %10d  %s", Files.size(file), root.relativize(file)));
+    }
+    ui.say("final certificate " + certificate.id() + ": " + json);
+    Path pem = archive.resolve(CertificateFiles.DEFAULT_KEY_FILE);
+    PrintWriter out = ui.quiet() ? new PrintWriter(java.io.Writer.nullWriter()) : context.out();
     out.println("the archived public key has fingerprint " + fingerprint + ": it must be the one recorded at the contract's start");
     out.println("verify them with it:");
     out.println("  " + CertificateFiles.opensslCommand(pem.toString(), json.toString(), json + ".sig"));

@@ -48,6 +48,20 @@ final class ExitCodes {
     return ERROR; // NotFoundException, other VaultExceptions, local I/O errors
   }
 
+  /** The name a code has in {@code --json} errors: "ACCESS_DENIED" for 4. */
+  static String name(int code) {
+    return switch (code) {
+      case OK -> "OK";
+      case ERROR -> "ERROR";
+      case USAGE -> "USAGE";
+      case AUTHENTICATION -> "AUTHENTICATION";
+      case ACCESS_DENIED -> "ACCESS_DENIED";
+      case INTEGRITY -> "INTEGRITY";
+      case RETENTION -> "RETENTION";
+      default -> "ERROR";
+    };
+  }
+
   /** Code and meaning, in order, for the "Exit codes:" section of the help. */
   static Map<String, String> descriptions() {
     Map<String, String> list = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.kinko.vault.FileInfo;
 import io.kinko.vault.NotFoundException;
 import io.kinko.vault.Session;
@@ -43,25 +45,30 @@ final class GetCommand extends VaultCommand {
 
   @Override
   void check(Context context) {
+    if (ui.json() && output.equals("-")) {
+      throw new UsageException("--json and -o - both want standard output; write the file with -o FILE");
+    }
     NativeCrypto.preload(); // the size is known only after login; loading overlaps it
   }
+
 
   @Override
   int run(Session session, Context context) throws IOException {
     NativeCrypto.install();
     boolean whole = vaultPath.isEmpty() || vaultPath.equals(".");
-    if (!whole) {
-      // The read itself comes first, so the log shows a GET (allowed or denied) rather than a look-up.
-      InputStream file = openIfFile(session, vaultPath);
-      if (file != null) {
-        try (InputStream in = file) {
-          return getFile(in, folderPrefix(vaultPath), context);
-        }
+    // The listing says whether the path is a file or a folder. Reading it as a file first would log
+    // a GET of a file that does not exist (ALLOW, "not found") before every folder's files.
+    List<FileInfo> files = session.list(vaultPath);
+    String path = folderPrefix(vaultPath);
+    if (!whole && (files.isEmpty() || files.stream().anyMatch(f -> f.path().equals(path)))) {
+      // A file, or nothing this user may list: the GET decides, and the log shows it allowed or denied.
+      ui.step("reading the file " + path);
+      try (InputStream in = openFile(session, vaultPath)) {
+        return getFile(in, path, context);
       }
     }
-    List<FileInfo> files = session.list(vaultPath);
     if (files.isEmpty()) {
-      throw new NotFoundException(whole ? "the vault holds no files" : "no file or folder at '" + vaultPath + "'");
+      throw new NotFoundException("the vault holds no files");
     }
     if (output.equals("-")) {
       throw new UsageException("'" + vaultPath + "' is a folder; -o - writes a single file only");
@@ -69,12 +76,12 @@ final class GetCommand extends VaultCommand {
     return getFolder(session, whole ? "" : folderPrefix(vaultPath), files, context);
   }
 
-  /** The stored file's content, or null if no file is stored at {@code path} (it may be a folder). */
-  private static InputStream openIfFile(Session session, String path) {
+  /** The stored file's content; not found says so for a file or a folder, since the listing found neither. */
+  private static InputStream openFile(Session session, String path) {
     try {
       return session.get(path);
     } catch (NotFoundException e) {
-      return null;
+      throw new NotFoundException("no file or folder at '" + path + "'", e);
     }
   }
 
@@ -88,8 +95,17 @@ final class GetCommand extends VaultCommand {
     if (Files.isDirectory(target)) {
       target = target.resolve(lastSegment(path));
     }
-    try (Progress progress = Progress.start(context, "get", -1)) {
-      write(in, target, progress);
+    long[] bytes = {0};
+    try (Progress progress = ui.progress("get", -1, 1)) {
+      write(in, target, n -> {
+        bytes[0] += n;
+        progress.accept(n);
+      });
+      progress.fileDone();
+    }
+    ui.say("wrote " + PutCommand.count(bytes[0], "byte") + " to " + target);
+    if (ui.json()) {
+      ui.print(json(path, target, 1, bytes[0], new JsonArray()));
     }
     return ExitCodes.OK;
   }
@@ -107,7 +123,8 @@ final class GetCommand extends VaultCommand {
     List<Path> unsynced = new ArrayList<>();
     int[] outcome = {ExitCodes.OK, 0};
     long[] bytes = {0};
-    try (Progress progress = Progress.start(context, "get", total)) {
+    JsonArray failures = new JsonArray();
+    try (Progress progress = ui.progress("get", total, files.size())) {
       session.getEach(files.stream().map(FileInfo::path).toList(), new Session.EachReader() {
         @Override
         public void read(String path, InputStream content) throws IOException {
@@ -129,20 +146,40 @@ final class GetCommand extends VaultCommand {
           }
           unsynced.add(target);
           outcome[1]++;
+          progress.fileDone();
         }
 
         @Override
         public void failed(String path, Exception e) {
-          context.err().println("kinko: cannot get " + path + ": " + Messages.describe(e));
+          ui.warn("kinko: cannot get " + path + ": " + Messages.describe(e));
           if (outcome[0] == ExitCodes.OK) {
             outcome[0] = ExitCodes.of(e);
           }
+          JsonObject failure = new JsonObject();
+          failure.addProperty("path", path);
+          failure.addProperty("error", ExitCodes.name(ExitCodes.of(e)));
+          failure.addProperty("message", Messages.describe(e));
+          failures.add(failure);
         }
       });
     }
     AtomicFile.syncAll(unsynced);
-    context.out().println("wrote " + PutCommand.count(outcome[1], "file") + ", " + PutCommand.count(bytes[0], "byte") + " to " + out);
+    ui.say("wrote " + PutCommand.count(outcome[1], "file") + ", " + PutCommand.count(bytes[0], "byte") + " to " + out);
+    if (ui.json()) {
+      ui.print(json(prefix, out, outcome[1], bytes[0], failures));
+    }
     return outcome[0];
+  }
+
+  /** A get under --json: {path, output, files, bytes, failed[]}. */
+  private JsonObject json(String path, Path written, int files, long bytes, JsonArray failed) {
+    JsonObject o = ui.object();
+    o.addProperty("path", path);
+    o.addProperty("output", written.toString());
+    o.addProperty("files", files);
+    o.addProperty("bytes", bytes);
+    o.add("failed", failed);
+    return o;
   }
 
   private static void write(InputStream in, Path target, LongConsumer progress) throws IOException {

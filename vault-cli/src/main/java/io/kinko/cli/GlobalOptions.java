@@ -28,6 +28,16 @@ final class GlobalOptions {
   @Option(names = "--debug", description = "Print stack traces of failures.")
   boolean debug;
 
+  @Option(names = "--json", description = "Print the result as one JSON object on stdout, and a failure as one on stderr "
+      + "(schemas: docs/cli-json.md). No progress bar.")
+  boolean json;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only errors and what was asked for (listings, keys); no progress bar.")
+  boolean quiet;
+
+  @Option(names = {"-v", "--verbose"}, description = "Also say on stderr what is done, step by step.")
+  boolean verbose;
+
   /** The vault folder from {@code --vault} or {@code KINKO_VAULT}. */
   Path vaultDirectory(Context context) {
     String dir = vault != null ? vault : context.env(VAULT_ENV);

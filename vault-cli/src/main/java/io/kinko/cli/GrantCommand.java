@@ -1,5 +1,7 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.kinko.vault.Grant;
 import io.kinko.vault.Permission;
 import io.kinko.vault.Session;
@@ -42,7 +44,16 @@ final class GrantCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) {
     Grant grant = session.administration().grant(name, vaultPath, permissions);
-    context.out().println("granted " + format(permissions) + " on " + shown(grant.prefix()) + " to " + grant.user()
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("user", grant.user());
+      o.addProperty("prefix", shown(grant.prefix()));
+      o.add("granted", json(permissions));
+      o.add("holds", json(grant.permissions()));
+      ui.print(o);
+      return ExitCodes.OK;
+    }
+    ui.say("granted " + format(permissions) + " on " + shown(grant.prefix()) + " to " + grant.user()
         + "; " + grant.user() + " now holds " + format(grant.permissions()) + " there");
     return ExitCodes.OK;
   }
@@ -50,6 +61,17 @@ final class GrantCommand extends VaultCommand {
   /** {@code read,write}: as they are typed. */
   static String format(Set<Permission> permissions) {
     return Permission.format(permissions).toLowerCase(Locale.ROOT);
+  }
+
+  /** Permissions as JSON: ["read", "write"], in the enum's order. */
+  static JsonArray json(Set<Permission> permissions) {
+    JsonArray array = new JsonArray();
+    for (Permission p : Permission.values()) {
+      if (permissions.contains(p)) {
+        array.add(format(Set.of(p)));
+      }
+    }
+    return array;
   }
 
   /** A prefix as the CLI shows it: {@value #WHOLE_VAULT} for the whole vault. */

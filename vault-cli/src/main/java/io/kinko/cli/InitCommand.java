@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.AccessPolicy;
 import io.kinko.vault.Contract;
 import io.kinko.vault.DatabaseAccount;
@@ -12,8 +13,10 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code kinko init}: creates a vault for one contract, with its chief administrator. */
 @Command(name = "init", mixinStandardHelpOptions = true,
@@ -35,6 +38,9 @@ final class InitCommand implements Callable<Integer> {
 
   @ParentCommand
   Kinko kinko;
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   GlobalOptions global;
@@ -70,6 +76,7 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Context context = kinko.context();
+    Output ui = Output.of(spec, global);
     LocalDate end = parseDate(contractEnd);
     Contract contract = new Contract(contractId, client, contractor, end);
     String user = admin != null ? admin : global.user(context);
@@ -94,8 +101,20 @@ final class InitCommand implements Callable<Integer> {
       if (databaseUrl != null) {
         builder.database(databaseUrl, account);
       }
+      ui.step("creating the vault in " + directory + " (the key slot's Argon2id derivation takes a moment)");
       try (Vault vault = builder.create()) {
-        context.out().println(vault.id());
+        if (ui.json()) {
+          JsonObject o = ui.object();
+          o.addProperty("vaultId", vault.id());
+          o.addProperty("directory", directory.toAbsolutePath().normalize().toString());
+          o.addProperty("admin", user);
+          o.addProperty("backend", vault.status().backend());
+          o.addProperty("contractEnd", contract.end().toString());
+          ui.print(o);
+        } else {
+          // The id is the result, not a remark: printed under -q too, so scripts can take it.
+          ui.text().println(vault.id());
+        }
       }
     }
     return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.KeyFingerprint;
 import io.kinko.vault.Session;
 import java.io.IOException;
@@ -45,6 +46,21 @@ final class KeyExportCommand extends VaultCommand {
     String verifierKey = withNewline(session.vault().verifierKey());
     KeyFingerprint fingerprint = KeyFingerprint.of(pem);
     PrintWriter out = context.out();
+    Path vkey = output == null ? null : output.resolveSibling(output.getFileName() + VERIFIER_SUFFIX);
+    if (ui.json()) {
+      if (output != null) {
+        write(output, pem);
+        write(vkey, verifierKey);
+      }
+      JsonObject o = ui.object();
+      o.addProperty("publicKey", pem);
+      o.addProperty("verifierKey", verifierKey.strip());
+      o.addProperty("fingerprint", fingerprint.toString());
+      o.add("file", Json.text(output));
+      o.add("verifierKeyFile", Json.text(vkey));
+      ui.print(o);
+      return ExitCodes.OK;
+    }
     if (output == null) {
       out.print(pem);
       out.print('\n');
@@ -55,11 +71,10 @@ final class KeyExportCommand extends VaultCommand {
       out.print(fingerprint + "\n");
       return ExitCodes.OK;
     }
-    Path vkey = output.resolveSibling(output.getFileName() + VERIFIER_SUFFIX);
     write(output, pem);
     write(vkey, verifierKey);
-    out.println("wrote the public key to " + output + " and the verifier key to " + vkey);
-    out.println("fingerprint: " + fingerprint + " (record it at the contract's start; auditors pass it as "
+    ui.say("wrote the public key to " + output + " and the verifier key to " + vkey);
+    ui.say("fingerprint: " + fingerprint + " (record it at the contract's start; auditors pass it as "
         + AuditorKey.FINGERPRINT_OPTION + ")");
     return ExitCodes.OK;
   }

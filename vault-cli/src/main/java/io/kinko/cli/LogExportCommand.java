@@ -1,8 +1,8 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.LogArchive;
 import io.kinko.vault.Session;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -33,13 +33,29 @@ final class LogExportCommand extends VaultCommand {
     if (!from.isBefore(to)) {
       throw new UsageException("--from must be before --to");
     }
-    LogArchive archive = session.exportLog(from, to, output);
-    PrintWriter out = context.out();
+    LogArchive archive;
+    try (Progress progress = ui.progress("log export", -1, -1)) {
+      archive = session.exportLog(from, to, output);
+    }
     long count = archive.lastSeq() - archive.firstSeq() + 1;
-    out.println("exported " + PutCommand.count(count, "log entry", "log entries") + " (" + archive.firstSeq() + " to "
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.add("from", Json.time(from));
+      o.add("to", Json.time(to));
+      o.addProperty("entries", count);
+      o.addProperty("firstSeq", archive.firstSeq());
+      o.addProperty("lastSeq", archive.lastSeq());
+      o.addProperty("treeSize", archive.treeSize());
+      o.addProperty("directory", output.toAbsolutePath().normalize().toString());
+      o.addProperty("entriesFile", archive.entries().toString());
+      o.addProperty("manifest", archive.manifest().toString());
+      ui.print(o);
+      return ExitCodes.OK;
+    }
+    ui.say("exported " + PutCommand.count(count, "log entry", "log entries") + " (" + archive.firstSeq() + " to "
         + archive.lastSeq() + ", tree size " + archive.treeSize() + ") to " + output.toAbsolutePath().normalize());
-    out.println("  entries:  " + archive.entries());
-    out.println("  manifest: " + archive.manifest());
+    ui.say("  entries:  " + archive.entries());
+    ui.say("  manifest: " + archive.manifest());
     return ExitCodes.OK;
   }
 }

@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.Session;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -19,7 +20,14 @@ final class LogPruneCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) {
     long removed = session.pruneLog(before);
-    context.out().println("removed " + PutCommand.count(removed, "log entry", "log entries") + " logged before " + before);
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("removed", removed);
+      o.add("before", Json.time(before));
+      ui.print(o);
+      return ExitCodes.OK;
+    }
+    ui.say("removed " + PutCommand.count(removed, "log entry", "log entries") + " logged before " + Times.human(before));
     return ExitCodes.OK;
   }
 }

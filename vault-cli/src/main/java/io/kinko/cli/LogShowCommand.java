@@ -1,12 +1,12 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.LogQuery;
 import io.kinko.vault.Session;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = {"Prints access-log entries, oldest first. Reading the log is itself logged (LOG_SHOW).",
-        "Columns: SEQ, TIME (UTC, to the second), ACTOR, ACTION, DECISION, FILE (first 12 hex digits of the file id, '-' if none), REASON."})
+        "Columns: SEQ, TIME (the contract's time zone, to the second), ACTOR, ACTION, DECISION, FILE (first 12 hex digits of the file id, '-' if none), REASON."})
 final class LogShowCommand extends VaultCommand {
   static final int FILE_ID_DIGITS = 12;
 
@@ -39,9 +39,6 @@ final class LogShowCommand extends VaultCommand {
       description = "Only entries of this action, such as LOGIN, PUT, GET, LIST, LOG_PRUNE, INCIDENT (case does not matter).")
   String action;
 
-  @Option(names = "--json", description = "Print each entry as one line of JSON (JSON Lines): the exact canonical JSON of the log.")
-  boolean json;
-
   @Override
   int run(Session session, Context context) {
     if (since != null && until != null && !since.isBefore(until)) {
@@ -49,12 +46,13 @@ final class LogShowCommand extends VaultCommand {
     }
     String actionFilter = action == null ? null : action.strip().toUpperCase(Locale.ROOT);
     List<LogEntry> entries = session.logEntries(new LogQuery(since, until, actor, actionFilter));
-    PrintWriter out = context.out();
-    if (json) {
-      for (LogEntry entry : entries) {
-        out.print(entry.json());
-        out.print('\n');
-      }
+    PrintWriter out = ui.text();
+    if (ui.json()) {
+      JsonArray array = new JsonArray();
+      entries.forEach(e -> array.add(json(e)));
+      JsonObject result = ui.object();
+      result.add("entries", array);
+      ui.print(result);
     } else {
       printTable(entries, out);
     }
@@ -65,14 +63,33 @@ final class LogShowCommand extends VaultCommand {
     int seqWidth = width("SEQ", entries.stream().mapToInt(e -> Long.toString(e.seq()).length()).max().orElse(0));
     int actorWidth = width("ACTOR", entries.stream().mapToInt(e -> e.actor().length()).max().orElse(0));
     int actionWidth = width("ACTION", entries.stream().mapToInt(e -> e.action().length()).max().orElse(0));
-    String format = "%" + seqWidth + "s  %-20s  %-" + actorWidth + "s  %-" + actionWidth + "s  %-8s  %-" + FILE_ID_DIGITS + "s  %s%n";
+    String format = "%" + seqWidth + "s  %-26s  %-" + actorWidth + "s  %-" + actionWidth + "s  %-8s  %-" + FILE_ID_DIGITS + "s  %s%n";
     out.printf(format, "SEQ", "TIME", "ACTOR", "ACTION", "DECISION", "FILE", "REASON");
     for (LogEntry e : entries) {
-      String time = DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS));
+      String time = Times.humanSeconds(e.time());
       String file = e.fileId() == null || e.fileId().isEmpty() ? "-"
           : e.fileId().substring(0, Math.min(FILE_ID_DIGITS, e.fileId().length()));
       out.printf(format, e.seq(), time, e.actor(), e.action(), e.decision(), file, printable(e.reason()));
     }
+  }
+
+  /** One entry's fields, and in {@code canonical} the exact canonical JSON that was hashed into the log. */
+  private static JsonObject json(LogEntry e) {
+    JsonObject o = new JsonObject();
+    o.addProperty("seq", e.seq());
+    o.add("time", Json.time(e.time()));
+    o.addProperty("actor", e.actor());
+    o.addProperty("action", e.action());
+    o.addProperty("decision", e.decision());
+    o.add("reason", Json.text(e.reason()));
+    o.add("fileId", Json.text(e.fileId() == null || e.fileId().isEmpty() ? null : e.fileId()));
+    o.add("nameTag", Json.text(e.nameTag() == null || e.nameTag().isEmpty() ? null : e.nameTag()));
+    o.add("host", Json.text(e.host()));
+    o.addProperty("pid", e.pid());
+    o.add("application", Json.text(e.application()));
+    o.add("keepUntil", Json.time(e.keepUntil()));
+    o.addProperty("canonical", e.json());
+    return o;
   }
 
   /** A reason as one line: control characters (a newline, an escape sequence) would forge table rows. */

@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.LogArchive;
 import io.kinko.vault.LogReport;
 import io.kinko.vault.Session;
@@ -52,8 +53,9 @@ final class LogVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Context context = VaultCommand.context(spec);
+    Output ui = Output.of(spec, global);
     if (archives != null) {
-      return verifyArchive(context);
+      return verifyArchive(ui);
     }
     if (key.given()) {
       throw new UsageException("--key and --key-fingerprint are used with --archive only; the vault's own log is verified with the key its login opens");
@@ -61,14 +63,32 @@ final class LogVerifyCommand implements Callable<Integer> {
     byte[] witnessNote = witness == null ? null : readWitness(witness);
     String user = global.user(context);
     LogReport report;
-    try (Vault vault = VaultCommand.open(global, context); Session session = VaultCommand.login(vault, user, global, context)) {
+    try (Vault vault = VaultCommand.open(global, context); Session session = VaultCommand.login(vault, user, global, context);
+         Progress progress = ui.progress("log verify", -1, -1)) {
       report = session.verifyLog(witnessNote);
     }
-    context.out().println("log verified: " + describe(report, true));
+    if (ui.json()) {
+      ui.print(json(report, ui.object(), false, null));
+      return ExitCodes.OK;
+    }
+    ui.say("log verified: " + describe(report, true));
     return ExitCodes.OK;
   }
 
-  private int verifyArchive(Context context) throws IOException {
+  /** A verification under --json: {archive, treeSize, entries, firstSeq, checkpoints, witness, keyFingerprint, pinned}. */
+  private static JsonObject json(LogReport report, JsonObject o, boolean archive, AuditorKey.Pinned pinned) {
+    o.addProperty("archive", archive);
+    o.addProperty("treeSize", report.treeSize());
+    o.addProperty("entries", report.entriesChecked());
+    o.addProperty("firstSeq", report.treeSize() - report.entriesChecked());
+    o.addProperty("checkpoints", report.checkpointsChecked());
+    o.addProperty("witness", report.witnessChecked());
+    o.add("keyFingerprint", Json.text(pinned == null ? null : pinned.fingerprint()));
+    o.add("keyPinned", pinned == null ? com.google.gson.JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(pinned.pinned()));
+    return o;
+  }
+
+  private int verifyArchive(Output ui) throws IOException {
     if (witness != null) {
       throw new UsageException("--witness checks the vault's log, not an archive; use one or the other");
     }
@@ -78,11 +98,18 @@ final class LogVerifyCommand implements Callable<Integer> {
       }
     }
     AuditorKey.Pinned pinned = key.resolve(archives);
-    LogReport report = LogArchive.verify(archives, pinned.pem());
+    LogReport report;
+    try (Progress progress = ui.progress("log verify", -1, -1)) {
+      report = LogArchive.verify(archives, pinned.pem());
+    }
+    if (ui.json()) {
+      ui.print(json(report, ui.object(), true, pinned));
+      return ExitCodes.OK;
+    }
     long first = report.treeSize() - report.entriesChecked();
-    context.out().println("archive verified: " + describe(report, false) + " (entries " + first + " to " + (report.treeSize() - 1)
+    ui.say("archive verified: " + describe(report, false) + " (entries " + first + " to " + (report.treeSize() - 1)
         + ", tree size " + report.treeSize() + ")");
-    context.out().println(pinned.describe());
+    ui.say(pinned.describe());
     return ExitCodes.OK;
   }
 

@@ -6,43 +6,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.text.DecimalFormat;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
-/** A byte-count progress bar on stderr, shown only on a terminal; elsewhere it does nothing. */
+/**
+ * A progress bar on stderr counting bytes and files. {@link Output#progress} decides whether one
+ * is shown (stderr a terminal, not {@code --json} or {@code -q}); otherwise it is {@link #NONE},
+ * which does nothing. A work whose steps the library does not report (rm -r, wipe, dispose, log
+ * verify, log export) gets a bar without a total: its elapsed time, with what it is working on.
+ */
 final class Progress implements LongConsumer, AutoCloseable {
-  private final ProgressBar bar;
+  /** The bar that is not shown. */
+  static final Progress NONE = new Progress(null, -1);
 
-  private Progress(ProgressBar bar) {
+  private final ProgressBar bar;
+  private final long totalFiles;
+  private long files;
+
+  private Progress(ProgressBar bar, long totalFiles) {
     this.bar = bar;
+    this.totalFiles = totalFiles;
   }
 
-  static Progress start(Context context, String task, long totalBytes) {
-    if (context.terminal() == null || !context.terminal().showsProgress()) {
-      return new Progress(null);
-    }
+  /** A bar for {@code totalBytes} (negative: unknown) and {@code totalFiles} (negative: unknown). */
+  static Progress start(Context context, String task, long totalBytes, long totalFiles) {
     context.err().flush();
     ProgressBar bar = new ProgressBarBuilder()
         .setTaskName(task)
-        .setInitialMax(totalBytes)
+        .setInitialMax(totalBytes < 0 ? -1 : totalBytes)
         .setUnit("MiB", 1024 * 1024)
-        .showSpeed()
+        .showSpeed(new DecimalFormat("0.0")) // "0.4MiB/s", not ".4MiB/s"
         .setConsumer(new ConsoleProgressBarConsumer(context.stderrBytes()))
         .build();
-    return new Progress(bar);
+    Progress progress = new Progress(bar, totalFiles);
+    progress.showFiles();
+    return progress;
   }
 
-  /** Bytes in the regular files at or below {@code source}, not following links; what cannot be read counts 0. */
-  static long sizeOf(Path source) {
-    long[] total = {0};
+  /** Files and bytes of the regular files at or below {@code source}, not following links; what cannot be read counts 0. */
+  static long[] sizeOf(Path source) {
+    long[] total = {0, 0};
     try {
       Files.walkFileTree(source, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
           if (attrs.isRegularFile()) {
-            total[0] += attrs.size();
+            total[0]++;
+            total[1] += attrs.size();
           }
           return FileVisitResult.CONTINUE;
         }
@@ -53,15 +66,30 @@ final class Progress implements LongConsumer, AutoCloseable {
         }
       });
     } catch (IOException e) {
-      // only an estimate for the bar: the put itself reports what it could not read
+      // only an estimate for the bar: the command itself reports what it could not read
     }
-    return total[0];
+    return total;
   }
 
+  /** Bytes done. */
   @Override
   public void accept(long bytes) {
     if (bar != null) {
       bar.stepBy(bytes);
+    }
+  }
+
+  /** One more file done. */
+  void fileDone() {
+    if (bar != null) {
+      files++;
+      showFiles();
+    }
+  }
+
+  private void showFiles() {
+    if (totalFiles >= 0) {
+      bar.setExtraMessage(files > 0 || totalFiles == 0 ? files + "/" + totalFiles + " files" : totalFiles + " files");
     }
   }
 

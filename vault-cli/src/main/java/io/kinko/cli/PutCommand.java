@@ -1,5 +1,8 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import io.kinko.vault.FileInfo;
 import io.kinko.vault.PutReport;
 import io.kinko.vault.Session;
@@ -7,6 +10,7 @@ import io.kinko.vault.WipeMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,23 +81,61 @@ final class PutCommand extends VaultCommand {
     SourceSnapshot before = wipeSource ? SourceSnapshot.of(source) : null;
     PutReport report;
     NativeCrypto.install();
-    try (Progress progress = Progress.start(context, "put", context.terminal() == null ? 0 : Progress.sizeOf(source))) {
+    long[] total = ui.showsProgress() ? Progress.sizeOf(source) : new long[] {-1, -1};
+    ui.step("storing " + source + " as " + target);
+    try (Progress progress = ui.progress("put", total[1], total[0])) {
       report = session.put(target, source, progress);
     }
     for (PutReport.Skipped skipped : report.skipped()) {
-      context.err().println("skipped " + skipped.source() + ": " + skipped.reason());
+      ui.warn("skipped " + skipped.source() + ": " + skipped.reason());
     }
     long bytes = report.stored().stream().mapToLong(FileInfo::size).sum();
-    context.out().println("stored " + count(report.stored().size(), "file") + ", " + count(bytes, "byte"));
+    ui.say("stored " + count(report.stored().size(), "file") + ", " + count(bytes, "byte"));
+    JsonObject result = ui.json() ? json(target, report, bytes, ui.object()) : null;
     if (!wipeSource) {
+      printWithoutWipe(result);
       return report.complete() ? ExitCodes.OK : ExitCodes.ERROR;
     }
     String refusal = wipeRefusal(report, before, SourceSnapshot.of(source), bytes);
     if (refusal != null) {
-      context.err().println("kinko: " + source + " was not wiped: " + refusal);
+      ui.warn("kinko: " + source + " was not wiped: " + refusal);
+      printWithoutWipe(result);
       return ExitCodes.ERROR;
     }
-    return WipeCommand.finish(session.wipe(source, WipeMethod.RANDOM, false), source, certOut(), context);
+    ui.step("wiping the source " + source);
+    return WipeCommand.finish(session.wipe(source, WipeMethod.RANDOM, false), source, certOut(), ui, result);
+  }
+
+  private void printWithoutWipe(JsonObject result) {
+    if (result != null) {
+      result.add("wipe", JsonNull.INSTANCE);
+      ui.print(result);
+    }
+  }
+
+  /** A put under --json: {path, files, bytes, complete, stored[], skipped[]}; "wipe" is added after. */
+  private static JsonObject json(String target, PutReport report, long bytes, JsonObject o) {
+    o.addProperty("path", target);
+    o.addProperty("files", report.stored().size());
+    o.addProperty("bytes", bytes);
+    o.addProperty("complete", report.complete());
+    JsonArray stored = new JsonArray();
+    report.stored().forEach(f -> stored.add(LsCommand.json(f)));
+    o.add("stored", stored);
+    o.add("skipped", json(report.skipped()));
+    return o;
+  }
+
+  /** Entries left alone by put or wipe: [{source, reason}]. */
+  static JsonArray json(List<PutReport.Skipped> skipped) {
+    JsonArray array = new JsonArray();
+    for (PutReport.Skipped s : skipped) {
+      JsonObject o = new JsonObject();
+      o.addProperty("source", s.source().toString());
+      o.addProperty("reason", s.reason());
+      array.add(o);
+    }
+    return array;
   }
 
   /** Why the source must not be wiped, or null if everything in it is stored. */

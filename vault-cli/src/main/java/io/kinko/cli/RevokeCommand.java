@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.Permission;
 import io.kinko.vault.Session;
 import java.util.EnumSet;
@@ -32,8 +33,17 @@ final class RevokeCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) {
     session.administration().revoke(name, vaultPath, permissions);
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("user", name);
+      o.addProperty("prefix", GrantCommand.shown(vaultPath.equals(".") ? "" : vaultPath));
+      o.addProperty("all", permissions.isEmpty());
+      o.add("revoked", GrantCommand.json(permissions.isEmpty() ? EnumSet.allOf(Permission.class) : permissions));
+      ui.print(o);
+      return ExitCodes.OK;
+    }
     String what = permissions.isEmpty() ? "every permission" : GrantCommand.format(permissions);
-    context.out().println("revoked " + what + " of " + name + " on " + GrantCommand.shown(vaultPath.equals(".") ? "" : vaultPath));
+    ui.say("revoked " + what + " of " + name + " on " + GrantCommand.shown(vaultPath.equals(".") ? "" : vaultPath));
     return ExitCodes.OK;
   }
 }

@@ -67,7 +67,9 @@ final class RmCommand extends VaultCommand {
     }
     DeletionCertificate certificate;
     if (recursive) {
-      certificate = session.deleteTree(vaultPath);
+      try (Progress progress = ui.progress("rm -r", -1, -1)) {
+        certificate = session.deleteTree(vaultPath);
+      }
     } else {
       try {
         certificate = session.delete(vaultPath);
@@ -77,8 +79,16 @@ final class RmCommand extends VaultCommand {
       }
     }
     int items = CertificateFiles.items(certificate);
-    context.out().println("deleted " + PutCommand.count(items, "stored version") + (recursive ? " below " : " of ") + vaultPath);
-    CertificateFiles.writeAndTell(certificate, certOut, context.out());
+    ui.say("deleted " + PutCommand.count(items, "stored version") + (recursive ? " below " : " of ") + vaultPath);
+    Path json = CertificateFiles.writeAndTell(certificate, certOut, ui);
+    if (ui.json()) {
+      com.google.gson.JsonObject o = ui.object();
+      o.addProperty("path", vaultPath);
+      o.addProperty("recursive", recursive);
+      o.addProperty("deleted", items);
+      o.add("certificate", CertificateFiles.json(certificate, json));
+      ui.print(o);
+    }
     return ExitCodes.OK;
   }
 

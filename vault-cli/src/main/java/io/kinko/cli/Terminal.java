@@ -25,14 +25,6 @@ interface Terminal {
   }
 
   /**
-   * True when standard input and output are the terminal too, so a progress bar on stderr is
-   * seen rather than written into a redirected file.
-   */
-  default boolean showsProgress() {
-    return true;
-  }
-
-  /**
    * The process's controlling terminal, {@code /dev/tty}, as age and restic use it: there is one
    * whenever a person started the command, even with standard input or output redirected
    * ({@code kinko ls x | head}), and none under cron, systemd or {@code setsid}. Null without one.
@@ -58,11 +50,6 @@ interface Terminal {
       } catch (IOException | SecurityException none) {
         return null;
       }
-    }
-
-    @Override
-    public boolean showsProgress() {
-      return System.console() != null;
     }
 
     @Override

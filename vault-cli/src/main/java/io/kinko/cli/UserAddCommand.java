@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.Password;
 import io.kinko.vault.Role;
 import io.kinko.vault.Session;
@@ -54,8 +55,16 @@ final class UserAddCommand extends VaultCommand {
     try (Password password = newPassword.read(context, "Initial password for " + name + ": ")) {
       added = session.administration().addUser(name, role, password, expiresDate);
     }
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("name", added.name());
+      o.addProperty("role", added.role().name());
+      o.add("expires", Json.text(added.expires()));
+      ui.print(o);
+      return ExitCodes.OK;
+    }
     String until = added.expires() == null ? "no expiry" : "until " + added.expires();
-    context.out().println("added " + added.name() + " as " + added.role() + ", " + until
+    ui.say("added " + added.name() + " as " + added.role() + ", " + until
         + (added.role() == Role.ADMIN || added.role() == Role.WORKER
             ? "; no access yet: kinko grant " + added.name() + " VAULT_PATH PERMS" : ""));
     return ExitCodes.OK;

@@ -1,16 +1,12 @@
 package io.kinko.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import io.kinko.vault.Session;
 import io.kinko.vault.UserInfo;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code kinko user list}: every registered user, disabled ones included. */
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -18,14 +14,11 @@ import picocli.CommandLine.Option;
         "Columns: NAME, ROLE, STATUS (ACTIVE, LOCKED or DISABLED), FAILED (consecutive failed logins), "
             + "EXPIRES (last day the account may log in, '-' for none), CHIEF (the chief administrator named at init)."})
 final class UserListCommand extends VaultCommand {
-  @Option(names = "--json", description = "Print a JSON array of {name, role, status, failedLogins, expires, chief, created}.")
-  boolean json;
-
   @Override
   int run(Session session, Context context) {
     List<UserInfo> users = session.administration().users();
-    if (json) {
-      printJson(users, context.out());
+    if (ui.json()) {
+      ui.print(json(users, ui.object()));
     } else {
       printTable(users, context.out());
     }
@@ -42,7 +35,7 @@ final class UserListCommand extends VaultCommand {
     }
   }
 
-  private static void printJson(List<UserInfo> users, PrintWriter out) {
+  private static JsonObject json(List<UserInfo> users, JsonObject result) {
     JsonArray array = new JsonArray();
     for (UserInfo u : users) {
       JsonObject o = new JsonObject();
@@ -50,11 +43,12 @@ final class UserListCommand extends VaultCommand {
       o.addProperty("role", u.role().name());
       o.addProperty("status", u.status().name());
       o.addProperty("failedLogins", u.failedLogins());
-      o.add("expires", u.expires() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.expires().toString()));
+      o.add("expires", Json.text(u.expires()));
       o.addProperty("chief", u.chief());
-      o.add("created", u.created() == null ? JsonNull.INSTANCE : new JsonPrimitive(u.created().toString()));
+      o.add("created", Json.time(u.created()));
       array.add(o);
     }
-    out.println(new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create().toJson(array));
+    result.add("users", array);
+    return result;
   }
 }

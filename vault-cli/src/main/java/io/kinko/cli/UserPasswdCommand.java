@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.Password;
 import io.kinko.vault.Session;
 import io.kinko.vault.Vault;
@@ -37,6 +38,7 @@ final class UserPasswdCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Context context = VaultCommand.context(spec);
+    Output output = Output.of(spec, global);
     String user = global.user(context);
     newPassword.check(global, context);
     boolean own = name == null || name.equals(user);
@@ -47,10 +49,16 @@ final class UserPasswdCommand implements Callable<Integer> {
          Password replacement = newPassword.read(context, "New password for " + target + ": ")) {
       if (own) {
         session.changePassword(current, replacement);
-        context.out().println("changed the password of " + user);
+        output.say("changed the password of " + user);
       } else {
         session.administration().resetPassword(name, replacement);
-        context.out().println("set a new password for " + name + "; they should change it with 'kinko user passwd'");
+        output.say("set a new password for " + name + "; they should change it with 'kinko user passwd'");
+      }
+      if (output.json()) {
+        JsonObject o = output.object();
+        o.addProperty("user", target);
+        o.addProperty("own", own);
+        output.print(o);
       }
     }
     return ExitCodes.OK;

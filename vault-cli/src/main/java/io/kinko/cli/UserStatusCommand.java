@@ -1,5 +1,6 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonObject;
 import io.kinko.vault.Administration;
 import io.kinko.vault.Session;
 import picocli.CommandLine.Command;
@@ -12,7 +13,15 @@ abstract class UserStatusCommand extends VaultCommand {
 
   @Override
   final int run(Session session, Context context) {
-    context.out().println(apply(session.administration(), name));
+    String done = apply(session.administration(), name);
+    if (ui.json()) {
+      JsonObject o = ui.object();
+      o.addProperty("user", name);
+      o.addProperty("status", spec.name().equals("unlock") ? "ACTIVE" : spec.name().equals("lock") ? "LOCKED" : "DISABLED");
+      ui.print(o);
+    } else {
+      ui.say(done);
+    }
     return ExitCodes.OK;
   }
 

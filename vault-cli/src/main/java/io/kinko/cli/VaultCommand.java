@@ -27,14 +27,22 @@ abstract class VaultCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
 
+  /** Where this run's results, warnings and steps go (--json, -q, -v). */
+  Output ui;
+
   @Override
   public final Integer call() throws Exception {
     Context context = context(spec);
+    ui = Output.of(spec, global);
     String user = global.user(context);
     check(context);
+    ui.step("opening the vault " + global.vaultDirectory(context));
     try (Vault vault = open(global, context)) {
+      ui.step("logging in as " + user);
       try (Session session = login(vault, user, global, context)) {
-        return run(session, context);
+        int code = run(session, context);
+        ui.step("closing the session (signs a checkpoint if the log grew)");
+        return code;
       }
     }
   }

@@ -130,18 +130,40 @@ final class WipeCommand extends VaultCommand {
       }
       Confirmation.ask(context, yes, plan, "wipe");
     }
-    WipeReport report = session.wipe(target, wipeMethod, force);
-    return finish(report, target, certOut, context);
+    long[] total = ui.showsProgress() ? Progress.sizeOf(target) : new long[] {-1, -1};
+    WipeReport report;
+    ui.step("wiping " + target + " (" + wipeMethod + ")");
+    try (Progress progress = ui.progress("wipe", -1, total[0])) {
+      report = session.wipe(target, wipeMethod, force);
+    }
+    return finish(report, target, certOut, ui, null);
   }
 
   /** Reports what a wipe did and writes its certificate; the exit code says whether anything was left. */
-  static int finish(WipeReport report, Path target, Path certOut, Context context) {
+  /** Under --json the wipe is printed alone, or nested as "wipe" in {@code result} (put --wipe-source). */
+  static int finish(WipeReport report, Path target, Path certOut, Output output, com.google.gson.JsonObject result) {
     for (PutReport.Skipped skipped : report.skipped()) {
-      context.err().println("not wiped " + skipped.source() + ": " + skipped.reason());
+      output.warn("not wiped " + skipped.source() + ": " + skipped.reason());
     }
-    context.out().println("wiped " + PutCommand.count(report.filesWiped(), "file") + " of " + target
+    output.say("wiped " + PutCommand.count(report.filesWiped(), "file") + " of " + target
         + (report.complete() ? "" : "; " + PutCommand.count(report.skipped().size(), "entry", "entries") + " left (see above)"));
-    CertificateFiles.writeAndTell(report.certificate(), certOut, context.out());
+    Path json = CertificateFiles.writeAndTell(report.certificate(), certOut, output);
+    if (output.json() && result == null) {
+      output.print(json(report, target, json, output.object()));
+    } else if (output.json()) {
+      result.add("wipe", json(report, target, json, new com.google.gson.JsonObject()));
+      output.print(result);
+    }
     return report.complete() ? ExitCodes.OK : ExitCodes.ERROR;
+  }
+
+  /** A wipe under --json: {target, files, complete, skipped[], certificate}; put --wipe-source nests the same. */
+  static com.google.gson.JsonObject json(WipeReport report, Path target, Path certificate, com.google.gson.JsonObject o) {
+    o.addProperty("target", target.toString());
+    o.addProperty("files", report.filesWiped());
+    o.addProperty("complete", report.complete());
+    o.add("skipped", PutCommand.json(report.skipped()));
+    o.add("certificate", CertificateFiles.json(report.certificate(), certificate));
+    return o;
   }
 }

@@ -157,9 +157,9 @@ class CertifiedDeletionTest {
       List<String> lines = list.outLines();
       assertTrue(lines.get(0).matches("ID +KIND +ISSUED +ITEMS"), list::toString);
       assertEquals(3, lines.size(), list::toString);
-      assertTrue(lines.get(1).matches("[0-9a-f]{32}  deletion  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ  1"), lines.get(1));
-      assertTrue(lines.get(2).matches("[0-9a-f]{32}  deletion +\\S+ +3"), lines.get(2));
-      JsonArray json = JsonParser.parseString(ok(cli.run("cert", "list", "--json")).out()).getAsJsonArray();
+      assertTrue(lines.get(1).matches("[0-9a-f]{32}  deletion  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\+09:00  1"), lines.get(1));
+      assertTrue(lines.get(2).matches("[0-9a-f]{32}  deletion  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\+09:00  3"), lines.get(2));
+      JsonArray json = JsonParser.parseString(ok(cli.run("cert", "list", "--json")).out()).getAsJsonObject().getAsJsonArray("certificates");
       String first = json.get(0).getAsJsonObject().get("id").getAsString();
 
       Path exported = dir.resolve("exported");

@@ -17,6 +17,7 @@ final class Cli {
 
   private final Map<String, String> env = new HashMap<>();
   private Terminal terminal;
+  private boolean stderrIsTerminal;
   private byte[] stdin = new byte[0];
 
   /** A CLI whose environment points at {@code vault} as user {@link #USER} with {@link #PASSWORD}. */
@@ -38,6 +39,12 @@ final class Cli {
     return this;
   }
 
+  /** Makes standard error count as a terminal, where progress bars are drawn. */
+  Cli stderrIsTerminal(boolean yes) {
+    this.stderrIsTerminal = yes;
+    return this;
+  }
+
   Cli stdin(String text) {
     this.stdin = text.getBytes(StandardCharsets.UTF_8);
     return this;
@@ -47,7 +54,7 @@ final class Cli {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Context context = new Context(env, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), terminal);
+        new PrintStream(err, true, StandardCharsets.UTF_8), terminal, stderrIsTerminal);
     int exit = Kinko.run(args, context);
     return new Result(exit, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
   }

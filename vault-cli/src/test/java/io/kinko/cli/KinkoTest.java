@@ -153,9 +153,9 @@ class KinkoTest {
       assertEquals(4, lines.size(), result::toString);
       assertTrue(lines.get(0).matches(" *SIZE +STORED +VERSION +PATH"), lines.get(0));
       long nameSize = size(source.resolve("申請書/山田太郎.txt"));
-      assertTrue(lines.get(1).matches(" *2500000  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +1  案件/scan.bin"), lines.get(1));
-      assertTrue(lines.get(2).matches(" *" + nameSize + "  \\S+Z +1  案件/申請書/山田太郎.txt"), lines.get(2));
-      assertTrue(lines.get(3).matches(" *0  \\S+Z +1  案件/空.txt"), lines.get(3));
+      assertTrue(lines.get(1).matches(" *2500000  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\+09:00 +1  案件/scan.bin"), lines.get(1));
+      assertTrue(lines.get(2).matches(" *" + nameSize + "  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\+09:00 +1  案件/申請書/山田太郎.txt"), lines.get(2));
+      assertTrue(lines.get(3).matches(" *0  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\+09:00 +1  案件/空.txt"), lines.get(3));
     }
 
     @Test
@@ -166,23 +166,23 @@ class KinkoTest {
       Cli.Result result = cli.run("ls", "空.txt");
 
       assertEquals(0, result.exit(), result::toString);
-      assertTrue(result.outLines().get(1).matches(" *0  \\S+Z +2  空.txt"), result::toString);
+      assertTrue(result.outLines().get(1).matches(" *0  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\+09:00 +2  空.txt"), result::toString);
     }
 
     @Test
-    void ls_json_printsAnArrayOfPathSizeStoredAtVersionAndFileId() {
+    void ls_json_printsFilesWithPathSizeStoredAtVersionAndFileId() {
       cli.run("put", source.toString());
 
       Cli.Result result = cli.run("ls", "--json", "案件/申請書");
 
       assertEquals(0, result.exit(), result::toString);
-      JsonArray array = JsonParser.parseString(result.out()).getAsJsonArray();
+      JsonArray array = JsonParser.parseString(result.out()).getAsJsonObject().getAsJsonArray("files");
       assertEquals(1, array.size(), result::toString);
       JsonObject file = array.get(0).getAsJsonObject();
       assertEquals("案件/申請書/山田太郎.txt", file.get("path").getAsString());
       assertEquals(size(source.resolve("申請書/山田太郎.txt")), file.get("size").getAsLong());
       assertEquals(1, file.get("version").getAsInt());
-      assertTrue(file.get("storedAt").getAsString().matches("\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z"), file.toString());
+      assertTrue(file.get("storedAt").getAsString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), file.toString());
       assertTrue(file.get("fileId").getAsString().matches("[0-9a-f]{32}"), file.toString());
     }
 
@@ -277,7 +277,7 @@ class KinkoTest {
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
       assertEquals(0, exit, () -> err.toString(StandardCharsets.UTF_8));
-      assertEquals("空.txt", JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonArray().get(0)
+      assertEquals("空.txt", JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject().getAsJsonArray("files").get(0)
           .getAsJsonObject().get("path").getAsString());
     }
 
@@ -564,7 +564,7 @@ class KinkoTest {
   private Path blobOf(String path) {
     Cli.Result ls = cli.run("ls", "--json", path);
     assertEquals(0, ls.exit(), ls::toString);
-    String fileId = JsonParser.parseString(ls.out()).getAsJsonArray().get(0).getAsJsonObject().get("fileId").getAsString();
+    String fileId = JsonParser.parseString(ls.out()).getAsJsonObject().getAsJsonArray("files").get(0).getAsJsonObject().get("fileId").getAsString();
     Path blob = vault.resolve("blobs").resolve(fileId.substring(0, 2)).resolve(fileId);
     assertTrue(Files.isRegularFile(blob), blob::toString);
     return blob;

@@ -64,7 +64,7 @@ class LogCommandsTest {
     }
     for (int i = 0; i < rows.size(); i++) {
       assertEquals(i, rows.get(i).seq(), result::toString);
-      assertTrue(rows.get(i).time().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), rows.get(i)::toString);
+      assertTrue(rows.get(i).time().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+09:00"), rows.get(i)::toString);
     }
     assertEquals("INIT", rows.get(0).action());
     assertEquals("-", rows.get(0).file());
@@ -74,30 +74,34 @@ class LogCommandsTest {
   }
 
   @Test
-  void show_json_printsEachEntryAsOneLineOfJsonMatchingTheTable() {
+  void show_json_printsEachEntryWithItsCanonicalJsonMatchingTheTable() {
     ok(cli.run("get", "案件/名簿.txt", "-o", dir.resolve("out.txt").toString()));
 
     Cli.Result json = ok(cli.run("log", "show", "--json"));
     Map<Long, Row> table = rows(ok(cli.run("log", "show"))).stream().collect(Collectors.toMap(Row::seq, r -> r));
 
-    assertTrue(json.out().endsWith("}\n") && !json.out().contains("\r") && !json.out().contains("\n\n"), json::toString);
-    List<String> lines = json.outLines();
-    assertTrue(lines.size() >= 6, json::toString);
+    com.google.gson.JsonArray entries = JsonParser.parseString(json.out()).getAsJsonObject().getAsJsonArray("entries");
+    assertTrue(entries.size() >= 6, json::toString);
     String vaultId = null;
-    for (int i = 0; i < lines.size(); i++) {
-      JsonObject entry = JsonParser.parseString(lines.get(i)).getAsJsonObject();
-      assertEquals(i, entry.get("seq").getAsLong(), lines.get(i));
+    for (int i = 0; i < entries.size(); i++) {
+      JsonObject fields = entries.get(i).getAsJsonObject();
+      String canonical = fields.get("canonical").getAsString();
+      assertTrue(!canonical.contains("\n") && canonical.startsWith("{") && canonical.endsWith("}"), canonical);
+      JsonObject entry = JsonParser.parseString(canonical).getAsJsonObject();
+      assertEquals(i, entry.get("seq").getAsLong(), canonical);
+      assertEquals(i, fields.get("seq").getAsLong(), canonical);
       Row row = table.get((long) i);
-      assertEquals(row.actor(), entry.get("actor").getAsString(), lines.get(i));
-      assertEquals(row.action(), entry.get("action").getAsString(), lines.get(i));
-      assertEquals(row.decision(), entry.get("decision").getAsString(), lines.get(i));
-      assertEquals(row.reason(), entry.get("reason").getAsString(), lines.get(i));
-      assertEquals(row.file(), entry.has("fileId") ? entry.get("fileId").getAsString().substring(0, 12) : "-", lines.get(i));
-      assertEquals(row.time(), Instant.parse(entry.get("time").getAsString()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
-          lines.get(i));
-      assertEquals("kinko-cli", entry.getAsJsonObject("client").get("app").getAsString(), lines.get(i));
+      assertEquals(row.actor(), entry.get("actor").getAsString(), canonical);
+      assertEquals(row.action(), entry.get("action").getAsString(), canonical);
+      assertEquals(row.decision(), entry.get("decision").getAsString(), canonical);
+      assertEquals(row.reason(), entry.get("reason").getAsString(), canonical);
+      assertEquals(row.file(), entry.has("fileId") ? entry.get("fileId").getAsString().substring(0, 12) : "-", canonical);
+      Instant time = Instant.parse(entry.get("time").getAsString());
+      assertEquals(row.time(), Times.humanSeconds(time), canonical);
+      assertEquals(Times.json(time), fields.get("time").getAsString(), canonical);
+      assertEquals("kinko-cli", entry.getAsJsonObject("client").get("app").getAsString(), canonical);
       vaultId = vaultId == null ? entry.get("vault").getAsString() : vaultId;
-      assertEquals(vaultId, entry.get("vault").getAsString(), lines.get(i));
+      assertEquals(vaultId, entry.get("vault").getAsString(), canonical);
     }
   }
 
@@ -427,7 +431,7 @@ class LogCommandsTest {
 
   private String fileId(String path) {
     Cli.Result ls = ok(cli.run("ls", "--json", path));
-    return JsonParser.parseString(ls.out()).getAsJsonArray().get(0).getAsJsonObject().get("fileId").getAsString();
+    return JsonParser.parseString(ls.out()).getAsJsonObject().getAsJsonArray("files").get(0).getAsJsonObject().get("fileId").getAsString();
   }
 
   private static Cli.Result ok(Cli.Result result) {

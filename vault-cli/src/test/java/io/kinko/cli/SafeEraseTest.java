@@ -352,14 +352,16 @@ class SafeEraseTest {
 
   /** The vault paths stored now, as the administrator lists them. */
   private List<String> stored() {
-    return JsonParser.parseString(ok(cli.terminal(null).run("ls", "--json")).out()).getAsJsonArray().asList().stream()
+    return JsonParser.parseString(ok(cli.terminal(null).run("ls", "--json")).out()).getAsJsonObject()
+        .getAsJsonArray("files").asList().stream()
         .map(e -> e.getAsJsonObject().get("path").getAsString()).sorted().toList();
   }
 
   /** The action of every log entry, oldest first. */
   private List<String> log() {
-    return ok(cli.terminal(null).run("log", "show", "--json")).outLines().stream()
-        .map(line -> JsonParser.parseString(line).getAsJsonObject().get("action").getAsString()).toList();
+    return JsonParser.parseString(ok(cli.terminal(null).run("log", "show", "--json")).out()).getAsJsonObject()
+        .getAsJsonArray("entries").asList().stream()
+        .map(e -> e.getAsJsonObject().get("action").getAsString()).toList();
   }
 
   private static void assertOnlyReadsAdded(List<String> before, List<String> after) {

@@ -82,6 +82,9 @@ public interface Vault extends AutoCloseable {
   /** The signed-note verifier key ({@code name+keyid+base64}) for the log's checkpoints. */
   String verifierKey();
 
+  /** The backend and how far the log and its newest signed checkpoint reach; read-only, not logged. */
+  VaultStatus status();
+
   @Override
   void close();
 

@@ -135,6 +135,21 @@ public final class LogCheckpoints {
     });
   }
 
+  /** The tree size and signing time of the newest checkpoint in the database. */
+  public record Latest(long size, java.time.Instant signedAt) {}
+
+  /** The newest checkpoint's size and signing time, if any (for a vault's status). */
+  public Optional<Latest> latestSigned() {
+    return database.inTransaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT tree_size, signed_at FROM log_checkpoints ORDER BY tree_size DESC")) {
+        s.setMaxRows(1);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? Optional.of(new Latest(r.getLong(1), java.time.Instant.ofEpochMilli(r.getLong(2)))) : Optional.empty();
+        }
+      }
+    });
+  }
+
   /** Every stored checkpoint, oldest first. */
   public List<Signed> all() {
     return database.inTransaction(c -> {

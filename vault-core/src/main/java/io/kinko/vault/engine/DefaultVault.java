@@ -315,6 +315,13 @@ public final class DefaultVault implements Vault {
     return checkpoints.verifier().verifierKey();
   }
 
+  @Override
+  public io.kinko.vault.VaultStatus status() {
+    LogCheckpoints.Latest latest = checkpoints.latestSigned().orElse(null);
+    return new io.kinko.vault.VaultStatus(descriptor.database() == null ? "h2" : "postgresql", log.head().size(),
+        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt());
+  }
+
   Database database() {
     return database;
   }
