@@ -81,6 +81,8 @@ public final class AccessLog {
   private boolean writing;
   /** Told the new tree size after each durable batch, by the thread that wrote it. */
   private volatile Consumer<Long> afterBatch = size -> {};
+  /** The tree's right edge after the last committed batch, so a batch need not read it back. */
+  private volatile CompactRange rightEdge;
 
   /**
    * Opens the log of a vault. On the embedded database this opens (or first creates) the journal,
@@ -159,8 +161,7 @@ public final class AccessLog {
         leaves.add(r.leaf());
       }
       insert(c, head.size(), entries, leaves);
-      Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)));
-      setJournalEnd(c, journalEnd);
+      Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)), journalEnd);
       return null;
     });
   }
@@ -276,6 +277,7 @@ public final class AccessLog {
   private long write(List<Pending> batch) throws SQLException {
     List<List<LogEntry>> results = new ArrayList<>();
     long size;
+    CompactRange edge;
     try (Connection c = database.connection()) {
       long journalBefore = journal == null ? -1 : journal.end();
       long seqBefore = journal == null ? -1 : journal.size();
@@ -311,20 +313,22 @@ public final class AccessLog {
           all.addAll(entries);
           results.add(entries);
         }
-        insert(c, head.size(), all, leaves);
+        edge = insert(c, head.size(), all, leaves);
         size = seq;
-        Head.update(c, size, prev);
         if (journal != null) {
           List<byte[]> bytes = new ArrayList<>(all.size());
           for (LogEntry entry : all) {
             bytes.add(entry.json().getBytes(StandardCharsets.UTF_8));
           }
           journal.append(bytes, leaves);
-          setJournalEnd(c, journal.end());
+          Head.update(c, size, prev, journal.end());
           LogCommitSteps.reached("database.commit");
+        } else {
+          Head.update(c, size, prev, null);
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
+        rightEdge = null;
         c.rollback();
         if (journal != null && journal.end() != journalBefore) {
           // Synced but not committed: take the records back, so that no reopening finds entries
@@ -336,6 +340,7 @@ public final class AccessLog {
       if (journal == null) {
         database.forceToDisk(c);
       }
+      rightEdge = edge;
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done.complete(results.get(i));
@@ -343,15 +348,19 @@ public final class AccessLog {
     return size;
   }
 
-  /** Inserts entries {@code size ...} and their leaves (the hashes of their bytes) with the tree nodes they complete. */
-  private static void insert(Connection c, long size, List<LogEntry> entries, List<byte[]> leaves) throws SQLException {
-    try (DbNodeStore nodes = new DbNodeStore(c);
+  /**
+   * Inserts entries {@code size ...} and their leaves (the hashes of their bytes) with the tree
+   * nodes they complete, in two JDBC batches. Returns the tree's right edge after them, for the
+   * caller to keep once the transaction commits.
+   */
+  private CompactRange insert(Connection c, long size, List<LogEntry> entries, List<byte[]> leaves) throws SQLException {
+    try (DbNodeStore nodes = new DbNodeStore(c, true);
          PreparedStatement insert = c.prepareStatement(
              "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      MerkleTree tree = MerkleTree.open(nodes, size);
+      CompactRange range = rightEdge(nodes, size);
       for (int i = 0; i < entries.size(); i++) {
         LogEntry entry = entries.get(i);
-        tree.append(leaves.get(i));
+        range.append(leaves.get(i), nodes);
         insert.setLong(1, entry.seq());
         insert.setString(2, entry.json());
         insert.setLong(3, entry.time().toEpochMilli());
@@ -362,7 +371,30 @@ public final class AccessLog {
         insert.addBatch();
       }
       insert.executeBatch();
+      nodes.flush();
+      return range;
     }
+  }
+
+  /**
+   * The right edge of the tree of {@code size} leaves: a copy of the one the last batch left when
+   * it still fits (no other handle appended since), else read from the stored nodes.
+   */
+  private CompactRange rightEdge(DbNodeStore nodes, long size) {
+    CompactRange kept = rightEdge;
+    if (kept != null && kept.size() == size) {
+      return kept.copy();
+    }
+    MerkleTree.open(nodes, size); // the stored leaves end exactly at size
+    List<byte[]> roots = new ArrayList<>();
+    for (long[] node : CompactRange.cover(size)) {
+      byte[] hash = nodes.get((int) node[0], node[1]);
+      if (hash == null) {
+        throw new IllegalStateException("node store has no hash for level " + node[0] + " index " + node[1]);
+      }
+      roots.add(hash);
+    }
+    return CompactRange.of(size, roots);
   }
 
   /** Stored entries matching {@code query}, in sequence order. */
@@ -435,10 +467,16 @@ public final class AccessLog {
       }
     }
 
-    static void update(Connection c, long size, String lastLeaf) throws SQLException {
-      try (PreparedStatement s = c.prepareStatement("UPDATE log_head SET tree_size = ?, last_leaf = ? WHERE id = 1")) {
+    /** Moves the head, and where its last entry's journal record ends (null: no journal, left as it is). */
+    static void update(Connection c, long size, String lastLeaf, Long journalEnd) throws SQLException {
+      String sql = journalEnd == null ? "UPDATE log_head SET tree_size = ?, last_leaf = ? WHERE id = 1"
+          : "UPDATE log_head SET tree_size = ?, last_leaf = ?, journal_end = ? WHERE id = 1";
+      try (PreparedStatement s = c.prepareStatement(sql)) {
         s.setLong(1, size);
         s.setString(2, lastLeaf);
+        if (journalEnd != null) {
+          s.setLong(3, journalEnd);
+        }
         s.executeUpdate();
       }
     }
