@@ -75,6 +75,8 @@ public final class AccessLog {
   private static final long GATHER_NANOS = 100_000;
   private final java.util.concurrent.locks.ReentrantLock queueLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition queued = queueLock.newCondition();
+  /** Signalled when no group commit is writing, for {@link #rotateJournal}. */
+  private final java.util.concurrent.locks.Condition idle = queueLock.newCondition();
   /** Callers the last batch released: how many the next batch can expect. */
   private int expected;
   private List<Pending> queue = new ArrayList<>();
@@ -118,10 +120,11 @@ public final class AccessLog {
       database.durably(c -> setJournalEnd(c, created.end()));
       return created;
     }
+    Journal.discardUnfinishedRotation(file);
     Journal opened = Journal.open(file, true);
     try {
-      long from = journalEnd == null ? Journal.HEADER : journalEnd;
-      if (head.size() < opened.base() || head.size() == opened.base() && (from != Journal.HEADER
+      long from = journalEnd == null ? opened.start() : journalEnd;
+      if (head.size() < opened.base() || head.size() == opened.base() && (from != opened.start()
           || !java.util.Arrays.equals(opened.baseLeaf(), lastLeaf))) {
         throw new io.kinko.vault.IntegrityException("the log journal starts at entry " + opened.base() + " and the database holds "
             + head.size() + ": they are not the same log");
@@ -243,6 +246,7 @@ public final class AccessLog {
         }
         if (queue.isEmpty()) {
           writing = false;
+          idle.signalAll();
           return;
         }
         batch = queue;
@@ -284,6 +288,9 @@ public final class AccessLog {
       byte[] leafBefore = journal == null ? null : journal.lastLeaf();
       try {
         Head head = Head.lock(c);
+        if (journal != null) {
+          journal.reopenIfRotated(); // another handle on this vault rotated it
+        }
         if (journal != null && journal.size() != head.size()) {
           Long end = journalEnd(c);
           if (end == null || head.size() < journal.size()) {
@@ -395,6 +402,50 @@ public final class AccessLog {
       roots.add(hash);
     }
     return CompactRange.of(size, roots);
+  }
+
+  /**
+   * Drops from the journal the records of entries the database no longer stores (pruned), as
+   * {@link Journal#rotate} describes, while no group commit writes: appends that arrive meanwhile
+   * wait and are written after it. Does nothing on PostgreSQL, which has no journal.
+   *
+   * @throws VaultException if the journal cannot be rotated; it then holds what it held
+   */
+  public void rotateJournal() {
+    if (journal == null) {
+      return;
+    }
+    queueLock.lock();
+    try {
+      while (writing) {
+        idle.awaitUninterruptibly();
+      }
+      writing = true;
+    } finally {
+      queueLock.unlock();
+    }
+    try {
+      database.inTransaction(c -> {
+        Head head = Head.lock(c); // and no other handle on this vault appends meanwhile
+        journal.reopenIfRotated();
+        Long end = journalEnd(c);
+        if (journal.size() != head.size() && end != null && head.size() > journal.size()) {
+          journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf()));
+        }
+        long firstStored;
+        try (PreparedStatement s = c.prepareStatement("SELECT MIN(seq) FROM log_entries"); ResultSet r = s.executeQuery()) {
+          r.next();
+          long min = r.getLong(1);
+          firstStored = r.wasNull() ? head.size() : min;
+        }
+        if (journal.size() == head.size()) {
+          journal.rotate(firstStored);
+        }
+        return null;
+      });
+    } finally {
+      writeUntilEmpty(null); // the appends that queued meanwhile; lets go of the writer's role
+    }
   }
 
   /** Stored entries matching {@code query}, in sequence order. */
