@@ -77,6 +77,29 @@ class JournalRotationTest {
     }
   }
 
+  @Test
+  void aRotationByOneHandle_isFollowedByAnotherHandleOnTheSameVault() throws IOException {
+    long stats;
+    try (Vault first = TestVaults.open(v); Vault second = TestVaults.open(v);
+         Session a = TestVaults.login(first); Session b = TestVaults.login(second)) {
+      b.stat("a.txt");
+      assertEquals(toRemove, a.pruneLog(cut));
+      for (int i = 0; i < 3; i++) {
+        b.stat("a.txt"); // into the rotated journal, not the file the rotation replaced
+        a.stat("a.txt");
+      }
+      assertEquals(toRemove, journalBase());
+      stats = a.logEntries(new LogQuery(null, null, null, "STAT")).size();
+    }
+    // Had either handle written to the replaced file, its entries would be missing from the
+    // journal and the vault would refuse to open.
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      LogReport report = s.verifyLog(null);
+      assertEquals(report.treeSize() - toRemove, report.entriesChecked());
+      assertEquals(stats, s.logEntries(new LogQuery(null, null, null, "STAT")).size());
+    }
+  }
+
   @ParameterizedTest(name = "halted at {0}")
   @ValueSource(strings = {"rotate.write", "rotate.sync", "rotate.rename", "rotate.folder"})
   void aProcessHaltedInARotation_leavesAJournalThatOpensAndVerifies(String step) throws Exception {
