@@ -226,7 +226,7 @@ public final class LogBench {
             String.format("(p99 %.3f ms, max %.1f ms; mean %.3f ms = wall / commits)",
                 ms(percentile(cycles, 99)), ms(cycles[cycles.length - 1]), ms(phase.nanos()) / count));
       }
-      BenchSupport.print(name + ".checkpoint_policy", ms(policyNanos), "ms", "(the checkpoint policy on the writing thread; it signs on kinko-checkpoint)");
+      BenchSupport.print(name + ".checkpoint_policy", ms(policyNanos), "ms", "(signing checkpoints in afterBatch, on the writing thread)");
       BenchSupport.print(name + ".process_cpu", phase.cpuNanos() / 1e9, "s", String.format("(%s; %.0f%% of %d cores over the wall time; %.1f us per entry)",
           phase.systemCpuNanos() < 0 ? "kernel part unknown" : String.format("%.3f s of it in the kernel", phase.systemCpuNanos() / 1e9),
           100.0 * phase.cpuNanos() / phase.nanos() / CORES, CORES, entries == 0 ? 0.0 : phase.cpuNanos() / 1e3 / entries));
