@@ -74,13 +74,6 @@ public final class DefaultVault implements Vault {
   private boolean stateWitnessed;
   private volatile long lastCheckpointSize;
   private volatile Instant lastCheckpointAt;
-  /**
-   * Signs the checkpoints the policy asks for, so that a group commit's writer (and the callers
-   * waiting behind it) do not wait for a signature, a database sync and a file sync. Made on
-   * first use; at most one signing is queued at a time.
-   */
-  private java.util.concurrent.ExecutorService checkpointer;
-  private java.util.concurrent.Future<?> pendingCheckpoint = java.util.concurrent.CompletableFuture.completedFuture(null);
 
   private DefaultVault(VaultLayout layout, Descriptor descriptor, Database database, byte[] publicKey, ClientInfo client, Clock clock) {
     this.layout = layout;
@@ -373,7 +366,6 @@ public final class DefaultVault implements Vault {
         signer = null;
       }
     }
-    awaitCheckpoint(); // the key may be destroyed once this returns
     if (log.head().size() != lastCheckpointSize) {
       signCheckpoint(key);
     }
@@ -398,52 +390,12 @@ public final class DefaultVault implements Vault {
     boolean manyEntries = size - lastCheckpointSize >= policy.checkpointEveryEntries();
     boolean longAgo = !clock.instant().isBefore(lastCheckpointAt.plus(policy.checkpointEvery()));
     if (manyEntries || longAgo) {
-      synchronized (signerLock) {
-        if (!pendingCheckpoint.isDone() || signer != key) {
-          return; // one is being signed, and the next batch asks again; or the last session is closing
-        }
-        if (checkpointer == null) {
-          checkpointer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kinko-checkpoint");
-            t.setDaemon(true);
-            return t;
-          });
-        }
-        pendingCheckpoint = checkpointer.submit(() -> {
-          try {
-            signCheckpoint(key);
-          } catch (RuntimeException e) {
-            // Durable entries stand without it; the next batch asks again.
-            LOG.warn("could not sign a log checkpoint: {}", e.getMessage());
-          }
-        });
-      }
-    }
-  }
-
-  /** Waits until no checkpoint is being signed in the background. */
-  private void awaitCheckpoint() {
-    java.util.concurrent.Future<?> pending;
-    synchronized (signerLock) {
-      pending = pendingCheckpoint;
-    }
-    try {
-      pending.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      // logged by the task
+      signCheckpoint(key);
     }
   }
 
   @Override
   public void close() {
-    awaitCheckpoint();
-    synchronized (signerLock) {
-      if (checkpointer != null) {
-        checkpointer.shutdown();
-      }
-    }
     database.close();
   }
 
