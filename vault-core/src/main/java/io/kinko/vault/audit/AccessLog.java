@@ -75,12 +75,16 @@ public final class AccessLog {
   private static final long GATHER_NANOS = 100_000;
   private final java.util.concurrent.locks.ReentrantLock queueLock = new java.util.concurrent.locks.ReentrantLock();
   private final java.util.concurrent.locks.Condition queued = queueLock.newCondition();
+  /** Signalled when no group commit is writing, for {@link #rotateJournal}. */
+  private final java.util.concurrent.locks.Condition idle = queueLock.newCondition();
   /** Callers the last batch released: how many the next batch can expect. */
   private int expected;
   private List<Pending> queue = new ArrayList<>();
   private boolean writing;
   /** Told the new tree size after each durable batch, by the thread that wrote it. */
   private volatile Consumer<Long> afterBatch = size -> {};
+  /** The tree's right edge after the last committed batch, so a batch need not read it back. */
+  private volatile CompactRange rightEdge;
 
   /**
    * Opens the log of a vault. On the embedded database this opens (or first creates) the journal,
@@ -116,10 +120,11 @@ public final class AccessLog {
       database.durably(c -> setJournalEnd(c, created.end()));
       return created;
     }
+    Journal.discardUnfinishedRotation(file);
     Journal opened = Journal.open(file, true);
     try {
-      long from = journalEnd == null ? Journal.HEADER : journalEnd;
-      if (head.size() < opened.base() || head.size() == opened.base() && (from != Journal.HEADER
+      long from = journalEnd == null ? opened.start() : journalEnd;
+      if (head.size() < opened.base() || head.size() == opened.base() && (from != opened.start()
           || !java.util.Arrays.equals(opened.baseLeaf(), lastLeaf))) {
         throw new io.kinko.vault.IntegrityException("the log journal starts at entry " + opened.base() + " and the database holds "
             + head.size() + ": they are not the same log");
@@ -159,8 +164,7 @@ public final class AccessLog {
         leaves.add(r.leaf());
       }
       insert(c, head.size(), entries, leaves);
-      Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)));
-      setJournalEnd(c, journalEnd);
+      Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)), journalEnd);
       return null;
     });
   }
@@ -242,6 +246,7 @@ public final class AccessLog {
         }
         if (queue.isEmpty()) {
           writing = false;
+          idle.signalAll();
           return;
         }
         batch = queue;
@@ -276,12 +281,16 @@ public final class AccessLog {
   private long write(List<Pending> batch) throws SQLException {
     List<List<LogEntry>> results = new ArrayList<>();
     long size;
+    CompactRange edge;
     try (Connection c = database.connection()) {
       long journalBefore = journal == null ? -1 : journal.end();
       long seqBefore = journal == null ? -1 : journal.size();
       byte[] leafBefore = journal == null ? null : journal.lastLeaf();
       try {
         Head head = Head.lock(c);
+        if (journal != null) {
+          journal.reopenIfRotated(); // another handle on this vault rotated it
+        }
         if (journal != null && journal.size() != head.size()) {
           Long end = journalEnd(c);
           if (end == null || head.size() < journal.size()) {
@@ -311,20 +320,22 @@ public final class AccessLog {
           all.addAll(entries);
           results.add(entries);
         }
-        insert(c, head.size(), all, leaves);
+        edge = insert(c, head.size(), all, leaves);
         size = seq;
-        Head.update(c, size, prev);
         if (journal != null) {
           List<byte[]> bytes = new ArrayList<>(all.size());
           for (LogEntry entry : all) {
             bytes.add(entry.json().getBytes(StandardCharsets.UTF_8));
           }
           journal.append(bytes, leaves);
-          setJournalEnd(c, journal.end());
+          Head.update(c, size, prev, journal.end());
           LogCommitSteps.reached("database.commit");
+        } else {
+          Head.update(c, size, prev, null);
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {
+        rightEdge = null;
         c.rollback();
         if (journal != null && journal.end() != journalBefore) {
           // Synced but not committed: take the records back, so that no reopening finds entries
@@ -336,6 +347,7 @@ public final class AccessLog {
       if (journal == null) {
         database.forceToDisk(c);
       }
+      rightEdge = edge;
     }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done.complete(results.get(i));
@@ -343,15 +355,19 @@ public final class AccessLog {
     return size;
   }
 
-  /** Inserts entries {@code size ...} and their leaves (the hashes of their bytes) with the tree nodes they complete. */
-  private static void insert(Connection c, long size, List<LogEntry> entries, List<byte[]> leaves) throws SQLException {
-    try (DbNodeStore nodes = new DbNodeStore(c);
+  /**
+   * Inserts entries {@code size ...} and their leaves (the hashes of their bytes) with the tree
+   * nodes they complete, in two JDBC batches. Returns the tree's right edge after them, for the
+   * caller to keep once the transaction commits.
+   */
+  private CompactRange insert(Connection c, long size, List<LogEntry> entries, List<byte[]> leaves) throws SQLException {
+    try (DbNodeStore nodes = new DbNodeStore(c, true);
          PreparedStatement insert = c.prepareStatement(
              "INSERT INTO log_entries (seq, entry, logged_at, actor, action, keep_until, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      MerkleTree tree = MerkleTree.open(nodes, size);
+      CompactRange range = rightEdge(nodes, size);
       for (int i = 0; i < entries.size(); i++) {
         LogEntry entry = entries.get(i);
-        tree.append(leaves.get(i));
+        range.append(leaves.get(i), nodes);
         insert.setLong(1, entry.seq());
         insert.setString(2, entry.json());
         insert.setLong(3, entry.time().toEpochMilli());
@@ -362,6 +378,73 @@ public final class AccessLog {
         insert.addBatch();
       }
       insert.executeBatch();
+      nodes.flush();
+      return range;
+    }
+  }
+
+  /**
+   * The right edge of the tree of {@code size} leaves: a copy of the one the last batch left when
+   * it still fits (no other handle appended since), else read from the stored nodes.
+   */
+  private CompactRange rightEdge(DbNodeStore nodes, long size) {
+    CompactRange kept = rightEdge;
+    if (kept != null && kept.size() == size) {
+      return kept.copy();
+    }
+    MerkleTree.open(nodes, size); // the stored leaves end exactly at size
+    List<byte[]> roots = new ArrayList<>();
+    for (long[] node : CompactRange.cover(size)) {
+      byte[] hash = nodes.get((int) node[0], node[1]);
+      if (hash == null) {
+        throw new IllegalStateException("node store has no hash for level " + node[0] + " index " + node[1]);
+      }
+      roots.add(hash);
+    }
+    return CompactRange.of(size, roots);
+  }
+
+  /**
+   * Drops from the journal the records of entries the database no longer stores (pruned), as
+   * {@link Journal#rotate} describes, while no group commit writes: appends that arrive meanwhile
+   * wait and are written after it. Does nothing on PostgreSQL, which has no journal.
+   *
+   * @throws VaultException if the journal cannot be rotated; it then holds what it held
+   */
+  public void rotateJournal() {
+    if (journal == null) {
+      return;
+    }
+    queueLock.lock();
+    try {
+      while (writing) {
+        idle.awaitUninterruptibly();
+      }
+      writing = true;
+    } finally {
+      queueLock.unlock();
+    }
+    try {
+      database.inTransaction(c -> {
+        Head head = Head.lock(c); // and no other handle on this vault appends meanwhile
+        journal.reopenIfRotated();
+        Long end = journalEnd(c);
+        if (journal.size() != head.size() && end != null && head.size() > journal.size()) {
+          journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf()));
+        }
+        long firstStored;
+        try (PreparedStatement s = c.prepareStatement("SELECT MIN(seq) FROM log_entries"); ResultSet r = s.executeQuery()) {
+          r.next();
+          long min = r.getLong(1);
+          firstStored = r.wasNull() ? head.size() : min;
+        }
+        if (journal.size() == head.size()) {
+          journal.rotate(firstStored);
+        }
+        return null;
+      });
+    } finally {
+      writeUntilEmpty(null); // the appends that queued meanwhile; lets go of the writer's role
     }
   }
 
@@ -435,10 +518,16 @@ public final class AccessLog {
       }
     }
 
-    static void update(Connection c, long size, String lastLeaf) throws SQLException {
-      try (PreparedStatement s = c.prepareStatement("UPDATE log_head SET tree_size = ?, last_leaf = ? WHERE id = 1")) {
+    /** Moves the head, and where its last entry's journal record ends (null: no journal, left as it is). */
+    static void update(Connection c, long size, String lastLeaf, Long journalEnd) throws SQLException {
+      String sql = journalEnd == null ? "UPDATE log_head SET tree_size = ?, last_leaf = ? WHERE id = 1"
+          : "UPDATE log_head SET tree_size = ?, last_leaf = ?, journal_end = ? WHERE id = 1";
+      try (PreparedStatement s = c.prepareStatement(sql)) {
         s.setLong(1, size);
         s.setString(2, lastLeaf);
+        if (journalEnd != null) {
+          s.setLong(3, journalEnd);
+        }
         s.executeUpdate();
       }
     }

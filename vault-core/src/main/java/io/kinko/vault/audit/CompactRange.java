@@ -52,13 +52,38 @@ final class CompactRange {
     return size;
   }
 
+  /** A copy, so that a writer can try a batch on it and keep the original if the batch fails. */
+  CompactRange copy() {
+    CompactRange c = new CompactRange();
+    c.hashes.addAll(hashes);
+    c.levels.addAll(levels);
+    c.size = size;
+    return c;
+  }
+
   void append(byte[] leafHash) {
+    append(leafHash, null);
+  }
+
+  /**
+   * Appends a leaf and gives {@code completed} (if not null) each node of the tree it completes:
+   * the leaf itself, then every parent whose right child it closes, as {@link MerkleTree#append}
+   * stores them.
+   */
+  void append(byte[] leafHash, NodeStore completed) {
     byte[] hash = leafHash;
     int level = 0;
+    long index = size;
+    if (completed != null) {
+      completed.put(0, index, hash);
+    }
     while (!levels.isEmpty() && levels.get(levels.size() - 1) == level) {
       hash = Merkle.nodeHash(hashes.remove(hashes.size() - 1), hash);
       levels.remove(levels.size() - 1);
       level++;
+      if (completed != null) {
+        completed.put(level, index >>> level, hash);
+      }
     }
     hashes.add(hash);
     levels.add(level);

@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  * a crash, never lead it, and opening the vault replays what it lacks.
  *
  * <pre>
- * header (64 bytes): "KINKOJ01" | base seq (8) | leaf before base (32) | zeros (12) | CRC32C of the 60 before (4)
+ * header (64 bytes): "KINKOJ01" | base seq (8) | leaf before base (32) | shift (8) | zeros (4) | CRC32C of the 60 before (4)
  * record:            magic 0x4B4A5231 (4) | seq (8) | length n (4) | leaf of seq-1 (32) | entry JSON (n)
  *                    | CRC32C of all before (4) | record length 56+n (4)
  * </pre>
@@ -31,6 +31,12 @@ import java.util.zip.CRC32C;
  * <p>The file is preallocated with zeros, so the journal ends at the first place where no whole
  * record with the next sequence number, a valid checksum and the previous record's leaf stands.
  * The trailing length lets the record that ends at a known offset be read backwards.
+ *
+ * <p>Offsets outside this class are logical: a byte's offset in the file plus the header's shift.
+ * {@link #rotate} copies the records of the entries still stored into a new journal whose shift
+ * keeps every record at the logical offset it had, so the database's {@code journal_end} holds for
+ * the old file and the new one alike, and a crash at any step of a rotation leaves one of them.
+ * Journals written before rotation have a zero shift there.
  *
  * <p>Not thread-safe: the log's group commit is its only writer.
  */
@@ -44,22 +50,38 @@ final class Journal implements AutoCloseable {
   private static final int GROWTH = 8 << 20;
   private static final byte[] ZERO_LEAF = new byte[Merkle.HASH_SIZE];
 
-  private final FileChannel channel;
-  private final long base;
-  private final byte[] baseLeaf;
+  /** The name a rotation writes the new journal under before renaming it into place. */
+  private static final String ROTATING = ".new";
+
+  private final Path file;
+  private FileChannel channel;
+  private Object fileKey;
+  private long base;
+  private byte[] baseLeaf;
+  /** Logical offset minus file offset. */
+  private long shift;
+  /** Logical offset where the last record ends. */
   private long end;
   private long nextSeq;
   private byte[] lastLeaf;
+  /** File offset up to which the file is preallocated. */
   private long allocated;
 
-  private Journal(FileChannel channel, long base, byte[] baseLeaf) throws IOException {
+  private Journal(Path file, FileChannel channel, long base, byte[] baseLeaf, long shift) throws IOException {
+    this.file = file;
     this.channel = channel;
+    this.fileKey = fileKey(file);
     this.base = base;
     this.baseLeaf = baseLeaf;
-    this.end = HEADER;
+    this.shift = shift;
+    this.end = HEADER + shift;
     this.nextSeq = base;
     this.lastLeaf = baseLeaf;
     this.allocated = channel.size();
+  }
+
+  private static Object fileKey(Path file) throws IOException {
+    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
   }
 
   /** One record read back: its sequence number, entry bytes, its leaf, the leaf it chains to and where it ends in the file. */
@@ -76,21 +98,48 @@ final class Journal implements AutoCloseable {
    */
   static Journal create(Path file, long base, byte[] leafBefore) {
     try {
-      FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      ByteBuffer h = ByteBuffer.allocate(HEADER);
-      h.put(FILE_MAGIC).putLong(base).put(leafBefore).position(HEADER - 4);
-      h.putInt(crc(h.array(), 0, HEADER - 4)).flip();
-      writeFully(channel, h, 0);
-      Journal journal = new Journal(channel, base, leafBefore.clone());
+      FileChannel channel = createFile(file, base, leafBefore, 0);
+      Journal journal = new Journal(file, channel, base, leafBefore.clone(), 0);
       journal.allocated = HEADER;
       journal.grow(GROWTH);
-      try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-        dir.force(true);
-      }
+      syncFolder(file);
       return journal;
     } catch (IOException e) {
       throw new VaultException("cannot create the log journal " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A new file holding only a header, written but not synced. */
+  private static FileChannel createFile(Path file, long base, byte[] leafBefore, long shift) throws IOException {
+    FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      ByteBuffer h = ByteBuffer.allocate(HEADER);
+      h.put(FILE_MAGIC).putLong(base).put(leafBefore).putLong(shift).position(HEADER - 4);
+      h.putInt(crc(h.array(), 0, HEADER - 4)).flip();
+      writeFully(channel, h, 0);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  private static void syncFolder(Path file) throws IOException {
+    try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+
+  /**
+   * Removes what a rotation that did not finish left beside the journal: the new file it had not
+   * yet renamed into place. The journal itself is then still the old one, whole.
+   */
+  static void discardUnfinishedRotation(Path file) {
+    try {
+      Files.deleteIfExists(file.resolveSibling(file.getFileName() + ROTATING));
+    } catch (IOException e) {
+      throw new VaultException("cannot remove an unfinished rotation of the log journal: " + e.getMessage(), e);
     }
   }
 
@@ -109,7 +158,11 @@ final class Journal implements AutoCloseable {
       if (!Arrays.equals(Arrays.copyOf(b, FILE_MAGIC.length), FILE_MAGIC) || h.getInt(HEADER - 4) != crc(b, 0, HEADER - 4)) {
         throw new IntegrityException("the log journal " + file.getFileName() + " has a damaged header");
       }
-      return new Journal(channel, h.getLong(8), Arrays.copyOfRange(b, 16, 48));
+      long shift = h.getLong(48);
+      if (shift < 0 || shift > Long.MAX_VALUE / 2) {
+        throw new IntegrityException("the log journal " + file.getFileName() + " has a damaged header");
+      }
+      return new Journal(file, channel, h.getLong(8), Arrays.copyOfRange(b, 16, 48), shift);
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
       if (e instanceof IntegrityException i) {
@@ -130,6 +183,11 @@ final class Journal implements AutoCloseable {
   /** The leaf hash the first record chains to. */
   byte[] baseLeaf() {
     return baseLeaf.clone();
+  }
+
+  /** The logical offset where the first record starts. */
+  long start() {
+    return HEADER + shift;
   }
 
   /** The number of entries the log holds up to the journal's end (base + records). */
@@ -153,13 +211,14 @@ final class Journal implements AutoCloseable {
    */
   Record recordEndingAt(long offset, long seq) {
     try {
-      if (offset < HEADER + FIXED || offset > channel.size()) {
+      long at = offset - shift;
+      if (at < HEADER + FIXED || at > channel.size()) {
         throw new IntegrityException("the log journal ends before entry " + seq + ", which the database holds: it was truncated");
       }
       ByteBuffer len = ByteBuffer.allocate(4);
-      readFully(channel, len, offset - 4);
+      readFully(channel, len, at - 4);
       int length = len.getInt(0);
-      Record r = length < FIXED || length > FIXED + MAX_ENTRY ? null : read(offset - length);
+      Record r = length < FIXED || length > FIXED + MAX_ENTRY || at - length < HEADER ? null : read(at - length);
       if (r == null || r.seq() != seq || r.end() != offset) {
         throw new IntegrityException("the log journal holds no valid record of entry " + seq + " where the database says it ends");
       }
@@ -202,7 +261,7 @@ final class Journal implements AutoCloseable {
     List<Record> tail = new ArrayList<>();
     try {
       while (true) {
-        Record r = read(end);
+        Record r = read(end - shift);
         if (r == null || r.seq() != nextSeq || !Arrays.equals(r.prev(), lastLeaf)) {
           break;
         }
@@ -211,7 +270,7 @@ final class Journal implements AutoCloseable {
         nextSeq++;
         lastLeaf = r.leaf();
       }
-      zeroFrom(end);
+      zeroFrom(end - shift);
       return tail;
     } catch (IOException e) {
       throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
@@ -248,7 +307,7 @@ final class Journal implements AutoCloseable {
         if (r == null && (windowStart != at || window.limit() == 0)) {
           window.clear(); // the record may run past the block: read on from its start
           windowStart = at;
-          channel.read(window, at);
+          channel.read(window, at - shift);
           window.flip();
           r = parse(window, 0, at);
         }
@@ -294,11 +353,11 @@ final class Journal implements AutoCloseable {
     out.flip();
     long before = end;
     try {
-      if (end + total > allocated) {
+      if (end - shift + total > allocated) {
         grow(total);
       }
       LogCommitSteps.reached("journal.write");
-      writeFully(channel, out, end);
+      writeFully(channel, out, end - shift);
       LogCommitSteps.reached("journal.sync");
       channel.force(false);
     } catch (IOException e) {
@@ -311,12 +370,119 @@ final class Journal implements AutoCloseable {
   }
 
   /**
+   * Drops the records of entries before {@code newBase} (pruned from the database): copies the
+   * records from {@code newBase} on into a new preallocated file, syncs it, renames it over the
+   * journal and syncs the folder. Every record keeps its logical offset. Crash steps: {@code
+   * rotate.write} before the copy, {@code rotate.sync} before the new file's sync, {@code
+   * rotate.rename} before the rename, {@code rotate.folder} before the folder's sync. Until the
+   * rename the old journal is whole (and {@link #discardUnfinishedRotation} drops the new file);
+   * after it the new one is.
+   *
+   * @throws VaultException if the new journal cannot be written; the old one then stays
+   */
+  void rotate(long newBase) {
+    if (newBase <= base) {
+      return;
+    }
+    if (newBase > nextSeq) {
+      throw new IllegalArgumentException("entry " + newBase + " is beyond the log journal's end at " + nextSeq);
+    }
+    long from = start();
+    byte[] leafBefore = baseLeaf;
+    Cursor records = cursor(start(), base, baseLeaf);
+    for (long seq = base; seq < newBase; seq++) {
+      Record r = records.next();
+      if (r == null) {
+        throw new IntegrityException("the log journal holds no valid record of entry " + seq + " before its end");
+      }
+      from = r.end();
+      leafBefore = r.leaf();
+    }
+    Path next = file.resolveSibling(file.getFileName() + ROTATING);
+    FileChannel created = null;
+    try {
+      Files.deleteIfExists(next);
+      long newShift = from - HEADER;
+      created = createFile(next, newBase, leafBefore, newShift);
+      LogCommitSteps.reached("rotate.write");
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+      for (long at = from; at < end; ) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
+        readFully(channel, buffer, at - shift);
+        buffer.flip();
+        writeFully(created, buffer, at - newShift);
+        at += buffer.limit();
+      }
+      long length = end - newShift;
+      ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+      long target = length + GROWTH;
+      for (long at = length; at < target; at += zeros.capacity()) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), target - at));
+        writeFully(created, zeros, at);
+      }
+      LogCommitSteps.reached("rotate.sync");
+      created.force(true);
+      LogCommitSteps.reached("rotate.rename");
+      Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(created);
+      try {
+        Files.deleteIfExists(next);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new VaultException("cannot rotate the log journal: " + e.getMessage(), e);
+    }
+    // Renamed: the new journal is the journal, whatever happens next.
+    closeQuietly(channel);
+    channel = created;
+    base = newBase;
+    baseLeaf = leafBefore.clone();
+    shift = from - HEADER;
+    try {
+      allocated = created.size();
+      fileKey = fileKey(file);
+      LogCommitSteps.reached("rotate.folder");
+      syncFolder(file);
+    } catch (IOException e) {
+      throw new VaultException("cannot sync the folder of the rotated log journal: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens the journal again if another handle on this vault rotated it since this one opened it;
+   * the caller then {@link #follow}s the database's end, whose logical offset a rotation keeps.
+   *
+   * @throws IntegrityException if the file now there has a damaged header
+   */
+  void reopenIfRotated() {
+    try {
+      if (java.util.Objects.equals(fileKey(file), fileKey)) {
+        return;
+      }
+    } catch (IOException e) {
+      throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+    }
+    Journal now = open(file, true);
+    closeQuietly(channel);
+    channel = now.channel;
+    fileKey = now.fileKey;
+    base = now.base;
+    baseLeaf = now.baseLeaf;
+    shift = now.shift;
+    allocated = now.allocated;
+  }
+
+  /**
    * Takes back the records written after {@code offset} (a batch whose database commit failed):
    * zeroes and syncs them, so that no reopening finds entries no caller was told of.
    */
   void undo(long offset) {
     try {
-      zeroFrom(offset);
+      zeroFrom(offset - shift);
     } catch (IOException e) {
       throw new VaultException("cannot take back a failed batch from the log journal: " + e.getMessage(), e);
     }
@@ -363,7 +529,7 @@ final class Journal implements AutoCloseable {
   }
 
   private void grow(int atLeast) throws IOException {
-    long target = Math.max(allocated, end) + Math.max(GROWTH, atLeast);
+    long target = Math.max(allocated, end - shift) + Math.max(GROWTH, atLeast);
     ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
     for (long at = allocated; at < target; at += zeros.capacity()) {
       zeros.clear().limit((int) Math.min(zeros.capacity(), target - at));
@@ -388,10 +554,10 @@ final class Journal implements AutoCloseable {
       return null;
     }
     whole.flip();
-    return parse(whole, 0, at);
+    return parse(whole, 0, at + shift);
   }
 
-  /** Parses the record at {@code pos} of {@code buffer} (file offset {@code at}), or null if it is not whole and valid there. */
+  /** Parses the record at {@code pos} of {@code buffer} (logical offset {@code at}), or null if it is not whole and valid there. */
   private static Record parse(ByteBuffer buffer, int pos, long at) {
     if (pos + FIXED > buffer.limit() || buffer.getInt(pos) != RECORD_MAGIC) {
       return null;

@@ -61,7 +61,7 @@ public final class LogVerifier {
   /** The one pass over the leaves: database entries, leaves and journal records side by side. */
   private static LogReport walk(AccessLog.Head head, Journal journal, PageReader pages, List<Checkpoint> checkpoints, String vaultId,
       boolean witnessed) {
-    Journal.Cursor records = journal == null ? null : journal.cursor(Journal.HEADER, journal.base(), journal.baseLeaf());
+    Journal.Cursor records = journal == null ? null : journal.cursor(journal.start(), journal.base(), journal.baseLeaf());
     long journalBase = journal == null ? Long.MAX_VALUE : journal.base();
     CompactRange range = new CompactRange();
     int nextCheckpoint = checkRoots(checkpoints, 0, range, head.size());

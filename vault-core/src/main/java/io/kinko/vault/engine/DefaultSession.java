@@ -409,6 +409,7 @@ final class DefaultSession implements Session {
     return door.decided(Action.LOG_PRUNE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null), none -> {
       try {
         long removed = new LogArchiver(vault.database(), vault.id(), vault.clock()).prune(before);
+        vault.log().rotateJournal(); // the journal keeps no record of what was pruned
         door.note(Action.LOG_PRUNE, "removed " + removed + " entries before " + before);
         return removed;
       } catch (RetentionException e) {

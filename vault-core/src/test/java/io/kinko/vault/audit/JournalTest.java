@@ -33,7 +33,7 @@ class JournalTest {
 
   private static List<Journal.Record> readAll(Journal j) {
     List<Journal.Record> out = new ArrayList<>();
-    Journal.Cursor c = j.cursor(Journal.HEADER, j.base(), j.baseLeaf());
+    Journal.Cursor c = j.cursor(j.start(), j.base(), j.baseLeaf());
     for (Journal.Record r = c.next(); r != null; r = c.next()) {
       out.add(r);
     }
@@ -169,6 +169,74 @@ class JournalTest {
       j.append(e, wrongChain);
       assertEquals(2, readAll(j).size());
       assertNull(j.cursor(Journal.HEADER, 1, Journal.zeroLeaf()).next());
+    }
+  }
+
+  @Test
+  void rotate_dropsTheRecordsBeforeTheNewBase_andKeepsEveryOtherRecordAtItsOffset() throws IOException {
+    Path file = dir.resolve("log.journal");
+    List<byte[]> written = entries(0, 40);
+    long endOf19;
+    long end;
+    try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
+      j.append(written.subList(0, 20), leaves(written.subList(0, 20)));
+      endOf19 = j.end();
+      j.append(written.subList(20, 40), leaves(written.subList(20, 40)));
+      end = j.end();
+      j.rotate(20);
+      assertEquals(20, j.base());
+      assertEquals(endOf19, j.start());
+      assertArrayEquals(Merkle.leafHash(written.get(19)), j.baseLeaf());
+      List<byte[]> more = entries(40, 3);
+      j.append(more, leaves(more)); // appends go on in the new file
+      end = j.end();
+    }
+    assertEquals(false, java.nio.file.Files.exists(dir.resolve("log.journal.new")));
+    try (Journal j = Journal.open(file, true)) {
+      assertEquals(20, j.base());
+      List<Journal.Record> tail = j.recover(j.start(), 20, j.baseLeaf());
+      assertEquals(23, tail.size());
+      assertEquals(end, j.end());
+      assertArrayEquals(written.get(39), j.recordEndingAt(tail.get(19).end(), 39).entry());
+      for (Journal.Record r : tail) {
+        assertEquals(true, r.seq() >= 20);
+      }
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    String latin1 = new String(bytes, StandardCharsets.ISO_8859_1); // one char per byte
+    assertEquals(-1, latin1.indexOf(new String(written.get(7), StandardCharsets.ISO_8859_1)), "a dropped record is still in the file");
+  }
+
+  @Test
+  void rotate_ofEveryRecord_leavesAnEmptyJournalThatStartsWhereTheLastOneEnded() {
+    Path file = dir.resolve("log.journal");
+    List<byte[]> written = entries(0, 5);
+    long end;
+    try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
+      j.append(written, leaves(written));
+      end = j.end();
+      j.rotate(5);
+    }
+    try (Journal j = Journal.open(file, true)) {
+      assertEquals(5, j.base());
+      assertEquals(end, j.start());
+      assertArrayEquals(Merkle.leafHash(written.get(4)), j.baseLeaf());
+      assertEquals(List.of(), j.recover(j.start(), 5, j.baseLeaf()));
+    }
+  }
+
+  @Test
+  void discardUnfinishedRotation_removesTheNewFile_andKeepsTheJournal() throws IOException {
+    Path file = dir.resolve("log.journal");
+    try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
+      j.append(entries(0, 3), leaves(entries(0, 3)));
+    }
+    Path leftover = dir.resolve("log.journal.new");
+    java.nio.file.Files.write(leftover, new byte[] {1, 2, 3});
+    Journal.discardUnfinishedRotation(file);
+    assertEquals(false, java.nio.file.Files.exists(leftover));
+    try (Journal j = Journal.open(file, true)) {
+      assertEquals(3, j.recover(j.start(), 0, Journal.zeroLeaf()).size());
     }
   }
 }
