@@ -1,5 +1,7 @@
 package io.kinko.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.kinko.vault.FileInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -207,8 +209,39 @@ record ErasePlan(String where, String unit, List<Item> items, List<Item> left, S
     return text.toString();
   }
 
-  /** The {@code --dry-run} listing: every item and every entry left, then the summary; nothing is changed. */
-  void print(PrintWriter out, String action) {
+  /**
+   * The {@code --dry-run} listing: every item and every entry left, then the summary (under
+   * {@code --json}, one object with the same facts); nothing is changed.
+   */
+  void print(Output ui, String action) {
+    if (ui.json()) {
+      JsonObject result = ui.object();
+      result.addProperty("dryRun", true);
+      result.addProperty("action", action);
+      result.addProperty("where", where);
+      result.addProperty("count", items.size());
+      result.addProperty("bytes", bytes());
+      JsonArray erased = new JsonArray();
+      JsonArray kept = new JsonArray();
+      for (Item item : items) {
+        JsonObject one = new JsonObject();
+        one.addProperty("path", item.path());
+        one.addProperty("size", item.size());
+        erased.add(one);
+      }
+      for (Item item : left) {
+        JsonObject one = new JsonObject();
+        one.addProperty("path", item.path());
+        one.addProperty("reason", item.reason());
+        kept.add(one);
+      }
+      result.add("items", erased);
+      result.add("left", kept);
+      result.addProperty("note", note);
+      ui.print(result);
+      return;
+    }
+    PrintWriter out = ui.text();
     for (Item item : items) {
       out.printf("would %s %12d  %s%n", action, item.size(), item.path());
     }

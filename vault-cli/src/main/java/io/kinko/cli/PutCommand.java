@@ -73,7 +73,7 @@ final class PutCommand extends VaultCommand {
     if (wipeSource && (dryRun || !yes)) {
       ErasePlan plan = ErasePlan.ofLocal(source, false);
       if (dryRun) {
-        plan.print(context.out(), "store and then wipe");
+        plan.print(ui, "store and then wipe");
         return ExitCodes.OK;
       }
       Confirmation.ask(context, yes, plan, "store in " + target + " and then wipe");

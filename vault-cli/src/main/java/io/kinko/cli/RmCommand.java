@@ -58,7 +58,7 @@ final class RmCommand extends VaultCommand {
           context.out().println("would delete nothing: no file is stored at " + vaultPath);
           return ExitCodes.ERROR;
         }
-        plan.print(context.out(), "delete");
+        plan.print(ui, "delete");
         return ExitCodes.OK;
       }
       if (plan != null) {

@@ -125,7 +125,7 @@ final class WipeCommand extends VaultCommand {
     if (dryRun || !yes) {
       ErasePlan plan = ErasePlan.ofLocal(target, force);
       if (dryRun) {
-        plan.print(context.out(), "wipe");
+        plan.print(ui, "wipe");
         return ExitCodes.OK;
       }
       Confirmation.ask(context, yes, plan, "wipe");

@@ -29,6 +29,9 @@ final class JsonSchema {
   private static final Pattern COMMAND = Pattern.compile("`kinko ([a-z ]+)`");
   private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z0-9\\[\\].]+)` \\| ([a-z\\[\\]]+\\??) \\|");
 
+  /** The key of the object a {@code --dry-run} prints instead of its command's own (its command field names the command). */
+  static final String DRY_RUN = "dry run";
+
   /** Field path ({@code files[].path}) to type ({@code string}, {@code timestamp?}) per command; "errors" for errors. */
   final Map<String, Map<String, String>> commands = new LinkedHashMap<>();
   /** The documented fields each command's checked objects held (an empty array shows none of its elements' fields). */
@@ -43,6 +46,10 @@ final class JsonSchema {
         current = new ArrayList<>();
         if (h.group(1).equals("Errors")) {
           current.add("errors");
+        }
+        if (h.group(1).equals("Dry runs")) {
+          current.add(DRY_RUN);
+          continue;
         }
         Matcher c = COMMAND.matcher(h.group(1));
         while (c.find()) {
@@ -82,7 +89,7 @@ final class JsonSchema {
     if (!object.has("schema") || object.get("schema").getAsInt() != Json.SCHEMA) {
       problems.add("schema is not " + Json.SCHEMA);
     }
-    if (!command.equals("errors") && (!object.has("command") || !object.get("command").getAsString().equals(command))) {
+    if (!command.equals("errors") && !command.equals(DRY_RUN) && (!object.has("command") || !object.get("command").getAsString().equals(command))) {
       problems.add("command is not \"" + command + "\"");
     }
     return problems;

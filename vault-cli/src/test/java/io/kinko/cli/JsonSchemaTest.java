@@ -69,12 +69,18 @@ class JsonSchemaTest {
     Files.createLink(dir.resolve("third-name"), dir.resolve("linked3/e.txt"));
     json(cli, "wipe", "wipe", dir.resolve("linked3").toString(), "--yes", "--cert-out", dir.resolve("certs").toString());
     exitCode = 0;
+    JsonObject keeps = json(cli, JsonSchema.DRY_RUN, "wipe", dir.resolve("linked3").toString(), "--dry-run");
+    assertEquals(1, keeps.getAsJsonArray("left").size(), "the hard-linked file a wipe would leave");
     json(cli, "ls", "ls");
     json(cli, "get", "get", "案件", "-o", dir.resolve("out").toString());
     json(cli, "get", "get", "案件/b.txt", "-o", dir.resolve("b-out.txt").toString());
+    JsonObject wouldDelete = json(cli, JsonSchema.DRY_RUN, "rm", "案件/b.txt", "--dry-run");
+    assertEquals(1, wouldDelete.get("count").getAsInt(), "versions a dry run would delete");
     JsonObject rm = json(cli, "rm", "rm", "案件/b.txt", "--yes", "--cert-out", dir.resolve("certs").toString());
     Path toWipe = Files.createDirectories(dir.resolve("to-wipe"));
     Files.writeString(toWipe.resolve("x.txt"), "x");
+    json(cli, JsonSchema.DRY_RUN, "put", toWipe.toString(), "to-wipe", "--wipe-source", "--dry-run");
+    assertTrue(Files.exists(toWipe.resolve("x.txt")), "a dry run leaves the source in place");
     json(cli, "wipe", "wipe", toWipe.toString(), "--yes", "--cert-out", dir.resolve("certs").toString());
     json(cli, "checkpoint", "checkpoint");
     json(cli, "log show", "log", "show");
