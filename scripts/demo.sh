@@ -9,7 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kinko="$here/kinko"
 work="${KINKO_DEMO_DIR:-$here/demo-vault}"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# bold headings on a terminal only: no escape codes in a piped or logged demo
+if [[ -t 1 ]]; then step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }; else step() { printf '\n== %s\n' "$*"; }; fi
 
 rm -rf "$work"
 mkdir -p "$work/sample/申請書/2026-11" "$work/sample/台帳"
