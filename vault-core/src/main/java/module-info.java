@@ -4,6 +4,7 @@
  */
 module io.kinko.vault {
   exports io.kinko.vault;
+  exports io.kinko.vault.store to flyway.core; // Flyway instantiates its logger, store.FlywayLog, by name
 
   uses io.kinko.vault.VaultProvider;
   provides io.kinko.vault.VaultProvider with io.kinko.vault.engine.Engine;

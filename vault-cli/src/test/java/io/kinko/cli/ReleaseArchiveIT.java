@@ -117,9 +117,23 @@ class ReleaseArchiveIT {
   }
 
   @Test
-  void installedArchive_carriesTheLicenceAndNotice() {
-    assertTrue(Files.isRegularFile(installed.resolve("LICENSE")));
-    assertTrue(Files.isRegularFile(installed.resolve("NOTICE")));
+  void installedArchive_carriesTheLicenceAndNotice() throws IOException {
+    assertTrue(Files.readString(installed.resolve("LICENSE")).contains("Apache License"));
+    String notice = Files.readString(installed.resolve("NOTICE"));
+    assertTrue(notice.contains("argon2-jvm") && notice.contains("LGPL-3.0"), notice);
+  }
+
+  @Test
+  void installedArchive_keepsTheLgplLibraryInItsOwnReplaceableJars() throws Exception {
+    for (String jar : List.of("argon2-jvm-nolibs.jar", "argon2-jvm.jar")) {
+      assertTrue(Files.isRegularFile(installed.resolve("lib").resolve(jar)), jar);
+    }
+    try (java.util.zip.ZipFile kinko = new java.util.zip.ZipFile(installed.resolve("lib/kinko.jar").toFile())) {
+      assertEquals(List.of(), kinko.stream().map(java.util.zip.ZipEntry::getName)
+          .filter(name -> name.startsWith("de/mkammerer/")).toList(), "argon2-jvm classes merged into kinko.jar");
+      String classPath = kinko.getManifest().getMainAttributes().getValue("Class-Path");
+      assertEquals("argon2-jvm-nolibs.jar argon2-jvm.jar", classPath);
+    }
   }
 
   private Result kinko(Path dir, String... args) throws Exception {

@@ -210,6 +210,7 @@ public final class Database implements AutoCloseable {
       Flyway.configure()
           .dataSource(dataSource)
           .locations("classpath:io/kinko/vault/store/migration")
+          .loggers(FlywayLog.class.getName()) // its INFO lines are DEBUG: a normal open logs nothing above
           .load()
           .migrate();
     } catch (FlywayException e) {
