@@ -128,7 +128,7 @@ class ReleaseArchiveIT {
     for (String jar : List.of("argon2-jvm-nolibs.jar", "argon2-jvm.jar")) {
       assertTrue(Files.isRegularFile(installed.resolve("lib").resolve(jar)), jar);
     }
-    try (java.util.zip.ZipFile kinko = new java.util.zip.ZipFile(installed.resolve("lib/kinko.jar").toFile())) {
+    try (java.util.jar.JarFile kinko = new java.util.jar.JarFile(installed.resolve("lib/kinko.jar").toFile())) {
       assertEquals(List.of(), kinko.stream().map(java.util.zip.ZipEntry::getName)
           .filter(name -> name.startsWith("de/mkammerer/")).toList(), "argon2-jvm classes merged into kinko.jar");
       String classPath = kinko.getManifest().getMainAttributes().getValue("Class-Path");
