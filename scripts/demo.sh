@@ -101,4 +101,4 @@ cat "$work/witness.checkpoint"
 "$kinko" log export --from 2000-01-01 --to 2100-01-01 -o "$work/log-archive"
 "$kinko" log verify --archive "$work/log-archive" --key "$work/vault.pub.pem" --key-fingerprint "$fingerprint"
 
-printf '\n\033[1mdemo finished: vault in %s\033[0m\n' "$work/vault"
+step "demo finished: vault in $work/vault"
