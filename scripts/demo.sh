@@ -9,7 +9,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kinko="$here/kinko"
 work="${KINKO_DEMO_DIR:-$here/demo-vault}"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# bold headings on a terminal only: no escape codes in a piped or logged demo
+if [[ -t 1 ]]; then step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }; else step() { printf '\n== %s\n' "$*"; }; fi
 
 rm -rf "$work"
 mkdir -p "$work/sample/申請書/2026-11" "$work/sample/台帳"
@@ -100,4 +101,4 @@ cat "$work/witness.checkpoint"
 "$kinko" log export --from 2000-01-01 --to 2100-01-01 -o "$work/log-archive"
 "$kinko" log verify --archive "$work/log-archive" --key "$work/vault.pub.pem" --key-fingerprint "$fingerprint"
 
-printf '\n\033[1mdemo finished: vault in %s\033[0m\n' "$work/vault"
+step "demo finished: vault in $work/vault"

@@ -1,4 +1,5 @@
-# How a `kinko` jar is run: sourced by ./kinko and benchmarks/run, so both run it the same way.
+# How a `kinko` jar is run: sourced by ./kinko, benchmarks/run and the release archive's bin/kinko
+# (as lib/jvm.sh), so all run it the same way.
 #
 # Class-data sharing (CDS): a command loads ~3,900 classes (picocli, H2, Tink, Bouncy Castle,
 # the vault). The JVM can map them, already parsed and verified, from an archive that one
@@ -40,4 +41,13 @@ kinko_cds_archive() {
     printf 'kinko: no class-data archive (commands start slower): %s\n' "$(tail -1 "$scratch/err")" >&2
   fi
   rm -rf -- "$scratch"
+}
+
+# kinko_utf8_locale: Java 17 on Linux takes the encoding of file names from the locale; Japanese
+# names need UTF-8, so a locale that is not UTF-8 is replaced by C.UTF-8.
+kinko_utf8_locale() {
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *UTF-8* | *utf8* | *UTF8* | *utf-8*) ;;
+    *) export LC_ALL=C.UTF-8 ;;
+  esac
 }

@@ -4,6 +4,7 @@
  */
 module io.kinko.vault {
   exports io.kinko.vault;
+  exports io.kinko.vault.store to flyway.core; // Flyway instantiates its logger, store.FlywayLog, by name
 
   uses io.kinko.vault.VaultProvider;
   provides io.kinko.vault.VaultProvider with io.kinko.vault.engine.Engine;
@@ -14,9 +15,10 @@ module io.kinko.vault {
   requires de.mkammerer.argon2; // its native libraries (resources only)
   requires com.h2database;
   requires flyway.core; // no Automatic-Module-Name in its jar: the name comes from the file name
-  requires flyway.database.postgresql; // likewise; Flyway finds it as a plugin
-  requires com.zaxxer.hikari;
-  requires org.postgresql.jdbc; // the driver the pool loads by URL
+  // PostgreSQL support, present only with io.kinko:vault-postgres (store.Database checks for it)
+  requires static flyway.database.postgresql; // no Automatic-Module-Name either; Flyway finds it as a plugin
+  requires static com.zaxxer.hikari;
+  requires static org.postgresql.jdbc; // the driver the pool loads by URL
   requires com.google.gson;
   requires org.slf4j;
   requires java.sql;

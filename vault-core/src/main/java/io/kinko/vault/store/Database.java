@@ -4,6 +4,7 @@ import io.kinko.vault.DatabaseAccount;
 import io.kinko.vault.VaultException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -37,7 +38,27 @@ public final class Database implements AutoCloseable {
    * may find no vault's schema there; opening never creates one in a database that holds none.
    */
   public static Database open(VaultLayout layout, String url, DatabaseAccount account, boolean creating) {
-    return url == null ? openEmbedded(layout) : Postgres.open(url, account, creating);
+    if (url == null) {
+      return openEmbedded(layout);
+    }
+    requirePostgresSupport();
+    return Postgres.open(url, account, creating);
+  }
+
+  /** The classes a vault on PostgreSQL needs, which only vault-postgres brings (vault-core's are optional). */
+  private static final List<String> POSTGRES_CLASSES = List.of("org.postgresql.Driver",
+      "com.zaxxer.hikari.HikariDataSource", "org.flywaydb.database.postgresql.PostgreSQLDatabaseType");
+
+  private static void requirePostgresSupport() {
+    for (String name : POSTGRES_CLASSES) {
+      try {
+        Class.forName(name, false, Database.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        // no URL in the message: naming the server would load Postgres, which needs the classes missing here
+        throw new VaultException("the vault database is on PostgreSQL, but this application has no PostgreSQL"
+            + " support (" + name + " is missing): add io.kinko:vault-postgres beside vault-core", e);
+      }
+    }
   }
 
   /**
@@ -79,6 +100,7 @@ public final class Database implements AutoCloseable {
    * @throws IllegalArgumentException if it does not
    */
   public static String requireSharedUrl(String url) {
+    requirePostgresSupport();
     return Postgres.requireUrl(url);
   }
 
@@ -210,6 +232,7 @@ public final class Database implements AutoCloseable {
       Flyway.configure()
           .dataSource(dataSource)
           .locations("classpath:io/kinko/vault/store/migration")
+          .loggers(FlywayLog.class.getName()) // its INFO lines are DEBUG: a normal open logs nothing above
           .load()
           .migrate();
     } catch (FlywayException e) {
