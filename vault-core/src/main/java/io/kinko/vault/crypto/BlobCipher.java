@@ -324,8 +324,8 @@ public final class BlobCipher {
     private final StreamSegmentEncrypter segments;
     private final WritableByteChannel blob;
     private final String fileId;
-    private final ByteBuffer plain = ByteBuffer.allocateDirect(SEGMENT_PLAINTEXT).limit(FIRST_SEGMENT_PLAINTEXT);
-    private final ByteBuffer sealed = ByteBuffer.allocateDirect(SEGMENT_BYTES);
+    private final ByteBuffer plain = SegmentBuffers.take().limit(FIRST_SEGMENT_PLAINTEXT);
+    private final ByteBuffer sealed = SegmentBuffers.take();
     private boolean closed;
 
     SealingStream(StreamSegmentEncrypter segments, WritableByteChannel blob, String fileId) {
@@ -365,6 +365,8 @@ public final class BlobCipher {
       try {
         seal(true);
       } finally {
+        SegmentBuffers.give(plain);
+        SegmentBuffers.give(sealed);
         blob.close();
       }
     }
@@ -378,7 +380,7 @@ public final class BlobCipher {
         throw new IllegalStateException("could not encrypt file " + fileId, e);
       }
       writeFully(blob, sealed.flip());
-      plain.clear();
+      plain.clear().limit(SEGMENT_PLAINTEXT);
     }
   }
 
@@ -396,9 +398,10 @@ public final class BlobCipher {
     private final long expectedSize;
     private final int lastSegment;
     private final byte[] read = new byte[SEGMENT_BYTES];
-    private final ByteBuffer sealed = ByteBuffer.allocateDirect(SEGMENT_BYTES);
-    private final ByteBuffer plain = ByteBuffer.allocateDirect(SEGMENT_PLAINTEXT).limit(0);
+    private final ByteBuffer sealed = SegmentBuffers.take();
+    private final ByteBuffer plain = SegmentBuffers.take().limit(0);
     private int segment;
+    private boolean closed;
     private IntegrityException failure;
 
     OpeningStream(StreamSegmentDecrypter decrypter, InputStream in, String fileId, long expectedSize) {
@@ -422,6 +425,9 @@ public final class BlobCipher {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (closed) {
+        throw new IOException("stream closed"); // its buffers went back to the pool
+      }
       if (failure != null) {
         throw failure;
       }
@@ -447,7 +453,7 @@ public final class BlobCipher {
       int length = segmentLength(segment);
       int n = in.readNBytes(read, 0, length);
       sealed.clear().put(read, 0, n).flip();
-      plain.clear();
+      plain.clear().limit(SEGMENT_PLAINTEXT);
       try {
         if (n < length) {
           throw new GeneralSecurityException("truncated");
@@ -480,6 +486,12 @@ public final class BlobCipher {
 
     @Override
     public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        plain.limit(0);
+        SegmentBuffers.give(sealed);
+        SegmentBuffers.give(plain);
+      }
       in.close();
     }
   }

@@ -19,13 +19,14 @@ import java.util.concurrent.Future;
  * to reach the disk ({@code fdatasync}): the kernel would otherwise start writing a 1 GiB blob
  * only at the final fsync, which would then wait for all of it.
  *
- * <p>Memory is constant: {@link #BUFFERS} direct buffers of {@link #BUFFER} bytes, reused. The
- * early syncs promise nothing: the caller still syncs the file once it is complete, as before.
+ * <p>Memory is constant: {@link #BUFFERS} direct buffers of {@link #BUFFER} bytes, reused, and
+ * given back to {@code SegmentBuffers} at the end. The early syncs promise nothing: the caller
+ * still syncs the file once it is complete, as before.
  * A failure to write or to sync is thrown by the next {@code write} or by {@code close}.
  * Closing closes the channel.
  */
 final class WriteBehind extends OutputStream implements java.nio.channels.WritableByteChannel {
-  static final int BUFFER = 1 << 20;
+  static final int BUFFER = io.kinko.vault.crypto.SegmentBuffers.SIZE;
   static final int BUFFERS = 4;
   /** How much is written between two early syncs: large enough for the disk to stream. */
   static final long WRITE_BACK = 32L << 20;
@@ -108,6 +109,10 @@ final class WriteBehind extends OutputStream implements java.nio.channels.Writab
       syncer.shutdown();
       channel.close();
     }
+    if (!writer.isAlive()) {
+      free.forEach(io.kinko.vault.crypto.SegmentBuffers::give);
+      free.clear();
+    }
     if (failure != null) {
       // Thrown once as itself; again (try-with-resources after a failed write) as a new exception.
       throw reported ? new IOException("the blob was not completely written", failure) : failure;
@@ -119,7 +124,7 @@ final class WriteBehind extends OutputStream implements java.nio.channels.Writab
     ByteBuffer b = free.poll();
     if (b == null && allocated < BUFFERS) {
       allocated++;
-      return ByteBuffer.allocateDirect(BUFFER);
+      return io.kinko.vault.crypto.SegmentBuffers.take();
     }
     try {
       return b != null ? b : free.take();

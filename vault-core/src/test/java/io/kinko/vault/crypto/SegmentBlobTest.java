@@ -104,6 +104,15 @@ class SegmentBlobTest {
     }
   }
 
+  @Test
+  void theReader_afterClose_refusesToRead_forItsBuffersWentBackToThePool() throws IOException {
+    byte[] content = content(FIRST + NEXT + 9);
+    InputStream in = BlobCipher.decrypt(KEYS, FILE, content.length, new ByteArrayInputStream(bySegments(content, 1 << 20)));
+    assertEquals(content[0], (byte) in.read());
+    in.close();
+    assertThrows(IOException.class, () -> in.read(new byte[10]));
+  }
+
   private static byte[] byTinksStream(byte[] content, int perWrite) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream enc = BlobCipher.encrypt(KEYS, FILE, out)) {
