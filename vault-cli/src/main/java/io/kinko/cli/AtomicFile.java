@@ -44,7 +44,7 @@ final class AtomicFile implements AutoCloseable {
     this.target = target;
     this.temporary = temporary;
     this.channel = channel;
-    this.output = Channels.newOutputStream(channel);
+    this.output = new WriteBack(Channels.newOutputStream(channel));
   }
 
   /**
@@ -72,6 +72,7 @@ final class AtomicFile implements AutoCloseable {
 
   /** Flushes the content to the disk and renames it onto the target. */
   void commit() throws IOException {
+    ((WriteBack) output).finish();
     channel.force(true);
     commitUnsynced();
     syncDirectory(target.getParent());
@@ -82,6 +83,7 @@ final class AtomicFile implements AutoCloseable {
    * durability {@link #syncAll} then settles together, before the command reports success.
    */
   void commitUnsynced() throws IOException {
+    ((WriteBack) output).finish();
     channel.close();
     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     committed = true;
@@ -138,6 +140,7 @@ final class AtomicFile implements AutoCloseable {
       return;
     }
     try {
+      ((WriteBack) output).stop();
       channel.close();
     } finally {
       Files.deleteIfExists(temporary);
@@ -165,6 +168,72 @@ final class AtomicFile implements AutoCloseable {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // best effort at shutdown
+    }
+  }
+
+  /**
+   * Asks the disk for what was written every {@link #EVERY} bytes, on a thread of its own, while
+   * the caller writes on: otherwise the kernel starts writing a large file only at the final
+   * fsync, which then waits for all of it. The final fsync stays; a failed early one is thrown.
+   */
+  private final class WriteBack extends java.io.FilterOutputStream {
+    static final long EVERY = 32L << 20;
+    private ExecutorService syncer;
+    private Future<?> sync;
+    private long unsynced;
+
+    WriteBack(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      unsynced += len;
+      if (unsynced >= EVERY && (sync == null || sync.isDone())) {
+        awaitSync();
+        if (syncer == null) {
+          syncer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kinko-write-back");
+            t.setDaemon(true);
+            return t;
+          });
+        }
+        sync = syncer.submit(() -> {
+          channel.force(false);
+          return null;
+        });
+        unsynced = 0;
+      }
+    }
+
+    /** Waits for the early sync in flight, throwing its failure, and stops the thread. */
+    void finish() throws IOException {
+      awaitSync();
+      stop();
+    }
+
+    /** Throws the failure of the early sync in flight, if any: Linux reports a failed writeback once. */
+    private void awaitSync() throws IOException {
+      Future<?> pending = sync;
+      sync = null;
+      if (pending != null) {
+        try {
+          pending.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof IOException io ? io : new IOException("cannot sync " + temporary, e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while syncing " + temporary);
+        }
+      }
+    }
+
+    void stop() {
+      if (syncer != null) {
+        syncer.shutdown();
+        syncer = null;
+      }
     }
   }
 }

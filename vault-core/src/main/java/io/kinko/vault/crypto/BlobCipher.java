@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -88,6 +89,28 @@ public final class BlobCipher {
     try {
       blob.write(header(keys, id, fileKey));
       return stream(fileKey, id).newEncryptingStream(blob, bodyAd(keys.vaultId(), id));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not encrypt file " + fileId, e);
+    } finally {
+      Bytes.wipe(fileKey);
+    }
+  }
+
+  /**
+   * Writes the same blob as {@link #encrypt(VaultKeys, String, OutputStream)}, for large files:
+   * each segment is sealed from and into direct buffers, which BoringSSL (Conscrypt) reads and
+   * writes in place, where Tink's stream hands it heap buffers that it copies into new direct
+   * buffers per segment (several times slower). Closing the stream writes the last segment and
+   * closes {@code blob}. Memory: two segment-sized direct buffers per stream.
+   */
+  public static OutputStream encryptToChannel(VaultKeys keys, String fileId, WritableByteChannel blob) throws IOException {
+    byte[] id = fileIdBytes(fileId);
+    byte[] fileKey = Bytes.random(FILE_KEY_BYTES);
+    try {
+      StreamSegmentEncrypter segments = ((AesGcmHkdfStreaming) stream(fileKey, id)).newStreamSegmentEncrypter(bodyAd(keys.vaultId(), id));
+      writeFully(blob, ByteBuffer.wrap(header(keys, id, fileKey)));
+      writeFully(blob, segments.getHeader());
+      return new SealingStream(segments, blob, fileId);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not encrypt file " + fileId, e);
     } finally {
@@ -190,8 +213,16 @@ public final class BlobCipher {
       if (expectedSize <= FIRST_SEGMENT_PLAINTEXT) {
         return decryptSmall(stream(fileKey, id), bodyAd(keys.vaultId(), id), in, source, fileId, expectedSize);
       }
-      InputStream body = stream(fileKey, id).newDecryptingStream(in, bodyAd(keys.vaultId(), id));
-      return new VerifiedStream(body, source, fileId, expectedSize);
+      AesGcmHkdfStreaming segments = (AesGcmHkdfStreaming) stream(fileKey, id);
+      StreamSegmentDecrypter decrypter = segments.newStreamSegmentDecrypter();
+      byte[] streamHeader = new byte[segments.getHeaderLength()];
+      readHeader(in, streamHeader, fileId);
+      try {
+        decrypter.init(ByteBuffer.wrap(streamHeader), bodyAd(keys.vaultId(), id));
+      } catch (GeneralSecurityException e) {
+        throw new IntegrityException("file " + fileId + " failed integrity check at segment 0", e);
+      }
+      return new OpeningStream(decrypter, in, fileId, expectedSize);
     } catch (GeneralSecurityException e) {
       throw new IntegrityException("file " + fileId + ": body cannot be opened", e);
     } finally {
@@ -279,6 +310,192 @@ public final class BlobCipher {
     return Bytes.unhex(fileId);
   }
 
+  private static void writeFully(WritableByteChannel channel, ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
+  }
+
+  /**
+   * The body of a blob, sealed segment by segment as Tink's stream seals it: a segment is sealed
+   * as not the last only once a byte after it arrives, and what is left at close as the last.
+   */
+  private static final class SealingStream extends OutputStream {
+    private final StreamSegmentEncrypter segments;
+    private final WritableByteChannel blob;
+    private final String fileId;
+    private final ByteBuffer plain = SegmentBuffers.take().limit(FIRST_SEGMENT_PLAINTEXT);
+    private final ByteBuffer sealed = SegmentBuffers.take();
+    private boolean closed;
+
+    SealingStream(StreamSegmentEncrypter segments, WritableByteChannel blob, String fileId) {
+      this.segments = segments;
+      this.blob = blob;
+      this.fileId = fileId;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (closed) {
+        throw new IOException("stream closed");
+      }
+      while (len > 0) {
+        if (!plain.hasRemaining()) {
+          seal(false); // more bytes follow: this segment is not the last
+        }
+        int n = Math.min(len, plain.remaining());
+        plain.put(b, off, n);
+        off += n;
+        len -= n;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        seal(true);
+      } finally {
+        SegmentBuffers.give(plain);
+        SegmentBuffers.give(sealed);
+        blob.close();
+      }
+    }
+
+    private void seal(boolean last) throws IOException {
+      plain.flip();
+      sealed.clear();
+      try {
+        segments.encryptSegment(plain, last, sealed);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("could not encrypt file " + fileId, e);
+      }
+      writeFully(blob, sealed.flip());
+      plain.clear().limit(SEGMENT_PLAINTEXT);
+    }
+  }
+
+  /**
+   * The verified plaintext of a blob of more than one segment, opened segment by segment in
+   * direct buffers (see {@link #encryptToChannel}). The recorded
+   * size says which segment is the last and how long each is; the last-segment flag is
+   * authenticated, so a truncated, extended or reordered body, or a wrong size, fails a segment.
+   * Only a segment that authenticated is handed out, and no byte past the recorded size.
+   */
+  private static final class OpeningStream extends InputStream {
+    private final StreamSegmentDecrypter decrypter;
+    private final InputStream in;
+    private final String fileId;
+    private final long expectedSize;
+    private final int lastSegment;
+    private final byte[] read = new byte[SEGMENT_BYTES];
+    private final ByteBuffer sealed = SegmentBuffers.take();
+    private final ByteBuffer plain = SegmentBuffers.take().limit(0);
+    private int segment;
+    private boolean closed;
+    private IntegrityException failure;
+
+    OpeningStream(StreamSegmentDecrypter decrypter, InputStream in, String fileId, long expectedSize) {
+      this.decrypter = decrypter;
+      this.in = in;
+      this.fileId = fileId;
+      this.expectedSize = expectedSize;
+      long after = expectedSize - FIRST_SEGMENT_PLAINTEXT;
+      long segments = 1 + (after + SEGMENT_PLAINTEXT - 1) / SEGMENT_PLAINTEXT;
+      if (after <= 0 || segments > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("file " + fileId + ": " + expectedSize + " bytes are not a blob of several segments");
+      }
+      this.lastSegment = (int) segments - 1;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return Bytes.readOne(this);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (closed) {
+        throw new IOException("stream closed"); // its buffers went back to the pool
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      if (len == 0) {
+        return 0;
+      }
+      if (!plain.hasRemaining()) {
+        if (segment > lastSegment) {
+          if (in.read() >= 0) {
+            throw fail(new IntegrityException("file " + fileId + " is longer than its recorded size " + expectedSize));
+          }
+          return -1;
+        }
+        open();
+      }
+      int n = Math.min(len, plain.remaining());
+      plain.get(b, off, n);
+      return n;
+    }
+
+    /** Reads and authenticates the next segment; an I/O failure of the blob is thrown as it is. */
+    private void open() throws IOException {
+      int length = segmentLength(segment);
+      int n = in.readNBytes(read, 0, length);
+      sealed.clear().put(read, 0, n).flip();
+      plain.clear().limit(SEGMENT_PLAINTEXT);
+      try {
+        if (n < length) {
+          throw new GeneralSecurityException("truncated");
+        }
+        decrypter.decryptSegment(sealed, segment, segment == lastSegment, plain);
+      } catch (GeneralSecurityException e) {
+        plain.clear().limit(0);
+        throw fail(new IntegrityException("file " + fileId + " failed integrity check at segment " + segment, e));
+      }
+      plain.flip();
+      segment++;
+    }
+
+    /** The ciphertext length of segment {@code i} of a body whose plaintext is {@code expectedSize} bytes. */
+    private int segmentLength(int i) {
+      if (i == 0) {
+        return FIRST_SEGMENT_PLAINTEXT + TAG_BYTES;
+      }
+      if (i < lastSegment) {
+        return SEGMENT_BYTES;
+      }
+      long rest = expectedSize - FIRST_SEGMENT_PLAINTEXT - (long) (lastSegment - 1) * SEGMENT_PLAINTEXT;
+      return (int) rest + TAG_BYTES;
+    }
+
+    private IntegrityException fail(IntegrityException e) {
+      failure = e;
+      return e;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        plain.limit(0);
+        SegmentBuffers.give(sealed);
+        SegmentBuffers.give(plain);
+      }
+      in.close();
+    }
+  }
+
   /** Remembers whether the raw blob read failed, to tell a disk error from a forged segment. */
   private static final class SourceStream extends java.io.FilterInputStream {
     IOException failure;
@@ -325,9 +542,7 @@ public final class BlobCipher {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : Byte.toUnsignedInt(one[0]);
+      return Bytes.readOne(this);
     }
 
     @Override

@@ -15,6 +15,15 @@ public final class Bytes {
 
   private Bytes() {}
 
+  /**
+   * {@link java.io.InputStream#read()} for a stream that reads in bulk: one byte through its
+   * {@code read(byte[], int, int)}, or -1 at the end.
+   */
+  public static int readOne(java.io.InputStream in) throws java.io.IOException {
+    byte[] one = new byte[1];
+    return in.read(one, 0, 1) < 0 ? -1 : Byte.toUnsignedInt(one[0]);
+  }
+
   public static byte[] random(int length) {
     byte[] out = new byte[length];
     RANDOM.nextBytes(out);

@@ -32,12 +32,14 @@ public final class BlobStore {
   public final class Staged {
     private final String fileId;
     private final Path temp;
+    private final java.nio.channels.FileChannel channel;
     private final OutputStream out;
 
-    private Staged(String fileId, Path temp, OutputStream out) {
+    private Staged(String fileId, Path temp, java.nio.channels.FileChannel channel) {
       this.fileId = fileId;
       this.temp = temp;
-      this.out = out;
+      this.channel = channel;
+      this.out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), STAGING_BUFFER);
     }
 
     /** Where the blob's bytes go; the caller closes it before {@link #publish}. */
@@ -47,6 +49,11 @@ public final class BlobStore {
 
     public String fileId() {
       return fileId;
+    }
+
+    /** The file under {@link #out()}, for a writer of large blobs that passes nothing through out(). */
+    java.nio.channels.FileChannel channel() {
+      return channel;
     }
 
     /** Removes the temporary file; used when the put fails. */
@@ -72,9 +79,7 @@ public final class BlobStore {
       PrivateFiles.createDirectories(target.getParent());
     }
     Path temp = target.resolveSibling(fileId + STAGING_SUFFIX);
-    OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(
-        PrivateFiles.create(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)), STAGING_BUFFER);
-    return new Staged(fileId, temp, out);
+    return new Staged(fileId, temp, PrivateFiles.create(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
   /** Syncs the staged blobs, renames them to their final names and syncs their directories. */

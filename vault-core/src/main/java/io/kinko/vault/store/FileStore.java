@@ -274,7 +274,9 @@ public final class FileStore {
     try {
       InputStream blob = blobs.open(info.fileId());
       try {
-        return BlobCipher.decrypt(keys, info.fileId(), info.size(), blob);
+        InputStream verified = BlobCipher.decrypt(keys, info.fileId(), info.size(), blob);
+        // A file of more than a segment is read and decrypted on a thread of its own, ahead of the caller.
+        return info.size() > ReadAhead.CHUNK ? new ReadAhead(verified) : verified;
       } catch (RuntimeException | IOException e) {
         blob.close();
         throw e;
@@ -505,8 +507,9 @@ public final class FileStore {
           progress.accept(head);
         } else if (sourceFailure == null) {
           // The commitment runs on the other core while this thread encrypts and writes.
-          try (OffThreadMac commitment = new OffThreadMac(hmac(commitmentKey))) {
-            OutputStream out = BlobCipher.encrypt(keys, fileId, blob.out());
+          try (OffThreadMac commitment = new OffThreadMac(hmac(commitmentKey));
+              WriteBehind body = new WriteBehind(blob.channel())) {
+            OutputStream out = BlobCipher.encryptToChannel(keys, fileId, body);
             byte[] chunk = commitment.buffer();
             System.arraycopy(buffer, 0, chunk, 0, head);
             for (int n = head; n > 0; ) {
