@@ -91,6 +91,11 @@ final class Output {
     return showsProgress() ? Progress.start(context, task, totalBytes, totalFiles) : Progress.NONE;
   }
 
+  /** A display counting files done of {@code totalFiles} (negative: unknown), shown as {@link #progress} is. */
+  Progress fileProgress(String task, long totalFiles) {
+    return showsProgress() ? Progress.startFiles(context, task, totalFiles) : Progress.NONE;
+  }
+
   /** Whether a progress display would be shown, so a command can skip counting what it would show. */
   boolean showsProgress() {
     return !json && !quiet && context.stderrIsTerminal();

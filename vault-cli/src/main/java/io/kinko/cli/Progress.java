@@ -15,8 +15,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 /**
  * A progress bar on stderr counting bytes and files. {@link Output#progress} decides whether one
  * is shown (stderr a terminal, not {@code --json} or {@code -q}); otherwise it is {@link #NONE},
- * which does nothing. A work whose steps the library does not report (rm -r, wipe, dispose, log
- * verify, log export) gets a bar without a total: its elapsed time, with what it is working on.
+ * which does nothing. rm -r and wipe count the files the library reports done. A work whose steps
+ * the library does not report (dispose, log verify, log export) gets a bar without a total: its
+ * elapsed time, with what it is working on.
  */
 final class Progress implements LongConsumer, AutoCloseable {
   /** The bar that is not shown. */
@@ -33,17 +34,24 @@ final class Progress implements LongConsumer, AutoCloseable {
 
   /** A bar for {@code totalBytes} (negative: unknown) and {@code totalFiles} (negative: unknown). */
   static Progress start(Context context, String task, long totalBytes, long totalFiles) {
-    context.err().flush();
-    ProgressBar bar = new ProgressBarBuilder()
-        .setTaskName(task)
+    ProgressBar bar = builder(context, task)
         .setInitialMax(totalBytes < 0 ? -1 : totalBytes)
         .setUnit("MiB", 1024 * 1024)
         .showSpeed(new DecimalFormat("0.0")) // "0.4MiB/s", not ".4MiB/s"
-        .setConsumer(new ConsoleProgressBarConsumer(context.stderrBytes()))
         .build();
     Progress progress = new Progress(bar, totalFiles);
     progress.showFiles();
     return progress;
+  }
+
+  /** A bar that counts {@code totalFiles} files (negative: unknown), for work the library reports by files done (rm -r, wipe). */
+  static Progress startFiles(Context context, String task, long totalFiles) {
+    return new Progress(builder(context, task).setInitialMax(totalFiles < 0 ? -1 : totalFiles).setUnit(" files", 1).build(), -1);
+  }
+
+  private static ProgressBarBuilder builder(Context context, String task) {
+    context.err().flush();
+    return new ProgressBarBuilder().setTaskName(task).setConsumer(new ConsoleProgressBarConsumer(context.stderrBytes()));
   }
 
   /** Files and bytes of the regular files at or below {@code source}, not following links; what cannot be read counts 0. */
@@ -84,6 +92,16 @@ final class Progress implements LongConsumer, AutoCloseable {
     if (bar != null) {
       files++;
       showFiles();
+    }
+  }
+
+  /** {@code done} files done in all, as the library's files-done callbacks tell it; a total that was short grows. */
+  void filesDone(long done) {
+    if (bar != null) {
+      if (bar.getMax() >= 0 && done > bar.getMax()) {
+        bar.maxHint(done);
+      }
+      bar.stepTo(done);
     }
   }
 

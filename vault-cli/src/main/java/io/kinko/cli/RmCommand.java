@@ -51,8 +51,9 @@ final class RmCommand extends VaultCommand {
 
   @Override
   int run(Session session, Context context) {
+    ErasePlan plan = null;
     if (dryRun || !yes) {
-      ErasePlan plan = plan(session);
+      plan = plan(session);
       if (dryRun) {
         if (plan == null) {
           context.out().println("would delete nothing: no file is stored at " + vaultPath);
@@ -67,8 +68,8 @@ final class RmCommand extends VaultCommand {
     }
     DeletionCertificate certificate;
     if (recursive) {
-      try (Progress progress = ui.progress("rm -r", -1, -1)) {
-        certificate = session.deleteTree(vaultPath);
+      try (Progress progress = ui.fileProgress("rm -r", ui.showsProgress() ? filesBelow(session, plan) : -1)) {
+        certificate = session.deleteTree(vaultPath, progress::filesDone);
       }
     } else {
       try {
@@ -109,6 +110,15 @@ final class RmCommand extends VaultCommand {
       return ErasePlan.ofVersions(vaultPath, versions);
     } catch (AccessDeniedException e) {
       return ErasePlan.unlisted(vaultPath);
+    }
+  }
+
+  /** The bar's total: the files the plan listed, else listed now; -1 if the user may not list them. */
+  private long filesBelow(Session session, ErasePlan plan) {
+    try {
+      return plan != null ? plan.items().size() : session.list(vaultPath).size();
+    } catch (AccessDeniedException e) {
+      return -1;
     }
   }
 

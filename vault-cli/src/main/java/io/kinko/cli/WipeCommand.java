@@ -122,19 +122,22 @@ final class WipeCommand extends VaultCommand {
 
   @Override
   int run(Session session, Context context) throws IOException {
+    ErasePlan plan = null;
     if (dryRun || !yes) {
-      ErasePlan plan = ErasePlan.ofLocal(target, force);
+      plan = ErasePlan.ofLocal(target, force);
       if (dryRun) {
         plan.print(ui, "wipe");
         return ExitCodes.OK;
       }
       Confirmation.ask(context, yes, plan, "wipe");
     }
-    long[] total = ui.showsProgress() ? Progress.sizeOf(target) : new long[] {-1, -1};
+    if (plan == null && ui.showsProgress()) {
+      plan = ErasePlan.ofLocal(target, force); // the bar's total: the files the wipe will overwrite, by its rules
+    }
     WipeReport report;
     ui.step("wiping " + target + " (" + wipeMethod + ")");
-    try (Progress progress = ui.progress("wipe", -1, total[0])) {
-      report = session.wipe(target, wipeMethod, force);
+    try (Progress progress = ui.fileProgress("wipe", plan == null ? -1 : plan.items().size())) {
+      report = session.wipe(target, wipeMethod, force, progress::filesDone);
     }
     return finish(report, target, certOut, ui, null);
   }

@@ -185,6 +185,32 @@ class CliOutputTest {
     }
 
     @Test
+    void onATerminal_rmR_countsTheFilesDeleted_ofTheFilesListed() {
+      cli.init();
+      ok(cli.run("put", dir.resolve("案件").toString(), "案件"));
+      ok(cli.run("put", dir.resolve("案件").toString(), "案件")); // a second version of each: the bar counts files
+
+      Cli.Result rm = ok(cli.stderrIsTerminal(true).run("rm", "-r", "--yes", "案件", "--cert-out", dir.toString()));
+
+      assertTrue(rm.err().contains("rm -r") && rm.err().contains("2/2 files"), rm::toString);
+      assertFalse(rm.err().contains("/? files"), rm::toString); // the total is known from a listing
+    }
+
+    @Test
+    void onATerminal_wipe_countsTheFilesWiped_ofTheFilesItWillWipe() throws IOException {
+      cli.init();
+      Path folder = dir.resolve("案件");
+      Files.createLink(folder.resolve("申請書/控え.txt"), Files.writeString(dir.resolve("控え.txt"), "other name"));
+
+      Cli.Result wipe = cli.stderrIsTerminal(true).terminal(new Cli.ScriptedTerminal("y"))
+          .run("wipe", folder.toString(), "--cert-out", dir.toString());
+
+      assertEquals(1, wipe.exit(), wipe::toString); // the hard-linked file is left, and counted in neither number
+      assertTrue(wipe.err().contains("wipe") && wipe.err().contains("2/2 files"), wipe::toString);
+      assertFalse(Files.exists(folder.resolve("申請書/山田太郎.txt")), wipe::toString);
+    }
+
+    @Test
     void underJsonOrQuiet_orWithoutATerminal_noBarIsDrawn() {
       cli.init();
 

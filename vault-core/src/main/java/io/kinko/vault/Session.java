@@ -130,6 +130,17 @@ public interface Session extends AutoCloseable {
   DeletionCertificate deleteTree(String prefix);
 
   /**
+   * Deletes every version of every file at or below {@code prefix}, as {@link #deleteTree(String)}
+   * does, telling {@code filesDone} how many files are done.
+   *
+   * @param filesDone told the number of files done so far (1 to the number of files listed)
+   *     after each file's every version has had its key destroyed and its blob overwritten
+   * @throws AccessDeniedException if any file below the prefix may not be deleted
+   * @throws NotFoundException if nothing is stored there
+   */
+  DeletionCertificate deleteTree(String prefix, LongConsumer filesDone);
+
+  /**
    * Wipes plain files outside the vault (a local file or a folder, recursively) and returns a
    * certificate signed with the vault's key that lists every file wiped, the method and its
    * verification, and what the storage medium allows. Symbolic links are never followed; a file
@@ -138,6 +149,16 @@ public interface Session extends AutoCloseable {
    * @throws AccessDeniedException for auditors and service credentials
    */
   WipeReport wipe(Path target, WipeMethod method, boolean force);
+
+  /**
+   * Wipes plain files outside the vault, as {@link #wipe(Path, WipeMethod, boolean)} does, telling
+   * {@code filesDone} how many files are wiped.
+   *
+   * @param filesDone told the number of files wiped so far (1 to the number the report counts)
+   *     after each file is overwritten, read back and removed
+   * @throws AccessDeniedException for auditors and service credentials
+   */
+  WipeReport wipe(Path target, WipeMethod method, boolean force, LongConsumer filesDone);
 
   /**
    * Disposes of the whole vault (clause 5(11)): exports the access log and every certificate to

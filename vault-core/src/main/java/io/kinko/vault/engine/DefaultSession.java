@@ -255,7 +255,13 @@ final class DefaultSession implements Session {
 
   @Override
   public DeletionCertificate deleteTree(String prefix) {
+    return deleteTree(prefix, files -> {});
+  }
+
+  @Override
+  public DeletionCertificate deleteTree(String prefix, LongConsumer filesDone) {
     open();
+    Objects.requireNonNull(filesDone, "filesDone");
     VaultPath p = VaultPath.of(prefix);
     return deleteRows(() -> {
       // Decide on the prefix before listing: a refused user must not learn whether anything is there.
@@ -274,20 +280,26 @@ final class DefaultSession implements Session {
       }
       return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at or below '" + p + "'")
           : Door.Verdict.allow(d.reason(), pathTag(p), rows);
-    }, "every version of every file below one folder");
+    }, "every version of every file below one folder", filesDone);
   }
 
   @Override
   public WipeReport wipe(Path target, WipeMethod method, boolean force) {
+    return wipe(target, method, force, files -> {});
+  }
+
+  @Override
+  public WipeReport wipe(Path target, WipeMethod method, boolean force, LongConsumer filesDone) {
     open();
     Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(filesDone, "filesDone");
     return door.decided(Action.WIPE, () -> {
       AccessRules.Decision d = AccessRules.handlesData(role);
       if (d.allowed() && io.kinko.vault.erase.Erasures.touchesVault(target, vault.directory())) {
         d = new AccessRules.Decision(false, "the target is or contains the vault; files in a vault are deleted with rm");
       }
       return Door.Verdict.from(d, null, (Void) null);
-    }, none -> new io.kinko.vault.erase.Erasures(eraseContext()).wipe(target, method, force, user));
+    }, none -> new io.kinko.vault.erase.Erasures(eraseContext()).wipe(target, method, force, user, filesDone));
   }
 
   @Override
@@ -459,9 +471,13 @@ final class DefaultSession implements Session {
 
   /** A certified deletion: decided with its rows; the deleter's DELETE_REQUEST entry is its ALLOW entry. */
   private DeletionCertificate deleteRows(Door.Check<List<io.kinko.vault.store.FileCatalog.Row>> check, String scope) {
+    return deleteRows(check, scope, files -> {});
+  }
+
+  private DeletionCertificate deleteRows(Door.Check<List<io.kinko.vault.store.FileCatalog.Row>> check, String scope, LongConsumer filesDone) {
     return door.decided(Action.DELETE, check, rows -> {
       synchronized (vault.deletionLock) {
-        return deleter().delete(rows, user, scope);
+        return deleter().delete(rows, user, scope, filesDone);
       }
     });
   }

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -59,8 +60,11 @@ public final class Deleter {
     this.ctx = ctx;
   }
 
-  /** Deletes every given file version and returns the one certificate that lists them all. */
-  public DeletionCertificate delete(List<FileCatalog.Row> rows, String operator, String scope) {
+  /**
+   * Deletes every given file version and returns the one certificate that lists them all;
+   * {@code filesDone} is told the count of paths done as each path's last version is erased.
+   */
+  public DeletionCertificate delete(List<FileCatalog.Row> rows, String operator, String scope, LongConsumer filesDone) {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("nothing to delete");
     }
@@ -119,7 +123,7 @@ public final class Deleter {
       throw new io.kinko.vault.NotFoundException("the file was deleted meanwhile by another session; nothing was deleted");
     }
     crashPoint("pending");
-    return claimed(batch, false, () -> finish(batch)).orElseThrow();
+    return claimed(batch, false, () -> finish(batch, filesDone)).orElseThrow();
   }
 
   /** Finishes every batch a crash left unfinished; returns their certificates. */
@@ -140,7 +144,7 @@ public final class Deleter {
     for (String batch : batches) {
       // A batch another process is finishing right now is its business: skip it, and look
       // again at the lock's holder having finished it.
-      claimed(batch, true, () -> unfinished(batch) ? finish(batch) : null).ifPresent(out::add);
+      claimed(batch, true, () -> unfinished(batch) ? finish(batch, files -> {}) : null).ifPresent(out::add);
     }
     return out;
   }
@@ -208,14 +212,21 @@ public final class Deleter {
   private record Item(String fileId, DeletionState state, String pathTag, int version, String sealedMeta, long size, long storedAt,
       String operator, String notes, Long logSeq) {}
 
-  private DeletionCertificate finish(String batch) {
+  private DeletionCertificate finish(String batch, LongConsumer filesDone) {
     List<Item> items = items(batch);
+    // Versions of one path are not adjacent (items are in file id order): a path is done with its last.
+    Map<String, Integer> versionsLeft = new java.util.HashMap<>();
+    items.forEach(item -> versionsLeft.merge(item.pathTag, 1, Integer::sum));
+    long pathsDone = 0;
     // 1. Destroy each blob's key, then its bytes and name.
     for (Item item : items) {
       if (item.state == DeletionState.PENDING) {
         BlobEraser.Result result = BlobEraser.erase(ctx.layout().blob(item.fileId), ctx.keys(), item.fileId, item.size);
         setState(batch, item.fileId, DeletionState.UNLINKED, result.notes(), null);
         crashPoint("erased");
+      }
+      if (versionsLeft.merge(item.pathTag, -1, Integer::sum) == 0) {
+        filesDone.accept(++pathsDone);
       }
     }
     // 2. Drop the metadata rows and their folder index rows, one state change: from here the

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -52,11 +53,11 @@ public final class Erasures {
     return real.startsWith(root) || root.startsWith(real);
   }
 
-  public WipeReport wipe(Path target, WipeMethod method, boolean force, String operator) {
+  public WipeReport wipe(Path target, WipeMethod method, boolean force, String operator, LongConsumer filesDone) {
     String id = Bytes.hex(Bytes.random(16));
     ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE_REQUEST, "wipe requested, certificate " + id, null, null));
     CertificateBody.Media media = MediaFacts.of(target.toAbsolutePath().getParent()).toMedia();
-    FolderWiper.Outcome outcome = FolderWiper.wipe(target, method, force);
+    FolderWiper.Outcome outcome = FolderWiper.wipe(target, method, force, filesDone);
     LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE, "wiped " + outcome.wiped().size() + " files ("
         + outcome.skipped().size() + " left), certificate " + id, null, null));
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();

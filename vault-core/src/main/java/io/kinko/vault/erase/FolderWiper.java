@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,7 +61,8 @@ public final class FolderWiper {
   /** What the walk did. */
   public record Outcome(List<Wiped> wiped, List<PutReport.Skipped> skipped) {}
 
-  public static Outcome wipe(Path root, WipeMethod method, boolean force) {
+  /** Wipes {@code root}; {@code filesDone} is told the count of files wiped so far after each batch's folders are synced. */
+  public static Outcome wipe(Path root, WipeMethod method, boolean force, LongConsumer filesDone) {
     List<Wiped> wiped = new ArrayList<>();
     List<PutReport.Skipped> skipped = new ArrayList<>();
     Path top = root.toAbsolutePath().normalize();
@@ -74,7 +76,7 @@ public final class FolderWiper {
       throw new IllegalArgumentException(top + " is a symbolic link; wipe its target by its own name");
     }
     if (attrs.isRegularFile()) {
-      wipeAll(List.of(top), method, force, wiped, skipped);
+      wipeAll(List.of(top), method, force, wiped, skipped, filesDone);
       return new Outcome(wiped, skipped);
     }
     List<Path> batch = new ArrayList<>();
@@ -103,7 +105,7 @@ public final class FolderWiper {
           } else if (file.toAbsolutePath().normalize().startsWith(top)) {
             batch.add(file);
             if (batch.size() >= BATCH_FILES) {
-              wipeAll(batch, method, force, wiped, skipped);
+              wipeAll(batch, method, force, wiped, skipped, filesDone);
               batch.clear();
             }
           }
@@ -118,7 +120,7 @@ public final class FolderWiper {
 
         @Override
         public FileVisitResult postVisitDirectory(Path directory, IOException e) {
-          wipeAll(batch, method, force, wiped, skipped); // the folder's files go before it can be empty
+          wipeAll(batch, method, force, wiped, skipped, filesDone); // the folder's files go before it can be empty
           batch.clear();
           try (var entries = Files.list(directory)) {
             if (entries.findAny().isEmpty()) {
@@ -189,7 +191,8 @@ public final class FolderWiper {
    * (concurrent syncs share the file system's journal commits), and each folder is synced once
    * after the files are unlinked, instead of three syncs per file.
    */
-  private static void wipeAll(List<Path> files, WipeMethod method, boolean force, List<Wiped> wiped, List<PutReport.Skipped> skipped) {
+  private static void wipeAll(List<Path> files, WipeMethod method, boolean force, List<Wiped> wiped, List<PutReport.Skipped> skipped,
+      LongConsumer filesDone) {
     Map<Path, Long> sizes = new LinkedHashMap<>();
     for (Path file : files) {
       try {
@@ -244,7 +247,10 @@ public final class FolderWiper {
     }
     try {
       Durable.syncAll(directories, true);
-      wiped.addAll(done);
+      for (Wiped w : done) {
+        wiped.add(w);
+        filesDone.accept(wiped.size());
+      }
     } catch (IOException e) {
       done.forEach(w -> skipped.add(cannotWipe(w.path(), e)));
     }
