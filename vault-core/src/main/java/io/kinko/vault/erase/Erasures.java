@@ -76,7 +76,7 @@ public final class Erasures {
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
     // The log and the certificates must outlive the keys: export them first.
     new LogArchiver(ctx.database(), ctx.vaultId(), ctx.clock()).export(Instant.EPOCH, ctx.clock().instant().plusSeconds(1),
-        archive, ctx.signer());
+        archive, ctx.signer(), entries -> {});
     for (DeletionCertificate c : Deleter.all(ctx.database())) {
       c.write(archive.resolve("certificates"), c.id());
     }
