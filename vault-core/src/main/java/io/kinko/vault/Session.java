@@ -150,6 +150,14 @@ public interface Session extends AutoCloseable {
    */
   DeletionCertificate dispose(Path archive, boolean overwriteBlobs);
 
+  /**
+   * Disposes of the whole vault as {@link #dispose(Path, boolean)} does, telling {@code blobsDone}
+   * how many blobs are overwritten.
+   *
+   * @param blobsDone told the number of blobs overwritten and removed so far (only with {@code overwriteBlobs})
+   */
+  DeletionCertificate dispose(Path archive, boolean overwriteBlobs, LongConsumer blobsDone);
+
   /** Every deletion certificate the vault issued (administrators and auditors). */
   List<DeletionCertificate> certificates();
 

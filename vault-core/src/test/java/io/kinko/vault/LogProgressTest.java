@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Log verification and export tell the caller how far they have come (issue #11: progress for
- * {@code kinko log verify} and {@code log export}): counts that only grow and end at what the
+ * {@code kinko log verify}, {@code log export} and {@code dispose}): counts that only grow and end at what the
  * report says was done, never beyond it.
  */
 class LogProgressTest {
@@ -46,6 +46,20 @@ class LogProgressTest {
       assertGrowing(told);
       assertEquals(archive.lastSeq() - archive.firstSeq() + 1, told.get(told.size() - 1), "the last count is the entries written");
     }
+  }
+
+  @Test
+  void dispose_withOverwrite_tellsEachBlobOverwritten() {
+    List<Long> told = new ArrayList<>();
+    DeletionCertificate certificate;
+    try (Vault vault = TestVaults.create(dir.resolve("vault")); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "a.txt", "a".getBytes());
+      TestVaults.put(s, "b.txt", "b".getBytes());
+      certificate = s.dispose(dir.resolve("final"), true, told::add);
+    }
+
+    assertEquals(List.of(1L, 2L), told, "one count per blob, in order");
+    assertEquals(2L, certificate.body().blobsOverwritten(), "the certificate and the counts agree");
   }
 
   private static void assertGrowing(List<Long> counts) {

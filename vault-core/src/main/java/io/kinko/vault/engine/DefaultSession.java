@@ -292,9 +292,15 @@ final class DefaultSession implements Session {
 
   @Override
   public DeletionCertificate dispose(Path archive, boolean overwriteBlobs) {
+    return dispose(archive, overwriteBlobs, blobs -> {});
+  }
+
+  @Override
+  public DeletionCertificate dispose(Path archive, boolean overwriteBlobs, LongConsumer blobsDone) {
     open();
+    Objects.requireNonNull(blobsDone, "blobsDone");
     return door.decided(Action.DISPOSE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null),
-        none -> new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user));
+        none -> new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user, blobsDone));
   }
 
   @Override
