@@ -171,6 +171,14 @@ public interface Session extends AutoCloseable {
    */
   DeletionCertificate dispose(Path archive, boolean overwriteBlobs);
 
+  /**
+   * Disposes of the whole vault as {@link #dispose(Path, boolean)} does, telling {@code blobsDone}
+   * how many blobs are overwritten.
+   *
+   * @param blobsDone told the number of blobs overwritten and removed so far (only with {@code overwriteBlobs})
+   */
+  DeletionCertificate dispose(Path archive, boolean overwriteBlobs, LongConsumer blobsDone);
+
   /** Every deletion certificate the vault issued (administrators and auditors). */
   List<DeletionCertificate> certificates();
 
@@ -191,6 +199,14 @@ public interface Session extends AutoCloseable {
   LogReport verifyLog(byte[] witnessNote);
 
   /**
+   * Verifies the whole access log as {@link #verifyLog(byte[])} does, telling {@code entriesDone}
+   * how far it has come.
+   *
+   * @param entriesDone told the number of the log's positions checked so far (up to its size), after each page
+   */
+  LogReport verifyLog(byte[] witnessNote, LongConsumer entriesDone);
+
+  /**
    * Changes this user's own password: the old one must open their key slot first.
    *
    * @throws AuthenticationException if {@code old} is wrong
@@ -205,6 +221,14 @@ public interface Session extends AutoCloseable {
    * @throws VaultException if no entry lies in the range or the archive cannot be written
    */
   LogArchive exportLog(Instant from, Instant to, Path directory);
+
+  /**
+   * Exports the entries logged in [from, to) as {@link #exportLog(Instant, Instant, Path)} does,
+   * telling {@code entriesDone} how many are written.
+   *
+   * @param entriesDone told the number of entries written so far, after each page
+   */
+  LogArchive exportLog(Instant from, Instant to, Path directory, LongConsumer entriesDone);
 
   /**
    * The vault's public signing key as PEM, taken from the signing key this login opened with the

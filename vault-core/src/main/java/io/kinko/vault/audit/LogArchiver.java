@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Exports ranges of the log as archives that verify offline, and prunes entries whose
@@ -46,9 +47,10 @@ public final class LogArchiver {
   /**
    * Writes the entries logged in [from, to) to {@code directory}.
    *
+   * @param entriesDone told how many entries are written so far, after each page
    * @throws VaultException if no entry lies in the range or the files cannot be written
    */
-  public LogArchive export(Instant from, Instant to, Path directory, SigningKey key) {
+  public LogArchive export(Instant from, Instant to, Path directory, SigningKey key, LongConsumer entriesDone) {
     long[] range = database.inTransaction(c -> seqRange(c, from, to));
     if (range == null) {
       throw new VaultException("no log entries between " + from + " and " + to);
@@ -70,6 +72,7 @@ public final class LogArchiver {
             out.write(entry.getBytes(StandardCharsets.UTF_8));
             out.write('\n');
           }
+          entriesDone.accept(end - first);
         }
       }
       Durable.sync(partial);

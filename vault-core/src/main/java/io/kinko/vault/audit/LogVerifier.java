@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Checks a vault's access log end to end, in one pass over its leaves: every stored entry hashes
@@ -28,9 +29,11 @@ public final class LogVerifier {
   private LogVerifier() {}
 
   /**
+   * @param entriesDone told how many of the log's positions are checked so far, after each page
    * @throws IntegrityException naming the first bad sequence number or checkpoint
    */
-  public static LogReport verify(Database database, String vaultId, LogCheckpoints stored, Optional<byte[]> witnessNote) {
+  public static LogReport verify(Database database, String vaultId, LogCheckpoints stored, Optional<byte[]> witnessNote,
+      LongConsumer entriesDone) {
     NoteVerifier verifier = stored.verifier();
     List<Checkpoint> checkpoints = new ArrayList<>();
     for (LogCheckpoints.Signed signed : stored.all()) {
@@ -54,13 +57,13 @@ public final class LogVerifier {
       if (journal != null && journal.base() > head.size()) {
         throw new IntegrityException("the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
       }
-      return walk(head, journal, pages, checkpoints, vaultId, witness != null);
+      return walk(head, journal, pages, checkpoints, vaultId, witness != null, entriesDone);
     }
   }
 
   /** The one pass over the leaves: database entries, leaves and journal records side by side. */
   private static LogReport walk(AccessLog.Head head, Journal journal, PageReader pages, List<Checkpoint> checkpoints, String vaultId,
-      boolean witnessed) {
+      boolean witnessed, LongConsumer entriesDone) {
     Journal.Cursor records = journal == null ? null : journal.cursor(journal.start(), journal.base(), journal.baseLeaf());
     long journalBase = journal == null ? Long.MAX_VALUE : journal.base();
     CompactRange range = new CompactRange();
@@ -106,6 +109,7 @@ public final class LogVerifier {
         range.append(leaf);
         nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
       }
+      entriesDone.accept(to);
     }
     if (!prevLeaf.equals(head.lastLeaf())) {
       throw new IntegrityException("the log head does not name the last entry " + (head.size() - 1));

@@ -304,9 +304,15 @@ final class DefaultSession implements Session {
 
   @Override
   public DeletionCertificate dispose(Path archive, boolean overwriteBlobs) {
+    return dispose(archive, overwriteBlobs, blobs -> {});
+  }
+
+  @Override
+  public DeletionCertificate dispose(Path archive, boolean overwriteBlobs, LongConsumer blobsDone) {
     open();
+    Objects.requireNonNull(blobsDone, "blobsDone");
     return door.decided(Action.DISPOSE, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null),
-        none -> new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user));
+        none -> new io.kinko.vault.erase.Erasures(eraseContext()).dispose(archive, overwriteBlobs, user, blobsDone));
   }
 
   @Override
@@ -350,13 +356,19 @@ final class DefaultSession implements Session {
 
   @Override
   public LogReport verifyLog(byte[] witnessNote) {
+    return verifyLog(witnessNote, entries -> {});
+  }
+
+  @Override
+  public LogReport verifyLog(byte[] witnessNote, LongConsumer entriesDone) {
     open();
+    Objects.requireNonNull(entriesDone, "entriesDone");
     return door.pass(Action.LOG_VERIFY, () -> {
       AccessRules.Decision d = AccessRules.audit(role);
       return d.allowed() ? Door.Verdict.allow(d.reason() + (witnessNote == null ? "" : ", with witness"), null, (Void) null)
           : Door.Verdict.<Void>deny(d.reason(), null);
     }, (none, entry) -> {
-      LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote));
+      LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote), entriesDone);
       vault.database().inTransaction(c -> {
         io.kinko.vault.audit.StateLogCheck.check(c, state.verifyAll(c));
         return null;
@@ -393,12 +405,18 @@ final class DefaultSession implements Session {
 
   @Override
   public LogArchive exportLog(Instant from, Instant to, Path directory) {
+    return exportLog(from, to, directory, entries -> {});
+  }
+
+  @Override
+  public LogArchive exportLog(Instant from, Instant to, Path directory, LongConsumer entriesDone) {
     open();
+    Objects.requireNonNull(entriesDone, "entriesDone");
     return door.pass(Action.LOG_EXPORT, () -> {
       AccessRules.Decision d = AccessRules.audit(role);
       return d.allowed() ? Door.Verdict.allow(d.reason() + ": " + from + " to " + to, null, (Void) null)
           : Door.Verdict.<Void>deny(d.reason(), null);
-    }, (none, entry) -> new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing));
+    }, (none, entry) -> new LogArchiver(vault.database(), vault.id(), vault.clock()).export(from, to, directory, signing, entriesDone));
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
+import java.util.function.LongConsumer;
 
 /**
  * Wiping plain folders and disposing of a whole vault, each ending in a signed certificate tied
@@ -70,14 +71,15 @@ public final class Erasures {
     return new WipeReport(certificate, outcome.wiped().size(), outcome.skipped());
   }
 
-  public DeletionCertificate dispose(Path archive, boolean overwriteBlobs, String operator) {
+  /** @param blobsDone told the number of blobs overwritten so far */
+  public DeletionCertificate dispose(Path archive, boolean overwriteBlobs, String operator, LongConsumer blobsDone) {
     String id = Bytes.hex(Bytes.random(16));
     LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, Action.DISPOSE, "vault disposal " + id
         + (overwriteBlobs ? ", blobs overwritten" : ", blobs crypto-erased with the keys"), null, null));
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
     // The log and the certificates must outlive the keys: export them first.
     new LogArchiver(ctx.database(), ctx.vaultId(), ctx.clock()).export(Instant.EPOCH, ctx.clock().instant().plusSeconds(1),
-        archive, ctx.signer());
+        archive, ctx.signer(), entries -> {});
     for (DeletionCertificate c : Deleter.all(ctx.database())) {
       c.write(archive.resolve("certificates"), c.id());
     }
@@ -95,7 +97,7 @@ public final class Erasures {
         try (Stream<Path> files = Files.walk(ctx.layout().blobs())) {
           for (Path blob : files.filter(Files::isRegularFile).toList()) {
             BlobEraser.overwriteAndUnlink(blob);
-            blobs++;
+            blobsDone.accept(++blobs);
           }
         }
       }
