@@ -75,8 +75,8 @@ final class DisposeCommand extends VaultCommand {
     }
     DeletionCertificate certificate;
     ui.step("archiving the log and certificates to " + archive + ", then destroying the keys");
-    try (Progress progress = ui.progress("dispose", -1, -1)) {
-      certificate = session.dispose(archive, overwrite);
+    try (Progress progress = ui.countProgress("dispose", -1, " blobs")) {
+      certificate = session.dispose(archive, overwrite, progress::doneSoFar);
     }
     Path root = archive.toAbsolutePath().normalize();
     List<Path> files;

@@ -34,8 +34,8 @@ final class LogExportCommand extends VaultCommand {
       throw new UsageException("--from must be before --to");
     }
     LogArchive archive;
-    try (Progress progress = ui.progress("log export", -1, -1)) {
-      archive = session.exportLog(from, to, output);
+    try (Progress progress = ui.countProgress("log export", -1, " entries")) {
+      archive = session.exportLog(from, to, output, progress::doneSoFar);
     }
     long count = archive.lastSeq() - archive.firstSeq() + 1;
     if (ui.json()) {

@@ -64,8 +64,8 @@ final class LogVerifyCommand implements Callable<Integer> {
     String user = global.user(context);
     LogReport report;
     try (Vault vault = VaultCommand.open(global, context); Session session = VaultCommand.login(vault, user, global, context);
-         Progress progress = ui.progress("log verify", -1, -1)) {
-      report = session.verifyLog(witnessNote);
+         Progress progress = ui.countProgress("log verify", ui.showsProgress() ? vault.status().logSize() : -1, " entries")) {
+      report = session.verifyLog(witnessNote, progress::doneSoFar);
     }
     if (ui.json()) {
       ui.print(json(report, ui.object(), false, null));

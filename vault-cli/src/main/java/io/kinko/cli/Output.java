@@ -91,9 +91,9 @@ final class Output {
     return showsProgress() ? Progress.start(context, task, totalBytes, totalFiles) : Progress.NONE;
   }
 
-  /** A display counting files done of {@code totalFiles} (negative: unknown), shown as {@link #progress} is. */
-  Progress fileProgress(String task, long totalFiles) {
-    return showsProgress() ? Progress.startFiles(context, task, totalFiles) : Progress.NONE;
+  /** A display counting things done ({@code unit}: " files") of {@code total} (negative: unknown), shown as {@link #progress} is. */
+  Progress countProgress(String task, long total, String unit) {
+    return showsProgress() ? Progress.startCount(context, task, total, unit) : Progress.NONE;
   }
 
   /** Whether a progress display would be shown, so a command can skip counting what it would show. */

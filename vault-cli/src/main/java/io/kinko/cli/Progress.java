@@ -15,9 +15,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 /**
  * A progress bar on stderr counting bytes and files. {@link Output#progress} decides whether one
  * is shown (stderr a terminal, not {@code --json} or {@code -q}); otherwise it is {@link #NONE},
- * which does nothing. rm -r and wipe count the files the library reports done. A work whose steps
- * the library does not report (dispose, log verify, log export) gets a bar without a total: its
- * elapsed time, with what it is working on.
+ * which does nothing. rm -r and wipe count the files the library reports done, log verify and
+ * log export the entries, dispose the blobs it overwrites.
  */
 final class Progress implements LongConsumer, AutoCloseable {
   /** The bar that is not shown. */
@@ -44,9 +43,12 @@ final class Progress implements LongConsumer, AutoCloseable {
     return progress;
   }
 
-  /** A bar that counts {@code totalFiles} files (negative: unknown), for work the library reports by files done (rm -r, wipe). */
-  static Progress startFiles(Context context, String task, long totalFiles) {
-    return new Progress(builder(context, task).setInitialMax(totalFiles < 0 ? -1 : totalFiles).setUnit(" files", 1).build(), -1);
+  /**
+   * A bar that counts {@code total} things ({@code unit}: " files", " entries"; negative: unknown),
+   * for work the library reports by a count done (rm -r, wipe, log verify, log export, dispose).
+   */
+  static Progress startCount(Context context, String task, long total, String unit) {
+    return new Progress(builder(context, task).setInitialMax(total < 0 ? -1 : total).setUnit(unit, 1).build(), -1);
   }
 
   private static ProgressBarBuilder builder(Context context, String task) {
@@ -95,8 +97,8 @@ final class Progress implements LongConsumer, AutoCloseable {
     }
   }
 
-  /** {@code done} files done in all, as the library's files-done callbacks tell it; a total that was short grows. */
-  void filesDone(long done) {
+  /** {@code done} things done in all, as the library's count callbacks tell it; a total that was short grows. */
+  void doneSoFar(long done) {
     if (bar != null) {
       if (bar.getMax() >= 0 && done > bar.getMax()) {
         bar.maxHint(done);

@@ -68,8 +68,8 @@ final class RmCommand extends VaultCommand {
     }
     DeletionCertificate certificate;
     if (recursive) {
-      try (Progress progress = ui.fileProgress("rm -r", ui.showsProgress() ? filesBelow(session, plan) : -1)) {
-        certificate = session.deleteTree(vaultPath, progress::filesDone);
+      try (Progress progress = ui.countProgress("rm -r", ui.showsProgress() ? filesBelow(session, plan) : -1, " files")) {
+        certificate = session.deleteTree(vaultPath, progress::doneSoFar);
       }
     } else {
       try {

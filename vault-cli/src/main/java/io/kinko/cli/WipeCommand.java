@@ -136,8 +136,8 @@ final class WipeCommand extends VaultCommand {
     }
     WipeReport report;
     ui.step("wiping " + target + " (" + wipeMethod + ")");
-    try (Progress progress = ui.fileProgress("wipe", plan == null ? -1 : plan.items().size())) {
-      report = session.wipe(target, wipeMethod, force, progress::filesDone);
+    try (Progress progress = ui.countProgress("wipe", plan == null ? -1 : plan.items().size(), " files")) {
+      report = session.wipe(target, wipeMethod, force, progress::doneSoFar);
     }
     return finish(report, target, certOut, ui, null);
   }

@@ -211,6 +211,24 @@ class CliOutputTest {
     }
 
     @Test
+    void onATerminal_logVerify_countsEntriesToTheLogsSize_andDisposeCountsBlobs() {
+      cli.init();
+      ok(cli.run("put", dir.resolve("案件").toString(), "案件"));
+
+      Cli.Result verify = ok(cli.stderrIsTerminal(true).run("log", "verify"));
+      Cli.Result dispose = ok(cli.run("dispose", "--archive-to", dir.resolve("final").toString(), "--overwrite", "--yes"));
+
+      java.util.regex.Matcher entries = java.util.regex.Pattern.compile("(\\d+)/(\\d+) entries").matcher(verify.err());
+      String last = null;
+      while (entries.find()) {
+        last = entries.group(1) + "/" + entries.group(2);
+      }
+      assertTrue(last != null && last.split("/")[0].equals(last.split("/")[1]) && Integer.parseInt(last.split("/")[0]) > 2,
+          () -> "the bar ends at the log's size: " + verify);
+      assertTrue(dispose.err().contains("dispose") && dispose.err().contains("2/2 blobs"), dispose::toString);
+    }
+
+    @Test
     void underJsonOrQuiet_orWithoutATerminal_noBarIsDrawn() {
       cli.init();
 
