@@ -122,17 +122,14 @@ final class WipeCommand extends VaultCommand {
 
   @Override
   int run(Session session, Context context) throws IOException {
-    ErasePlan plan = null;
-    if (dryRun || !yes) {
-      plan = ErasePlan.ofLocal(target, force);
-      if (dryRun) {
-        plan.print(ui, "wipe");
-        return ExitCodes.OK;
-      }
-      Confirmation.ask(context, yes, plan, "wipe");
+    // What the wipe will overwrite, by its own rules: shown before asking, listed by --dry-run, and the bar's total.
+    ErasePlan plan = dryRun || !yes || ui.showsProgress() ? ErasePlan.ofLocal(target, force) : null;
+    if (dryRun) {
+      plan.print(ui, "wipe");
+      return ExitCodes.OK;
     }
-    if (plan == null && ui.showsProgress()) {
-      plan = ErasePlan.ofLocal(target, force); // the bar's total: the files the wipe will overwrite, by its rules
+    if (!yes) {
+      Confirmation.ask(context, yes, plan, "wipe");
     }
     WipeReport report;
     ui.step("wiping " + target + " (" + wipeMethod + ")");
@@ -142,8 +139,10 @@ final class WipeCommand extends VaultCommand {
     return finish(report, target, certOut, ui, null);
   }
 
-  /** Reports what a wipe did and writes its certificate; the exit code says whether anything was left. */
-  /** Under --json the wipe is printed alone, or nested as "wipe" in {@code result} (put --wipe-source). */
+  /**
+   * Reports what a wipe did and writes its certificate; the exit code says whether anything was
+   * left. Under --json the wipe is printed alone, or nested as "wipe" in {@code result} (put --wipe-source).
+   */
   static int finish(WipeReport report, Path target, Path certOut, Output output, com.google.gson.JsonObject result) {
     for (PutReport.Skipped skipped : report.skipped()) {
       output.warn("not wiped " + skipped.source() + ": " + skipped.reason());

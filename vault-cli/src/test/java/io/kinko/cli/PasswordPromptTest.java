@@ -39,7 +39,7 @@ class PasswordPromptTest {
   class Sources {
     @Test
     void passwordFileEnvironment_isUsedWhenNoOptionIsGiven() throws IOException {
-      Path file = passwordFile("from-env.txt", Cli.PASSWORD);
+      Path file = passwordFile("from-env.txt", Cli.PASSWORD.toCharArray());
 
       Cli.Result result = cli.env("KINKO_PASSWORD", null).env("KINKO_PASSWORD_FILE", file.toString()).run("ls");
 
@@ -49,8 +49,8 @@ class PasswordPromptTest {
 
     @Test
     void passwordFileOption_winsOverTheEnvironmentsFile_whichWinsOverKinkoPassword() throws IOException {
-      Path right = passwordFile("right.txt", Cli.PASSWORD);
-      Path wrong = passwordFile("wrong.txt", "wrong horse battery staple");
+      Path right = passwordFile("right.txt", Cli.PASSWORD.toCharArray());
+      Path wrong = passwordFile("wrong.txt", "wrong horse battery staple".toCharArray());
 
       Cli.Result optionWins = cli.env("KINKO_PASSWORD_FILE", wrong.toString()).run("ls", "--password-file", right.toString());
       Cli.Result fileWins = cli.env("KINKO_PASSWORD_FILE", right.toString()).env("KINKO_PASSWORD", "wrong horse battery staple").run("ls");
@@ -135,7 +135,20 @@ class PasswordPromptTest {
     }
   }
 
-  private Path passwordFile(String name, String password) throws IOException {
-    return Files.writeString(dir.resolve(name), password + "\n");
+  /** A password file holding {@code password} and a newline; the characters are wiped once written. */
+  private Path passwordFile(String name, char[] password) throws IOException {
+    java.nio.ByteBuffer encoded = java.nio.charset.StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+    byte[] line = new byte[encoded.remaining() + 1];
+    encoded.get(line, 0, line.length - 1);
+    line[line.length - 1] = '\n';
+    try {
+      return Files.write(dir.resolve(name), line);
+    } finally {
+      java.util.Arrays.fill(password, '\0');
+      java.util.Arrays.fill(line, (byte) 0);
+      if (encoded.hasArray()) {
+        java.util.Arrays.fill(encoded.array(), (byte) 0);
+      }
+    }
   }
 }
