@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -215,6 +216,52 @@ class VerifierPageBrowserTest {
     assertTrue(verdicts().get(certificate.getFileName().toString()).passed().contains("key"));
   }
 
+  // --- the functions the monthly report is to be wired to
+
+  @Test
+  void pageFingerprint_isTheOneKeyExportPrints() throws IOException {
+    browser.get(pinnedPage.toUri().toString());
+
+    Object computed = ((ChromeDriver) browser).executeAsyncScript(
+        "const done = arguments[arguments.length - 1]; KinkoVerify.fingerprint(arguments[0]).then(done, e => done('error: ' + e));",
+        Files.readString(pem, StandardCharsets.US_ASCII));
+
+    assertEquals(fingerprint, computed);
+  }
+
+  @Test
+  void genericSignedJson_withAnEmbeddedCheckpoint_passesSignatureAndCheckpoint_andSaysTheReportChecksDidNotRun() throws IOException {
+    browser.get(pinnedPage.toUri().toString());
+    byte[] json = Files.readAllBytes(certificate);
+    byte[] flipped = json.clone();
+    flipped[indexAfter(json, "\"operator\":\"")] ^= 0x01;
+
+    Map<String, String> good = signedJsonChecks(json, Files.readAllBytes(sig(certificate)));
+    Map<String, String> bad = signedJsonChecks(flipped, Files.readAllBytes(sig(certificate)));
+
+    assertEquals(Map.of("key", "pass", "signature", "pass", "named-key", "pass", "checkpoint:log.checkpoint", "pass", "report", "skip"),
+        good);
+    assertEquals("fail", bad.get("signature"), bad::toString);
+  }
+
+  /** checkSignedJson's items (id to status) for a JSON file and its detached signature, with the pinned key. */
+  @SuppressWarnings("unchecked")
+  private Map<String, String> signedJsonChecks(byte[] json, byte[] sig) {
+    Object result = ((ChromeDriver) browser).executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+        const sig = Uint8Array.from(atob(arguments[1]), c => c.charCodeAt(0));
+        (async () => {
+          const key = await KinkoVerify.keyFrom(arguments[2], arguments[3]);
+          const doc = JSON.parse(new TextDecoder().decode(bytes));
+          const r = await KinkoVerify.checkSignedJson({ name: "report.json", bytes }, doc, sig, key);
+          return Object.fromEntries(r.checks.map(c => [c[0], c[2].status]));
+        })().then(done, e => done({ error: String(e) }));
+        """, Base64.getEncoder().encodeToString(json), Base64.getEncoder().encodeToString(sig),
+        read(pem), fingerprint);
+    return (Map<String, String>) result;
+  }
+
   // --- helpers
 
   /** A view of one artefact's result: the verdict and the item ids by status. */
@@ -263,10 +310,16 @@ class VerifierPageBrowserTest {
   /** Flips bits of the first byte after {@code marker}. */
   private static void flipFirst(Path file, String marker, int bits) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
-    int at = read(file).indexOf(marker);
-    assertTrue(at >= 0, marker);
-    bytes[new String(bytes, StandardCharsets.UTF_8).substring(0, at).getBytes(StandardCharsets.UTF_8).length + marker.length()] ^= bits;
+    bytes[indexAfter(bytes, marker)] ^= bits;
     Files.write(file, bytes);
+  }
+
+  /** The index of the first byte after the first {@code marker} (ASCII) in {@code bytes}. */
+  private static int indexAfter(byte[] bytes, String marker) {
+    String text = new String(bytes, StandardCharsets.ISO_8859_1); // one char per byte
+    int at = text.indexOf(marker);
+    assertTrue(at >= 0, marker);
+    return at + marker.length();
   }
 
   private static List<Path> manifests(Path folder) throws IOException {
