@@ -6,7 +6,10 @@ import static io.kinko.cli.CertifiedDeletionTest.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
+import io.kinko.vault.audit.Merkle;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,6 +55,7 @@ class VerifierPageBrowserTest {
   static final Path SCREENS = Path.of("target", "verifier-screens");
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  static final HexFormat HEX = HexFormat.of();
 
   @TempDir static Path dir;
   static Path pinnedPage;
@@ -242,6 +247,130 @@ class VerifierPageBrowserTest {
     assertEquals(Map.of("key", "pass", "signature", "pass", "named-key", "pass", "checkpoint:log.checkpoint", "pass", "report", "skip"),
         good);
     assertEquals("fail", bad.get("signature"), bad::toString);
+  }
+
+  @Test
+  void pageProofs_agreeWithTheLibrary_onGeneratedTrees_andFailWithOneHashChanged() {
+    browser.get(pinnedPage.toUri().toString());
+    qt().withExamples(40).forAll(integers().between(1, 70), integers().between(1, 70), integers().between(0, 1000))
+        .checkAssert((a, b, pick) -> {
+          int size1 = Math.min(a, b);
+          int size2 = Math.max(a, b);
+          int index = pick % size2;
+          List<byte[]> leaves = new ArrayList<>();
+          for (int i = 0; i < size2; i++) {
+            leaves.add(Merkle.leafHash(("entry " + i).getBytes(StandardCharsets.UTF_8)));
+          }
+          byte[] root1 = Rfc9162.root(leaves.subList(0, size1));
+          byte[] root2 = Rfc9162.root(leaves);
+          List<byte[]> path = Rfc9162.path(index, leaves);
+          List<byte[]> proof = Rfc9162.consistency(size1, leaves);
+          // The generator is RFC 9162's own definition; the library accepting its proofs checks it.
+          Merkle.verifyInclusion(index, size2, leaves.get(index), path, root2);
+          Merkle.verifyConsistency(size1, size2, proof, root1, root2);
+
+          Map<String, Object> c = new TreeMap<>();
+          c.put("index", index);
+          c.put("size1", size1);
+          c.put("size2", size2);
+          c.put("leaf", HEX.formatHex(leaves.get(index)));
+          c.put("root1", HEX.formatHex(root1));
+          c.put("root2", HEX.formatHex(root2));
+          c.put("path", hex(path));
+          c.put("proof", hex(proof));
+          // One hash changed: the proof's first, or the root when the proof is empty.
+          c.put("badPath", hex(path.isEmpty() ? path : changedFirst(path)));
+          c.put("badRootForPath", HEX.formatHex(path.isEmpty() ? changed(root2) : root2));
+          c.put("badProof", hex(proof.isEmpty() ? proof : changedFirst(proof)));
+          c.put("badRootForProof", HEX.formatHex(proof.isEmpty() ? changed(root2) : root2));
+          Object statuses = ((ChromeDriver) browser).executeAsyncScript("""
+              const done = arguments[arguments.length - 1];
+              const c = arguments[0];
+              const h = x => Uint8Array.from(x.match(/../g) || [], b => parseInt(b, 16));
+              const K = KinkoVerify;
+              (async () => [
+                (await K.inclusion(c.index, c.size2, h(c.leaf), c.path.map(h), h(c.root2))).status,
+                (await K.inclusion(c.index, c.size2, h(c.leaf), c.badPath.map(h), h(c.badRootForPath))).status,
+                (await K.consistency(c.size1, c.size2, c.proof.map(h), h(c.root1), h(c.root2))).status,
+                (await K.consistency(c.size1, c.size2, c.badProof.map(h), h(c.root1), h(c.badRootForProof))).status
+              ])().then(done, e => done(["error: " + e]));
+              """, c);
+          assertEquals(List.of("pass", "fail", "pass", "fail"), statuses, c::toString);
+        });
+  }
+
+  /** RFC 9162 section 2.1 by its definitions (MTH, PATH, SUBPROOF), recursive and slow: the reference. */
+  static final class Rfc9162 {
+    static byte[] root(List<byte[]> leaves) {
+      int n = leaves.size();
+      if (n == 1) {
+        return leaves.get(0);
+      }
+      int k = split(n);
+      return Merkle.nodeHash(root(leaves.subList(0, k)), root(leaves.subList(k, n)));
+    }
+
+    static List<byte[]> path(int m, List<byte[]> leaves) {
+      int n = leaves.size();
+      List<byte[]> out = new ArrayList<>();
+      if (n == 1) {
+        return out;
+      }
+      int k = split(n);
+      if (m < k) {
+        out.addAll(path(m, leaves.subList(0, k)));
+        out.add(root(leaves.subList(k, n)));
+      } else {
+        out.addAll(path(m - k, leaves.subList(k, n)));
+        out.add(root(leaves.subList(0, k)));
+      }
+      return out;
+    }
+
+    static List<byte[]> consistency(int m, List<byte[]> leaves) {
+      return subproof(m, leaves, true);
+    }
+
+    private static List<byte[]> subproof(int m, List<byte[]> leaves, boolean complete) {
+      int n = leaves.size();
+      List<byte[]> out = new ArrayList<>();
+      if (m == n) {
+        if (!complete) {
+          out.add(root(leaves));
+        }
+        return out;
+      }
+      int k = split(n);
+      if (m <= k) {
+        out.addAll(subproof(m, leaves.subList(0, k), complete));
+        out.add(root(leaves.subList(k, n)));
+      } else {
+        out.addAll(subproof(m - k, leaves.subList(k, n), false));
+        out.add(root(leaves.subList(0, k)));
+      }
+      return out;
+    }
+
+    /** The largest power of two smaller than n. */
+    private static int split(int n) {
+      return Integer.highestOneBit(n - 1);
+    }
+  }
+
+  private static List<String> hex(List<byte[]> hashes) {
+    return hashes.stream().map(HEX::formatHex).toList();
+  }
+
+  private static List<byte[]> changedFirst(List<byte[]> hashes) {
+    List<byte[]> out = new ArrayList<>(hashes);
+    out.set(0, changed(hashes.get(0)));
+    return out;
+  }
+
+  private static byte[] changed(byte[] hash) {
+    byte[] out = hash.clone();
+    out[0] ^= 0x01;
+    return out;
   }
 
   /** checkSignedJson's items (id to status) for a JSON file and its detached signature, with the pinned key. */
