@@ -121,11 +121,15 @@ class VerifierPageBrowserTest {
   @AfterEach
   void screenshotAndQuit() throws IOException {
     try {
-      Files.createDirectories(SCREENS);
-      byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
-      Files.write(SCREENS.resolve(testName + ".png"), png);
+      if (browser != null) { // null when Chromium did not start; the test's own error says why
+        Files.createDirectories(SCREENS);
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENS.resolve(testName + ".png"), png);
+      }
     } finally {
-      browser.quit();
+      if (browser != null) {
+        browser.quit();
+      }
       deleteTree(profile);
     }
   }
