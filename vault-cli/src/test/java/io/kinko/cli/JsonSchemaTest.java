@@ -93,6 +93,7 @@ class JsonSchemaTest {
     Path pem = dir.resolve("vault.pub.pem");
     json(cli, "key export", "key", "export");
     json(cli, "key export", "key", "export", "-o", pem.toString());
+    json(cli, "key export", "key", "export", "--verifier", "-o", dir.resolve("kinko-verify.html").toString());
     json(new Cli(), "log verify", "log", "verify", "--archive", archive.toString(), "--key", pem.toString());
     String certificate = rm.getAsJsonObject("certificate").get("file").getAsString();
     json(new Cli(), "cert verify", "cert", "verify", certificate, "--key", pem.toString());

@@ -124,6 +124,12 @@ class ReleaseArchiveIT {
   }
 
   @Test
+  void installedArchive_shipsTheOfflineVerifierPage_askingForTheKey() throws IOException {
+    String page = Files.readString(installed.resolve(KeyExportCommand.VERIFIER_PAGE));
+    assertTrue(page.contains(KeyExportCommand.UNPINNED), "the shipped page pins no key");
+  }
+
+  @Test
   void installedArchive_keepsTheLgplLibraryInItsOwnReplaceableJars() throws Exception {
     for (String jar : List.of("argon2-jvm-nolibs.jar", "argon2-jvm.jar")) {
       assertTrue(Files.isRegularFile(installed.resolve("lib").resolve(jar)), jar);
