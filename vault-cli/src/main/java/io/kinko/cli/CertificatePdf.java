@@ -1,176 +1,94 @@
 package io.kinko.cli;
 
 import io.kinko.vault.CertificateBody;
+import io.kinko.vault.Contract;
 import io.kinko.vault.DeletionCertificate;
-import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.fontbox.ttf.OpenTypeFont;
-import org.apache.fontbox.ttf.TrueTypeCollection;
-import org.apache.fontbox.ttf.TrueTypeFont;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDDocumentInformation;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDFont;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 /**
- * The readable copy of a certificate: one to a few A4 pages with Japanese and English labels when
- * a Japanese font can be embedded, English with Helvetica otherwise. It is never the authoritative
- * copy and says so, with the JSON's SHA-256 and the command that verifies the JSON. Text the font
- * cannot show is written as {@code \}{@code uXXXX} escapes, so no value can make rendering fail.
+ * The readable copy of a certificate, in Japanese with English labels, laid out on {@link
+ * JapanesePdf}: who erased what, when (in the contract's zone), with which result (a stamp), with
+ * boxes for 作業者 / 確認者 / 立会者 to sign. It is never the authoritative copy and says so, with
+ * the JSON's SHA-256 and the command that verifies the JSON.
  */
 final class CertificatePdf {
   /** Items listed one by one; the rest are counted ("and 120 more"): the JSON has them all. */
   static final int MAX_ITEMS = 20;
 
-  private static final float MARGIN = 50;
-  private static final float LABEL_WIDTH = 150;
-  private static final float BODY = 9.5f;
-  private static final float LEADING = 1.35f;
-  private static final String POSTSCRIPT_OUTLINES = "its glyphs are PostScript (CFF) outlines, which PDFBox cannot embed; "
-      + "use a TrueType font such as IPAGothic (package fonts-ipafont-gothic)";
-  private static final DateTimeFormatter JST = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'JST'", Locale.ROOT)
-      .withZone(TimeArgument.ZONE);
+  /** Times as the contract counts them, with the offset: {@code 2026-12-02 15:04:05 +09:00}. */
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx", Locale.ROOT).withZone(Contract.ZONE);
+
+  /** The Japanese of the English values Kinko writes into certificates; a value not here is printed as it is. */
+  private static final Map<String, String> JAPANESE = Map.ofEntries(
+      Map.entry("Purge", "パージ (Purge)"),
+      Map.entry("Clear", "クリア (Clear)"),
+      Map.entry("Destroy", "破壊 (Destroy)"),
+      Map.entry("DELETE", "削除 (DELETE)"),
+      Map.entry("WIPE", "消去 (WIPE)"),
+      Map.entry("DISPOSE", "廃棄 (DISPOSE)"),
+      Map.entry("pass", "合格 (pass)"),
+      Map.entry("fail", "不合格 (fail)"),
+      Map.entry("true", "回転式 (HDD)"),
+      Map.entry("false", "非回転式 (SSD 等)"),
+      Map.entry("unknown", "不明 (unknown)"),
+      Map.entry("cryptographic erase: the per-file key was destroyed", "暗号化消去: ファイルごとの鍵を破棄"),
+      Map.entry("overwrite: 1 pass of random data over the whole blob, then unlink", "上書き: 暗号文全体を乱数で 1 回上書きし、削除"),
+      Map.entry("cryptographic erase: every key slot, the name key and the signing key destroyed; no file key can be unwrapped",
+          "暗号化消去: すべての鍵スロット、名前鍵、署名鍵を破棄 (どのファイル鍵も復号できない)"),
+      Map.entry("overwrite: every blob, 1 pass of random data, then unlink", "上書き: すべての暗号文を乱数で 1 回上書きし、削除"),
+      Map.entry("blobs left as ciphertext without keys", "暗号文は鍵のない状態で残置"),
+      Map.entry("overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder",
+          "上書き、同期、最終パスの読み戻し確認、無作為な名前への変更、切り詰め、削除、フォルダの同期"),
+      Map.entry("last pass read back and matched (SHA-256)", "最終パスを読み戻し一致を確認 (SHA-256)"),
+      Map.entry("header read back after overwrite; the blob no longer opens with the vault's keys",
+          "上書き後にヘッダを読み戻し、金庫の鍵で開けないことを確認"),
+      Map.entry("overwritten, synced, removed", "上書き、同期、削除済み"),
+      Map.entry("HMAC-SHA256, per-file key destroyed with the file", "HMAC-SHA256 (鍵はファイルと共に破棄)"),
+      Map.entry("Overwrite reaches the blocks the file system reported; journals and backups are outside it.",
+          "上書きはファイルシステムが示したブロックに及ぶ。ジャーナルとバックアップは対象外。"),
+      Map.entry("On solid-state or unknown storage the controller may keep copies that overwriting cannot reach "
+          + "(wear levelling, spare blocks). The file key was destroyed, which is what still holds.",
+          "SSD 等ではコントローラが上書きの届かない複製を保持しうる (ウェアレベリング、予備ブロック)。ファイル鍵は破棄済みであり、これが消去を保証する。"),
+      Map.entry("log archive, certificates and public key exported before the keys were destroyed",
+          "鍵の破棄前にアクセスログ、証明書、公開鍵を書き出し済み"));
 
   /** The files the PDF refers to, by the names an auditor will have them under. */
   record Names(String json, String signature, String publicKey) {}
 
-  /** How a PDF was made: with which font file, or null for English only. */
-  record Rendered(Path font, String sha256, int pages) {}
+  /**
+   * How a PDF was made.
+   *
+   * @param missing what the command must say on stderr about characters the font lacks, or null
+   */
+  record Rendered(String sha256, int pages, String missing) {}
 
-  private final PDDocument document;
-  private final PDFont font;
-  private final PDFont bold;
-  private final PDFont mono;
-  private final boolean japanese;
-  private final Map<PDFont, Map<Integer, Boolean>> glyphs = new HashMap<>();
-  private PDPageContentStream stream;
-  private float y;
+  private final JapanesePdf pdf;
 
-  private CertificatePdf(PDDocument document, PDFont font, boolean japanese) {
-    this.document = document;
-    this.japanese = japanese;
-    this.font = font;
-    this.bold = japanese ? font : new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD);
-    this.mono = new PDType1Font(Standard14Fonts.FontName.COURIER);
+  private CertificatePdf(JapanesePdf pdf) {
+    this.pdf = pdf;
   }
 
-  /**
-   * Renders the certificate {@code json} to {@code out}. Tries each font in {@code fonts} in
-   * order and uses the first that loads; a failure of the first is an error when
-   * {@code firstRequired} (a font the user named), a note to {@code warnings} otherwise.
-   */
-  static Rendered render(byte[] json, Names names, List<Path> fonts, boolean firstRequired, OutputStream out,
-      java.io.PrintWriter warnings) throws IOException {
+  /** Renders the certificate {@code json} to {@code out}; writes nothing if it cannot be read. */
+  static Rendered render(byte[] json, Names names, OutputStream out) throws IOException {
     CertificateBody cert = DeletionCertificate.parse(json);
     String sha256 = sha256(json);
-    // Each font gets a whole rendering: some fail only when the document is saved (subsetting).
-    for (int i = 0; i < fonts.size(); i++) {
-      Path candidate = fonts.get(i);
-      try {
-        Rendered rendered = renderWith(cert, names, sha256, candidate, out);
-        if (rendered != null) {
-          return rendered;
-        }
-      } catch (IOException | RuntimeException e) {
-        if (i == 0 && firstRequired) {
-          throw new UsageException("cannot use the font " + candidate + ": " + Messages.describe(e));
-        }
-        warnings.println("kinko: font " + candidate + " not usable (" + Messages.describe(e) + "); trying the next");
-      }
-    }
-    return renderWith(cert, names, sha256, null, out);
-  }
-
-  /** Renders with the Japanese {@code fontFile}, or with Helvetica if it is null; writes {@code out} only on success. */
-  private static Rendered renderWith(CertificateBody cert, Names names, String sha256, Path fontFile, OutputStream out) throws IOException {
-    List<Closeable> open = new ArrayList<>();
-    try (PDDocument document = new PDDocument()) {
-      PDFont japaneseFont = fontFile == null ? null : loadFont(document, fontFile, open);
-      CertificatePdf pdf = new CertificatePdf(document, japaneseFont != null ? japaneseFont
-          : new PDType1Font(Standard14Fonts.FontName.HELVETICA), japaneseFont != null);
-      pdf.write(cert, names, sha256);
-      PDDocumentInformation info = document.getDocumentInformation();
-      info.setTitle("Certificate " + cert.header().certificateId());
-      info.setCreator("Kinko");
-      int pages = document.getNumberOfPages();
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      document.save(buffer);
-      buffer.writeTo(out);
-      return new Rendered(fontFile, sha256, pages);
-    } finally {
-      for (Closeable c : open) {
-        c.close();
-      }
-    }
-  }
-
-  /** A TrueType font, or the Japanese member of a collection (.ttc), embedded as a subset. */
-  private static PDFont loadFont(PDDocument document, Path file, List<Closeable> open) throws IOException {
-    byte[] magic = new byte[4];
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-      if (in.readNBytes(magic, 0, 4) < 4) {
-        throw new IOException("not a font file");
-      }
-    }
-    String tag = new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1);
-    if (tag.equals("OTTO")) {
-      throw new IOException(POSTSCRIPT_OUTLINES);
-    }
-    if (tag.equals("ttcf")) {
-      TrueTypeCollection collection = new TrueTypeCollection(file.toFile());
-      open.add(collection); // the subset is read from it when the document is saved
-      TrueTypeFont[] chosen = new TrueTypeFont[1];
-      collection.processAllFonts(ttf -> {
-        if (!(ttf instanceof OpenTypeFont otf && otf.isPostScript()) && (chosen[0] == null || preference(ttf) > preference(chosen[0]))) {
-          chosen[0] = ttf;
-        }
-      });
-      if (chosen[0] == null) {
-        throw new IOException(POSTSCRIPT_OUTLINES);
-      }
-      return requireJapanese(PDType0Font.load(document, chosen[0], true));
-    }
-    return requireJapanese(PDType0Font.load(document, file.toFile()));
-  }
-
-  /** In a collection: the Japanese proportional member first (NotoSansCJKjp-Regular, MS-Gothic), monospaced ones last. */
-  private static int preference(TrueTypeFont ttf) {
-    String n;
-    try {
-      n = ttf.getName() == null ? "" : ttf.getName().toLowerCase(Locale.ROOT);
-    } catch (IOException e) {
-      return -1;
-    }
-    int score = n.contains("jp") || n.contains("japan") || n.contains("gothic") || n.contains("mincho") ? 2 : 0;
-    return n.contains("mono") ? score - 1 : score;
-  }
-
-  /** A font that cannot write 削除証明書 is no use for the Japanese labels. */
-  private static PDFont requireJapanese(PDFont font) throws IOException {
-    try {
-      font.encode("削除証明書契約委託元受託者");
-      font.getStringWidth("削除");
-      return font;
-    } catch (IllegalArgumentException e) {
-      throw new IOException("it has no Japanese glyphs");
+    try (JapanesePdf document = JapanesePdf.create("Certificate " + cert.header().certificateId())) {
+      new CertificatePdf(document).write(cert, names, sha256);
+      byte[] bytes = document.finish("Kinko " + cert.header().kind().shortName() + " certificate " + cert.header().certificateId()
+          + " - readable copy, not authoritative / 写し (正本ではありません)");
+      out.write(bytes);
+      return new Rendered(sha256, document.pages(), document.missingNote());
     }
   }
 
@@ -178,87 +96,116 @@ final class CertificatePdf {
 
   private void write(CertificateBody cert, Names names, String sha256) throws IOException {
     CertificateBody.Header h = cert.header();
-    newPage();
-    title(h.kind());
-    gap(4);
-    paragraph(font, BODY - 1, label("この PDF は読みやすい写しです。正本は署名付きの JSON ファイルです。",
-        "This PDF is a readable copy. The signed JSON file is the authoritative copy: it alone is signed."));
-    gap(8);
+    String[] title = title(h.kind());
+    pdf.title(title[0], title[1]);
+    pdf.paragraph(JapanesePdf.BODY - 1, "この PDF は読みやすい写しです。正本は署名付きの JSON ファイルです。 / "
+        + "This PDF is a readable copy. The signed JSON file is the authoritative copy: it alone is signed.");
+    boolean completed = completed(cert);
+    pdf.stamp(completed ? "完了" : "失敗", completed ? "COMPLETED" : "FAILED", completed);
 
-    row("証明書番号", "Certificate ID", h.certificateId());
-    row("発行日時", "Issued at", time(h.issuedAt()));
-    row("契約", "Contract", join(h.contract().id(), "ends " + h.contract().end()));
-    row("委託元", "Client", h.contract().client());
-    row("受託者", "Contractor", h.contract().contractor());
-    row("金庫", "Vault", h.vault());
-    row("作業者", "Operator", h.operator());
-    row("承認者", "Approver", h.approver());
-    row("作業場所", "Work location", join(h.workLocation().host(), h.workLocation().application()));
-    row("ツール", "Tool", join(h.tool().name(), h.tool().version()));
-    CertificateBody.Method method = cert.method();
-    row("方法", "Method", join(method.type(), String.join("; ", method.techniques()), method.steps()));
-    CertificateBody.Media media = cert.media();
-    row("媒体", "Media", join("file system " + media.fileSystem(), "rotational: " + media.rotational(),
-        "copy-on-write: " + media.copyOnWrite(), media.caveat()));
-    items(cert);
-    row("検証", "Verification", verification(cert));
-    row("アクセスログ", "Access log", logSummary(cert));
-    row("保存期限", "Keep until", cert.keepUntil().toString());
-    row("準拠", "Standards", String.join("; ", h.standards()));
+    pdf.heading("基本情報", "Particulars");
+    pdf.row("証明書番号", "Certificate ID", h.certificateId());
+    pdf.row("発行日時", "Issued at", time(h.issuedAt()));
+    pdf.row("契約", "Contract", join(h.contract().id(), "終了日 / ends " + h.contract().end()));
+    pdf.row("委託元", "Client", h.contract().client());
+    pdf.row("受託者", "Contractor", h.contract().contractor());
+    pdf.row("金庫", "Vault", h.vault());
+    pdf.row("作業者", "Operator", h.operator() + " (金庫の利用者 / vault user)");
+    if (!h.approver().equals(h.operator())) {
+      pdf.row("確認者", "Approver", h.approver() + " (金庫の利用者 / vault user)");
+    }
+    pdf.row("作業場所", "Work location", join(h.workLocation().host(), h.workLocation().application()));
+    pdf.row("ツール", "Tool", join(h.tool().name(), h.tool().version()));
     String fingerprint = h.signingKey() == null ? null : h.signingKey().fingerprint();
-    row("署名鍵", "Signing key", fingerprint == null ? null : "SHA-256 " + fingerprint);
+    pdf.row("署名鍵", "Signing key", fingerprint == null ? null : h.signingKey().algorithm() + ", SHA-256 " + fingerprint);
 
-    gap(10);
-    heading(label("正本と検証", "Authoritative copy and verification"));
-    paragraph(font, BODY, label("正本: ", "") + "The JSON file " + names.json() + " with its detached signature " + names.signature()
-        + " is the authoritative copy of this certificate; this PDF is not authoritative and carries no signature.");
-    gap(2);
-    paragraph(font, BODY, "SHA-256 of " + names.json() + ":");
-    paragraph(mono, BODY, sha256);
-    gap(2);
-    paragraph(font, BODY, label("検証方法 (Ed25519, 金庫の公開鍵): ", "Verify it with the vault's public key (Ed25519): "));
-    paragraph(mono, BODY - 1, CertificateFiles.opensslCommand(names.publicKey(), names.json(), names.signature()));
-    paragraph(font, BODY - 1, "or: kinko cert verify " + CertificateFiles.quoted(names.json()) + " --key " + CertificateFiles.quoted(names.publicKey())
+    pdf.heading("作業", "Erasure");
+    CertificateBody.Erasure erasure = cert.erasure();
+    if (erasure != null) {
+      pdf.table(List.of(new JapanesePdf.Column("開始", "Started", 3), new JapanesePdf.Column("終了", "Finished", 3),
+              new JapanesePdf.Column("所要時間", "Duration", 2.4f), new JapanesePdf.Column("結果", "Result", 1.6f)),
+          List.of(List.of(time(erasure.startedAt()), time(erasure.finishedAt()), duration(erasure.duration()),
+              completed ? "完了 / COMPLETED" : "失敗 / FAILED")));
+    } else {
+      pdf.row("開始・終了", "Started, finished", "記録なし (この証明書の形式以前) / not recorded in certificates of this age");
+    }
+    pdf.row("操作", "Action", ja(h.kind().action()));
+    CertificateBody.Method method = cert.method();
+    List<String> how = new ArrayList<>();
+    how.add(ja(method.type()));
+    method.techniques().forEach(t -> how.add(ja(t)));
+    if (method.steps() != null) {
+      how.add(ja(method.steps()));
+    }
+    pdf.row("方法", "Method", String.join("\n", how));
+    CertificateBody.Media media = cert.media();
+    pdf.row("媒体", "Media", String.join("\n", "ファイルシステム / file system: " + media.fileSystem(),
+        "記憶装置 / storage: " + ja(media.rotational()),
+        "コピーオンライト / copy-on-write: " + (media.copyOnWrite() ? "あり / yes" : "なし / no"), ja(media.caveat())));
+    pdf.row("準拠", "Standards", String.join("\n", h.standards()));
+
+    pdf.heading("対象", "What was erased");
+    items(cert);
+    pdf.row("検証", "Verification", verification(cert));
+    pdf.row("アクセスログ", "Access log", logSummary(cert));
+    pdf.row("保存期限", "Keep until", time(cert.keepUntil()));
+
+    pdf.heading("署名", "Signatures");
+    String approver = h.approver().equals(h.operator()) ? null : h.approver();
+    pdf.signatureBoxes(List.of(new JapanesePdf.Signer("作業者", "Operator", h.operator()),
+        new JapanesePdf.Signer("確認者", "Checker", approver), new JapanesePdf.Signer("立会者", "Witness", null)));
+
+    pdf.heading("正本と検証", "Authoritative copy and verification");
+    List<String> panel = new ArrayList<>();
+    panel.add("正本 / Authoritative copy: " + names.json() + " + " + names.signature() + " (this PDF carries no signature)");
+    panel.add("SHA-256 of " + names.json() + ":");
+    panel.add(sha256);
+    panel.add("検証方法 / Verify with the vault's public key (Ed25519):");
+    panel.add(CertificateFiles.opensslCommand(names.publicKey(), names.json(), names.signature()));
+    panel.add("or: kinko cert verify " + CertificateFiles.quoted(names.json()) + " --key " + CertificateFiles.quoted(names.publicKey())
         + (fingerprint == null ? "" : " " + AuditorKey.FINGERPRINT_OPTION + " " + fingerprint));
-    paragraph(font, BODY - 1, "The key's fingerprint must be the one recorded at the contract's start "
-        + "(openssl pkey -pubin -in " + CertificateFiles.quoted(names.publicKey()) + " -outform DER | sha256sum).");
-    finishPage();
-    footers(h.certificateId());
+    panel.add("鍵の指紋は契約開始時に記録したものと一致すること / The key's fingerprint must be the one recorded at the contract's start: "
+        + "openssl pkey -pubin -in " + CertificateFiles.quoted(names.publicKey()) + " -outform DER | sha256sum");
+    pdf.panel("検証", "Verification", panel);
   }
 
-  private void title(CertificateBody.Kind kind) throws IOException {
-    String ja;
-    String en;
-    switch (kind) {
-      case WIPE -> {
-        ja = "消去証明書";
-        en = "Certificate of Erasure";
-      }
-      case DISPOSAL -> {
-        ja = "廃棄証明書";
-        en = "Certificate of Disposal";
-      }
-      default -> {
-        ja = "削除証明書";
-        en = "Certificate of Deletion";
-      }
+  private static String[] title(CertificateBody.Kind kind) {
+    return switch (kind) {
+      case WIPE -> new String[] {"消去証明書", "Certificate of Erasure"};
+      case DISPOSAL -> new String[] {"廃棄証明書", "Certificate of Disposal"};
+      case DELETION -> new String[] {"削除証明書", "Certificate of Deletion"};
+    };
+  }
+
+  /** The recorded result; certificates written before it was recorded are judged by their items. */
+  static boolean completed(CertificateBody cert) {
+    if (cert.erasure() != null) {
+      return cert.erasure().result() == CertificateBody.Result.COMPLETED;
     }
-    line(bold, 18, japanese ? ja + "  " + en : en, MARGIN);
-    y -= 18 * 0.4f;
+    if (cert.notWiped() != null && cert.notWiped() > 0) {
+      return false;
+    }
+    return cert.items().stream().noneMatch(i -> i instanceof CertificateBody.DeletedFile f && !"pass".equals(f.verification().result()));
   }
 
   private void items(CertificateBody cert) throws IOException {
     List<CertificateBody.Item> items = cert.items();
     List<String> lines = new ArrayList<>();
-    lines.add(PutCommand.count(items.size(), "item") + (cert.notWiped() != null ? ", " + cert.notWiped()
-        + " entries not wiped (see the JSON)" : ""));
+    lines.add(items.size() + " 件 / " + PutCommand.count(items.size(), "item") + (cert.notWiped() != null && cert.notWiped() > 0
+        ? "; 未消去 / not wiped: " + cert.notWiped() + " (see the JSON)" : ""));
+    boolean byTag = items.stream().anyMatch(i -> i instanceof CertificateBody.DeletedFile f && f.path() == null
+        || i instanceof CertificateBody.WipedFile w && w.path() == null);
+    if (byTag) {
+      lines.add("名称は金庫の鍵によるタグ (HMAC-SHA256) で記載 / Named by a keyed tag (HMAC-SHA256 under the vault's name key), "
+          + "as the vault's policy says; the contractor can recompute it for a path it is asked about.");
+    }
     for (int i = 0; i < Math.min(MAX_ITEMS, items.size()); i++) {
       lines.add((i + 1) + ". " + item(items.get(i)));
     }
     if (items.size() > MAX_ITEMS) {
-      lines.add("... and " + (items.size() - MAX_ITEMS) + " more: the JSON lists every item");
+      lines.add("... ほか " + (items.size() - MAX_ITEMS) + " 件 / and " + (items.size() - MAX_ITEMS) + " more: the JSON lists every item");
     }
-    row("対象", "Items", String.join("\n", lines));
+    pdf.row("対象", "Items", String.join("\n", lines));
   }
 
   /** One item, in the fields an auditor compares with their records. */
@@ -267,17 +214,19 @@ final class CertificatePdf {
       // Certificates issued before content commitments carry contentSha256; print what is there.
       String commitment = file.contentCommitment();
       String method = file.commitmentMethod();
-      return join("file " + file.fileId(), "version " + file.version(), file.size() + " bytes",
-          commitment != null ? "content commitment " + commitment + ifPresent(" (", method, ")")
+      return join(file.path() != null ? "パス / path " + file.path() : "タグ / tag " + file.nameTag(), "file " + file.fileId(),
+          "版 / version " + file.version(), file.size() + " bytes",
+          commitment != null ? "content commitment " + commitment + ifPresent(" (", ja(method), ")")
               : ifPresent("content commitment: ", method),
           ifPresent("SHA-256 ", file.contentSha256()),
-          "stored since " + file.storedSince());
+          "保管開始 / stored since " + time(file.storedSince()));
     }
     if (item instanceof CertificateBody.WipedFile wiped) {
-      return join(wiped.path(), wiped.size() + " bytes", wiped.method(), wiped.verification());
+      return join(wiped.path() != null ? "パス / path " + wiped.path() : "タグ / tag " + wiped.nameTag(), wiped.size() + " bytes",
+          wiped.method(), ja(wiped.verification()));
     }
     CertificateBody.DestroyedKeyFile key = (CertificateBody.DestroyedKeyFile) item;
-    return join(key.object(), key.result());
+    return join(key.object(), ja(key.result()));
   }
 
   private static String verification(CertificateBody cert) {
@@ -296,175 +245,40 @@ final class CertificatePdf {
       }
     }
     if (total == 0) {
-      return cert.blobsOverwritten() == null ? "see the JSON"
-          : "key files overwritten and removed; " + cert.blobsOverwritten() + " blobs overwritten";
+      return cert.blobsOverwritten() == null ? "JSON を参照 / see the JSON"
+          : "鍵ファイルを上書き・削除、暗号文 " + cert.blobsOverwritten() + " 個を上書き / key files overwritten and removed; "
+              + cert.blobsOverwritten() + " blobs overwritten";
     }
-    return pass + " of " + total + " items passed" + (method == null ? "" : ": " + method);
+    return total + " 件中 " + pass + " 件合格 / " + pass + " of " + total + " items passed" + (method == null ? "" : ": " + ja(method));
   }
 
   private static String logSummary(CertificateBody cert) {
     String action = cert.header().kind().action();
-    return join(action + " entries in the vault's access log" + (cert.logEntry() == null ? "" : ", seq " + cert.logEntry().seq()),
-        "proved included in the signed checkpoint of tree size " + cert.log().treeSize());
-  }
-
-  // --- layout
-
-  private void row(String ja, String en, String value) throws IOException {
-    String shown = value == null || value.isBlank() ? "-" : value;
-    float size = BODY;
-    List<String> valueLines = new ArrayList<>();
-    for (String part : shown.split("\n", -1)) {
-      valueLines.addAll(wrap(font, size, plain(font, part), width() - LABEL_WIDTH));
-    }
-    List<String> labelLines = wrap(bold, size, label(ja + " / " + en, en), LABEL_WIDTH - 8);
-    int count = Math.max(valueLines.size(), labelLines.size());
-    for (int i = 0; i < count; i++) {
-      ensureRoom(size * LEADING);
-      y -= size * LEADING;
-      if (i < labelLines.size()) {
-        text(bold, size, labelLines.get(i), MARGIN);
-      }
-      if (i < valueLines.size()) {
-        text(font, size, valueLines.get(i), MARGIN + LABEL_WIDTH);
-      }
-    }
-    y -= 3;
-  }
-
-  private void heading(String text) throws IOException {
-    line(bold, BODY + 2, text, MARGIN);
-    y -= 2;
-  }
-
-  private void paragraph(PDFont with, float size, String text) throws IOException {
-    for (String l : wrap(with, size, plain(with, text), width())) {
-      line(with, size, l, MARGIN);
-    }
-  }
-
-  private void line(PDFont with, float size, String text, float x) throws IOException {
-    ensureRoom(size * LEADING);
-    y -= size * LEADING;
-    text(with, size, plain(with, text), x);
-  }
-
-  private void text(PDFont with, float size, String shown, float x) throws IOException {
-    stream.beginText();
-    stream.setFont(with, size);
-    stream.newLineAtOffset(x, y);
-    stream.showText(shown);
-    stream.endText();
-  }
-
-  private void gap(float points) {
-    y -= points;
-  }
-
-  private void ensureRoom(float height) throws IOException {
-    if (y - height < MARGIN + 20) {
-      finishPage();
-      newPage();
-    }
-  }
-
-  private void newPage() throws IOException {
-    PDPage page = new PDPage(PDRectangle.A4);
-    document.addPage(page);
-    stream = new PDPageContentStream(document, page);
-    y = page.getMediaBox().getHeight() - MARGIN;
-  }
-
-  private void finishPage() throws IOException {
-    stream.close();
-    stream = null;
-  }
-
-  private void footers(String id) throws IOException {
-    int n = document.getNumberOfPages();
-    for (int i = 0; i < n; i++) {
-      PDPage page = document.getPage(i);
-      try (PDPageContentStream s = new PDPageContentStream(document, page, PDPageContentStream.AppendMode.APPEND, true, true)) {
-        s.beginText();
-        s.setFont(font, 7.5f);
-        s.newLineAtOffset(MARGIN, MARGIN - 10);
-        s.showText(plain(font, "Kinko certificate " + id + " - readable copy, not authoritative - page " + (i + 1) + " of " + n));
-        s.endText();
-      }
-    }
-  }
-
-  private float width() {
-    return PDRectangle.A4.getWidth() - 2 * MARGIN;
-  }
-
-  private String label(String ja, String en) {
-    return japanese ? ja : en;
-  }
-
-  /**
-   * {@code text} with every character {@code with} cannot show replaced: line breaks and other
-   * controls by a space, the rest by its {@code \}{@code uXXXX} escape (UTF-16 units, as in Java).
-   */
-  String plain(PDFont with, String text) {
-    if (text == null) {
-      return "";
-    }
-    Map<Integer, Boolean> known = glyphs.computeIfAbsent(with, f -> new HashMap<>());
-    StringBuilder b = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> {
-      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.LINE_SEPARATOR
-          || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
-        b.append(' ');
-      } else if (known.computeIfAbsent(c, cp -> canShow(with, cp))) {
-        b.appendCodePoint(c);
-      } else {
-        for (char unit : Character.toChars(c)) {
-          b.append(String.format(Locale.ROOT, "\\u%04x", (int) unit));
-        }
-      }
-    });
-    return b.toString();
-  }
-
-  private static boolean canShow(PDFont with, int codePoint) {
-    try {
-      String s = new String(Character.toChars(codePoint));
-      with.encode(s);
-      with.getStringWidth(s);
-      return true;
-    } catch (IllegalArgumentException | IOException e) {
-      return false;
-    }
-  }
-
-  /** Lines of at most {@code max} points: broken at the last space that fits, else between any two characters. */
-  static List<String> wrap(PDFont with, float size, String text, float max) throws IOException {
-    List<String> lines = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    int[] points = text.codePoints().toArray();
-    int lastSpace = -1;
-    for (int cp : points) {
-      current.appendCodePoint(cp);
-      if (cp == ' ') {
-        lastSpace = current.length() - 1;
-      }
-      if (current.length() > 1 && with.getStringWidth(current.toString()) / 1000 * size > max) {
-        int cut = lastSpace > 0 ? lastSpace : current.length() - Character.charCount(cp);
-        lines.add(current.substring(0, cut).stripTrailing());
-        String rest = current.substring(lastSpace > 0 ? cut + 1 : cut);
-        current.setLength(0);
-        current.append(rest);
-        lastSpace = current.lastIndexOf(" ");
-      }
-    }
-    if (current.length() > 0 || lines.isEmpty()) {
-      lines.add(current.toString());
-    }
-    return lines;
+    return join(ja(action) + " の記録 / entries in the vault's access log" + (cert.logEntry() == null ? "" : ", seq " + cert.logEntry().seq()),
+        "署名付きチェックポイント (木のサイズ " + cert.log().treeSize() + ") への包含を証明 / proved included in the signed checkpoint of tree size "
+            + cert.log().treeSize());
   }
 
   // --- values
+
+  /** The Japanese of a value Kinko writes, or the value itself. */
+  static String ja(String english) {
+    return english == null ? null : JAPANESE.getOrDefault(english, english);
+  }
+
+  static String time(Instant instant) {
+    return TIME.format(instant);
+  }
+
+  /** {@code 1 分 5.234 秒 (1 min 5.234 s)}. */
+  static String duration(Duration d) {
+    long h = d.toHours();
+    int m = d.toMinutesPart();
+    String s = String.format(Locale.ROOT, "%d.%03d", d.toSecondsPart(), d.toMillisPart());
+    String ja = (h > 0 ? h + " 時間 " : "") + (h > 0 || m > 0 ? m + " 分 " : "") + s + " 秒";
+    String en = (h > 0 ? h + " h " : "") + (h > 0 || m > 0 ? m + " min " : "") + s + " s";
+    return ja + " (" + en + ")";
+  }
 
   /** The non-empty parts, joined by ", ". */
   private static String join(String... parts) {
@@ -483,10 +297,6 @@ final class CertificatePdf {
 
   private static String ifPresent(String prefix, String value, String suffix) {
     return value == null ? null : prefix + value + suffix;
-  }
-
-  private static String time(Instant instant) {
-    return instant + " (" + JST.format(instant) + ")";
   }
 
   static String sha256(byte[] bytes) {

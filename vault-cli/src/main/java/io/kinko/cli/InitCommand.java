@@ -69,6 +69,17 @@ final class InitCommand implements Callable<Integer> {
               + "the URL must carry no credentials. Default: embedded H2 in the vault folder."})
   String databaseUrl;
 
+  /** The certificate naming policy as the command line spells it. */
+  enum CertNames {
+    tag, plain
+  }
+
+  @Option(names = "--cert-names", paramLabel = "tag|plain",
+      description = {"How deletion and wipe certificates name what they erased: 'tag' (default) by a keyed tag of the path "
+          + "that only this vault can recompute, 'plain' by the path in plain text (paths can hold personal data).",
+          "Sealed in kinko.json with the vault's other policies; it cannot be changed later."})
+  CertNames certNames = CertNames.tag;
+
   @Option(names = "--password-cost", hidden = true, paramLabel = "default|minimum",
       description = "Argon2id cost of the key slots; 'minimum' is for tests and demos only.")
   Cost passwordCost = Cost.DEFAULT;
@@ -97,7 +108,8 @@ final class InitCommand implements Callable<Integer> {
         "New password for " + user + " (at least " + AccessPolicy.DEFAULT.minPasswordLength() + " characters): ", "Repeat it: ")) {
       // The library enforces the password policy (IllegalArgumentException, exit 2); no second copy here.
       Vault.Builder builder = Vault.builder(directory).contract(contract).admin(user, password)
-          .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION);
+          .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION)
+          .certificateNames(io.kinko.vault.CertificateNames.of(certNames.name()));
       if (databaseUrl != null) {
         builder.database(databaseUrl, account);
       }
@@ -110,6 +122,7 @@ final class InitCommand implements Callable<Integer> {
           o.addProperty("admin", user);
           o.addProperty("backend", vault.status().backend());
           o.addProperty("contractEnd", contract.end().toString());
+          o.addProperty("certNames", certNames.name());
           ui.print(o);
         } else {
           // The id is the result, not a remark: printed under -q too, so scripts can take it.

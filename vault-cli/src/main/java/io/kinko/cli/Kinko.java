@@ -34,7 +34,6 @@ import picocli.CommandLine.Spec;
         "  " + DatabaseAccount.PASSWORD_FILE_VARIABLE + "  file holding that user's password (first line)",
         "  " + DatabaseAccount.PASSWORD_VARIABLE + "       that password itself, when a file is not practical",
         "  " + DatabaseAccount.URL_VARIABLE + "            the one database URL this host may connect to (optional)",
-        "  " + CertPdfCommand.FONT_ENV + "          Japanese font for 'kinko cert pdf' when --font is not given",
         "  COLUMNS                 width of the help text (default: the terminal's, else 80)"})
 public final class Kinko implements Callable<Integer> {
   /**

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kinko cert pdf}: the readable copy names the authoritative JSON by its SHA-256, with
- * Japanese labels when this machine has a Japanese font (CI installs one) and English otherwise.
+ * {@code kinko cert pdf}: the readable copy is Japanese with English labels on every machine, in
+ * the font Kinko bundles (no system font is looked for or used), names the authoritative JSON by
+ * its SHA-256, and carries the result stamp and the signature boxes.
  */
 class CertPdfTest {
   @TempDir Path dir;
@@ -47,35 +46,72 @@ class CertPdfTest {
   }
 
   @Test
-  void pdf_namesTheJsonAsAuthoritative_withItsSha256_andJapaneseLabelsWhenAFontWasFound() throws IOException {
+  void pdf_isJapaneseWithEnglishLabels_stampedCompleted_withSignatureBoxes_andNamesTheJsonAsAuthoritative() throws Exception {
     Path out = dir.resolve("cert.pdf");
 
-    // The system's fonts, or the one the test run names (no vault, no user, no password either way).
-    Cli.Result result = ok(new Cli().env(CertPdfCommand.FONT_ENV, System.getenv(CertPdfCommand.FONT_ENV))
-        .run("cert", "pdf", json.toString(), "-o", out.toString()));
+    Cli.Result result = ok(new Cli().run("cert", "pdf", json.toString(), "-o", out.toString()));
 
     String text = text(Files.readAllBytes(out));
     String sha256 = CertificatePdf.sha256(Files.readAllBytes(json));
     assertTrue(text.contains(sha256), text);
-    assertTrue(result.out().contains(sha256), result::toString);
-    assertTrue(text.contains("authoritative"), text);
-    assertTrue(text.contains("openssl pkeyutl -verify -rawin -pubin"), text);
-    assertTrue(text.contains("and 10 more"), "30 items are summarized:\n" + text);
-    if (result.out().contains("Japanese and English labels")) {
-      for (String label : List.of("削除証明書", "委託元", "受託者", "テスト市", "金庫株式会社")) {
-        assertTrue(text.contains(label), () -> label + " missing from\n" + text);
-      }
-    } else {
-      assertTrue(result.out().contains("English labels only"), result::toString);
-      assertTrue(text.contains("Certificate of Deletion") && text.contains("Client"), text);
+    assertTrue(result.out().contains(sha256) && result.out().contains("Japanese with English labels"), result::toString);
+    assertEquals("", result.err(), "nothing to warn about");
+    for (String expected : List.of("削除証明書", "Certificate of Deletion", "委託元 / Client", "テスト市", "受託者 / Contractor", "金庫株式会社",
+        "完了", "COMPLETED", "作業者 / Operator", "確認者 / Checker", "立会者 / Witness", "氏名 / Name: " + Cli.USER,
+        "開始 / Started", "終了 / Finished", "所要時間 / Duration", "パージ (Purge)", "暗号化消去", "30 件中 30 件合格", "削除 (DELETE)",
+        "NIST SP 800-88 Rev. 2", "IEEE 2883-2022", "ISO/IEC 27040:2024", "authoritative", "openssl pkeyutl -verify -rawin -pubin",
+        "and 10 more")) {
+      assertTrue(text.contains(expected), () -> expected + " missing from\n" + text);
     }
+    assertTrue(text.matches("(?s).*\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} \\+09:00.*"), "times in the contract's zone:\n" + text);
+    assertFalse(text.contains("\\u"), "no escapes:\n" + text);
+    assertFalse(text.contains("SNAPSHOT"), text);
+  }
+
+  @Test
+  void pdf_embedsOnlyTheBundledFont_andPopplerRendersItsJapaneseAndItsRedStamp() throws Exception {
+    Path out = dir.resolve("cert.pdf");
+    ok(new Cli().run("cert", "pdf", json.toString(), "-o", out.toString()));
+
+    // Every font in the PDF is embedded, and it is IPAGothic: nothing depends on this machine's fonts.
+    ExternalTool.Run fonts = ExternalTool.PDFFONTS.run(dir, out.toString());
+    assertEquals(0, fonts.exit(), fonts.output());
+    List<String> rows = fonts.output().lines().skip(2).toList();
+    assertFalse(rows.isEmpty(), fonts.output());
+    for (String row : rows) {
+      assertTrue(row.contains("IPAGothic") && row.matches(".*\\byes\\s+yes\\s+yes\\s+.*"), "not the embedded subset: " + row);
+    }
+    // A second reader (poppler) extracts the Japanese and renders the stamp in its red.
+    ExternalTool.Run text = ExternalTool.PDFTOTEXT.run(dir, "-enc", "UTF-8", out.toString(), "-");
+    assertEquals(0, text.exit(), text.output());
+    for (String expected : List.of("削除証明書", "テスト市", "完了", "作業者", "確認者", "立会者")) {
+      assertTrue(text.output().contains(expected), () -> expected + " missing from poppler's text:\n" + text.output());
+    }
+    ExternalTool.Run png = ExternalTool.PDFTOPPM.run(dir, "-png", "-r", "60", "-f", "1", "-l", "1", out.toString(), "page");
+    assertEquals(0, png.exit(), png.output());
+    Path page = only(Files.list(dir).filter(p -> p.getFileName().toString().matches("page-0*1\\.png")).toList());
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(page.toFile());
+    int red = 0;
+    int dark = 0;
+    for (int x = 0; x < image.getWidth(); x++) {
+      for (int y = 0; y < image.getHeight(); y++) {
+        int rgb = image.getRGB(x, y);
+        int r = rgb >> 16 & 0xff;
+        int g = rgb >> 8 & 0xff;
+        int b = rgb & 0xff;
+        red += r > 150 && g < 110 && b < 110 ? 1 : 0;
+        dark += r < 100 && g < 100 && b < 100 ? 1 : 0;
+      }
+    }
+    assertTrue(red > 200, "the stamp's red frame and 完了 are drawn: " + red + " red pixels");
+    assertTrue(dark > 2000, "the page carries text: " + dark + " dark pixels");
   }
 
   @Test
   void pdf_printsEachItemsContentCommitment_andNoSha256OfAnyDeletedContent() throws Exception {
     ByteArrayOutputStream pdf = new ByteArrayOutputStream();
     CertificatePdf.render(Files.readAllBytes(json), new CertificatePdf.Names(json.getFileName().toString(),
-        json.getFileName() + ".sig", "vault.pub.pem"), List.of(), false, pdf, new PrintWriter(new StringWriter()));
+        json.getFileName() + ".sig", "vault.pub.pem"), pdf);
     String text = text(pdf.toByteArray()).replaceAll("\\s", "");
 
     com.google.gson.JsonObject first = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject()
@@ -88,39 +124,6 @@ class CertPdfTest {
       assertFalse(text.contains(sha), "the PDF holds the SHA-256 of item " + i);
       assertFalse(Files.readString(json).contains(sha), "the certificate holds the SHA-256 of item " + i);
     }
-  }
-
-  @Test
-  void render_withoutAJapaneseFont_writesEnglishAndEscapesWhatHelveticaCannotShow() throws IOException {
-    ByteArrayOutputStream pdf = new ByteArrayOutputStream();
-    StringWriter warnings = new StringWriter();
-
-    CertificatePdf.Rendered rendered = CertificatePdf.render(Files.readAllBytes(json),
-        new CertificatePdf.Names(json.getFileName().toString(), json.getFileName() + ".sig", "vault.pub.pem"), List.of(), false, pdf,
-        new PrintWriter(warnings));
-
-    assertEquals(null, rendered.font());
-    String text = text(pdf.toByteArray());
-    assertTrue(text.contains("Certificate of Deletion") && text.contains("authoritative") && text.contains(rendered.sha256()), text);
-    assertTrue(text.contains("\\u30c6\\u30b9\\u30c8\\u5e02"), "テスト市 as escapes:\n" + text); // the client
-    assertFalse(text.contains("削除"), text);
-    assertTrue(rendered.pages() >= 1 && rendered.pages() <= 3, "pages: " + rendered.pages());
-  }
-
-  @Test
-  void aFontFileThatIsNotAFont_isAUsageErrorWithFont_andSkippedFromTheEnvironment() throws IOException {
-    Path notAFont = dir.resolve("font.ttf");
-    Files.writeString(notAFont, "not a font");
-    Path out = dir.resolve("cert.pdf");
-
-    Cli.Result named = new Cli().run("cert", "pdf", json.toString(), "-o", out.toString(), "--font", notAFont.toString());
-    assertEquals(2, named.exit(), named::toString);
-    assertFalse(Files.exists(out));
-
-    Cli.Result fromEnv = ok(new Cli().env(CertPdfCommand.FONT_ENV, notAFont.toString()).run("cert", "pdf", json.toString(), "-o",
-        out.toString()));
-    assertTrue(fromEnv.err().contains(notAFont.toString()), fromEnv::toString);
-    assertTrue(text(Files.readAllBytes(out)).contains("authoritative"));
   }
 
   @Test

@@ -130,6 +130,17 @@ class ReleaseArchiveIT {
   }
 
   @Test
+  void installedArchive_carriesTheBundledFontInTheJar_andItsLicenceBesideIt() throws IOException {
+    assertTrue(Files.readString(installed.resolve("NOTICE")).contains("IPA Font License Agreement v1.0"));
+    assertTrue(Files.readString(installed.resolve("licenses/IPA_Font_License_Agreement_v1.0.txt")).contains("IPAフォントライセンスv1.0"));
+    try (java.util.jar.JarFile kinko = new java.util.jar.JarFile(installed.resolve("lib/kinko.jar").toFile())) {
+      for (String entry : List.of(JapanesePdf.FONT, JapanesePdf.FONT_LICENCE)) {
+        assertTrue(kinko.getEntry(entry) != null, entry + " missing from kinko.jar");
+      }
+    }
+  }
+
+  @Test
   void installedArchive_keepsTheLgplLibraryInItsOwnReplaceableJars() throws Exception {
     for (String jar : List.of("argon2-jvm-nolibs.jar", "argon2-jvm.jar")) {
       assertTrue(Files.isRegularFile(installed.resolve("lib").resolve(jar)), jar);

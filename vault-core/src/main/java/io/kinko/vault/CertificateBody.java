@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param notWiped files a wipe left (wipe only)
  * @param blobsOverwritten blobs overwritten by a disposal (disposal only)
  * @param archive what a disposal exported before destroying the keys (disposal only)
+ * @param erasure when the erasure ran and how it ended; null in certificates written before it was recorded
  */
 public record CertificateBody(Header header, Method method, Media media, List<Item> items, SignedCheckpoint log, Instant keepUntil,
-    LogProof logEntry, Long notWiped, Long blobsOverwritten, String archive) {
+    LogProof logEntry, Long notWiped, Long blobsOverwritten, String archive, Erasure erasure) {
   public CertificateBody {
     Objects.requireNonNull(header, "header");
     Objects.requireNonNull(method, "method");
@@ -25,6 +26,36 @@ public record CertificateBody(Header header, Method method, Media media, List<It
     items = List.copyOf(items);
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(keepUntil, "keepUntil");
+  }
+
+  /** A certificate without an {@link Erasure} record, as written before it was added. */
+  public CertificateBody(Header header, Method method, Media media, List<Item> items, SignedCheckpoint log, Instant keepUntil,
+      LogProof logEntry, Long notWiped, Long blobsOverwritten, String archive) {
+    this(header, method, media, items, log, keepUntil, logEntry, notWiped, blobsOverwritten, archive, null);
+  }
+
+  /** How an erasure ended: every item erased and verified, or not. */
+  public enum Result {
+    COMPLETED, FAILED
+  }
+
+  /**
+   * When the erasure started (the request) and finished (the last item erased and logged), and its
+   * result. The JSON also carries the duration, which must equal {@code finishedAt - startedAt}.
+   */
+  public record Erasure(Instant startedAt, Instant finishedAt, Result result) {
+    public Erasure {
+      Objects.requireNonNull(startedAt, "startedAt");
+      Objects.requireNonNull(finishedAt, "finishedAt");
+      Objects.requireNonNull(result, "result");
+      if (finishedAt.isBefore(startedAt)) {
+        throw new IllegalArgumentException("an erasure cannot finish (" + finishedAt + ") before it started (" + startedAt + ")");
+      }
+    }
+
+    public java.time.Duration duration() {
+      return java.time.Duration.between(startedAt, finishedAt);
+    }
   }
 
   /** The three certificates Kinko issues: the JSON's {@code kinko} value, the short name, the log action certified. */
@@ -143,9 +174,12 @@ public record CertificateBody(Header header, Method method, Media media, List<It
    * A vault file version deleted with its key (deletion certificates). Of the content, a current
    * certificate carries {@code commitmentMethod} and, when the version had one, a keyed
    * {@code contentCommitment}; older ones carry {@code contentSha256} instead. Absent ones are null.
+   * {@code path} is the file's path in plain text, present only when the vault's policy names
+   * files plainly ({@link CertificateNames#PLAIN}); else the keyed {@code nameTag} alone names it.
    */
   public record DeletedFile(String fileId, String nameTag, long version, long size, String contentCommitment, String commitmentMethod,
-      String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log) implements Item {
+      String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log, String path)
+      implements Item {
     public DeletedFile {
       Objects.requireNonNull(fileId, "fileId");
       Objects.requireNonNull(nameTag, "nameTag");
@@ -153,6 +187,13 @@ public record CertificateBody(Header header, Method method, Media media, List<It
       Objects.requireNonNull(keyDestroyed, "keyDestroyed");
       Objects.requireNonNull(verification, "verification");
       Objects.requireNonNull(log, "log");
+    }
+
+    /** A deleted file named by its tag only. */
+    public DeletedFile(String fileId, String nameTag, long version, long size, String contentCommitment, String commitmentMethod,
+        String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log) {
+      this(fileId, nameTag, version, size, contentCommitment, commitmentMethod, contentSha256, storedSince, keyDestroyed, verification,
+          log, null);
     }
   }
 
@@ -171,12 +212,23 @@ public record CertificateBody(Header header, Method method, Media media, List<It
     }
   }
 
-  /** A plain file wiped outside the vault (wipe certificates). */
-  public record WipedFile(String path, long size, String method, String verification) implements Item {
+  /**
+   * A plain file wiped outside the vault (wipe certificates), named by its absolute path when the
+   * vault's policy names files plainly, else by {@code nameTag}, a keyed tag of that path (older
+   * certificates always carry the path and no tag). One of the two is present.
+   */
+  public record WipedFile(String path, long size, String method, String verification, String nameTag) implements Item {
     public WipedFile {
-      Objects.requireNonNull(path, "path");
+      if (path == null && nameTag == null) {
+        throw new NullPointerException("a wiped file needs its path or its name tag");
+      }
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(verification, "verification");
+    }
+
+    /** A wiped file named by its path, as every wipe certificate did before the naming policy. */
+    public WipedFile(String path, long size, String method, String verification) {
+      this(path, size, method, verification, null);
     }
   }
 

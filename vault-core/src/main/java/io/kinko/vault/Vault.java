@@ -100,6 +100,7 @@ public interface Vault extends AutoCloseable {
     private String application = DEFAULT_APPLICATION;
     private String databaseUrl;
     private DatabaseAccount databaseAccount;
+    private CertificateNames certificateNames = CertificateNames.TAG;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -151,6 +152,15 @@ public interface Vault extends AutoCloseable {
       return this;
     }
 
+    /**
+     * How this vault's certificates name what they erased: by keyed tag ({@link
+     * CertificateNames#TAG}, the default) or by path in plain text. Sealed in {@code kinko.json}.
+     */
+    public Builder certificateNames(CertificateNames names) {
+      this.certificateNames = Objects.requireNonNull(names, "names");
+      return this;
+    }
+
     /** The creating application's name, recorded in the log. */
     public Builder application(String name) {
       this.application = Objects.requireNonNull(name, "name");
@@ -169,7 +179,7 @@ public interface Vault extends AutoCloseable {
         throw new IllegalStateException("a vault needs a contract and an administrator");
       }
       return VaultProvider.installed().create(new VaultSpec(directory, contract, admin, adminPassword, passwordCost, logPolicy,
-          accessPolicy, application, databaseUrl, databaseAccount));
+          accessPolicy, application, databaseUrl, databaseAccount, certificateNames));
     }
   }
 }

@@ -7,4 +7,5 @@ import java.nio.file.Path;
  * password is the caller's holder: the caller still closes it.
  */
 public record VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
-    LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount) {}
+    LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
+    CertificateNames certificateNames) {}

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Certificates written now have exactly the fields, nesting and JSON types of those the untyped
- * writer produced (erase/certificates in the test resources): with canonical JSON, that is what
- * keeps the signed bytes the same for the same content.
+ * writer produced (erase/certificates in the test resources), plus the fields added since, named
+ * here: with canonical JSON, that is what keeps the signed bytes the same for the same content.
+ * Added in 0.2.0: {@code erasure} (start, end, duration, result) in every kind; a wiped file is
+ * named by {@code nameTag} instead of {@code path} under the default naming policy (tag).
  */
 class CertificateShapeTest extends VaultTest {
   @Test
@@ -28,9 +30,25 @@ class CertificateShapeTest extends VaultTest {
     DeletionCertificate wipe = session.wipe(dir.resolve("scans"), WipeMethod.DOD3, false).certificate();
     DeletionCertificate disposal = session.dispose(dir.resolve("archive"), true);
 
-    assertEquals(shapeOf(fixture("deletion.json")), shape(CanonicalJson.parse(deletion.bytes())));
-    assertEquals(shapeOf(fixture("wipe.json")), shape(CanonicalJson.parse(wipe.bytes())));
-    assertEquals(shapeOf(fixture("disposal.json")), shape(CanonicalJson.parse(disposal.bytes())));
+    assertEquals(withErasure(shapeOf(fixture("deletion.json"))), shape(CanonicalJson.parse(deletion.bytes())));
+    assertEquals(withErasure(wipedByTag(shapeOf(fixture("wipe.json")))), shape(CanonicalJson.parse(wipe.bytes())));
+    assertEquals(withErasure(shapeOf(fixture("disposal.json"))), shape(CanonicalJson.parse(disposal.bytes())));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object withErasure(Object shape) {
+    Map<String, Object> m = new TreeMap<>((Map<String, Object>) shape);
+    m.put("erasure", new TreeMap<>(Map.of("startedAt", "String", "finishedAt", "String", "duration", "String", "result", "String")));
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object wipedByTag(Object shape) {
+    Map<String, Object> m = new TreeMap<>((Map<String, Object>) shape);
+    Map<String, Object> item = new TreeMap<>(((List<Map<String, Object>>) m.get("items")).get(0));
+    item.put("nameTag", item.remove("path"));
+    m.put("items", List.of(item));
+    return m;
   }
 
   private static byte[] fixture(String name) throws IOException, URISyntaxException {

@@ -2,6 +2,7 @@ package io.kinko.vault;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,26 @@ class OpenAndLoginTest {
     String json = Files.readString(descriptor);
     // A shortened contract would shorten the log's retention: the seal must catch it.
     Files.writeString(descriptor, json.replace("2027-03-31", "2026-03-31"));
+    try (Vault vault = TestVaults.open(v)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.login(vault));
+      assertTrue(e.getMessage().contains("kinko.json"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aDescriptorWrittenBeforeTheNamingPolicy_namesByTag_andKeepsItsSeal_whileSwitchingItToPlainIsCaught() throws IOException {
+    Path v = vaultWithOneFile();
+    Path descriptor = v.resolve("kinko.json");
+    String json = Files.readString(descriptor);
+    assertTrue(json.contains("\"names\": \"tag\""), json);
+    // As a 0.1 vault wrote it: no "certificates" object at all.
+    Files.writeString(descriptor, json.replaceFirst(",\\s*\"certificates\": \\{\\s*\"names\": \"tag\"\\s*}", ""));
+    assertFalse(Files.readString(descriptor).contains("certificates"), Files.readString(descriptor));
+    try (Vault vault = TestVaults.open(v); Session session = TestVaults.login(vault)) {
+      assertTrue(session.list("").size() > 0);
+    }
+
+    Files.writeString(descriptor, json.replace("\"names\": \"tag\"", "\"names\": \"plain\""));
     try (Vault vault = TestVaults.open(v)) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.login(vault));
       assertTrue(e.getMessage().contains("kinko.json"), e.getMessage());

@@ -273,6 +273,11 @@ public final class DefaultVault implements Vault {
     return descriptor.accessPolicy();
   }
 
+  /** How this vault's certificates name what they erased (sealed in the descriptor). */
+  io.kinko.vault.CertificateNames certificateNames() {
+    return descriptor.certificateNames();
+  }
+
   VaultLayout layout() {
     return layout;
   }
@@ -460,7 +465,7 @@ public final class DefaultVault implements Vault {
     UserInfo chief = new UserInfo(admin, Role.ADMIN, AccountStatus.ACTIVE, 0, null, true, Instant.now());
     try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
       Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
-          databaseUrl, "");
+          databaseUrl, "", spec.certificateNames());
       descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
       signing = keys.newSigningKey();
       signer = keys.signingKey(signing.sealedPrivate());

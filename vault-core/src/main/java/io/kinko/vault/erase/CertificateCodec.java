@@ -99,6 +99,11 @@ public final class CertificateCodec {
     m.put("notWiped", b.notWiped());
     m.put("blobsOverwritten", b.blobsOverwritten());
     m.put("archive", b.archive());
+    if (b.erasure() != null) {
+      CertificateBody.Erasure e = b.erasure();
+      m.put("erasure", map("startedAt", e.startedAt().toString(), "finishedAt", e.finishedAt().toString(),
+          "duration", e.duration().toString(), "result", e.result().name()));
+    }
     m.values().removeIf(v -> v == null);
     return m;
   }
@@ -112,10 +117,10 @@ public final class CertificateCodec {
               "copiesDestroyed", f.keyDestroyed().copiesDestroyed()),
           "verification", map("method", f.verification().method(), "result", f.verification().result(),
               "notes", f.verification().notes()),
-          "log", proof(f.log()));
+          "log", proof(f.log()), "path", f.path());
     }
     if (item instanceof WipedFile w) {
-      return map("path", w.path(), "size", w.size(), "method", w.method(), "verification", w.verification());
+      return map("path", w.path(), "nameTag", w.nameTag(), "size", w.size(), "method", w.method(), "verification", w.verification());
     }
     DestroyedKeyFile k = (DestroyedKeyFile) item; // Item is sealed: these three are all there are
     return map("object", k.object(), "result", k.result());
@@ -163,7 +168,7 @@ public final class CertificateCodec {
     Fields log = c.object("log");
     Function<Fields, Item> item = switch (kind) {
       case DELETION -> CertificateCodec::deletedFile;
-      case WIPE -> f -> new WipedFile(f.text("path"), f.number("size"), f.text("method"), f.text("verification"));
+      case WIPE -> CertificateCodec::wipedFile;
       case DISPOSAL -> f -> new DestroyedKeyFile(f.text("object"), f.text("result"));
     };
     List<Item> items = new ArrayList<>();
@@ -178,8 +183,33 @@ public final class CertificateCodec {
         kind == Kind.DELETION ? null : proof(c.object("logEntry")),
         kind == Kind.WIPE ? c.number("notWiped") : null,
         kind == Kind.DISPOSAL ? c.number("blobsOverwritten") : null,
-        kind == Kind.DISPOSAL ? c.text("archive") : null);
+        kind == Kind.DISPOSAL ? c.text("archive") : null, erasure(c.optionalObject("erasure")));
     return c.done(body);
+  }
+
+  private static CertificateBody.Erasure erasure(Fields f) {
+    if (f == null) {
+      return null;
+    }
+    String result = f.text("result");
+    CertificateBody.Erasure erasure;
+    try {
+      erasure = new CertificateBody.Erasure(f.instant("startedAt"), f.instant("finishedAt"), CertificateBody.Result.valueOf(result));
+    } catch (IllegalArgumentException e) {
+      throw f.refused("", "is not a valid erasure record: " + e.getMessage());
+    }
+    String duration = f.text("duration");
+    if (!duration.equals(erasure.duration().toString())) {
+      throw f.refused("duration", "is " + duration + ", but the erasure ran from startedAt to finishedAt for " + erasure.duration());
+    }
+    return f.done(erasure);
+  }
+
+  private static WipedFile wipedFile(Fields f) {
+    // The path is required unless a keyed tag names the file instead.
+    String tag = f.optionalText("nameTag");
+    String path = tag == null ? f.text("path") : f.optionalText("path");
+    return new WipedFile(path, f.number("size"), f.text("method"), f.text("verification"), tag);
   }
 
   private static Kind kind(String label) {
@@ -212,7 +242,7 @@ public final class CertificateCodec {
         key.done(new CertificateBody.KeyDestroyed(key.text("keyId"), key.text("heldIn"), key.number("copiesDestroyed"))),
         verification.done(new CertificateBody.Verification(verification.text("method"), verification.text("result"),
             verification.text("notes"))),
-        proof(f.object("log")));
+        proof(f.object("log")), f.optionalText("path"));
   }
 
   private static LogProof proof(Fields f) {

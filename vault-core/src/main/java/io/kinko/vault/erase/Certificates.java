@@ -17,7 +17,8 @@ import java.util.Map;
 /** The parts every certificate shares, and signing and storing one. */
 public final class Certificates {
   private static final HexFormat HEX = HexFormat.of();
-  static final List<String> STANDARDS = List.of("NIST SP 800-88 Rev. 2 (2025)", "NIST SP 800-88 Rev. 1, Appendix G",
+  /** Media sanitization standards by their current names first, then the contract's clauses and the formats. */
+  static final List<String> STANDARDS = List.of("NIST SP 800-88 Rev. 2", "IEEE 2883-2022", "ISO/IEC 27040:2024",
       "個人情報取扱安全管理基準 5(10), 5(11)", "RFC 8785", "RFC 6962", "C2SP signed-note, tlog-checkpoint");
 
   private Certificates() {}
@@ -29,6 +30,13 @@ public final class Certificates {
         new CertificateBody.WorkLocation(ctx.host(), ctx.application()), new CertificateBody.Tool("Kinko", Deleter.toolVersion()),
         STANDARDS, new CertificateBody.KeyName((String) named.get("algorithm"), (String) named.get("fingerprint"),
             (String) named.get("fingerprintOf")));
+  }
+
+  /** When an erasure ran, ending now, and its result. */
+  public static CertificateBody.Erasure erasure(java.time.Instant startedAt, boolean completed, Deleter.Context ctx) {
+    java.time.Instant now = ctx.clock().instant();
+    return new CertificateBody.Erasure(startedAt.isAfter(now) ? now : startedAt, now,
+        completed ? CertificateBody.Result.COMPLETED : CertificateBody.Result.FAILED);
   }
 
   /** A log entry with its inclusion proof in the tree of {@code treeSize}, as certificates carry it. */

@@ -2,6 +2,7 @@ package io.kinko.vault.erase;
 
 import io.kinko.vault.Action;
 import io.kinko.vault.CertificateBody;
+import io.kinko.vault.CertificateNames;
 import io.kinko.vault.Contract;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
@@ -52,7 +53,19 @@ public final class Deleter {
   /** What a deletion needs from the open vault and session. */
   public record Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
       Supplier<LogCheckpoints.Signed> signCheckpoint, SigningKey signer, Contract contract, String vaultId, String host,
-      String application, Clock clock) {}
+      String application, Clock clock, CertificateNames names) {
+    public Context {
+      java.util.Objects.requireNonNull(names, "names");
+    }
+
+    /** A context whose certificates name files by tag, the default policy. */
+    public Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
+        Supplier<LogCheckpoints.Signed> signCheckpoint, SigningKey signer, Contract contract, String vaultId, String host,
+        String application, Clock clock) {
+      this(database, state, layout, keys, log, checkpoints, signCheckpoint, signer, contract, vaultId, host, application, clock,
+          CertificateNames.TAG);
+    }
+  }
 
   private final Context ctx;
 
@@ -210,7 +223,7 @@ public final class Deleter {
   }
 
   private record Item(String fileId, DeletionState state, String pathTag, int version, String sealedMeta, long size, long storedAt,
-      String operator, String notes, Long logSeq) {}
+      String operator, String notes, Long logSeq, long requestedAt) {}
 
   private DeletionCertificate finish(String batch, LongConsumer filesDone) {
     List<Item> items = items(batch);
@@ -290,7 +303,10 @@ public final class Deleter {
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
     List<CertificateBody.Item> deleted = new ArrayList<>();
     Instant keepUntil = Instant.MIN;
+    long requested = Long.MAX_VALUE;
+    boolean allPassed = true;
     for (Item item : items) {
+      requested = Math.min(requested, item.requestedAt);
       LogEntry entry = entries.get(item.fileId);
       if (entry == null) {
         throw new VaultException("DELETE entry of " + item.fileId + " is missing");
@@ -303,13 +319,15 @@ public final class Deleter {
               "the blob's header, wrapped by the vault master key; no other copy is kept by the vault", 1),
           new CertificateBody.Verification("header read back after overwrite; the blob no longer opens with the vault's keys", "pass",
               item.notes == null ? "" : item.notes),
-          Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size())));
+          Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), ctx.names() == CertificateNames.PLAIN ? meta.path() : null));
+      allPassed &= item.state != DeletionState.PENDING;
       keepUntil = entry.keepUntil().isAfter(keepUntil) ? entry.keepUntil() : keepUntil;
     }
     CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.DELETION, batch, items.get(0).operator, ctx),
         new CertificateBody.Method("Purge", List.of("cryptographic erase: the per-file key was destroyed",
             "overwrite: 1 pass of random data over the whole blob, then unlink"), null),
-        MediaFacts.of(ctx.layout().blobs()).toMedia(), deleted, Certificates.checkpoint(checkpoint), keepUntil, null, null, null, null);
+        MediaFacts.of(ctx.layout().blobs()).toMedia(), deleted, Certificates.checkpoint(checkpoint), keepUntil, null, null, null, null,
+        Certificates.erasure(Instant.ofEpochMilli(requested), allPassed, ctx));
     return Certificates.signAndStore(ctx, cert);
   }
 
@@ -371,7 +389,7 @@ public final class Deleter {
         out.add(new Item(v.get(k.column("file_id")), DeletionState.valueOf(v.get(k.column("state"))), v.get(k.column("path_tag")),
             Integer.parseInt(v.get(k.column("version"))), v.get(k.column("sealed_meta")), Long.parseLong(v.get(k.column("size_bytes"))),
             Long.parseLong(v.get(k.column("stored_at"))), v.get(k.column("operator")), v.get(k.column("erase_notes")),
-            seq == null ? null : Long.parseLong(seq)));
+            seq == null ? null : Long.parseLong(seq), Long.parseLong(v.get(k.column("requested_at")))));
       }
       out.sort(java.util.Comparator.comparing(Item::fileId));
       return out;
@@ -398,9 +416,26 @@ public final class Deleter {
     }));
   }
 
+  /** The release version, from the properties file the build writes into the jar; "unknown" only if it is missing. */
+  private static final class ToolVersion {
+    static final String VALUE = read();
+
+    private static String read() {
+      try (java.io.InputStream in = Deleter.class.getResourceAsStream("kinko-version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+    }
+  }
+
   static String toolVersion() {
-    String v = Deleter.class.getPackage().getImplementationVersion();
-    return v == null ? "0.1.0-SNAPSHOT" : v;
+    return ToolVersion.VALUE;
   }
 
   /**

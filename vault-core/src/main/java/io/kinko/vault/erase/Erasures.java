@@ -2,6 +2,7 @@ package io.kinko.vault.erase;
 
 import io.kinko.vault.Action;
 import io.kinko.vault.CertificateBody;
+import io.kinko.vault.CertificateNames;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
@@ -56,6 +57,7 @@ public final class Erasures {
 
   public WipeReport wipe(Path target, WipeMethod method, boolean force, String operator, LongConsumer filesDone) {
     String id = Bytes.hex(Bytes.random(16));
+    Instant started = ctx.clock().instant();
     ctx.log().append(AccessLog.Event.allow(operator, Action.WIPE_REQUEST, "wipe requested, certificate " + id, null, null));
     CertificateBody.Media media = MediaFacts.of(target.toAbsolutePath().getParent()).toMedia();
     FolderWiper.Outcome outcome = FolderWiper.wipe(target, method, force, filesDone);
@@ -65,15 +67,27 @@ public final class Erasures {
     CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.WIPE, id, operator, ctx),
         new CertificateBody.Method("Clear", List.of(method.name()),
             "overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder"),
-        media, outcome.wiped().stream().map(w -> (CertificateBody.Item) w.toItem()).toList(), Certificates.checkpoint(checkpoint),
-        entry.keepUntil(), Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), (long) outcome.skipped().size(), null, null);
+        media, outcome.wiped().stream().map(w -> (CertificateBody.Item) named(w)).toList(), Certificates.checkpoint(checkpoint),
+        entry.keepUntil(), Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), (long) outcome.skipped().size(), null, null,
+        Certificates.erasure(started, outcome.skipped().isEmpty(), ctx));
     DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     return new WipeReport(certificate, outcome.wiped().size(), outcome.skipped());
+  }
+
+  /**
+   * A wiped file as the vault's naming policy allows: always by a keyed tag of its absolute path,
+   * and by the path itself only under {@link CertificateNames#PLAIN}.
+   */
+  private CertificateBody.WipedFile named(FolderWiper.Wiped w) {
+    String path = w.path().toString();
+    String tag = Bytes.hex(ctx.keys().tag("wiped-path", path.getBytes(StandardCharsets.UTF_8)));
+    return new CertificateBody.WipedFile(ctx.names() == CertificateNames.PLAIN ? path : null, w.size(), w.method(), w.verification(), tag);
   }
 
   /** @param blobsDone told the number of blobs overwritten so far */
   public DeletionCertificate dispose(Path archive, boolean overwriteBlobs, String operator, LongConsumer blobsDone) {
     String id = Bytes.hex(Bytes.random(16));
+    Instant started = ctx.clock().instant();
     LogEntry entry = ctx.log().append(AccessLog.Event.allow(operator, Action.DISPOSE, "vault disposal " + id
         + (overwriteBlobs ? ", blobs overwritten" : ", blobs crypto-erased with the keys"), null, null));
     LogCheckpoints.Signed checkpoint = ctx.signCheckpoint().get();
@@ -111,7 +125,7 @@ public final class Erasures {
             overwriteBlobs ? "overwrite: every blob, 1 pass of random data, then unlink" : "blobs left as ciphertext without keys"), null),
         MediaFacts.of(ctx.layout().keys()).toMedia(), destroyed, Certificates.checkpoint(checkpoint), entry.keepUntil(),
         Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), null, blobs,
-        "log archive, certificates and public key exported before the keys were destroyed");
+        "log archive, certificates and public key exported before the keys were destroyed", Certificates.erasure(started, true, ctx));
     DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     certificate.write(archive, "disposal-certificate");
     return certificate;

@@ -1,6 +1,5 @@
 package io.kinko.vault.erase;
 
-import io.kinko.vault.CertificateBody;
 import io.kinko.vault.PutReport;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.WipeMethod;
@@ -52,11 +51,7 @@ public final class FolderWiper {
   private FolderWiper() {}
 
   /** One wiped file, for the certificate. */
-  public record Wiped(Path path, long size, String method, String verification) {
-    public CertificateBody.WipedFile toItem() {
-      return new CertificateBody.WipedFile(path.toString(), size, method, verification);
-    }
-  }
+  public record Wiped(Path path, long size, String method, String verification) {}
 
   /** What the walk did. */
   public record Outcome(List<Wiped> wiped, List<PutReport.Skipped> skipped) {}

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import io.kinko.vault.AccessPolicy;
+import io.kinko.vault.CertificateNames;
 import io.kinko.vault.Contract;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogPolicy;
@@ -24,10 +25,12 @@ import java.util.regex.Pattern;
  * database} is the JDBC URL of a shared PostgreSQL database, or null for the embedded H2 under
  * {@code db/}; the account for it never appears here. The descriptor is
  * sealed with a tag under the vault's name key, so an edit by hand (a shortened contract end, a
- * changed id) is caught at the first login even though the file itself is plaintext.
+ * changed id) is caught at the first login even though the file itself is plaintext. {@code
+ * certificateNames} is how certificates name what they erased; a descriptor without it (older
+ * vaults) means {@link CertificateNames#TAG}.
  */
 public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
-    AccessPolicy accessPolicy, String database, String seal) {
+    AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames) {
   public static final int FORMAT = 1;
   private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
   private static final int MAX_BYTES = 64 * 1024;
@@ -42,11 +45,21 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     if (database != null) {
       Database.requireSharedUrl(database);
     }
+    if (certificateNames == null) {
+      certificateNames = CertificateNames.TAG;
+    }
+  }
+
+  /** A descriptor whose certificates name files by tag, the default. */
+  public Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
+      AccessPolicy accessPolicy, String database, String seal) {
+    this(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, seal, CertificateNames.TAG);
   }
 
   /**
    * The bytes the seal covers: every field, length-prefixed, in a fixed order. The database URL
-   * is a last field only when there is one, so embedded vaults keep the seal they were made with.
+   * is a last field only when there is one, and so is a certificate naming policy other than the
+   * default, so vaults keep the seal they were made with.
    */
   public byte[] sealedContent() {
     byte[][] fields = {utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
@@ -58,11 +71,15 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       fields = java.util.Arrays.copyOf(fields, fields.length + 1);
       fields[fields.length - 1] = utf8(database);
     }
+    if (certificateNames != CertificateNames.TAG) {
+      fields = java.util.Arrays.copyOf(fields, fields.length + 1);
+      fields[fields.length - 1] = utf8("certificateNames=" + certificateNames.label());
+    }
     return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1", fields);
   }
 
   public Descriptor withSeal(String newSeal) {
-    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, newSeal);
+    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, newSeal, certificateNames);
   }
 
   public byte[] toJson() {
@@ -95,6 +112,9 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     if (database != null) {
       o.addProperty("database", database);
     }
+    JsonObject certificates = new JsonObject();
+    certificates.addProperty("names", certificateNames.label());
+    o.add("certificates", certificates);
     o.addProperty("seal", seal);
     return (new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n")
         .getBytes(StandardCharsets.UTF_8);
@@ -147,13 +167,24 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       AccessPolicy accessPolicy = new AccessPolicy(a.get("minPasswordLength").getAsInt(), a.get("lockoutAfter").getAsInt(),
           a.get("graceDays").getAsInt());
       return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost,
-          logPolicy, accessPolicy, o.has("database") ? text(o, "database") : null, text(o, "seal"));
+          logPolicy, accessPolicy, o.has("database") ? text(o, "database") : null, text(o, "seal"), certificateNames(o));
     } catch (IntegrityException e) {
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException
         | UnsupportedOperationException | DateTimeParseException e) {
       throw new IntegrityException("kinko.json is damaged or was edited by hand: " + e.getMessage(), e);
     }
+  }
+
+  /** The certificate naming policy; absent in vaults made before it existed, which name files by tag. */
+  private static CertificateNames certificateNames(JsonObject o) {
+    if (!o.has("certificates")) {
+      return CertificateNames.TAG;
+    }
+    if (!o.get("certificates").isJsonObject()) {
+      throw new IntegrityException("kinko.json: field 'certificates' is not an object");
+    }
+    return CertificateNames.of(text(o.getAsJsonObject("certificates"), "names"));
   }
 
   private static String text(JsonObject o, String field) {

@@ -29,8 +29,12 @@ import org.junit.jupiter.api.Test;
  */
 class CertificateCodecPropertiesTest {
   private static final long MAX_SAFE = (1L << 53) - 1;
-  /** The fields a certificate may lack: older certificates, or a method without steps. */
-  private static final Set<String> OPTIONAL = Set.of("signingKey", "contentCommitment", "commitmentMethod", "contentSha256", "steps");
+  /**
+   * The fields a certificate may lack: older certificates, a method without steps, a file named
+   * by tag only (a wiped file's path is required unless it has a tag; generated ones always have the path).
+   */
+  private static final Set<String> OPTIONAL = Set.of("signingKey", "contentCommitment", "commitmentMethod", "contentSha256", "steps",
+      "erasure", "path", "nameTag");
 
   @Test
   void anyCertificate_encodesParsesAndEncodesToTheSameBytes() {
@@ -98,8 +102,8 @@ class CertificateCodecPropertiesTest {
       items.add(switch (kind) {
         case DELETION -> new CertificateBody.DeletedFile(text(r), text(r), number(r), number(r), maybe(r), maybe(r), maybe(r), instant(r),
             new CertificateBody.KeyDestroyed(text(r), text(r), number(r)), new CertificateBody.Verification(text(r), text(r), text(r)),
-            proof(r));
-        case WIPE -> new CertificateBody.WipedFile(text(r), number(r), text(r), text(r));
+            proof(r), maybe(r));
+        case WIPE -> new CertificateBody.WipedFile(text(r), number(r), text(r), text(r), maybe(r));
         case DISPOSAL -> new CertificateBody.DestroyedKeyFile(text(r), text(r));
       });
     }
@@ -107,7 +111,13 @@ class CertificateCodecPropertiesTest {
         new CertificateBody.Media(text(r), text(r), r.nextBoolean(), text(r)), items,
         new CertificateBody.SignedCheckpoint(number(r), text(r)), instant(r),
         kind == Kind.DELETION ? null : proof(r), kind == Kind.WIPE ? number(r) : null,
-        kind == Kind.DISPOSAL ? number(r) : null, kind == Kind.DISPOSAL ? text(r) : null);
+        kind == Kind.DISPOSAL ? number(r) : null, kind == Kind.DISPOSAL ? text(r) : null, r.nextBoolean() ? null : erasure(r));
+  }
+
+  private static CertificateBody.Erasure erasure(Random r) {
+    Instant started = instant(r);
+    return new CertificateBody.Erasure(started, started.plusNanos(r.nextInt(3) == 0 ? 0 : (long) (r.nextDouble() * 1e13)),
+        CertificateBody.Result.values()[r.nextInt(2)]);
   }
 
   private static CertificateBody.LogProof proof(Random r) {

@@ -83,6 +83,32 @@ class CertificateCodecTest {
   }
 
   @Test
+  void anErasureWhoseDurationIsNotItsEndMinusItsStart_isRefusedAndSaysWhy() throws Exception {
+    CertificateBody old = CertificateCodec.parse(Files.readAllBytes(fixture("deletion.json")));
+    java.time.Instant start = java.time.Instant.parse("2026-12-02T06:04:05Z");
+    CertificateBody body = new CertificateBody(old.header(), old.method(), old.media(), old.items(), old.log(), old.keepUntil(),
+        old.logEntry(), old.notWiped(), old.blobsOverwritten(), old.archive(),
+        new CertificateBody.Erasure(start, start.plusMillis(65_234), CertificateBody.Result.COMPLETED));
+    String json = new String(CertificateCodec.encode(body), StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"duration\":\"PT1M5.234S\""), json);
+    assertEquals(body, CertificateCodec.parse(json.getBytes(StandardCharsets.UTF_8)));
+
+    byte[] edited = json.replace("PT1M5.234S", "PT5.234S").getBytes(StandardCharsets.UTF_8);
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> CertificateCodec.parse(edited));
+    assertTrue(e.getMessage().contains("'erasure.duration'"), e.getMessage());
+  }
+
+  @Test
+  void aWipedFileNamedByNeitherPathNorTag_isRefused_asLackingItsPath() throws Exception {
+    String json = Files.readString(fixture("wipe.json")).replaceFirst("\"path\":\"[^\"]*\",", "");
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> CertificateCodec.parse(json.getBytes(StandardCharsets.UTF_8)));
+
+    assertTrue(e.getMessage().contains("lacks the required field 'items[0].path'"), e.getMessage());
+  }
+
+  @Test
   void aTimeNotInTheFormKinkoWrites_isRefused() throws Exception {
     String json = Files.readString(fixture("wipe.json"));
     String keepUntil = "\"keepUntil\":\"2028-03-31T15:00:00Z\"";
