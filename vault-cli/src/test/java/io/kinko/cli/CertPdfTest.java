@@ -17,6 +17,7 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +69,9 @@ class CertPdfTest {
     assertFalse(text.contains("SNAPSHOT"), text);
   }
 
+  /** Tagged: poppler is not on a fresh machine, so the README's mvn verify leaves it to .ci/run, which installs it. */
   @Test
+  @Tag("poppler")
   void pdf_embedsOnlyTheBundledFont_andPopplerRendersItsJapaneseAndItsRedStamp() throws Exception {
     Path out = dir.resolve("cert.pdf");
     ok(new Cli().run("cert", "pdf", json.toString(), "-o", out.toString()));
