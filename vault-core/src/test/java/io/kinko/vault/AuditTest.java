@@ -82,6 +82,43 @@ class AuditTest extends VaultTest {
   }
 
   @Test
+  void audit_deep_readsABlobLargerThanTheHeap_inConstantMemory() throws Exception {
+    addSecondAdmin();
+    int size = 160 << 20;
+    session.put("large.bin", new java.io.InputStream() {
+      private final java.util.Random random = new java.util.Random(11);
+      private long left = size;
+
+      @Override
+      public int read() {
+        return left-- > 0 ? random.nextInt(256) : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (left <= 0) {
+          return -1;
+        }
+        int n = (int) Math.min(len, left);
+        byte[] chunk = new byte[n];
+        random.nextBytes(chunk);
+        System.arraycopy(chunk, 0, b, off, n);
+        left -= n;
+        return n;
+      }
+    });
+    session.close();
+    vault.close();
+    session = null;
+    vault = null;
+    Process p = TestVaults.java(List.of("-Xmx64m"), AuditDeepTarget.class, dir.resolve("vault").toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), output);
+    assertEquals(0, p.exitValue(), output);
+    assertTrue(output.contains("decrypted " + size + " "), output);
+  }
+
+  @Test
   void audit_signature_verifiesWithOpenssl_andFailsOnAnEditedResult() throws Exception {
     AuditResult result = session.audit(false, blobs -> {});
     Path out = dir.resolve("out");
