@@ -45,7 +45,12 @@ final class AuditCommand extends VaultCommand {
     try (Progress progress = ui.countProgress("audit", -1, " blobs")) {
       result = session.audit(deep, progress::doneSoFar);
     }
-    Path json = result.write(output, "audit-" + FILE_TIME.format(result.at()));
+    // Two audits in one second keep both results: the second name also carries the start of its id.
+    String name = "audit-" + FILE_TIME.format(result.at());
+    if (java.nio.file.Files.exists(output.resolve(name + ".json"))) {
+      name += "-" + result.id().substring(0, 8);
+    }
+    Path json = result.write(output, name);
     int code = result.integrityFinding() ? ExitCodes.INTEGRITY : result.clean() ? ExitCodes.OK : ExitCodes.ERROR;
     if (ui.json()) {
       ui.print(json(result, json, ui.object()));

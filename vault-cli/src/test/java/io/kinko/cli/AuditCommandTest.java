@@ -91,6 +91,14 @@ class AuditCommandTest {
   }
 
   @Test
+  void audit_twiceIntoOneFolder_keepsBothResults() throws IOException {
+    Path out = dir.resolve("audits");
+    cli.run("audit", "-o", out.toString());
+    cli.run("audit", "-o", out.toString());
+    assertEquals(4, written(out).size(), written(out).toString());
+  }
+
+  @Test
   void audit_ofAFlippedBodyByte_exits5_onlyWithDeep() throws Exception {
     addSecondAdmin();
     String id = putOne("a.txt", "氏名: 山田太郎");

@@ -387,7 +387,7 @@ final class DefaultSession implements Session {
     open();
     Objects.requireNonNull(blobsDone, "blobsDone");
     return door.pass(Action.AUDIT, () -> Door.Verdict.from(AccessRules.administer(role), null, (Void) null), (none, entry) -> {
-      Instant at = clock.instant();
+      Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       List<AuditResult.Finding> findings = new ArrayList<>();
       long logEntries = 0;
       try {

@@ -215,8 +215,10 @@ public final class SelfAudit {
             + ": wider than private (folders 0700, files 0600); other local accounts may read keys, metadata or ciphertext",
             "chmod -R go-rwx " + ctx.layout().root()));
       }
-    } catch (IOException e) {
-      findings.add(AuditRules.warning("mode-unchecked", "cannot read the modes under " + ctx.layout().root() + ": " + FileStore.describe(e),
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // An entry that vanished during the walk (a put's staged blob, the database's temporary file) fails it too.
+      IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+      findings.add(AuditRules.warning("mode-unchecked", "cannot read the modes under " + ctx.layout().root() + ": " + FileStore.describe(cause),
           "check the vault folder's owner, then run kinko audit again"));
     }
   }
