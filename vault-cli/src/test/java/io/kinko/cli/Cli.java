@@ -82,6 +82,19 @@ final class Cli {
     return this;
   }
 
+  /** Runs {@code openssl} with {@code args} (the tool an auditor has); returns its exit code. */
+  static int openssl(String... args) throws java.io.IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("openssl did not finish");
+    }
+    return p.exitValue();
+  }
+
   /** What one run left behind. */
   record Result(int exit, byte[] outBytes, String err) {
     String out() {

@@ -101,6 +101,9 @@ class JsonSchemaTest {
     json(cli, "cert export", "cert", "export", "--all", "-o", dir.resolve("exported").toString());
     json(new Cli(), "cert pdf", "cert", "pdf", certificate, "-o", dir.resolve("c.pdf").toString(), "--key", pem.toString());
     json(cli, "status", "status");
+    exitCode = 1; // findings, none of integrity: the administrator is alone
+    json(cli, "audit", "audit", "-o", dir.resolve("audits").toString());
+    exitCode = 0;
     json(cli.env("KINKO_USER", "worker2").env("KINKO_PASSWORD", "another long passphrase"), "status", "status");
     cli.env("KINKO_USER", Cli.USER).env("KINKO_PASSWORD", Cli.PASSWORD);
     json(cli, "user disable", "user", "disable", "worker2");

@@ -2,7 +2,6 @@ package io.kinko.vault;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -36,11 +35,7 @@ public record DeletionCertificate(String id, String json, byte[] signature) {
   /** Writes {@code <dir>/<name>.json} and {@code <dir>/<name>.json.sig}; returns the JSON file. */
   public Path write(Path directory, String name) {
     try {
-      Files.createDirectories(directory);
-      Path file = directory.resolve(name + ".json");
-      VaultProvider.installed().writeDurably(file, bytes());
-      VaultProvider.installed().writeDurably(directory.resolve(name + ".json.sig"), signature);
-      return file;
+      return VaultProvider.installed().writeSigned(directory, name, bytes(), signature);
     } catch (IOException e) {
       throw new VaultException("cannot write certificate " + id + " to " + directory + ": " + e.getMessage(), e);
     }

@@ -249,6 +249,22 @@ public interface Session extends AutoCloseable {
    */
   long pruneLog(Instant before);
 
+  /**
+   * Audits the vault (clause 9) and records it: the log verifies from its start; every blob's
+   * header verifies (with {@code deep}, every byte, streamed in constant memory), no blob is
+   * missing and none belongs to no file; the vault's folders and files are private (0700, 0600);
+   * no account is stale (no login for 90 days), expired or disabled while holding grants, and the
+   * administrator is not alone; no deletion is left unfinished; every log entry is kept at least a
+   * year past the contract's end; the database is durable (H2: the log journal is in place and
+   * writes are synced; PostgreSQL: fsync, synchronous_commit and full_page_writes are on).
+   * Integrity findings are logged as INCIDENT entries; an AUDIT entry closes the audit with the
+   * counts and the result's SHA-256, and the result is signed with the vault's key.
+   *
+   * @param blobsDone told the number of blobs checked so far
+   * @throws AccessDeniedException unless this is an administrator's session
+   */
+  AuditResult audit(boolean deep, LongConsumer blobsDone);
+
   /** Closes the session: signs a checkpoint if the log grew and lets go of the keys. */
   @Override
   void close();

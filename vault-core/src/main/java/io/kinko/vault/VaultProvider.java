@@ -41,6 +41,18 @@ public interface VaultProvider {
   /** Writes a file durably (temporary file, fsync, rename, fsync of the folder), private to its owner. */
   void writeDurably(Path file, byte[] bytes) throws java.io.IOException;
 
+  /**
+   * Writes a signed artefact as {@code <dir>/<name>.json} and its detached signature as
+   * {@code <dir>/<name>.json.sig}, each durably, creating the folder; returns the JSON file.
+   */
+  default Path writeSigned(Path directory, String name, byte[] json, byte[] signature) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(directory);
+    Path file = directory.resolve(name + ".json");
+    writeDurably(file, json);
+    writeDurably(directory.resolve(name + ".json.sig"), signature);
+    return file;
+  }
+
   /** The one installed provider. */
   static VaultProvider installed() {
     return Holder.PROVIDER;

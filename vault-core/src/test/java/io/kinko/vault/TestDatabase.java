@@ -34,8 +34,8 @@ final class TestDatabase {
   static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
-        // Durable as in production: the embedded server's own default is fsync off.
-        server = EmbeddedPostgres.builder().setServerConfig("fsync", "on").start();
+        // Durable as in production: the embedded server's own defaults are fsync and synchronous_commit off.
+        server = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
       }

@@ -24,4 +24,9 @@ public final class EngineInternals {
   public static <T> T changeState(Session session, VaultState.Update<T> update) {
     return ((DefaultSession) session).changeState(update);
   }
+
+  /** An audit as of another time: how accounts look once {@code clock} has moved on. */
+  public static io.kinko.vault.AuditResult audit(Session session, boolean deep, java.time.Clock clock) {
+    return ((DefaultSession) session).audit(deep, blobs -> {}, clock);
+  }
 }
