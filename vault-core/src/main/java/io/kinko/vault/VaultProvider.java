@@ -41,6 +41,10 @@ public interface VaultProvider {
   /** Writes a file durably (temporary file, fsync, rename, fsync of the folder), private to its owner. */
   void writeDurably(Path file, byte[] bytes) throws java.io.IOException;
 
+  MonthlyReport parseReport(byte[] json);
+
+  MonthlyReport.Verified verifyReport(byte[] json, byte[] signature, String publicKeyPem, byte[] previousJson);
+
   /** The one installed provider. */
   static VaultProvider installed() {
     return Holder.PROVIDER;
