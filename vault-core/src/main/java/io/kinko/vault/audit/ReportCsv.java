@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The per-user figures of a monthly report as CSV that Excel opens as it is: UTF-8 with a byte
  * order mark, CRLF line ends, RFC 4180 quoting. One row per actor: logins, failed logins,
- * lockouts, refusals, then one column per action of the period (allowed count), in {@link Action}
- * order. A view of the signed JSON, not signed itself. Pure: no I/O.
+ * lockouts, refusals, then one column per action of the period (its entries, allowed or refused),
+ * in {@link Action} order. A view of the signed JSON, not signed itself. Pure: no I/O.
  */
 public final class ReportCsv {
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -31,7 +31,7 @@ public final class ReportCsv {
           Long.toString(u.failedLogins()), Long.toString(u.lockouts()),
           Long.toString(u.operations().stream().mapToLong(MonthlyReport.Operation::denied).sum())));
       for (String a : actions) {
-        cells.add(Long.toString(u.operations().stream().filter(o -> o.action().equals(a)).mapToLong(MonthlyReport.Operation::allowed).sum()));
+        cells.add(Long.toString(u.operations().stream().filter(o -> o.action().equals(a)).mapToLong(o -> o.allowed() + o.denied()).sum()));
       }
       row(out, cells);
     }
