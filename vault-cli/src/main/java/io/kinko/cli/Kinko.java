@@ -45,7 +45,7 @@ public final class Kinko implements Callable<Integer> {
   static final List<Class<?>> COMMANDS = List.of(InitCommand.class, UserCommand.class, GrantCommand.class,
       RevokeCommand.class, AclCommand.class, PutCommand.class, GetCommand.class, LsCommand.class, RmCommand.class,
       WipeCommand.class, DisposeCommand.class, LogCommand.class, CheckpointCommand.class, CertCommand.class,
-      KeyCommand.class, StatusCommand.class, CommandLine.HelpCommand.class);
+      KeyCommand.class, StatusCommand.class, CommandLine.HelpCommand.class, ReportCommand.class);
 
   /** Help is wrapped to the terminal's width, within what picocli accepts and still reads well. */
   static final int MIN_HELP_WIDTH = 55;

@@ -157,8 +157,9 @@ public record MonthlyReport(String type, long version, Period period, Contract c
   }
 
   /**
-   * The report this one continues: its month, the SHA-256 of its JSON bytes, its signed checkpoint
-   * and the RFC 9162 consistency proof (hex) from that checkpoint's tree to this report's.
+   * The report this one continues (of an earlier month, or made earlier in this one): its month, the
+   * SHA-256 of its JSON bytes, its signed checkpoint and the RFC 9162 consistency proof (hex) from
+   * that checkpoint's tree to this report's.
    */
   public record Previous(YearMonth month, String sha256, long treeSize, String checkpoint, List<String> consistencyProof) {
     public Previous {

@@ -187,8 +187,8 @@ public final class MonthlyReports {
   }
 
   /**
-   * The previous report, read strictly: of this vault, for an earlier month, with a checkpoint
-   * signed by this vault's key.
+   * The previous report, read strictly: of this vault, for an earlier month or an earlier report
+   * of the same month.
    */
   private MonthlyReport previousOf(byte[] json, YearMonth month) {
     MonthlyReport before;
@@ -200,8 +200,9 @@ public final class MonthlyReports {
     if (!before.vault().equals(vault.id())) {
       throw new IntegrityException("the previous report is of vault " + before.vault() + ", not of this vault " + vault.id());
     }
-    if (!before.period().month().isBefore(month)) {
-      throw new VaultException("the previous report is for " + before.period().month() + ", not a month before " + month);
+    if (before.period().month().isAfter(month)) {
+      // The same month is allowed: a report made while the month ran, continued by the final one.
+      throw new VaultException("the previous report is for " + before.period().month() + ", later than " + month);
     }
     return before;
   }

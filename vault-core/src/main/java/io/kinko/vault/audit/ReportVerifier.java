@@ -85,8 +85,8 @@ public final class ReportVerifier {
     if (!before.vault().equals(report.vault())) {
       throw new IntegrityException("the previous report is of vault " + before.vault() + ", not " + report.vault());
     }
-    if (!before.period().month().equals(named.month()) || !before.period().month().isBefore(report.period().month())) {
-      throw new IntegrityException("the previous report is for " + before.period().month() + ", not the earlier month " + named.month()
+    if (!before.period().month().equals(named.month()) || before.period().month().isAfter(report.period().month())) {
+      throw new IntegrityException("the previous report is for " + before.period().month() + ", not the month " + named.month()
           + " that " + what + " names");
     }
     checkpoint(before.checkpoint().note(), before.vault(), publicKey, "the previous report's checkpoint");
