@@ -171,7 +171,11 @@ public final class ReportCodec {
   }
 
   private static OffsetDateTime time(JsonFields f, String name) {
-    return parsed(f, name, t -> OffsetDateTime.parse(t, TIME), "a time like 2026-10-01T00:00:00.000+09:00");
+    OffsetDateTime t = parsed(f, name, text -> OffsetDateTime.parse(text, TIME), "a time like 2026-10-01T00:00:00.000+09:00");
+    if (!t.getOffset().equals(Contract.ZONE.getRules().getOffset(t.toInstant()))) {
+      throw f.refused(name, "is not a time in the contract's zone " + Contract.ZONE + ": " + ReportCodec.time(t));
+    }
+    return t;
   }
 
   private static LocalDate date(JsonFields f, String name) {
