@@ -97,6 +97,9 @@ class JsonSchemaTest {
     json(new Cli(), "log verify", "log", "verify", "--archive", archive.toString(), "--key", pem.toString());
     String certificate = rm.getAsJsonObject("certificate").get("file").getAsString();
     json(new Cli(), "cert verify", "cert", "verify", certificate, "--key", pem.toString());
+    String month = java.time.YearMonth.now(TimeArgument.ZONE).toString();
+    JsonObject report = json(cli, "report", "report", "--month", month, "-o", dir.resolve("reports").toString());
+    json(new Cli(), "report verify", "report", "verify", report.get("file").getAsString(), "--key", pem.toString());
     json(cli, "cert list", "cert", "list");
     json(cli, "cert export", "cert", "export", "--all", "-o", dir.resolve("exported").toString());
     json(new Cli(), "cert pdf", "cert", "pdf", certificate, "-o", dir.resolve("c.pdf").toString(), "--key", pem.toString());

@@ -265,6 +265,24 @@ public interface Session extends AutoCloseable {
    */
   AuditResult audit(boolean deep, LongConsumer blobsDone);
 
+  /**
+   * Makes the monthly handling-status report (clause 10) for {@code month} (administrators only):
+   * writes {@code report-YYYY-MM.json} (canonical JSON, see {@link MonthlyReport}), its detached
+   * signature {@code .json.sig} and the per-user figures as {@code report-YYYY-MM.csv} to {@code
+   * directory}, keeps the JSON and signature in the vault's {@code reports/} folder, and records
+   * the JSON's SHA-256 in a REPORT entry. The report carries a checkpoint of the log at the month's
+   * end (at the report's time while the month is not over) and the consistency proof from the
+   * previous report's checkpoint: {@code previousReportJson} as filed with the city, or, when null,
+   * the newest earlier report the vault kept; the first report says it has none.
+   *
+   * @throws AccessDeniedException unless this is an administrator's session
+   * @throws IntegrityException if the previous report is altered or not of this vault, or the log
+   *     does not contain its checkpoint (a rolled-back or rewritten vault): no report is made, and
+   *     an INCIDENT is logged
+   * @throws VaultException if the month has not begun, or the files cannot be written
+   */
+  MonthlyReport.Issued monthlyReport(java.time.YearMonth month, byte[] previousReportJson, Path directory);
+
   /** Closes the session: signs a checkpoint if the log grew and lets go of the keys. */
   @Override
   void close();

@@ -53,6 +53,10 @@ public interface VaultProvider {
     return file;
   }
 
+  MonthlyReport parseReport(byte[] json);
+
+  MonthlyReport.Verified verifyReport(byte[] json, byte[] signature, String publicKeyPem, byte[] previousJson);
+
   /** The one installed provider. */
   static VaultProvider installed() {
     return Holder.PROVIDER;

@@ -182,7 +182,7 @@ class DeletionTest extends VaultTest {
     return states;
   }
 
-  private static int openssl(Path pem, Path json, Path sig) throws IOException, InterruptedException {
+  static int openssl(Path pem, Path json, Path sig) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("openssl", "pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", pem.toString(),
         "-in", json.toString(), "-sigfile", sig.toString()).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();

@@ -49,6 +49,13 @@ final class TestVaults {
     }
   }
 
+  /** Opens a vault whose log tells time by {@code clock}. */
+  static Vault open(Path dir, java.time.Clock clock) {
+    try (DatabaseAccount account = TestDatabase.account()) {
+      return io.kinko.vault.engine.EngineInternals.open(dir, Vault.DEFAULT_APPLICATION, account, clock);
+    }
+  }
+
   /** A JVM running {@code main} with the test class path and what it needs to reach the test backend. */
   static ProcessBuilder java(List<String> jvmOptions, Class<?> main, String... args) {
     List<String> command = new java.util.ArrayList<>();

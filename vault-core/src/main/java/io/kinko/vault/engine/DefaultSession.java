@@ -9,6 +9,7 @@ import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.LogArchiver;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.LogVerifier;
+import io.kinko.vault.audit.MonthlyReports;
 import io.kinko.vault.crypto.KeySlot;
 import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.crypto.VaultKeys;
@@ -481,6 +482,65 @@ final class DefaultSession implements Session {
         throw door.refuse(Action.LOG_PRUNE, e.getMessage(), null, e);
       }
     });
+  }
+
+  @Override
+  public MonthlyReport.Issued monthlyReport(java.time.YearMonth month, byte[] previousReportJson, Path directory) {
+    open();
+    Objects.requireNonNull(month, "month");
+    Objects.requireNonNull(directory, "directory");
+    byte[] previous = previousReportJson == null ? null : previousReportJson.clone();
+    MonthlyReport.Issued issued = door.pass(Action.REPORT, () -> {
+      AccessRules.Decision d = AccessRules.administer(role);
+      return d.allowed() ? Door.Verdict.allow(d.reason() + ": monthly report " + month + (previous == null ? "" : ", previous report given"),
+          null, (Void) null) : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> {
+      Path reports = vault.layout().root().resolve("reports"); // the reports the vault made, to continue the next from
+      try {
+        io.kinko.vault.store.PrivateFiles.createDirectories(vault.layout(), reports);
+      } catch (IOException e) {
+        throw new VaultException("cannot create " + reports + ": " + e.getMessage(), e);
+      }
+      MonthlyReports.Source source = new MonthlyReports.Source(vault.id(), vault.contract(),
+          new io.kinko.vault.audit.Retention(vault.contract().end(), vault.logPolicy().retentionMinimum()), reports, vault.database(),
+          vault.log(), signing, vault.clock());
+      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs());
+    });
+    door.note(Action.REPORT, MonthlyReports.record(issued));
+    return issued;
+  }
+
+  /** The designated staff: every user holding a grant, with the grants' prefixes as {@code acl} shows them. */
+  private List<MonthlyReport.Staff> staff() {
+    return readState(c -> {
+      java.util.Map<String, List<GrantStore.Row>> grants = new java.util.TreeMap<>();
+      for (GrantStore.Row g : GrantStore.all(state, c)) {
+        if (!g.permissions().isEmpty()) {
+          grants.computeIfAbsent(g.user(), u -> new ArrayList<>()).add(g);
+        }
+      }
+      List<MonthlyReport.Staff> out = new ArrayList<>();
+      for (UserInfo u : UserRegistry.allChecked(state, c)) {
+        List<GrantStore.Row> held = grants.get(u.name());
+        if (held != null) {
+          UserInfo now = AccessRules.effective(u, vault.accessPolicy().lockoutAfter());
+          out.add(new MonthlyReport.Staff(now.name(), now.role(), now.status(), held.stream()
+              .map(g -> new MonthlyReport.StaffGrant(DefaultAdministration.openPrefix(keys, g), g.permissions().stream().sorted().toList()))
+              .sorted(java.util.Comparator.comparing(MonthlyReport.StaffGrant::prefix)).toList()));
+        }
+      }
+      out.sort(java.util.Comparator.comparing(MonthlyReport.Staff::user));
+      return out;
+    });
+  }
+
+  /** Every certificate the vault issued, as a report cites it. */
+  private List<MonthlyReport.CertificateRef> certificateRefs() {
+    return io.kinko.vault.erase.Deleter.all(vault.database()).stream().map(c -> {
+      CertificateBody.Header h = c.body().header();
+      return new MonthlyReport.CertificateRef(c.id(), h.kind().label(), MonthlyReports.zoned(h.issuedAt()), h.operator(),
+          c.body().items().size());
+    }).toList();
   }
 
   @Override

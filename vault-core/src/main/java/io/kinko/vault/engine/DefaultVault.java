@@ -94,6 +94,11 @@ public final class DefaultVault implements Vault {
 
   /** Opens an existing vault; see {@link Vault#open(Path, String, DatabaseAccount)}. */
   static Vault open(Path directory, String application, DatabaseAccount account) {
+    return open(directory, application, account, Clock.systemUTC());
+  }
+
+  /** Opens an existing vault whose log tells time by {@code clock} (tests: a month of activity). */
+  static Vault open(Path directory, String application, DatabaseAccount account, Clock clock) {
     VaultLayout layout = new VaultLayout(directory);
     if (!Files.isDirectory(layout.root())) {
       throw new VaultException(layout.root() + " is not a Kinko vault (no such folder)");
@@ -109,7 +114,7 @@ public final class DefaultVault implements Vault {
     Database database = openDatabase(layout, descriptor.database(), account, false);
     try {
       database.bindTo(descriptor.vaultId(), false);
-      DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), Clock.systemUTC());
+      DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
       vault.stateWitnessed = vault.checkpoints.checkNoRollback();
       return vault;
     } catch (RuntimeException e) {

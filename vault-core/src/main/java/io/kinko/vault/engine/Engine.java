@@ -16,6 +16,9 @@ import io.kinko.vault.Vault;
 import io.kinko.vault.VaultProvider;
 import io.kinko.vault.VaultSpec;
 import java.nio.file.Path;
+import io.kinko.vault.MonthlyReport;
+import io.kinko.vault.audit.ReportCodec;
+import io.kinko.vault.audit.ReportVerifier;
 
 /** The library's implementation of the API, registered as the {@link VaultProvider} service. */
 public final class Engine implements VaultProvider {
@@ -61,5 +64,15 @@ public final class Engine implements VaultProvider {
   @Override
   public void writeDurably(Path file, byte[] bytes) throws IOException {
     Durable.write(file, bytes);
+  }
+
+  @Override
+  public MonthlyReport parseReport(byte[] json) {
+    return ReportCodec.parse(json);
+  }
+
+  @Override
+  public MonthlyReport.Verified verifyReport(byte[] json, byte[] signature, String publicKeyPem, byte[] previousJson) {
+    return ReportVerifier.verify(json, signature, publicKeyPem, previousJson);
   }
 }

@@ -29,4 +29,9 @@ public final class EngineInternals {
   public static io.kinko.vault.AuditResult audit(Session session, boolean deep, java.time.Clock clock) {
     return ((DefaultSession) session).audit(deep, blobs -> {}, clock);
   }
+
+  /** Opens a vault whose log tells time by {@code clock}: a month of activity in a test's minutes. */
+  public static Vault open(java.nio.file.Path dir, String application, io.kinko.vault.DatabaseAccount account, java.time.Clock clock) {
+    return DefaultVault.open(dir, application, account, clock);
+  }
 }

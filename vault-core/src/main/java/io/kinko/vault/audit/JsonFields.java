@@ -1,0 +1,123 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.IntegrityException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One object of a signed JSON artefact being read strictly: typed getters that name the field on
+ * failure, and {@link #done} that refuses a field nobody read. Every failure is an {@link
+ * IntegrityException}, because a signed artefact in a shape its writer never makes was altered.
+ */
+public final class JsonFields {
+  private final Map<?, ?> map;
+  private final String path;
+  private final String artefact;
+  private final Set<String> read = new HashSet<>();
+
+  private JsonFields(Map<?, ?> map, String path, String artefact) {
+    this.map = map;
+    this.path = path;
+    this.artefact = artefact;
+  }
+
+  /** The root object of a parsed artefact; {@code artefact} names it in messages ("the report"). */
+  public static JsonFields root(Object value, String artefact) {
+    if (!(value instanceof Map<?, ?> m)) {
+      throw new IntegrityException(artefact + " is not a JSON object");
+    }
+    return new JsonFields(m, "", artefact);
+  }
+
+  /** Returns {@code value} once every field of this object was read; an unread one is unknown. */
+  public <T> T done(T value) {
+    for (Object name : map.keySet()) {
+      if (!read.contains(name)) {
+        throw new IntegrityException(artefact + " has an unknown field '" + where((String) name) + "'");
+      }
+    }
+    return value;
+  }
+
+  public IntegrityException refused(String name, String why) {
+    return new IntegrityException(artefact + "'s field '" + (name.isEmpty() ? path : where(name)) + "' " + why);
+  }
+
+  private String where(String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  private Object get(String name) {
+    read.add(name);
+    Object v = map.get(name);
+    if (v == null) {
+      throw map.containsKey(name) ? refused(name, "is null")
+          : new IntegrityException(artefact + " lacks the required field '" + where(name) + "'");
+    }
+    return v;
+  }
+
+  private <T> T typed(String name, Class<T> type, String what) {
+    Object v = get(name);
+    if (!type.isInstance(v)) {
+      throw refused(name, "is not " + what);
+    }
+    return type.cast(v);
+  }
+
+  public String text(String name) {
+    return typed(name, String.class, "a string");
+  }
+
+  /** A string that may be null (present as JSON null). */
+  public String nullableText(String name) {
+    read.add(name);
+    if (!map.containsKey(name)) {
+      throw new IntegrityException(artefact + " lacks the required field '" + where(name) + "'");
+    }
+    return map.get(name) == null ? null : text(name);
+  }
+
+  public long number(String name) {
+    return typed(name, Long.class, "an integer");
+  }
+
+  public List<String> texts(String name) {
+    List<String> out = new ArrayList<>();
+    for (Object v : typed(name, List.class, "a list")) {
+      if (!(v instanceof String s)) {
+        throw refused(name, "holds a value that is not a string");
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  public JsonFields object(String name) {
+    return new JsonFields(typed(name, Map.class, "an object"), where(name), artefact);
+  }
+
+  /** An object that may be null (present as JSON null). */
+  public JsonFields nullableObject(String name) {
+    read.add(name);
+    if (!map.containsKey(name)) {
+      throw new IntegrityException(artefact + " lacks the required field '" + where(name) + "'");
+    }
+    return map.get(name) == null ? null : object(name);
+  }
+
+  public List<JsonFields> objects(String name) {
+    List<JsonFields> out = new ArrayList<>();
+    List<?> list = typed(name, List.class, "a list");
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> m)) {
+        throw refused(name, "holds an item that is not an object");
+      }
+      out.add(new JsonFields(m, where(name) + "[" + i + "]", artefact));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,131 @@
+package io.kinko.vault.audit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import io.kinko.vault.AccountStatus;
+import io.kinko.vault.CertificateBody;
+import io.kinko.vault.Contract;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.MonthlyReport;
+import io.kinko.vault.Permission;
+import io.kinko.vault.Role;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random monthly reports: encode, parse and encode again give the same bytes and an equal record;
+ * a report with a field added, a value of the wrong type or a time in another form is refused and
+ * the field named; the CSV quotes as RFC 4180 says.
+ */
+class ReportCodecPropertiesTest {
+  @Test
+  void anyReport_encodesParsesAndEncodesToTheSameBytes() {
+    qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+      MonthlyReport report = report(new Random(seed));
+      byte[] json = ReportCodec.encode(report);
+      MonthlyReport parsed = ReportCodec.parse(json);
+      assertEquals(report, parsed);
+      assertArrayEquals(json, ReportCodec.encode(parsed));
+    });
+  }
+
+  @Test
+  void parse_ofAReportWithAnAddedWrongOrRewrittenField_isRefusedAndNamesIt() {
+    byte[] json = ReportCodec.encode(report(new Random(7)));
+    assertRefused("unknown field 'retention.extra'", edited(json, m -> object(m, "retention").put("extra", 1L)));
+    assertRefused("'checkpoint.treeSize' is not an integer", edited(json, m -> object(m, "checkpoint").put("treeSize", "12")));
+    assertRefused("lacks the required field 'previous'", edited(json, m -> m.remove("previous")));
+    assertRefused("'issuedAt' is not a time", edited(json, m -> m.put("issuedAt", "2026-10-01T00:00+09:00")));
+    assertRefused("version", edited(json, m -> m.put("version", 2L)));
+    String text = new String(json, StandardCharsets.UTF_8);
+    assertRefused("not canonical", text.replaceFirst("\\{", "{ ").getBytes(StandardCharsets.UTF_8));
+    // The same instant in another offset: every time of a report is in the contract's zone.
+    assertRefused("contract's zone", edited(json, m -> m.put("issuedAt",
+        ReportCodec.TIME.format(java.time.OffsetDateTime.parse((String) m.get("issuedAt"), ReportCodec.TIME)
+            .withOffsetSameInstant(java.time.ZoneOffset.UTC)))));
+  }
+
+  /** The report's JSON with one edit, canonical again: only the edit can be what the parser refuses. */
+  private static byte[] edited(byte[] json, java.util.function.Consumer<java.util.Map<String, Object>> edit) {
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> m = new java.util.HashMap<>((java.util.Map<String, Object>) CanonicalJson.parse(json));
+    edit.accept(m);
+    return CanonicalJson.encode(m);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, Object> object(java.util.Map<String, Object> m, String name) {
+    java.util.Map<String, Object> copy = new java.util.HashMap<>((java.util.Map<String, Object>) m.get(name));
+    m.put(name, copy);
+    return copy;
+  }
+
+  private static void assertRefused(String expected, byte[] json) {
+    IntegrityException e = assertThrows(IntegrityException.class, () -> ReportCodec.parse(json));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void csv_quotesCommasQuotesAndLineBreaks_only() {
+    assertEquals("plain", ReportCsv.quoted("plain"));
+    assertEquals("\"a,b\"", ReportCsv.quoted("a,b"));
+    assertEquals("\"say \"\"hi\"\"\"", ReportCsv.quoted("say \"hi\""));
+    assertEquals("\"a\r\nb\"", ReportCsv.quoted("a\r\nb"));
+  }
+
+  static MonthlyReport report(Random r) {
+    YearMonth month = YearMonth.of(2000 + r.nextInt(100), 1 + r.nextInt(12));
+    MonthlyReport.Period period = MonthlyReport.Period.of(month);
+    List<MonthlyReport.Staff> staff = new ArrayList<>();
+    for (int i = r.nextInt(3); i > 0; i--) {
+      staff.add(new MonthlyReport.Staff(text(r), Role.values()[r.nextInt(Role.values().length)],
+          AccountStatus.values()[r.nextInt(AccountStatus.values().length)],
+          List.of(new MonthlyReport.StaffGrant(r.nextBoolean() ? "" : text(r), List.of(Permission.READ, Permission.EXPORT)))));
+    }
+    List<MonthlyReport.UserFigures> users = new ArrayList<>();
+    for (int i = r.nextInt(3); i > 0; i--) {
+      users.add(new MonthlyReport.UserFigures(text(r), r.nextInt(100), r.nextInt(100), r.nextInt(3),
+          List.of(new MonthlyReport.Operation(text(r), r.nextInt(1000), r.nextInt(10)))));
+    }
+    MonthlyReport.Previous previous = r.nextBoolean() ? null
+        : new MonthlyReport.Previous(month.minusMonths(1), "ab".repeat(32), 1 + r.nextInt(1000), text(r), List.of("cd".repeat(32)));
+    return new MonthlyReport(MonthlyReport.TYPE, MonthlyReport.VERSION, period,
+        new Contract(text(r), text(r), text(r), LocalDate.of(2000 + r.nextInt(100), 1 + r.nextInt(12), 1 + r.nextInt(28))),
+        "0123456789abcdef0123456789abcdef", new CertificateBody.KeyName("Ed25519", "ef".repeat(32), "SHA-256 of the DER SubjectPublicKeyInfo"),
+        new CertificateBody.Tool("Kinko", "0.1.0"), time(r), text(r), staff, events(r), users,
+        r.nextBoolean() ? List.of() : List.of(new MonthlyReport.CertificateRef(text(r), "deletion-certificate", time(r), text(r), 1 + r.nextInt(9))),
+        events(r), events(r), new MonthlyReport.RetentionStatus(LocalDate.of(2027, 3, 31), time(r), r.nextInt(1000), time(r), r.nextInt(1000)),
+        new MonthlyReport.LogCheckpoint(r.nextBoolean() ? MonthlyReport.LogCheckpoint.PERIOD_END : MonthlyReport.LogCheckpoint.REPORT_TIME,
+            1 + r.nextInt(10_000), text(r) + "\n"), previous);
+  }
+
+  private static List<MonthlyReport.Event> events(Random r) {
+    List<MonthlyReport.Event> out = new ArrayList<>();
+    for (int i = r.nextInt(3); i > 0; i--) {
+      out.add(new MonthlyReport.Event(r.nextInt(1_000_000), time(r), text(r), "GRANT", r.nextBoolean() ? "ALLOW" : "DENY", text(r),
+          r.nextBoolean() ? null : text(r)));
+    }
+    return out;
+  }
+
+  private static java.time.OffsetDateTime time(Random r) {
+    return MonthlyReports.zoned(Instant.ofEpochMilli(946_684_800_000L + (long) (r.nextDouble() * 3_000_000_000_000L)));
+  }
+
+  /** Text with the characters a report holds: Japanese, quotes, commas, a backslash. */
+  private static String text(Random r) {
+    String[] parts = {"山田", "申請書/2026", "a,b", "say \"hi\"", "\\", "tanaka", "R8-情報-0042", "横浜市"};
+    return parts[r.nextInt(parts.length)] + r.nextInt(100);
+  }
+}
