@@ -179,10 +179,13 @@ public final class DefaultVault implements Vault {
         throw new AuthenticationException("authentication failed for '" + user + "': " + still.reason());
       }
       account = checked;
-      database.durably(c -> {
-        UserRegistry.loggedIn(c, user);
-        return null;
-      });
+      if (checked.failedLogins() > 0) {
+        // Only a count to clear costs a forced write: most logins follow no failure.
+        database.durably(c -> {
+          UserRegistry.loggedIn(c, user);
+          return null;
+        });
+      }
       log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
