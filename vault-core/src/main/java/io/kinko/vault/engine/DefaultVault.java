@@ -74,6 +74,12 @@ public final class DefaultVault implements Vault {
   private boolean stateWitnessed;
   private volatile long lastCheckpointSize;
   private volatile Instant lastCheckpointAt;
+  /**
+   * Sequences of entries since the last checkpoint that return no content and change nothing (an
+   * allowed LOGIN, LIST, STAT or VERSIONS): a session that closed after only these leaves them to
+   * the next checkpoint, within the log policy's bounds (see {@link #sessionClosed}).
+   */
+  private final java.util.Set<Long> quietEntries = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private DefaultVault(VaultLayout layout, Descriptor descriptor, Database database, byte[] publicKey, ClientInfo client, Clock clock) {
     this.layout = layout;
@@ -86,9 +92,9 @@ public final class DefaultVault implements Vault {
     this.log = new AccessLog(database, descriptor.vaultId(), client,
         new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum()), clock);
     this.checkpoints = new LogCheckpoints(database, descriptor.vaultId(), layout.checkpoint(), publicKey, clock);
-    LogCheckpoints.Signed last = checkpoints.latest().orElse(null);
+    LogCheckpoints.Latest last = checkpoints.latestSigned().orElse(null);
     this.lastCheckpointSize = last == null ? -1 : last.size();
-    this.lastCheckpointAt = clock.instant();
+    this.lastCheckpointAt = last == null ? clock.instant() : last.signedAt();
     log.afterBatch(this::checkpointIfDue);
   }
 
@@ -186,7 +192,7 @@ public final class DefaultVault implements Vault {
           return null;
         });
       }
-      log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
+      quiet(log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null)).seq());
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
       DefaultSession session = new DefaultSession(this, account, keys, signing, true);
@@ -368,7 +374,18 @@ public final class DefaultVault implements Vault {
     LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
   }
 
-  /** Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. */
+  /** Marks the entry {@code seq} as one that returned no content and changed nothing. */
+  void quiet(long seq) {
+    quietEntries.add(seq);
+  }
+
+  /**
+   * Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. A
+   * session that only logged in and read names (ls) leaves its entries to the next checkpoint
+   * when every entry since the last one is such a quiet entry of this process, fewer than the
+   * policy's entries per checkpoint, and the last was signed within the policy's interval: a
+   * content read, a change, a refusal or an incident is witnessed at close as before.
+   */
   void sessionClosed(SigningKey key) {
     synchronized (signerLock) {
       openSessions--;
@@ -376,15 +393,32 @@ public final class DefaultVault implements Vault {
         signer = null;
       }
     }
-    if (log.head().size() != lastCheckpointSize) {
+    long size = log.head().size();
+    if (size != lastCheckpointSize && !onlyQuietSinceCheckpoint(size)) {
       signCheckpoint(key);
     }
+  }
+
+  private boolean onlyQuietSinceCheckpoint(long size) {
+    long from = lastCheckpointSize;
+    LogPolicy policy = descriptor.logPolicy();
+    if (from < 0 || size - from >= policy.checkpointEveryEntries()
+        || !clock.instant().isBefore(lastCheckpointAt.plus(policy.checkpointEvery()))) {
+      return false;
+    }
+    for (long seq = from; seq < size; seq++) {
+      if (!quietEntries.contains(seq)) {
+        return false; // written by another path or process, or not quiet
+      }
+    }
+    return true;
   }
 
   LogCheckpoints.Signed signCheckpoint(SigningKey key) {
     LogCheckpoints.Signed signed = checkpoints.sign(key);
     lastCheckpointSize = signed.size();
     lastCheckpointAt = clock.instant();
+    quietEntries.removeIf(seq -> seq < signed.size());
     return signed;
   }
 
