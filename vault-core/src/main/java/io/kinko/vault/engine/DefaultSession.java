@@ -209,7 +209,7 @@ final class DefaultSession implements Session {
   public FileInfo stat(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    return door.pass(Action.STAT, () -> locate(Permission.READ, p), (found, entry) -> quiet(entry, found.info()));
+    return door.pass(Action.STAT, () -> locate(Permission.READ, p), (found, entry) -> found.info());
   }
 
   @Override
@@ -220,7 +220,7 @@ final class DefaultSession implements Session {
       AccessRules.Decision d = AccessRules.handlesData(role);
       return d.allowed() ? Door.Verdict.allow("names of files with a READ grant", pathTag(p), (Void) null)
           : Door.Verdict.<Void>deny(d.reason(), pathTag(p));
-    }, (none, entry) -> quiet(entry, readableBelow(p)));
+    }, (none, entry) -> readableBelow(p));
   }
 
   /** The newest version of each file at or below {@code p} that this user holds a READ grant on. */
@@ -252,7 +252,7 @@ final class DefaultSession implements Session {
       List<FileInfo> below = AccessRules.handlesData(role).allowed() ? door.guarded(() -> readableBelow(p)) : List.of();
       if (!below.isEmpty()) {
         return door.pass(Action.LIST, () -> Door.Verdict.allow("names of files with a READ grant", pathTag(p), below),
-            (found, entry) -> quiet(entry, new FetchedFolder(found)));
+            (found, entry) -> new FetchedFolder(found));
       }
     }
     // The file found, or the GET's refusal or "not found", decided again by the door as get decides it.
@@ -266,7 +266,7 @@ final class DefaultSession implements Session {
     open();
     VaultPath p = VaultPath.of(path);
     return door.pass(Action.VERSIONS, () -> Door.Verdict.from(content(Permission.READ, p), pathTag(p), (Void) null),
-        (none, entry) -> quiet(entry, files.versions(p)));
+        (none, entry) -> files.versions(p));
   }
 
   @Override
@@ -496,12 +496,6 @@ final class DefaultSession implements Session {
   @Override
   public String toString() {
     return "Session[" + user + " @ " + vault.id() + "]";
-  }
-
-  /** {@code result}, of an act that returns names only: its entry may wait for the next checkpoint. */
-  private <T> T quiet(Door.Entry entry, T result) {
-    vault.quiet(entry.seq());
-    return result;
   }
 
   /** May this user do {@code needed} on {@code path}? Decided on the checked grants of the path and its ancestors. */

@@ -75,11 +75,13 @@ public final class DefaultVault implements Vault {
   private volatile long lastCheckpointSize;
   private volatile Instant lastCheckpointAt;
   /**
-   * Sequences of entries since the last checkpoint that return no content and change nothing (an
-   * allowed LOGIN, LIST, STAT or VERSIONS): a session that closed after only these leaves them to
-   * the next checkpoint, within the log policy's bounds (see {@link #sessionClosed}).
+   * Entries that return no content and change nothing, when allowed: a session that closes with
+   * only these since the last checkpoint leaves them to the next one (see {@link #sessionClosed}).
    */
-  private final java.util.Set<Long> quietEntries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<String> QUIET_ACTIONS = java.util.Set.of(Action.LOGIN.name(), Action.LIST.name(),
+      Action.STAT.name(), Action.VERSIONS.name());
+  /** At most this many quiet entries wait for a checkpoint (fewer if the log policy says so). */
+  static final int MAX_QUIET_ENTRIES = 32;
 
   private DefaultVault(VaultLayout layout, Descriptor descriptor, Database database, byte[] publicKey, ClientInfo client, Clock clock) {
     this.layout = layout;
@@ -192,7 +194,7 @@ public final class DefaultVault implements Vault {
           return null;
         });
       }
-      quiet(log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null)).seq());
+      log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
       DefaultSession session = new DefaultSession(this, account, keys, signing, true);
@@ -374,17 +376,13 @@ public final class DefaultVault implements Vault {
     LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
   }
 
-  /** Marks the entry {@code seq} as one that returned no content and changed nothing. */
-  void quiet(long seq) {
-    quietEntries.add(seq);
-  }
-
   /**
    * Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. A
    * session that only logged in and read names (ls) leaves its entries to the next checkpoint
-   * when every entry since the last one is such a quiet entry of this process, fewer than the
-   * policy's entries per checkpoint, and the last was signed within the policy's interval: a
-   * content read, a change, a refusal or an incident is witnessed at close as before.
+   * when every entry since the last one, whoever wrote it, is an allowed LOGIN, LIST, STAT or
+   * VERSIONS, there are at most {@value #MAX_QUIET_ENTRIES} (and fewer than the policy's entries
+   * per checkpoint), and the last was signed within the policy's interval: a content read, a
+   * change, a refusal or an incident is witnessed at close as before.
    */
   void sessionClosed(SigningKey key) {
     synchronized (signerLock) {
@@ -402,23 +400,28 @@ public final class DefaultVault implements Vault {
   private boolean onlyQuietSinceCheckpoint(long size) {
     long from = lastCheckpointSize;
     LogPolicy policy = descriptor.logPolicy();
-    if (from < 0 || size - from >= policy.checkpointEveryEntries()
-        || !clock.instant().isBefore(lastCheckpointAt.plus(policy.checkpointEvery()))) {
+    Instant since = lastCheckpointAt;
+    if (from < 0 || size - from > Math.min(MAX_QUIET_ENTRIES, policy.checkpointEveryEntries() - 1L)
+        || !clock.instant().isBefore(since.plus(policy.checkpointEvery()))) {
       return false;
     }
-    for (long seq = from; seq < size; seq++) {
-      if (!quietEntries.contains(seq)) {
-        return false; // written by another path or process, or not quiet
+    long next = from;
+    for (LogEntry e : log.entries(new LogQuery(since, null, null, null))) {
+      if (e.seq() < from) {
+        continue;
       }
+      if (e.seq() != next || !e.decision().equals(Decision.ALLOW.name()) || !QUIET_ACTIONS.contains(e.action())) {
+        return false;
+      }
+      next++;
     }
-    return true;
+    return next == size; // an entry that the query missed (logged before the checkpoint's time) is not known quiet
   }
 
   LogCheckpoints.Signed signCheckpoint(SigningKey key) {
     LogCheckpoints.Signed signed = checkpoints.sign(key);
     lastCheckpointSize = signed.size();
     lastCheckpointAt = clock.instant();
-    quietEntries.removeIf(seq -> seq < signed.size());
     return signed;
   }
 
