@@ -56,32 +56,27 @@ final class GetCommand extends VaultCommand {
   int run(Session session, Context context) throws IOException {
     NativeCrypto.install();
     boolean whole = vaultPath.isEmpty() || vaultPath.equals(".");
-    // The listing says whether the path is a file or a folder. Reading it as a file first would log
-    // a GET of a file that does not exist (ALLOW, "not found") before every folder's files.
-    List<FileInfo> files = session.list(vaultPath);
-    String path = folderPrefix(vaultPath);
-    if (!whole && (files.isEmpty() || files.stream().anyMatch(f -> f.path().equals(path)))) {
-      // A file, or nothing this user may list: the GET decides, and the log shows it allowed or denied.
-      ui.step("reading the file " + path);
-      try (InputStream in = openFile(session, vaultPath)) {
-        return getFile(in, path, context);
+    // One call: the vault opens a file with one GET entry, or lists a folder with one LIST entry.
+    Session.Fetched fetched = fetch(session, whole ? "" : vaultPath);
+    if (fetched instanceof Session.FetchedFile file) {
+      ui.step("reading the file " + file.info().path());
+      try (InputStream in = file.content()) {
+        return getFile(in, file.info().path(), context);
       }
     }
-    if (files.isEmpty()) {
-      throw new NotFoundException("the vault holds no files");
-    }
+    List<FileInfo> files = ((Session.FetchedFolder) fetched).files();
     if (output.equals("-")) {
       throw new UsageException("'" + vaultPath + "' is a folder; -o - writes a single file only");
     }
     return getFolder(session, whole ? "" : folderPrefix(vaultPath), files, context);
   }
 
-  /** The stored file's content; not found says so for a file or a folder, since the listing found neither. */
-  private static InputStream openFile(Session session, String path) {
+  /** The stored file or folder; not found says so for either, since the vault found neither. */
+  private static Session.Fetched fetch(Session session, String path) {
     try {
-      return session.get(path);
+      return session.fetch(path);
     } catch (NotFoundException e) {
-      throw new NotFoundException("no file or folder at '" + path + "'", e);
+      throw path.isEmpty() ? e : new NotFoundException("no file or folder at '" + path + "'", e);
     }
   }
 

@@ -208,6 +208,19 @@ class KinkoTest {
     }
 
     @Test
+    void get_ofAFile_logsOneGetAndNoListing_andOfAFolder_oneListAndAGetPerFile() {
+      cli.run("put", source.toString());
+      long before = LogCommandsTest.rows(cli.run("log", "show")).size();
+
+      assertEquals(0, cli.run("get", "案件/申請書/山田太郎.txt", "-o", dir.resolve("one.txt").toString()).exit());
+      assertEquals(0, cli.run("get", "案件/申請書", "-o", dir.resolve("folder").toString()).exit());
+
+      List<String> logged = LogCommandsTest.rows(cli.run("log", "show")).stream().skip(before) // the first show listed its own LOG_SHOW
+          .map(r -> r.action() + " " + r.decision()).toList();
+      assertEquals(List.of("LOGIN ALLOW", "GET ALLOW", "LOGIN ALLOW", "LIST ALLOW", "GET ALLOW", "LOGIN ALLOW", "LOG_SHOW ALLOW"), logged);
+    }
+
+    @Test
     void get_ofAFileIntoAnExistingFolder_writesItUnderItsOwnName() throws IOException {
       cli.run("put", source.toString());
       Path folder = Files.createDirectory(dir.resolve("受信"));

@@ -82,6 +82,38 @@ public interface Session extends AutoCloseable {
    */
   void getEach(List<String> paths, EachReader reader);
 
+  /**
+   * Opens {@code path} whichever it names, in one entry: a stored file is opened as {@link #get}
+   * opens it (one GET entry, durable before this returns); otherwise, if this user may list files
+   * below it, they are listed as {@link #list} lists them (one LIST entry), for {@link #getEach};
+   * otherwise the GET is refused or not found as {@link #get} would log and throw it. A folder
+   * is never logged as an allowed GET, and a file is not listed first.
+   *
+   * @throws NotFoundException if there is neither a file at {@code path} nor a file below it
+   * @throws AccessDeniedException if there is no file this user may read there
+   * @throws IntegrityException if the file's metadata or blob header fails verification
+   * @throws VaultException if the log cannot record the read; nothing is read then
+   */
+  Fetched fetch(String path);
+
+  /** What {@link #fetch} found: a file's verified content, or the newest version of each file of a folder. */
+  sealed interface Fetched permits FetchedFile, FetchedFolder {}
+
+  /** A stored file: its version, and its verified content, which the caller closes. */
+  record FetchedFile(FileInfo info, InputStream content) implements Fetched {
+    public FetchedFile {
+      java.util.Objects.requireNonNull(info, "info");
+      java.util.Objects.requireNonNull(content, "content");
+    }
+  }
+
+  /** A folder: the newest version of each file below it that this user may read, ordered by path; never empty. */
+  record FetchedFolder(List<FileInfo> files) implements Fetched {
+    public FetchedFolder {
+      files = List.copyOf(files);
+    }
+  }
+
   /** What {@link #getEach} hands each file to. */
   interface EachReader {
     /** The verified content of {@code path}; {@code getEach} closes it when this returns. */

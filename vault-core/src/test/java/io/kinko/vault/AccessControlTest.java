@@ -226,6 +226,24 @@ class AccessControlTest {
   }
 
   @Test
+  void aSuccessfulLogin_clearsTheFailedCount_evenAfterTheVaultIsReopened() {
+    addUser("bob", Role.WORKER);
+    for (int i = 1; i <= 4; i++) {
+      assertThrows(AuthenticationException.class, () -> login("bob", "wrong wrong wrong".toCharArray()));
+    }
+    login("bob", BOB_PASSWORD).close();
+    admin.close();
+    vault.close();
+    vault = TestVaults.open(dir.resolve("vault"));
+    admin = TestVaults.login(vault);
+    for (int i = 1; i <= 4; i++) {
+      assertThrows(AuthenticationException.class, () -> login("bob", "wrong wrong wrong".toCharArray()));
+    }
+    login("bob", BOB_PASSWORD).close(); // 8 failures in all, but never 5 in a row
+    assertEquals(0, admin.logEntries(new LogQuery(null, null, "bob", "LOCKOUT")).size());
+  }
+
+  @Test
   void aLockedUser_cannotLogIn_andAnExpiredAccount_isRefused() {
     addUser("bob", Role.WORKER);
     try (Password p = Password.copyOf(BOB_PASSWORD)) {

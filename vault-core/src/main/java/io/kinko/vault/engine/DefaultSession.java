@@ -221,16 +221,46 @@ final class DefaultSession implements Session {
       AccessRules.Decision d = AccessRules.handlesData(role);
       return d.allowed() ? Door.Verdict.allow("names of files with a READ grant", pathTag(p), (Void) null)
           : Door.Verdict.<Void>deny(d.reason(), pathTag(p));
-    }, (none, entry) -> {
-      List<VaultPath> readable = readState(c -> GrantStore.forUser(state, c, user)).stream()
-          .filter(g -> g.permissions().contains(Permission.READ))
-          .map(g -> VaultPath.of(DefaultAdministration.openPrefix(keys, g)))
-          .toList();
-      return files.list(p).stream()
-          .filter(f -> readable.stream().anyMatch(grant -> grant.contains(VaultPath.of(f.path()))))
-          .toList();
-    });
+    }, (none, entry) -> readableBelow(p));
   }
+
+  /** The newest version of each file at or below {@code p} that this user holds a READ grant on. */
+  private List<FileInfo> readableBelow(VaultPath p) {
+    List<VaultPath> readable = readState(c -> GrantStore.forUser(state, c, user)).stream()
+        .filter(g -> g.permissions().contains(Permission.READ))
+        .map(g -> VaultPath.of(DefaultAdministration.openPrefix(keys, g)))
+        .toList();
+    return files.list(p).stream()
+        .filter(f -> readable.stream().anyMatch(grant -> grant.contains(VaultPath.of(f.path()))))
+        .toList();
+  }
+
+  @Override
+  public Fetched fetch(String path) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    if (p.isRoot()) {
+      List<FileInfo> all = list("");
+      if (all.isEmpty()) {
+        throw new NotFoundException("the vault holds no files");
+      }
+      return new FetchedFolder(all);
+    }
+    // A file is read with one GET entry, no listing first. Only when there is no file this user
+    // may read at the path does it look below; a folder is then one LIST entry, never a GET.
+    FileStore.Located file = door.guarded(() -> content(Permission.READ, p).allowed() ? files.locate(p).orElse(null) : null);
+    if (file == null) {
+      List<FileInfo> below = AccessRules.handlesData(role).allowed() ? door.guarded(() -> readableBelow(p)) : List.of();
+      if (!below.isEmpty()) {
+        return door.pass(Action.LIST, () -> Door.Verdict.allow("names of files with a READ grant", pathTag(p), below),
+            (found, entry) -> new FetchedFolder(found));
+      }
+    }
+    // The file found, or the GET's refusal or "not found", decided again by the door as get decides it.
+    return door.pass(Action.GET, () -> locate(Permission.READ, p),
+        (found, entry) -> new FetchedFile(found.info(), verified(files.read(found.info()))));
+  }
+
 
   @Override
   public List<FileInfo> versions(String path) {

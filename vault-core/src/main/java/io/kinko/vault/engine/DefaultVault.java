@@ -74,6 +74,14 @@ public final class DefaultVault implements Vault {
   private boolean stateWitnessed;
   private volatile long lastCheckpointSize;
   private volatile Instant lastCheckpointAt;
+  /**
+   * Entries that return no content and change nothing, when allowed: a session that closes with
+   * only these since the last checkpoint leaves them to the next one (see {@link #sessionClosed}).
+   */
+  private static final java.util.Set<String> QUIET_ACTIONS = java.util.Set.of(Action.LOGIN.name(), Action.LIST.name(),
+      Action.STAT.name(), Action.VERSIONS.name());
+  /** At most this many quiet entries wait for a checkpoint (fewer if the log policy says so). */
+  static final int MAX_QUIET_ENTRIES = 32;
 
   private DefaultVault(VaultLayout layout, Descriptor descriptor, Database database, byte[] publicKey, ClientInfo client, Clock clock) {
     this.layout = layout;
@@ -86,9 +94,9 @@ public final class DefaultVault implements Vault {
     this.log = new AccessLog(database, descriptor.vaultId(), client,
         new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum()), clock);
     this.checkpoints = new LogCheckpoints(database, descriptor.vaultId(), layout.checkpoint(), publicKey, clock);
-    LogCheckpoints.Signed last = checkpoints.latest().orElse(null);
+    LogCheckpoints.Latest last = checkpoints.latestSigned().orElse(null);
     this.lastCheckpointSize = last == null ? -1 : last.size();
-    this.lastCheckpointAt = clock.instant();
+    this.lastCheckpointAt = last == null ? clock.instant() : last.signedAt();
     log.afterBatch(this::checkpointIfDue);
   }
 
@@ -184,10 +192,13 @@ public final class DefaultVault implements Vault {
         throw new AuthenticationException("authentication failed for '" + user + "': " + still.reason());
       }
       account = checked;
-      database.durably(c -> {
-        UserRegistry.loggedIn(c, user);
-        return null;
-      });
+      if (checked.failedLogins() > 0) {
+        // Only a count to clear costs a forced write: most logins follow no failure.
+        database.durably(c -> {
+          UserRegistry.loggedIn(c, user);
+          return null;
+        });
+      }
       log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
@@ -375,7 +386,14 @@ public final class DefaultVault implements Vault {
     LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
   }
 
-  /** Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. */
+  /**
+   * Called by a closing session: signs a checkpoint if the log grew, then lets go of its key. A
+   * session that only logged in and read names (ls) leaves its entries to the next checkpoint
+   * when every entry since the last one, whoever wrote it, is an allowed LOGIN, LIST, STAT or
+   * VERSIONS, there are at most {@value #MAX_QUIET_ENTRIES} (and fewer than the policy's entries
+   * per checkpoint), and the last was signed within the policy's interval: a content read, a
+   * change, a refusal or an incident is witnessed at close as before.
+   */
   void sessionClosed(SigningKey key) {
     synchronized (signerLock) {
       openSessions--;
@@ -383,9 +401,31 @@ public final class DefaultVault implements Vault {
         signer = null;
       }
     }
-    if (log.head().size() != lastCheckpointSize) {
+    long size = log.head().size();
+    if (size != lastCheckpointSize && !onlyQuietSinceCheckpoint(size)) {
       signCheckpoint(key);
     }
+  }
+
+  private boolean onlyQuietSinceCheckpoint(long size) {
+    long from = lastCheckpointSize;
+    LogPolicy policy = descriptor.logPolicy();
+    Instant since = lastCheckpointAt;
+    if (from < 0 || size - from > Math.min(MAX_QUIET_ENTRIES, policy.checkpointEveryEntries() - 1L)
+        || !clock.instant().isBefore(since.plus(policy.checkpointEvery()))) {
+      return false;
+    }
+    long next = from;
+    for (LogEntry e : log.entries(new LogQuery(since, null, null, null))) {
+      if (e.seq() < from) {
+        continue;
+      }
+      if (e.seq() != next || !e.decision().equals(Decision.ALLOW.name()) || !QUIET_ACTIONS.contains(e.action())) {
+        return false;
+      }
+      next++;
+    }
+    return next == size; // an entry that the query missed (logged before the checkpoint's time) is not known quiet
   }
 
   LogCheckpoints.Signed signCheckpoint(SigningKey key) {

@@ -64,6 +64,9 @@ public final class FolderIndex {
    * of versions given rows (those in the root folder need none and are counted too).
    */
   static int fill(Database database, Function<FileCatalog.Row, Optional<List<String>>> folderTags) {
+    if (database.inTransaction(FolderIndex::filled)) {
+      return 0; // the usual case, read without the lock and the forced write (a CHECKPOINT SYNC) of every login
+    }
     return database.durably(c -> {
       try (PreparedStatement lock = c.prepareStatement("SELECT filled_at FROM file_folders_state WHERE id = 1 FOR UPDATE");
            ResultSet r = lock.executeQuery()) {

@@ -1,0 +1,109 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which closing sessions sign a checkpoint: one that only logged in and read names leaves its
+ * entries to the next checkpoint; a content read, a change or a refusal is witnessed at close.
+ */
+class CheckpointAtCloseTest {
+  private static final char[] BOB_PASSWORD = "a long staff password 1".toCharArray();
+
+  @TempDir Path dir;
+  Path v;
+
+  @BeforeEach
+  void vaultWithOneFile() {
+    v = dir.resolve("vault");
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "案件/a.txt", "a".getBytes());
+      try (Password p = Password.copyOf(BOB_PASSWORD)) {
+        s.administration().addUser("bob", Role.WORKER, p, null);
+      }
+      s.administration().grant("bob", "案件", EnumSet.of(Permission.READ));
+    }
+  }
+
+  private VaultStatus status() {
+    try (Vault vault = TestVaults.open(v)) {
+      return vault.status();
+    }
+  }
+
+  private Session bob(Vault vault) {
+    try (Password p = Password.copyOf(BOB_PASSWORD)) {
+      return vault.login("bob", p);
+    }
+  }
+
+  private byte[] checkpointFile() throws IOException {
+    return Files.readAllBytes(v.resolve("log.checkpoint"));
+  }
+
+  @Test
+  void close_afterOnlyListing_signsNothing_andTheNextContentReadWitnessesThoseEntriesToo() throws IOException {
+    byte[] before = checkpointFile();
+    long signed = status().checkpointSize();
+    try (Vault vault = TestVaults.open(v); Session s = bob(vault)) {
+      assertEquals(1, s.list("").size());
+      assertEquals(1, s.versions("案件/a.txt").size());
+      assertEquals(1, ((Session.FetchedFolder) s.fetch("案件")).files().size());
+    }
+    try (Vault vault = TestVaults.open(v); Session s = bob(vault)) {
+      s.stat("案件/a.txt");
+    }
+    assertArrayEquals(before, checkpointFile(), "ls-only sessions, in one process or several, leave log.checkpoint as it was");
+    VaultStatus quiet = status();
+    assertEquals(signed, quiet.checkpointSize());
+    assertEquals(signed + 6, quiet.logSize(), "LOGIN, LIST, VERSIONS, LIST, LOGIN, STAT: logged and durable all the same");
+
+    try (Vault vault = TestVaults.open(v); Session s = bob(vault)) {
+      TestVaults.readAll(s, "案件/a.txt");
+    }
+    VaultStatus read = status();
+    assertEquals(read.logSize(), read.checkpointSize(), "a content read signs a checkpoint that covers the quiet entries before it");
+  }
+
+  @Test
+  void close_afterMoreQuietEntriesThanMayWait_signs() {
+    try (Vault vault = TestVaults.open(v); Session s = bob(vault)) {
+      for (int i = 0; i < 40; i++) {
+        s.list("案件");
+      }
+    }
+    VaultStatus after = status();
+    assertEquals(after.logSize(), after.checkpointSize());
+  }
+
+  @Test
+  void close_afterARefusal_signs() {
+    try (Vault vault = TestVaults.open(v); Session s = bob(vault)) {
+      assertThrows(AccessDeniedException.class, () -> s.get("elsewhere/b.txt"));
+    }
+    VaultStatus after = status();
+    assertEquals(after.logSize(), after.checkpointSize());
+  }
+
+  @Test
+  void open_afterTheDatabaseWasRolledBackPastAContentRead_isStillRefused() throws Exception {
+    TestDatabase.Backup older = TestDatabase.backup(v, dir.resolve("db-copy"));
+    try (Vault vault = TestVaults.open(v); Session s = bob(vault)) {
+      s.list("");
+      TestVaults.readAll(s, "案件/a.txt");
+    }
+    older.restore();
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
+    assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+  }
+}
