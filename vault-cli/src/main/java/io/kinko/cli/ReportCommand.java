@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
     description = {"Writes the monthly handling report for --month to DIR: report-YYYY-MM.json (canonical JSON), its detached "
-        + "Ed25519 signature report-YYYY-MM.json.sig and the per-user figures as report-YYYY-MM.csv (UTF-8 with BOM, for Excel).",
+        + "Ed25519 signature report-YYYY-MM.json.sig, the per-user figures as report-YYYY-MM.csv (UTF-8 with BOM, for Excel) and a readable copy in Japanese with English "
+        + "labels as report-YYYY-MM.pdf (個人情報取扱状況報告書).",
         "The report carries the signed checkpoint of the log at the month's end (at the report's time while the month is not "
             + "over) and the consistency proof from the previous report's checkpoint: --previous as filed with the city, or "
             + "the newest earlier report the vault kept. A vault whose log does not contain that checkpoint (rolled back or "
@@ -55,6 +56,15 @@ final class ReportCommand extends VaultCommand {
     byte[] filed = previous == null ? null : Files.readAllBytes(previous);
     MonthlyReport.Issued issued = session.monthlyReport(reported, filed, output);
     MonthlyReport r = issued.report();
+    Path pdf = issued.json().resolveSibling("report-" + r.period().month() + ".pdf");
+    ReportPdf.Rendered rendered;
+    try (AtomicFile out = AtomicFile.beside(pdf)) {
+      rendered = ReportPdf.render(r, issued.json().getFileName().toString(), issued.sha256(), out.output());
+      out.commit();
+    }
+    if (rendered.missing() != null) {
+      ui.warn("kinko: " + rendered.missing());
+    }
     String continues = r.previous() == null ? null : r.previous().month().toString();
     if (ui.json()) {
       JsonObject o = ui.object();
@@ -62,6 +72,7 @@ final class ReportCommand extends VaultCommand {
       o.addProperty("file", issued.json().toAbsolutePath().toString());
       o.addProperty("signature", issued.signature().toAbsolutePath().toString());
       o.addProperty("csv", issued.csv().toAbsolutePath().toString());
+      o.addProperty("pdf", pdf.toAbsolutePath().toString());
       o.addProperty("sha256", issued.sha256());
       o.addProperty("checkpointAt", r.checkpoint().at());
       o.addProperty("treeSize", r.checkpoint().treeSize());
@@ -73,6 +84,7 @@ final class ReportCommand extends VaultCommand {
     ui.say("  report:    " + issued.json().getFileName() + " (SHA-256 " + issued.sha256() + ")");
     ui.say("  signature: " + issued.signature().getFileName());
     ui.say("  figures:   " + issued.csv().getFileName());
+    ui.say("  readable:  " + pdf.getFileName() + " (" + PutCommand.count(rendered.pages(), "page") + ", Japanese with English labels)");
     ui.say("  checkpoint of " + r.checkpoint().treeSize() + " log entries (" + r.checkpoint().at() + "), "
         + (continues == null ? "the first report: no previous one" : "consistent with the report for " + continues));
     return ExitCodes.OK;

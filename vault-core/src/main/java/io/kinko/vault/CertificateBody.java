@@ -123,6 +123,26 @@ public record CertificateBody(Header header, Method method, Media media, List<It
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(version, "version");
     }
+
+    private static final Tool KINKO = new Tool("Kinko", releaseVersion());
+
+    /** This Kinko, by the release version the build writes into the jar ("unknown" only if that file is missing). */
+    public static Tool kinko() {
+      return KINKO;
+    }
+
+    private static String releaseVersion() {
+      try (java.io.InputStream in = CertificateBody.class.getResourceAsStream("kinko-version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (java.io.IOException e) {
+        return "unknown";
+      }
+    }
   }
 
   /** The key that signed a certificate, by fingerprint ({@link KeyFingerprint}). */

@@ -97,7 +97,7 @@ public final class MonthlyReports {
     Map<String, Object> named = SigningKey.named(vault.key().publicKey());
     MonthlyReport report = new MonthlyReport(MonthlyReport.TYPE, MonthlyReport.VERSION, period, vault.contract(), vault.id(),
         new CertificateBody.KeyName((String) named.get("algorithm"), (String) named.get("fingerprint"), (String) named.get("fingerprintOf")),
-        new CertificateBody.Tool("Kinko", toolVersion()), zoned(now), issuer, staff,
+        CertificateBody.Tool.kinko(), zoned(now), issuer, staff,
         events(entries, e -> CHANGES.contains(e.action())), figures(entries),
         certificates.stream().filter(c -> !c.issuedAt().isBefore(period.from()) && c.issuedAt().isBefore(period.to())).toList(),
         events(entries, e -> EXPORTS.contains(e.action())), events(entries, e -> e.action().equals(Action.INCIDENT.name())),
@@ -305,10 +305,5 @@ public final class MonthlyReports {
   /** An instant in the contract's zone, to the millisecond. */
   public static OffsetDateTime zoned(Instant t) {
     return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).atZone(Contract.ZONE).toOffsetDateTime();
-  }
-
-  private static String toolVersion() {
-    String v = MonthlyReports.class.getPackage().getImplementationVersion();
-    return v == null ? "0.1.0-SNAPSHOT" : v;
   }
 }

@@ -27,7 +27,7 @@ public final class Certificates {
   public static CertificateBody.Header header(CertificateBody.Kind kind, String id, String operator, Deleter.Context ctx) {
     Map<String, Object> named = SigningKey.named(ctx.signer().publicKey());
     return new CertificateBody.Header(kind, id, ctx.clock().instant(), ctx.contract(), ctx.vaultId(), operator, operator,
-        new CertificateBody.WorkLocation(ctx.host(), ctx.application()), new CertificateBody.Tool("Kinko", Deleter.toolVersion()),
+        new CertificateBody.WorkLocation(ctx.host(), ctx.application()), CertificateBody.Tool.kinko(),
         STANDARDS, new CertificateBody.KeyName((String) named.get("algorithm"), (String) named.get("fingerprint"),
             (String) named.get("fingerprintOf")));
   }

@@ -416,28 +416,6 @@ public final class Deleter {
     }));
   }
 
-  /** The release version, from the properties file the build writes into the jar; "unknown" only if it is missing. */
-  private static final class ToolVersion {
-    static final String VALUE = read();
-
-    private static String read() {
-      try (java.io.InputStream in = Deleter.class.getResourceAsStream("kinko-version.properties")) {
-        if (in == null) {
-          return "unknown";
-        }
-        java.util.Properties p = new java.util.Properties();
-        p.load(in);
-        return p.getProperty("version", "unknown");
-      } catch (java.io.IOException e) {
-        return "unknown";
-      }
-    }
-  }
-
-  static String toolVersion() {
-    return ToolVersion.VALUE;
-  }
-
   /**
    * A step of a deletion that is durable once reached ("pending", "erased", "unlinked", "logged",
    * "signed"): where the crash tests stop the JVM, through {@link CrashPoints}. Does nothing otherwise.
