@@ -64,6 +64,8 @@ class VerifierPageBrowserTest {
   static Path certificate;
   static Path continuingArchive; // the second export, carrying a consistency proof from the first
   static Path otherVaultArchive;
+  static Path firstReport; // this month's first report, renamed so that it can be dropped beside the second
+  static Path secondReport; // continues the first by a consistency proof
 
   WebDriver browser;
   Path profile;
@@ -94,6 +96,16 @@ class VerifierPageBrowserTest {
     ok(cli.run("log", "export", "--from", cut, "--to", LocalDate.now(TimeArgument.ZONE).plusDays(1).toString(), "-o", archives.toString()));
     continuingArchive = manifests(archives).stream().filter(p -> read(p).contains("\"consistencyProof\":[\"")).findFirst()
         .orElseThrow(() -> new AssertionError("the second export carries no consistency proof"));
+
+    String month = java.time.YearMonth.now(TimeArgument.ZONE).toString();
+    ok(cli.run("report", "--month", month, "-o", dir.resolve("report-1").toString()));
+    Path reports = Files.createDirectory(dir.resolve("reports"));
+    firstReport = reports.resolve("report-" + month + "-first.json");
+    Files.copy(dir.resolve("report-1").resolve("report-" + month + ".json"), firstReport);
+    Files.copy(dir.resolve("report-1").resolve("report-" + month + ".json.sig"), sig(firstReport));
+    ok(cli.run("ls"));
+    ok(cli.run("report", "--month", month, "--previous", firstReport.toString(), "-o", reports.toString()));
+    secondReport = reports.resolve("report-" + month + ".json");
 
     Cli other = Cli.forVault(dir.resolve("other-vault")).init();
     ok(other.run("put", source.toString(), "名簿.txt"));
@@ -156,7 +168,35 @@ class VerifierPageBrowserTest {
     assertTrue(v.passed().containsAll(List.of("key", "checkpoint", "entries", "root", "previous-checkpoint", "consistency")), v::toString);
   }
 
+  @Test
+  void genuineReports_theSecondContinuingTheFirst_passEveryItem() {
+    Map<String, Verdict> verdicts = open(pinnedPage, firstReport, sig(firstReport), secondReport, sig(secondReport));
+
+    Verdict first = verdicts.get(firstReport.getFileName().toString());
+    assertEquals("pass", first.verdict(), first::toString);
+    assertTrue(first.passed().containsAll(List.of("key", "signature", "named-key", "checkpoint:checkpoint.note", "consistency")), first::toString);
+    assertTrue(first.text().contains("最初の報告書"), first::toString);
+    Verdict second = verdicts.get(secondReport.getFileName().toString());
+    assertEquals("pass", second.verdict(), second::toString);
+    assertTrue(second.passed().containsAll(List.of("key", "signature", "named-key", "checkpoint:checkpoint.note",
+        "checkpoint:previous.checkpoint", "consistency", "previous-file")), second::toString);
+    assertTrue(second.text().contains("月次報告書"), second::toString);
+  }
+
   // --- tampered files
+
+  @Test
+  void report_withOneHashOfItsConsistencyProofChanged_failsTheSignatureAndTheConsistencyProof() throws IOException {
+    Path report = copy(secondReport);
+    Files.copy(sig(secondReport), sig(report));
+    flipFirst(report, "\"consistencyProof\":[\"", 0x01);
+
+    Verdict v = open(pinnedPage, report, sig(report)).get(report.getFileName().toString());
+
+    assertEquals("fail", v.verdict(), v::toString);
+    assertTrue(v.failed().containsAll(List.of("signature", "consistency")), v::toString);
+  }
+
 
   @Test
   void certificate_withOneByteFlippedInItsJson_failsTheSignature() throws IOException {
@@ -225,7 +265,7 @@ class VerifierPageBrowserTest {
     assertTrue(verdicts().get(certificate.getFileName().toString()).passed().contains("key"));
   }
 
-  // --- the functions the monthly report is to be wired to
+  // --- the page's functions, called directly
 
   @Test
   void pageFingerprint_isTheOneKeyExportPrints() throws IOException {
@@ -239,7 +279,7 @@ class VerifierPageBrowserTest {
   }
 
   @Test
-  void genericSignedJson_withAnEmbeddedCheckpoint_passesSignatureAndCheckpoint_andSaysTheReportChecksDidNotRun() throws IOException {
+  void genericSignedJson_withAnEmbeddedCheckpoint_passesSignatureAndCheckpoint_withNoReportItems() throws IOException {
     browser.get(pinnedPage.toUri().toString());
     byte[] json = Files.readAllBytes(certificate);
     byte[] flipped = json.clone();
@@ -248,8 +288,7 @@ class VerifierPageBrowserTest {
     Map<String, String> good = signedJsonChecks(json, Files.readAllBytes(sig(certificate)));
     Map<String, String> bad = signedJsonChecks(flipped, Files.readAllBytes(sig(certificate)));
 
-    assertEquals(Map.of("key", "pass", "signature", "pass", "named-key", "pass", "checkpoint:log.checkpoint", "pass", "report", "skip"),
-        good);
+    assertEquals(Map.of("key", "pass", "signature", "pass", "named-key", "pass", "checkpoint:log.checkpoint", "pass"), good);
     assertEquals("fail", bad.get("signature"), bad::toString);
   }
 
