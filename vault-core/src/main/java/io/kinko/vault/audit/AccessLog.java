@@ -359,6 +359,9 @@ public final class AccessLog {
       discardWriterStatements(); // the next batch starts on a fresh connection, whatever state this one is in
       throw e;
     }
+    if (journal == null) {
+      discardWriterStatements();
+    }
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done.complete(results.get(i));
     }
@@ -560,7 +563,9 @@ public final class AccessLog {
    * The group commit's connection and statements, kept from batch to batch: preparing them anew
    * for each batch (H2 parsing the same six statements) was a fifth of a batch's time. Only the
    * thread that leads the group commit uses them; a failed batch discards them, so the next starts
-   * on a fresh connection.
+   * on a fresh connection. On PostgreSQL they last one batch: a kept connection would not notice
+   * that the server restarted (the pool checks the connections it lends), and its driver caches
+   * prepared statements per connection anyway.
    */
   private static final class WriterStatements implements AutoCloseable {
     final Connection connection;
