@@ -23,8 +23,9 @@ build_harness() {
   echo "run: building vault-core" >&2
   (cd "$repo" && mvn -B -q -pl vault-core package -DskipTests >&2 &&
     mvn -B -q -pl vault-core dependency:build-classpath -DincludeScope="$scope" -Dmdep.outputFile="$scratch/deps.txt" >&2)
-  for j in "$repo"/vault-core/target/vault-core-*.jar; do
-    [[ "$j" == *-sources.jar || "$j" == *-javadoc.jar || "$j" == *-tests.jar ]] || jars+=("$j")
+  # The jar just built: one of an earlier version (before a version change) may still lie in target/.
+  for j in $(ls -t "$repo"/vault-core/target/vault-core-*.jar); do
+    [[ "$j" == *-sources.jar || "$j" == *-javadoc.jar || "$j" == *-tests.jar ]] || { jars+=("$j"); break; }
   done
   ((${#jars[@]} == 1)) || { echo "run: expected one vault-core jar in vault-core/target, found: ${jars[*]:-none}" >&2; exit 1; }
   cp "${jars[0]}" "$scratch/vault-core.jar"
