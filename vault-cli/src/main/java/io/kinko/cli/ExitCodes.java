@@ -67,12 +67,12 @@ final class ExitCodes {
     Map<String, String> list = new LinkedHashMap<>();
     list.put(Integer.toString(OK), "success");
     list.put(Integer.toString(ERROR), "error (not found, not a vault, vault disposed of, cannot read or write a file, entries skipped by put or wipe, "
-        + "user exists already, last administrator)");
+        + "user exists already, last administrator; kinko audit: findings, none of integrity)");
     list.put(Integer.toString(USAGE), "usage: bad option, argument or vault path; weak new password; no password available");
     list.put(Integer.toString(AUTHENTICATION), "authentication failed: unknown user, wrong password, or a locked, disabled or expired account");
     list.put(Integer.toString(ACCESS_DENIED), "access denied");
-    list.put(Integer.toString(INTEGRITY), "integrity check failed: stored data, the access log, an archive, a checkpoint, a certificate or kinko.json "
-        + "was altered (or a certificate cannot be verified)");
+    list.put(Integer.toString(INTEGRITY), "integrity check failed: stored data, the access log, an archive, a checkpoint, a certificate, a report or "
+        + "kinko.json was altered (or a certificate or report cannot be verified); kinko audit: an integrity finding");
     list.put(Integer.toString(RETENTION), "refused: records are still under retention");
     return list;
   }
