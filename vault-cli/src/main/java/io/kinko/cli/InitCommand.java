@@ -80,6 +80,12 @@ final class InitCommand implements Callable<Integer> {
           "Sealed in kinko.json with the vault's other policies; it cannot be changed later."})
   CertNames certNames = CertNames.tag;
 
+  @Option(names = "--two-person-rm",
+      description = {"The two-person rule for deletions: 'kinko rm' records a request and deletes nothing until an administrator "
+          + "other than the requester runs 'kinko approve ID'; the certificate names both (作業者 and 確認者).",
+          "Sealed in kinko.json with the vault's other policies; it cannot be changed later. Default: off."})
+  boolean twoPersonRm;
+
   @Option(names = "--password-cost", hidden = true, paramLabel = "default|minimum",
       description = "Argon2id cost of the key slots; 'minimum' is for tests and demos only.")
   Cost passwordCost = Cost.DEFAULT;
@@ -109,7 +115,8 @@ final class InitCommand implements Callable<Integer> {
       // The library enforces the password policy (IllegalArgumentException, exit 2); no second copy here.
       Vault.Builder builder = Vault.builder(directory).contract(contract).admin(user, password)
           .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION)
-          .certificateNames(io.kinko.vault.CertificateNames.of(certNames.name()));
+          .certificateNames(io.kinko.vault.CertificateNames.of(certNames.name()))
+          .deletionApproval(twoPersonRm ? io.kinko.vault.DeletionApproval.TWO_PERSON : io.kinko.vault.DeletionApproval.NONE);
       if (databaseUrl != null) {
         builder.database(databaseUrl, account);
       }
@@ -123,6 +130,7 @@ final class InitCommand implements Callable<Integer> {
           o.addProperty("backend", vault.status().backend());
           o.addProperty("contractEnd", contract.end().toString());
           o.addProperty("certNames", certNames.name());
+          o.addProperty("deletionApproval", twoPersonRm ? "two-person" : "none");
           ui.print(o);
         } else {
           // The id is the result, not a remark: printed under -q too, so scripts can take it.

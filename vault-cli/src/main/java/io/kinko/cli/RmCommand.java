@@ -1,7 +1,9 @@
 package io.kinko.cli;
 
 import io.kinko.vault.AccessDeniedException;
+import io.kinko.vault.DeletionApproval;
 import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.DeletionRequest;
 import io.kinko.vault.FileInfo;
 import io.kinko.vault.NotFoundException;
 import io.kinko.vault.Session;
@@ -66,6 +68,9 @@ final class RmCommand extends VaultCommand {
         Confirmation.ask(context, yes, plan, "delete");
       }
     }
+    if (session.vault().deletionApproval() == DeletionApproval.TWO_PERSON) {
+      return request(session);
+    }
     DeletionCertificate certificate;
     if (recursive) {
       try (Progress progress = ui.countProgress("rm -r", ui.showsProgress() ? filesBelow(session, plan) : -1, " files")) {
@@ -88,8 +93,39 @@ final class RmCommand extends VaultCommand {
       o.addProperty("recursive", recursive);
       o.addProperty("deleted", items);
       o.add("certificate", CertificateFiles.json(certificate, json));
+      o.add("request", com.google.gson.JsonNull.INSTANCE);
       ui.print(o);
     }
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Under the two-person rule: records the deletion for an administrator's approval, destroys
+   * nothing, and prints the request's id (the result, so printed under -q too).
+   */
+  private int request(Session session) {
+    DeletionRequest request;
+    try {
+      request = session.requestDeletion(vaultPath, recursive);
+    } catch (NotFoundException e) {
+      if (!recursive) {
+        refuseFolder(session);
+      }
+      throw e;
+    }
+    if (ui.json()) {
+      com.google.gson.JsonObject o = ui.object();
+      o.addProperty("path", vaultPath);
+      o.addProperty("recursive", recursive);
+      o.addProperty("deleted", 0);
+      o.add("certificate", com.google.gson.JsonNull.INSTANCE);
+      o.add("request", ApproveCommand.json(request));
+      ui.print(o);
+      return ExitCodes.OK;
+    }
+    ui.say("deletion of " + PutCommand.count(request.versions(), "stored version") + (recursive ? " below " : " of ") + vaultPath
+        + " requested; nothing is deleted until an administrator other than you approves it: kinko approve " + request.id());
+    ui.text().println(request.id());
     return ExitCodes.OK;
   }
 

@@ -141,7 +141,7 @@ class CertPdfTest {
     assertFalse(Files.exists(out));
   }
 
-  private static String text(byte[] pdf) throws IOException {
+  static String text(byte[] pdf) throws IOException {
     try (PDDocument document = Loader.loadPDF(pdf)) {
       return new PDFTextStripper().getText(document);
     }

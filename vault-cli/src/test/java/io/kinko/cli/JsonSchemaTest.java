@@ -122,12 +122,33 @@ class JsonSchemaTest {
     exitCode = 0;
     json(cli, "dispose", "dispose", "--archive-to", dir.resolve("final").toString(), "--yes");
 
+    twoPersonRule(newPassword);
+
     for (String command : schema.commands.keySet()) {
       if (!command.equals("errors") && !schema.unseen(command).isEmpty()) {
         problems.add("kinko " + command + ": documented but never seen: " + schema.unseen(command));
       }
     }
     assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  /** A second vault under the two-person rule: rm as a request, then approve --list, approve and approve --reject. */
+  private void twoPersonRule(Path newPassword) throws IOException {
+    Path vault = dir.resolve("two-person");
+    Cli admin = Cli.forVault(vault);
+    json(admin, "init", "init", "--contract-id", "R7-0042", "--client", "テスト市", "--contractor", "金庫株式会社",
+        "--contract-end", "2027-03-31", "--admin", Cli.USER, "--password-cost", "minimum", "--two-person-rm");
+    json(admin, "user add", "user", "add", "worker1", "--role", "worker", "--new-password-file", newPassword.toString());
+    json(admin, "grant", "grant", "worker1", ".", "read,write,delete");
+    Cli worker = Cli.forVault(vault).env("KINKO_USER", "worker1").env("KINKO_PASSWORD", "another long passphrase");
+    Path source = Files.writeString(dir.resolve("request.txt"), "r");
+    json(worker, "put", "put", source.toString(), "a.txt");
+    json(worker, "put", "put", source.toString(), "b.txt");
+    String first = json(worker, "rm", "rm", "a.txt", "--yes").getAsJsonObject("request").get("id").getAsString();
+    String second = json(worker, "rm", "rm", "b.txt", "--yes").getAsJsonObject("request").get("id").getAsString();
+    assertEquals(2, json(admin, "approve", "approve", "--list").getAsJsonArray("requests").size());
+    json(admin, "approve", "approve", first, "--cert-out", dir.resolve("certs").toString());
+    json(admin, "approve", "approve", second, "--reject", "--note", "still needed");
   }
 
   @Test

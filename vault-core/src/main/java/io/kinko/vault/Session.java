@@ -318,4 +318,48 @@ public interface Session extends AutoCloseable {
   /** Closes the session: signs a checkpoint if the log grew and lets go of the keys. */
   @Override
   void close();
+
+  /**
+   * Requests the certified deletion of every version of {@code path} (with {@code tree}, of every
+   * file at or below it) for a second person's approval, as the vault's two-person rule ({@link
+   * DeletionApproval#TWO_PERSON}) requires; allowed under either policy. The request is checked
+   * and logged like {@link #delete} (DELETE permission on each file) and recorded with a
+   * DELETE_REQUEST entry, but nothing is destroyed: the versions stay readable until an
+   * administrator other than this user approves it ({@link #approveDeletion}), or someone rejects it.
+   *
+   * @throws AccessDeniedException without a DELETE grant on a file
+   * @throws NotFoundException if nothing is stored there, or a version is already being deleted
+   */
+  DeletionRequest requestDeletion(String path, boolean tree);
+
+  /**
+   * Approves a pending deletion request and runs it: keys destroyed, blobs overwritten, DELETE
+   * entries, and one certificate (its id is the request's) naming the requester as operator
+   * (作業者) and this user as approver (確認者). Only an administrator may approve, and never the
+   * requester; an APPROVE entry records the approval, or the refusal, before anything happens.
+   * A crash after the approval is durable is finished at the next login.
+   *
+   * @throws AccessDeniedException unless this is an administrator other than the requester
+   * @throws NotFoundException if no request with this id awaits approval
+   * @throws IntegrityException if the request's rows were edited outside Kinko (logged as an INCIDENT)
+   */
+  DeletionCertificate approveDeletion(String requestId);
+
+  /**
+   * Cancels a pending deletion request: nothing is destroyed, and an APPROVE entry records the
+   * rejection with {@code note}. The requester may withdraw their own request; otherwise only
+   * an administrator may reject.
+   *
+   * @throws AccessDeniedException unless this is the requester or an administrator
+   * @throws NotFoundException if no request with this id awaits approval
+   */
+  DeletionRequest rejectDeletion(String requestId, String note);
+
+  /**
+   * The deletion requests awaiting approval, oldest first: every one for an administrator, a
+   * worker's own for a worker. The listing is logged (as a LIST entry: it shows paths).
+   *
+   * @throws AccessDeniedException for roles that do not handle data (auditor, service)
+   */
+  List<DeletionRequest> pendingDeletions();
 }

@@ -66,6 +66,11 @@ public interface Vault extends AutoCloseable {
   /** Password length, lockout threshold and account grace of this vault. */
   AccessPolicy accessPolicy();
 
+  /** Who must agree before a file of this vault is destroyed (sealed in {@code kinko.json}). */
+  default DeletionApproval deletionApproval() {
+    return DeletionApproval.NONE;
+  }
+
   /** The vault's id: random, stable, safe to show. */
   String id();
 
@@ -101,6 +106,7 @@ public interface Vault extends AutoCloseable {
     private String databaseUrl;
     private DatabaseAccount databaseAccount;
     private CertificateNames certificateNames = CertificateNames.TAG;
+    private DeletionApproval deletionApproval = DeletionApproval.NONE;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -161,6 +167,15 @@ public interface Vault extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Who must agree before a file is destroyed: nobody else ({@link DeletionApproval#NONE}, the
+     * default) or a second person ({@link DeletionApproval#TWO_PERSON}). Sealed in {@code kinko.json}.
+     */
+    public Builder deletionApproval(DeletionApproval approval) {
+      this.deletionApproval = Objects.requireNonNull(approval, "approval");
+      return this;
+    }
+
     /** The creating application's name, recorded in the log. */
     public Builder application(String name) {
       this.application = Objects.requireNonNull(name, "name");
@@ -179,7 +194,7 @@ public interface Vault extends AutoCloseable {
         throw new IllegalStateException("a vault needs a contract and an administrator");
       }
       return VaultProvider.installed().create(new VaultSpec(directory, contract, admin, adminPassword, passwordCost, logPolicy,
-          accessPolicy, application, databaseUrl, databaseAccount, certificateNames));
+          accessPolicy, application, databaseUrl, databaseAccount, certificateNames, deletionApproval));
     }
   }
 }

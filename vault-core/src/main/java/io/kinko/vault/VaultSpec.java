@@ -8,4 +8,12 @@ import java.nio.file.Path;
  */
 public record VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
     LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
-    CertificateNames certificateNames) {}
+    CertificateNames certificateNames, DeletionApproval deletionApproval) {
+  /** A spec whose deletions need no approval, the default. */
+  public VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
+      LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
+      CertificateNames certificateNames) {
+    this(directory, contract, admin, adminPassword, passwordCost, logPolicy, accessPolicy, application, databaseUrl, databaseAccount,
+        certificateNames, DeletionApproval.NONE);
+  }
+}

@@ -274,14 +274,20 @@ final class DefaultSession implements Session {
   public DeletionCertificate delete(String path) {
     open();
     VaultPath p = VaultPath.of(path);
-    return deleteRows(() -> {
-      AccessRules.Decision d = content(Permission.DELETE, p);
-      if (!d.allowed()) {
-        return Door.Verdict.deny(d.reason(), pathTag(p));
-      }
-      List<io.kinko.vault.store.FileCatalog.Row> rows = readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(p)));
-      return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'") : Door.Verdict.allow(d.reason(), pathTag(p), rows);
-    }, "every version of one path");
+    return deleteRows(() -> pathRows(p), PATH_SCOPE);
+  }
+
+  private static final String PATH_SCOPE = "every version of one path";
+  private static final String TREE_SCOPE = "every version of every file below one folder";
+
+  /** What deleting {@code p} would destroy: every version of it, decided on its DELETE permission. */
+  private Door.Verdict<List<io.kinko.vault.store.FileCatalog.Row>> pathRows(VaultPath p) {
+    AccessRules.Decision d = content(Permission.DELETE, p);
+    if (!d.allowed()) {
+      return Door.Verdict.deny(d.reason(), pathTag(p));
+    }
+    List<io.kinko.vault.store.FileCatalog.Row> rows = readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(p)));
+    return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'") : Door.Verdict.allow(d.reason(), pathTag(p), rows);
   }
 
   @Override
@@ -294,24 +300,103 @@ final class DefaultSession implements Session {
     open();
     Objects.requireNonNull(filesDone, "filesDone");
     VaultPath p = VaultPath.of(prefix);
-    return deleteRows(() -> {
-      // Decide on the prefix before listing: a refused user must not learn whether anything is there.
-      AccessRules.Decision d = content(Permission.DELETE, p);
-      if (!d.allowed()) {
-        return Door.Verdict.deny(d.reason(), pathTag(p));
+    return deleteRows(() -> treeRows(p), TREE_SCOPE, filesDone);
+  }
+
+  /** What deleting the tree at {@code p} would destroy, decided on DELETE for each file: one refusal refuses all. */
+  private Door.Verdict<List<io.kinko.vault.store.FileCatalog.Row>> treeRows(VaultPath p) {
+    // Decide on the prefix before listing: a refused user must not learn whether anything is there.
+    AccessRules.Decision d = content(Permission.DELETE, p);
+    if (!d.allowed()) {
+      return Door.Verdict.deny(d.reason(), pathTag(p));
+    }
+    List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
+    for (FileInfo f : files.list(p)) {
+      VaultPath each = VaultPath.of(f.path());
+      AccessRules.Decision one = content(Permission.DELETE, each);
+      if (!one.allowed()) {
+        return Door.Verdict.deny(one.reason(), pathTag(each));
       }
-      List<io.kinko.vault.store.FileCatalog.Row> rows = new java.util.ArrayList<>();
-      for (FileInfo f : files.list(p)) {
-        VaultPath each = VaultPath.of(f.path());
-        AccessRules.Decision one = content(Permission.DELETE, each);
-        if (!one.allowed()) {
-          return Door.Verdict.deny(one.reason(), pathTag(each));
-        }
-        rows.addAll(readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(each))));
+      rows.addAll(readState(c -> io.kinko.vault.store.FileCatalog.versions(state, c, pathTag(each))));
+    }
+    return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at or below '" + p + "'")
+        : Door.Verdict.allow(d.reason(), pathTag(p), rows);
+  }
+
+  @Override
+  public DeletionRequest requestDeletion(String path, boolean tree) {
+    open();
+    VaultPath p = VaultPath.of(path);
+    DeletionRequest request = door.decided(Action.DELETE, () -> tree ? treeRows(p) : pathRows(p), rows -> {
+      synchronized (vault.deletionLock) {
+        io.kinko.vault.erase.Deleter deleter = deleter();
+        return deleter.requested(deleter.request(rows, user, tree ? TREE_SCOPE : PATH_SCOPE)).orElseThrow();
       }
-      return rows.isEmpty() ? Door.Verdict.notFound(pathTag(p), "no file at or below '" + p + "'")
-          : Door.Verdict.allow(d.reason(), pathTag(p), rows);
-    }, "every version of every file below one folder", filesDone);
+    });
+    stateChanged();
+    return request;
+  }
+
+  @Override
+  public DeletionCertificate approveDeletion(String requestId) {
+    open();
+    String id = requestId(requestId);
+    return door.<DeletionRequest, DeletionCertificate>pass(Action.APPROVE, () -> {
+      AccessRules.Decision admin = AccessRules.administer(role);
+      if (!admin.allowed()) {
+        return Door.Verdict.deny(admin.reason() + ": only an administrator other than the requester may approve deletion " + id, null);
+      }
+      Optional<DeletionRequest> found = deleter().requested(id);
+      if (found.isEmpty()) {
+        return Door.Verdict.notFound(null, "no deletion request " + id + " awaits approval: it was approved, rejected or never made");
+      }
+      if (found.get().requester().equals(user)) {
+        return Door.Verdict.deny("self-approval refused: '" + user + "' requested deletion " + id + "; a second person must approve it", null);
+      }
+      return Door.Verdict.allow("approved deletion " + id + " requested by '" + found.get().requester() + "'", null, found.get());
+    }, (request, entry) -> {
+      synchronized (vault.deletionLock) {
+        return deleter().approve(id, user, files -> {});
+      }
+    });
+  }
+
+  @Override
+  public DeletionRequest rejectDeletion(String requestId, String note) {
+    open();
+    String id = requestId(requestId);
+    String why = note == null ? "no note" : Contract.requireText("note", note, 500);
+    DeletionRequest rejected = door.<DeletionRequest, DeletionRequest>pass(Action.APPROVE, () -> {
+      Optional<DeletionRequest> found = deleter().requested(id);
+      if (found.isPresent() && !found.get().requester().equals(user) && role != Role.ADMIN) {
+        return Door.Verdict.deny("role " + role + " may not reject another user's deletion request " + id, null);
+      }
+      return found.isEmpty()
+          ? Door.Verdict.notFound(null, "no deletion request " + id + " awaits approval: it was approved, rejected or never made")
+          : Door.Verdict.allow("rejected deletion " + id + " requested by '" + found.get().requester() + "': " + why, null, found.get());
+    }, (request, entry) -> {
+      synchronized (vault.deletionLock) {
+        return deleter().reject(id);
+      }
+    });
+    stateChanged();
+    return rejected;
+  }
+
+  @Override
+  public List<DeletionRequest> pendingDeletions() {
+    open();
+    // Logged as a listing (it shows paths): APPROVE entries are kept for approvals, rejections and refusals.
+    return door.pass(Action.LIST, () -> Door.Verdict.from(AccessRules.handlesData(role), null, (Void) null),
+        (none, entry) -> deleter().requests().stream().filter(r -> role == Role.ADMIN || r.requester().equals(user)).toList());
+  }
+
+  /** A request id is a batch id: 32 lower-case hex digits. */
+  private static String requestId(String id) {
+    if (id == null || !id.matches("[0-9a-f]{32}")) {
+      throw new IllegalArgumentException("'" + id + "' is not a deletion request id (32 lower-case hex digits)");
+    }
+    return id;
   }
 
   @Override
@@ -618,7 +703,11 @@ final class DefaultSession implements Session {
   }
 
   private DeletionCertificate deleteRows(Door.Check<List<io.kinko.vault.store.FileCatalog.Row>> check, String scope, LongConsumer filesDone) {
-    return door.decided(Action.DELETE, check, rows -> {
+    Door.Check<List<io.kinko.vault.store.FileCatalog.Row>> underPolicy = () -> vault.deletionApproval() == DeletionApproval.TWO_PERSON
+        ? Door.Verdict.deny("the vault's two-person rule: a deletion is requested (rm, Session.requestDeletion) and approved by "
+            + "an administrator other than the requester", null)
+        : check.decide();
+    return door.decided(Action.DELETE, underPolicy, rows -> {
       synchronized (vault.deletionLock) {
         return deleter().delete(rows, user, scope, filesDone);
       }

@@ -289,6 +289,11 @@ public final class DefaultVault implements Vault {
     return descriptor.accessPolicy();
   }
 
+  @Override
+  public DeletionApproval deletionApproval() {
+    return descriptor.deletionApproval();
+  }
+
   /** How this vault's certificates name what they erased (sealed in the descriptor). */
   io.kinko.vault.CertificateNames certificateNames() {
     return descriptor.certificateNames();
@@ -510,7 +515,8 @@ public final class DefaultVault implements Vault {
     UserInfo chief = new UserInfo(admin, Role.ADMIN, AccountStatus.ACTIVE, 0, null, true, Instant.now());
     try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
       Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
-          databaseUrl, "", spec.certificateNames());
+          databaseUrl, "", spec.certificateNames(),
+          spec.deletionApproval());
       descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
       signing = keys.newSigningKey();
       signer = keys.signingKey(signing.sealedPrivate());

@@ -25,8 +25,13 @@ public final class Certificates {
 
   /** Who, what, for whom, where and with what: the fields that open every certificate, and the key that will sign it. */
   public static CertificateBody.Header header(CertificateBody.Kind kind, String id, String operator, Deleter.Context ctx) {
+    return header(kind, id, operator, operator, ctx);
+  }
+
+  /** The same, for work a second person ({@code approver}) approved. */
+  static CertificateBody.Header header(CertificateBody.Kind kind, String id, String operator, String approver, Deleter.Context ctx) {
     Map<String, Object> named = SigningKey.named(ctx.signer().publicKey());
-    return new CertificateBody.Header(kind, id, ctx.clock().instant(), ctx.contract(), ctx.vaultId(), operator, operator,
+    return new CertificateBody.Header(kind, id, ctx.clock().instant(), ctx.contract(), ctx.vaultId(), operator, approver,
         new CertificateBody.WorkLocation(ctx.host(), ctx.application()), CertificateBody.Tool.kinko(),
         STANDARDS, new CertificateBody.KeyName((String) named.get("algorithm"), (String) named.get("fingerprint"),
             (String) named.get("fingerprintOf")));

@@ -5,6 +5,7 @@ import io.kinko.vault.CertificateBody;
 import io.kinko.vault.CertificateNames;
 import io.kinko.vault.Contract;
 import io.kinko.vault.DeletionCertificate;
+import io.kinko.vault.DeletionRequest;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
@@ -78,6 +79,112 @@ public final class Deleter {
    * {@code filesDone} is told the count of paths done as each path's last version is erased.
    */
   public DeletionCertificate delete(List<FileCatalog.Row> rows, String operator, String scope, LongConsumer filesDone) {
+    String batch = record(rows, operator, scope, DeletionState.PENDING);
+    crashPoint("pending");
+    return claimed(batch, false, () -> finish(batch, filesDone)).orElseThrow();
+  }
+
+  /**
+   * Records a deletion of every given file version for a second person's approval (the two-person
+   * rule) and destroys nothing: the versions stay readable, and a login does not resume the
+   * request. Returns the request's id, which becomes the certificate's id once it is approved.
+   */
+  public String request(List<FileCatalog.Row> rows, String operator, String scope) {
+    return record(rows, operator, scope, DeletionState.REQUESTED);
+  }
+
+  /**
+   * Approves a request: records {@code approver} with its rows, in the state commitment, then
+   * destroys and certifies as {@link #delete} does; the certificate names the requester as
+   * operator and {@code approver} as approver. A crash after the approval is durable leaves a
+   * PENDING batch that the next login finishes.
+   *
+   * @throws io.kinko.vault.NotFoundException if no request with this id awaits approval
+   */
+  public DeletionCertificate approve(String requestId, String approver, LongConsumer filesDone) {
+    return claimed(requestId, false, () -> {
+      awaiting(requestId);
+      ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
+        changes.touch(StateKind.DELETION, requestId);
+        try (PreparedStatement s = c.prepareStatement("UPDATE deletions SET state = '" + DeletionState.PENDING + "', approver = ? "
+            + "WHERE batch_id = ? AND state = '" + DeletionState.REQUESTED + "'")) {
+          s.setString(1, approver);
+          s.setString(2, requestId);
+          s.executeUpdate();
+        }
+        return null;
+      }));
+      crashPoint("approved");
+      return finish(requestId, filesDone);
+    }).orElseThrow();
+  }
+
+  /**
+   * Cancels a request: its rows go, nothing was destroyed, and its versions may be requested
+   * again. (Its {@code deletion_batches} row stays: this call holds its lock, and a batch with no
+   * rows is never resumed.) Returns what was cancelled.
+   *
+   * @throws io.kinko.vault.NotFoundException if no request with this id awaits approval
+   */
+  public DeletionRequest reject(String requestId) {
+    return claimed(requestId, false, () -> {
+      DeletionRequest request = awaiting(requestId);
+      ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
+        changes.touch(StateKind.DELETION, requestId);
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM deletions WHERE batch_id = ? AND state = '" + DeletionState.REQUESTED + "'")) {
+          s.setString(1, requestId);
+          s.executeUpdate();
+        }
+        return null;
+      }));
+      return request;
+    }).orElseThrow();
+  }
+
+  /**
+   * The request with this id if it awaits approval, read from the checked state.
+   *
+   * @throws IntegrityException if its rows were written or edited outside Kinko
+   */
+  public Optional<DeletionRequest> requested(String requestId) {
+    List<Item> items = items(requestId);
+    if (items.isEmpty() || items.stream().anyMatch(i -> i.state != DeletionState.REQUESTED)) {
+      return Optional.empty();
+    }
+    Item first = items.get(0);
+    List<String> paths = items.stream().map(i -> FileStore.meta(ctx.keys(), i.fileId, i.sealedMeta).path()).distinct().sorted().toList();
+    return Optional.of(new DeletionRequest(requestId, first.operator, Instant.ofEpochMilli(first.requestedAt),
+        first.notes == null ? "" : first.notes, paths, items.size()));
+  }
+
+  /**
+   * Every request awaiting approval, oldest first.
+   *
+   * @throws IntegrityException if a request, found by an unchecked query, has no checked row
+   */
+  public List<DeletionRequest> requests() {
+    List<String> batches = batchesIn(DeletionState.REQUESTED);
+    List<DeletionRequest> out = new ArrayList<>();
+    for (String batch : batches) {
+      if (items(batch).isEmpty()) {
+        throw new IntegrityException("deletion request " + batch + " is not in the vault's state: its rows were written outside Kinko");
+      }
+      requested(batch).ifPresent(out::add);
+    }
+    out.sort(java.util.Comparator.comparing(DeletionRequest::requestedAt).thenComparing(DeletionRequest::id));
+    return out;
+  }
+
+  private DeletionRequest awaiting(String requestId) {
+    return requested(requestId).orElseThrow(() -> new io.kinko.vault.NotFoundException("no deletion request " + requestId
+        + " awaits approval: it was approved, rejected or never made"));
+  }
+
+  /**
+   * Records the batch's rows in {@code initial} state (PENDING to delete now, REQUESTED to wait
+   * for approval) after a DELETE_REQUEST entry; returns the batch id.
+   */
+  private String record(List<FileCatalog.Row> rows, String operator, String scope, DeletionState initial) {
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("nothing to delete");
     }
@@ -85,7 +192,7 @@ public final class Deleter {
     long now = ctx.clock().millis();
     // Logged before anything changes: a failure from here on leaves a record of the attempt.
     ctx.log().append(AccessLog.Event.allow(operator, Action.DELETE_REQUEST, "certified deletion " + batch + " of " + rows.size()
-        + " version(s)", null, rows.get(0).pathTag()));
+        + " version(s)" + (initial == DeletionState.REQUESTED ? ", awaiting a second person's approval" : ""), null, rows.get(0).pathTag()));
     List<String> gone = ctx.database().durably(db -> ctx.state().update(db, (c, changes) -> {
       // Lock the versions. One that another session deleted, or is deleting, since they were
       // listed is not deleted twice: its files row is gone, or it already has a deletions row.
@@ -107,7 +214,7 @@ public final class Deleter {
       }
       int bucket = changes.touch(StateKind.DELETION, batch);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO deletions (file_id, batch_id, state, path_tag, version, sealed_meta, "
-          + "size_bytes, stored_at, operator, requested_at, erase_notes, bucket) VALUES (?, ?, '" + DeletionState.PENDING + "', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + "size_bytes, stored_at, operator, requested_at, erase_notes, bucket) VALUES (?, ?, '" + initial + "', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (FileCatalog.Row r : rows) {
           s.setInt(11, bucket);
           s.setString(1, r.fileId());
@@ -131,28 +238,17 @@ public final class Deleter {
       return missing;
     }));
     if (!gone.isEmpty()) {
-      ctx.log().append(AccessLog.Event.allow(operator, Action.DELETE, "not found: " + gone.size() + " version(s) deleted meanwhile by another "
-          + "session; deletion " + batch + " not started", null, rows.get(0).pathTag()));
-      throw new io.kinko.vault.NotFoundException("the file was deleted meanwhile by another session; nothing was deleted");
+      ctx.log().append(AccessLog.Event.allow(operator, Action.DELETE, "not found: " + gone.size() + " version(s) deleted, or requested "
+          + "for deletion, meanwhile by another session; deletion " + batch + " not started", null, rows.get(0).pathTag()));
+      throw new io.kinko.vault.NotFoundException("the file was deleted, or its deletion requested, by another session; nothing was deleted");
     }
-    crashPoint("pending");
-    return claimed(batch, false, () -> finish(batch, filesDone)).orElseThrow();
+    return batch;
   }
 
   /** Finishes every batch a crash left unfinished; returns their certificates. */
   public List<DeletionCertificate> resume() {
-    List<String> batches = ctx.database().inTransaction(c -> {
-      List<String> out = new ArrayList<>();
-      // Every state before CERTIFIED, spelled out so that the index on state serves ('<>' scans the table).
-      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT batch_id FROM deletions WHERE state IN ('"
-          + DeletionState.PENDING + "', '" + DeletionState.UNLINKED + "', '" + DeletionState.LOGGED + "')");
-           ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          out.add(r.getString(1));
-        }
-      }
-      return out;
-    });
+    // Every state from PENDING to before CERTIFIED (a request awaiting approval is not resumed).
+    List<String> batches = batchesIn(DeletionState.PENDING, DeletionState.UNLINKED, DeletionState.LOGGED);
     List<DeletionCertificate> out = new ArrayList<>();
     for (String batch : batches) {
       // A batch another process is finishing right now is its business: skip it, and look
@@ -160,6 +256,21 @@ public final class Deleter {
       claimed(batch, true, () -> unfinished(batch) ? finish(batch, files -> {}) : null).ifPresent(out::add);
     }
     return out;
+  }
+
+  /** The batches with a row in one of {@code states}, by an unchecked query, spelled out so that the index on state serves ('<>' scans). */
+  private List<String> batchesIn(DeletionState... states) {
+    String in = java.util.Arrays.stream(states).map(st -> "'" + st + "'").collect(java.util.stream.Collectors.joining(", "));
+    return ctx.database().inTransaction(c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT batch_id FROM deletions WHERE state IN (" + in + ")");
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+      return out;
+    });
   }
 
   /**
@@ -223,7 +334,7 @@ public final class Deleter {
   }
 
   private record Item(String fileId, DeletionState state, String pathTag, int version, String sealedMeta, long size, long storedAt,
-      String operator, String notes, Long logSeq, long requestedAt) {}
+      String operator, String notes, Long logSeq, long requestedAt, String approver) {}
 
   private DeletionCertificate finish(String batch, LongConsumer filesDone) {
     List<Item> items = items(batch);
@@ -323,7 +434,9 @@ public final class Deleter {
       allPassed &= item.state != DeletionState.PENDING;
       keepUntil = entry.keepUntil().isAfter(keepUntil) ? entry.keepUntil() : keepUntil;
     }
-    CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.DELETION, batch, items.get(0).operator, ctx),
+    // Under the two-person rule the approver is a second person; otherwise the operator approved their own rm.
+    String approver = items.get(0).approver == null ? items.get(0).operator : items.get(0).approver;
+    CertificateBody cert = new CertificateBody(Certificates.header(CertificateBody.Kind.DELETION, batch, items.get(0).operator, approver, ctx),
         new CertificateBody.Method("Purge", List.of("cryptographic erase: the per-file key was destroyed",
             "overwrite: 1 pass of random data over the whole blob, then unlink"), null),
         MediaFacts.of(ctx.layout().blobs()).toMedia(), deleted, Certificates.checkpoint(checkpoint), keepUntil, null, null, null, null,
@@ -389,7 +502,7 @@ public final class Deleter {
         out.add(new Item(v.get(k.column("file_id")), DeletionState.valueOf(v.get(k.column("state"))), v.get(k.column("path_tag")),
             Integer.parseInt(v.get(k.column("version"))), v.get(k.column("sealed_meta")), Long.parseLong(v.get(k.column("size_bytes"))),
             Long.parseLong(v.get(k.column("stored_at"))), v.get(k.column("operator")), v.get(k.column("erase_notes")),
-            seq == null ? null : Long.parseLong(seq), Long.parseLong(v.get(k.column("requested_at")))));
+            seq == null ? null : Long.parseLong(seq), Long.parseLong(v.get(k.column("requested_at"))), v.get(k.column("approver"))));
       }
       out.sort(java.util.Comparator.comparing(Item::fileId));
       return out;
@@ -417,7 +530,7 @@ public final class Deleter {
   }
 
   /**
-   * A step of a deletion that is durable once reached ("pending", "erased", "unlinked", "logged",
+   * A step of a deletion that is durable once reached ("pending", "approved", "erased", "unlinked", "logged",
    * "signed"): where the crash tests stop the JVM, through {@link CrashPoints}. Does nothing otherwise.
    */
   static void crashPoint(String step) {

@@ -6,6 +6,11 @@ package io.kinko.vault.erase;
  * that {@link Deleter#resume} finishes.
  */
 public enum DeletionState {
+  /**
+   * Requested under the two-person rule and awaiting a second person's approval: nothing
+   * destroyed, and nothing that a login resumes. Approval moves it to {@link #PENDING}.
+   */
+  REQUESTED,
   /** Recorded, nothing destroyed yet. */
   PENDING,
   /** Key destroyed, blob overwritten and unlinked. */

@@ -259,9 +259,11 @@ public final class SelfAudit {
     Map<String, Map<String, Integer>> unfinished = new LinkedHashMap<>();
     try {
       ctx.database().inTransaction(c -> {
-        try (PreparedStatement s = c.prepareStatement("SELECT batch_id, state, COUNT(*) FROM deletions WHERE state <> ? "
+        // A request awaiting a second person's approval (two-person rule) has not started: not unfinished.
+        try (PreparedStatement s = c.prepareStatement("SELECT batch_id, state, COUNT(*) FROM deletions WHERE state <> ? AND state <> ? "
             + "GROUP BY batch_id, state ORDER BY batch_id, state")) {
           s.setString(1, DeletionState.CERTIFIED.name());
+          s.setString(2, DeletionState.REQUESTED.name());
           try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
               unfinished.computeIfAbsent(r.getString(1), b -> new LinkedHashMap<>()).put(r.getString(2), r.getInt(3));

@@ -26,6 +26,12 @@ public final class StateDigest {
     if (values.size() != kind.columns().size()) {
       throw new IllegalArgumentException(kind + " covers " + kind.columns().size() + " columns, got " + values.size());
     }
+    // A trailing null of a column appended later is left out, so a row from before it hashes as it did.
+    int n = values.size();
+    while (n > 0 && values.get(n - 1) == null && StateKind.APPENDED.contains(kind.columns().get(n - 1))) {
+      n--;
+    }
+    values = values.subList(0, n);
     int length = 8 + kind.name().length() + 4;
     for (String v : values) {
       length += 5 + (v == null ? 0 : v.getBytes(StandardCharsets.UTF_8).length);

@@ -16,7 +16,14 @@ public enum StateKind {
       List.of("file_id", "path_tag", "version", "sealed_meta", "size_bytes", "stored_at", "stored_by", "log_seq")),
   /** Deletions in progress and done, grouped by batch: a crash's resume acts only on a checked batch. */
   DELETION("deletions", "batch_id", 64, List.of("file_id", "batch_id", "state", "path_tag", "version", "sealed_meta", "size_bytes",
-      "stored_at", "operator", "requested_at", "erase_notes", "log_seq", "cert_id"));
+      "stored_at", "operator", "requested_at", "erase_notes", "log_seq", "cert_id", "approver"));
+
+  /**
+   * Covered columns appended after vaults were made with this kind (V11: a deletion's approver).
+   * While null they are left out of a row's fact, so a row written before them keeps its digest
+   * and old vaults still open; once set they are covered like the rest.
+   */
+  static final List<String> APPENDED = List.of("approver");
 
   /** Buckets per group node: a check reads at most this many digests per level. */
   static final int FANOUT = 64;

@@ -6,6 +6,7 @@ import com.google.gson.JsonSyntaxException;
 import io.kinko.vault.AccessPolicy;
 import io.kinko.vault.CertificateNames;
 import io.kinko.vault.Contract;
+import io.kinko.vault.DeletionApproval;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogPolicy;
 import io.kinko.vault.PasswordCost;
@@ -27,10 +28,11 @@ import java.util.regex.Pattern;
  * sealed with a tag under the vault's name key, so an edit by hand (a shortened contract end, a
  * changed id) is caught at the first login even though the file itself is plaintext. {@code
  * certificateNames} is how certificates name what they erased; a descriptor without it (older
- * vaults) means {@link CertificateNames#TAG}.
+ * vaults) means {@link CertificateNames#TAG}; likewise {@code deletionApproval}, who must agree to an
+ * rm, means {@link DeletionApproval#NONE} when absent.
  */
 public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
-    AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames) {
+    AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames, DeletionApproval deletionApproval) {
   public static final int FORMAT = 1;
   private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
   private static final int MAX_BYTES = 64 * 1024;
@@ -48,6 +50,15 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     if (certificateNames == null) {
       certificateNames = CertificateNames.TAG;
     }
+    if (deletionApproval == null) {
+      deletionApproval = DeletionApproval.NONE;
+    }
+  }
+
+  /** A descriptor whose deletions need no approval, the default. */
+  public Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
+      AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames) {
+    this(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, seal, certificateNames, DeletionApproval.NONE);
   }
 
   /** A descriptor whose certificates name files by tag, the default. */
@@ -59,7 +70,7 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
   /**
    * The bytes the seal covers: every field, length-prefixed, in a fixed order. The database URL
    * is a last field only when there is one, and so is a certificate naming policy other than the
-   * default, so vaults keep the seal they were made with.
+   * default, and so is a deletion approval other than none, so vaults keep the seal they were made with.
    */
   public byte[] sealedContent() {
     byte[][] fields = {utf8(vaultId), utf8(Integer.toString(format)), utf8(createdAt.toString()), utf8(contract.id()),
@@ -75,11 +86,16 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       fields = java.util.Arrays.copyOf(fields, fields.length + 1);
       fields[fields.length - 1] = utf8("certificateNames=" + certificateNames.label());
     }
+    if (deletionApproval != DeletionApproval.NONE) {
+      fields = java.util.Arrays.copyOf(fields, fields.length + 1);
+      fields[fields.length - 1] = utf8("deletionApproval=" + deletionApproval.label());
+    }
     return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1", fields);
   }
 
   public Descriptor withSeal(String newSeal) {
-    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, newSeal, certificateNames);
+    return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, newSeal, certificateNames,
+        deletionApproval);
   }
 
   public byte[] toJson() {
@@ -115,6 +131,9 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     JsonObject certificates = new JsonObject();
     certificates.addProperty("names", certificateNames.label());
     o.add("certificates", certificates);
+    JsonObject deletion = new JsonObject();
+    deletion.addProperty("approval", deletionApproval.label());
+    o.add("deletion", deletion);
     o.addProperty("seal", seal);
     return (new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n")
         .getBytes(StandardCharsets.UTF_8);
@@ -167,7 +186,9 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       AccessPolicy accessPolicy = new AccessPolicy(a.get("minPasswordLength").getAsInt(), a.get("lockoutAfter").getAsInt(),
           a.get("graceDays").getAsInt());
       return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost,
-          logPolicy, accessPolicy, o.has("database") ? text(o, "database") : null, text(o, "seal"), certificateNames(o));
+          logPolicy, accessPolicy, o.has("database") ? text(o, "database") : null, text(o, "seal"),
+          policy(o, "certificates", "names", CertificateNames.TAG, CertificateNames::of),
+          policy(o, "deletion", "approval", DeletionApproval.NONE, DeletionApproval::of));
     } catch (IntegrityException e) {
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException
@@ -176,15 +197,18 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     }
   }
 
-  /** The certificate naming policy; absent in vaults made before it existed, which name files by tag. */
-  private static CertificateNames certificateNames(JsonObject o) {
-    if (!o.has("certificates")) {
-      return CertificateNames.TAG;
+  /**
+   * A policy sealed with the descriptor: {@code key} of object {@code field}, or {@code absent} in
+   * vaults made before the policy existed.
+   */
+  private static <T> T policy(JsonObject o, String field, String key, T absent, java.util.function.Function<String, T> parse) {
+    if (!o.has(field)) {
+      return absent;
     }
-    if (!o.get("certificates").isJsonObject()) {
-      throw new IntegrityException("kinko.json: field 'certificates' is not an object");
+    if (!o.get(field).isJsonObject()) {
+      throw new IntegrityException("kinko.json: field '" + field + "' is not an object");
     }
-    return CertificateNames.of(text(o.getAsJsonObject("certificates"), "names"));
+    return parse.apply(text(o.getAsJsonObject(field), key));
   }
 
   private static String text(JsonObject o, String field) {
