@@ -1,6 +1,8 @@
 package io.kinko.vault.audit;
 
 import io.kinko.vault.IntegrityException;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -81,8 +83,26 @@ public final class JsonFields {
     return map.get(name) == null ? null : text(name);
   }
 
+  /** A string that may be absent (fields added to a format later). */
+  public String optionalText(String name) {
+    return map.containsKey(name) ? text(name) : null;
+  }
+
   public long number(String name) {
     return typed(name, Long.class, "an integer");
+  }
+
+  public boolean bool(String name) {
+    return typed(name, Boolean.class, "true or false");
+  }
+
+  public Instant instant(String name) {
+    String text = text(name);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeException e) {
+      throw refused(name, "is not an ISO-8601 instant: " + text);
+    }
   }
 
   public List<String> texts(String name) {
@@ -98,6 +118,11 @@ public final class JsonFields {
 
   public JsonFields object(String name) {
     return new JsonFields(typed(name, Map.class, "an object"), where(name), artefact);
+  }
+
+  /** An object that may be absent (fields added to a format later). */
+  public JsonFields optionalObject(String name) {
+    return map.containsKey(name) ? object(name) : null;
   }
 
   /** An object that may be null (present as JSON null). */

@@ -1,5 +1,6 @@
 package io.kinko.vault.erase;
 
+
 import io.kinko.vault.CertificateBody;
 import io.kinko.vault.CertificateBody.DeletedFile;
 import io.kinko.vault.CertificateBody.DestroyedKeyFile;
@@ -12,16 +13,14 @@ import io.kinko.vault.Contract;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.audit.CanonicalJson;
 import io.kinko.vault.audit.FormatException;
+import io.kinko.vault.audit.JsonFields;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -57,7 +56,7 @@ public final class CertificateCodec {
     if (!Arrays.equals(CanonicalJson.encode(value), json)) {
       throw new IntegrityException("the certificate is not canonical JSON");
     }
-    CertificateBody body = read(Fields.root(value));
+    CertificateBody body = read(JsonFields.root(value, "the certificate"));
     if (!Arrays.equals(encode(body), json)) {
       throw new IntegrityException("the certificate " + body.header().certificateId() + " holds a value in a form Kinko does not "
           + "write (a time or a contract field not in its canonical form)");
@@ -143,7 +142,7 @@ public final class CertificateCodec {
 
   // --- reading
 
-  private static CertificateBody read(Fields c) {
+  private static CertificateBody read(JsonFields c) {
     Kind kind = kind(c.text("kinko"));
     long format = c.number("format");
     if (format != FORMAT) {
@@ -153,26 +152,26 @@ public final class CertificateCodec {
     if (!action.equals(kind.action())) {
       throw c.refused("action", "is " + action + ", but a " + kind.label() + " certifies " + kind.action());
     }
-    Fields contract = c.object("contract");
-    Fields work = c.object("workLocation");
-    Fields tool = c.object("tool");
-    Fields key = c.optionalObject("signingKey");
+    JsonFields contract = c.object("contract");
+    JsonFields work = c.object("workLocation");
+    JsonFields tool = c.object("tool");
+    JsonFields key = c.optionalObject("signingKey");
     Header header = new Header(kind, c.text("certificateId"), c.instant("issuedAt"),
         contract.done(contract(contract)), c.text("vault"), c.text("operator"), c.text("approver"),
         work.done(new CertificateBody.WorkLocation(work.text("host"), work.text("application"))),
         tool.done(new CertificateBody.Tool(tool.text("name"), tool.text("version"))), c.texts("standards"),
         key == null ? null : key.done(new CertificateBody.KeyName(key.text("algorithm"), key.text("fingerprint"),
             key.text("fingerprintOf"))));
-    Fields method = c.object("method");
-    Fields media = c.object("media");
-    Fields log = c.object("log");
-    Function<Fields, Item> item = switch (kind) {
+    JsonFields method = c.object("method");
+    JsonFields media = c.object("media");
+    JsonFields log = c.object("log");
+    Function<JsonFields, Item> item = switch (kind) {
       case DELETION -> CertificateCodec::deletedFile;
       case WIPE -> CertificateCodec::wipedFile;
       case DISPOSAL -> f -> new DestroyedKeyFile(f.text("object"), f.text("result"));
     };
     List<Item> items = new ArrayList<>();
-    for (Fields f : c.objects("items")) {
+    for (JsonFields f : c.objects("items")) {
       items.add(f.done(item.apply(f)));
     }
     CertificateBody body = new CertificateBody(header,
@@ -187,7 +186,7 @@ public final class CertificateCodec {
     return c.done(body);
   }
 
-  private static CertificateBody.Erasure erasure(Fields f) {
+  private static CertificateBody.Erasure erasure(JsonFields f) {
     if (f == null) {
       return null;
     }
@@ -205,7 +204,7 @@ public final class CertificateCodec {
     return f.done(erasure);
   }
 
-  private static WipedFile wipedFile(Fields f) {
+  private static WipedFile wipedFile(JsonFields f) {
     // The path is required unless a keyed tag names the file instead.
     String tag = f.optionalText("nameTag");
     String path = tag == null ? f.text("path") : f.optionalText("path");
@@ -221,7 +220,7 @@ public final class CertificateCodec {
     throw new IntegrityException("the certificate's kind '" + label + "' is none of deletion-, wipe- or disposal-certificate");
   }
 
-  private static Contract contract(Fields f) {
+  private static Contract contract(JsonFields f) {
     String id = f.text("id");
     String client = f.text("client");
     String contractor = f.text("contractor");
@@ -233,9 +232,9 @@ public final class CertificateCodec {
     }
   }
 
-  private static DeletedFile deletedFile(Fields f) {
-    Fields key = f.object("keyDestroyed");
-    Fields verification = f.object("verification");
+  private static DeletedFile deletedFile(JsonFields f) {
+    JsonFields key = f.object("keyDestroyed");
+    JsonFields verification = f.object("verification");
     return new DeletedFile(f.text("fileId"), f.text("nameTag"), f.number("version"), f.number("size"),
         f.optionalText("contentCommitment"), f.optionalText("commitmentMethod"), f.optionalText("contentSha256"),
         f.instant("storedSince"),
@@ -245,118 +244,7 @@ public final class CertificateCodec {
         proof(f.object("log")), f.optionalText("path"));
   }
 
-  private static LogProof proof(Fields f) {
+  private static LogProof proof(JsonFields f) {
     return f.done(new LogProof(f.number("seq"), f.text("entry"), f.text("leafHash"), f.texts("inclusionProof")));
-  }
-
-  /** One JSON object being read: typed getters that name the field on failure, and a check that nothing was left unread. */
-  private static final class Fields {
-    private final Map<?, ?> map;
-    private final String path;
-    private final Set<String> read = new HashSet<>();
-
-    private Fields(Map<?, ?> map, String path) {
-      this.map = map;
-      this.path = path;
-    }
-
-    static Fields root(Object value) {
-      if (!(value instanceof Map<?, ?> m)) {
-        throw new IntegrityException("the certificate is not a JSON object");
-      }
-      return new Fields(m, "");
-    }
-
-    /** Returns {@code value} once every field of this object was read; an unread one is unknown. */
-    <T> T done(T value) {
-      for (Object name : map.keySet()) {
-        if (!read.contains(name)) {
-          throw new IntegrityException("the certificate has an unknown field '" + where((String) name) + "'");
-        }
-      }
-      return value;
-    }
-
-    IntegrityException refused(String name, String why) {
-      return new IntegrityException("the certificate's field '" + (name.isEmpty() ? path : where(name)) + "' " + why);
-    }
-
-    private String where(String name) {
-      return path.isEmpty() ? name : path + "." + name;
-    }
-
-    private Object get(String name) {
-      read.add(name);
-      Object v = map.get(name);
-      if (v == null) {
-        throw map.containsKey(name) ? refused(name, "is null")
-            : new IntegrityException("the certificate lacks the required field '" + where(name) + "'");
-      }
-      return v;
-    }
-
-    private <T> T typed(String name, Class<T> type, String what) {
-      Object v = get(name);
-      if (!type.isInstance(v)) {
-        throw refused(name, "is not " + what);
-      }
-      return type.cast(v);
-    }
-
-    String text(String name) {
-      return typed(name, String.class, "a string");
-    }
-
-    String optionalText(String name) {
-      return map.containsKey(name) ? text(name) : null;
-    }
-
-    long number(String name) {
-      return typed(name, Long.class, "an integer");
-    }
-
-    boolean bool(String name) {
-      return typed(name, Boolean.class, "true or false");
-    }
-
-    Instant instant(String name) {
-      String text = text(name);
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeException e) {
-        throw refused(name, "is not an ISO-8601 instant: " + text);
-      }
-    }
-
-    List<String> texts(String name) {
-      List<String> out = new ArrayList<>();
-      for (Object v : typed(name, List.class, "a list")) {
-        if (!(v instanceof String s)) {
-          throw refused(name, "holds a value that is not a string");
-        }
-        out.add(s);
-      }
-      return out;
-    }
-
-    Fields object(String name) {
-      return new Fields(typed(name, Map.class, "an object"), where(name));
-    }
-
-    Fields optionalObject(String name) {
-      return map.containsKey(name) ? object(name) : null;
-    }
-
-    List<Fields> objects(String name) {
-      List<Fields> out = new ArrayList<>();
-      List<?> list = typed(name, List.class, "a list");
-      for (int i = 0; i < list.size(); i++) {
-        if (!(list.get(i) instanceof Map<?, ?> m)) {
-          throw refused(name, "holds an item that is not an object");
-        }
-        out.add(new Fields(m, where(name) + "[" + i + "]"));
-      }
-      return out;
-    }
   }
 }
