@@ -115,4 +115,22 @@ class WipeAndDisposeTest extends VaultTest {
     VaultException e = assertThrows(VaultException.class, () -> TestVaults.login(vault));
     assertTrue(e.getMessage().contains("disposed"), e.getMessage());
   }
+
+  @Test
+  void dispose_movesTheMonthlyReportsIntoTheArchive_whereTheyStillVerify_andLeavesNoneInTheVault() throws IOException {
+    TestVaults.put(session, "受付/a.txt", "a".getBytes());
+    java.time.YearMonth month = java.time.YearMonth.now(Contract.ZONE);
+    MonthlyReport.Issued issued = session.monthlyReport(month, null, dir.resolve("filed"));
+    byte[] filed = Files.readAllBytes(issued.json());
+    Path kept = vault.directory().resolve("reports").resolve(MonthlyReport.fileName(month));
+    assertTrue(Files.isRegularFile(kept), "the vault keeps its report to continue the next one from");
+    Path archive = dir.resolve("archive");
+
+    session.dispose(archive, false);
+
+    Path archived = archive.resolve("reports").resolve(MonthlyReport.fileName(month));
+    assertTrue(java.util.Arrays.equals(filed, Files.readAllBytes(archived)), "the archived report is the one the city was given");
+    MonthlyReport.verify(filed, Files.readAllBytes(Path.of(archived + ".sig")), Files.readString(archive.resolve("vault.pub.pem")), null);
+    assertEquals(List.of(), TestVaults.filesUnder(vault.directory().resolve("reports")), "a report (staff names, grant folders) left in the vault");
+  }
 }

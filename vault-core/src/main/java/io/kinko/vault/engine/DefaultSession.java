@@ -610,7 +610,7 @@ final class DefaultSession implements Session {
       return d.allowed() ? Door.Verdict.allow(d.reason() + ": monthly report " + month + (previous == null ? "" : ", previous report given"),
           null, (Void) null) : Door.Verdict.<Void>deny(d.reason(), null);
     }, (none, entry) -> {
-      Path reports = vault.layout().root().resolve("reports"); // the reports the vault made, to continue the next from
+      Path reports = vault.layout().reports();
       try {
         io.kinko.vault.store.PrivateFiles.createDirectories(vault.layout(), reports);
       } catch (IOException e) {

@@ -101,6 +101,7 @@ public final class Erasures {
     long blobs = 0;
     try {
       Durable.write(archive.resolve("vault.pub.pem"), SigningKey.toPem(ctx.signer().publicKey()).getBytes(StandardCharsets.US_ASCII));
+      archiveThenOverwrite(ctx.layout().reports(), archive.resolve("reports"));
       try (Stream<Path> keyFiles = Files.list(ctx.layout().keys())) {
         for (Path key : keyFiles.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
           Durable.destroy(key);
@@ -129,5 +130,23 @@ public final class Erasures {
     DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     certificate.write(archive, "disposal-certificate");
     return certificate;
+  }
+
+  /**
+   * The monthly reports the vault kept go into the archive beside the log they are checkpoints of,
+   * then are overwritten in the vault: they name the staff and their grants' folders in plain text,
+   * which must not outlive the keys there (5(11)).
+   */
+  private static void archiveThenOverwrite(Path reports, Path archived) throws IOException {
+    if (!Files.isDirectory(reports)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(reports)) {
+      for (Path report : files.filter(Files::isRegularFile).sorted().toList()) {
+        Files.createDirectories(archived);
+        Durable.write(archived.resolve(report.getFileName()), Files.readAllBytes(report));
+        BlobEraser.overwriteAndUnlink(report);
+      }
+    }
   }
 }

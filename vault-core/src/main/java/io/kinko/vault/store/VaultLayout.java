@@ -52,6 +52,11 @@ public record VaultLayout(Path root) {
     return root.resolve("blobs");
   }
 
+  /** The monthly reports the vault made (JSON and signature), kept to continue the next one from. */
+  public Path reports() {
+    return root.resolve("reports");
+  }
+
   /** {@code blobs/xx/<id>}: a 256-way fan-out keeps directories small for large vaults. */
   public Path blob(String fileId) {
     if (!FILE_ID.matcher(fileId).matches()) {
