@@ -10,6 +10,9 @@ module io.kinko.vault {
   provides io.kinko.vault.VaultProvider with io.kinko.vault.engine.Engine;
 
   requires com.google.crypto.tink;
+  requires com.exceptionfactory.jagged; // age: certificate names sealed to the city's recipient
+  requires com.exceptionfactory.jagged.framework;
+  requires com.exceptionfactory.jagged.x25519;
   requires org.bouncycastle.provider;
   requires de.mkammerer.argon2.nolibs; // Argon2id through JNA
   requires de.mkammerer.argon2; // its native libraries (resources only)

@@ -199,6 +199,12 @@ final class CertificatePdf {
       lines.add("名称は金庫の鍵によるタグ (HMAC-SHA256) で記載 / Named by a keyed tag (HMAC-SHA256 under the vault's name key), "
           + "as the vault's policy says; the contractor can recompute it for a path it is asked about.");
     }
+    boolean sealed = items.stream().anyMatch(i -> i instanceof CertificateBody.DeletedFile f && f.sealedPath() != null
+        || i instanceof CertificateBody.WipedFile w && w.sealedPath() != null);
+    if (sealed) {
+      lines.add("名称は市の age 鍵宛てに封印 (JSON の sealedPath を base64 -d | age -d -i 市の鍵 で開封) / Names sealed to the city's "
+          + "age recipient: open a JSON item's sealedPath with base64 -d | age -d -i CITY_KEY; the contractor cannot.");
+    }
     for (int i = 0; i < Math.min(MAX_ITEMS, items.size()); i++) {
       lines.add((i + 1) + ". " + item(items.get(i)));
     }

@@ -71,14 +71,19 @@ final class InitCommand implements Callable<Integer> {
 
   /** The certificate naming policy as the command line spells it. */
   enum CertNames {
-    tag, plain
+    tag, plain, sealed
   }
 
-  @Option(names = "--cert-names", paramLabel = "tag|plain",
+  @Option(names = "--cert-names", paramLabel = "tag|plain|sealed",
       description = {"How deletion and wipe certificates name what they erased: 'tag' (default) by a keyed tag of the path "
-          + "that only this vault can recompute, 'plain' by the path in plain text (paths can hold personal data).",
+          + "that only this vault can recompute, 'plain' by the path in plain text (paths can hold personal data), 'sealed' "
+          + "by the path sealed to the city's age recipient (--city-recipient), which only the city opens (age -d).",
           "Sealed in kinko.json with the vault's other policies; it cannot be changed later."})
   CertNames certNames = CertNames.tag;
+
+  @Option(names = "--city-recipient", paramLabel = "age1...",
+      description = "The city's age X25519 recipient, which --cert-names sealed seals names to (the city keeps its identity).")
+  String cityRecipient;
 
   @Option(names = "--two-person-rm",
       description = {"The two-person rule for deletions: 'kinko rm' records a request and deletes nothing until an administrator "
@@ -98,6 +103,9 @@ final class InitCommand implements Callable<Integer> {
     Contract contract = new Contract(contractId, client, contractor, end);
     String user = admin != null ? admin : global.user(context);
     Path directory = global.vaultDirectory(context);
+    if ((certNames == CertNames.sealed) != (cityRecipient != null)) {
+      throw new UsageException("--cert-names sealed and --city-recipient age1... go together");
+    }
     if (databaseUrl != null) {
       try {
         Vault.builder(directory).database(databaseUrl, null);
@@ -119,6 +127,9 @@ final class InitCommand implements Callable<Integer> {
           .deletionApproval(twoPersonRm ? io.kinko.vault.DeletionApproval.TWO_PERSON : io.kinko.vault.DeletionApproval.NONE);
       if (databaseUrl != null) {
         builder.database(databaseUrl, account);
+      }
+      if (cityRecipient != null) {
+        builder.certificateNamesSealedTo(cityRecipient);
       }
       ui.step("creating the vault in " + directory + " (the key slot's Argon2id derivation takes a moment)");
       try (Vault vault = builder.create()) {

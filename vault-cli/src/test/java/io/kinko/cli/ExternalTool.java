@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A program the tests drive as an outside witness (openssl, poppler's pdftoppm, pdftotext,
- * pdffonts). A missing one fails the test and says which package brings it: never a silent skip.
+ * pdffonts, age). A missing one fails the test and says which package brings it: never a silent skip.
  */
 record ExternalTool(String name, String debianPackage) {
   static final ExternalTool OPENSSL = new ExternalTool("openssl", "openssl");
   static final ExternalTool PDFTOPPM = new ExternalTool("pdftoppm", "poppler-utils");
   static final ExternalTool PDFTOTEXT = new ExternalTool("pdftotext", "poppler-utils");
   static final ExternalTool PDFFONTS = new ExternalTool("pdffonts", "poppler-utils");
+  static final ExternalTool AGE = new ExternalTool("age", "age");
+  static final ExternalTool AGE_KEYGEN = new ExternalTool("age-keygen", "age");
 
   /** What a run printed (stdout and stderr together) and its exit status. */
   record Run(int exit, String output) {}

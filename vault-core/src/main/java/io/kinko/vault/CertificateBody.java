@@ -198,8 +198,8 @@ public record CertificateBody(Header header, Method method, Media media, List<It
    * files plainly ({@link CertificateNames#PLAIN}); else the keyed {@code nameTag} alone names it.
    */
   public record DeletedFile(String fileId, String nameTag, long version, long size, String contentCommitment, String commitmentMethod,
-      String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log, String path)
-      implements Item {
+      String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log, String path,
+      String sealedPath) implements Item {
     public DeletedFile {
       Objects.requireNonNull(fileId, "fileId");
       Objects.requireNonNull(nameTag, "nameTag");
@@ -207,6 +207,13 @@ public record CertificateBody(Header header, Method method, Media media, List<It
       Objects.requireNonNull(keyDestroyed, "keyDestroyed");
       Objects.requireNonNull(verification, "verification");
       Objects.requireNonNull(log, "log");
+    }
+
+    /** A deleted file named by its tag, and by its path under the plain policy. */
+    public DeletedFile(String fileId, String nameTag, long version, long size, String contentCommitment, String commitmentMethod,
+        String contentSha256, Instant storedSince, KeyDestroyed keyDestroyed, Verification verification, LogProof log, String path) {
+      this(fileId, nameTag, version, size, contentCommitment, commitmentMethod, contentSha256, storedSince, keyDestroyed, verification,
+          log, path, null);
     }
 
     /** A deleted file named by its tag only. */
@@ -237,13 +244,18 @@ public record CertificateBody(Header header, Method method, Media media, List<It
    * vault's policy names files plainly, else by {@code nameTag}, a keyed tag of that path (older
    * certificates always carry the path and no tag). One of the two is present.
    */
-  public record WipedFile(String path, long size, String method, String verification, String nameTag) implements Item {
+  public record WipedFile(String path, long size, String method, String verification, String nameTag, String sealedPath) implements Item {
     public WipedFile {
       if (path == null && nameTag == null) {
         throw new NullPointerException("a wiped file needs its path or its name tag");
       }
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(verification, "verification");
+    }
+
+    /** A wiped file named by its path or its tag, with no sealed name. */
+    public WipedFile(String path, long size, String method, String verification, String nameTag) {
+      this(path, size, method, verification, nameTag, null);
     }
 
     /** A wiped file named by its path, as every wipe certificate did before the naming policy. */

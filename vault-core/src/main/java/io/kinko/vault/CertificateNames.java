@@ -12,20 +12,25 @@ public enum CertificateNames {
   /** A keyed tag (HMAC-SHA256 under the vault's name key) of the path, never the path itself. */
   TAG,
   /** The path in plain text, beside its tag: for a city that wants certificates naming the file. */
-  PLAIN;
+  PLAIN,
+  /**
+   * The path sealed to the city's age recipient, beside its tag: the city opens it with {@code age
+   * -d}, and nobody else, the contractor included, can read it from the certificate.
+   */
+  SEALED;
 
-  /** "tag" or "plain": the option's and the descriptor's spelling. */
+  /** "tag", "plain" or "sealed": the option's and the descriptor's spelling. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** @throws IllegalArgumentException unless {@code label} is "tag" or "plain" */
+  /** @throws IllegalArgumentException unless {@code label} is "tag", "plain" or "sealed" */
   public static CertificateNames of(String label) {
     for (CertificateNames n : values()) {
       if (n.label().equals(label)) {
         return n;
       }
     }
-    throw new IllegalArgumentException("certificate names '" + label + "' is neither 'tag' nor 'plain'");
+    throw new IllegalArgumentException("certificate names '" + label + "' is not 'tag', 'plain' or 'sealed'");
   }
 }

@@ -107,6 +107,7 @@ public interface Vault extends AutoCloseable {
     private DatabaseAccount databaseAccount;
     private CertificateNames certificateNames = CertificateNames.TAG;
     private DeletionApproval deletionApproval = DeletionApproval.NONE;
+    private String cityRecipient;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -168,6 +169,19 @@ public interface Vault extends AutoCloseable {
     }
 
     /**
+     * Certificates name what they erased sealed to the city's age X25519 recipient ({@code
+     * age1...}, {@link CertificateNames#SEALED}): the city opens a name with {@code age -d}, the
+     * contractor cannot. Sealed in {@code kinko.json}.
+     *
+     * {@link #create} refuses (IllegalArgumentException) a recipient that is not age X25519.
+     */
+    public Builder certificateNamesSealedTo(String ageRecipient) {
+      this.cityRecipient = Objects.requireNonNull(ageRecipient, "ageRecipient");
+      this.certificateNames = CertificateNames.SEALED;
+      return this;
+    }
+
+    /**
      * Who must agree before a file is destroyed: nobody else ({@link DeletionApproval#NONE}, the
      * default) or a second person ({@link DeletionApproval#TWO_PERSON}). Sealed in {@code kinko.json}.
      */
@@ -194,7 +208,7 @@ public interface Vault extends AutoCloseable {
         throw new IllegalStateException("a vault needs a contract and an administrator");
       }
       return VaultProvider.installed().create(new VaultSpec(directory, contract, admin, adminPassword, passwordCost, logPolicy,
-          accessPolicy, application, databaseUrl, databaseAccount, certificateNames, deletionApproval));
+          accessPolicy, application, databaseUrl, databaseAccount, certificateNames, deletionApproval, cityRecipient));
     }
   }
 }

@@ -8,7 +8,15 @@ import java.nio.file.Path;
  */
 public record VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
     LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
-    CertificateNames certificateNames, DeletionApproval deletionApproval) {
+    CertificateNames certificateNames, DeletionApproval deletionApproval, String cityRecipient) {
+  /** A spec with no city recipient: certificates do not seal names. */
+  public VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
+      LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
+      CertificateNames certificateNames, DeletionApproval deletionApproval) {
+    this(directory, contract, admin, adminPassword, passwordCost, logPolicy, accessPolicy, application, databaseUrl, databaseAccount,
+        certificateNames, deletionApproval, null);
+  }
+
   /** A spec whose deletions need no approval, the default. */
   public VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
       LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,

@@ -452,7 +452,7 @@ final class DefaultSession implements Session {
   private io.kinko.vault.erase.Deleter.Context eraseContext() {
     return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, vault.log(),
         vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
-        vault.client().application(), vault.clock(), vault.certificateNames());
+        vault.client().application(), vault.clock(), vault.certificateNames(), vault.cityRecipient());
   }
 
   @Override

@@ -299,6 +299,11 @@ public final class DefaultVault implements Vault {
     return descriptor.certificateNames();
   }
 
+  /** The city's age recipient that sealed certificate names are sealed to, or null. */
+  String cityRecipient() {
+    return descriptor.cityRecipient();
+  }
+
   VaultLayout layout() {
     return layout;
   }
@@ -516,7 +521,7 @@ public final class DefaultVault implements Vault {
     try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
       Descriptor unsealed = new Descriptor(vaultId, Descriptor.FORMAT, Instant.now(), contract, passwordCost, logPolicy, accessPolicy,
           databaseUrl, "", spec.certificateNames(),
-          spec.deletionApproval());
+          spec.deletionApproval(), spec.cityRecipient());
       descriptor = unsealed.withSeal(Bytes.hex(keys.tag("descriptor", unsealed.sealedContent())));
       signing = keys.newSigningKey();
       signer = keys.signingKey(signing.sealedPrivate());

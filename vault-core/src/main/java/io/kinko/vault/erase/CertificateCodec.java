@@ -116,10 +116,11 @@ public final class CertificateCodec {
               "copiesDestroyed", f.keyDestroyed().copiesDestroyed()),
           "verification", map("method", f.verification().method(), "result", f.verification().result(),
               "notes", f.verification().notes()),
-          "log", proof(f.log()), "path", f.path());
+          "log", proof(f.log()), "path", f.path(), "sealedPath", f.sealedPath());
     }
     if (item instanceof WipedFile w) {
-      return map("path", w.path(), "nameTag", w.nameTag(), "size", w.size(), "method", w.method(), "verification", w.verification());
+      return map("path", w.path(), "nameTag", w.nameTag(), "size", w.size(), "method", w.method(), "verification", w.verification(),
+          "sealedPath", w.sealedPath());
     }
     DestroyedKeyFile k = (DestroyedKeyFile) item; // Item is sealed: these three are all there are
     return map("object", k.object(), "result", k.result());
@@ -208,7 +209,7 @@ public final class CertificateCodec {
     // The path is required unless a keyed tag names the file instead.
     String tag = f.optionalText("nameTag");
     String path = tag == null ? f.text("path") : f.optionalText("path");
-    return new WipedFile(path, f.number("size"), f.text("method"), f.text("verification"), tag);
+    return new WipedFile(path, f.number("size"), f.text("method"), f.text("verification"), tag, f.optionalText("sealedPath"));
   }
 
   private static Kind kind(String label) {
@@ -241,7 +242,7 @@ public final class CertificateCodec {
         key.done(new CertificateBody.KeyDestroyed(key.text("keyId"), key.text("heldIn"), key.number("copiesDestroyed"))),
         verification.done(new CertificateBody.Verification(verification.text("method"), verification.text("result"),
             verification.text("notes"))),
-        proof(f.object("log")), f.optionalText("path"));
+        proof(f.object("log")), f.optionalText("path"), f.optionalText("sealedPath"));
   }
 
   private static LogProof proof(JsonFields f) {

@@ -54,9 +54,25 @@ public final class Deleter {
   /** What a deletion needs from the open vault and session. */
   public record Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
       Supplier<LogCheckpoints.Signed> signCheckpoint, SigningKey signer, Contract contract, String vaultId, String host,
-      String application, Clock clock, CertificateNames names) {
+      String application, Clock clock, CertificateNames names, String cityRecipient) {
     public Context {
       java.util.Objects.requireNonNull(names, "names");
+    }
+
+    /** A context with no city recipient: its certificates seal no names. */
+    public Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, LogCheckpoints checkpoints,
+        Supplier<LogCheckpoints.Signed> signCheckpoint, SigningKey signer, Contract contract, String vaultId, String host,
+        String application, Clock clock, CertificateNames names) {
+      this(database, state, layout, keys, log, checkpoints, signCheckpoint, signer, contract, vaultId, host, application, clock, names,
+          null);
+    }
+
+    /** {@code path} sealed to the city's recipient (base64 of the binary age file) when the policy says so, else null. */
+    public String sealedName(String path) {
+      return names == CertificateNames.SEALED
+          ? java.util.Base64.getEncoder().encodeToString(io.kinko.vault.crypto.AgeSeal.seal(cityRecipient,
+              path.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          : null;
     }
 
     /** A context whose certificates name files by tag, the default policy. */
@@ -430,7 +446,8 @@ public final class Deleter {
               "the blob's header, wrapped by the vault master key; no other copy is kept by the vault", 1),
           new CertificateBody.Verification("header read back after overwrite; the blob no longer opens with the vault's keys", "pass",
               item.notes == null ? "" : item.notes),
-          Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), ctx.names() == CertificateNames.PLAIN ? meta.path() : null));
+          Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), ctx.names() == CertificateNames.PLAIN ? meta.path() : null,
+          ctx.sealedName(meta.path())));
       allPassed &= item.state != DeletionState.PENDING;
       keepUntil = entry.keepUntil().isAfter(keepUntil) ? entry.keepUntil() : keepUntil;
     }

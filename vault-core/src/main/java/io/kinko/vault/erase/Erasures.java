@@ -76,12 +76,14 @@ public final class Erasures {
 
   /**
    * A wiped file as the vault's naming policy allows: always by a keyed tag of its absolute path,
-   * and by the path itself only under {@link CertificateNames#PLAIN}.
+   * by the path itself only under {@link CertificateNames#PLAIN}, and sealed to the city under
+   * {@link CertificateNames#SEALED}.
    */
   private CertificateBody.WipedFile named(FolderWiper.Wiped w) {
     String path = w.path().toString();
     String tag = Bytes.hex(ctx.keys().tag("wiped-path", path.getBytes(StandardCharsets.UTF_8)));
-    return new CertificateBody.WipedFile(ctx.names() == CertificateNames.PLAIN ? path : null, w.size(), w.method(), w.verification(), tag);
+    return new CertificateBody.WipedFile(ctx.names() == CertificateNames.PLAIN ? path : null, w.size(), w.method(), w.verification(), tag,
+        ctx.sealedName(path));
   }
 
   /** @param blobsDone told the number of blobs overwritten so far */

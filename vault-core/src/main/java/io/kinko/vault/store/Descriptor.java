@@ -29,10 +29,12 @@ import java.util.regex.Pattern;
  * changed id) is caught at the first login even though the file itself is plaintext. {@code
  * certificateNames} is how certificates name what they erased; a descriptor without it (older
  * vaults) means {@link CertificateNames#TAG}; likewise {@code deletionApproval}, who must agree to an
- * rm, means {@link DeletionApproval#NONE} when absent.
+ * rm, means {@link DeletionApproval#NONE} when absent. {@code cityRecipient} is the city's age
+ * X25519 recipient that {@link CertificateNames#SEALED} seals names to, null when there is none.
  */
 public record Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
-    AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames, DeletionApproval deletionApproval) {
+    AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames, DeletionApproval deletionApproval,
+    String cityRecipient) {
   public static final int FORMAT = 1;
   private static final Pattern VAULT_ID = Pattern.compile("[0-9a-f]{32}");
   private static final int MAX_BYTES = 64 * 1024;
@@ -53,6 +55,19 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     if (deletionApproval == null) {
       deletionApproval = DeletionApproval.NONE;
     }
+    if (cityRecipient != null) {
+      io.kinko.vault.crypto.AgeSeal.requireRecipient(cityRecipient);
+    }
+    if (certificateNames == CertificateNames.SEALED && cityRecipient == null) {
+      throw new IllegalArgumentException("certificate names 'sealed' need the city's age recipient");
+    }
+  }
+
+  /** A descriptor with no city recipient. */
+  public Descriptor(String vaultId, int format, Instant createdAt, Contract contract, PasswordCost passwordCost, LogPolicy logPolicy,
+      AccessPolicy accessPolicy, String database, String seal, CertificateNames certificateNames, DeletionApproval deletionApproval) {
+    this(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, seal, certificateNames, deletionApproval,
+        null);
   }
 
   /** A descriptor whose deletions need no approval, the default. */
@@ -90,12 +105,16 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       fields = java.util.Arrays.copyOf(fields, fields.length + 1);
       fields[fields.length - 1] = utf8("deletionApproval=" + deletionApproval.label());
     }
+    if (cityRecipient != null) {
+      fields = java.util.Arrays.copyOf(fields, fields.length + 1);
+      fields[fields.length - 1] = utf8("cityRecipient=" + cityRecipient);
+    }
     return io.kinko.vault.crypto.Bytes.label("kinko/descriptor/v1", fields);
   }
 
   public Descriptor withSeal(String newSeal) {
     return new Descriptor(vaultId, format, createdAt, contract, passwordCost, logPolicy, accessPolicy, database, newSeal, certificateNames,
-        deletionApproval);
+        deletionApproval, cityRecipient);
   }
 
   public byte[] toJson() {
@@ -130,6 +149,9 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     }
     JsonObject certificates = new JsonObject();
     certificates.addProperty("names", certificateNames.label());
+    if (cityRecipient != null) {
+      certificates.addProperty("cityRecipient", cityRecipient);
+    }
     o.add("certificates", certificates);
     JsonObject deletion = new JsonObject();
     deletion.addProperty("approval", deletionApproval.label());
@@ -188,7 +210,8 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       return new Descriptor(text(o, "vaultId"), o.get("format").getAsInt(), Instant.parse(text(o, "createdAt")), contract, cost,
           logPolicy, accessPolicy, o.has("database") ? text(o, "database") : null, text(o, "seal"),
           policy(o, "certificates", "names", CertificateNames.TAG, CertificateNames::of),
-          policy(o, "deletion", "approval", DeletionApproval.NONE, DeletionApproval::of));
+          policy(o, "deletion", "approval", DeletionApproval.NONE, DeletionApproval::of),
+          cityRecipient(o));
     } catch (IntegrityException e) {
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException
@@ -201,6 +224,12 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
    * A policy sealed with the descriptor: {@code key} of object {@code field}, or {@code absent} in
    * vaults made before the policy existed.
    */
+  /** The city's age recipient under {@code certificates}, or null where none was given (most vaults). */
+  private static String cityRecipient(JsonObject o) {
+    JsonObject certificates = o.has("certificates") && o.get("certificates").isJsonObject() ? o.getAsJsonObject("certificates") : null;
+    return certificates != null && certificates.has("cityRecipient") ? text(certificates, "cityRecipient") : null;
+  }
+
   private static <T> T policy(JsonObject o, String field, String key, T absent, java.util.function.Function<String, T> parse) {
     if (!o.has(field)) {
       return absent;

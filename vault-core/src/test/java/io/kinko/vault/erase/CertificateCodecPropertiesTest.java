@@ -34,7 +34,7 @@ class CertificateCodecPropertiesTest {
    * by tag only (a wiped file's path is required unless it has a tag; generated ones always have the path).
    */
   private static final Set<String> OPTIONAL = Set.of("signingKey", "contentCommitment", "commitmentMethod", "contentSha256", "steps",
-      "erasure", "path", "nameTag");
+      "erasure", "path", "nameTag", "sealedPath");
 
   @Test
   void anyCertificate_encodesParsesAndEncodesToTheSameBytes() {
@@ -102,8 +102,8 @@ class CertificateCodecPropertiesTest {
       items.add(switch (kind) {
         case DELETION -> new CertificateBody.DeletedFile(text(r), text(r), number(r), number(r), maybe(r), maybe(r), maybe(r), instant(r),
             new CertificateBody.KeyDestroyed(text(r), text(r), number(r)), new CertificateBody.Verification(text(r), text(r), text(r)),
-            proof(r), maybe(r));
-        case WIPE -> new CertificateBody.WipedFile(text(r), number(r), text(r), text(r), maybe(r));
+            proof(r), maybe(r), maybe(r));
+        case WIPE -> new CertificateBody.WipedFile(text(r), number(r), text(r), text(r), maybe(r), maybe(r));
         case DISPOSAL -> new CertificateBody.DestroyedKeyFile(text(r), text(r));
       });
     }
