@@ -26,6 +26,23 @@ public final class JsonFields {
     this.artefact = artefact;
   }
 
+  /**
+   * The root object of a signed artefact's bytes, which must be canonical JSON (RFC 8785) as its
+   * writer makes it: anything else was altered.
+   */
+  public static JsonFields canonical(byte[] json, String artefact) {
+    Object value;
+    try {
+      value = CanonicalJson.parse(json);
+    } catch (FormatException e) {
+      throw new IntegrityException(artefact + " is not valid JSON: " + e.getMessage());
+    }
+    if (!java.util.Arrays.equals(CanonicalJson.encode(value), json)) {
+      throw new IntegrityException(artefact + " is not canonical JSON (RFC 8785)");
+    }
+    return root(value, artefact);
+  }
+
   /** The root object of a parsed artefact; {@code artefact} names it in messages ("the report"). */
   public static JsonFields root(Object value, String artefact) {
     if (!(value instanceof Map<?, ?> m)) {

@@ -49,18 +49,10 @@ public final class ReportCodec {
    * @throws IntegrityException naming the field that is missing, unknown or malformed, or saying the bytes are not canonical JSON
    */
   public static MonthlyReport parse(byte[] json) {
-    Object value;
-    try {
-      value = CanonicalJson.parse(json);
-    } catch (FormatException e) {
-      throw new IntegrityException("the report is not valid JSON: " + e.getMessage());
-    }
-    if (!Arrays.equals(CanonicalJson.encode(value), json)) {
-      throw new IntegrityException("the report is not canonical JSON (RFC 8785)");
-    }
+    JsonFields fields = JsonFields.canonical(json, WHAT);
     MonthlyReport report;
     try {
-      report = read(JsonFields.root(value, WHAT));
+      report = read(fields);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IntegrityException("the report has a malformed value: " + e.getMessage());
     }

@@ -12,7 +12,6 @@ import io.kinko.vault.CertificateBody.WipedFile;
 import io.kinko.vault.Contract;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.audit.CanonicalJson;
-import io.kinko.vault.audit.FormatException;
 import io.kinko.vault.audit.JsonFields;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -47,16 +46,7 @@ public final class CertificateCodec {
    *     the bytes are not canonical JSON
    */
   public static CertificateBody parse(byte[] json) {
-    Object value;
-    try {
-      value = CanonicalJson.parse(json);
-    } catch (FormatException e) {
-      throw new IntegrityException("the certificate is not valid JSON: " + e.getMessage());
-    }
-    if (!Arrays.equals(CanonicalJson.encode(value), json)) {
-      throw new IntegrityException("the certificate is not canonical JSON");
-    }
-    CertificateBody body = read(JsonFields.root(value, "the certificate"));
+    CertificateBody body = read(JsonFields.canonical(json, "the certificate"));
     if (!Arrays.equals(encode(body), json)) {
       throw new IntegrityException("the certificate " + body.header().certificateId() + " holds a value in a form Kinko does not "
           + "write (a time or a contract field not in its canonical form)");
