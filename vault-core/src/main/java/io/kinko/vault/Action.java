@@ -10,5 +10,7 @@ public enum Action {
   DELETE_REQUEST, DELETE, WIPE_REQUEST, WIPE, DISPOSE, CERT_LIST,
   LOG_SHOW, LOG_VERIFY, LOG_EXPORT, LOG_PRUNE, CHECKPOINT, KEY_EXPORT,
   USER_ADD, USER_PASSWD, USER_LOCK, USER_UNLOCK, USER_DISABLE, USER_LIST, GRANT, REVOKE, ACL,
-  AUDIT, REPORT, APPROVE;
+  AUDIT, REPORT, APPROVE,
+  /** Incidents (clause 6): a policy change, an alert sink added, removed or tested, an incident acknowledged, listed, written up. */
+  POLICY, ALERT, INCIDENT_ACK, INCIDENT_LIST, INCIDENT_REPORT;
 }

@@ -1,5 +1,8 @@
 package io.kinko.vault.engine;
 
+import io.kinko.vault.IncidentRule;
+import io.kinko.vault.incident.IncidentReason;
+
 import io.kinko.vault.*;
 
 import com.google.crypto.tink.KeysetHandle;
@@ -381,6 +384,10 @@ public final class DefaultVault implements Vault {
     return stateSeen;
   }
 
+  private static String oneLine(String message) {
+    return message == null ? "integrity failure" : message.replace('\n', ' ').replace('\r', ' ');
+  }
+
   /** Records an integrity failure as an INCIDENT entry; a log failure here must not hide the first error. */
   void incident(String actor, IntegrityException e) {
     synchronized (reported) {
@@ -389,7 +396,8 @@ public final class DefaultVault implements Vault {
       }
     }
     try {
-      log.append(AccessLog.Event.deny(actor, Action.INCIDENT, "integrity failure: " + e.getMessage(), null, null));
+      log.append(AccessLog.Event.deny(actor, Action.INCIDENT,
+          new IncidentReason(IncidentRule.INTEGRITY_OTHER, java.util.List.of(), oneLine(e.getMessage())).format(), null, null));
     } catch (VaultException logFailure) {
       e.addSuppressed(logFailure);
     }
