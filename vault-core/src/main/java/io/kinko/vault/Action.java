@@ -12,5 +12,7 @@ public enum Action {
   USER_ADD, USER_PASSWD, USER_LOCK, USER_UNLOCK, USER_DISABLE, USER_LIST, GRANT, REVOKE, ACL,
   AUDIT, REPORT, APPROVE,
   /** Incidents (clause 6): a policy change, an alert sink added, removed or tested, an incident acknowledged, listed, written up. */
-  POLICY, ALERT, INCIDENT_ACK, INCIDENT_LIST, INCIDENT_REPORT;
+  POLICY, ALERT, INCIDENT_ACK, INCIDENT_LIST, INCIDENT_REPORT,
+  /** Transport (clause 7): a package carried out of the vault, one carried in, a receipt recorded. */
+  EXPORT, IMPORT, EXPORT_RECEIPT;
 }
