@@ -22,7 +22,8 @@ public final class StateLogCheck {
   private static final Map<StateKind, Set<String>> SETTERS = Map.of(
       StateKind.USER, Set.of("INIT", "USER_ADD", "USER_LOCK", "USER_UNLOCK", "USER_DISABLE"),
       StateKind.GRANT, Set.of("GRANT", "REVOKE"),
-      StateKind.FILE, Set.of("PUT"));
+      StateKind.FILE, Set.of("PUT"),
+      StateKind.SETTING, Set.of("POLICY", "ALERT"));
 
   private StateLogCheck() {}
 
@@ -64,7 +65,7 @@ public final class StateLogCheck {
     return switch (kind) {
       case FILE -> row.get(kind.column("file_id")).equals(entry.fileId()) ? null : "that entry names another file";
       case GRANT -> row.get(kind.column("prefix_tag")).equals(entry.nameTag()) ? null : "that entry names another prefix";
-      case USER, DELETION -> null;
+      case USER, DELETION, SETTING -> null;
     };
   }
 }

@@ -64,14 +64,30 @@ public final class StateDigest {
     return node((byte) 2, kind, 0, groupNodes);
   }
 
-  /** The root: the hash of every kind node, in {@link StateKind} order. */
+  /**
+   * The root: the hash of every kind node, in {@link StateKind} order, leaving out a kind added
+   * after vaults were made while it is empty ({@link StateKind#APPENDED_KINDS}).
+   */
   public static byte[] root(byte[][] kindNodes) {
     MessageDigest sha = sha256();
     sha.update((byte) 3);
-    for (byte[] k : kindNodes) {
-      sha.update(k);
+    for (int i = 0; i < kindNodes.length; i++) {
+      StateKind kind = StateKind.values()[i];
+      if (StateKind.APPENDED_KINDS.contains(kind) && java.util.Arrays.equals(kindNodes[i], empty(kind))) {
+        continue;
+      }
+      sha.update(kindNodes[i]);
     }
     return sha.digest();
+  }
+
+  /** The kind node of a kind that never held a row. */
+  static byte[] empty(StateKind kind) {
+    byte[][] groups = new byte[kind.groups()][];
+    for (int g = 0; g < groups.length; g++) {
+      groups[g] = group(kind, g, new byte[StateKind.FANOUT][]);
+    }
+    return kind(kind, groups);
   }
 
   private static byte[] node(byte level, StateKind kind, int index, byte[][] children) {

@@ -16,7 +16,15 @@ public enum StateKind {
       List.of("file_id", "path_tag", "version", "sealed_meta", "size_bytes", "stored_at", "stored_by", "log_seq")),
   /** Deletions in progress and done, grouped by batch: a crash's resume acts only on a checked batch. */
   DELETION("deletions", "batch_id", 64, List.of("file_id", "batch_id", "state", "path_tag", "version", "sealed_meta", "size_bytes",
-      "stored_at", "operator", "requested_at", "erase_notes", "log_seq", "cert_id", "approver"));
+      "stored_at", "operator", "requested_at", "erase_notes", "log_seq", "cert_id", "approver")),
+  /** Vault policy set after init (incident thresholds, alert sinks), one bucket: every setting is checked together. */
+  SETTING("settings", "name", 1, List.of("name", "setting", "set_by", "set_at", "log_seq"));
+
+  /**
+   * Kinds added after vaults were made (V12: settings). While empty, such a kind is left out of
+   * the root, so an older vault keeps the root its checkpoints name; once it holds a row it counts.
+   */
+  static final java.util.Set<StateKind> APPENDED_KINDS = java.util.EnumSet.of(SETTING);
 
   /**
    * Covered columns appended after vaults were made with this kind (V11: a deletion's approver).

@@ -339,7 +339,7 @@ public final class VaultState {
     kindNodes[kind.ordinal()] = nodes.kindNode();
     for (int i = 0; i < kindNodes.length; i++) {
       if (kindNodes[i] == null) {
-        kindNodes[i] = StateDigest.kind(StateKind.values()[i], new byte[StateKind.values()[i].groups()][]);
+        kindNodes[i] = StateDigest.empty(StateKind.values()[i]); // never written: as Nodes reads it
       }
     }
     if (!Arrays.equals(StateDigest.root(kindNodes), head.root())) {

@@ -25,6 +25,16 @@ public final class EngineInternals {
     return ((DefaultSession) session).changeState(update);
   }
 
+  /** A read of checked state as a session makes it: an integrity failure is an INCIDENT. */
+  public static <T> T readState(Session session, io.kinko.vault.store.Database.SqlWork<T> read) {
+    return ((DefaultSession) session).readState(read);
+  }
+
+  /** The session's view of the vault's state, to read checked rows inside {@link #readState}. */
+  public static VaultState state(Session session) {
+    return ((DefaultSession) session).state();
+  }
+
   /** An audit as of another time: how accounts look once {@code clock} has moved on. */
   public static io.kinko.vault.AuditResult audit(Session session, boolean deep, java.time.Clock clock) {
     return ((DefaultSession) session).audit(deep, blobs -> {}, clock);
