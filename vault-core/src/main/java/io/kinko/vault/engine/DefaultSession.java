@@ -668,6 +668,7 @@ final class DefaultSession implements Session {
       vault.sessionClosed(signing);
     } finally {
       if (ownsKeys) {
+        vault.keysOpened(keys, false);
         keys.close();
       }
     }

@@ -60,6 +60,10 @@ public final class DefaultVault implements Vault {
   private final byte[] publicKey;
   private final Clock clock;
   private final ClientInfo client;
+  /** Delivers alerts for this vault's INCIDENT entries on a daemon thread of its own. */
+  private final io.kinko.vault.alert.Dispatcher alerts;
+  /** The keys of the sessions open now: the alert thread opens a sink's sealed SMTP password with one. */
+  private final java.util.List<VaultKeys> liveKeys = new java.util.ArrayList<>();
 
   /** Integrity failures already logged as INCIDENTs, so that nested guards log each once. */
   private final java.util.Set<IntegrityException> reported = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -101,6 +105,7 @@ public final class DefaultVault implements Vault {
     this.lastCheckpointSize = last == null ? -1 : last.size();
     this.lastCheckpointAt = last == null ? clock.instant() : last.signedAt();
     log.afterBatch(this::checkpointIfDue);
+    this.alerts = new io.kinko.vault.alert.Dispatcher(database, descriptor.vaultId(), clock, this::openSinkPassword);
   }
 
   /** Opens an existing vault; see {@link Vault#open(Path, String, DatabaseAccount)}. */
@@ -127,6 +132,7 @@ public final class DefaultVault implements Vault {
       database.bindTo(descriptor.vaultId(), false);
       DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
       vault.stateWitnessed = vault.checkpoints.checkNoRollback();
+      vault.alerts.start(); // also without a login: what a crashed process left is delivered now
       return vault;
     } catch (RuntimeException e) {
       closeAfter(database, e);
@@ -205,6 +211,7 @@ public final class DefaultVault implements Vault {
       log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
+      keysOpened(keys, true);
       DefaultSession session = new DefaultSession(this, account, keys, signing, true);
       session.files().fillFolderIndex();
       try {
@@ -218,10 +225,12 @@ public final class DefaultVault implements Vault {
       }
       return session;
     } catch (IntegrityException e) {
+      keysOpened(keys, false);
       keys.close();
       incident(user, e);
       throw e;
     } catch (RuntimeException e) {
+      keysOpened(keys, false);
       keys.close();
       throw e;
     }
@@ -353,7 +362,7 @@ public final class DefaultVault implements Vault {
   public io.kinko.vault.VaultStatus status() {
     LogCheckpoints.Latest latest = checkpoints.latestSigned().orElse(null);
     return new io.kinko.vault.VaultStatus(descriptor.database() == null ? "h2" : "postgresql", log.head().size(),
-        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt());
+        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt(), alerts.health());
   }
 
   Database database() {
@@ -402,6 +411,7 @@ public final class DefaultVault implements Vault {
       e.addSuppressed(logFailure);
     }
     LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
+    alerts.wake();
   }
 
   /**
@@ -471,7 +481,53 @@ public final class DefaultVault implements Vault {
 
   @Override
   public void close() {
+    alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
     database.close();
+  }
+
+  @Override
+  public java.util.List<AlertDelivery> deliverAlerts() {
+    return alerts.deliverNow();
+  }
+
+  io.kinko.vault.alert.Dispatcher alerts() {
+    return alerts;
+  }
+
+  /** Lends (or takes back, before they are closed) a session's keys to the alert thread. */
+  void keysOpened(VaultKeys keys, boolean open) {
+    synchronized (liveKeys) {
+      if (open) {
+        liveKeys.add(keys);
+      } else {
+        liveKeys.remove(keys);
+      }
+    }
+  }
+
+  /** A sink's SMTP password opened with an open session's keys, or null when none is open or it does not open. */
+  private char[] openSinkPassword(String sinkId, byte[] sealed) {
+    synchronized (liveKeys) {
+      if (liveKeys.isEmpty()) {
+        return null;
+      }
+      byte[] plain = null;
+      try {
+        plain = liveKeys.get(0).open(io.kinko.vault.alert.SinkConfig.PASSWORD_PURPOSE, sealed, sinkId);
+        java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(plain));
+        char[] out = new char[chars.remaining()];
+        chars.get(out);
+        Arrays.fill(chars.array(), '\0');
+        return out;
+      } catch (RuntimeException e) {
+        LOG.warn("the sealed password of alert sink {} of vault {} does not open; its alerts wait", sinkId, descriptor.vaultId());
+        return null;
+      } finally {
+        if (plain != null) {
+          Arrays.fill(plain, (byte) 0);
+        }
+      }
+    }
   }
 
   @Override
@@ -585,6 +641,7 @@ public final class DefaultVault implements Vault {
       Durable.write(layout.descriptor(), descriptor.toJson());
       Durable.syncDirectory(layout.root());
       LOG.info("created vault {} for contract {}", vaultId, contract.id());
+      vault.alerts.start();
       return vault;
     } catch (IOException | RuntimeException e) {
       VaultException failure = e instanceof VaultException v ? v
