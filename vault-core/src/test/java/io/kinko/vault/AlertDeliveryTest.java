@@ -108,7 +108,7 @@ class AlertDeliveryTest extends VaultTest {
     try (ServerSocket reserve = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = reserve.getLocalPort();
     }
-    session.administration().addAlertSink(AlertSinkSpec.webhook("http://127.0.0.1:" + port + "/hook"));
+    AlertSink sink = session.administration().addAlertSink(AlertSinkSpec.webhook("http://127.0.0.1:" + port + "/hook"));
     List<Long> raised = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       raised.add(incident("down " + i));
@@ -118,6 +118,8 @@ class AlertDeliveryTest extends VaultTest {
     assertTrue(failed.stream().noneMatch(AlertDelivery::delivered), "nothing listens, nothing is delivered");
     assertFalse(vault.status().alerts().get(0).healthy(), "a sink whose last attempt failed is unhealthy");
     assertEquals(3, vault.status().alerts().get(0).pending());
+    assertTrue(session.audit(false, blobs -> {}).findings().stream().anyMatch(f -> f.id().equals("alert-sink:" + sink.id())),
+        "the self-audit reports the sink that cannot be reached");
     try (AlertReceivers.Webhook hook = new AlertReceivers.Webhook(port)) {
       vault.deliverAlerts();
       List<Long> received = new ArrayList<>();
@@ -203,6 +205,8 @@ class AlertDeliveryTest extends VaultTest {
     long incidents = session.logEntries(new LogQuery(null, null, null, "INCIDENT")).size();
     assertThrows(IntegrityException.class, () -> session.administration().alertSinks());
     assertThrows(IntegrityException.class, () -> session.administration().testAlertSink(sink.id()));
+    assertTrue(session.audit(false, blobs -> {}).findings().stream().anyMatch(f -> f.id().equals("alerts") && f.severity() == AuditResult.Severity.INTEGRITY),
+        "the self-audit reports the edited sink as an integrity finding");
     assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).size() > incidents);
   }
 
