@@ -103,6 +103,16 @@ class JsonSchemaTest {
     json(cli, "cert list", "cert", "list");
     json(cli, "cert export", "cert", "export", "--all", "-o", dir.resolve("exported").toString());
     json(new Cli(), "cert pdf", "cert", "pdf", certificate, "-o", dir.resolve("c.pdf").toString(), "--key", pem.toString());
+    int deadPort;
+    try (java.net.ServerSocket reserve = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = reserve.getLocalPort();
+    }
+    String sink = json(cli, "alert add", "alert", "add", "webhook", "http://127.0.0.1:" + deadPort + "/hook").getAsJsonObject("sink")
+        .get("id").getAsString();
+    exitCode = 1; // nothing listens there
+    json(cli, "alert test", "alert", "test", sink);
+    exitCode = 0;
+    json(cli, "alert list", "alert", "list");
     json(cli, "status", "status");
     exitCode = 1; // findings, none of integrity: the administrator is alone
     json(cli, "audit", "audit", "-o", dir.resolve("audits").toString());
@@ -119,7 +129,10 @@ class JsonSchemaTest {
     Files.write(blob, bytes);
     exitCode = 5;
     json(cli, "get", "get", "案件", "-o", dir.resolve("out2").toString());
+    exitCode = 1; // the altered file's INCIDENT entry, and a sink that is down
+    json(cli, "alert deliver", "alert", "deliver");
     exitCode = 0;
+    json(cli, "alert remove", "alert", "remove", sink);
     json(cli, "dispose", "dispose", "--archive-to", dir.resolve("final").toString(), "--yes");
 
     twoPersonRule(newPassword);
