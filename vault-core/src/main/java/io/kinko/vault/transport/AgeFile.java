@@ -5,6 +5,7 @@ import com.exceptionfactory.jagged.PayloadException;
 import com.exceptionfactory.jagged.RecipientStanza;
 import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
+import com.exceptionfactory.jagged.framework.codec.CanonicalBase64;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import io.kinko.vault.IntegrityException;
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -54,6 +56,7 @@ public final class AgeFile {
 
   /**
    * Starts an age file on {@code target}: the header is written now, the payload as it comes.
+   * If the header cannot be written, {@code target} is closed.
    *
    * @throws IllegalArgumentException if there is no recipient, or a passphrase among others
    * @throws UncheckedIOException if the header cannot be written
@@ -77,15 +80,18 @@ public final class AgeFile {
       }
       return new Writer(new StandardEncryptingChannelFactory().newEncryptingChannel(target, writers), target);
     } catch (GeneralSecurityException e) {
+      closeQuietly(target);
       throw new IllegalStateException("age header for " + recipients + " could not be written: " + e.getMessage(), e);
     } catch (IOException e) {
+      closeQuietly(target);
       throw new UncheckedIOException("age header could not be written", e);
     }
   }
 
   /**
    * The payload of the age file read from {@code source}, opened with the first of
-   * {@code identities} that fits. Closing the stream closes {@code source}.
+   * {@code identities} that fits. Closing the stream closes {@code source}; so does a failure to
+   * open it.
    *
    * @throws NotAgeException if {@code source} is not a binary age v1 file
    * @throws NoMatchingIdentityException if the header is sound but no identity opens it
@@ -102,10 +108,13 @@ public final class AgeFile {
     if (identities.isEmpty()) {
       throw new IllegalArgumentException("opening an age file needs at least one identity");
     }
+    boolean opened = false;
     try {
       ByteBuffer intro = readIntro(source);
       ReadableByteChannel whole = new Replay(intro, source);
-      return new Checked(new StandardDecryptingChannelFactory().newDecryptingChannel(whole, List.of(new Identities(identities))));
+      ReadableByteChannel payload = new Checked(new StandardDecryptingChannelFactory().newDecryptingChannel(whole, List.of(new Identities(identities))));
+      opened = true;
+      return payload;
     } catch (Refused e) {
       throw e.verdict;
     } catch (SignatureException e) {
@@ -116,6 +125,18 @@ public final class AgeFile {
       throw new IntegrityException("damaged age payload: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("age file could not be read", e);
+    } finally {
+      if (!opened) {
+        closeQuietly(source);
+      }
+    }
+  }
+
+  private static void closeQuietly(Channel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // the failure being thrown says more
     }
   }
 
@@ -136,6 +157,15 @@ public final class AgeFile {
       throw new NotAgeException("age file of a version other than age-encryption.org/v1");
     }
     throw new NotAgeException("not an age file (it does not start with age-encryption.org/v1)");
+  }
+
+  /** The bytes of a stanza argument in age's base64 (standard alphabet, no padding, canonical), or null. */
+  static byte[] canonicalBase64(String argument) {
+    try {
+      return CanonicalBase64.getDecoder().decode(argument.getBytes(StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static boolean startsWith(ByteBuffer buffer, byte[] prefix) {

@@ -161,7 +161,7 @@ public abstract sealed class AgeIdentity {
       if (args.size() != 1) {
         throw malformed("it has " + args.size() + " arguments, not 1");
       }
-      byte[] share = Scrypt.decode(args.get(0));
+      byte[] share = AgeFile.canonicalBase64(args.get(0));
       if (share == null || share.length != SHARE_LENGTH) {
         throw malformed("its share is not 32 bytes in canonical base64");
       }

@@ -71,7 +71,7 @@ final class Scrypt {
     if (args.size() != 2) {
       throw malformed("it has " + args.size() + " arguments, not 2");
     }
-    byte[] salt = decode(args.get(0));
+    byte[] salt = AgeFile.canonicalBase64(args.get(0));
     if (salt == null || salt.length != SALT_LENGTH) {
       throw malformed("its salt is not 16 bytes in canonical base64");
     }
@@ -113,14 +113,6 @@ final class Scrypt {
       return SCrypt.generate(password, labelled, 1 << workFactor, R, 1, KEY_LENGTH);
     } finally {
       Bytes.wipe(password);
-    }
-  }
-
-  static byte[] decode(String base64) {
-    try {
-      return CanonicalBase64.getDecoder().decode(base64.getBytes(StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException e) {
-      return null;
     }
   }
 

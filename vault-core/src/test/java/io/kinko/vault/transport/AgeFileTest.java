@@ -100,6 +100,19 @@ class AgeFileTest {
   }
 
   @Test
+  void aFileThatFailsToOpen_hasItsSourceClosed_soACallerWithoutTheStreamLeaksNothing() {
+    boolean[] closed = {false};
+    InputStream source = new ByteArrayInputStream("not age".getBytes(StandardCharsets.US_ASCII)) {
+      @Override
+      public void close() {
+        closed[0] = true;
+      }
+    };
+    assertThrows(NotAgeException.class, () -> AgeFile.decrypt(source, AgeKeys.identity()));
+    assertTrue(closed[0]);
+  }
+
+  @Test
   void alteredHeaderMac_isIntegrity() {
     byte[] file = encrypt(List.of(AgeRecipient.x25519(AgeKeys.RECIPIENT)), CONTENT);
     int mac = indexOf(file, "--- ") + 4;
