@@ -104,7 +104,7 @@ public final class ReportCodec {
     return TIME.format(t);
   }
 
-  private static Map<String, Object> map(Object... pairs) {
+  static Map<String, Object> map(Object... pairs) {
     Map<String, Object> m = new HashMap<>(); // values may be null (JSON null); CanonicalJson orders the keys
     for (int i = 0; i < pairs.length; i += 2) {
       m.put((String) pairs[i], pairs[i + 1]);
@@ -162,7 +162,7 @@ public final class ReportCodec {
         e.text("decision"), e.text("reason"), e.nullableText("nameTag")))).toList();
   }
 
-  private static OffsetDateTime time(JsonFields f, String name) {
+  static OffsetDateTime time(JsonFields f, String name) {
     OffsetDateTime t = parsed(f, name, text -> OffsetDateTime.parse(text, TIME), "a time like 2026-10-01T00:00:00.000+09:00");
     if (!t.getOffset().equals(Contract.ZONE.getRules().getOffset(t.toInstant()))) {
       throw f.refused(name, "is not a time in the contract's zone " + Contract.ZONE + ": " + ReportCodec.time(t));
@@ -170,7 +170,7 @@ public final class ReportCodec {
     return t;
   }
 
-  private static LocalDate date(JsonFields f, String name) {
+  static LocalDate date(JsonFields f, String name) {
     return parsed(f, name, LocalDate::parse, "a date like 2027-03-31");
   }
 
