@@ -619,7 +619,7 @@ final class DefaultSession implements Session {
       MonthlyReports.Source source = new MonthlyReports.Source(vault.id(), vault.contract(),
           new io.kinko.vault.audit.Retention(vault.contract().end(), vault.logPolicy().retentionMinimum()), reports, vault.database(),
           vault.log(), signing, vault.clock());
-      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs());
+      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs(), incidentStatus());
     });
     door.note(Action.REPORT, MonthlyReports.record(issued));
     return issued;
@@ -693,6 +693,15 @@ final class DefaultSession implements Session {
       out.sort(java.util.Comparator.comparing(MonthlyReport.Staff::user));
       return out;
     });
+  }
+
+  /** Every incident and where it stands now, as a monthly report cites it. */
+  private List<MonthlyReport.IncidentStatus> incidentStatus() {
+    return incidents().all().stream().map(i -> {
+      Incident.Acknowledgement first = i.acknowledgements().isEmpty() ? null : i.acknowledgements().get(0);
+      return new MonthlyReport.IncidentStatus(i.id(), i.rule().id(), i.severity(), MonthlyReports.zoned(i.time()), i.actor(), i.status(),
+          first == null ? null : first.by(), first == null ? null : MonthlyReports.zoned(first.at()));
+    }).toList();
   }
 
   /** Every certificate the vault issued, as a report cites it. */
