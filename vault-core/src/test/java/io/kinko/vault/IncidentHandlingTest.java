@@ -152,6 +152,11 @@ class IncidentHandlingTest extends VaultTest {
     assertEquals(r, IncidentReport.parse(signed.json()));
     assertThrows(IntegrityException.class, () -> IncidentReport.verify(flipped, signed.signature(), session.exportPublicKey()));
 
+    // Strict: an added field, another version or another incident's entry is refused by name.
+    assertRefused("unknown field 'incident.extra'", edited(signed.json(), m -> object(m, "incident").put("extra", 1L)));
+    assertRefused("version", edited(signed.json(), m -> m.put("version", 2L)));
+    assertRefused("lacks the required field 'cause'", edited(signed.json(), m -> m.remove("cause")));
+
     List<LogEntry> recorded = session.logEntries(new LogQuery(null, null, TestVaults.ADMIN, Action.INCIDENT_REPORT.name()));
     assertTrue(recorded.get(recorded.size() - 1).reason().contains("sha256 " + signed.sha256()));
   }
@@ -213,6 +218,25 @@ class IncidentHandlingTest extends VaultTest {
   }
 
   // --- helpers
+
+  private static byte[] edited(byte[] json, java.util.function.Consumer<java.util.Map<String, Object>> edit) {
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> m = new java.util.HashMap<>((java.util.Map<String, Object>) io.kinko.vault.audit.CanonicalJson.parse(json));
+    edit.accept(m);
+    return io.kinko.vault.audit.CanonicalJson.encode(m);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static java.util.Map<String, Object> object(java.util.Map<String, Object> m, String name) {
+    java.util.Map<String, Object> copy = new java.util.HashMap<>((java.util.Map<String, Object>) m.get(name));
+    m.put(name, copy);
+    return copy;
+  }
+
+  private static void assertRefused(String expected, byte[] json) {
+    IntegrityException e = assertThrows(IntegrityException.class, () -> IncidentReport.parse(json));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
 
   /** Flips a byte of a stored blob (as TamperTest does) and reads it: one INCIDENT entry; returns its sequence. */
   private long plantIntegrityFailure() throws Exception {
