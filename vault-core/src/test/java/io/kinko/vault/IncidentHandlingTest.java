@@ -1,5 +1,7 @@
 package io.kinko.vault;
 
+import static io.kinko.vault.audit.JsonEdits.edited;
+import static io.kinko.vault.audit.JsonEdits.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -218,20 +220,6 @@ class IncidentHandlingTest extends VaultTest {
   }
 
   // --- helpers
-
-  private static byte[] edited(byte[] json, java.util.function.Consumer<java.util.Map<String, Object>> edit) {
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> m = new java.util.HashMap<>((java.util.Map<String, Object>) io.kinko.vault.audit.CanonicalJson.parse(json));
-    edit.accept(m);
-    return io.kinko.vault.audit.CanonicalJson.encode(m);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static java.util.Map<String, Object> object(java.util.Map<String, Object> m, String name) {
-    java.util.Map<String, Object> copy = new java.util.HashMap<>((java.util.Map<String, Object>) m.get(name));
-    m.put(name, copy);
-    return copy;
-  }
 
   private static void assertRefused(String expected, byte[] json) {
     IntegrityException e = assertThrows(IntegrityException.class, () -> IncidentReport.parse(json));

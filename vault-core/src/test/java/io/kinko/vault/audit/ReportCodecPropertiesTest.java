@@ -1,5 +1,7 @@
 package io.kinko.vault.audit;
 
+import static io.kinko.vault.audit.JsonEdits.edited;
+import static io.kinko.vault.audit.JsonEdits.object;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,21 +63,6 @@ class ReportCodecPropertiesTest {
     assertRefused("contract's zone", edited(json, m -> m.put("issuedAt",
         ReportCodec.TIME.format(java.time.OffsetDateTime.parse((String) m.get("issuedAt"), ReportCodec.TIME)
             .withOffsetSameInstant(java.time.ZoneOffset.UTC)))));
-  }
-
-  /** The report's JSON with one edit, canonical again: only the edit can be what the parser refuses. */
-  private static byte[] edited(byte[] json, java.util.function.Consumer<java.util.Map<String, Object>> edit) {
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> m = new java.util.HashMap<>((java.util.Map<String, Object>) CanonicalJson.parse(json));
-    edit.accept(m);
-    return CanonicalJson.encode(m);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static java.util.Map<String, Object> object(java.util.Map<String, Object> m, String name) {
-    java.util.Map<String, Object> copy = new java.util.HashMap<>((java.util.Map<String, Object>) m.get(name));
-    m.put(name, copy);
-    return copy;
   }
 
   private static void assertRefused(String expected, byte[] json) {
