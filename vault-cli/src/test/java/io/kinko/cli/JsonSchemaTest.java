@@ -120,6 +120,12 @@ class JsonSchemaTest {
     exitCode = 5;
     json(cli, "get", "get", "案件", "-o", dir.resolve("out2").toString());
     exitCode = 0;
+    long incident = json(cli, "incident list", "incident", "list", "--open").getAsJsonArray("incidents").get(0).getAsJsonObject()
+        .get("id").getAsLong();
+    json(cli, "incident ack", "incident", "ack", Long.toString(incident), "--note", "restored from backup");
+    JsonObject written = json(cli, "incident report", "incident", "report", Long.toString(incident), "-o", dir.resolve("incidents").toString());
+    json(new Cli(), "incident verify", "incident", "verify", written.get("file").getAsString(), "--key", pem.toString());
+    json(cli, "incident list", "incident", "list");
     json(cli, "dispose", "dispose", "--archive-to", dir.resolve("final").toString(), "--yes");
 
     twoPersonRule(newPassword);

@@ -165,7 +165,7 @@ class MonthlyReportTest {
     List<LogEntry> logged = entries(new LogQuery(from, to, null, null));
 
     assertEquals(MonthlyReport.TYPE, r.type());
-    assertEquals(1, r.version());
+    assertEquals(MonthlyReport.VERSION, r.version());
     assertEquals(OCTOBER, r.period().month());
     assertEquals(OffsetDateTime.parse("2026-10-01T00:00:00+09:00"), r.period().from());
     assertEquals(OffsetDateTime.parse("2026-11-01T00:00:00+09:00"), r.period().to());
@@ -403,7 +403,40 @@ class MonthlyReportTest {
     }
     assertMessage("signature", () -> MonthlyReport.verify(json2, sig2, otherKey, json1));
     assertMessage("unknown field", () -> MonthlyReport.parse(
-        new String(json2, StandardCharsets.UTF_8).replace("\"incidents\":", "\"extra\":1,\"incidents\":").getBytes(StandardCharsets.UTF_8)));
+        new String(json2, StandardCharsets.UTF_8).replace("\"incidentReports\":", "\"extra\":1,\"incidentReports\":").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void report_listsTheMonthsIncidentsWithTheirStatus_andTheIncidentReportsIssued() throws Exception {
+    october();
+    clock.set(2026, 10, 20, 15);
+    IncidentReport.Signed written;
+    long id;
+    try (Vault vault = TestVaults.open(v, clock); Session admin = TestVaults.login(vault)) {
+      id = admin.incidents(true).get(0).id();
+      admin.acknowledgeIncident(id, "blob restored from the backup of 10-19");
+      written = admin.incidentReport(id);
+    }
+    clock.set(2026, 11, 2, 9);
+    MonthlyReport.Issued issued = report(OCTOBER, null, dir.resolve("out"));
+    MonthlyReport r = issued.report();
+    assertEquals(1, r.incidentStatus().size());
+    MonthlyReport.IncidentStatus status = r.incidentStatus().get(0);
+    assertEquals(id, status.id());
+    assertEquals("integrity.other", status.rule());
+    assertEquals(Incident.Status.ACKNOWLEDGED, status.status());
+    assertEquals(TestVaults.ADMIN, status.acknowledgedBy());
+    assertEquals(OffsetDateTime.parse("2026-10-20T15:00:00+09:00"), status.acknowledgedAt());
+    assertEquals(List.of(new MonthlyReport.IncidentReportRef(written.report().reportId(), id, "integrity.other",
+        OffsetDateTime.parse("2026-10-20T15:00:00+09:00"), written.sha256())), r.incidentReports());
+    MonthlyReport.Verified verified = MonthlyReport.verify(Files.readAllBytes(issued.json()), Files.readAllBytes(issued.signature()), pem,
+        null);
+    assertEquals(r, verified.report());
+    // November had no incident: none listed, none reported.
+    clock.set(2026, 12, 1, 9);
+    MonthlyReport november = report(NOVEMBER, null, dir.resolve("out-11")).report();
+    assertEquals(List.of(), november.incidentStatus());
+    assertEquals(List.of(), november.incidentReports());
   }
 
   @Test

@@ -488,6 +488,11 @@ public final class AccessLog {
     return select(sql.toString(), args);
   }
 
+  /** The stored entry at {@code seq}, if it is stored (not pruned, not beyond the head): a primary-key look-up. */
+  public java.util.Optional<LogEntry> entryAt(long seq) {
+    return select("SELECT entry FROM log_entries WHERE seq = ?", List.<Object>of(seq)).stream().findFirst();
+  }
+
   /** Stored entries of {@code action} about file {@code fileId}, in sequence order: an index look-up, not a scan. */
   public List<LogEntry> entriesOfFile(String fileId, String action) {
     return select("SELECT entry FROM log_entries WHERE file_id = ? AND action = ? ORDER BY seq", List.<Object>of(fileId, action));

@@ -101,6 +101,12 @@ public final class LogVerifier {
           if (!entry.startsWith("{") || !entry.contains("\"seq\":" + seq + ",") || !entry.contains("\"vault\":\"" + vaultId + "\"")) {
             throw new IntegrityException("log entry " + seq + " names another position or vault");
           }
+          // Queries find entries by the action column (incidents, acknowledgements): it must say what the entry says.
+          String action = page.actions[(int) (seq - from)];
+          if (!entry.contains("\"action\":\"" + action + "\"")) {
+            throw new IntegrityException("log entry " + seq + " is filed under the action " + action + ", which it does not record: "
+                + "its row was edited");
+          }
           entriesChecked++;
         } else if (entriesChecked > 0) {
           throw new IntegrityException("log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
@@ -148,7 +154,7 @@ public final class LogVerifier {
     return at >= 0 && entry.regionMatches(at + 8, leaf, 0, 64) && entry.length() > at + 8 + 64 && entry.charAt(at + 8 + 64) == '"';
   }
 
-  private record Page(byte[][] leaves, String[] entries) {}
+  private record Page(byte[][] leaves, String[] entries, String[] actions) {}
 
   /**
    * Reads the pages of {@code [0, size)} in order, two ahead on threads of its own: reading rows
@@ -211,6 +217,7 @@ public final class LogVerifier {
       int n = (int) (to - from);
       byte[][] leaves = new byte[n][];
       String[] entries = new String[n];
+      String[] actions = new String[n];
       try (PreparedStatement s = c.prepareStatement("SELECT idx, hash FROM log_nodes WHERE lvl = 0 AND idx >= ? AND idx < ?")) {
         s.setLong(1, from);
         s.setLong(2, to);
@@ -220,16 +227,17 @@ public final class LogVerifier {
           }
         }
       }
-      try (PreparedStatement s = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ?")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT seq, entry, action FROM log_entries WHERE seq >= ? AND seq < ?")) {
         s.setLong(1, from);
         s.setLong(2, to);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             entries[(int) (r.getLong(1) - from)] = r.getString(2);
+            actions[(int) (r.getLong(1) - from)] = r.getString(3);
           }
         }
       }
-      return new Page(leaves, entries);
+      return new Page(leaves, entries, actions);
     });
   }
 }
