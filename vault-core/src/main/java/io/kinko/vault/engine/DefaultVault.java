@@ -212,6 +212,7 @@ public final class DefaultVault implements Vault {
       log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
+      checkIncidentPolicy(user, state);
       DefaultSession session = new DefaultSession(this, account, keys, signing, true);
       session.files().fillFolderIndex();
       try {
@@ -231,6 +232,20 @@ public final class DefaultVault implements Vault {
     } catch (RuntimeException e) {
       keys.close();
       throw e;
+    }
+  }
+
+  /**
+   * Reads the incident policy checked, for this process's watch: an edited, removed or replayed
+   * policy row is an INCIDENT, and the watch then keeps to the defaults rather than to the edit.
+   * The login stands: the policy decides what is reported, never what is allowed.
+   */
+  private void checkIncidentPolicy(String user, io.kinko.vault.state.VaultState state) {
+    try {
+      incidentPolicyChecked(database.inTransaction(c -> DefaultAdministration.storedPolicy(state, c)));
+    } catch (IntegrityException e) {
+      incident(user, e);
+      incidentPolicyChecked(IncidentPolicy.DEFAULT);
     }
   }
 
@@ -441,6 +456,20 @@ public final class DefaultVault implements Vault {
     } catch (VaultException unreadable) {
       return java.util.List.of();
     }
+  }
+
+  /**
+   * The incident policy as a session last read it checked, or null while no session of this
+   * process has: the watch then reads it unchecked (a process without keys, a failed login).
+   */
+  private volatile IncidentPolicy checkedPolicy;
+
+  void incidentPolicyChecked(IncidentPolicy policy) {
+    checkedPolicy = policy;
+  }
+
+  IncidentPolicy checkedIncidentPolicy() {
+    return checkedPolicy;
   }
 
   /**
