@@ -24,10 +24,11 @@ import java.util.Set;
  * refusals; <b>10 denied operations in 10 minutes</b> is probing outside one's assignment (a
  * folder read that hits a forbidden subfolder file by file crosses it too, which is right). A
  * worker handles tens of case files an hour; <b>200 files or 1 GiB read in 60 minutes</b> is
- * copying a folder out. <b>Working hours 07:00-22:00 every day</b> (Asia/Tokyo): access at night
- * is the classic sign of a stolen account or of data being taken home, while early starts, late
- * evenings and weekend work, common at contractors near a deadline, stay quiet; narrow the days
- * to the contract's working days where the work allows.
+ * copying a folder out. <b>Working hours are off</b> by default: Kinko cannot know a contractor's
+ * hours (shifts, early starts, weekend work near a deadline differ from one contract to the next),
+ * and a rule that fires every evening teaches its readers to ignore alerts. Set the contract's
+ * hours ({@code kinko policy set working-hours 08:00-20:00 mon-fri}) and access at night, the
+ * classic sign of a stolen account or of data taken home, raises {@code access.off-hours}.
  *
  * @param failedLogins failed logins for one user
  * @param unknownUsers failed logins with names that are no user, all names together
@@ -47,7 +48,7 @@ public record IncidentPolicy(Threshold failedLogins, Threshold unknownUsers, Thr
       new Threshold(5, Duration.ofMinutes(15)),
       new Threshold(10, Duration.ofMinutes(10)),
       new MassRead(200, 1L << 30, Duration.ofMinutes(60)),
-      new WorkingHours(LocalTime.of(7, 0), LocalTime.of(22, 0), EnumSet.allOf(DayOfWeek.class)));
+      WorkingHours.OFF);
 
   public IncidentPolicy {
     Objects.requireNonNull(failedLogins, "failedLogins");
@@ -132,7 +133,7 @@ public record IncidentPolicy(Threshold failedLogins, Threshold unknownUsers, Thr
   /**
    * Access is expected from {@code start} (inclusive) to {@code end} (exclusive) on {@code days},
    * in Asia/Tokyo; an operation at any other time raises {@code access.off-hours}, once per user
-   * and day. {@link #OFF} (no days) raises nothing.
+   * and day. {@link #OFF} (no days, the default) raises nothing.
    *
    * @throws IllegalArgumentException if days are given and start is not before end
    */

@@ -59,6 +59,8 @@ public final class DefaultVault implements Vault {
   private final BlobStore blobs;
   private final AccessLog log;
   private final LogCheckpoints checkpoints;
+  /** Runs the incident rules over the log as it grows (clause 6). */
+  private final IncidentWatch watch;
   private final byte[] publicKey;
   private final Clock clock;
   private final ClientInfo client;
@@ -102,7 +104,11 @@ public final class DefaultVault implements Vault {
     LogCheckpoints.Latest last = checkpoints.latestSigned().orElse(null);
     this.lastCheckpointSize = last == null ? -1 : last.size();
     this.lastCheckpointAt = last == null ? clock.instant() : last.signedAt();
-    log.afterBatch(this::checkpointIfDue);
+    this.watch = new IncidentWatch(this, database);
+    log.afterBatch(size -> {
+      checkpointIfDue(size);
+      watch.wake();
+    });
   }
 
   /** Opens an existing vault; see {@link Vault#open(Path, String, DatabaseAccount)}. */
@@ -134,6 +140,7 @@ public final class DefaultVault implements Vault {
         vault.incident(SYSTEM_ACTOR, e); // the refused open leaves its trace in the log it refuses
         throw e;
       }
+      vault.watch.wake(); // catch up on what a process that died left unscanned
       return vault;
     } catch (RuntimeException e) {
       closeAfter(database, e);
@@ -481,6 +488,7 @@ public final class DefaultVault implements Vault {
    * change, a refusal or an incident is witnessed at close as before.
    */
   void sessionClosed(SigningKey key) {
+    watch.drain(); // the session's incidents are raised before the checkpoint that covers them
     synchronized (signerLock) {
       openSessions--;
       if (openSessions == 0) {
@@ -539,7 +547,11 @@ public final class DefaultVault implements Vault {
 
   @Override
   public void close() {
-    database.close();
+    try {
+      watch.close(); // drains first: the log's journal closes with the database
+    } finally {
+      database.close();
+    }
   }
 
   @Override

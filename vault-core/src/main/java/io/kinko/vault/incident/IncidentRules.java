@@ -79,6 +79,18 @@ public final class IncidentRules {
       ToLongFunction<String> bytesOfFile) {
     Objects.requireNonNull(policy, "policy");
     State s = new State(policy, bytesOfFile);
+    // What the log says was raised already counts wherever it lies: a scan can meet an entry
+    // before the INCIDENT entry that another scan raised for its day.
+    for (List<LogEntry> list : List.of(history, fresh)) {
+      for (LogEntry e : list) {
+        s.times.put(e.seq(), e.time());
+      }
+      for (LogEntry e : list) {
+        if (Action.INCIDENT.name().equals(e.action())) {
+          s.remember(e);
+        }
+      }
+    }
     for (LogEntry e : history) {
       s.see(e, false);
     }
@@ -131,11 +143,9 @@ public final class IncidentRules {
     }
 
     void see(LogEntry e, boolean fresh) {
-      times.put(e.seq(), e.time());
       String action = e.action();
       if (Action.INCIDENT.name().equals(action)) {
-        remember(e);
-        return;
+        return; // remembered before the scan
       }
       if (Action.LOCKOUT.name().equals(action)) {
         raiseIf(fresh, e.actor(), IncidentRule.AUTH_LOCKOUT, List.of(e.seq()), "the account " + e.actor() + " was locked by failed logins");

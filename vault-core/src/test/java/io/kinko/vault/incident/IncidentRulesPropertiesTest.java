@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * at the threshold's crossing however the log is cut into scans, and never a path in a detail.
  */
 class IncidentRulesPropertiesTest {
-  private static final IncidentPolicy POLICY = IncidentPolicy.DEFAULT;
+  private static final IncidentPolicy POLICY = IncidentPolicy.DEFAULT.withWorkingHours(new IncidentPolicy.WorkingHours(
+      java.time.LocalTime.of(7, 0), java.time.LocalTime.of(22, 0), java.util.EnumSet.allOf(java.time.DayOfWeek.class)));
   /** A Wednesday at 10:00 in Tokyo: inside the default working hours. */
   private static final Instant MORNING = LocalDateTime.of(2026, 4, 8, 10, 0).atZone(IncidentPolicy.ZONE).toInstant();
   private static final String PATH = "申請書/山田太郎.pdf";
