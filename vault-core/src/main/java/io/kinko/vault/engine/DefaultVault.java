@@ -138,6 +138,7 @@ public final class DefaultVault implements Vault {
         vault.stateWitnessed = vault.checkpoints.checkNoRollback();
       } catch (IntegrityException e) {
         vault.incident(SYSTEM_ACTOR, e); // the refused open leaves its trace in the log it refuses
+        vault.watch.abandon();
         throw e;
       }
       vault.watch.wake(); // catch up on what a process that died left unscanned

@@ -123,6 +123,12 @@ final class IncidentWatch implements AutoCloseable {
     }
   }
 
+  /** Stops without scanning again: for a vault whose open is refused (its log is not to be judged). */
+  void abandon() {
+    closed = true;
+    thread.shutdownNow();
+  }
+
   private void scanAll() {
     queued.set(false);
     try {
