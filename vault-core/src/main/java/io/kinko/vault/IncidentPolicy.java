@@ -88,9 +88,8 @@ public record IncidentPolicy(Threshold failedLogins, Threshold unknownUsers, Thr
   }
 
   /**
-   * {@code count} events in {@code window} raise an incident.
-   *
-   * @throws IllegalArgumentException if count is not 1..100000 or the window not 1 minute..{@link #MAX_WINDOW}
+   * {@code count} events in {@code window} raise an incident. The constructor throws {@link
+   * IllegalArgumentException} if count is not 1..100000 or the window not whole minutes from 1 minute to {@link #MAX_WINDOW}.
    */
   public record Threshold(int count, Duration window) {
     public Threshold {
@@ -108,9 +107,9 @@ public record IncidentPolicy(Threshold failedLogins, Threshold unknownUsers, Thr
   }
 
   /**
-   * Reading {@code files} distinct file versions, or {@code bytes} bytes, in {@code window} raises an incident.
-   *
-   * @throws IllegalArgumentException if files is not 1..1000000, bytes not positive, or the window out of range
+   * Reading {@code files} distinct file versions, or {@code bytes} bytes, in {@code window} raises an
+   * incident. The constructor throws {@link IllegalArgumentException} if files is not 1..1000000,
+   * bytes not positive, or the window out of range.
    */
   public record MassRead(int files, long bytes, Duration window) {
     public MassRead {
@@ -133,9 +132,8 @@ public record IncidentPolicy(Threshold failedLogins, Threshold unknownUsers, Thr
   /**
    * Access is expected from {@code start} (inclusive) to {@code end} (exclusive) on {@code days},
    * in Asia/Tokyo; an operation at any other time raises {@code access.off-hours}, once per user
-   * and day. {@link #OFF} (no days, the default) raises nothing.
-   *
-   * @throws IllegalArgumentException if days are given and start is not before end
+   * and day. {@link #OFF} (no days, the default) raises nothing. The constructor throws {@link
+   * IllegalArgumentException} if days are given and start is not before end, or a time is not whole minutes.
    */
   public record WorkingHours(LocalTime start, LocalTime end, Set<DayOfWeek> days) {
     public static final WorkingHours OFF = new WorkingHours(LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, Set.of());

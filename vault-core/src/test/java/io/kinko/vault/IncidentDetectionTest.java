@@ -8,14 +8,9 @@ import io.kinko.vault.engine.EngineInternals;
 import io.kinko.vault.incident.IncidentReason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,41 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 class IncidentDetectionTest {
   private static final char[] WORKER_PASSWORD = "mizuiro kumo 2026 sora".toCharArray();
   @TempDir Path dir;
-  private final MovedClock clock = new MovedClock();
+  private final MovableClock clock = new MovableClock();
   private Path v;
-
-  /** A clock the test sets and moves; the log, lockouts and windows tell time by it. */
-  static final class MovedClock extends Clock {
-    private volatile Instant now;
-
-    void at(int month, int day, int hour, int minute) {
-      now = LocalDateTime.of(2026, month, day, hour, minute).atZone(IncidentPolicy.ZONE).toInstant();
-    }
-
-    void plus(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeEach
   void createVault() {
     v = dir.resolve("vault");
-    clock.at(4, 8, 10, 0); // a Wednesday morning
+    clock.set(2026, 4, 8, 10, 0); // a Wednesday morning
     try (Vault vault = TestVaults.create(v); Session admin = TestVaults.login(vault); Password p = Password.copyOf(WORKER_PASSWORD)) {
       admin.administration().addUser("tanaka", Role.WORKER, p, null);
       admin.administration().grant("tanaka", "申請書", EnumSet.of(Permission.READ, Permission.WRITE));
@@ -196,7 +163,7 @@ class IncidentDetectionTest {
   void accessAtNight_raisesOffHours_oncePerUserAndDay() {
     setPolicy(IncidentPolicy.DEFAULT.withWorkingHours(
         new IncidentPolicy.WorkingHours(LocalTime.of(8, 0), LocalTime.of(20, 0), EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY))));
-    clock.at(4, 8, 23, 30);
+    clock.set(2026, 4, 8, 23, 30);
     long first;
     try (Vault vault = open(); Session t = login(vault, "tanaka")) {
       t.list("申請書");
@@ -206,7 +173,7 @@ class IncidentDetectionTest {
     try (Vault vault = open(); Session t = login(vault, "tanaka")) {
       t.list("申請書");
     }
-    clock.at(4, 9, 10, 0); // Thursday morning: quiet
+    clock.set(2026, 4, 9, 10, 0); // Thursday morning: quiet
     try (Vault vault = open(); Session t = login(vault, "tanaka")) {
       t.list("申請書");
     }

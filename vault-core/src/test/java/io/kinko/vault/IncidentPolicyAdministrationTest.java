@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kinko.vault.incident.IncidentReason;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
@@ -68,17 +67,11 @@ class IncidentPolicyAdministrationTest extends VaultTest {
   @Test
   void aReplayedOlderPolicyRow_isRefused_andTheNextLoginsWatchKeepsToTheDefaults() throws Exception {
     session.administration().setIncidentPolicy(STRICT);
-    Object[] old = row();
+    Object[] old = SettingsStateTest.oldRow(vault.directory());
     IncidentPolicy loose = IncidentPolicy.DEFAULT.withFailedLogins(new IncidentPolicy.Threshold(50, Duration.ofMinutes(1)));
     session.administration().setIncidentPolicy(loose);
     sql("DELETE FROM settings");
-    try (Connection c = TestDatabase.connect(vault.directory());
-         PreparedStatement s = c.prepareStatement("INSERT INTO settings (name, setting, set_by, set_at, log_seq, bucket) VALUES (?, ?, ?, ?, ?, ?)")) {
-      for (int i = 0; i < old.length; i++) {
-        s.setObject(i + 1, old[i]);
-      }
-      s.executeUpdate();
-    }
+    SettingsStateTest.putBack(vault.directory(), old);
     assertThrows(IntegrityException.class, () -> session.administration().setIncidentPolicy(IncidentPolicy.DEFAULT));
     int before = entries("INCIDENT").size();
     try (Session again = TestVaults.login(vault)) {
@@ -112,14 +105,6 @@ class IncidentPolicyAdministrationTest extends VaultTest {
     try (Connection c = TestDatabase.connect(vault.directory()); ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM settings")) {
       r.next();
       return r.getInt(1);
-    }
-  }
-
-  private Object[] row() throws Exception {
-    try (Connection c = TestDatabase.connect(vault.directory());
-         ResultSet r = c.createStatement().executeQuery("SELECT name, setting, set_by, set_at, log_seq, bucket FROM settings")) {
-      assertTrue(r.next());
-      return new Object[] {r.getString(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getInt(6)};
     }
   }
 

@@ -19,13 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -50,30 +47,6 @@ class MonthlyReportTest {
   private final MovableClock clock = new MovableClock();
   private Path v;
   private String pem;
-
-  /** A clock the test moves: the vault's log, lockouts and certificates tell time by it. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.EPOCH;
-
-    void set(int year, int month, int day, int hour) {
-      now = OffsetDateTime.of(year, month, day, hour, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @BeforeEach
   void createVault() {
