@@ -104,6 +104,8 @@ class JsonSchemaTest {
     json(cli, "cert export", "cert", "export", "--all", "-o", dir.resolve("exported").toString());
     json(new Cli(), "cert pdf", "cert", "pdf", certificate, "-o", dir.resolve("c.pdf").toString(), "--key", pem.toString());
     json(cli, "status", "status");
+    json(cli, "policy", "policy");
+    json(cli, "policy set", "policy", "set", "working-hours", "08:00-20:00", "mon-fri");
     exitCode = 1; // findings, none of integrity: the administrator is alone
     json(cli, "audit", "audit", "-o", dir.resolve("audits").toString());
     exitCode = 0;

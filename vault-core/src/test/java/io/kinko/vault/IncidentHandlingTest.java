@@ -43,7 +43,7 @@ class IncidentHandlingTest extends VaultTest {
     Incident open = only(session.incidents(false));
     assertEquals(id, open.id());
     assertEquals(Incident.Status.OPEN, open.status());
-    assertEquals(IncidentRule.INTEGRITY_OTHER, open.rule());
+    assertEquals(IncidentRule.INTEGRITY_BLOB, open.rule()); // the flipped byte is in a blob; its evidence is the version's PUT entry
     assertEquals(2, open.severity());
     assertEquals(TestVaults.ADMIN, open.actor());
     assertEquals(List.of(id), session.incidents(true).stream().map(Incident::id).toList());

@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.Action;
 import io.kinko.vault.CertificateBody;
 import io.kinko.vault.Contract;
@@ -150,17 +151,17 @@ public final class MonthlyReports {
             "the previous report's checkpoint");
         String what = "the previous report's checkpoint (" + before.period().month() + ", " + m + " entries)";
         if (head < m) {
-          throw new IntegrityException("the access log holds " + head + " entries, fewer than " + what
+          throw new IntegrityException(IncidentRule.INTEGRITY_ROLLBACK, "the access log holds " + head + " entries, fewer than " + what
               + ": the vault was rolled back or replaced");
         }
         byte[] root;
         try {
           root = tree.root(m);
         } catch (IllegalStateException | IllegalArgumentException e) {
-          throw new IntegrityException("the access log's tree is damaged: " + e.getMessage());
+          throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage());
         }
         if (!Arrays.equals(root, previous.rootHash())) {
-          throw new IntegrityException("the access log's first " + m + " entries do not match " + what
+          throw new IntegrityException(IncidentRule.INTEGRITY_ROLLBACK, "the access log's first " + m + " entries do not match " + what
               + ": the vault was rolled back or its log rewritten");
         }
         if (size < m) {
