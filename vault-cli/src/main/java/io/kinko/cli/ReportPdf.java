@@ -31,7 +31,8 @@ final class ReportPdf {
       Map.entry("LIST", "一覧"), Map.entry("STAT", "参照"), Map.entry("VERSIONS", "版の一覧"), Map.entry("DELETE", "削除"),
       Map.entry("DELETE_REQUEST", "削除の依頼"), Map.entry("WIPE", "消去"), Map.entry("WIPE_REQUEST", "消去の依頼"),
       Map.entry("DISPOSE", "廃棄"), Map.entry("EXPORT", "持ち出し"), Map.entry("LOG_EXPORT", "ログの書出し"),
-      Map.entry("LOGIN", "ログイン"), Map.entry("LOCKOUT", "ロック"), Map.entry("INCIDENT", "事故"), Map.entry("USER_ADD", "利用者の追加"),
+      Map.entry("LOGIN", "ログイン"), Map.entry("LOCKOUT", "ロック"), Map.entry("INCIDENT", "事故"), Map.entry("INCIDENT_ACK", "事故の確認"),
+      Map.entry("INCIDENT_LIST", "事故の一覧"), Map.entry("INCIDENT_REPORT", "事故報告書の作成"), Map.entry("USER_ADD", "利用者の追加"),
       Map.entry("USER_PASSWD", "パスワード再設定"), Map.entry("USER_LOCK", "利用者のロック"), Map.entry("USER_UNLOCK", "ロック解除"),
       Map.entry("USER_DISABLE", "利用者の無効化"), Map.entry("GRANT", "権限の付与"), Map.entry("REVOKE", "権限の取消し"),
       Map.entry("PASSWD", "パスワード変更"), Map.entry("ALLOW", "許可"), Map.entry("DENY", "拒否"));
@@ -101,6 +102,18 @@ final class ReportPdf {
     events(r.exports());
     pdf.heading("事故・インシデント", "Incidents");
     events(r.incidents());
+    if (r.version() >= 2) {
+      pdf.heading("事故の対応状況 (報告時点)", "Incidents of the month and their status (at the report's time)");
+      table(List.of(SEQ, TIME, new JapanesePdf.Column("規則", "Rule", 2.2f), new JapanesePdf.Column("重大度", "Severity", 0.9f), USER,
+          new JapanesePdf.Column("状態", "Status", 2.6f)), r.incidentStatus().stream().map(i -> List.of(Long.toString(i.id()),
+              time(i.detectedAt()), i.rule(), Long.toString(i.severity()), i.actor(), i.acknowledgedBy() == null ? "未対応 / OPEN"
+                  : "確認済み / ACKNOWLEDGED\n" + i.acknowledgedBy() + ", " + time(i.acknowledgedAt()))).toList());
+      pdf.heading("事故報告書", "Incident reports issued");
+      table(List.of(new JapanesePdf.Column("報告書番号", "Report id", 3), new JapanesePdf.Column("事故番号", "Incident", 1),
+          new JapanesePdf.Column("規則", "Rule", 2), TIME, new JapanesePdf.Column("SHA-256", "SHA-256", 4)),
+          r.incidentReports().stream().map(x -> List.of(x.reportId(), Long.toString(x.incident()), x.rule(), time(x.issuedAt()),
+              x.sha256())).toList());
+    }
 
     MonthlyReport.RetentionStatus retention = r.retention();
     pdf.heading("アクセスログの保存", "Access log retention");

@@ -143,6 +143,7 @@ final class JsonSchema {
       case "timestamp" -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() && TIMESTAMP.matcher(value.getAsString()).matches();
       case "date" -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() && DATE.matcher(value.getAsString()).matches();
       case "string[]" -> value.isJsonArray() && allStrings(value.getAsJsonArray());
+      case "integer[]" -> value.isJsonArray() && allIntegers(value.getAsJsonArray());
       case "object" -> value.isJsonObject();
       case "array" -> value.isJsonArray();
       default -> {
@@ -165,6 +166,15 @@ final class JsonSchema {
         }
       }
     }
+  }
+
+  private static boolean allIntegers(JsonArray array) {
+    for (JsonElement e : array) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber() || e.getAsDouble() != Math.rint(e.getAsDouble())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allStrings(JsonArray array) {

@@ -114,6 +114,8 @@ class JsonSchemaTest {
     exitCode = 0;
     json(cli, "alert list", "alert", "list");
     json(cli, "status", "status");
+    json(cli, "policy", "policy");
+    json(cli, "policy set", "policy", "set", "working-hours", "08:00-20:00", "mon-fri");
     exitCode = 1; // findings, none of integrity: the administrator is alone
     json(cli, "audit", "audit", "-o", dir.resolve("audits").toString());
     exitCode = 0;
@@ -132,6 +134,12 @@ class JsonSchemaTest {
     exitCode = 1; // the altered file's INCIDENT entry, and a sink that is down
     json(cli, "alert deliver", "alert", "deliver");
     exitCode = 0;
+    long incident = json(cli, "incident list", "incident", "list", "--open").getAsJsonArray("incidents").get(0).getAsJsonObject()
+        .get("id").getAsLong();
+    json(cli, "incident ack", "incident", "ack", Long.toString(incident), "--note", "restored from backup");
+    JsonObject written = json(cli, "incident report", "incident", "report", Long.toString(incident), "-o", dir.resolve("incidents").toString());
+    json(new Cli(), "incident verify", "incident", "verify", written.get("file").getAsString(), "--key", pem.toString());
+    json(cli, "incident list", "incident", "list");
     json(cli, "alert remove", "alert", "remove", sink);
     json(cli, "dispose", "dispose", "--archive-to", dir.resolve("final").toString(), "--yes");
 

@@ -59,6 +59,24 @@ public interface Administration {
   List<Grant> acl(String prefix);
 
   /**
+   * The incident rules' thresholds and working hours (clause 6): the vault's setting, or {@link
+   * IncidentPolicy#DEFAULT} when none was set.
+   *
+   * @throws AccessDeniedException if this session is not an administrator's
+   * @throws IntegrityException if the stored policy was edited, removed or replayed outside Kinko
+   */
+  IncidentPolicy incidentPolicy();
+
+  /**
+   * Sets the incident policy; the POLICY entry names the old and the new values, and the setting
+   * is written in one state update bound to it.
+   *
+   * @throws AccessDeniedException if this session is not an administrator's
+   * @throws IntegrityException if the stored policy was edited, removed or replayed outside Kinko
+   */
+  void setIncidentPolicy(IncidentPolicy policy);
+
+  /**
    * Adds an alert sink; it reports INCIDENT entries logged from now on (not the ones before). An
    * SMTP password is sealed under the master key; the caller still closes its {@link Password}.
    *

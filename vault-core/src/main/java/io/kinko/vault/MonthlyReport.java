@@ -25,15 +25,19 @@ import java.util.Objects;
  * @param checkpoint the signed checkpoint of the log at the period's end, or at the report's time
  *     for a month not yet over
  * @param previous the previous report this one continues, or null for the first
+ * @param incidentStatus the incidents detected in the period and their status when the report was
+ *     made (version 2; empty in a version 1 report)
+ * @param incidentReports the incident reports issued in the period (version 2; empty in a version 1 report)
  */
 public record MonthlyReport(String type, long version, Period period, Contract contract, String vault,
     CertificateBody.KeyName signingKey, CertificateBody.Tool tool, OffsetDateTime issuedAt, String issuedBy,
     List<Staff> staff, List<Event> changes, List<UserFigures> users, List<CertificateRef> certificates,
-    List<Event> exports, List<Event> incidents, RetentionStatus retention, LogCheckpoint checkpoint, Previous previous) {
+    List<Event> exports, List<Event> incidents, RetentionStatus retention, LogCheckpoint checkpoint, Previous previous,
+    List<IncidentStatus> incidentStatus, List<IncidentReportRef> incidentReports) {
   /** The value of {@code type}. */
   public static final String TYPE = "kinko-monthly-report";
-  /** The format version this code writes and reads. */
-  public static final long VERSION = 1;
+  /** The format version this code writes; it still reads version 1, which has no incident status or incident reports. */
+  public static final long VERSION = 2;
 
   public MonthlyReport {
     Objects.requireNonNull(type, "type");
@@ -52,6 +56,48 @@ public record MonthlyReport(String type, long version, Period period, Contract c
     incidents = List.copyOf(incidents);
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(checkpoint, "checkpoint");
+    incidentStatus = List.copyOf(incidentStatus);
+    incidentReports = List.copyOf(incidentReports);
+    if (version < 2 && !(incidentStatus.isEmpty() && incidentReports.isEmpty())) {
+      throw new IllegalArgumentException("a version " + version + " report has no incident status or incident reports");
+    }
+  }
+
+  /** A report of the fields version 1 has. */
+  public MonthlyReport(String type, long version, Period period, Contract contract, String vault, CertificateBody.KeyName signingKey,
+      CertificateBody.Tool tool, OffsetDateTime issuedAt, String issuedBy, List<Staff> staff, List<Event> changes, List<UserFigures> users,
+      List<CertificateRef> certificates, List<Event> exports, List<Event> incidents, RetentionStatus retention, LogCheckpoint checkpoint,
+      Previous previous) {
+    this(type, version, period, contract, vault, signingKey, tool, issuedAt, issuedBy, staff, changes, users, certificates, exports,
+        incidents, retention, checkpoint, previous, List.of(), List.of());
+  }
+
+  /**
+   * An incident of the period (its INCIDENT entry's sequence is its id) and where it stood when the
+   * report was made: {@code OPEN} or {@code ACKNOWLEDGED}, by whom and when first (null while open).
+   */
+  public record IncidentStatus(long id, String rule, long severity, OffsetDateTime detectedAt, String actor, Incident.Status status,
+      String acknowledgedBy, OffsetDateTime acknowledgedAt) {
+    public IncidentStatus {
+      Objects.requireNonNull(rule, "rule");
+      Objects.requireNonNull(detectedAt, "detectedAt");
+      Objects.requireNonNull(actor, "actor");
+      Objects.requireNonNull(status, "status");
+      if ((status == Incident.Status.OPEN) != (acknowledgedBy == null) || (acknowledgedBy == null) != (acknowledgedAt == null)) {
+        throw new IllegalArgumentException("incident " + id + " is " + status + " but names " + (acknowledgedBy == null ? "no" : "an")
+            + " acknowledgement");
+      }
+    }
+  }
+
+  /** An incident report (事故報告書) issued in the period, as its INCIDENT_REPORT entry recorded it. */
+  public record IncidentReportRef(String reportId, long incident, String rule, OffsetDateTime issuedAt, String sha256) {
+    public IncidentReportRef {
+      Objects.requireNonNull(reportId, "reportId");
+      Objects.requireNonNull(rule, "rule");
+      Objects.requireNonNull(issuedAt, "issuedAt");
+      Objects.requireNonNull(sha256, "sha256");
+    }
   }
 
   /** The month and its bounds: from the first instant of the month to the first of the next, in {@code zone}. */

@@ -362,4 +362,42 @@ public interface Session extends AutoCloseable {
    * @throws AccessDeniedException for roles that do not handle data (auditor, service)
    */
   List<DeletionRequest> pendingDeletions();
+
+  /**
+   * The incidents (clause 6) the log holds, oldest first: each INCIDENT entry with the
+   * acknowledgements that name it. Administrators and auditors; the listing is logged as
+   * INCIDENT_LIST. Every entry read is checked against a signed checkpoint of the log first.
+   *
+   * @param openOnly only those nobody has acknowledged
+   * @throws AccessDeniedException unless this is an administrator's or an auditor's session
+   * @throws IntegrityException if an INCIDENT or INCIDENT_ACK entry was altered (logged as an INCIDENT)
+   */
+  List<Incident> incidents(boolean openOnly);
+
+  /**
+   * Acknowledges incident {@code id} with {@code note} (administrators only): an INCIDENT_ACK entry
+   * names the incident and carries the note. The first acknowledgement closes the incident; later
+   * ones add follow-up notes.
+   *
+   * @param note one line of at most {@link Incident#MAX_NOTE} characters, no control characters
+   * @return the incident with this acknowledgement
+   * @throws IllegalArgumentException if the note is empty, too long or holds a control character
+   * @throws AccessDeniedException unless this is an administrator's session (the refusal is logged)
+   * @throws NotFoundException if entry {@code id} does not exist or is no INCIDENT (the attempt is logged)
+   * @throws IntegrityException if the incident's entries were altered (logged as an INCIDENT)
+   */
+  Incident acknowledgeIncident(long id, String note);
+
+  /**
+   * Writes up incident {@code id} for the city (administrators only): the signed incident report
+   * ({@link IncidentReport}) with the INCIDENT entry, its evidence entries and each one's inclusion
+   * proof against a checkpoint signed now, and the acknowledgements so far. An INCIDENT_REPORT
+   * entry records the request, and a second one the report's id and SHA-256, which the monthly
+   * report lists. Nothing is written to disk: the caller files the JSON and its signature.
+   *
+   * @throws AccessDeniedException unless this is an administrator's session (the refusal is logged)
+   * @throws NotFoundException if entry {@code id} does not exist or is no INCIDENT, or an evidence entry was pruned
+   * @throws IntegrityException if the incident's entries were altered (logged as an INCIDENT)
+   */
+  IncidentReport.Signed incidentReport(long id);
 }

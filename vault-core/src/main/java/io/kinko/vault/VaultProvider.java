@@ -57,6 +57,12 @@ public interface VaultProvider {
 
   MonthlyReport.Verified verifyReport(byte[] json, byte[] signature, String publicKeyPem, byte[] previousJson);
 
+  /** Reads an incident report strictly; see {@link IncidentReport#parse(byte[])}. */
+  IncidentReport parseIncidentReport(byte[] json);
+
+  /** Verifies an incident report offline; see {@link IncidentReport#verify(byte[], byte[], String)}. */
+  IncidentReport.Verified verifyIncidentReport(byte[] json, byte[] signature, String publicKeyPem);
+
   /** The one installed provider. */
   static VaultProvider installed() {
     return Holder.PROVIDER;

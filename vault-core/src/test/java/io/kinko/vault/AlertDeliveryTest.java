@@ -41,11 +41,13 @@ class AlertDeliveryTest extends VaultTest {
       assertEquals(vault.id() + ":" + seq, k.get("alertId").getAsString());
       assertEquals(vault.id(), k.get("vaultId").getAsString());
       assertEquals(seq, k.get("seq").getAsLong());
-      assertEquals(IncidentRule.INTEGRITY_OTHER.id(), k.get("rule").getAsString());
+      assertEquals(IncidentRule.INTEGRITY_BLOB.id(), k.get("rule").getAsString());
       assertEquals(2, k.get("severity").getAsInt());
       assertEquals(TestVaults.ADMIN, k.get("actor").getAsString());
       assertTrue(k.get("timeJst").getAsString().endsWith("JST"));
-      assertTrue(body.get("text").getAsString().contains("完全性") && body.get("text").getAsString().contains("integrity"),
+      assertEquals(1, k.getAsJsonArray("evidence").size(), "the evidence: the damaged version's PUT entry");
+      assertTrue(k.getAsJsonArray("evidence").get(0).getAsLong() < seq);
+      assertTrue(body.get("text").getAsString().contains("保管ファイルの改ざん") && body.get("text").getAsString().contains("integrity check"),
           "the chat text is in Japanese and English");
       assertFalse(body.toString().contains(PLANTED) || body.toString().contains("山田"), "the alert names the file");
       assertEquals(sink.id(), session.administration().alertSinks().get(0).id());
@@ -69,9 +71,9 @@ class AlertDeliveryTest extends VaultTest {
       long seq = tamperedGet();
       AlertReceivers.Rfc5424 m = AlertReceivers.parse(syslog.next());
       assertEquals(4, m.facility());
-      assertEquals(IncidentRule.INTEGRITY_OTHER.severity(), m.severity());
+      assertEquals(IncidentRule.INTEGRITY_BLOB.severity(), m.severity());
       assertEquals("kinko", m.app());
-      assertEquals(IncidentRule.INTEGRITY_OTHER.id(), m.msgId());
+      assertEquals(IncidentRule.INTEGRITY_BLOB.id(), m.msgId());
       assertEquals("kinko@32473", m.sdId());
       assertEquals(Long.toString(seq), m.params().get("seq"));
       assertEquals(vault.id(), m.params().get("vault"));

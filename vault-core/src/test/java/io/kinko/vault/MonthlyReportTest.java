@@ -19,13 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -51,30 +48,6 @@ class MonthlyReportTest {
   private Path v;
   private String pem;
 
-  /** A clock the test moves: the vault's log, lockouts and certificates tell time by it. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.EPOCH;
-
-    void set(int year, int month, int day, int hour) {
-      now = OffsetDateTime.of(year, month, day, hour, 0, 0, 0, ZoneOffset.ofHours(9)).toInstant();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @BeforeEach
   void createVault() {
     v = dir.resolve("vault");
@@ -84,7 +57,7 @@ class MonthlyReportTest {
   }
 
   /** What October's activity left that the report must name. */
-  private record October(String certificateId, String incidentReason) {}
+  private record October(String certificateId, List<String> incidentReasons) {}
 
   /**
    * October: the administrator adds tanaka (granted 申請書, READ and WRITE) and suzuki (no grant);
@@ -122,8 +95,10 @@ class MonthlyReportTest {
       try (Session admin = TestVaults.login(vault)) {
         DeletionCertificate cert = admin.delete("申請書/b.txt");
         admin.exportPublicKey();
-        String incident = admin.logEntries(new LogQuery(null, null, null, "INCIDENT")).get(0).reason();
-        return new October(cert.id(), incident);
+        // The tampered file's, and what the watch raised for suzuki (three failed logins, the lockout).
+        List<String> incidents = admin.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().map(LogEntry::reason).toList();
+        assertEquals(3, incidents.size(), incidents.toString());
+        return new October(cert.id(), incidents);
       }
     }
   }
@@ -165,7 +140,7 @@ class MonthlyReportTest {
     List<LogEntry> logged = entries(new LogQuery(from, to, null, null));
 
     assertEquals(MonthlyReport.TYPE, r.type());
-    assertEquals(1, r.version());
+    assertEquals(MonthlyReport.VERSION, r.version());
     assertEquals(OCTOBER, r.period().month());
     assertEquals(OffsetDateTime.parse("2026-10-01T00:00:00+09:00"), r.period().from());
     assertEquals(OffsetDateTime.parse("2026-11-01T00:00:00+09:00"), r.period().to());
@@ -205,7 +180,7 @@ class MonthlyReportTest {
     assertEquals("deletion-certificate", r.certificates().get(0).kind());
     assertEquals(1, r.certificates().get(0).items());
     assertEquals(List.of("KEY_EXPORT"), r.exports().stream().map(MonthlyReport.Event::action).toList());
-    assertEquals(List.of(october.incidentReason()), r.incidents().stream().map(MonthlyReport.Event::reason).toList());
+    assertEquals(october.incidentReasons(), r.incidents().stream().map(MonthlyReport.Event::reason).toList());
 
     assertEquals(LocalDate.of(2027, 3, 31), r.retention().contractEnd());
     assertEquals(OffsetDateTime.parse("2028-04-01T00:00:00+09:00"), r.retention().keepUntil());
@@ -403,7 +378,41 @@ class MonthlyReportTest {
     }
     assertMessage("signature", () -> MonthlyReport.verify(json2, sig2, otherKey, json1));
     assertMessage("unknown field", () -> MonthlyReport.parse(
-        new String(json2, StandardCharsets.UTF_8).replace("\"incidents\":", "\"extra\":1,\"incidents\":").getBytes(StandardCharsets.UTF_8)));
+        new String(json2, StandardCharsets.UTF_8).replace("\"incidentReports\":", "\"extra\":1,\"incidentReports\":").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void report_listsTheMonthsIncidentsWithTheirStatus_andTheIncidentReportsIssued() throws Exception {
+    october();
+    clock.set(2026, 10, 20, 15);
+    IncidentReport.Signed written;
+    long id;
+    try (Vault vault = TestVaults.open(v, clock); Session admin = TestVaults.login(vault)) {
+      id = admin.incidents(true).stream().filter(i -> i.rule() == IncidentRule.INTEGRITY_BLOB).findFirst().orElseThrow().id();
+      admin.acknowledgeIncident(id, "blob restored from the backup of 10-19");
+      written = admin.incidentReport(id);
+    }
+    clock.set(2026, 11, 2, 9);
+    MonthlyReport.Issued issued = report(OCTOBER, null, dir.resolve("out"));
+    MonthlyReport r = issued.report();
+    // October's flipped blob byte, and suzuki's failed logins that ended in a lockout.
+    assertEquals(java.util.Set.of("integrity.blob", "auth.failed-logins", "auth.lockout"),
+        r.incidentStatus().stream().map(MonthlyReport.IncidentStatus::rule).collect(java.util.stream.Collectors.toSet()));
+    MonthlyReport.IncidentStatus status = r.incidentStatus().stream().filter(i -> i.id() == id).findFirst().orElseThrow();
+    assertEquals("integrity.blob", status.rule());
+    assertEquals(Incident.Status.ACKNOWLEDGED, status.status());
+    assertEquals(TestVaults.ADMIN, status.acknowledgedBy());
+    assertEquals(OffsetDateTime.parse("2026-10-20T15:00:00+09:00"), status.acknowledgedAt());
+    assertEquals(List.of(new MonthlyReport.IncidentReportRef(written.report().reportId(), id, "integrity.blob",
+        OffsetDateTime.parse("2026-10-20T15:00:00+09:00"), written.sha256())), r.incidentReports());
+    MonthlyReport.Verified verified = MonthlyReport.verify(Files.readAllBytes(issued.json()), Files.readAllBytes(issued.signature()), pem,
+        null);
+    assertEquals(r, verified.report());
+    // November had no incident: none listed, none reported.
+    clock.set(2026, 12, 1, 9);
+    MonthlyReport november = report(NOVEMBER, null, dir.resolve("out-11")).report();
+    assertEquals(List.of(), november.incidentStatus());
+    assertEquals(List.of(), november.incidentReports());
   }
 
   @Test

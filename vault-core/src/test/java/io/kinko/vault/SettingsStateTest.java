@@ -53,13 +53,7 @@ class SettingsStateTest extends VaultTest {
     Object[] old = oldRow();
     put("incident.policy", "{\"v\":2}");
     sql("DELETE FROM settings");
-    try (Connection c = TestDatabase.connect(vault.directory());
-         PreparedStatement s = c.prepareStatement("INSERT INTO settings (name, setting, set_by, set_at, log_seq, bucket) VALUES (?, ?, ?, ?, ?, ?)")) {
-      for (int i = 0; i < old.length; i++) {
-        s.setObject(i + 1, old[i]);
-      }
-      s.executeUpdate();
-    }
+    putBack(vault.directory(), old);
     assertThrows(IntegrityException.class, () -> read(c -> Settings.get(state(), c, "incident.policy")));
   }
 
@@ -86,11 +80,27 @@ class SettingsStateTest extends VaultTest {
     return TestDatabase.connect(vault.directory());
   }
 
-  private Object[] oldRow() throws Exception {
-    try (Connection c = connection(); ResultSet r = c.createStatement().executeQuery("SELECT name, setting, set_by, set_at, log_seq, bucket FROM settings")) {
+  /** Inserts a settings row read earlier by {@link #oldRow} (name, setting, set_by, set_at, log_seq, bucket): a replay. */
+  static void putBack(java.nio.file.Path vaultDir, Object[] row) throws Exception {
+    try (Connection c = TestDatabase.connect(vaultDir);
+         PreparedStatement s = c.prepareStatement("INSERT INTO settings (name, setting, set_by, set_at, log_seq, bucket) VALUES (?, ?, ?, ?, ?, ?)")) {
+      for (int i = 0; i < row.length; i++) {
+        s.setObject(i + 1, row[i]);
+      }
+      s.executeUpdate();
+    }
+  }
+
+  static Object[] oldRow(java.nio.file.Path vaultDir) throws Exception {
+    try (Connection c = TestDatabase.connect(vaultDir);
+         ResultSet r = c.createStatement().executeQuery("SELECT name, setting, set_by, set_at, log_seq, bucket FROM settings")) {
       assertTrue(r.next());
       return new Object[] {r.getString(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5), r.getInt(6)};
     }
+  }
+
+  private Object[] oldRow() throws Exception {
+    return oldRow(vault.directory());
   }
 
   private void put(String name, String value) {

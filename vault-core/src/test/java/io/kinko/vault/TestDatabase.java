@@ -128,4 +128,22 @@ final class TestDatabase {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * Undoes V11 and every later migration of an embedded vault, as if it were made by a version whose
+   * schema ended at V10. A new migration adds its undo here, newest first.
+   */
+  static void backToSchema10(Connection c) throws java.sql.SQLException {
+    String[] undo = {
+        "DROP TABLE alert_deliveries", // V16
+        "DROP INDEX log_entries_action_time", "DROP TABLE incident_watch", // V15
+        "DROP INDEX log_entries_action", // V13
+        "DELETE FROM state_nodes WHERE kind = 'SETTING'", "DROP TABLE settings", // V12
+        "ALTER TABLE deletions DROP COLUMN approver", // V11
+        "DELETE FROM \"flyway_schema_history\" WHERE CAST(\"version\" AS INTEGER) > 10",
+    };
+    for (String statement : undo) {
+      c.createStatement().executeUpdate(statement);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.kinko.vault.acl;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.AccountStatus;
 import io.kinko.vault.Role;
 import io.kinko.vault.UserInfo;
@@ -140,7 +141,7 @@ public final class UserRegistry {
     try {
       return Enum.valueOf(type, value);
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new io.kinko.vault.IntegrityException("the account of '" + user + "' holds an unknown " + type.getSimpleName()
+      throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_STATE, "the account of '" + user + "' holds an unknown " + type.getSimpleName()
           + ": it was changed in the database outside Kinko");
     }
   }

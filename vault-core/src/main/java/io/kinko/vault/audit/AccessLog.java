@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.Action;
 import io.kinko.vault.Decision;
 
@@ -117,7 +118,7 @@ public final class AccessLog {
     byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
     if (!Journal.exists(file)) {
       if (journalEnd != null) {
-        throw new io.kinko.vault.IntegrityException("the log journal " + file.getFileName() + " is missing, though the database's "
+        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " is missing, though the database's "
             + head.size() + " entries were written to it");
       }
       // A new vault, or one whose log predates the journal: it starts after the database's last entry.
@@ -131,16 +132,16 @@ public final class AccessLog {
       long from = journalEnd == null ? opened.start() : journalEnd;
       if (head.size() < opened.base() || head.size() == opened.base() && (from != opened.start()
           || !java.util.Arrays.equals(opened.baseLeaf(), lastLeaf))) {
-        throw new io.kinko.vault.IntegrityException("the log journal starts at entry " + opened.base() + " and the database holds "
+        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal starts at entry " + opened.base() + " and the database holds "
             + head.size() + ": they are not the same log");
       }
       if (head.size() > opened.base()) {
         if (journalEnd == null) {
-          throw new io.kinko.vault.IntegrityException("the database does not say where its " + head.size() + " entries end in the log journal");
+          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the database does not say where its " + head.size() + " entries end in the log journal");
         }
         Journal.Record last = opened.recordEndingAt(journalEnd, head.size() - 1);
         if (!java.util.Arrays.equals(last.leaf(), lastLeaf)) {
-          throw new io.kinko.vault.IntegrityException("the log journal and the database disagree about entry " + (head.size() - 1));
+          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal and the database disagree about entry " + (head.size() - 1));
         }
       }
       List<Journal.Record> tail = opened.recover(from, head.size(), lastLeaf);
@@ -163,7 +164,7 @@ public final class AccessLog {
       for (Journal.Record r : tail) {
         LogEntry entry = EntryCodec.decode(r.entry());
         if (entry.seq() != r.seq()) {
-          throw new io.kinko.vault.IntegrityException("the log journal's record " + r.seq() + " holds entry " + entry.seq());
+          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal's record " + r.seq() + " holds entry " + entry.seq());
         }
         entries.add(entry);
         leaves.add(r.leaf());
@@ -301,7 +302,7 @@ public final class AccessLog {
         if (journal != null && journal.size() != head.size()) {
           Long end = journalEnd(c);
           if (end == null || head.size() < journal.size()) {
-            throw new io.kinko.vault.IntegrityException("the log journal holds " + journal.size() + " entries and the database "
+            throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds " + journal.size() + " entries and the database "
                 + head.size() + ": the database was changed behind the vault");
           }
           journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf())); // another handle on this vault appended
@@ -486,6 +487,11 @@ public final class AccessLog {
     }
     sql.append(" ORDER BY seq");
     return select(sql.toString(), args);
+  }
+
+  /** The stored entry at {@code seq}, if it is stored (not pruned, not beyond the head): a primary-key look-up. */
+  public java.util.Optional<LogEntry> entryAt(long seq) {
+    return select("SELECT entry FROM log_entries WHERE seq = ?", List.<Object>of(seq)).stream().findFirst();
   }
 
   /** Stored entries of {@code action} about file {@code fileId}, in sequence order: an index look-up, not a scan. */

@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.ClientInfo;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
@@ -55,7 +56,7 @@ public final class EntryCodec {
   public static LogEntry decode(byte[] bytes) {
     try {
       if (!Arrays.equals(CanonicalJson.canonicalize(bytes), bytes)) {
-        throw new IntegrityException("log entry is not in canonical form");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry is not in canonical form");
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) CanonicalJson.parse(bytes);
@@ -68,7 +69,7 @@ public final class EntryCodec {
     } catch (IntegrityException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new IntegrityException("log entry is malformed: " + e.getMessage(), e);
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry is malformed: " + e.getMessage(), e);
     }
   }
 
@@ -88,14 +89,14 @@ public final class EntryCodec {
 
   private static String text(Map<String, Object> m, String key) {
     if (m == null || !(m.get(key) instanceof String s)) {
-      throw new IntegrityException("log entry field '" + key + "' is missing or not text");
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry field '" + key + "' is missing or not text");
     }
     return s;
   }
 
   private static long number(Map<String, Object> m, String key) {
     if (m == null || !(m.get(key) instanceof Long l)) {
-      throw new IntegrityException("log entry field '" + key + "' is missing or not an integer");
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry field '" + key + "' is missing or not an integer");
     }
     return l;
   }

@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.VaultException;
 import java.io.IOException;
@@ -156,11 +157,11 @@ final class Journal implements AutoCloseable {
       readFully(channel, h, 0);
       byte[] b = h.array();
       if (!Arrays.equals(Arrays.copyOf(b, FILE_MAGIC.length), FILE_MAGIC) || h.getInt(HEADER - 4) != crc(b, 0, HEADER - 4)) {
-        throw new IntegrityException("the log journal " + file.getFileName() + " has a damaged header");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " has a damaged header");
       }
       long shift = h.getLong(48);
       if (shift < 0 || shift > Long.MAX_VALUE / 2) {
-        throw new IntegrityException("the log journal " + file.getFileName() + " has a damaged header");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " has a damaged header");
       }
       return new Journal(file, channel, h.getLong(8), Arrays.copyOfRange(b, 16, 48), shift);
     } catch (IOException | RuntimeException e) {
@@ -169,7 +170,7 @@ final class Journal implements AutoCloseable {
         throw i;
       }
       if (e instanceof java.io.EOFException) {
-        throw new IntegrityException("the log journal " + file.getFileName() + " is truncated inside its header");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " is truncated inside its header");
       }
       throw new VaultException("cannot open the log journal " + file.getFileName() + ": " + e.getMessage(), e);
     }
@@ -213,14 +214,14 @@ final class Journal implements AutoCloseable {
     try {
       long at = offset - shift;
       if (at < HEADER + FIXED || at > channel.size()) {
-        throw new IntegrityException("the log journal ends before entry " + seq + ", which the database holds: it was truncated");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal ends before entry " + seq + ", which the database holds: it was truncated");
       }
       ByteBuffer len = ByteBuffer.allocate(4);
       readFully(channel, len, at - 4);
       int length = len.getInt(0);
       Record r = length < FIXED || length > FIXED + MAX_ENTRY || at - length < HEADER ? null : read(at - length);
       if (r == null || r.seq() != seq || r.end() != offset) {
-        throw new IntegrityException("the log journal holds no valid record of entry " + seq + " where the database says it ends");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds no valid record of entry " + seq + " where the database says it ends");
       }
       return r;
     } catch (IOException e) {
@@ -237,7 +238,7 @@ final class Journal implements AutoCloseable {
    */
   void follow(long offset, long seq, byte[] leaf) {
     if (seq > base && !Arrays.equals(recordEndingAt(offset, seq - 1).leaf(), leaf)) {
-      throw new IntegrityException("the log journal and the database disagree about entry " + (seq - 1));
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal and the database disagree about entry " + (seq - 1));
     }
     end = offset;
     nextSeq = seq;
@@ -393,7 +394,7 @@ final class Journal implements AutoCloseable {
     for (long seq = base; seq < newBase; seq++) {
       Record r = records.next();
       if (r == null) {
-        throw new IntegrityException("the log journal holds no valid record of entry " + seq + " before its end");
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds no valid record of entry " + seq + " before its end");
       }
       from = r.end();
       leafBefore = r.leaf();

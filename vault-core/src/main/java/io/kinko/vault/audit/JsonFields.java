@@ -133,6 +133,18 @@ public final class JsonFields {
     return out;
   }
 
+  /** A list of integers. */
+  public List<Long> numbers(String name) {
+    List<Long> out = new ArrayList<>();
+    for (Object v : typed(name, List.class, "a list")) {
+      if (!(v instanceof Long n)) {
+        throw refused(name, "holds a value that is not an integer");
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
   public JsonFields object(String name) {
     return new JsonFields(typed(name, Map.class, "an object"), where(name), artefact);
   }

@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.crypto.SigningKey;
@@ -175,7 +176,7 @@ public final class LogCheckpoints {
     try {
       note = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new IntegrityException("the log checkpoint file " + file.getFileName() + " is missing");
+      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file " + file.getFileName() + " is missing");
     } catch (IOException e) {
       throw new VaultException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
     }
@@ -183,18 +184,18 @@ public final class LogCheckpoints {
     try {
       witnessed = Checkpoint.open(note, verifier);
     } catch (FormatException | VerificationException e) {
-      throw new IntegrityException("the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
+      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
     }
     requireContains(witnessed, "the vault's last checkpoint");
     Optional<StateLine> state = stateNamed(witnessed);
     if (state.isPresent()) {
       VaultState.Head head = database.inTransaction(VaultState::storedHead);
       if (head.version() < state.get().version()) {
-        throw new IntegrityException("the vault's state is at version " + head.version() + ", older than the " + state.get().version()
+        throw new IntegrityException(IncidentRule.INTEGRITY_ROLLBACK, "the vault's state is at version " + head.version() + ", older than the " + state.get().version()
             + " its last checkpoint names: the database was rolled back");
       }
       if (head.version() == state.get().version() && !Arrays.equals(head.root(), state.get().root())) {
-        throw new IntegrityException("the vault's state at version " + head.version() + " is not the one its last checkpoint names: "
+        throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the vault's state at version " + head.version() + " is not the one its last checkpoint names: "
             + "the state was rewritten");
       }
     }
@@ -210,17 +211,17 @@ public final class LogCheckpoints {
     database.inTransaction(c -> {
       AccessLog.Head head = AccessLog.Head.read(c);
       if (head.size() < witnessed.size()) {
-        throw new IntegrityException("the access log holds " + head.size() + " entries, fewer than the " + witnessed.size()
+        throw new IntegrityException(IncidentRule.INTEGRITY_ROLLBACK, "the access log holds " + head.size() + " entries, fewer than the " + witnessed.size()
             + " of " + what + ": the database was rolled back or replaced");
       }
       byte[] root;
       try (DbNodeStore nodes = new DbNodeStore(c)) {
         root = MerkleTree.snapshot(nodes, head.size()).root(witnessed.size());
       } catch (IllegalStateException e) {
-        throw new IntegrityException("the access log's tree is damaged: " + e.getMessage());
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage());
       }
       if (!Arrays.equals(root, witnessed.rootHash())) {
-        throw new IntegrityException("the access log's first " + witnessed.size() + " entries do not match " + what
+        throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the access log's first " + witnessed.size() + " entries do not match " + what
             + ": the log was rewritten");
       }
       return null;
@@ -261,7 +262,7 @@ public final class LogCheckpoints {
           }
           return Optional.of(new StateLine(Long.parseLong(parts[1]), io.kinko.vault.crypto.Bytes.unhex(parts[2])));
         } catch (IllegalArgumentException e) {
-          throw new IntegrityException("the checkpoint's state line is malformed: " + e.getMessage());
+          throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the checkpoint's state line is malformed: " + e.getMessage());
         }
       }
     }

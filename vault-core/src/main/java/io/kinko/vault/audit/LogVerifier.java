@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogReport;
 import io.kinko.vault.store.Database;
@@ -47,7 +48,7 @@ public final class LogVerifier {
     String origin = LogCheckpoints.origin(vaultId);
     for (Checkpoint c : checkpoints) {
       if (!c.origin().equals(origin)) {
-        throw new IntegrityException("checkpoint of size " + c.size() + " is for '" + c.origin() + "', not this vault");
+        throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "checkpoint of size " + c.size() + " is for '" + c.origin() + "', not this vault");
       }
     }
 
@@ -55,7 +56,7 @@ public final class LogVerifier {
     try (Journal journal = database.journalFile().map(f -> Journal.open(f, false)).orElse(null);
          PageReader pages = new PageReader(database, head.size())) {
       if (journal != null && journal.base() > head.size()) {
-        throw new IntegrityException("the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
       }
       return walk(head, journal, pages, checkpoints, vaultId, witness != null, entriesDone);
     }
@@ -76,7 +77,7 @@ public final class LogVerifier {
       for (long seq = from; seq < to; seq++) {
         byte[] leaf = page.leaves[(int) (seq - from)];
         if (leaf == null) {
-          throw new IntegrityException("log entry " + seq + ": its leaf hash is missing from the tree");
+          throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + ": its leaf hash is missing from the tree");
         }
         String entry = page.entries[(int) (seq - from)];
         byte[] bytes = entry == null ? null : entry.getBytes(StandardCharsets.UTF_8);
@@ -84,26 +85,32 @@ public final class LogVerifier {
         if (seq >= journalBase) {
           Journal.Record r = records.next();
           if (r == null) {
-            throw new IntegrityException("the log journal ends before entry " + seq + ", which the database holds: it was truncated or altered");
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal ends before entry " + seq + ", which the database holds: it was truncated or altered");
           }
           if (!Arrays.equals(r.leaf(), leaf) || bytes != null && !Arrays.equals(r.entry(), bytes)) {
-            throw new IntegrityException("log entry " + seq + " differs between the log journal and the database");
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " differs between the log journal and the database");
           }
           hashed = r.leaf(); // the same bytes, hashed once when the record was read
         }
         if (bytes != null) {
           if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
-            throw new IntegrityException("log entry " + seq + " was altered: its bytes do not hash to its leaf");
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " was altered: its bytes do not hash to its leaf");
           }
           if (!linksTo(entry, prevLeaf)) {
-            throw new IntegrityException("log entry " + seq + " breaks the chain: it does not link to entry " + (seq - 1));
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " breaks the chain: it does not link to entry " + (seq - 1));
           }
           if (!entry.startsWith("{") || !entry.contains("\"seq\":" + seq + ",") || !entry.contains("\"vault\":\"" + vaultId + "\"")) {
-            throw new IntegrityException("log entry " + seq + " names another position or vault");
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " names another position or vault");
+          }
+          // Queries find entries by the action column (incidents, acknowledgements): it must say what the entry says.
+          String action = page.actions[(int) (seq - from)];
+          if (!entry.contains("\"action\":\"" + action + "\"")) {
+            throw new IntegrityException("log entry " + seq + " is filed under the action " + action + ", which it does not record: "
+                + "its row was edited");
           }
           entriesChecked++;
         } else if (entriesChecked > 0) {
-          throw new IntegrityException("log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
+          throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
         }
         prevLeaf = HEX.formatHex(leaf);
         range.append(leaf);
@@ -112,11 +119,11 @@ public final class LogVerifier {
       entriesDone.accept(to);
     }
     if (!prevLeaf.equals(head.lastLeaf())) {
-      throw new IntegrityException("the log head does not name the last entry " + (head.size() - 1));
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log head does not name the last entry " + (head.size() - 1));
     }
     if (nextCheckpoint < checkpoints.size()) {
       Checkpoint c = checkpoints.get(nextCheckpoint);
-      throw new IntegrityException("checkpoint of size " + c.size() + " is beyond the log's " + head.size()
+      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "checkpoint of size " + c.size() + " is beyond the log's " + head.size()
           + " entries: the log was rolled back");
     }
     return new LogReport(head.size(), entriesChecked, checkpoints.size() - (witnessed ? 1 : 0), witnessed);
@@ -126,7 +133,7 @@ public final class LogVerifier {
     while (next < checkpoints.size() && checkpoints.get(next).size() == range.size()) {
       Checkpoint c = checkpoints.get(next);
       if (!Arrays.equals(c.rootHash(), range.root())) {
-        throw new IntegrityException("the log's first " + c.size() + " entries do not match the signed checkpoint of that size: "
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's first " + c.size() + " entries do not match the signed checkpoint of that size: "
             + "the log was rewritten at or before entry " + (c.size() - 1));
       }
       next++;
@@ -138,7 +145,7 @@ public final class LogVerifier {
     try {
       return Checkpoint.open(note, verifier);
     } catch (FormatException | VerificationException e) {
-      throw new IntegrityException(what + " does not verify with the vault's public key: " + e.getMessage());
+      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, what + " does not verify with the vault's public key: " + e.getMessage());
     }
   }
 
@@ -148,7 +155,7 @@ public final class LogVerifier {
     return at >= 0 && entry.regionMatches(at + 8, leaf, 0, 64) && entry.length() > at + 8 + 64 && entry.charAt(at + 8 + 64) == '"';
   }
 
-  private record Page(byte[][] leaves, String[] entries) {}
+  private record Page(byte[][] leaves, String[] entries, String[] actions) {}
 
   /**
    * Reads the pages of {@code [0, size)} in order, two ahead on threads of its own: reading rows
@@ -211,6 +218,7 @@ public final class LogVerifier {
       int n = (int) (to - from);
       byte[][] leaves = new byte[n][];
       String[] entries = new String[n];
+      String[] actions = new String[n];
       try (PreparedStatement s = c.prepareStatement("SELECT idx, hash FROM log_nodes WHERE lvl = 0 AND idx >= ? AND idx < ?")) {
         s.setLong(1, from);
         s.setLong(2, to);
@@ -220,16 +228,17 @@ public final class LogVerifier {
           }
         }
       }
-      try (PreparedStatement s = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ?")) {
+      try (PreparedStatement s = c.prepareStatement("SELECT seq, entry, action FROM log_entries WHERE seq >= ? AND seq < ?")) {
         s.setLong(1, from);
         s.setLong(2, to);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             entries[(int) (r.getLong(1) - from)] = r.getString(2);
+            actions[(int) (r.getLong(1) - from)] = r.getString(3);
           }
         }
       }
-      return new Page(leaves, entries);
+      return new Page(leaves, entries, actions);
     });
   }
 }

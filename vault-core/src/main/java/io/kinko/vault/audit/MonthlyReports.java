@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.Action;
 import io.kinko.vault.CertificateBody;
 import io.kinko.vault.Contract;
@@ -73,13 +74,14 @@ public final class MonthlyReports {
    * {@code reports/} folder.
    *
    * @param previousJson the previous report as filed with the city, or null to take the vault's stored one
-   * @param staff the designated staff now; {@code certificates} every certificate the vault issued
+   * @param staff the designated staff now; {@code certificates} every certificate the vault issued;
+   *     {@code incidents} every incident with its status now (those detected in the period are reported)
    * @throws IntegrityException if the previous report is altered or not of this vault, or the log
    *     does not contain its checkpoint's tree
    * @throws VaultException if the month has not begun, or the files cannot be written
    */
   public MonthlyReport.Issued issue(YearMonth month, byte[] previousJson, Path directory, String issuer, List<MonthlyReport.Staff> staff,
-      List<MonthlyReport.CertificateRef> certificates) {
+      List<MonthlyReport.CertificateRef> certificates, List<MonthlyReport.IncidentStatus> incidents) {
     MonthlyReport.Period period = MonthlyReport.Period.of(month);
     Instant now = vault.clock().instant();
     Instant to = period.to().toInstant();
@@ -102,7 +104,9 @@ public final class MonthlyReports {
         certificates.stream().filter(c -> !c.issuedAt().isBefore(period.from()) && c.issuedAt().isBefore(period.to())).toList(),
         events(entries, e -> EXPORTS.contains(e.action())), events(entries, e -> e.action().equals(Action.INCIDENT.name())),
         retention(entries, to), new LogCheckpoint(over ? LogCheckpoint.PERIOD_END : LogCheckpoint.REPORT_TIME, signed.size(),
-            signed.note()), link);
+            signed.note()), link,
+        incidents.stream().filter(i -> !i.detectedAt().isBefore(period.from()) && i.detectedAt().isBefore(period.to())).toList(),
+        incidentReports(entries));
     byte[] json = ReportCodec.encode(report);
     byte[] signature = vault.key().sign(json);
     String name = MonthlyReport.fileName(month);
@@ -147,17 +151,17 @@ public final class MonthlyReports {
             "the previous report's checkpoint");
         String what = "the previous report's checkpoint (" + before.period().month() + ", " + m + " entries)";
         if (head < m) {
-          throw new IntegrityException("the access log holds " + head + " entries, fewer than " + what
+          throw new IntegrityException(IncidentRule.INTEGRITY_ROLLBACK, "the access log holds " + head + " entries, fewer than " + what
               + ": the vault was rolled back or replaced");
         }
         byte[] root;
         try {
           root = tree.root(m);
         } catch (IllegalStateException | IllegalArgumentException e) {
-          throw new IntegrityException("the access log's tree is damaged: " + e.getMessage());
+          throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage());
         }
         if (!Arrays.equals(root, previous.rootHash())) {
-          throw new IntegrityException("the access log's first " + m + " entries do not match " + what
+          throw new IntegrityException(IncidentRule.INTEGRITY_ROLLBACK, "the access log's first " + m + " entries do not match " + what
               + ": the vault was rolled back or its log rewritten");
         }
         if (size < m) {
@@ -268,6 +272,18 @@ public final class MonthlyReports {
   static List<Event> events(List<LogEntry> entries, java.util.function.Predicate<LogEntry> which) {
     return entries.stream().filter(which).map(e -> new Event(e.seq(), zoned(e.time()), e.actor(), e.action(), e.decision(),
         e.reason() == null ? "" : e.reason(), e.nameTag())).toList();
+  }
+
+  /** The incident reports issued in the period, as their INCIDENT_REPORT entries recorded them. */
+  static List<MonthlyReport.IncidentReportRef> incidentReports(List<LogEntry> entries) {
+    List<MonthlyReport.IncidentReportRef> out = new ArrayList<>();
+    for (LogEntry e : entries) {
+      Matcher m = IncidentReportCodec.RECORD.matcher(e.reason() == null ? "" : e.reason());
+      if (e.action().equals(Action.INCIDENT_REPORT.name()) && "ALLOW".equals(e.decision()) && m.matches()) {
+        out.add(new MonthlyReport.IncidentReportRef(m.group(1), Long.parseLong(m.group(2)), m.group(3), zoned(e.time()), m.group(4)));
+      }
+    }
+    return out;
   }
 
   /** Per actor: logins, failed logins, lockouts, and every action's allowed and refused count. Sorted by actor and action. */

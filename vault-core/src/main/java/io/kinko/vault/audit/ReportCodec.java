@@ -65,6 +65,18 @@ public final class ReportCodec {
   // --- writing
 
   private static Map<String, Object> toJson(MonthlyReport r) {
+    Map<String, Object> m = version1(r);
+    if (r.version() >= 2) {
+      m.put("incidentStatus", r.incidentStatus().stream().map(i -> (Object) map("id", i.id(), "rule", i.rule(), "severity", i.severity(),
+          "detectedAt", time(i.detectedAt()), "actor", i.actor(), "status", i.status().name(), "acknowledgedBy", i.acknowledgedBy(),
+          "acknowledgedAt", i.acknowledgedAt() == null ? null : time(i.acknowledgedAt()))).toList());
+      m.put("incidentReports", r.incidentReports().stream().map(x -> (Object) map("reportId", x.reportId(), "incident", x.incident(),
+          "rule", x.rule(), "issuedAt", time(x.issuedAt()), "sha256", x.sha256())).toList());
+    }
+    return m;
+  }
+
+  private static Map<String, Object> version1(MonthlyReport r) {
     return map("type", r.type(), "version", r.version(),
         "period", map("month", r.period().month().toString(), "from", time(r.period().from()), "to", time(r.period().to()),
             "zone", r.period().zone()),
@@ -104,7 +116,7 @@ public final class ReportCodec {
     return TIME.format(t);
   }
 
-  private static Map<String, Object> map(Object... pairs) {
+  static Map<String, Object> map(Object... pairs) {
     Map<String, Object> m = new HashMap<>(); // values may be null (JSON null); CanonicalJson orders the keys
     for (int i = 0; i < pairs.length; i += 2) {
       m.put((String) pairs[i], pairs[i + 1]);
@@ -120,8 +132,8 @@ public final class ReportCodec {
       throw f.refused("type", "is '" + type + "', not " + MonthlyReport.TYPE);
     }
     long version = f.number("version");
-    if (version != MonthlyReport.VERSION) {
-      throw f.refused("version", "is " + version + "; this Kinko reads version " + MonthlyReport.VERSION);
+    if (version < 1 || version > MonthlyReport.VERSION) {
+      throw f.refused("version", "is " + version + "; this Kinko reads versions 1 to " + MonthlyReport.VERSION);
     }
     JsonFields p = f.object("period");
     MonthlyReport.Period period = p.done(new MonthlyReport.Period(month(p, "month"), time(p, "from"), time(p, "to"), p.text("zone")));
@@ -153,8 +165,15 @@ public final class ReportCodec {
     JsonFields pr = f.nullableObject("previous");
     Previous previous = pr == null ? null : pr.done(new Previous(month(pr, "month"), pr.text("sha256"), pr.number("treeSize"),
         pr.text("checkpoint"), pr.texts("consistencyProof")));
+    List<MonthlyReport.IncidentStatus> incidentStatus = version < 2 ? List.of() : f.objects("incidentStatus").stream()
+        .map(i -> i.done(new MonthlyReport.IncidentStatus(i.number("id"), i.text("rule"), i.number("severity"), time(i, "detectedAt"),
+            i.text("actor"), io.kinko.vault.Incident.Status.valueOf(i.text("status")), i.nullableText("acknowledgedBy"),
+            nullableTime(i, "acknowledgedAt")))).toList();
+    List<MonthlyReport.IncidentReportRef> incidentReports = version < 2 ? List.of() : f.objects("incidentReports").stream()
+        .map(x -> x.done(new MonthlyReport.IncidentReportRef(x.text("reportId"), x.number("incident"), x.text("rule"),
+            time(x, "issuedAt"), x.text("sha256")))).toList();
     return f.done(new MonthlyReport(type, version, period, contract, vault, key, tool, issuedAt, issuedBy, staff, changes, users,
-        certificates, exports, incidents, retention, checkpoint, previous));
+        certificates, exports, incidents, retention, checkpoint, previous, incidentStatus, incidentReports));
   }
 
   private static List<Event> events(JsonFields f, String name) {
@@ -162,7 +181,7 @@ public final class ReportCodec {
         e.text("decision"), e.text("reason"), e.nullableText("nameTag")))).toList();
   }
 
-  private static OffsetDateTime time(JsonFields f, String name) {
+  static OffsetDateTime time(JsonFields f, String name) {
     OffsetDateTime t = parsed(f, name, text -> OffsetDateTime.parse(text, TIME), "a time like 2026-10-01T00:00:00.000+09:00");
     if (!t.getOffset().equals(Contract.ZONE.getRules().getOffset(t.toInstant()))) {
       throw f.refused(name, "is not a time in the contract's zone " + Contract.ZONE + ": " + ReportCodec.time(t));
@@ -170,7 +189,11 @@ public final class ReportCodec {
     return t;
   }
 
-  private static LocalDate date(JsonFields f, String name) {
+  private static OffsetDateTime nullableTime(JsonFields f, String name) {
+    return f.nullableText(name) == null ? null : time(f, name);
+  }
+
+  static LocalDate date(JsonFields f, String name) {
     return parsed(f, name, LocalDate::parse, "a date like 2027-03-31");
   }
 

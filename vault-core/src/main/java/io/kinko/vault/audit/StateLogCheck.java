@@ -1,5 +1,6 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.state.StateKind;
@@ -49,7 +50,7 @@ public final class StateLogCheck {
               LogEntry entry = EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8));
               String problem = problem(kind.getKey(), row, entry);
               if (problem != null) {
-                throw new IntegrityException("a " + kind.getKey().table() + " row is not set by log entry " + seq + ": " + problem);
+                throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a " + kind.getKey().table() + " row is not set by log entry " + seq + ": " + problem);
               }
             }
           }

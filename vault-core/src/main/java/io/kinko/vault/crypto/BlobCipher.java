@@ -1,5 +1,6 @@
 package io.kinko.vault.crypto;
 
+import io.kinko.vault.IncidentRule;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey;
@@ -171,44 +172,44 @@ public final class BlobCipher {
     byte[] magic = new byte[MAGIC.length];
     b.get(magic);
     if (!Arrays.equals(magic, MAGIC)) {
-      throw new IntegrityException("file " + fileId + " is not a Kinko blob (bad magic)");
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is not a Kinko blob (bad magic)");
     }
     int version = Byte.toUnsignedInt(b.get());
     if (version != FORMAT_VERSION) {
-      throw new IntegrityException("file " + fileId + " has unsupported blob format version " + version);
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " has unsupported blob format version " + version);
     }
     int algorithm = Byte.toUnsignedInt(b.get());
     if (algorithm != ALGORITHM_AES256_GCM_HKDF_1MB) {
-      throw new IntegrityException("file " + fileId + " uses unknown algorithm id " + algorithm);
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " uses unknown algorithm id " + algorithm);
     }
     byte[] headerId = new byte[FILE_ID_BYTES];
     b.get(headerId);
     if (!Arrays.equals(headerId, id)) {
-      throw new IntegrityException("blob of file " + fileId + " holds file " + Bytes.hex(headerId) + " (swapped or misplaced)");
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "blob of file " + fileId + " holds file " + Bytes.hex(headerId) + " (swapped or misplaced)");
     }
     int masterKeyId = b.getInt();
     int wrappedLength = Short.toUnsignedInt(b.getShort());
     if (wrappedLength == 0 || wrappedLength > MAX_WRAPPED_KEY_BYTES) {
-      throw new IntegrityException("file " + fileId + " has a wrapped key of impossible length " + wrappedLength);
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " has a wrapped key of impossible length " + wrappedLength);
     }
     byte[] rest = new byte[wrappedLength + MAC_BYTES];
     readHeader(in, rest, fileId);
     byte[] wrapped = Arrays.copyOf(rest, wrappedLength);
     if (masterKeyId != keys.masterKeyId()) {
-      throw new IntegrityException("file " + fileId + " is wrapped under master key " + Integer.toUnsignedString(masterKeyId) + ", not this vault's");
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is wrapped under master key " + Integer.toUnsignedString(masterKeyId) + ", not this vault's");
     }
     byte[] fileKey;
     try {
       fileKey = keys.masterAead().decrypt(wrapped, fileKeyAd(keys.vaultId(), id));
     } catch (GeneralSecurityException e) {
-      throw new IntegrityException("file " + fileId + ": wrapped file key failed to decrypt (altered header or another vault's blob)");
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + ": wrapped file key failed to decrypt (altered header or another vault's blob)");
     }
     try {
       ByteBuffer header = ByteBuffer.allocate(FIXED_HEADER_BYTES + wrappedLength);
       header.put(fixed).put(wrapped);
       byte[] expectedMac = headerMac(fileKey, id, header.array(), header.capacity());
       if (!MessageDigest.isEqual(expectedMac, Arrays.copyOfRange(rest, wrappedLength, rest.length))) {
-        throw new IntegrityException("file " + fileId + ": header MAC does not match");
+        throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + ": header MAC does not match");
       }
       if (expectedSize <= FIRST_SEGMENT_PLAINTEXT) {
         return decryptSmall(stream(fileKey, id), bodyAd(keys.vaultId(), id), in, source, fileId, expectedSize);
@@ -220,11 +221,11 @@ public final class BlobCipher {
       try {
         decrypter.init(ByteBuffer.wrap(streamHeader), bodyAd(keys.vaultId(), id));
       } catch (GeneralSecurityException e) {
-        throw new IntegrityException("file " + fileId + " failed integrity check at segment 0", e);
+        throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " failed integrity check at segment 0", e);
       }
       return new OpeningStream(decrypter, in, fileId, expectedSize);
     } catch (GeneralSecurityException e) {
-      throw new IntegrityException("file " + fileId + ": body cannot be opened", e);
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + ": body cannot be opened", e);
     } finally {
       Bytes.wipe(fileKey);
     }
@@ -269,7 +270,7 @@ public final class BlobCipher {
     try {
       in.readFully(into);
     } catch (EOFException e) {
-      throw new IntegrityException("file " + fileId + " is truncated inside its header");
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is truncated inside its header");
     }
   }
 
@@ -437,7 +438,7 @@ public final class BlobCipher {
       if (!plain.hasRemaining()) {
         if (segment > lastSegment) {
           if (in.read() >= 0) {
-            throw fail(new IntegrityException("file " + fileId + " is longer than its recorded size " + expectedSize));
+            throw fail(new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is longer than its recorded size " + expectedSize));
           }
           return -1;
         }
@@ -461,7 +462,7 @@ public final class BlobCipher {
         decrypter.decryptSegment(sealed, segment, segment == lastSegment, plain);
       } catch (GeneralSecurityException e) {
         plain.clear().limit(0);
-        throw fail(new IntegrityException("file " + fileId + " failed integrity check at segment " + segment, e));
+        throw fail(new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " failed integrity check at segment " + segment, e));
       }
       plain.flip();
       segment++;
@@ -555,17 +556,17 @@ public final class BlobCipher {
         if (source.failure != null) {
           throw e;
         }
-        throw new IntegrityException("file " + fileId + " failed integrity check at segment " + segmentAt(delivered), e);
+        throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " failed integrity check at segment " + segmentAt(delivered), e);
       }
       if (n < 0) {
         if (delivered != expectedSize) {
-          throw new IntegrityException("file " + fileId + " decrypted to " + delivered + " bytes, metadata says " + expectedSize);
+          throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " decrypted to " + delivered + " bytes, metadata says " + expectedSize);
         }
         return -1;
       }
       delivered += n;
       if (delivered > expectedSize) {
-        throw new IntegrityException("file " + fileId + " is longer than its recorded size " + expectedSize);
+        throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is longer than its recorded size " + expectedSize);
       }
       return n;
     }

@@ -54,7 +54,7 @@ public final class Bytes {
   }
 
   /** UTF-8 bytes of a password, in an array the caller must wipe. */
-  static byte[] utf8(char[] chars) {
+  public static byte[] utf8(char[] chars) {
     ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
     byte[] out = new byte[encoded.remaining()];
     encoded.get(out);
@@ -64,7 +64,7 @@ public final class Bytes {
     return out;
   }
 
-  static void wipe(byte[] bytes) {
+  public static void wipe(byte[] bytes) {
     if (bytes != null) {
       Arrays.fill(bytes, (byte) 0);
     }

@@ -263,6 +263,52 @@ final class DefaultAdministration implements Administration {
     }
   }
 
+  @Override
+  public IncidentPolicy incidentPolicy() {
+    admin(Action.POLICY);
+    allowed(Action.POLICY, "incident policy shown");
+    IncidentPolicy policy = session.readState(c -> storedPolicy(session.state(), c));
+    vault.incidentPolicyChecked(policy);
+    return policy;
+  }
+
+  @Override
+  public void setIncidentPolicy(IncidentPolicy policy) {
+    admin(Action.POLICY);
+    Objects.requireNonNull(policy, "policy");
+    IncidentPolicy old = session.readState(c -> storedPolicy(session.state(), c));
+    String value = PolicyCodec.encode(policy);
+    logged(Action.POLICY, "incident policy " + changes(old, policy), null, (c, changes, seq) -> {
+      storedPolicy(session.state(), c); // under the state lock: what the change replaces is checked too
+      io.kinko.vault.store.Settings.put(c, changes,
+          new io.kinko.vault.store.Settings.Setting(PolicyCodec.SETTING, value, actor, vault.clock().millis(), seq));
+    });
+    vault.incidentPolicyChecked(policy);
+  }
+
+  /** The stored incident policy, checked against the state; the default when none was set. */
+  static IncidentPolicy storedPolicy(VaultState state, Connection c) throws SQLException {
+    return io.kinko.vault.store.Settings.get(state, c, PolicyCodec.SETTING).map(s -> PolicyCodec.decode(s.value()))
+        .orElse(IncidentPolicy.DEFAULT);
+  }
+
+  /** What a policy change changes, old -> new, as the POLICY entry names it. */
+  static String changes(IncidentPolicy old, IncidentPolicy now) {
+    List<String> out = new java.util.ArrayList<>();
+    change(out, "failed-logins", old.failedLogins(), now.failedLogins());
+    change(out, "unknown-users", old.unknownUsers(), now.unknownUsers());
+    change(out, "denied", old.deniedOperations(), now.deniedOperations());
+    change(out, "mass-read", old.massRead(), now.massRead());
+    change(out, "working-hours", old.workingHours(), now.workingHours());
+    return out.isEmpty() ? "unchanged" : String.join("; ", out);
+  }
+
+  private static void change(List<String> out, String key, Object old, Object now) {
+    if (!old.equals(now)) {
+      out.add(key + " " + old + " -> " + now);
+    }
+  }
+
   static String sealPrefix(VaultKeys keys, String user, VaultPath prefix) {
     return Base64.getEncoder().encodeToString(keys.seal(GRANT_PREFIX, prefix.value().getBytes(StandardCharsets.UTF_8), user));
   }

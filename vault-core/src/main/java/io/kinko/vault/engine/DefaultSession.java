@@ -620,10 +620,56 @@ final class DefaultSession implements Session {
       MonthlyReports.Source source = new MonthlyReports.Source(vault.id(), vault.contract(),
           new io.kinko.vault.audit.Retention(vault.contract().end(), vault.logPolicy().retentionMinimum()), reports, vault.database(),
           vault.log(), signing, vault.clock());
-      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs());
+      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs(), incidentStatus());
     });
     door.note(Action.REPORT, MonthlyReports.record(issued));
     return issued;
+  }
+
+  @Override
+  public List<Incident> incidents(boolean openOnly) {
+    open();
+    return door.pass(Action.INCIDENT_LIST, () -> {
+      AccessRules.Decision d = AccessRules.audit(role);
+      return d.allowed() ? Door.Verdict.allow(d.reason() + (openOnly ? ": open incidents" : ": all incidents"), null, (Void) null)
+          : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> incidents().all().stream().filter(i -> !openOnly || i.status() == Incident.Status.OPEN).toList());
+  }
+
+  @Override
+  public Incident acknowledgeIncident(long id, String note) {
+    open();
+    io.kinko.vault.incident.IncidentAck ack = new io.kinko.vault.incident.IncidentAck(Math.max(id, 0), note);
+    return door.pass(Action.INCIDENT_ACK, () -> {
+      AccessRules.Decision d = AccessRules.administer(role);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason() + ": only an administrator acknowledges incident " + id, null);
+      }
+      Incidents.Lookup found = incidents().find(id);
+      // The ALLOW entry is the acknowledgement itself: its reason names the incident and the note.
+      return found.incident() == null ? Door.Verdict.notFound(null, found.missing())
+          : Door.Verdict.allow(ack.format(), null, found.incident());
+    }, (incident, entry) -> incidents().all().stream().filter(i -> i.id() == id).findFirst().orElseThrow());
+  }
+
+  @Override
+  public IncidentReport.Signed incidentReport(long id) {
+    open();
+    IncidentReport.Signed signed = door.pass(Action.INCIDENT_REPORT, () -> {
+      AccessRules.Decision d = AccessRules.administer(role);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason() + ": only an administrator writes up incident " + id, null);
+      }
+      Incidents.Lookup found = incidents().find(id);
+      return found.incident() == null ? Door.Verdict.notFound(null, found.missing())
+          : Door.Verdict.allow(d.reason() + ": report on incident " + id, null, found.incident());
+    }, (incident, entry) -> incidents().report(incident, user));
+    door.note(Action.INCIDENT_REPORT, io.kinko.vault.audit.IncidentReportCodec.record(signed.report(), signed.sha256()));
+    return signed;
+  }
+
+  private Incidents incidents() {
+    return new Incidents(vault, signing);
   }
 
   /** The designated staff: every user holding a grant, with the grants' prefixes as {@code acl} shows them. */
@@ -648,6 +694,15 @@ final class DefaultSession implements Session {
       out.sort(java.util.Comparator.comparing(MonthlyReport.Staff::user));
       return out;
     });
+  }
+
+  /** Every incident and where it stands now, as a monthly report cites it. */
+  private List<MonthlyReport.IncidentStatus> incidentStatus() {
+    return incidents().all().stream().map(i -> {
+      Incident.Acknowledgement first = i.acknowledgements().isEmpty() ? null : i.acknowledgements().get(0);
+      return new MonthlyReport.IncidentStatus(i.id(), i.rule().id(), i.severity(), MonthlyReports.zoned(i.time()), i.actor(), i.status(),
+          first == null ? null : first.by(), first == null ? null : MonthlyReports.zoned(first.at()));
+    }).toList();
   }
 
   /** Every certificate the vault issued, as a report cites it. */

@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class DefaultVault implements Vault {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultVault.class);
   static final String DEFAULT_APPLICATION = "kinko-library";
+  /** The actor of an INCIDENT entry no user's operation raised (no user name starts with '-'). */
+  static final String SYSTEM_ACTOR = "-";
 
   private final VaultLayout layout;
   private final Descriptor descriptor;
@@ -57,6 +59,8 @@ public final class DefaultVault implements Vault {
   private final BlobStore blobs;
   private final AccessLog log;
   private final LogCheckpoints checkpoints;
+  /** Runs the incident rules over the log as it grows (clause 6). */
+  private final IncidentWatch watch;
   private final byte[] publicKey;
   private final Clock clock;
   private final ClientInfo client;
@@ -104,7 +108,11 @@ public final class DefaultVault implements Vault {
     LogCheckpoints.Latest last = checkpoints.latestSigned().orElse(null);
     this.lastCheckpointSize = last == null ? -1 : last.size();
     this.lastCheckpointAt = last == null ? clock.instant() : last.signedAt();
-    log.afterBatch(this::checkpointIfDue);
+    this.watch = new IncidentWatch(this, database);
+    log.afterBatch(size -> {
+      checkpointIfDue(size);
+      watch.wake();
+    });
     this.alerts = new io.kinko.vault.alert.Dispatcher(database, descriptor.vaultId(), clock, this::openSinkPassword);
   }
 
@@ -131,7 +139,14 @@ public final class DefaultVault implements Vault {
     try {
       database.bindTo(descriptor.vaultId(), false);
       DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
-      vault.stateWitnessed = vault.checkpoints.checkNoRollback();
+      try {
+        vault.stateWitnessed = vault.checkpoints.checkNoRollback();
+      } catch (IntegrityException e) {
+        vault.incident(SYSTEM_ACTOR, e); // the refused open leaves its trace in the log it refuses
+        vault.watch.abandon();
+        throw e;
+      }
+      vault.watch.wake(); // catch up on what a process that died left unscanned
       vault.alerts.start(); // also without a login: what a crashed process left is delivered now
       return vault;
     } catch (RuntimeException e) {
@@ -194,7 +209,7 @@ public final class DefaultVault implements Vault {
       // Decide again on the account as the checked state holds it: the row read before the
       // password could be checked was only a hint.
       UserInfo checked = database.inTransaction(c -> UserRegistry.checked(state, c, user)).map(this::effective)
-          .orElseThrow(() -> new IntegrityException("the account of '" + user + "' is not in the vault's state: it was added outside Kinko"));
+          .orElseThrow(() -> new IntegrityException(IncidentRule.INTEGRITY_STATE, "the account of '" + user + "' is not in the vault's state: it was added outside Kinko"));
       AccessRules.Decision still = AccessRules.login(checked, today());
       if (!still.allowed()) {
         log.append(AccessLog.Event.deny(user, Action.LOGIN, still.reason(), null, null));
@@ -212,6 +227,7 @@ public final class DefaultVault implements Vault {
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
       keysOpened(keys, true);
+      checkIncidentPolicy(user, state);
       DefaultSession session = new DefaultSession(this, account, keys, signing, true);
       session.files().fillFolderIndex();
       try {
@@ -233,6 +249,20 @@ public final class DefaultVault implements Vault {
       keysOpened(keys, false);
       keys.close();
       throw e;
+    }
+  }
+
+  /**
+   * Reads the incident policy checked, for this process's watch: an edited, removed or replayed
+   * policy row is an INCIDENT, and the watch then keeps to the defaults rather than to the edit.
+   * The login stands: the policy decides what is reported, never what is allowed.
+   */
+  private void checkIncidentPolicy(String user, io.kinko.vault.state.VaultState state) {
+    try {
+      incidentPolicyChecked(database.inTransaction(c -> DefaultAdministration.storedPolicy(state, c)));
+    } catch (IntegrityException e) {
+      incident(user, e);
+      incidentPolicyChecked(IncidentPolicy.DEFAULT);
     }
   }
 
@@ -263,7 +293,7 @@ public final class DefaultVault implements Vault {
       return;
     }
     if (stateWitnessed) {
-      throw new IntegrityException("the vault's state carries no seal although its checkpoint names one: the state was reset outside Kinko");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state carries no seal although its checkpoint names one: the state was reset outside Kinko");
     }
     database.durably(c -> {
       state.adopt(c);
@@ -278,7 +308,7 @@ public final class DefaultVault implements Vault {
   SigningKey openSigningKey(VaultKeys keys) {
     byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
     if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
-      throw new IntegrityException("kinko.json was edited: its seal does not match its content");
+      throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json was edited: its seal does not match its content");
     }
     SigningKey signing = keys.signingKey(readKeyFile(layout.signingKey(), "keys/signing.key"));
     if (!Arrays.equals(signing.publicKey(), publicKey)) {
@@ -405,13 +435,59 @@ public final class DefaultVault implements Vault {
       }
     }
     try {
-      log.append(AccessLog.Event.deny(actor, Action.INCIDENT,
-          new IncidentReason(IncidentRule.INTEGRITY_OTHER, java.util.List.of(), oneLine(e.getMessage())).format(), null, null));
+      incident(actor, new IncidentReason(e.rule(), evidenceOf(e), oneLine(e.getMessage())));
     } catch (VaultException logFailure) {
       e.addSuppressed(logFailure);
     }
-    LOG.warn("integrity incident in vault {}: {}", descriptor.vaultId(), e.getMessage());
+  }
+
+  /**
+   * Appends one INCIDENT entry (clause 6), durably. Every INCIDENT entry of the vault passes here:
+   * integrity failures, and what the incident watch's rules raise.
+   *
+   * @throws VaultException if the log cannot be written
+   */
+  LogEntry incident(String actor, IncidentReason reason) {
+    LogEntry entry = log.append(AccessLog.Event.deny(actor, Action.INCIDENT, reason.format(), null, null));
+    LOG.warn("incident {} in vault {} (entry {}): {}", reason.rule().id(), descriptor.vaultId(), entry.seq(), reason.detail());
     alerts.wake();
+    return entry;
+  }
+
+  private static final java.util.regex.Pattern BLOB_FILE = java.util.regex.Pattern.compile("\\bfile ([0-9a-f]{32})\\b");
+
+  /**
+   * The entries an integrity failure names, or for a damaged blob the PUT entry of its version
+   * (a file id is one version, found through the file-id index), so the incident points at what
+   * was stored.
+   */
+  private java.util.List<Long> evidenceOf(IntegrityException e) {
+    if (!e.evidence().isEmpty() || e.rule() != IncidentRule.INTEGRITY_BLOB || e.getMessage() == null) {
+      return e.evidence();
+    }
+    java.util.regex.Matcher m = BLOB_FILE.matcher(e.getMessage());
+    if (!m.find()) {
+      return java.util.List.of();
+    }
+    try {
+      return log.entriesOfFile(m.group(1), Action.PUT.name()).stream().map(LogEntry::seq).toList();
+    } catch (VaultException unreadable) {
+      return java.util.List.of();
+    }
+  }
+
+  /**
+   * The incident policy as a session last read it checked, or null while no session of this
+   * process has: the watch then reads it unchecked (a process without keys, a failed login).
+   */
+  private volatile IncidentPolicy checkedPolicy;
+
+  void incidentPolicyChecked(IncidentPolicy policy) {
+    checkedPolicy = policy;
+  }
+
+  IncidentPolicy checkedIncidentPolicy() {
+    return checkedPolicy;
   }
 
   /**
@@ -423,6 +499,7 @@ public final class DefaultVault implements Vault {
    * change, a refusal or an incident is witnessed at close as before.
    */
   void sessionClosed(SigningKey key) {
+    watch.drain(); // the session's incidents are raised before the checkpoint that covers them
     synchronized (signerLock) {
       openSessions--;
       if (openSessions == 0) {
@@ -481,8 +558,15 @@ public final class DefaultVault implements Vault {
 
   @Override
   public void close() {
-    alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
-    database.close();
+    try {
+      watch.close(); // drains first: the log's journal closes with the database
+    } finally {
+      try {
+        alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
+      } finally {
+        database.close();
+      }
+    }
   }
 
   @Override

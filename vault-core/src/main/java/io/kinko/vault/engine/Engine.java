@@ -17,6 +17,7 @@ import io.kinko.vault.VaultProvider;
 import io.kinko.vault.VaultSpec;
 import java.nio.file.Path;
 import io.kinko.vault.MonthlyReport;
+import io.kinko.vault.IncidentReport;
 import io.kinko.vault.audit.ReportCodec;
 import io.kinko.vault.audit.ReportVerifier;
 
@@ -74,5 +75,15 @@ public final class Engine implements VaultProvider {
   @Override
   public MonthlyReport.Verified verifyReport(byte[] json, byte[] signature, String publicKeyPem, byte[] previousJson) {
     return ReportVerifier.verify(json, signature, publicKeyPem, previousJson);
+  }
+
+  @Override
+  public IncidentReport parseIncidentReport(byte[] json) {
+    return io.kinko.vault.audit.IncidentReportCodec.parse(json);
+  }
+
+  @Override
+  public IncidentReport.Verified verifyIncidentReport(byte[] json, byte[] signature, String publicKeyPem) {
+    return io.kinko.vault.audit.IncidentReportVerifier.verify(json, signature, publicKeyPem);
   }
 }

@@ -117,7 +117,7 @@ public final class CertificateCodec {
   }
 
   private static Map<String, Object> proof(LogProof p) {
-    return map("seq", p.seq(), "entry", p.entry(), "leafHash", p.leafHash(), "inclusionProof", p.inclusionProof());
+    return io.kinko.vault.audit.LogProofs.json(p);
   }
 
   /** A JSON object of name-value pairs; a null value leaves its name out. */
@@ -236,6 +236,6 @@ public final class CertificateCodec {
   }
 
   private static LogProof proof(JsonFields f) {
-    return f.done(new LogProof(f.number("seq"), f.text("entry"), f.text("leafHash"), f.texts("inclusionProof")));
+    return io.kinko.vault.audit.LogProofs.read(f);
   }
 }

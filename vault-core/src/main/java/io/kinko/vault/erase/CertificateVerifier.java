@@ -6,23 +6,19 @@ import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.audit.Checkpoint;
-import io.kinko.vault.audit.EntryCodec;
 import io.kinko.vault.audit.FormatException;
 import io.kinko.vault.audit.LogCheckpoints;
-import io.kinko.vault.audit.Merkle;
+import io.kinko.vault.audit.LogProofs;
 import io.kinko.vault.audit.NoteVerifier;
 import io.kinko.vault.audit.VerificationException;
 import io.kinko.vault.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Checks a certificate offline: no database, only the vault's public key. */
 public final class CertificateVerifier {
-  private static final HexFormat HEX = HexFormat.of();
-
   /** A log proof, with the file id its entry must name (null: the certificate's own entry). */
   private record Ref(CertificateBody.LogProof proof, String fileId) {}
 
@@ -63,24 +59,12 @@ public final class CertificateVerifier {
       }
       String action = header.kind().action();
       for (Ref ref : refs) {
-        CertificateBody.LogProof proof = ref.proof();
         String fileId = ref.fileId();
         String what = fileId != null ? "item " + fileId : "the certificate";
-        byte[] entryBytes = proof.entry().getBytes(StandardCharsets.UTF_8);
-        LogEntry entry = EntryCodec.decode(entryBytes);
-        boolean sameFile = fileId == null || fileId.equals(entry.fileId());
-        if (entry.seq() != proof.seq() || !entry.action().equals(action) || !sameFile || !vault.equals(EntryCodec.vault(entryBytes))) {
+        LogEntry entry = LogProofs.verify(ref.proof(), checkpoint, vault, what);
+        if (!entry.action().equals(action) || fileId != null && !fileId.equals(entry.fileId())) {
           throw new IntegrityException(what + ": its log entry is not the " + action + " it certifies");
         }
-        byte[] leaf = Merkle.leafHash(entryBytes);
-        if (!HEX.formatHex(leaf).equals(proof.leafHash())) {
-          throw new IntegrityException(what + ": leaf hash does not match its entry");
-        }
-        List<byte[]> path = new ArrayList<>();
-        for (String h : proof.inclusionProof()) {
-          path.add(HEX.parseHex(h));
-        }
-        Merkle.verifyInclusion(proof.seq(), checkpoint.size(), leaf, path, checkpoint.rootHash());
       }
       return new DeletionCertificate.Verified(header.certificateId(), header.kind().label(), vault, cert.items().size(),
           checkpoint.size(), SigningKey.fingerprint(publicKey));

@@ -1,5 +1,6 @@
 package io.kinko.vault.erase;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.Action;
 import io.kinko.vault.CertificateBody;
 import io.kinko.vault.CertificateNames;
@@ -183,7 +184,7 @@ public final class Deleter {
     List<DeletionRequest> out = new ArrayList<>();
     for (String batch : batches) {
       if (items(batch).isEmpty()) {
-        throw new IntegrityException("deletion request " + batch + " is not in the vault's state: its rows were written outside Kinko");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "deletion request " + batch + " is not in the vault's state: its rows were written outside Kinko");
       }
       requested(batch).ifPresent(out::add);
     }
@@ -296,7 +297,7 @@ public final class Deleter {
   private boolean unfinished(String batch) {
     List<Item> items = items(batch);
     if (items.isEmpty()) {
-      throw new IntegrityException("deletion batch " + batch + " is not in the vault's state: its rows were written outside Kinko; "
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "deletion batch " + batch + " is not in the vault's state: its rows were written outside Kinko; "
           + "nothing was destroyed");
     }
     return items.stream().anyMatch(i -> i.state != DeletionState.CERTIFIED);

@@ -1,5 +1,6 @@
 package io.kinko.vault.state;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.crypto.Bytes;
 import io.kinko.vault.crypto.VaultKeys;
@@ -94,7 +95,7 @@ public final class VaultState {
   public static Head storedHead(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(HEAD_SELECT); ResultSet r = s.executeQuery()) {
       if (!r.next()) {
-        throw new IntegrityException("the vault's state head row is missing");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state head row is missing");
       }
       String root = r.getString(2);
       return new Head(r.getLong(1), root == null ? StateDigest.ZERO : Bytes.unhex(root));
@@ -144,7 +145,7 @@ public final class VaultState {
       out.addAll(rows);
     }
     if (byBucket.keySet().stream().anyMatch(b -> b < 0 || b >= kind.buckets())) {
-      throw new IntegrityException("a " + kind.table() + " row has no valid bucket: the state was changed outside Kinko");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a " + kind.table() + " row has no valid bucket: the state was changed outside Kinko");
     }
     return out;
   }
@@ -325,7 +326,7 @@ public final class VaultState {
   /** Checks the kind node against its group nodes, and every kind node against the root. */
   private void requireRoot(Connection c, Head head, StateKind kind, Nodes nodes) throws SQLException {
     if (!Arrays.equals(StateDigest.kind(kind, nodes.kindChildren()), nodes.kindNode())) {
-      throw new IntegrityException("the " + kind.table() + " commitment does not match its nodes: the state was changed outside Kinko");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the " + kind.table() + " commitment does not match its nodes: the state was changed outside Kinko");
     }
     byte[][] kindNodes = new byte[StateKind.values().length][];
     // Whole keys (kind, lvl, idx): for "lvl = 2 AND idx = 0" alone, or with "kind IN", H2 scans every node.
@@ -343,7 +344,7 @@ public final class VaultState {
       }
     }
     if (!Arrays.equals(StateDigest.root(kindNodes), head.root())) {
-      throw new IntegrityException("the vault's state nodes do not match its sealed root: the state was changed outside Kinko");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state nodes do not match its sealed root: the state was changed outside Kinko");
     }
   }
 
@@ -353,27 +354,27 @@ public final class VaultState {
     String mac;
     try (PreparedStatement s = c.prepareStatement(HEAD_SELECT); ResultSet r = s.executeQuery()) {
       if (!r.next()) {
-        throw new IntegrityException("the vault's state head row is missing");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state head row is missing");
       }
       version = r.getLong(1);
       root = r.getString(2);
       mac = r.getString(3);
     }
     if (mac == null || root == null) {
-      throw new IntegrityException("the vault's state head carries no seal: the state was changed outside Kinko");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state head carries no seal: the state was changed outside Kinko");
     }
     byte[] rootBytes;
     try {
       rootBytes = Bytes.unhex(root);
     } catch (IllegalArgumentException e) {
-      throw new IntegrityException("the vault's state root is not hex");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state root is not hex");
     }
     if (!MessageDigest.isEqual(mac(version, rootBytes), unhexOrEmpty(mac))) {
-      throw new IntegrityException("the vault's state head seal does not verify: the state was changed outside Kinko");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state head seal does not verify: the state was changed outside Kinko");
     }
     long highest = highestSeen.get();
     if (version < highest) {
-      throw new IntegrityException("the vault's state went back from version " + highest + " to " + version + ": the database was rolled back");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state went back from version " + highest + " to " + version + ": the database was rolled back");
     }
     highestSeen.accumulateAndGet(version, Math::max);
     return new Head(version, rootBytes);
@@ -402,7 +403,7 @@ public final class VaultState {
   private static void lockHead(Connection c) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT version FROM state_head WHERE id = 1 FOR UPDATE"); ResultSet r = s.executeQuery()) {
       if (!r.next()) {
-        throw new IntegrityException("the vault's state head row is missing");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state head row is missing");
       }
     }
   }
@@ -445,7 +446,7 @@ public final class VaultState {
   }
 
   private static IntegrityException mismatch(StateKind kind, int bucket) {
-    return new IntegrityException("the " + kind.table() + " rows in bucket " + bucket + " were changed in the database outside Kinko: "
+    return new IntegrityException(IncidentRule.INTEGRITY_STATE, "the " + kind.table() + " rows in bucket " + bucket + " were changed in the database outside Kinko: "
         + "they do not match the vault's state commitment (a row added, removed, replayed or edited)");
   }
 
@@ -453,7 +454,7 @@ public final class VaultState {
     try {
       return StateKind.valueOf(name);
     } catch (IllegalArgumentException e) {
-      throw new IntegrityException("the state nodes name an unknown kind");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the state nodes name an unknown kind");
     }
   }
 
@@ -497,7 +498,7 @@ public final class VaultState {
           try {
             byKey.put(key(r.getInt(1), r.getInt(2)), Bytes.unhex(r.getString(3)));
           } catch (IllegalArgumentException e) {
-            throw new IntegrityException("a state node of " + kind.table() + " is not hex: the state was changed outside Kinko");
+            throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a state node of " + kind.table() + " is not hex: the state was changed outside Kinko");
           }
         }
       }

@@ -1,5 +1,6 @@
 package io.kinko.vault.store;
 
+import io.kinko.vault.IncidentRule;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
@@ -172,7 +173,7 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     byte[] bytes;
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw new IntegrityException("kinko.json is larger than a descriptor can be");
+        throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json is larger than a descriptor can be");
       }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -183,27 +184,27 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
     try {
       JsonObject o = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
       if (!"vault".equals(text(o, "kinko"))) {
-        throw new IntegrityException("kinko.json does not describe a Kinko vault");
+        throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json does not describe a Kinko vault");
       }
       JsonObject c = o.getAsJsonObject("contract");
       if (c == null) {
-        throw new IntegrityException("kinko.json has no contract");
+        throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json has no contract");
       }
       Contract contract = new Contract(text(c, "id"), text(c, "client"), text(c, "contractor"), LocalDate.parse(text(c, "end")));
       JsonObject k = o.getAsJsonObject("passwordCost");
       if (k == null) {
-        throw new IntegrityException("kinko.json has no passwordCost");
+        throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json has no passwordCost");
       }
       PasswordCost cost = new PasswordCost(k.get("iterations").getAsInt(), k.get("memoryKiB").getAsInt(), k.get("parallelism").getAsInt());
       JsonObject l = o.getAsJsonObject("log");
       if (l == null) {
-        throw new IntegrityException("kinko.json has no log policy");
+        throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json has no log policy");
       }
       LogPolicy logPolicy = new LogPolicy(java.time.Period.parse(text(l, "retentionMinimum")),
           l.get("checkpointEveryEntries").getAsInt(), java.time.Duration.parse(text(l, "checkpointEvery")));
       JsonObject a = o.getAsJsonObject("access");
       if (a == null) {
-        throw new IntegrityException("kinko.json has no access policy");
+        throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json has no access policy");
       }
       AccessPolicy accessPolicy = new AccessPolicy(a.get("minPasswordLength").getAsInt(), a.get("lockoutAfter").getAsInt(),
           a.get("graceDays").getAsInt());
@@ -216,7 +217,7 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       throw e;
     } catch (JsonSyntaxException | IllegalStateException | IllegalArgumentException | NullPointerException
         | UnsupportedOperationException | DateTimeParseException e) {
-      throw new IntegrityException("kinko.json is damaged or was edited by hand: " + e.getMessage(), e);
+      throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json is damaged or was edited by hand: " + e.getMessage(), e);
     }
   }
 
@@ -235,14 +236,14 @@ public record Descriptor(String vaultId, int format, Instant createdAt, Contract
       return absent;
     }
     if (!o.get(field).isJsonObject()) {
-      throw new IntegrityException("kinko.json: field '" + field + "' is not an object");
+      throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json: field '" + field + "' is not an object");
     }
     return parse.apply(text(o.getAsJsonObject(field), key));
   }
 
   private static String text(JsonObject o, String field) {
     if (!o.has(field) || !o.get(field).isJsonPrimitive()) {
-      throw new IntegrityException("kinko.json: field '" + field + "' is missing or not a value");
+      throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json: field '" + field + "' is missing or not a value");
     }
     return o.get(field).getAsString();
   }

@@ -1,5 +1,6 @@
 package io.kinko.vault.store;
 
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.FileInfo;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.NotFoundException;
@@ -282,7 +283,7 @@ public final class FileStore {
         throw e;
       }
     } catch (NoSuchFileException e) {
-      throw new IntegrityException("blob of file " + info.fileId() + " is missing from the vault");
+      throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "blob of file " + info.fileId() + " is missing from the vault");
     } catch (IOException e) {
       throw new VaultException("cannot read blob of file " + info.fileId() + ": " + describe(e), e);
     }
@@ -368,7 +369,7 @@ public final class FileStore {
     Optional<Row> row = database.inTransaction(c -> FileCatalog.latest(state, c, pathTag(path))).map(this::decode);
     row.ifPresent(r -> {
       if (!r.info.path().equals(path.value())) {
-        throw new IntegrityException("metadata of file " + r.info.fileId() + " is filed under another path's tag");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "metadata of file " + r.info.fileId() + " is filed under another path's tag");
       }
     });
     return row;
@@ -393,7 +394,7 @@ public final class FileStore {
     try {
       sealed = java.util.Base64.getDecoder().decode(sealedMeta);
     } catch (IllegalArgumentException e) {
-      throw new IntegrityException("metadata of file " + fileId + " is not valid base64");
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "metadata of file " + fileId + " is not valid base64");
     }
     byte[] meta;
     try {
@@ -405,7 +406,7 @@ public final class FileStore {
         throw notV2;
       }
       if (meta.length < 32) {
-        throw new IntegrityException("metadata of file " + fileId + " is too short");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "metadata of file " + fileId + " is too short");
       }
       // The first format's SHA-256 is dropped here: a certificate must not show it.
       return new Meta(new String(meta, 32, meta.length - 32, StandardCharsets.UTF_8), null, null);
@@ -416,7 +417,7 @@ public final class FileStore {
       }
       int head = 1 + KEY_BYTES + 32;
       if (meta.length < head || meta[0] != WITH_COMMITMENT) {
-        throw new IntegrityException("metadata of file " + fileId + " has an unknown layout");
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "metadata of file " + fileId + " has an unknown layout");
       }
       return new Meta(new String(meta, head, meta.length - head, StandardCharsets.UTF_8), Arrays.copyOfRange(meta, 1, 1 + KEY_BYTES),
           Arrays.copyOfRange(meta, 1 + KEY_BYTES, head));

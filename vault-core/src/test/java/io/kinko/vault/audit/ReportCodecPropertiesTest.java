@@ -1,5 +1,7 @@
 package io.kinko.vault.audit;
 
+import static io.kinko.vault.audit.JsonEdits.edited;
+import static io.kinko.vault.audit.JsonEdits.object;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,28 +49,20 @@ class ReportCodecPropertiesTest {
     assertRefused("'checkpoint.treeSize' is not an integer", edited(json, m -> object(m, "checkpoint").put("treeSize", "12")));
     assertRefused("lacks the required field 'previous'", edited(json, m -> m.remove("previous")));
     assertRefused("'issuedAt' is not a time", edited(json, m -> m.put("issuedAt", "2026-10-01T00:00+09:00")));
-    assertRefused("version", edited(json, m -> m.put("version", 2L)));
+    assertRefused("version", edited(json, m -> m.put("version", 3L)));
+    assertRefused("version", edited(json, m -> m.put("version", 0L)));
+    // Version 2 added the incidents' status and the incident reports: required there, unknown in version 1.
+    byte[] v2 = ReportCodec.encode(report(new Random(7), 2));
+    assertRefused("lacks the required field 'incidentStatus'", edited(v2, m -> m.remove("incidentStatus")));
+    assertRefused("lacks the required field 'incidentReports'", edited(v2, m -> m.remove("incidentReports")));
+    byte[] v1 = ReportCodec.encode(report(new Random(7), 1));
+    assertRefused("unknown field 'incidentStatus'", edited(v1, m -> m.put("incidentStatus", List.of())));
     String text = new String(json, StandardCharsets.UTF_8);
     assertRefused("not canonical", text.replaceFirst("\\{", "{ ").getBytes(StandardCharsets.UTF_8));
     // The same instant in another offset: every time of a report is in the contract's zone.
     assertRefused("contract's zone", edited(json, m -> m.put("issuedAt",
         ReportCodec.TIME.format(java.time.OffsetDateTime.parse((String) m.get("issuedAt"), ReportCodec.TIME)
             .withOffsetSameInstant(java.time.ZoneOffset.UTC)))));
-  }
-
-  /** The report's JSON with one edit, canonical again: only the edit can be what the parser refuses. */
-  private static byte[] edited(byte[] json, java.util.function.Consumer<java.util.Map<String, Object>> edit) {
-    @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> m = new java.util.HashMap<>((java.util.Map<String, Object>) CanonicalJson.parse(json));
-    edit.accept(m);
-    return CanonicalJson.encode(m);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static java.util.Map<String, Object> object(java.util.Map<String, Object> m, String name) {
-    java.util.Map<String, Object> copy = new java.util.HashMap<>((java.util.Map<String, Object>) m.get(name));
-    m.put(name, copy);
-    return copy;
   }
 
   private static void assertRefused(String expected, byte[] json) {
@@ -84,7 +78,35 @@ class ReportCodecPropertiesTest {
     assertEquals("\"a\r\nb\"", ReportCsv.quoted("a\r\nb"));
   }
 
+  @Test
+  void aVersion1Report_asOlderKinkoWroteIt_stillReadsToTheSameBytes() {
+    qt().withExamples(100).forAll(longs().all()).checkAssert(seed -> {
+      byte[] json = ReportCodec.encode(report(new Random(seed), 1));
+      assertTrue(!new String(json, StandardCharsets.UTF_8).contains("incidentStatus"), "a version 1 report grew version 2's fields");
+      assertArrayEquals(json, ReportCodec.encode(ReportCodec.parse(json)));
+    });
+  }
+
   static MonthlyReport report(Random r) {
+    return report(r, 1 + r.nextInt(2));
+  }
+
+  static MonthlyReport report(Random r, long version) {
+    MonthlyReport v = base(r);
+    List<MonthlyReport.IncidentStatus> status = new ArrayList<>();
+    List<MonthlyReport.IncidentReportRef> reports = new ArrayList<>();
+    for (int i = version < 2 ? 0 : r.nextInt(3); i > 0; i--) {
+      boolean open = r.nextBoolean();
+      status.add(new MonthlyReport.IncidentStatus(r.nextInt(1000), "integrity.blob", 2, time(r), text(r),
+          open ? io.kinko.vault.Incident.Status.OPEN : io.kinko.vault.Incident.Status.ACKNOWLEDGED, open ? null : text(r), open ? null : time(r)));
+      reports.add(new MonthlyReport.IncidentReportRef("0a".repeat(16), r.nextInt(1000), "auth.lockout", time(r), "ab".repeat(32)));
+    }
+    return new MonthlyReport(v.type(), version, v.period(), v.contract(), v.vault(), v.signingKey(), v.tool(), v.issuedAt(), v.issuedBy(),
+        v.staff(), v.changes(), v.users(), v.certificates(), v.exports(), v.incidents(), v.retention(), v.checkpoint(), v.previous(),
+        status, reports);
+  }
+
+  private static MonthlyReport base(Random r) {
     YearMonth month = YearMonth.of(2000 + r.nextInt(100), 1 + r.nextInt(12));
     MonthlyReport.Period period = MonthlyReport.Period.of(month);
     List<MonthlyReport.Staff> staff = new ArrayList<>();

@@ -1,0 +1,289 @@
+package io.kinko.vault.engine;
+
+import io.kinko.vault.Action;
+import io.kinko.vault.IncidentPolicy;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.LogEntry;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.audit.EntryCodec;
+import io.kinko.vault.incident.IncidentRules;
+import io.kinko.vault.store.Database;
+import io.kinko.vault.store.Settings;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the detection rules ({@link IncidentRules}) over the log as it grows, off the threads of
+ * the operations that append: each durable batch wakes it, wake-ups while a scan is queued
+ * coalesce into one, and a scan reads its new entries and the windows' history in a few queries
+ * whatever their number.
+ *
+ * <p>Where it got to is the {@code incident_watch} row, locked while a scan runs, so two
+ * processes never scan the same entries at once; the cursor moves after the scan's incidents are
+ * durable. A process that dies in between leaves the cursor behind: the next one to open the vault
+ * scans again from there, and the INCIDENT entries already in the log keep it from raising one
+ * twice (an incident is known by its rule and last evidence). Nothing is lost, nothing doubled.
+ */
+final class IncidentWatch implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IncidentWatch.class);
+  /** Entries one scan reads at most; the next scan goes on from there. */
+  static final int SCAN_LIMIT = 4096;
+  /** How long a closing session or vault waits for the watch to catch up. */
+  static final Duration DRAIN_BOUND = Duration.ofSeconds(10);
+
+  /** Told of each step of a scan ("raise": an incident is about to be appended; "move": the cursor is about to move). */
+  @FunctionalInterface
+  interface Steps {
+    void reached(String step);
+  }
+
+  /** No-op in production; only a crash test, in a JVM of its own, installs one (no outside input can). */
+  private static volatile Steps steps = step -> {};
+
+  static void install(Steps listener) {
+    steps = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  private final DefaultVault vault;
+  private final Database database;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kinko-incident-watch");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicBoolean queued = new AtomicBoolean();
+  private volatile boolean closed;
+
+  IncidentWatch(DefaultVault vault, Database database) {
+    this.vault = vault;
+    this.database = database;
+  }
+
+  /** Asks for a scan soon; returns at once. Several calls before it starts make one scan. */
+  void wake() {
+    if (!closed && queued.compareAndSet(false, true)) {
+      try {
+        thread.execute(this::scanAll);
+      } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+        queued.set(false);
+      }
+    }
+  }
+
+  /**
+   * Waits, at most {@link #DRAIN_BOUND}, until every entry appended before this call is scanned.
+   * Past the bound it lets go: the next process to open the vault scans from the cursor.
+   */
+  void drain() {
+    if (closed) {
+      return;
+    }
+    wake();
+    try {
+      thread.submit(() -> {}).get(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("the incident watch of vault {} did not catch up within {} s; the next open goes on from where it got", vault.id(),
+          DRAIN_BOUND.toSeconds());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("incident watch drain", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    drain();
+    closed = true;
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops without scanning again: for a vault whose open is refused (its log is not to be judged). */
+  void abandon() {
+    closed = true;
+    thread.shutdownNow();
+  }
+
+  private void scanAll() {
+    queued.set(false);
+    try {
+      while (!closed && scanOnce()) {
+        // a full scan: more may wait
+      }
+    } catch (RuntimeException e) {
+      // Detection must not fail the operations that woke it; the cursor stays, the next wake retries.
+      LOG.warn("the incident watch of vault {} could not scan the log: {}", vault.id(), e.getMessage());
+      LOG.debug("incident watch", e);
+    }
+  }
+
+  /** One scan of at most {@link #SCAN_LIMIT} entries from the cursor; true if it was full. */
+  boolean scanOnce() {
+    return database.inTransaction(c -> {
+      long from;
+      try (PreparedStatement s = c.prepareStatement("SELECT scanned FROM incident_watch WHERE id = 1 FOR UPDATE");
+           ResultSet r = s.executeQuery()) {
+        from = r.next() ? r.getLong(1) : -1;
+      }
+      if (from < 0) {
+        restoreCursor(c);
+        return false;
+      }
+      List<LogEntry> fresh = select(c, "SELECT entry FROM log_entries WHERE seq >= ? ORDER BY seq", List.of(from), SCAN_LIMIT);
+      if (fresh.isEmpty()) {
+        return false;
+      }
+      IncidentPolicy policy = policy(c);
+      List<LogEntry> history = history(c, policy, fresh, fresh.get(0).seq());
+      Map<String, Long> sizes = sizes(c, history, fresh);
+      for (IncidentRules.Raised raised : IncidentRules.evaluate(policy, history, fresh, id -> sizes.getOrDefault(id, 0L))) {
+        steps.reached("raise");
+        vault.incident(raised.actor(), raised.reason());
+      }
+      steps.reached("move");
+      try (PreparedStatement u = c.prepareStatement("UPDATE incident_watch SET scanned = ? WHERE id = 1")) {
+        u.setLong(1, fresh.get(fresh.size() - 1).seq() + 1);
+        u.executeUpdate();
+      }
+      return fresh.size() == SCAN_LIMIT;
+    });
+  }
+
+  /**
+   * The cursor row was deleted outside Kinko (to stop detection, or to have everything raised
+   * again): an incident, and the watch goes on from the log's head.
+   */
+  private void restoreCursor(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO incident_watch (id, scanned) SELECT 1, tree_size FROM log_head WHERE id = 1")) {
+      s.executeUpdate();
+    }
+    c.commit();
+    vault.incident(DefaultVault.SYSTEM_ACTOR, new IntegrityException(io.kinko.vault.IncidentRule.INTEGRITY_STATE,
+        "the incident watch's cursor row was removed from the database; detection goes on from the log's head"));
+  }
+
+  /**
+   * The policy as a session of this process last read it checked; else as stored, unchecked (a
+   * process without keys: a failed login). A policy that does not even parse is not obeyed.
+   */
+  private IncidentPolicy policy(Connection c) throws SQLException {
+    IncidentPolicy checked = vault.checkedIncidentPolicy();
+    if (checked != null) {
+      return checked;
+    }
+    for (Settings.Setting s : Settings.unchecked(c, PolicyCodec.SETTING)) {
+      if (s.name().equals(PolicyCodec.SETTING)) {
+        try {
+          return PolicyCodec.decode(s.value());
+        } catch (VaultException malformed) {
+          return IncidentPolicy.DEFAULT;
+        }
+      }
+    }
+    return IncidentPolicy.DEFAULT;
+  }
+
+  /**
+   * What the rules need before the fresh entries: failed logins, reads and refusals in the longest
+   * window before the first of them, and the incidents already raised since the start of that day
+   * (off-hours is raised once per user and day). Two indexed range reads.
+   */
+  private static List<LogEntry> history(Connection c, IncidentPolicy policy, List<LogEntry> fresh, long before) throws SQLException {
+    Instant first = fresh.get(0).time();
+    for (LogEntry e : fresh) {
+      first = e.time().isBefore(first) ? e.time() : first;
+    }
+    long windowStart = first.minus(policy.longestWindow()).toEpochMilli();
+    long dayStart = Math.min(windowStart, first.atZone(IncidentPolicy.ZONE).toLocalDate().atStartOfDay(IncidentPolicy.ZONE).toInstant().toEpochMilli());
+    List<LogEntry> out = new ArrayList<>();
+    if (fresh.stream().anyMatch(IncidentWatch::counted)) {
+      out.addAll(select(c, "SELECT entry FROM log_entries WHERE logged_at >= ? AND seq < ? AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)"
+          + " ORDER BY seq", List.of(windowStart, before, "%\"decision\":\"DENY\"%"), Integer.MAX_VALUE));
+    }
+    out.addAll(select(c, "SELECT entry FROM log_entries WHERE action = ? AND logged_at >= ? AND seq < ? ORDER BY seq",
+        List.of(Action.INCIDENT.name(), dayStart, before), Integer.MAX_VALUE));
+    out.sort(java.util.Comparator.comparingLong(LogEntry::seq));
+    List<LogEntry> unique = new ArrayList<>();
+    for (LogEntry e : out) {
+      if (unique.isEmpty() || unique.get(unique.size() - 1).seq() != e.seq()) {
+        unique.add(e);
+      }
+    }
+    return unique;
+  }
+
+  /** An entry a windowed rule counts: a refusal or a read. */
+  private static boolean counted(LogEntry e) {
+    return "DENY".equals(e.decision()) && !Action.INCIDENT.name().equals(e.action()) || Action.GET.name().equals(e.action());
+  }
+
+  /** The sizes of the versions read, from the files table (unchecked: it only weighs a detection). */
+  private static Map<String, Long> sizes(Connection c, List<LogEntry> history, List<LogEntry> fresh) throws SQLException {
+    Set<String> ids = new HashSet<>();
+    for (List<LogEntry> list : List.of(history, fresh)) {
+      for (LogEntry e : list) {
+        if (Action.GET.name().equals(e.action()) && e.fileId() != null) {
+          ids.add(e.fileId());
+        }
+      }
+    }
+    Map<String, Long> out = new HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int i = 0; i < all.size(); i += 500) {
+      List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
+      String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+      try (PreparedStatement s = c.prepareStatement("SELECT file_id, size_bytes FROM files WHERE file_id IN (" + marks + ")")) {
+        for (int k = 0; k < chunk.size(); k++) {
+          s.setString(k + 1, chunk.get(k));
+        }
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.put(r.getString(1).trim(), r.getLong(2));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<LogEntry> select(Connection c, String sql, List<Object> args, int limit) throws SQLException {
+    List<LogEntry> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        s.setObject(i + 1, args.get(i));
+      }
+      s.setMaxRows(limit == Integer.MAX_VALUE ? 0 : limit);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));
+        }
+      }
+    }
+    return out;
+  }
+}
