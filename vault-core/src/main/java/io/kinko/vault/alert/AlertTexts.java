@@ -36,33 +36,46 @@ final class AlertTexts {
     };
   }
 
-  static String meaning(IncidentRule rule, boolean ja) {
+  /** The rules whose meaning and advice are the same. */
+  private enum Group { INTEGRITY, LOGIN, CONDUCT, EXPORT, DISPOSAL, RECOVERY }
+
+  private static Group group(IncidentRule rule) {
     return switch (rule) {
-      case INTEGRITY_BLOB, INTEGRITY_DESCRIPTOR, INTEGRITY_STATE, INTEGRITY_LOG, INTEGRITY_CHECKPOINT, INTEGRITY_ROLLBACK, INTEGRITY_OTHER -> ja
+      case INTEGRITY_BLOB, INTEGRITY_DESCRIPTOR, INTEGRITY_STATE, INTEGRITY_LOG, INTEGRITY_CHECKPOINT, INTEGRITY_ROLLBACK, INTEGRITY_OTHER ->
+          Group.INTEGRITY;
+      case AUTH_LOCKOUT, AUTH_FAILED_LOGINS, AUTH_UNKNOWN_USERS -> Group.LOGIN;
+      case ACCESS_DENIED_BURST, ACCESS_MASS_READ, ACCESS_OFF_HOURS -> Group.CONDUCT;
+      case TRANSFER_EXPORT -> Group.EXPORT;
+      case DISPOSAL -> Group.DISPOSAL;
+      case RECOVERY -> Group.RECOVERY;
+    };
+  }
+
+  static String meaning(IncidentRule rule, boolean ja) {
+    return switch (group(rule)) {
+      case INTEGRITY -> ja
           ? "金庫の内容が Kinko 以外の手段で変更されたか、媒体が破損した可能性があります。該当データは提供されていません。"
           : "Something in the vault was changed by other means than Kinko, or its storage is damaged. Kinko refused to serve the affected data.";
-      case AUTH_LOCKOUT, AUTH_FAILED_LOGINS, AUTH_UNKNOWN_USERS -> ja
-          ? "パスワードの推測など、不正ログインの試みの可能性があります。"
-          : "Someone may be trying to guess a password or an account name.";
-      case ACCESS_DENIED_BURST, ACCESS_MASS_READ, ACCESS_OFF_HOURS -> ja
+      case LOGIN -> ja ? "パスワードの推測など、不正ログインの試みの可能性があります。" : "Someone may be trying to guess a password or an account name.";
+      case CONDUCT -> ja
           ? "従業者による取扱規則違反、または認証情報の不正利用の可能性があります。"
           : "A worker may be breaking the handling rules, or someone may be using a worker's credentials.";
-      case TRANSFER_EXPORT -> ja ? "個人情報を含むデータが金庫外へ持ち出されました(第7項)。" : "Data that may hold personal information was carried out of the vault (clause 7).";
+      case EXPORT -> ja ? "個人情報を含むデータが金庫外へ持ち出されました(第7項)。" : "Data that may hold personal information was carried out of the vault (clause 7).";
       case DISPOSAL -> ja ? "金庫の全データが暗号消去されました。" : "Every file of the vault was crypto-erased.";
       case RECOVERY -> ja ? "復旧鍵で管理者のパスワードが再設定されました。" : "An administrator's password was set with the recovery key.";
     };
   }
 
   static String todo(IncidentRule rule, boolean ja) {
-    return switch (rule) {
-      case INTEGRITY_BLOB, INTEGRITY_DESCRIPTOR, INTEGRITY_STATE, INTEGRITY_LOG, INTEGRITY_CHECKPOINT, INTEGRITY_ROLLBACK, INTEGRITY_OTHER -> ja ? KEEP_JA : KEEP;
-      case AUTH_LOCKOUT, AUTH_FAILED_LOGINS, AUTH_UNKNOWN_USERS -> ja
+    return switch (group(rule)) {
+      case INTEGRITY -> ja ? KEEP_JA : KEEP;
+      case LOGIN -> ja
           ? "本人に確認し、心当たりがなければパスワードを変更させ、kinko log show で発生元を確認してください。"
           : "Ask the user; if it was not them, have the password changed and find the source with kinko log show.";
-      case ACCESS_DENIED_BURST, ACCESS_MASS_READ, ACCESS_OFF_HOURS -> ja
+      case CONDUCT -> ja
           ? "本人と上長に業務上の理由を確認し、理由がなければアカウントをロック(kinko user lock)して市へ報告してください。"
           : "Ask the worker and their manager for the business reason; without one, lock the account (kinko user lock) and report to the city.";
-      case TRANSFER_EXPORT -> ja ? "持ち出しが承認されたものか確認してください。" : "Check that the export was approved.";
+      case EXPORT -> ja ? "持ち出しが承認されたものか確認してください。" : "Check that the export was approved.";
       case DISPOSAL -> ja ? "廃棄が計画どおりか確認し、消去証明書を保管してください。" : "Check that the disposal was planned, and keep its certificate.";
       case RECOVERY -> ja ? "復旧が正当なものか確認し、復旧鍵を再発行してください。" : "Check that the recovery was legitimate, and issue a new recovery key.";
     };
