@@ -75,4 +75,30 @@ public interface Administration {
    * @throws IntegrityException if the stored policy was edited, removed or replayed outside Kinko
    */
   void setIncidentPolicy(IncidentPolicy policy);
+
+  /**
+   * Adds an alert sink; it reports INCIDENT entries logged from now on (not the ones before). An
+   * SMTP password is sealed under the master key; the caller still closes its {@link Password}.
+   *
+   * @throws IllegalArgumentException for a malformed target, a plain-http webhook that is not on
+   *     the loopback, an SMTP sink without recipients or a password without a user
+   */
+  AlertSink addAlertSink(AlertSinkSpec spec);
+
+  /** Every alert sink, checked against the vault's state, ordered by id. */
+  List<AlertSink> alertSinks();
+
+  /**
+   * Removes an alert sink; what it had not delivered is dropped with it.
+   *
+   * @throws NotFoundException if there is no such sink
+   */
+  void removeAlertSink(String id);
+
+  /**
+   * Sends a test alert to one sink now and waits for the outcome (recorded like any delivery).
+   *
+   * @throws NotFoundException if there is no such sink
+   */
+  AlertDelivery testAlertSink(String id);
 }
