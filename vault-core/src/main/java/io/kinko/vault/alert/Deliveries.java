@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code alert_deliveries} table (V16) and the reads of the outbox, the log's INCIDENT
+ * The {@code alert_deliveries} table (V15) and the reads of the outbox, the log's INCIDENT
  * entries. A sink's cursor is the highest incident delivered to it, or the entry before its
  * {@code fromSeq}: what lies after is pending, in sequence order.
  */
