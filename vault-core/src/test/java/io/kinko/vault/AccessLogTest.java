@@ -158,8 +158,11 @@ class AccessLogTest extends VaultTest {
       c.createStatement().execute("UPDATE log_nodes SET hash = '" + leaf + "' WHERE lvl = 0 AND idx = " + put.seq());
     }
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    // H2 has the journal to compare with; on PostgreSQL the entry's action column (left as PUT) no
+    // longer matches its text, or else the signed checkpoint does.
     String expected = TestDatabase.postgres() ? "checkpoint" : "journal";
-    assertTrue(e.getMessage().contains(expected) || e.getMessage().contains("chain"), e.getMessage());
+    assertTrue(e.getMessage().contains(expected) || e.getMessage().contains("chain") || e.getMessage().contains("filed under the action"),
+        e.getMessage());
   }
 
   @Test

@@ -105,7 +105,7 @@ public final class LogVerifier {
           // Queries find entries by the action column (incidents, acknowledgements): it must say what the entry says.
           String action = page.actions[(int) (seq - from)];
           if (!entry.contains("\"action\":\"" + action + "\"")) {
-            throw new IntegrityException("log entry " + seq + " is filed under the action " + action + ", which it does not record: "
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is filed under the action " + action + ", which it does not record: "
                 + "its row was edited");
           }
           entriesChecked++;
