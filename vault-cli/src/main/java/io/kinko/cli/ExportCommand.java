@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
         "'kinko export list' shows each export, received or in transit; 'kinko export receipt' records a receipt."},
     subcommands = {ExportReceiptCommand.class, ExportListCommand.class})
 final class ExportCommand extends VaultCommand {
-  @Parameters(arity = "1..*", paramLabel = "VAULT_PATH", description = "Stored files or folders to export ('.' for the whole vault).")
-  List<String> paths;
+  // Not required by picocli, which would then demand them before 'export list' too; check() does.
+  @Parameters(arity = "0..*", paramLabel = "VAULT_PATH", description = "Stored files or folders to export ('.' for the whole vault).")
+  List<String> paths = new ArrayList<>();
 
   @Option(names = "--to", paramLabel = "RECIPIENT", description = "An age X25519 recipient (age1...); repeatable.")
   List<String> to = new ArrayList<>();
@@ -48,13 +49,17 @@ final class ExportCommand extends VaultCommand {
   @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The passphrase's file (first line), for --passphrase.")
   Path passphraseFile;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "PACKAGE", description = "The package to write; must not exist.")
+  @Option(names = {"-o", "--output"}, paramLabel = "PACKAGE", description = "The package to write (required); must not exist.")
   Path output;
 
   private List<String> recipients;
 
   @Override
   void check(Context context) {
+    if (paths.isEmpty() || output == null) {
+      throw new UsageException("give the VAULT_PATHs to export and -o PACKAGE (or a command: list, receipt)");
+    }
+    paths = paths.stream().map(p -> p.equals(".") ? "" : p).toList();
     if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw new UsageException(output + " exists; kinko export never overwrites a file");
     }
