@@ -114,6 +114,17 @@ final class ReportPdf {
           r.incidentReports().stream().map(x -> List.of(x.reportId(), Long.toString(x.incident()), x.rule(), time(x.issuedAt()),
               x.sha256())).toList());
     }
+    if (r.version() >= 3) {
+      pdf.heading("搬送パッケージ (報告時点)", "Transport packages: received or in transit (at the report's time)");
+      table(List.of(SEQ, TIME, USER, new JapanesePdf.Column("件数", "Files", 0.8f), new JapanesePdf.Column("状態", "Status", 3.2f),
+          new JapanesePdf.Column("パッケージ SHA-256", "Package SHA-256", 4)), r.transportPackages().stream().map(t -> List.of(
+              Long.toString(t.exportSeq()), time(t.exportedAt()), t.exportedBy(), Long.toString(t.files()),
+              switch (t.status()) {
+                case "RECEIVED" -> "受領済み / RECEIVED\n" + time(t.receivedAt()) + "\n" + t.receivedBy();
+                case "IN_TRANSIT" -> "搬送中 / IN TRANSIT";
+                default -> "未作成 / NOT WRITTEN";
+              }, t.packageSha256() == null ? "-" : t.packageSha256())).toList());
+    }
 
     MonthlyReport.RetentionStatus retention = r.retention();
     pdf.heading("アクセスログの保存", "Access log retention");

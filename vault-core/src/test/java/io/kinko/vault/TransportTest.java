@@ -87,7 +87,7 @@ class TransportTest {
   }
 
   @Test
-  void aReceipt_isRecorded_once_andTheListShowsReceived_aReceiptForAnotherPackageIsRefused() {
+  void aReceipt_isRecorded_andTheListShowsReceived_aVaultThatSealedNothingRefusesIt() {
     TestVaults.put(out, "a.txt", "a".getBytes());
     Transport.Exported e = export("a.txt");
     assertEquals(Transport.Status.IN_TRANSIT, out.exports().get(0).status());
@@ -105,6 +105,23 @@ class TransportTest {
       assertThrows(IntegrityException.class, () -> s.recordReceipt(other.receiptJson(), other.receiptSignature(), in.exportPublicKey()));
     }
     assertEquals(List.of(Transport.Status.RECEIVED, Transport.Status.IN_TRANSIT), out.exports().stream().map(Transport.ExportRecord::status).toList());
+  }
+
+  @Test
+  void theMonthlyReport_listsThePackagesReceivedAndInTransit_andVerifies() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    Transport.Exported received = export("a.txt");
+    Transport.Exported inTransit = export("a.txt");
+    Transport.Imported got = in.importPackage(received.file(), new Transport.Identities(List.of(identity), null), null, "");
+    out.recordReceipt(got.receiptJson(), got.receiptSignature(), in.exportPublicKey());
+    MonthlyReport.Issued issued = out.monthlyReport(java.time.YearMonth.now(Contract.ZONE), null, dir.resolve("reports"));
+    MonthlyReport r = issued.report();
+    assertEquals(MonthlyReport.VERSION, r.version());
+    assertEquals(List.of(received.exportId(), inTransit.exportId()),
+        r.transportPackages().stream().map(MonthlyReport.TransportPackage::exportId).toList());
+    assertEquals(List.of("RECEIVED", "IN_TRANSIT"), r.transportPackages().stream().map(MonthlyReport.TransportPackage::status).toList());
+    assertEquals(receiver.id(), r.transportPackages().get(0).receivedBy());
+    io.kinko.vault.audit.ReportVerifier.verify(Files.readAllBytes(issued.json()), Files.readAllBytes(issued.signature()), out.exportPublicKey(), null);
   }
 
   @Test

@@ -621,7 +621,8 @@ final class DefaultSession implements Session {
       MonthlyReports.Source source = new MonthlyReports.Source(vault.id(), vault.contract(),
           new io.kinko.vault.audit.Retention(vault.contract().end(), vault.logPolicy().retentionMinimum()), reports, vault.database(),
           vault.log(), signing, vault.clock());
-      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs(), incidentStatus());
+      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs(), incidentStatus(),
+          transports().ledgerForReport());
     });
     door.note(Action.REPORT, MonthlyReports.record(issued));
     return issued;

@@ -366,6 +366,13 @@ final class Transports {
     }, (none, entry) -> ledger());
   }
 
+  /** Every export as a monthly report lists it (the report picks those of its period). */
+  List<io.kinko.vault.MonthlyReport.TransportPackage> ledgerForReport() {
+    return ledger().stream().map(e -> new io.kinko.vault.MonthlyReport.TransportPackage(e.exportId(), e.exportSeq(),
+        io.kinko.vault.audit.MonthlyReports.zoned(e.at()), e.by(), e.files(), e.packageSha256(), e.status().name(),
+        e.receivedAt() == null ? null : io.kinko.vault.audit.MonthlyReports.zoned(e.receivedAt()), e.receivedByVault())).toList();
+  }
+
   /** The exports, from their entries, each proved against a checkpoint signed now. */
   private List<Transport.ExportRecord> ledger() {
     Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing)
