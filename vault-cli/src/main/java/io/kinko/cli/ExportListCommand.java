@@ -48,14 +48,11 @@ final class ExportListCommand extends VaultCommand {
     o.addProperty("files", e.files());
     o.addProperty("status", e.status().name());
     o.addProperty("packageSha256", e.packageSha256());
-    if (e.packageSize() >= 0) {
-      o.addProperty("packageSize", e.packageSize());
-    }
-    if (e.status() == Transport.Status.RECEIVED) {
-      o.addProperty("receivedAt", Times.json(e.receivedAt()));
-      o.addProperty("receivedBy", e.receivedByVault());
-      o.addProperty("receiptSeq", e.receiptSeq());
-    }
+    o.addProperty("packageSize", e.packageSize() >= 0 ? e.packageSize() : null);
+    boolean received = e.status() == Transport.Status.RECEIVED;
+    o.add("receivedAt", Json.time(received ? e.receivedAt() : null));
+    o.addProperty("receivedBy", received ? e.receivedByVault() : null);
+    o.addProperty("receiptSeq", received ? e.receiptSeq() : null);
     return o;
   }
 }

@@ -40,7 +40,9 @@ final class ExportReceiptCommand extends VaultCommand {
   int run(Session session, Context context) {
     Transport.ExportRecord e = session.recordReceipt(json, sig, pem);
     if (ui.json()) {
-      ui.print(ExportListCommand.json(e));
+      com.google.gson.JsonObject o = ui.object();
+      ExportListCommand.json(e).entrySet().forEach(f -> o.add(f.getKey(), f.getValue()));
+      ui.print(o);
       return ExitCodes.OK;
     }
     ui.say("receipt recorded: export " + e.exportId() + " received " + Times.human(e.receivedAt()) + " by vault " + e.receivedByVault()

@@ -55,13 +55,10 @@ final class PolicySetCommand extends VaultCommand {
   int run(Session session, Context context) {
     if (key.equals(CITY_RECIPIENT)) {
       session.administration().setCityRecipient(value.get(0));
-      if (ui.json()) {
-        com.google.gson.JsonObject o = ui.object();
-        o.addProperty("cityRecipient", value.get(0));
-        ui.print(o);
-      } else {
+      if (!ui.json()) {
         ui.say("city recipient set: " + value.get(0));
       }
+      PolicyCommand.print(ui, session.administration().incidentPolicy(), value.get(0));
       return ExitCodes.OK;
     }
     IncidentPolicy before = session.administration().incidentPolicy();
@@ -70,7 +67,7 @@ final class PolicySetCommand extends VaultCommand {
     if (!ui.json()) {
       ui.say("incident policy changed: " + key + " " + String.join(" ", value));
     }
-    PolicyCommand.print(ui, after);
+    PolicyCommand.print(ui, after, session.administration().cityRecipient().orElse(null));
     return ExitCodes.OK;
   }
 
