@@ -141,6 +141,8 @@ class TransportCommandsTest {
     assertEquals(ExitCodes.INTEGRITY, refused.exit(), refused::toString);
     assertTrue(refused.err().contains("no waybill.json"), refused::toString);
     assertNothingStored();
+    Cli.Result log = ok(receiver.run("log", "show", "--json", "--action", "IMPORT"));
+    assertTrue(log.out().contains("\"DENY\"") && !log.out().contains("\"ALLOW\""), log::toString);
   }
 
   @Test
@@ -230,6 +232,30 @@ class TransportCommandsTest {
     assertEquals(0, SH.run(dir, "-c", "age -d -i " + key + " " + pkg + " | tar t").exit());
     Cli.Result log = ok(sender.run("log", "show", "--json", "--action", "POLICY"));
     assertTrue(log.out().contains("city recipient none -> " + recipient), log::toString);
+  }
+
+  @Test
+  void aCityRecipientSetLater_isWhatSealedCertificateNamesUse() throws Exception {
+    Path first = dir.resolve("first.txt");
+    ExternalTool.AGE_KEYGEN.run(dir, "-o", first.toString());
+    Cli sealed = Cli.forVault(dir.resolve("sealed"));
+    ok(sealed.run("init", "--contract-id", "R8-0042", "--client", "横浜市", "--contractor", "金庫株式会社", "--contract-end", "2027-03-31",
+        "--admin", Cli.USER, "--password-cost", "minimum", "--cert-names", "sealed", "--city-recipient", recipientOf(first)));
+    ok(sealed.run("grant", Cli.USER, ".", "read,write,delete,export"));
+    ok(sealed.run("policy", "set", "city-recipient", recipient));
+    ok(sealed.run("put", Files.writeString(dir.resolve("n.txt"), "x").toString(), "名簿/山田.txt"));
+    Path certs = dir.resolve("certs");
+    ok(sealed.run("rm", "--yes", "名簿/山田.txt", "--cert-out", certs.toString()));
+    Path json;
+    try (Stream<Path> files = Files.list(certs)) {
+      json = files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    String sealedPath = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("items").get(0).getAsJsonObject()
+        .get("sealedPath").getAsString();
+    Path age = Files.write(dir.resolve("name.age"), java.util.Base64.getDecoder().decode(sealedPath));
+    ExternalTool.Run opened = ExternalTool.AGE.run(dir, "-d", "-i", key.toString(), age.toString());
+    assertEquals(0, opened.exit(), "sealed to the recipient set later: " + opened.output());
+    assertTrue(opened.output().contains("名簿/山田.txt"), opened.output());
   }
 
   private void assertNothingStored() {
