@@ -75,6 +75,20 @@ class TransportTest {
   }
 
   @Test
+  void anExport_raisesTransferExport_withItsEntryAsEvidence_anExportThatFoundNothingDoesNot() {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    assertThrows(NotFoundException.class,
+        () -> out.exportPackage(List.of("none.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("none.age")));
+    Transport.Exported e = export("a.txt");
+    out.close(); // waits for the incident watch
+    out = TestVaults.login(sender);
+    List<io.kinko.vault.incident.IncidentReason> raised = out.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).stream()
+        .map(x -> io.kinko.vault.incident.IncidentReason.parse(x.reason())).filter(r -> r.rule() == IncidentRule.TRANSFER_EXPORT).toList();
+    assertEquals(1, raised.size(), raised::toString);
+    assertEquals(List.of(e.exportSeq()), raised.get(0).evidence());
+  }
+
+  @Test
   void export_withoutExportGrant_isDenied_aDenyEntry_andNoFile() {
     TestVaults.put(out, "a.txt", "a".getBytes());
     out.administration().revoke(TestVaults.ADMIN, "", EnumSet.of(Permission.EXPORT));

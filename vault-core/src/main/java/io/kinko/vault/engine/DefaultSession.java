@@ -454,7 +454,9 @@ final class DefaultSession implements Session {
   private io.kinko.vault.erase.Deleter.Context eraseContext() {
     return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, vault.log(),
         vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
-        vault.client().application(), vault.clock(), vault.certificateNames(), cityRecipient());
+        vault.client().application(), vault.clock(), vault.certificateNames(),
+        // Read (checked) only when a certificate will seal names: a login's resumed deletion under another policy reads no setting.
+        vault.certificateNames() == CertificateNames.SEALED ? cityRecipient() : null);
   }
 
   @Override
