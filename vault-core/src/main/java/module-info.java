@@ -24,6 +24,9 @@ module io.kinko.vault {
   requires static com.zaxxer.hikari;
   requires static org.postgresql.jdbc; // the driver the pool loads by URL
   requires com.google.gson;
+  requires jakarta.mail; // alert mail (clause 6)
+  requires org.eclipse.angus.mail; // its SMTP provider, found by Jakarta Mail's ServiceLoader
+  requires java.net.http; // alert webhooks
   requires org.slf4j;
   requires java.sql;
   requires jdk.unsupported; // ExtendedOpenOption.DIRECT: read an overwritten key header back from the device

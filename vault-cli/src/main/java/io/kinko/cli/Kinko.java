@@ -45,7 +45,7 @@ public final class Kinko implements Callable<Integer> {
       RevokeCommand.class, AclCommand.class, PutCommand.class, GetCommand.class, LsCommand.class, RmCommand.class,
       WipeCommand.class, DisposeCommand.class, LogCommand.class, CheckpointCommand.class, CertCommand.class,
       KeyCommand.class, StatusCommand.class,
-      AuditCommand.class, ReportCommand.class, ApproveCommand.class, IncidentCommand.class, PolicyCommand.class,
+      AuditCommand.class, AlertCommand.class, ReportCommand.class, ApproveCommand.class, IncidentCommand.class, PolicyCommand.class,
       ExportCommand.class, ImportCommand.class,
       CommandLine.HelpCommand.class);
 

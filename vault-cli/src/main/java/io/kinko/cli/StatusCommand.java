@@ -36,7 +36,8 @@ import picocli.CommandLine.Command;
     description = {"Shows the vault's id, contract and retention date, backend, users and grants (administrators), the log's size "
         + "and last checkpoint, the modes of the vault folder, and what needs attention.",
         "Attention: the retention period has passed, no checkpoint or none for " + StatusCommand.CHECKPOINT_DAYS
-            + " days (monthly reports carry one), files or folders of the vault readable by others than its owner."})
+            + " days (monthly reports carry one), an alert sink failing or with alerts waiting over "
+            + io.kinko.vault.AlertSinkHealth.PENDING_BOUND_MINUTES + " minutes, files or folders of the vault readable by others than its owner."})
 final class StatusCommand extends VaultCommand {
   /** A checkpoint older than this is worth a word: the city gets one with each monthly report. */
   static final int CHECKPOINT_DAYS = 31;
@@ -84,6 +85,9 @@ final class StatusCommand extends VaultCommand {
       m.addProperty("tooOpen", modes.tooOpen().size());
       m.add("tooOpenPaths", Json.strings(modes.tooOpen()));
       o.add("modes", m);
+      JsonArray sinks = new JsonArray();
+      status.alerts().forEach(h -> sinks.add(AlertListCommand.health(h)));
+      o.add("alerts", sinks);
       JsonArray a = Json.strings(attention);
       o.add("attention", a);
       ui.print(o);
@@ -100,6 +104,9 @@ final class StatusCommand extends VaultCommand {
         + (status.checkpointSize() < 0 ? "none" : "size " + status.checkpointSize() + ", signed " + Times.human(status.checkpointAt())));
     out.println("modes      folder " + modes.folder() + ", " + (modes.tooOpen().isEmpty() ? "every file and folder private to its owner"
         : modes.tooOpen().size() + " open to others: " + String.join(", ", modes.tooOpen().subList(0, Math.min(5, modes.tooOpen().size())))));
+    out.println("alerts     " + (status.alerts().isEmpty() ? "no sinks: incidents are only in the log (kinko alert add)"
+        : status.alerts().size() + " sink(s), " + status.alerts().stream().filter(h -> !h.healthy()).count() + " failing, "
+            + status.alerts().stream().mapToLong(h -> h.pending()).sum() + " alert(s) pending"));
     if (attention.isEmpty()) {
       out.println("attention  nothing");
     } else {
@@ -119,6 +126,12 @@ final class StatusCommand extends VaultCommand {
     } else if (status.checkpointAt().isBefore(now.minus(Duration.ofDays(CHECKPOINT_DAYS)))) {
       list.add("the last checkpoint was signed " + Times.human(status.checkpointAt()) + ", over " + CHECKPOINT_DAYS
           + " days ago: run 'kinko checkpoint'");
+    }
+    for (io.kinko.vault.AlertSinkHealth h : status.alerts()) {
+      if (!h.healthy()) {
+        list.add("alert sink " + h.id() + " (" + h.target() + ") is failing" + (h.lastError() == null ? "" : ": " + h.lastError()) + "; "
+            + h.pending() + " alert(s) pending: fix it, then 'kinko alert test " + h.id() + "' and 'kinko alert deliver'");
+      }
     }
     if (!modes.tooOpen().isEmpty() || !modes.folder().equals("0700")) {
       list.add(modes.tooOpen().size() + " files or folders of the vault are open to others than its owner: chmod -R go-rwx "

@@ -68,7 +68,7 @@ class IncidentCommandTest {
   @Test
   void list_showsItOpen_aWorkersAckIsDenied_theAdministratorsClosesIt() throws IOException {
     Cli.Result shown = ok(cli.run("incident", "list"));
-    assertTrue(shown.out().contains("integrity.other") && shown.out().contains("open"), shown::toString);
+    assertTrue(shown.out().contains("integrity.blob") && shown.out().contains("open"), shown::toString);
     JsonObject incident = list("--open", "--json").get(0).getAsJsonObject();
     assertEquals("OPEN", incident.get("status").getAsString());
     assertEquals(2, incident.get("severity").getAsInt());
@@ -80,7 +80,7 @@ class IncidentCommandTest {
     assertEquals(4, worker.run("incident", "list").exit());
 
     Cli.Result acked = ok(cli.run("incident", "ack", Long.toString(id), "--note", "restored from backup"));
-    assertTrue(acked.out().contains("incident " + id + " (integrity.other) acknowledged by " + Cli.USER), acked::toString);
+    assertTrue(acked.out().contains("incident " + id + " (integrity.blob) acknowledged by " + Cli.USER), acked::toString);
     assertEquals(0, list("--open", "--json").size());
     JsonObject closed = list("--json").get(0).getAsJsonObject();
     assertEquals("ACKNOWLEDGED", closed.get("status").getAsString());
@@ -106,7 +106,7 @@ class IncidentCommandTest {
     assertEquals(0, Cli.openssl("pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", pem.toString(), "-in", json.toString(),
         "-sigfile", sig.toString()));
     Cli.Result verified = ok(new Cli().run("incident", "verify", json.toString(), "--key", pem.toString()));
-    assertTrue(verified.out().contains("incident " + id + " (integrity.other), signed, 1 log entry proved"), verified::toString);
+    assertTrue(verified.out().contains("incident " + id + " (integrity.blob), signed, 2 log entries proved"), verified::toString);
 
     String text = Files.readString(json);
     assertFalse(text.contains(PLANTED) || text.contains("案件"), "the report names the planted file");
@@ -126,7 +126,7 @@ class IncidentCommandTest {
 
     String shown = pdfText(pdf);
     assertFalse(shown.contains(PLANTED), "the PDF names the planted file");
-    for (String field : new String[] {"事故報告書", "Incident report", "integrity.other", "原因", "Cause", "影響範囲", "再発防止策",
+    for (String field : new String[] {"事故報告書", "Incident report", "integrity.blob", "原因", "Cause", "影響範囲", "再発防止策",
         "disk replaced", "kinko incident verify incident-" + id + ".json"}) {
       assertTrue(shown.contains(field), "the PDF lacks " + field + ":\n" + shown);
     }

@@ -103,6 +103,16 @@ class JsonSchemaTest {
     json(cli, "cert list", "cert", "list");
     json(cli, "cert export", "cert", "export", "--all", "-o", dir.resolve("exported").toString());
     json(new Cli(), "cert pdf", "cert", "pdf", certificate, "-o", dir.resolve("c.pdf").toString(), "--key", pem.toString());
+    int deadPort;
+    try (java.net.ServerSocket reserve = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = reserve.getLocalPort();
+    }
+    String sink = json(cli, "alert add", "alert", "add", "webhook", "http://127.0.0.1:" + deadPort + "/hook").getAsJsonObject("sink")
+        .get("id").getAsString();
+    exitCode = 1; // nothing listens there
+    json(cli, "alert test", "alert", "test", sink);
+    exitCode = 0;
+    json(cli, "alert list", "alert", "list");
     json(cli, "status", "status");
     json(cli, "policy", "policy");
     json(cli, "policy set", "policy", "set", "working-hours", "08:00-20:00", "mon-fri");
@@ -131,6 +141,8 @@ class JsonSchemaTest {
     Files.write(blob, bytes);
     exitCode = 5;
     json(cli, "get", "get", "案件", "-o", dir.resolve("out2").toString());
+    exitCode = 1; // the altered file's INCIDENT entry, and a sink that is down
+    json(cli, "alert deliver", "alert", "deliver");
     exitCode = 0;
     long incident = json(cli, "incident list", "incident", "list", "--open").getAsJsonArray("incidents").get(0).getAsJsonObject()
         .get("id").getAsLong();
@@ -138,6 +150,7 @@ class JsonSchemaTest {
     JsonObject written = json(cli, "incident report", "incident", "report", Long.toString(incident), "-o", dir.resolve("incidents").toString());
     json(new Cli(), "incident verify", "incident", "verify", written.get("file").getAsString(), "--key", pem.toString());
     json(cli, "incident list", "incident", "list");
+    json(cli, "alert remove", "alert", "remove", sink);
     json(cli, "dispose", "dispose", "--archive-to", dir.resolve("final").toString(), "--yes");
 
     twoPersonRule(newPassword);

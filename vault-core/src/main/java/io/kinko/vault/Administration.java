@@ -77,6 +77,32 @@ public interface Administration {
   void setIncidentPolicy(IncidentPolicy policy);
 
   /**
+   * Adds an alert sink; it reports INCIDENT entries logged from now on (not the ones before). An
+   * SMTP password is sealed under the master key; the caller still closes its {@link Password}.
+   *
+   * @throws IllegalArgumentException for a malformed target, a plain-http webhook that is not on
+   *     the loopback, an SMTP sink without recipients or a password without a user
+   */
+  AlertSink addAlertSink(AlertSinkSpec spec);
+
+  /** Every alert sink, checked against the vault's state, ordered by id. */
+  List<AlertSink> alertSinks();
+
+  /**
+   * Removes an alert sink; what it had not delivered is dropped with it.
+   *
+   * @throws NotFoundException if there is no such sink
+   */
+  void removeAlertSink(String id);
+
+  /**
+   * Sends a test alert to one sink now and waits for the outcome (recorded like any delivery).
+   *
+   * @throws NotFoundException if there is no such sink
+   */
+  AlertDelivery testAlertSink(String id);
+
+  /**
    * The city's age recipient ({@code age1...}) now in force: the setting {@code city.recipient} if
    * an administrator set one, else the one recorded at init; empty if neither. It is the default
    * recipient of {@link Session#exportPackage} and, under {@link CertificateNames#SEALED}, what

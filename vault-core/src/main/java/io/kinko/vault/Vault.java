@@ -90,6 +90,15 @@ public interface Vault extends AutoCloseable {
   /** The backend and how far the log and its newest signed checkpoint reach; read-only, not logged. */
   VaultStatus status();
 
+  /**
+   * Delivers the alerts that are due to every sink now, in order, and waits for the attempts
+   * (the vault's own delivery thread does the same in the background, with backoff). Needs no
+   * login; an SMTP sink with a password is served only while a session of this vault is open.
+   *
+   * @return the attempts made, in order
+   */
+  java.util.List<AlertDelivery> deliverAlerts();
+
   @Override
   void close();
 

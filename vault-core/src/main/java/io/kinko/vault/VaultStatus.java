@@ -1,6 +1,7 @@
 package io.kinko.vault;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,10 +13,16 @@ import java.util.Objects;
  * @param logSize entries ever appended to the access log (the tree's size; pruning does not lower it)
  * @param checkpointSize the tree size the newest signed checkpoint covers, or -1 if none was signed
  * @param checkpointAt when that checkpoint was signed, or null if none was
+ * @param alerts each alert sink's health, read as stored (no login: an edited row is caught by the next checked read)
  */
-public record VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt) {
+public record VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt, List<AlertSinkHealth> alerts) {
+  public VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt) {
+    this(backend, logSize, checkpointSize, checkpointAt, List.of());
+  }
+
   public VaultStatus {
     Objects.requireNonNull(backend, "backend");
+    alerts = List.copyOf(alerts);
     if (logSize < 0 || checkpointSize < -1 || checkpointSize > logSize) {
       throw new IllegalArgumentException("log size " + logSize + " and checkpoint size " + checkpointSize + " do not fit together");
     }

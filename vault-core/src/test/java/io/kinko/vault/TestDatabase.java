@@ -135,7 +135,8 @@ final class TestDatabase {
    */
   static void backToSchema10(Connection c) throws java.sql.SQLException {
     String[] undo = {
-        "DROP INDEX log_entries_action_time", "DROP TABLE incident_watch", // V15
+        "DROP TABLE alert_deliveries", // V15
+        "DROP INDEX log_entries_action_time", "DROP TABLE incident_watch", // V14
         "DROP INDEX log_entries_action", // V13
         "DELETE FROM state_nodes WHERE kind = 'SETTING'", "DROP TABLE settings", // V12
         "ALTER TABLE deletions DROP COLUMN approver", // V11

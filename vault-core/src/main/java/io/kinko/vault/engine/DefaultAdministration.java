@@ -6,6 +6,8 @@ import io.kinko.vault.acl.AccessRules;
 import io.kinko.vault.acl.GrantStore;
 import io.kinko.vault.acl.UserRegistry;
 import io.kinko.vault.state.VaultState;
+import io.kinko.vault.alert.SinkConfig;
+import io.kinko.vault.store.Settings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import io.kinko.vault.crypto.KeySlot;
@@ -182,6 +184,83 @@ final class DefaultAdministration implements Administration {
         .filter(g -> path.contains(VaultPath.of(g.prefix())) || VaultPath.of(g.prefix()).contains(path))
         .sorted(Comparator.comparing(Grant::prefix).thenComparing(Grant::user))
         .toList();
+  }
+
+  @Override
+  public AlertSink addAlertSink(AlertSinkSpec spec) {
+    admin(Action.ALERT);
+    Objects.requireNonNull(spec, "spec");
+    try {
+      SinkConfig.check(spec.kind(), spec.target(), spec.to(), spec.from(), spec.user(), spec.password() != null);
+      if (spec.caPem() != null) {
+        SinkConfig.requireCertificates(spec.caPem());
+      }
+    } catch (IllegalArgumentException e) {
+      throw refused(Action.ALERT, "invalid alert sink: " + e.getMessage(), e);
+    }
+    String[] id = new String[1];
+    SinkConfig[] added = new SinkConfig[1];
+    long now = Instant.now().toEpochMilli();
+    logged(Action.ALERT, "added alert sink " + spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + SinkConfig.shown(spec.kind(), spec.target()),
+        null, (c, changes, seq) -> {
+          id[0] = "s" + seq;
+          String sealed = spec.password() == null ? null : sealPassword(id[0], spec.password());
+          added[0] = new SinkConfig(spec.kind(), spec.target(), spec.to(), spec.from(), spec.startTls(), spec.user(), sealed, spec.caPem(), seq + 1);
+          Settings.put(c, changes, new Settings.Setting(SinkConfig.PREFIX + id[0], added[0].toJson(), actor, now, seq));
+        });
+    return added[0].view(id[0], actor, Instant.ofEpochMilli(now));
+  }
+
+  @Override
+  public List<AlertSink> alertSinks() {
+    admin(Action.ALERT);
+    allowed(Action.ALERT, "alert sink list");
+    return session.readState(c -> Settings.withPrefix(session.state(), c, SinkConfig.PREFIX)).stream()
+        .map(s -> SinkConfig.parse(s.value()).view(s.name().substring(SinkConfig.PREFIX.length()), s.setBy(), Instant.ofEpochMilli(s.setAt())))
+        .sorted(Comparator.comparingLong(a -> Long.parseLong(a.id().substring(1))))
+        .toList();
+  }
+
+  @Override
+  public void removeAlertSink(String id) {
+    admin(Action.ALERT);
+    session.door().passChange(Action.ALERT, () -> sink(id) == null ? Door.Verdict.notFound(null, "no alert sink '" + id + "'")
+        : Door.Verdict.allow("removed alert sink " + id, null, (Void) null), (none, entry) -> session.changeState((c, changes) -> {
+          if (!Settings.remove(c, changes, SinkConfig.PREFIX + id)) {
+            throw new NotFoundException("no alert sink '" + id + "'");
+          }
+          return null;
+        }));
+  }
+
+  @Override
+  public AlertDelivery testAlertSink(String id) {
+    admin(Action.ALERT);
+    return session.door().pass(Action.ALERT, () -> {
+      SinkConfig sink = sink(id);
+      return sink == null ? Door.Verdict.notFound(null, "no alert sink '" + id + "'") : Door.Verdict.allow("test of alert sink " + id, null, sink);
+    }, (sink, entry) -> vault.alerts().test(id, sink, entry.seq(), actor));
+  }
+
+  /** The sink {@code id} as the checked state holds it, or null. */
+  private SinkConfig sink(String id) {
+    if (id == null || !id.matches("s[0-9]{1,18}")) {
+      return null;
+    }
+    return session.readState(c -> Settings.get(session.state(), c, SinkConfig.PREFIX + id)).map(s -> SinkConfig.parse(s.value())).orElse(null);
+  }
+
+  /** The password sealed under the master key, bound to the sink's id; the UTF-8 copy is zeroed. */
+  private String sealPassword(String id, Password password) {
+    java.nio.ByteBuffer utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password.chars()));
+    byte[] plain = new byte[utf8.remaining()];
+    utf8.get(plain);
+    java.util.Arrays.fill(utf8.array(), (byte) 0);
+    try {
+      return Base64.getEncoder().encodeToString(session.keys().seal(SinkConfig.PASSWORD_PURPOSE, plain, id));
+    } finally {
+      java.util.Arrays.fill(plain, (byte) 0);
+    }
   }
 
   @Override

@@ -518,7 +518,8 @@ final class DefaultSession implements Session {
                 + "(kinko log verify --witness FILE)"));
       }
       io.kinko.vault.inspect.SelfAudit.Outcome o = new io.kinko.vault.inspect.SelfAudit(new io.kinko.vault.inspect.SelfAudit.Context(
-          vault.database(), state, vault.layout(), keys, vault.log(), vault.contract(), at, e -> vault.incident(user, e))).run(deep, blobsDone);
+          vault.database(), state, vault.layout(), keys, vault.log(), vault.contract(), at, e -> vault.incident(user, e),
+          () -> vault.alerts().health())).run(deep, blobsDone);
       findings.addAll(o.findings());
       AuditResult.Checked checked = new AuditResult.Checked(logEntries, o.blobs(), o.bytesDecrypted(), o.users(), o.grants());
       String id = io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(16));
@@ -728,6 +729,7 @@ final class DefaultSession implements Session {
       vault.sessionClosed(signing);
     } finally {
       if (ownsKeys) {
+        vault.keysOpened(keys, false);
         keys.close();
       }
     }

@@ -64,6 +64,10 @@ public final class DefaultVault implements Vault {
   private final byte[] publicKey;
   private final Clock clock;
   private final ClientInfo client;
+  /** Delivers alerts for this vault's INCIDENT entries on a daemon thread of its own. */
+  private final io.kinko.vault.alert.Dispatcher alerts;
+  /** The keys of the sessions open now: the alert thread opens a sink's sealed SMTP password with one. */
+  private final java.util.List<VaultKeys> liveKeys = new java.util.ArrayList<>();
 
   /** Integrity failures already logged as INCIDENTs, so that nested guards log each once. */
   private final java.util.Set<IntegrityException> reported = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -109,6 +113,7 @@ public final class DefaultVault implements Vault {
       checkpointIfDue(size);
       watch.wake();
     });
+    this.alerts = new io.kinko.vault.alert.Dispatcher(database, descriptor.vaultId(), clock, this::openSinkPassword);
   }
 
   /** Opens an existing vault; see {@link Vault#open(Path, String, DatabaseAccount)}. */
@@ -142,6 +147,7 @@ public final class DefaultVault implements Vault {
         throw e;
       }
       vault.watch.wake(); // catch up on what a process that died left unscanned
+      vault.alerts.start(); // also without a login: what a crashed process left is delivered now
       return vault;
     } catch (RuntimeException e) {
       closeAfter(database, e);
@@ -220,6 +226,7 @@ public final class DefaultVault implements Vault {
       log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
+      keysOpened(keys, true);
       checkIncidentPolicy(user, state);
       DefaultSession session = new DefaultSession(this, account, keys, signing, true);
       session.files().fillFolderIndex();
@@ -234,10 +241,12 @@ public final class DefaultVault implements Vault {
       }
       return session;
     } catch (IntegrityException e) {
+      keysOpened(keys, false);
       keys.close();
       incident(user, e);
       throw e;
     } catch (RuntimeException e) {
+      keysOpened(keys, false);
       keys.close();
       throw e;
     }
@@ -383,7 +392,7 @@ public final class DefaultVault implements Vault {
   public io.kinko.vault.VaultStatus status() {
     LogCheckpoints.Latest latest = checkpoints.latestSigned().orElse(null);
     return new io.kinko.vault.VaultStatus(descriptor.database() == null ? "h2" : "postgresql", log.head().size(),
-        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt());
+        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt(), alerts.health());
   }
 
   Database database() {
@@ -441,6 +450,7 @@ public final class DefaultVault implements Vault {
   LogEntry incident(String actor, IncidentReason reason) {
     LogEntry entry = log.append(AccessLog.Event.deny(actor, Action.INCIDENT, reason.format(), null, null));
     LOG.warn("incident {} in vault {} (entry {}): {}", reason.rule().id(), descriptor.vaultId(), entry.seq(), reason.detail());
+    alerts.wake();
     return entry;
   }
 
@@ -551,7 +561,56 @@ public final class DefaultVault implements Vault {
     try {
       watch.close(); // drains first: the log's journal closes with the database
     } finally {
-      database.close();
+      try {
+        alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
+      } finally {
+        database.close();
+      }
+    }
+  }
+
+  @Override
+  public java.util.List<AlertDelivery> deliverAlerts() {
+    return alerts.deliverNow();
+  }
+
+  io.kinko.vault.alert.Dispatcher alerts() {
+    return alerts;
+  }
+
+  /** Lends (or takes back, before they are closed) a session's keys to the alert thread. */
+  void keysOpened(VaultKeys keys, boolean open) {
+    synchronized (liveKeys) {
+      if (open) {
+        liveKeys.add(keys);
+      } else {
+        liveKeys.remove(keys);
+      }
+    }
+  }
+
+  /** A sink's SMTP password opened with an open session's keys, or null when none is open or it does not open. */
+  private char[] openSinkPassword(String sinkId, byte[] sealed) {
+    synchronized (liveKeys) {
+      if (liveKeys.isEmpty()) {
+        return null;
+      }
+      byte[] plain = null;
+      try {
+        plain = liveKeys.get(0).open(io.kinko.vault.alert.SinkConfig.PASSWORD_PURPOSE, sealed, sinkId);
+        java.nio.CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(plain));
+        char[] out = new char[chars.remaining()];
+        chars.get(out);
+        Arrays.fill(chars.array(), '\0');
+        return out;
+      } catch (RuntimeException e) {
+        LOG.warn("the sealed password of alert sink {} of vault {} does not open; its alerts wait", sinkId, descriptor.vaultId());
+        return null;
+      } finally {
+        if (plain != null) {
+          Arrays.fill(plain, (byte) 0);
+        }
+      }
     }
   }
 
@@ -666,6 +725,7 @@ public final class DefaultVault implements Vault {
       Durable.write(layout.descriptor(), descriptor.toJson());
       Durable.syncDirectory(layout.root());
       LOG.info("created vault {} for contract {}", vaultId, contract.id());
+      vault.alerts.start();
       return vault;
     } catch (IOException | RuntimeException e) {
       VaultException failure = e instanceof VaultException v ? v

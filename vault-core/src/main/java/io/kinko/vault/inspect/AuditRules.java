@@ -118,4 +118,25 @@ public final class AuditRules {
     }
     return out;
   }
+
+  /**
+   * Findings about alert sinks: one whose last attempt failed, and one with alerts waiting longer
+   * than {@link io.kinko.vault.AlertSinkHealth#PENDING_BOUND_MINUTES} minutes. The managers would
+   * not hear of an incident through it (clause 6).
+   */
+  public static List<Finding> alerts(List<io.kinko.vault.AlertSinkHealth> sinks, Instant now) {
+    List<Finding> out = new ArrayList<>();
+    for (io.kinko.vault.AlertSinkHealth h : sinks) {
+      if (h.healthy()) {
+        continue;
+      }
+      String why = h.lastError() != null ? "its last attempt (" + h.lastAttemptAt() + ") failed: " + h.lastError()
+          : h.pending() + " alert(s) have waited since " + h.oldestPendingAt();
+      out.add(warning("alert-sink:" + h.id(), "the alert sink " + h.id() + " (" + h.kind().name().toLowerCase(Locale.ROOT) + " " + h.target()
+          + ") cannot be reached: " + why + "; " + h.pending() + " alert(s) pending",
+          "fix the receiver or the network, then run kinko alert test " + h.id() + " and kinko alert deliver; until then read incidents with "
+              + "kinko log show --action INCIDENT"));
+    }
+    return out;
+  }
 }

@@ -63,7 +63,7 @@ public final class SelfAudit {
 
   /** What the audit needs from the open vault and the administrator's session. */
   public record Context(Database database, VaultState state, VaultLayout layout, VaultKeys keys, AccessLog log, Contract contract,
-      Instant now, Consumer<IntegrityException> incident) {}
+      Instant now, Consumer<IntegrityException> incident, java.util.function.Supplier<List<io.kinko.vault.AlertSinkHealth>> alerts) {}
 
   /** What the checks found and how much they looked at. */
   public record Outcome(List<Finding> findings, long blobs, long bytesDecrypted, int users, int grants) {}
@@ -87,6 +87,7 @@ public final class SelfAudit {
     checkDeletions();
     checkRetention();
     checkDurability();
+    checkAlerts();
     return new Outcome(List.copyOf(findings), blobs, bytesDecrypted, users, grants);
   }
 
@@ -303,6 +304,18 @@ public final class SelfAudit {
   }
 
   // ---- durability
+
+  // ---- alert sinks (clause 6)
+
+  /** The sinks as the checked state holds them (an edited row is an incident), then each one's health. */
+  private void checkAlerts() {
+    try {
+      ctx.database().inTransaction(c -> io.kinko.vault.store.Settings.withPrefix(ctx.state(), c, "alert.sink."));
+      findings.addAll(AuditRules.alerts(ctx.alerts().get(), ctx.now()));
+    } catch (RuntimeException e) {
+      couldNotCheck("alerts", e);
+    }
+  }
 
   private void checkDurability() {
     try {

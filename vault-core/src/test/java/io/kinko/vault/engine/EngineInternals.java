@@ -44,4 +44,9 @@ public final class EngineInternals {
   public static Vault open(java.nio.file.Path dir, String application, io.kinko.vault.DatabaseAccount account, java.time.Clock clock) {
     return DefaultVault.open(dir, application, account, clock);
   }
+
+  /** Writes an INCIDENT entry as the engine does for an integrity failure (and wakes the alert thread). */
+  public static void incident(Vault vault, String actor, io.kinko.vault.IntegrityException e) {
+    ((DefaultVault) vault).incident(actor, e);
+  }
 }
