@@ -23,15 +23,16 @@ import picocli.CommandLine.Command;
 final class PolicyCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) {
-    print(ui, session.administration().incidentPolicy());
+    print(ui, session.administration().incidentPolicy(), session.administration().cityRecipient().orElse(null));
     return ExitCodes.OK;
   }
 
   /** Prints {@code policy} as text, or under --json as {"policy": {...}} (docs/cli-json.md). */
-  static void print(Output ui, IncidentPolicy policy) {
+  static void print(Output ui, IncidentPolicy policy, String cityRecipient) {
     if (ui.json()) {
       JsonObject o = ui.object();
       o.add("policy", json(policy));
+      o.addProperty("cityRecipient", cityRecipient);
       ui.print(o);
       return;
     }
@@ -43,6 +44,7 @@ final class PolicyCommand extends VaultCommand {
     out.printf(format, "mass-read", massRead(policy.massRead()), "files or bytes read by one user");
     out.printf(format, "working-hours", hours(policy.workingHours()), "Asia/Tokyo; access outside raises once per user and day");
     out.printf(format, "always", "lockout export dispose", "each raises an incident");
+    out.printf(format, "city-recipient", cityRecipient == null ? "none" : cityRecipient, "the default recipient of kinko export");
     out.flush();
   }
 

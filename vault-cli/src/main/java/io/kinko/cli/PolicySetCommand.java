@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
         "  denied N/WINDOW             refused operations of one user",
         "  mass-read FILESfiles/BYTES/WINDOW   e.g. 200files/1GiB/60m (BYTES in B, KiB, MiB, GiB, TiB)",
         "  working-hours HH:MM-HH:MM DAYS      e.g. 08:00-20:00 mon-fri (DAYS: mon-fri, sat,sun, every); or 'off'",
+        "  city-recipient age1...      the city's age recipient: the default 'kinko export --to', and what sealed certificate names use",
         "Administrators only (exit 4 otherwise); the change is logged, naming the old and new values."})
 final class PolicySetCommand extends VaultCommand {
   private static final Pattern THRESHOLD = Pattern.compile("(\\d{1,6})/(\\d{1,4})([mh])");
@@ -39,18 +40,34 @@ final class PolicySetCommand extends VaultCommand {
 
   @Override
   void check(Context context) {
+    if (key.equals(CITY_RECIPIENT)) {
+      if (value.size() != 1 || !value.get(0).startsWith("age1")) {
+        throw new UsageException("city-recipient takes one age X25519 recipient (age1...)");
+      }
+      return;
+    }
     change = parse(key, String.join(" ", value));
   }
 
+  private static final String CITY_RECIPIENT = "city-recipient";
+
   @Override
   int run(Session session, Context context) {
+    if (key.equals(CITY_RECIPIENT)) {
+      session.administration().setCityRecipient(value.get(0));
+      if (!ui.json()) {
+        ui.say("city recipient set: " + value.get(0));
+      }
+      PolicyCommand.print(ui, session.administration().incidentPolicy(), value.get(0));
+      return ExitCodes.OK;
+    }
     IncidentPolicy before = session.administration().incidentPolicy();
     IncidentPolicy after = change.apply(before);
     session.administration().setIncidentPolicy(after);
     if (!ui.json()) {
       ui.say("incident policy changed: " + key + " " + String.join(" ", value));
     }
-    PolicyCommand.print(ui, after);
+    PolicyCommand.print(ui, after, session.administration().cityRecipient().orElse(null));
     return ExitCodes.OK;
   }
 
@@ -78,7 +95,8 @@ final class PolicySetCommand extends VaultCommand {
           IncidentPolicy.WorkingHours hours = hours(value);
           return p -> p.withWorkingHours(hours);
         default:
-          throw new UsageException("unknown policy key '" + key + "': use failed-logins, unknown-users, denied, mass-read or working-hours");
+          throw new UsageException("unknown policy key '" + key + "': use failed-logins, unknown-users, denied, mass-read, working-hours "
+              + "or city-recipient");
       }
     } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
       throw new UsageException("invalid value '" + value + "' for " + key + ": " + e.getMessage());

@@ -30,7 +30,8 @@ final class ReportPdf {
   private static final Map<String, String> JAPANESE = Map.ofEntries(Map.entry("PUT", "保存"), Map.entry("GET", "読出し"),
       Map.entry("LIST", "一覧"), Map.entry("STAT", "参照"), Map.entry("VERSIONS", "版の一覧"), Map.entry("DELETE", "削除"),
       Map.entry("DELETE_REQUEST", "削除の依頼"), Map.entry("WIPE", "消去"), Map.entry("WIPE_REQUEST", "消去の依頼"),
-      Map.entry("DISPOSE", "廃棄"), Map.entry("EXPORT", "持ち出し"), Map.entry("LOG_EXPORT", "ログの書出し"),
+      Map.entry("DISPOSE", "廃棄"), Map.entry("EXPORT", "持ち出し"),
+      Map.entry("EXPORT_SEALED", "持ち出しの封緘"), Map.entry("EXPORT_RECEIPT", "受領書の記録"), Map.entry("IMPORT", "受入れ"), Map.entry("LOG_EXPORT", "ログの書出し"),
       Map.entry("LOGIN", "ログイン"), Map.entry("LOCKOUT", "ロック"), Map.entry("INCIDENT", "事故"), Map.entry("INCIDENT_ACK", "事故の確認"),
       Map.entry("INCIDENT_LIST", "事故の一覧"), Map.entry("INCIDENT_REPORT", "事故報告書の作成"), Map.entry("USER_ADD", "利用者の追加"),
       Map.entry("USER_PASSWD", "パスワード再設定"), Map.entry("USER_LOCK", "利用者のロック"), Map.entry("USER_UNLOCK", "ロック解除"),
@@ -113,6 +114,17 @@ final class ReportPdf {
           new JapanesePdf.Column("規則", "Rule", 2), TIME, new JapanesePdf.Column("SHA-256", "SHA-256", 4)),
           r.incidentReports().stream().map(x -> List.of(x.reportId(), Long.toString(x.incident()), x.rule(), time(x.issuedAt()),
               x.sha256())).toList());
+    }
+    if (r.version() >= 3) {
+      pdf.heading("搬送パッケージ (報告時点)", "Transport packages: received or in transit (at the report's time)");
+      table(List.of(SEQ, TIME, USER, new JapanesePdf.Column("件数", "Files", 0.8f), new JapanesePdf.Column("状態", "Status", 3.2f),
+          new JapanesePdf.Column("パッケージ SHA-256", "Package SHA-256", 4)), r.transportPackages().stream().map(t -> List.of(
+              Long.toString(t.exportSeq()), time(t.exportedAt()), t.exportedBy(), Long.toString(t.files()),
+              switch (t.status()) {
+                case "RECEIVED" -> "受領済み / RECEIVED\n" + time(t.receivedAt()) + "\n" + t.receivedBy();
+                case "IN_TRANSIT" -> "搬送中 / IN TRANSIT";
+                default -> "未作成 / NOT WRITTEN";
+              }, t.packageSha256() == null ? "-" : t.packageSha256())).toList());
     }
 
     MonthlyReport.RetentionStatus retention = r.retention();

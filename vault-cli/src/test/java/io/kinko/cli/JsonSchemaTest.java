@@ -116,6 +116,16 @@ class JsonSchemaTest {
     json(cli, "status", "status");
     json(cli, "policy", "policy");
     json(cli, "policy set", "policy", "set", "working-hours", "08:00-20:00", "mon-fri");
+    // Transport: a test age key pair (made by age-keygen; test data only). The package comes back into the same vault.
+    json(cli, "policy set", "policy", "set", "city-recipient", "age1l0pxkdauvz7jnqz8z5gc5cxfgdjm8huumwmvxn9l578ldlqtyezsk32963");
+    Path ageKey = Files.writeString(dir.resolve("age-key.txt"),
+        "AGE-SECRET-KEY-1VZKR7VL4NUXDALV45VU53AQSTRL0K9ZDK9HCPXCVE9CA76XSCXRSSRGTE4\n");
+    json(cli, "export", "export", "案件/申請書", "-o", dir.resolve("p.age").toString());
+    json(cli, "export list", "export", "list");
+    JsonObject imported = json(cli, "import", "import", dir.resolve("p.age").toString(), "受入", "--identity", ageKey.toString(),
+        "--receipt-dir", dir.resolve("receipts").toString());
+    json(cli, "export receipt", "export", "receipt", imported.get("receipt").getAsString(), "--key", pem.toString());
+    json(cli, "export list", "export", "list");
     exitCode = 1; // findings, none of integrity: the administrator is alone
     json(cli, "audit", "audit", "-o", dir.resolve("audits").toString());
     exitCode = 0;

@@ -14,5 +14,7 @@ public enum Action {
   /** Incidents (clause 6): a policy change, an alert sink added, removed or tested, an incident acknowledged, listed, written up. */
   POLICY, ALERT, INCIDENT_ACK, INCIDENT_LIST, INCIDENT_REPORT,
   /** Transport (clause 7): a package carried out of the vault, one carried in, a receipt recorded. */
-  EXPORT, IMPORT, EXPORT_RECEIPT;
+  EXPORT, IMPORT, EXPORT_RECEIPT,
+  /** A package's bytes written and synced under a private name, before it is given its own: the entry names its SHA-256. */
+  EXPORT_SEALED;
 }

@@ -101,4 +101,23 @@ public interface Administration {
    * @throws NotFoundException if there is no such sink
    */
   AlertDelivery testAlertSink(String id);
+
+  /**
+   * The city's age recipient ({@code age1...}) now in force: the setting {@code city.recipient} if
+   * an administrator set one, else the one recorded at init; empty if neither. It is the default
+   * recipient of {@link Session#exportPackage} and, under {@link CertificateNames#SEALED}, what
+   * certificates seal names to.
+   *
+   * @throws AccessDeniedException unless this is an administrator's session
+   * @throws IntegrityException if the stored setting was edited outside Kinko
+   */
+  java.util.Optional<String> cityRecipient();
+
+  /**
+   * Replaces the city's age recipient; the POLICY entry names the old and the new one.
+   *
+   * @throws IllegalArgumentException if {@code ageRecipient} is not an age X25519 recipient
+   * @throws AccessDeniedException unless this is an administrator's session
+   */
+  void setCityRecipient(String ageRecipient);
 }

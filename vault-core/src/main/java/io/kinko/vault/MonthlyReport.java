@@ -28,16 +28,21 @@ import java.util.Objects;
  * @param incidentStatus the incidents detected in the period and their status when the report was
  *     made (version 2; empty in a version 1 report)
  * @param incidentReports the incident reports issued in the period (version 2; empty in a version 1 report)
+ * @param transportPackages transport packages (clause 7) made in the period, received in it, or still
+ *     in transit at its end, with their status when the report was made (version 3; empty before)
  */
 public record MonthlyReport(String type, long version, Period period, Contract contract, String vault,
     CertificateBody.KeyName signingKey, CertificateBody.Tool tool, OffsetDateTime issuedAt, String issuedBy,
     List<Staff> staff, List<Event> changes, List<UserFigures> users, List<CertificateRef> certificates,
     List<Event> exports, List<Event> incidents, RetentionStatus retention, LogCheckpoint checkpoint, Previous previous,
-    List<IncidentStatus> incidentStatus, List<IncidentReportRef> incidentReports) {
+    List<IncidentStatus> incidentStatus, List<IncidentReportRef> incidentReports, List<TransportPackage> transportPackages) {
   /** The value of {@code type}. */
   public static final String TYPE = "kinko-monthly-report";
-  /** The format version this code writes; it still reads version 1, which has no incident status or incident reports. */
-  public static final long VERSION = 2;
+  /**
+   * The format version this code writes; it still reads version 1, which has no incident status or
+   * incident reports, and version 2, which has no transport packages.
+   */
+  public static final long VERSION = 3;
 
   public MonthlyReport {
     Objects.requireNonNull(type, "type");
@@ -61,6 +66,34 @@ public record MonthlyReport(String type, long version, Period period, Contract c
     if (version < 2 && !(incidentStatus.isEmpty() && incidentReports.isEmpty())) {
       throw new IllegalArgumentException("a version " + version + " report has no incident status or incident reports");
     }
+    transportPackages = List.copyOf(transportPackages);
+    if (version < 3 && !transportPackages.isEmpty()) {
+      throw new IllegalArgumentException("a version " + version + " report has no transport packages");
+    }
+  }
+
+  /** A report of the fields version 2 has. */
+  public MonthlyReport(String type, long version, Period period, Contract contract, String vault, CertificateBody.KeyName signingKey,
+      CertificateBody.Tool tool, OffsetDateTime issuedAt, String issuedBy, List<Staff> staff, List<Event> changes, List<UserFigures> users,
+      List<CertificateRef> certificates, List<Event> exports, List<Event> incidents, RetentionStatus retention, LogCheckpoint checkpoint,
+      Previous previous, List<IncidentStatus> incidentStatus, List<IncidentReportRef> incidentReports) {
+    this(type, version, period, contract, vault, signingKey, tool, issuedAt, issuedBy, staff, changes, users, certificates, exports,
+        incidents, retention, checkpoint, previous, incidentStatus, incidentReports, List.of());
+  }
+
+  /**
+   * A transport package as the report lists it: the export, its package, and whether a verified
+   * receipt is recorded ({@code RECEIVED}: when, by which vault) or not ({@code IN_TRANSIT}, or
+   * {@code NOT_WRITTEN} for an export that sealed no package).
+   */
+  public record TransportPackage(String exportId, long exportSeq, OffsetDateTime exportedAt, String exportedBy, long files,
+      String packageSha256, String status, OffsetDateTime receivedAt, String receivedBy) {
+    public TransportPackage {
+      Objects.requireNonNull(exportId, "exportId");
+      Objects.requireNonNull(exportedAt, "exportedAt");
+      Objects.requireNonNull(exportedBy, "exportedBy");
+      Objects.requireNonNull(status, "status");
+    }
   }
 
   /** A report of the fields version 1 has. */
@@ -69,7 +102,7 @@ public record MonthlyReport(String type, long version, Period period, Contract c
       List<CertificateRef> certificates, List<Event> exports, List<Event> incidents, RetentionStatus retention, LogCheckpoint checkpoint,
       Previous previous) {
     this(type, version, period, contract, vault, signingKey, tool, issuedAt, issuedBy, staff, changes, users, certificates, exports,
-        incidents, retention, checkpoint, previous, List.of(), List.of());
+        incidents, retention, checkpoint, previous, List.of(), List.of(), List.of());
   }
 
   /**

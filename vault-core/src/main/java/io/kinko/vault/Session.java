@@ -400,4 +400,51 @@ public interface Session extends AutoCloseable {
    * @throws IntegrityException if the incident's entries were altered (logged as an INCIDENT)
    */
   IncidentReport.Signed incidentReport(long id);
+
+  /**
+   * Carries files out (clause 7): writes {@code output}, one age file encrypted to {@code to} (the
+   * vault's city recipient when null) holding a tar of the files under {@code files/} and the
+   * signed waybill ({@code waybill.json}, {@code waybill.json.sig}). EXPORT permission is needed on
+   * every path (a folder exports the newest version of each file below it); the EXPORT entry is
+   * durable before any byte is written, and an EXPORT_SEALED entry names the package's SHA-256
+   * before the file appears under its name. Memory stays constant whatever the size.
+   *
+   * @throws IllegalArgumentException if {@code output} exists, or there is no recipient and no city recipient
+   * @throws AccessDeniedException if a path lacks EXPORT permission (a DENY entry; nothing written)
+   * @throws NotFoundException if a path holds no file (the attempt is logged)
+   */
+  Transport.Exported exportPackage(List<String> paths, Transport.Recipients to, Path output);
+
+  /**
+   * Takes a package in below {@code destination} ("" for the root): opens it with {@code
+   * identities}, checks the waybill's signature (with {@code senderKeyPem} when given, else the key
+   * the waybill names: unpinned), its log proof and every file's size and SHA-256 over a private
+   * copy of the package before anything is stored; then logs IMPORT naming the export id, stores
+   * each file (WRITE permission, a PUT entry each) and returns the signed receipt.
+   *
+   * @throws io.kinko.vault.AuthenticationException if no identity opens the package
+   * @throws IntegrityException if the package is damaged, not a Kinko package (no waybill), or its
+   *     waybill or any file fails its check (a DENY entry; nothing stored)
+   * @throws AccessDeniedException if a destination path lacks WRITE permission (nothing stored)
+   */
+  Transport.Imported importPackage(Path packageFile, Transport.Identities identities, String senderKeyPem, String destination);
+
+  /**
+   * Records a receipt for one of this vault's exports (an EXPORT_RECEIPT entry), after verifying
+   * its signature with {@code receiverKeyPem}, its IMPORT entry's proof, and that it names a package
+   * this vault sealed with the same SHA-256. Administrators only.
+   *
+   * @throws IntegrityException if the receipt does not verify or names no package this vault sealed
+   * @throws AccessDeniedException unless this is an administrator's session
+   */
+  Transport.ExportRecord recordReceipt(byte[] receiptJson, byte[] signature, String receiverKeyPem);
+
+  /**
+   * Every export the log holds, oldest first, with where it stands; each entry read is proved
+   * against a checkpoint signed now. Administrators and auditors; the listing is logged as a
+   * LOG_SHOW entry.
+   *
+   * @throws AccessDeniedException unless this is an administrator's or an auditor's session
+   */
+  List<Transport.ExportRecord> exports();
 }

@@ -81,7 +81,8 @@ public final class MonthlyReports {
    * @throws VaultException if the month has not begun, or the files cannot be written
    */
   public MonthlyReport.Issued issue(YearMonth month, byte[] previousJson, Path directory, String issuer, List<MonthlyReport.Staff> staff,
-      List<MonthlyReport.CertificateRef> certificates, List<MonthlyReport.IncidentStatus> incidents) {
+      List<MonthlyReport.CertificateRef> certificates, List<MonthlyReport.IncidentStatus> incidents,
+      List<MonthlyReport.TransportPackage> transportPackages) {
     MonthlyReport.Period period = MonthlyReport.Period.of(month);
     Instant now = vault.clock().instant();
     Instant to = period.to().toInstant();
@@ -106,7 +107,7 @@ public final class MonthlyReports {
         retention(entries, to), new LogCheckpoint(over ? LogCheckpoint.PERIOD_END : LogCheckpoint.REPORT_TIME, signed.size(),
             signed.note()), link,
         incidents.stream().filter(i -> !i.detectedAt().isBefore(period.from()) && i.detectedAt().isBefore(period.to())).toList(),
-        incidentReports(entries));
+        incidentReports(entries), transportPackages.stream().filter(t -> concerns(t, period)).toList());
     byte[] json = ReportCodec.encode(report);
     byte[] signature = vault.key().sign(json);
     String name = MonthlyReport.fileName(month);
@@ -272,6 +273,15 @@ public final class MonthlyReports {
   static List<Event> events(List<LogEntry> entries, java.util.function.Predicate<LogEntry> which) {
     return entries.stream().filter(which).map(e -> new Event(e.seq(), zoned(e.time()), e.actor(), e.action(), e.decision(),
         e.reason() == null ? "" : e.reason(), e.nameTag())).toList();
+  }
+
+  /** Does the period's report list this package: made in it, received in it, or not received by its end? */
+  static boolean concerns(MonthlyReport.TransportPackage t, MonthlyReport.Period period) {
+    boolean madeBeforeEnd = t.exportedAt().isBefore(period.to());
+    boolean madeIn = !t.exportedAt().isBefore(period.from()) && madeBeforeEnd;
+    boolean receivedIn = t.receivedAt() != null && !t.receivedAt().isBefore(period.from()) && t.receivedAt().isBefore(period.to());
+    boolean openAtEnd = madeBeforeEnd && (t.receivedAt() == null ? !"NOT_WRITTEN".equals(t.status()) : !t.receivedAt().isBefore(period.to()));
+    return madeIn || receivedIn || openAtEnd;
   }
 
   /** The incident reports issued in the period, as their INCIDENT_REPORT entries recorded them. */

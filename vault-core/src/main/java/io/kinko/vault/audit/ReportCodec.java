@@ -73,6 +73,11 @@ public final class ReportCodec {
       m.put("incidentReports", r.incidentReports().stream().map(x -> (Object) map("reportId", x.reportId(), "incident", x.incident(),
           "rule", x.rule(), "issuedAt", time(x.issuedAt()), "sha256", x.sha256())).toList());
     }
+    if (r.version() >= 3) {
+      m.put("transportPackages", r.transportPackages().stream().map(x -> (Object) map("exportId", x.exportId(), "exportSeq", x.exportSeq(),
+          "exportedAt", time(x.exportedAt()), "exportedBy", x.exportedBy(), "files", x.files(), "packageSha256", x.packageSha256(),
+          "status", x.status(), "receivedAt", x.receivedAt() == null ? null : time(x.receivedAt()), "receivedBy", x.receivedBy())).toList());
+    }
     return m;
   }
 
@@ -172,8 +177,12 @@ public final class ReportCodec {
     List<MonthlyReport.IncidentReportRef> incidentReports = version < 2 ? List.of() : f.objects("incidentReports").stream()
         .map(x -> x.done(new MonthlyReport.IncidentReportRef(x.text("reportId"), x.number("incident"), x.text("rule"),
             time(x, "issuedAt"), x.text("sha256")))).toList();
+    List<MonthlyReport.TransportPackage> transportPackages = version < 3 ? List.of() : f.objects("transportPackages").stream()
+        .map(x -> x.done(new MonthlyReport.TransportPackage(x.text("exportId"), x.number("exportSeq"), time(x, "exportedAt"),
+            x.text("exportedBy"), x.number("files"), x.nullableText("packageSha256"), x.text("status"), nullableTime(x, "receivedAt"),
+            x.nullableText("receivedBy")))).toList();
     return f.done(new MonthlyReport(type, version, period, contract, vault, key, tool, issuedAt, issuedBy, staff, changes, users,
-        certificates, exports, incidents, retention, checkpoint, previous, incidentStatus, incidentReports));
+        certificates, exports, incidents, retention, checkpoint, previous, incidentStatus, incidentReports, transportPackages));
   }
 
   private static List<Event> events(JsonFields f, String name) {

@@ -286,6 +286,23 @@ final class DefaultAdministration implements Administration {
     vault.incidentPolicyChecked(policy);
   }
 
+  @Override
+  public java.util.Optional<String> cityRecipient() {
+    admin(Action.POLICY);
+    allowed(Action.POLICY, "city recipient shown");
+    return java.util.Optional.ofNullable(session.cityRecipient());
+  }
+
+  @Override
+  public void setCityRecipient(String ageRecipient) {
+    admin(Action.POLICY);
+    String value = io.kinko.vault.crypto.AgeSeal.requireRecipient(ageRecipient);
+    String old = session.cityRecipient();
+    logged(Action.POLICY, "city recipient " + (old == null ? "none" : old) + " -> " + value, null, (c, changes, seq) ->
+        io.kinko.vault.store.Settings.put(c, changes,
+            new io.kinko.vault.store.Settings.Setting(DefaultSession.CITY_RECIPIENT, value, actor, vault.clock().millis(), seq)));
+  }
+
   /** The stored incident policy, checked against the state; the default when none was set. */
   static IncidentPolicy storedPolicy(VaultState state, Connection c) throws SQLException {
     return io.kinko.vault.store.Settings.get(state, c, PolicyCodec.SETTING).map(s -> PolicyCodec.decode(s.value()))

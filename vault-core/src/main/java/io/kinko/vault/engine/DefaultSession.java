@@ -38,6 +38,8 @@ import java.util.function.LongConsumer;
  * absolute one or one with {@code ..} is rejected with {@link IllegalArgumentException}.
  */
 final class DefaultSession implements Session {
+  /** The setting that replaces the city's age recipient recorded at init (kinko policy set city-recipient). */
+  static final String CITY_RECIPIENT = "city.recipient";
   /** Paths whose GET entries {@link #getEach} makes durable together: one sync per this many files. */
   private static final int GET_BATCH = 512;
 
@@ -452,7 +454,9 @@ final class DefaultSession implements Session {
   private io.kinko.vault.erase.Deleter.Context eraseContext() {
     return new io.kinko.vault.erase.Deleter.Context(vault.database(), state, vault.layout(), keys, vault.log(),
         vault.checkpoints(), () -> vault.signCheckpoint(signing), signing, vault.contract(), vault.id(), vault.client().host(),
-        vault.client().application(), vault.clock(), vault.certificateNames(), vault.cityRecipient());
+        vault.client().application(), vault.clock(), vault.certificateNames(),
+        // Read (checked) only when a certificate will seal names: a login's resumed deletion under another policy reads no setting.
+        vault.certificateNames() == CertificateNames.SEALED ? cityRecipient() : null);
   }
 
   @Override
@@ -620,7 +624,8 @@ final class DefaultSession implements Session {
       MonthlyReports.Source source = new MonthlyReports.Source(vault.id(), vault.contract(),
           new io.kinko.vault.audit.Retention(vault.contract().end(), vault.logPolicy().retentionMinimum()), reports, vault.database(),
           vault.log(), signing, vault.clock());
-      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs(), incidentStatus());
+      return new MonthlyReports(source).issue(month, previous, directory, user, staff(), certificateRefs(), incidentStatus(),
+          transports().ledgerForReport());
     });
     door.note(Action.REPORT, MonthlyReports.record(issued));
     return issued;
@@ -769,6 +774,54 @@ final class DefaultSession implements Session {
         return deleter().delete(rows, user, scope, filesDone);
       }
     });
+  }
+
+  /** The city's age recipient in force: the checked setting city.recipient, else the descriptor's; null if neither. */
+  String cityRecipient() {
+    return readState(c -> io.kinko.vault.store.Settings.get(state, c, CITY_RECIPIENT)).map(io.kinko.vault.store.Settings.Setting::value)
+        .orElse(vault.cityRecipient());
+  }
+
+  @Override
+  public Transport.Exported exportPackage(List<String> paths, Transport.Recipients to, Path output) {
+    open();
+    return transports().export(paths, to, output);
+  }
+
+  @Override
+  public Transport.Imported importPackage(Path packageFile, Transport.Identities identities, String senderKeyPem, String destination) {
+    open();
+    return transports().importPackage(packageFile, identities, senderKeyPem, destination);
+  }
+
+  @Override
+  public Transport.ExportRecord recordReceipt(byte[] receiptJson, byte[] signature, String receiverKeyPem) {
+    open();
+    return transports().recordReceipt(receiptJson, signature, receiverKeyPem);
+  }
+
+  @Override
+  public List<Transport.ExportRecord> exports() {
+    open();
+    return transports().list();
+  }
+
+  private Transports transports() {
+    return new Transports(this, vault, signing);
+  }
+
+  /** May this user do {@code needed} on {@code path}? For the transport engine. */
+  AccessRules.Decision decide(Permission needed, VaultPath path) {
+    return content(needed, path);
+  }
+
+  /** {@link #verified} for the transport engine: a stored file's content, an integrity failure an INCIDENT. */
+  InputStream verifiedRead(FileInfo info) {
+    return verified(door.guarded(() -> files.read(info)));
+  }
+
+  Role roleOf() {
+    return role;
   }
 
   DefaultVault engineVault() {

@@ -144,9 +144,9 @@ final class Door {
     return guarded(() -> act.apply(v.found));
   }
 
-  /** Logs an ALLOW entry that reports what an act did (how many entries a prune removed). */
-  void note(Action action, String reason) {
-    log.append(AccessLog.Event.allow(user, action, reason, null, null));
+  /** Logs an ALLOW entry that reports what an act did (how many entries a prune removed); returns its sequence. */
+  long note(Action action, String reason) {
+    return log.append(AccessLog.Event.allow(user, action, reason, null, null)).seq();
   }
 
   /** The decision: a refusal is logged and thrown; "not found" is logged as allowed and thrown. */

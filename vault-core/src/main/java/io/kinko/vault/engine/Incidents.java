@@ -81,18 +81,23 @@ final class Incidents {
   /** An incident, or the reason there is none. */
   record Lookup(Incident incident, String missing) {}
 
-  /** The INCIDENT entries and acknowledgements, each proved included in one checkpoint. */
-  private record Proved(Map<Action, List<LogEntry>> entries, LogCheckpoints.Signed signed, Checkpoint checkpoint) {
+  /** Entries of some actions, each proved included in one checkpoint (the incidents', the exports'). */
+  record Proved(Map<Action, List<LogEntry>> entries, LogCheckpoints.Signed signed, Checkpoint checkpoint) {
     List<LogEntry> of(Action action) {
       return entries.get(action);
     }
   }
 
   private Proved prove() {
+    return prove(List.of(Action.INCIDENT, Action.INCIDENT_ACK));
+  }
+
+  /** Every entry of {@code actions} the log holds, read through the (action, seq) index, each proved against a checkpoint signed now. */
+  Proved prove(List<Action> actions) {
     LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
     Checkpoint checkpoint = open(signed);
     Map<Action, List<LogEntry>> entries = new LinkedHashMap<>();
-    for (Action action : List.of(Action.INCIDENT, Action.INCIDENT_ACK)) {
+    for (Action action : actions) {
       List<LogEntry> read = vault.log().entries(new LogQuery(null, null, null, action.name())).stream()
           .filter(e -> e.seq() < signed.size()).toList();
       for (LogEntry e : read) {

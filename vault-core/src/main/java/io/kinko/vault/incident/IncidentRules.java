@@ -149,7 +149,8 @@ public final class IncidentRules {
       }
       if (Action.LOCKOUT.name().equals(action)) {
         raiseIf(fresh, e.actor(), IncidentRule.AUTH_LOCKOUT, List.of(e.seq()), "the account " + e.actor() + " was locked by failed logins");
-      } else if (Action.EXPORT.name().equals(action) && allowed(e)) {
+      } else if (Action.EXPORT.name().equals(action) && allowed(e) && e.reason() != null && e.reason().startsWith("export ")) {
+        // An EXPORT ALLOW entry that names an export ("export <id>; ..."), not an attempt that found nothing.
         raiseIf(fresh, e.actor(), IncidentRule.TRANSFER_EXPORT, List.of(e.seq()), e.actor() + " carried a transport package out of the vault");
       } else if (Action.DISPOSE.name().equals(action) && allowed(e)) {
         raiseIf(fresh, e.actor(), IncidentRule.DISPOSAL, List.of(e.seq()), e.actor() + " disposed of the vault");

@@ -49,12 +49,16 @@ class ReportCodecPropertiesTest {
     assertRefused("'checkpoint.treeSize' is not an integer", edited(json, m -> object(m, "checkpoint").put("treeSize", "12")));
     assertRefused("lacks the required field 'previous'", edited(json, m -> m.remove("previous")));
     assertRefused("'issuedAt' is not a time", edited(json, m -> m.put("issuedAt", "2026-10-01T00:00+09:00")));
-    assertRefused("version", edited(json, m -> m.put("version", 3L)));
+    assertRefused("version", edited(json, m -> m.put("version", 4L)));
     assertRefused("version", edited(json, m -> m.put("version", 0L)));
     // Version 2 added the incidents' status and the incident reports: required there, unknown in version 1.
     byte[] v2 = ReportCodec.encode(report(new Random(7), 2));
     assertRefused("lacks the required field 'incidentStatus'", edited(v2, m -> m.remove("incidentStatus")));
     assertRefused("lacks the required field 'incidentReports'", edited(v2, m -> m.remove("incidentReports")));
+    // Version 3 added the transport packages: required there, unknown in version 2.
+    byte[] v3 = ReportCodec.encode(report(new Random(7), 3));
+    assertRefused("lacks the required field 'transportPackages'", edited(v3, m -> m.remove("transportPackages")));
+    assertRefused("unknown field 'transportPackages'", edited(v2, m -> m.put("transportPackages", List.of())));
     byte[] v1 = ReportCodec.encode(report(new Random(7), 1));
     assertRefused("unknown field 'incidentStatus'", edited(v1, m -> m.put("incidentStatus", List.of())));
     String text = new String(json, StandardCharsets.UTF_8);
@@ -88,7 +92,7 @@ class ReportCodecPropertiesTest {
   }
 
   static MonthlyReport report(Random r) {
-    return report(r, 1 + r.nextInt(2));
+    return report(r, 1 + r.nextInt(3));
   }
 
   static MonthlyReport report(Random r, long version) {
@@ -101,9 +105,16 @@ class ReportCodecPropertiesTest {
           open ? io.kinko.vault.Incident.Status.OPEN : io.kinko.vault.Incident.Status.ACKNOWLEDGED, open ? null : text(r), open ? null : time(r)));
       reports.add(new MonthlyReport.IncidentReportRef("0a".repeat(16), r.nextInt(1000), "auth.lockout", time(r), "ab".repeat(32)));
     }
+    List<MonthlyReport.TransportPackage> packages = new ArrayList<>();
+    for (int i = version < 3 ? 0 : r.nextInt(3); i > 0; i--) {
+      boolean received = r.nextBoolean();
+      packages.add(new MonthlyReport.TransportPackage("1b".repeat(16), r.nextInt(1000), time(r), text(r), r.nextInt(50),
+          r.nextBoolean() ? "cd".repeat(32) : null, received ? "RECEIVED" : "IN_TRANSIT", received ? time(r) : null,
+          received ? "0123456789abcdef0123456789abcdef" : null));
+    }
     return new MonthlyReport(v.type(), version, v.period(), v.contract(), v.vault(), v.signingKey(), v.tool(), v.issuedAt(), v.issuedBy(),
         v.staff(), v.changes(), v.users(), v.certificates(), v.exports(), v.incidents(), v.retention(), v.checkpoint(), v.previous(),
-        status, reports);
+        status, reports, packages);
   }
 
   private static MonthlyReport base(Random r) {

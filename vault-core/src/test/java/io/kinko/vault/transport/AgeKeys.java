@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Test key pairs, made once by the real age-keygen (1.1.1); test data, never used for anything real. */
-final class AgeKeys {
-  static final String RECIPIENT = "age1l0pxkdauvz7jnqz8z5gc5cxfgdjm8huumwmvxn9l578ldlqtyezsk32963";
-  static final String IDENTITY = "AGE-SECRET-KEY-1VZKR7VL4NUXDALV45VU53AQSTRL0K9ZDK9HCPXCVE9CA76XSCXRSSRGTE4";
-  static final String OTHER_RECIPIENT = "age1m0tmhh0zjmzvyt7wuaz06ywm7yvncdpg040neyqjpyja9trxf4jskpynp8";
-  static final String OTHER_IDENTITY = "AGE-SECRET-KEY-1D29D3ENTX4MSG8C00P0ZKHYX5GC7J28LE8LJ867AWGY0MW5WGQ0QDZ4HYA";
+public final class AgeKeys {
+  public static final String RECIPIENT = "age1l0pxkdauvz7jnqz8z5gc5cxfgdjm8huumwmvxn9l578ldlqtyezsk32963";
+  public static final String IDENTITY = "AGE-SECRET-KEY-1VZKR7VL4NUXDALV45VU53AQSTRL0K9ZDK9HCPXCVE9CA76XSCXRSSRGTE4";
+  public static final String OTHER_RECIPIENT = "age1m0tmhh0zjmzvyt7wuaz06ywm7yvncdpg040neyqjpyja9trxf4jskpynp8";
+  public static final String OTHER_IDENTITY = "AGE-SECRET-KEY-1D29D3ENTX4MSG8C00P0ZKHYX5GC7J28LE8LJ867AWGY0MW5WGQ0QDZ4HYA";
 
   private AgeKeys() {}
 

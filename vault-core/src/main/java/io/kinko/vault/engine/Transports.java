@@ -1,0 +1,384 @@
+package io.kinko.vault.engine;
+
+import io.kinko.vault.AccessDeniedException;
+import io.kinko.vault.Action;
+import io.kinko.vault.CertificateNames;
+import io.kinko.vault.FileInfo;
+import io.kinko.vault.IntegrityException;
+import io.kinko.vault.LogEntry;
+import io.kinko.vault.Permission;
+import io.kinko.vault.Transport;
+import io.kinko.vault.VaultException;
+import io.kinko.vault.acl.AccessRules;
+import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.crypto.SigningKey;
+import io.kinko.vault.erase.Certificates;
+import io.kinko.vault.store.Durable;
+import io.kinko.vault.store.FileStore;
+import io.kinko.vault.store.VaultPath;
+import io.kinko.vault.transport.AgeFile;
+import io.kinko.vault.transport.AgeIdentity;
+import io.kinko.vault.transport.AgeRecipient;
+import io.kinko.vault.transport.ExportLedger;
+import io.kinko.vault.transport.NoMatchingIdentityException;
+import io.kinko.vault.transport.NotAgeException;
+import io.kinko.vault.transport.PackageFile;
+import io.kinko.vault.transport.Receipt;
+import io.kinko.vault.transport.Waybill;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Export and import of transport packages (clause 7) for one session, through its door.
+ *
+ * <p>Export: the door decides EXPORT on every path and logs the EXPORT entry (export id, file count,
+ * bytes, SHA-256 of the file list) before any byte is read; the package is written to a private
+ * temporary file beside the output and synced; an EXPORT_SEALED entry names its SHA-256 and size;
+ * only then is it renamed into place. Import: the package is copied to a private file and checked
+ * in full there (age, tar, waybill signature and log proof, every file's size and SHA-256) before
+ * the IMPORT entry and any PUT; the second pass reads the same private copy, so what is stored is
+ * what was checked.
+ */
+final class Transports {
+  private final DefaultSession session;
+  private final DefaultVault vault;
+  private final SigningKey signing;
+  private final Door door;
+
+  Transports(DefaultSession session, DefaultVault vault, SigningKey signing) {
+    this.session = session;
+    this.vault = vault;
+    this.signing = signing;
+    this.door = session.door();
+  }
+
+  /** A file chosen for export: the version, and its name tag. */
+  private record Chosen(FileInfo info, String nameTag) {}
+
+  Transport.Exported export(List<String> paths, Transport.Recipients to, Path output) {
+    Objects.requireNonNull(paths, "paths");
+    Objects.requireNonNull(output, "output");
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("name at least one vault path to export");
+    }
+    Path target = output.toAbsolutePath().normalize();
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException(target + " exists; an export never overwrites a file");
+    }
+    Transport.Recipients recipients = to;
+    if (recipients == null) {
+      String city = session.cityRecipient();
+      if (city == null) {
+        throw new IllegalArgumentException("no recipient given and the vault has no city recipient (kinko policy set city-recipient age1...)");
+      }
+      recipients = Transport.Recipients.of(List.of(city));
+    }
+    List<AgeRecipient> age = recipients.passphrase() != null ? List.of(AgeRecipient.passphrase(recipients.passphrase()))
+        : recipients.ageRecipients().stream().map(AgeRecipient::x25519).toList();
+    List<VaultPath> wanted = paths.stream().map(VaultPath::of).toList();
+    String exportId = Bytes.hex(Bytes.random(16));
+    List<String> named = recipients.named();
+    return door.pass(Action.EXPORT, () -> choose(wanted, exportId, named),
+        (chosen, entry) -> write(exportId, chosen, age, named, target, entry));
+  }
+
+  /** The check: EXPORT on each path (a folder: on it, then on each file below), the newest version of each file. */
+  private Door.Verdict<List<Chosen>> choose(List<VaultPath> wanted, String exportId, List<String> recipients) {
+    FileStore files = session.files();
+    Map<String, Chosen> chosen = new LinkedHashMap<>();
+    for (VaultPath p : wanted) {
+      AccessRules.Decision d = session.decide(Permission.EXPORT, p);
+      if (!d.allowed()) {
+        return Door.Verdict.deny(d.reason(), files.pathTag(p));
+      }
+      var file = p.isRoot() ? java.util.Optional.<FileStore.Located>empty() : files.locate(p);
+      if (file.isPresent()) {
+        chosen.putIfAbsent(file.get().info().fileId(), new Chosen(file.get().info(), file.get().pathTag()));
+        continue;
+      }
+      List<FileInfo> below = files.list(p);
+      if (below.isEmpty()) {
+        return Door.Verdict.notFound(files.pathTag(p), "no file at or below '" + p + "'");
+      }
+      for (FileInfo f : below) {
+        VaultPath each = VaultPath.of(f.path());
+        AccessRules.Decision one = session.decide(Permission.EXPORT, each);
+        if (!one.allowed()) {
+          return Door.Verdict.deny(one.reason(), files.pathTag(each));
+        }
+        chosen.putIfAbsent(f.fileId(), new Chosen(f, files.pathTag(each)));
+      }
+    }
+    List<Chosen> list = List.copyOf(chosen.values());
+    String listSha256 = Waybill.fileListSha256(list.stream().map(c -> c.info().fileId()).toList(),
+        list.stream().map(Chosen::nameTag).toList(), list.stream().map(c -> c.info().size()).toList());
+    long bytes = list.stream().mapToLong(c -> c.info().size()).sum();
+    return Door.Verdict.allow(Waybill.exportReason(exportId, list.size(), bytes, listSha256, recipients), null,
+        wanted.size() == 1 ? files.pathTag(wanted.get(0)) : null, list);
+  }
+
+  private Transport.Exported write(String exportId, List<Chosen> chosen, List<AgeRecipient> age, List<String> recipients, Path target,
+      Door.Entry entry) {
+    LogEntry exportEntry = vault.log().entryAt(entry.seq()).orElseThrow();
+    LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
+    var proof = Certificates.logRef(exportEntry, vault.checkpoints(), signed.size());
+    CertificateNames names = vault.certificateNames();
+    String city = names == CertificateNames.SEALED ? session.cityRecipient() : null;
+    java.time.Instant now = vault.clock().instant();
+    List<PackageFile.Member> members = chosen.stream()
+        .map(c -> new PackageFile.Member(c.info().path(), c.info().size(), () -> session.verifiedRead(c.info()))).toList();
+    byte[][] waybill = new byte[2][];
+    List<Waybill.File> listed = new ArrayList<>();
+    Path temp = target.resolveSibling("." + target.getFileName() + "." + exportId.substring(0, 12) + ".part");
+    boolean done = false;
+    try {
+      PackageFile.Written written = PackageFile.write(temp, age, members, now, digests -> {
+        for (int i = 0; i < chosen.size(); i++) {
+          Chosen c = chosen.get(i);
+          listed.add(new Waybill.File(c.info().fileId(), c.nameTag(), names == CertificateNames.PLAIN ? c.info().path() : null,
+              city == null ? null : sealed(city, c.info().path()), c.info().size(), digests.get(i)));
+        }
+        Waybill w = new Waybill(exportId, vault.id(), SigningKey.fingerprint(signing.publicKey()), SigningKey.toPem(signing.publicKey()),
+            recipients, now, exportEntry.actor(), names.label(), listed, proof, Certificates.checkpoint(signed));
+        waybill[0] = w.encode();
+        waybill[1] = signing.sign(waybill[0]);
+        return new PackageFile.Signed(waybill[0], waybill[1]);
+      });
+      long sealedSeq = door.note(Action.EXPORT_SEALED, ExportLedger.sealedReason(exportId, written.sha256(), written.size()));
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        throw new VaultException(target + " appeared while the package was written; it is left untouched, the package not kept");
+      }
+      Durable.move(temp, target);
+      Durable.syncDirectory(target.getParent());
+      done = true;
+      return new Transport.Exported(exportId, target, written.sha256(), written.size(), recipients,
+          listed.stream().map(Waybill.File::item).toList(), entry.seq(), sealedSeq, waybill[0], waybill[1]);
+    } catch (IOException e) {
+      throw new VaultException("cannot write the package " + target + ": " + FileStore.describe(e), e);
+    } finally {
+      if (!done) {
+        try {
+          Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+          // the .part file is ciphertext; a later export uses another name
+        }
+      }
+    }
+  }
+
+  private static String sealed(String city, String path) {
+    return java.util.Base64.getEncoder().encodeToString(io.kinko.vault.crypto.AgeSeal.seal(city, path.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A package checked in full: its waybill, whether the sender's key was pinned, and where each file goes. */
+  private record Checked(Waybill waybill, boolean pinned, List<VaultPath> targets) {}
+
+  Transport.Imported importPackage(Path packageFile, Transport.Identities identities, String senderKeyPem, String destination) {
+    Objects.requireNonNull(packageFile, "packageFile");
+    Objects.requireNonNull(identities, "identities");
+    VaultPath dest = VaultPath.of(destination == null ? "" : destination);
+    List<AgeIdentity> ids = new ArrayList<>();
+    for (Path f : identities.identityFiles()) {
+      ids.addAll(AgeIdentity.readFile(f));
+    }
+    if (identities.passphrase() != null) {
+      ids.add(AgeIdentity.passphrase(identities.passphrase()));
+    }
+    Path copy = null;
+    try {
+      copy = Files.createTempFile("kinko-import-", ".age", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      MessageDigest d = Waybill.digest();
+      long size;
+      try (InputStream in = new DigestInputStream(Files.newInputStream(packageFile), d)) {
+        size = Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      }
+      String sha256 = Bytes.hex(d.digest());
+      Checked checked;
+      try {
+        checked = check(copy, ids, senderKeyPem, dest);
+      } catch (NoMatchingIdentityException e) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + ": no identity given opens it", null, e);
+      } catch (NotAgeException e) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: not an age file", null,
+            new IntegrityException(packageFile + " is not a transport package: " + e.getMessage(), e));
+      } catch (IntegrityException e) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: it failed its integrity check", null,
+            new IntegrityException("package " + packageFile + " refused, nothing stored: " + e.getMessage(), e));
+      }
+      Waybill w = checked.waybill();
+      Path source = copy;
+      return door.pass(Action.IMPORT, () -> {
+        for (VaultPath t : checked.targets()) {
+          AccessRules.Decision ok = session.decide(Permission.WRITE, t);
+          if (!ok.allowed()) {
+            return Door.Verdict.deny(ok.reason(), session.files().pathTag(t));
+          }
+        }
+        return Door.Verdict.allow(Receipt.importReason(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, w.files().size()),
+            session.files().pathTag(dest), (Void) null);
+      }, (none, entry) -> store(source, ids, checked, sha256, size, entry));
+    } catch (IOException e) {
+      throw new VaultException("cannot read the package " + packageFile + ": " + FileStore.describe(e), e);
+    } finally {
+      if (copy != null) {
+        try {
+          Files.deleteIfExists(copy);
+        } catch (IOException ignored) {
+          // ciphertext in a private temporary file
+        }
+      }
+    }
+  }
+
+  /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
+  private static Checked check(Path copy, List<AgeIdentity> ids, String senderKeyPem, VaultPath dest) throws IOException {
+    PackageFile.Contents contents;
+    try (InputStream payload = AgeFile.decrypt(Files.newInputStream(copy), ids)) {
+      contents = PackageFile.read(payload, null);
+    }
+    if (contents.waybill() == null || contents.signature() == null) {
+      throw new IntegrityException("it is not a Kinko transport package: its tar holds no " + Waybill.JSON + " and " + Waybill.SIGNATURE
+          + " (an age file of a plain tar, made by tar | age?)");
+    }
+    Waybill w = Waybill.verify(contents.waybill(), contents.signature(), senderKeyPem);
+    if (w.files().size() != contents.paths().size()) {
+      throw new IntegrityException("the waybill lists " + w.files().size() + " files, the package holds " + contents.paths().size());
+    }
+    List<VaultPath> targets = new ArrayList<>();
+    for (int i = 0; i < w.files().size(); i++) {
+      Waybill.File f = w.files().get(i);
+      String path = contents.paths().get(i);
+      if (f.size() != contents.sizes().get(i) || !f.sha256().equals(contents.sha256().get(i))) {
+        throw new IntegrityException("file " + (i + 1) + " of the package (" + f.fileId() + ") is not the bytes its waybill lists: size "
+            + contents.sizes().get(i) + ", SHA-256 " + contents.sha256().get(i));
+      }
+      if (f.path() != null && !f.path().equals(path)) {
+        throw new IntegrityException("file " + (i + 1) + " of the package (" + f.fileId() + ") is not named as its waybill names it");
+      }
+      try {
+        targets.add(dest.resolve(path));
+      } catch (IllegalArgumentException e) {
+        throw new IntegrityException("file " + (i + 1) + " of the package has a name that is no vault path: " + e.getMessage());
+      }
+    }
+    return new Checked(w, senderKeyPem != null, targets);
+  }
+
+  /** The second pass: stores each file (a PUT entry each) from the checked private copy, then signs the receipt. */
+  private Transport.Imported store(Path copy, List<AgeIdentity> ids, Checked checked, String sha256, long size, Door.Entry entry) {
+    Waybill w = checked.waybill();
+    List<Transport.Item> stored = new ArrayList<>();
+    CertificateNames names = vault.certificateNames();
+    String city = names == CertificateNames.SEALED ? session.cityRecipient() : null;
+    try (InputStream payload = AgeFile.decrypt(Files.newInputStream(copy), ids)) {
+      int[] at = {0};
+      PackageFile.read(payload, (path, length, content) -> {
+        int i = at[0]++;
+        String expected = w.files().get(i).sha256();
+        VaultPath t = checked.targets().get(i);
+        FileInfo info = session.put(t.value(), expecting(content, expected));
+        stored.add(new Transport.Item(names == CertificateNames.PLAIN ? t.value() : null, session.files().pathTag(t),
+            city == null ? null : sealed(city, t.value()), info.size(), expected));
+      });
+    } catch (IOException e) {
+      throw new VaultException("cannot read the package's private copy: " + FileStore.describe(e), e);
+    }
+    LogEntry importEntry = vault.log().entryAt(entry.seq()).orElseThrow();
+    LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
+    Receipt receipt = new Receipt(w.exportId(), sha256, w.vault(), w.keyFingerprint(), checked.pinned(), vault.id(),
+        SigningKey.fingerprint(signing.publicKey()), vault.clock().instant(), importEntry.actor(), stored,
+        Certificates.logRef(importEntry, vault.checkpoints(), signed.size()), Certificates.checkpoint(signed));
+    byte[] json = receipt.encode();
+    return new Transport.Imported(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, stored, entry.seq(), json,
+        signing.sign(json));
+  }
+
+  /** {@code content}, failing at its end if its SHA-256 is not {@code expected}: a put then stores nothing. */
+  private static InputStream expecting(InputStream content, String expected) {
+    MessageDigest d = Waybill.digest();
+    return new FilterInputStream(new DigestInputStream(content, d)) {
+      private boolean ended;
+
+      @Override
+      public int read() throws IOException {
+        return check(super.read());
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return check(super.read(b, off, len));
+      }
+
+      private int check(int n) throws IOException {
+        if (n < 0 && !ended) {
+          ended = true;
+          if (!Bytes.hex(d.digest()).equals(expected)) {
+            throw new IOException("the package's private copy changed between its check and its storing");
+          }
+        }
+        return n;
+      }
+    };
+  }
+
+  Transport.ExportRecord recordReceipt(byte[] receiptJson, byte[] signature, String receiverKeyPem) {
+    Objects.requireNonNull(receiptJson, "receiptJson");
+    Objects.requireNonNull(signature, "signature");
+    Objects.requireNonNull(receiverKeyPem, "receiverKeyPem");
+    door.check(Action.EXPORT_RECEIPT, AccessRules.administer(session.roleOf()), null);
+    Receipt.Verified verified;
+    try {
+      verified = Receipt.verify(receiptJson, signature, receiverKeyPem);
+    } catch (IntegrityException e) {
+      throw door.refuse(Action.EXPORT_RECEIPT, "receipt refused: it does not verify", null, e);
+    }
+    Receipt r = verified.receipt();
+    Transport.ExportRecord export = ledger().stream().filter(x -> x.exportId().equals(r.exportId())).findFirst().orElse(null);
+    if (export == null || export.packageSha256() == null || !export.packageSha256().equals(r.packageSha256())) {
+      throw door.refuse(Action.EXPORT_RECEIPT, "receipt refused: it names no package this vault sealed", null,
+          new IntegrityException("the receipt names export " + r.exportId() + " with package SHA-256 " + r.packageSha256()
+              + ", which this vault did not seal"));
+    }
+    String reason = ExportLedger.receiptReason(verified);
+    door.pass(Action.EXPORT_RECEIPT, () -> Door.Verdict.allow(reason, null, (Void) null), (none, entry) -> null);
+    return ledger().stream().filter(x -> x.exportId().equals(r.exportId())).findFirst().orElseThrow();
+  }
+
+  List<Transport.ExportRecord> list() {
+    return door.pass(Action.LOG_SHOW, () -> {
+      AccessRules.Decision d = AccessRules.audit(session.roleOf());
+      return d.allowed() ? Door.Verdict.allow(d.reason() + ": export list", null, (Void) null) : Door.Verdict.<Void>deny(d.reason(), null);
+    }, (none, entry) -> ledger());
+  }
+
+  /** Every export as a monthly report lists it (the report picks those of its period). */
+  List<io.kinko.vault.MonthlyReport.TransportPackage> ledgerForReport() {
+    return ledger().stream().map(e -> new io.kinko.vault.MonthlyReport.TransportPackage(e.exportId(), e.exportSeq(),
+        io.kinko.vault.audit.MonthlyReports.zoned(e.at()), e.by(), e.files(), e.packageSha256(), e.status().name(),
+        e.receivedAt() == null ? null : io.kinko.vault.audit.MonthlyReports.zoned(e.receivedAt()), e.receivedByVault())).toList();
+  }
+
+  /** The exports, from their entries, each proved against a checkpoint signed now. */
+  private List<Transport.ExportRecord> ledger() {
+    Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing)
+        .prove(List.of(Action.EXPORT, Action.EXPORT_SEALED, Action.EXPORT_RECEIPT)));
+    List<LogEntry> all = new ArrayList<>();
+    proved.entries().values().forEach(all::addAll);
+    return ExportLedger.exports(all);
+  }
+}

@@ -1,0 +1,167 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kinko.vault.transport.AgeKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transport packages through the library (issue #14): the order of the log entries around a
+ * package, a refused export, the receipt's round trip, an export's entries edited in the
+ * database, and constant memory for a file larger than the heap.
+ */
+class TransportTest {
+  @TempDir Path dir;
+  private Vault sender;
+  private Vault receiver;
+  private Session out;
+  private Session in;
+  private Path identity;
+
+  @BeforeEach
+  void twoVaults() throws Exception {
+    sender = TestVaults.create(dir.resolve("sender"));
+    receiver = TestVaults.create(dir.resolve("receiver"));
+    out = TestVaults.login(sender);
+    in = TestVaults.login(receiver);
+    identity = Files.writeString(dir.resolve("key.txt"), AgeKeys.IDENTITY + "\n");
+  }
+
+  @AfterEach
+  void close() {
+    out.close();
+    in.close();
+    sender.close();
+    receiver.close();
+  }
+
+  private Transport.Exported export(String... paths) {
+    return out.exportPackage(List.of(paths), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("p" + System.nanoTime() + ".age"));
+  }
+
+  @Test
+  void export_logsExportBeforeSealedBeforeTheFileHasItsName_andImportStoresTheSameBytes() {
+    byte[] a = TestVaults.randomBytes(1, 200_000);
+    TestVaults.put(out, "申請書/a.bin", a);
+    TestVaults.put(out, "申請書/b.txt", "b".getBytes());
+    Transport.Exported e = export("申請書");
+    assertTrue(e.exportSeq() < e.sealedSeq());
+    assertEquals(2, e.files().size());
+    List<LogEntry> sealed = out.logEntries(new LogQuery(null, null, null, Action.EXPORT_SEALED.name()));
+    assertEquals(1, sealed.size());
+    assertTrue(sealed.get(0).reason().contains(e.sha256()), sealed.get(0)::reason);
+    assertTrue(out.logEntries(new LogQuery(null, null, null, Action.EXPORT.name())).get(0).reason().startsWith("export " + e.exportId()));
+
+    Transport.Imported got = in.importPackage(e.file(), new Transport.Identities(List.of(identity), null), out.exportPublicKey(), "in");
+    assertEquals(e.exportId(), got.exportId());
+    assertEquals(e.sha256(), got.packageSha256());
+    assertTrue(got.senderPinned());
+    assertArrayEquals(a, TestVaults.readAll(in, "in/申請書/a.bin"));
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    assertTrue(imports.get(0).reason().startsWith("import " + e.exportId() + ";"), imports.get(0)::reason);
+  }
+
+  @Test
+  void anExport_raisesTransferExport_withItsEntryAsEvidence_anExportThatFoundNothingDoesNot() {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    assertThrows(NotFoundException.class,
+        () -> out.exportPackage(List.of("none.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("none.age")));
+    Transport.Exported e = export("a.txt");
+    out.close(); // waits for the incident watch
+    out = TestVaults.login(sender);
+    List<io.kinko.vault.incident.IncidentReason> raised = out.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).stream()
+        .map(x -> io.kinko.vault.incident.IncidentReason.parse(x.reason())).filter(r -> r.rule() == IncidentRule.TRANSFER_EXPORT).toList();
+    assertEquals(1, raised.size(), raised::toString);
+    assertEquals(List.of(e.exportSeq()), raised.get(0).evidence());
+  }
+
+  @Test
+  void export_withoutExportGrant_isDenied_aDenyEntry_andNoFile() {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    out.administration().revoke(TestVaults.ADMIN, "", EnumSet.of(Permission.EXPORT));
+    Path pkg = dir.resolve("denied.age");
+    assertThrows(AccessDeniedException.class,
+        () -> out.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), pkg));
+    assertFalse(Files.exists(pkg));
+    List<LogEntry> entries = out.logEntries(new LogQuery(null, null, null, Action.EXPORT.name()));
+    assertEquals("DENY", entries.get(entries.size() - 1).decision());
+  }
+
+  @Test
+  void aReceipt_isRecorded_andTheListShowsReceived_aVaultThatSealedNothingRefusesIt() {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    Transport.Exported e = export("a.txt");
+    assertEquals(Transport.Status.IN_TRANSIT, out.exports().get(0).status());
+    Transport.Imported got = in.importPackage(e.file(), new Transport.Identities(List.of(identity), null), null, "");
+    assertFalse(got.senderPinned());
+    Transport.ExportRecord r = out.recordReceipt(got.receiptJson(), got.receiptSignature(), in.exportPublicKey());
+    assertEquals(Transport.Status.RECEIVED, r.status());
+    assertEquals(receiver.id(), r.receivedByVault());
+
+    // A receipt from the receiver for an export the sender never made: the sender's vault answers for its own exports only.
+    Transport.Exported second = export("a.txt");
+    Transport.Imported other = in.importPackage(second.file(), new Transport.Identities(List.of(identity), null), null, "again");
+    try (Session s = TestVaults.login(receiver)) {
+      // The receiver itself sealed nothing: recording the receipt there is refused.
+      assertThrows(IntegrityException.class, () -> s.recordReceipt(other.receiptJson(), other.receiptSignature(), in.exportPublicKey()));
+    }
+    assertEquals(List.of(Transport.Status.RECEIVED, Transport.Status.IN_TRANSIT), out.exports().stream().map(Transport.ExportRecord::status).toList());
+  }
+
+  @Test
+  void theMonthlyReport_listsThePackagesReceivedAndInTransit_andVerifies() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    Transport.Exported received = export("a.txt");
+    Transport.Exported inTransit = export("a.txt");
+    Transport.Imported got = in.importPackage(received.file(), new Transport.Identities(List.of(identity), null), null, "");
+    out.recordReceipt(got.receiptJson(), got.receiptSignature(), in.exportPublicKey());
+    MonthlyReport.Issued issued = out.monthlyReport(java.time.YearMonth.now(Contract.ZONE), null, dir.resolve("reports"));
+    MonthlyReport r = issued.report();
+    assertEquals(MonthlyReport.VERSION, r.version());
+    assertEquals(List.of(received.exportId(), inTransit.exportId()),
+        r.transportPackages().stream().map(MonthlyReport.TransportPackage::exportId).toList());
+    assertEquals(List.of("RECEIVED", "IN_TRANSIT"), r.transportPackages().stream().map(MonthlyReport.TransportPackage::status).toList());
+    assertEquals(receiver.id(), r.transportPackages().get(0).receivedBy());
+    io.kinko.vault.audit.ReportVerifier.verify(Files.readAllBytes(issued.json()), Files.readAllBytes(issued.signature()), out.exportPublicKey(), null);
+  }
+
+  @Test
+  void anExportSealedEntryEditedInTheDatabase_isRefusedByTheList_andIsAnIncident() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    Transport.Exported e = export("a.txt");
+    out.close();
+    sender.close();
+    try (Connection c = TestDatabase.connect(dir.resolve("sender"))) {
+      int changed = c.createStatement().executeUpdate("UPDATE log_entries SET entry = REPLACE(entry, '" + e.sha256() + "', '"
+          + "0".repeat(64) + "') WHERE seq = " + e.sealedSeq());
+      assertEquals(1, changed);
+    }
+    sender = TestVaults.open(dir.resolve("sender"));
+    out = TestVaults.login(sender);
+    assertThrows(IntegrityException.class, () -> out.exports());
+    assertFalse(out.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).isEmpty());
+  }
+
+  @Test
+  void aFileLargerThanTheHeap_exportsAndImportsIn64MiB() throws Exception {
+    Process p = TestVaults.java(List.of("-Xmx64m"), TransportMemoryTarget.class, dir.resolve("memory").toString(), String.valueOf(96L << 20))
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), output);
+    assertTrue(output.contains("OK "), output);
+  }
+}
