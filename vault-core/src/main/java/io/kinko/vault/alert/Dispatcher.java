@@ -51,6 +51,8 @@ public final class Dispatcher implements AutoCloseable {
   private final Object signal = new Object();
   private boolean woken;
   private volatile boolean closed;
+  /** False while an attempt goes to a sink whose last attempt failed: closing does not wait for it. */
+  private volatile boolean inFlightMayLand = true;
   private Thread thread;
 
   public Dispatcher(Database database, String vaultId, Clock clock, PasswordOpener opener) {
@@ -189,8 +191,15 @@ public final class Dispatcher implements AutoCloseable {
         return null;
       }
     }
+    if (closed) {
+      return null; // the vault is closing: the next process makes this attempt
+    }
     Instant at = clock.instant();
-    long row = database.inTransaction(c -> Deliveries.start(c, id, alert.seq(), alert.test(), attempt, at));
+    long row = database.inTransaction(c -> {
+      List<AlertDelivery> last = Deliveries.history(c, id, 1);
+      inFlightMayLand = last.isEmpty() || last.get(0).delivered();
+      return Deliveries.start(c, id, alert.seq(), alert.test(), attempt, at);
+    });
     String outcome = Deliveries.DELIVERED;
     String error = null;
     try {
@@ -202,6 +211,7 @@ public final class Dispatcher implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } finally {
+      inFlightMayLand = true;
       if (password != null) {
         Arrays.fill(password, '\0');
       }
@@ -289,7 +299,9 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * Stops the thread: waits for an attempt in flight at most {@code bound}, then leaves it (its
-   * row stays STARTED, and the next process retries it after the backoff).
+   * row stays STARTED, and the next process retries it after the backoff). An attempt to a sink
+   * whose last attempt failed is not waited for at all: a dead sink costs a closing vault nothing
+   * after its first failure.
    */
   public void close(Duration bound) {
     closed = true;
@@ -300,7 +312,11 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (t != null && t != Thread.currentThread()) {
       try {
-        t.join(Math.max(1, bound.toMillis()));
+        long deadline = System.nanoTime() + bound.toNanos();
+        // In slices, so that an attempt that turns out to go to a failing sink stops the wait at once.
+        while (t.isAlive() && inFlightMayLand && System.nanoTime() < deadline) {
+          t.join(Math.max(1, Math.min(10, (deadline - System.nanoTime()) / 1_000_000)));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
