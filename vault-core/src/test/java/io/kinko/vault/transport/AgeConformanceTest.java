@@ -206,6 +206,7 @@ class AgeConformanceTest {
       for (String id : headers.getOrDefault("identity", List.of())) {
         out.addAll(AgeIdentity.parse(id.getBytes(StandardCharsets.US_ASCII), name));
       }
+      // A vector's passphrase is published test data beside the file it opens (C2SP/CCTV), not a secret.
       for (String passphrase : headers.getOrDefault("passphrase", List.of())) {
         out.add(AgeIdentity.passphrase(Password.wrap(passphrase.toCharArray())));
       }
