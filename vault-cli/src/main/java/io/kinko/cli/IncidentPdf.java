@@ -42,14 +42,7 @@ final class IncidentPdf {
 
     pdf.heading("基本情報", "Particulars");
     pdf.row("報告書番号", "Report id", r.reportId());
-    pdf.row("契約", "Contract", r.contract().id() + ", 終了日 / ends " + r.contract().end());
-    pdf.row("委託元", "Client", r.contract().client());
-    pdf.row("受託者", "Contractor", r.contract().contractor());
-    pdf.row("金庫", "Vault", r.vault());
-    pdf.row("作成日時", "Issued at", time(r.issuedAt()));
-    pdf.row("作成者", "Issued by", r.issuedBy() + " (金庫の利用者 / vault user)");
-    pdf.row("ツール", "Tool", r.tool().name() + " " + r.tool().version());
-    pdf.row("署名鍵", "Signing key", r.signingKey().algorithm() + ", SHA-256 " + r.signingKey().fingerprint());
+    pdf.signedBy(r.contract(), r.vault(), r.issuedAt(), r.issuedBy(), r.tool(), r.signingKey());
 
     pdf.heading("事故の内容", "What happened");
     pdf.row("事故番号", "Incident id", i.id() + " (ログの番号 / log sequence)");

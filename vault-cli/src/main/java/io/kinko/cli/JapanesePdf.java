@@ -147,6 +147,22 @@ final class JapanesePdf implements AutoCloseable {
   }
 
   /** One label-value row: the ja / en label in a left column, the value (which may hold line breaks) beside it. */
+  /**
+   * The rows every signed report opens with, after its own first ones: the contract and its
+   * parties, the vault, when and by whom it was issued, the tool and the key that signed it.
+   */
+  void signedBy(io.kinko.vault.Contract contract, String vault, java.time.OffsetDateTime issuedAt, String issuedBy,
+      io.kinko.vault.CertificateBody.Tool tool, io.kinko.vault.CertificateBody.KeyName signingKey) throws IOException {
+    row("契約", "Contract", contract.id() + ", 終了日 / ends " + contract.end());
+    row("委託元", "Client", contract.client());
+    row("受託者", "Contractor", contract.contractor());
+    row("金庫", "Vault", vault);
+    row("作成日時", "Issued at", CertificatePdf.time(issuedAt.toInstant()));
+    row("作成者", "Issued by", issuedBy + " (金庫の利用者 / vault user)");
+    row("ツール", "Tool", tool.name() + " " + tool.version());
+    row("署名鍵", "Signing key", signingKey.algorithm() + ", SHA-256 " + signingKey.fingerprint());
+  }
+
   void row(String ja, String en, String value) throws IOException {
     String shown = value == null || value.isBlank() ? "-" : value;
     List<String> valueLines = new ArrayList<>();

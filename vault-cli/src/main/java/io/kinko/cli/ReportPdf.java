@@ -61,14 +61,7 @@ final class ReportPdf {
 
     pdf.heading("基本情報", "Particulars");
     pdf.row("対象期間", "Period", r.period().month() + " (" + time(r.period().from()) + " – " + time(r.period().to()) + ")");
-    pdf.row("契約", "Contract", r.contract().id() + ", 終了日 / ends " + r.contract().end());
-    pdf.row("委託元", "Client", r.contract().client());
-    pdf.row("受託者", "Contractor", r.contract().contractor());
-    pdf.row("金庫", "Vault", r.vault());
-    pdf.row("作成日時", "Issued at", time(r.issuedAt()));
-    pdf.row("作成者", "Issued by", r.issuedBy() + " (金庫の利用者 / vault user)");
-    pdf.row("ツール", "Tool", r.tool().name() + " " + r.tool().version());
-    pdf.row("署名鍵", "Signing key", r.signingKey().algorithm() + ", SHA-256 " + r.signingKey().fingerprint());
+    pdf.signedBy(r.contract(), r.vault(), r.issuedAt(), r.issuedBy(), r.tool(), r.signingKey());
 
     pdf.heading("取扱者 (権限を持つ利用者)", "Designated staff (users with a grant)");
     table(List.of(USER, new JapanesePdf.Column("役割", "Role", 1.2f), new JapanesePdf.Column("状態", "Status", 1.2f),
