@@ -39,7 +39,9 @@ public enum IncidentRule {
   /** The whole vault was disposed of. */
   DISPOSAL("disposal", 5),
   /** A recovery key was used to set an administrator's password. */
-  RECOVERY("auth.recovery", 3);
+  RECOVERY("auth.recovery", 3),
+  /** A key slot (a user's password or token slot, the recovery slot) is malformed, crafted or belongs elsewhere. */
+  INTEGRITY_KEYS("integrity.keys", 2);
 
   private final String id;
   private final int severity;

@@ -24,6 +24,7 @@ final class AlertTexts {
       case INTEGRITY_CHECKPOINT -> ja ? "署名済みチェックポイントとの不一致" : "the log disagrees with a signed checkpoint";
       case INTEGRITY_ROLLBACK -> ja ? "データベースの巻き戻し" : "the database was rolled back";
       case INTEGRITY_OTHER -> ja ? "完全性検査の失敗" : "an integrity check failed";
+      case INTEGRITY_KEYS -> ja ? "鍵スロットの破損または偽造" : "a key slot is damaged or crafted";
       case AUTH_LOCKOUT -> ja ? "アカウントのロック" : "an account was locked by failed logins";
       case AUTH_FAILED_LOGINS -> ja ? "ログイン失敗の多発" : "many failed logins for one user";
       case AUTH_UNKNOWN_USERS -> ja ? "存在しない利用者名でのログイン試行" : "failed logins for unknown user names";
@@ -41,7 +42,8 @@ final class AlertTexts {
 
   private static Group group(IncidentRule rule) {
     return switch (rule) {
-      case INTEGRITY_BLOB, INTEGRITY_DESCRIPTOR, INTEGRITY_STATE, INTEGRITY_LOG, INTEGRITY_CHECKPOINT, INTEGRITY_ROLLBACK, INTEGRITY_OTHER ->
+      case INTEGRITY_BLOB, INTEGRITY_DESCRIPTOR, INTEGRITY_STATE, INTEGRITY_LOG, INTEGRITY_CHECKPOINT, INTEGRITY_ROLLBACK, INTEGRITY_OTHER,
+          INTEGRITY_KEYS ->
           Group.INTEGRITY;
       case AUTH_LOCKOUT, AUTH_FAILED_LOGINS, AUTH_UNKNOWN_USERS -> Group.LOGIN;
       case ACCESS_DENIED_BURST, ACCESS_MASS_READ, ACCESS_OFF_HOURS -> Group.CONDUCT;

@@ -7,6 +7,7 @@ import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.kinko.vault.AuthenticationException;
+import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.Password;
 import io.kinko.vault.PasswordCost;
@@ -129,36 +130,36 @@ public final class KeySlot {
 
   private static Parsed parse(byte[] slotFile, String slotName) {
     if (slotFile.length > MAX_SLOT_BYTES) {
-      throw new IntegrityException("key slot '" + slotName + "' is " + slotFile.length + " bytes, more than a slot can be");
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' is " + slotFile.length + " bytes, more than a slot can be");
     }
     try {
       JsonObject slot = JsonParser.parseString(new String(slotFile, StandardCharsets.UTF_8)).getAsJsonObject();
       if (slot.get("format").getAsInt() != FORMAT) {
-        throw new IntegrityException("key slot '" + slotName + "' has unsupported format " + slot.get("format"));
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' has unsupported format " + slot.get("format"));
       }
       if (!slotName.equals(slot.get("slot").getAsString())) {
-        throw new IntegrityException("key slot file for '" + slotName + "' holds the slot of '" + slot.get("slot").getAsString() + "'");
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot file for '" + slotName + "' holds the slot of '" + slot.get("slot").getAsString() + "'");
       }
       JsonObject kdf = slot.getAsJsonObject("kdf");
       if (!"argon2id".equals(kdf.get("algorithm").getAsString()) || kdf.get("version").getAsInt() != 19) {
-        throw new IntegrityException("key slot '" + slotName + "' names an unknown key derivation");
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' names an unknown key derivation");
       }
       PasswordCost params;
       try {
         params = new PasswordCost(kdf.get("iterations").getAsInt(), kdf.get("memoryKiB").getAsInt(), kdf.get("parallelism").getAsInt());
       } catch (IllegalArgumentException e) {
-        throw new IntegrityException("key slot '" + slotName + "': " + e.getMessage());
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "': " + e.getMessage());
       }
       byte[] salt = Base64.getDecoder().decode(kdf.get("salt").getAsString());
       if (salt.length != SALT_BYTES) {
-        throw new IntegrityException("key slot '" + slotName + "' has a salt of " + salt.length + " bytes");
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' has a salt of " + salt.length + " bytes");
       }
       return new Parsed(params, salt, Base64.getDecoder().decode(slot.get("keyset").getAsString()));
     } catch (IntegrityException e) {
       throw e;
     } catch (RuntimeException e) {
       // Gson and Base64 report malformed input with assorted unchecked exceptions.
-      throw new IntegrityException("key slot '" + slotName + "' is malformed", e);
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' is malformed", e);
     }
   }
 

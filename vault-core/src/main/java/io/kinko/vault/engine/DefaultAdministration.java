@@ -419,7 +419,7 @@ final class DefaultAdministration implements Administration {
 
   private void writeSlot(String name, Password password) {
     try {
-      Durable.write(vault.layout().userSlot(name),
+      Durable.replaceSecret(vault.layout().userSlot(name),
           KeySlot.seal(vault.id(), name, password, session.keys().masterKeyset(), vault.passwordCost()));
     } catch (IOException e) {
       throw new VaultException("cannot write the key slot of '" + name + "': " + e.getMessage(), e);

@@ -550,7 +550,7 @@ final class DefaultSession implements Session {
     }
     door.pass(Action.PASSWD, () -> Door.Verdict.allow("own password changed", null, (Void) null), (none, entry) -> {
       try {
-        io.kinko.vault.store.Durable.write(vault.layout().userSlot(user),
+        io.kinko.vault.store.Durable.replaceSecret(vault.layout().userSlot(user),
             KeySlot.seal(vault.id(), user, replacement, keys.masterKeyset(), vault.passwordCost()));
       } catch (IOException e) {
         throw new VaultException("cannot write the key slot of '" + user + "': " + e.getMessage(), e);

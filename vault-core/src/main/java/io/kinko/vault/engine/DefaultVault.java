@@ -135,6 +135,7 @@ public final class DefaultVault implements Vault {
     byte[] publicKey = readPublicKey(layout);
     io.kinko.vault.store.PrivateFiles.warnIfWider(layout);
     KeySlot.prepareInBackground();
+    destroyRetiredSlots(layout);
     Database database = openDatabase(layout, descriptor.database(), account, false);
     try {
       database.bindTo(descriptor.vaultId(), false);
@@ -152,6 +153,18 @@ public final class DefaultVault implements Vault {
     } catch (RuntimeException e) {
       closeAfter(database, e);
       throw e;
+    }
+  }
+
+  /** Destroys the old slots a replacement interrupted by a crash left under their second names. */
+  private static void destroyRetiredSlots(VaultLayout layout) {
+    try {
+      int destroyed = io.kinko.vault.store.Durable.destroyRetired(layout.keys(), java.time.Duration.ofMinutes(1));
+      if (destroyed > 0) {
+        LOG.warn("destroyed {} old key slot(s) that an interrupted replacement left in {}", destroyed, layout.keys());
+      }
+    } catch (IOException e) {
+      LOG.warn("could not destroy the old key slots an interrupted replacement left in {}: {}", layout.keys(), e.getMessage());
     }
   }
 
@@ -200,6 +213,9 @@ public final class DefaultVault implements Vault {
       master = KeySlot.open(readKeyFile(layout.userSlot(user), "key slot of '" + user + "'"), descriptor.vaultId(), user, password);
     } catch (AuthenticationException e) {
       throw failedLogin(user, e);
+    } catch (IntegrityException e) {
+      // A damaged or crafted slot says nothing about the password: refused, and nobody's lockout counts it.
+      throw malformedSlot(user, e);
     }
     VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
     try {
@@ -264,6 +280,14 @@ public final class DefaultVault implements Vault {
       incident(user, e);
       incidentPolicyChecked(IncidentPolicy.DEFAULT);
     }
+  }
+
+  /** Refuses a login whose key slot is damaged, crafted or missing: a LOGIN DENY entry and an INCIDENT. */
+  IntegrityException malformedSlot(String user, IntegrityException e) {
+    IntegrityException keys = e.rule() == IncidentRule.INTEGRITY_OTHER ? new IntegrityException(IncidentRule.INTEGRITY_KEYS, e.getMessage(), e) : e;
+    log.append(AccessLog.Event.deny(user, Action.LOGIN, io.kinko.vault.incident.IncidentRules.SLOT_UNREADABLE, null, null));
+    incident(user, keys);
+    return keys;
   }
 
   /** Counts a failed login, locks the account at the policy's threshold, logs both. */

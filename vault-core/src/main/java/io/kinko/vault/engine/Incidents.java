@@ -210,6 +210,8 @@ final class Incidents {
       case INTEGRITY_ROLLBACK -> new String[] {"データベースが署名済みチェックポイントより古い状態に戻されていました。",
           "The database was rolled back behind a checkpoint the vault had signed."};
       case INTEGRITY_OTHER -> new String[] {"その他の完全性の検証に失敗しました。", "Another integrity check failed."};
+      case INTEGRITY_KEYS -> new String[] {"鍵スロット（利用者のパスワード・トークン、または復旧鍵のもの）が壊れているか、偽造されています。",
+          "A key slot (a user's password or token slot, or the recovery slot) is damaged or crafted."};
       case AUTH_LOCKOUT -> new String[] {"ログインの失敗が続いたため、利用者がロックされました。",
           "An account was locked after repeated failed logins."};
       case AUTH_FAILED_LOGINS -> new String[] {"一人の利用者について、短時間に多数のログイン失敗がありました。",

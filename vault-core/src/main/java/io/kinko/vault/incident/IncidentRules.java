@@ -106,6 +106,12 @@ public final class IncidentRules {
     return out;
   }
 
+  /**
+   * The reason of a LOGIN refusal for a damaged, crafted or missing key slot: it says nothing
+   * about a password, so it counts toward no failed-login rule (its own INCIDENT names it).
+   */
+  public static final String SLOT_UNREADABLE = "key slot unreadable";
+
   /** A LOGIN refusal that names no user: an unknown or invalid name. */
   static boolean unknownName(LogEntry e) {
     return isLogin(e) && denied(e) && ("unknown user".equals(e.reason()) || "invalid user name".equals(e.reason()));
@@ -157,6 +163,8 @@ public final class IncidentRules {
       } else if (unknownName(e)) {
         count(fresh, unknownNames, e, policy.unknownUsers(), NO_USER, IncidentRule.AUTH_UNKNOWN_USERS,
             "failed logins with names that are no user");
+      } else if (isLogin(e) && denied(e) && SLOT_UNREADABLE.equals(e.reason())) {
+        // not a guess at a password: the slot's own integrity.keys INCIDENT reports it
       } else if (isLogin(e) && denied(e)) {
         count(fresh, failedLogins.computeIfAbsent(e.actor(), a -> new ArrayDeque<>()), e, policy.failedLogins(), e.actor(),
             IncidentRule.AUTH_FAILED_LOGINS, "failed logins for " + e.actor());

@@ -49,22 +49,107 @@ public final class Durable {
   }
 
   /**
-   * Destroys a small secret-bearing file: overwrites it in place with random bytes, syncs,
-   * unlinks it and syncs the directory, so the old bytes are not left in the file's blocks
-   * (see SECURITY.md for what overwriting cannot reach on SSDs and copy-on-write file systems).
+   * Destroys a small secret-bearing file: overwrites it in place with random bytes, syncs, reads
+   * the bytes back to see that the overwrite reached the file, unlinks it and syncs the directory,
+   * so the old bytes are not left in the file's blocks (see SECURITY.md for what overwriting cannot
+   * reach on SSDs and copy-on-write file systems).
+   *
+   * @throws IOException if the overwrite did not read back: the file is then left in place, named,
+   *     for the caller to report, rather than unlinked with its old bytes perhaps still in it
    */
   public static void destroy(Path file) throws IOException {
     long size = Files.size(file);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer noise = java.nio.ByteBuffer.wrap(io.kinko.vault.crypto.Bytes.random((int) Math.min(size, 1 << 20)));
+    byte[] noise = io.kinko.vault.crypto.Bytes.random((int) Math.min(size, 1 << 20));
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(noise);
       for (long at = 0; at < size; ) {
-        noise.clear().limit((int) Math.min(noise.capacity(), size - at));
-        at += channel.write(noise, at);
+        out.clear().limit((int) Math.min(noise.length, size - at));
+        at += channel.write(out, at);
       }
       channel.force(true);
+      java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(noise.length);
+      for (long at = 0; at < size; ) {
+        back.clear().limit((int) Math.min(noise.length, size - at));
+        int n = channel.read(back, at);
+        if (n < 0 || !java.util.Arrays.equals(noise, 0, back.position(), back.array(), 0, back.position())) {
+          throw new IOException("overwriting " + file.getFileName() + " did not read back: its old bytes may remain");
+        }
+        at += n;
+      }
     }
     Files.delete(file);
     syncDirectory(file.toAbsolutePath().getParent());
+  }
+
+  /** The suffix of the second name a secret file keeps while {@link #replaceSecret} destroys its old bytes. */
+  public static final String RETIRED = ".retired";
+
+  /**
+   * Replaces a small secret-bearing file (a key slot) so that its old bytes go too, which a plain
+   * {@link #write} leaves in the blocks it frees. The old file gets a second name (a hard link),
+   * the new content is written beside and renamed over {@code target}, and the old bytes are then
+   * destroyed through the second name ({@link #destroy}: overwritten in place, synced, read back,
+   * unlinked). A crash leaves the old or the new file at {@code target}, and at worst a
+   * {@code .retired} name that {@link #destroyRetired} removes at the next open.
+   *
+   * @throws IOException if the file system cannot give the old file a second name: then nothing
+   *     changed, since replacing it would leave its bytes behind
+   */
+  public static void replaceSecret(Path target, byte[] content) throws IOException {
+    if (!Files.exists(target)) {
+      write(target, content);
+      return;
+    }
+    Path retired = target.resolveSibling(target.getFileName() + "." + io.kinko.vault.crypto.Bytes.hex(io.kinko.vault.crypto.Bytes.random(8))
+        + RETIRED);
+    try {
+      Files.createLink(retired, target);
+      // The inode's time, which the target shares: content unchanged, and a sweep leaves a fresh name alone.
+      Files.setLastModifiedTime(retired, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+    } catch (UnsupportedOperationException e) {
+      throw new IOException("cannot replace " + target.getFileName() + " without leaving its old bytes: the file system has no hard links", e);
+    }
+    syncDirectory(target.toAbsolutePath().getParent());
+    try {
+      write(target, content);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(retired); // the old file is still the target's: only its second name goes
+      throw e;
+    }
+    destroy(retired);
+  }
+
+  /**
+   * Destroys what an interrupted {@link #replaceSecret} left in {@code directory}: old secrets
+   * under their {@code .retired} names, older than {@code quiet} so that a replacement another
+   * process is making right now keeps its own. Returns how many it destroyed.
+   */
+  public static int destroyRetired(Path directory, java.time.Duration quiet) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return 0;
+    }
+    java.time.Instant before = java.time.Instant.now().minus(quiet);
+    int destroyed = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(RETIRED) && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+          // <target>.<16 hex>.retired; a crash before the rename left it a second name of the live file.
+          Path target = directory.resolve(name.substring(0, Math.max(0, name.length() - RETIRED.length() - 17)));
+          try {
+            if (Files.exists(target) && Files.isSameFile(file, target)) {
+              Files.delete(file);
+              continue;
+            }
+            destroy(file);
+            destroyed++;
+          } catch (java.nio.file.NoSuchFileException raced) {
+            // another process destroyed it first
+          }
+        }
+      }
+    }
+    return destroyed;
   }
 
   public static void move(Path from, Path to) throws IOException {
