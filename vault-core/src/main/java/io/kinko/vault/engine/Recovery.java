@@ -37,7 +37,7 @@ import java.util.Objects;
  */
 final class Recovery {
   /** The setting that names the recovery key in force by its fingerprint; state bound to its INIT or RECOVERY_ROTATE entry. */
-  static final String SETTING = "recovery.fingerprint";
+  static final String SETTING = io.kinko.vault.inspect.AuditRules.RECOVERY_SETTING;
   /** A RECOVER refusal for a slot that is damaged, crafted, missing or not the vault's. */
   static final String SLOT_UNREADABLE = "recovery slot unreadable";
 
