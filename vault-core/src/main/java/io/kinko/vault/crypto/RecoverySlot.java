@@ -5,7 +5,6 @@ import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.crypto.tink.subtle.Hkdf;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.kinko.vault.AuthenticationException;
 import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
@@ -26,9 +25,7 @@ import java.util.Base64;
 public final class RecoverySlot {
   /** The slot's name in its AD and in its file. */
   public static final String NAME = "recovery";
-  static final int FORMAT = 1;
   private static final int SALT_BYTES = 32;
-  private static final int MAX_SLOT_BYTES = 64 * 1024;
 
   private RecoverySlot() {}
 
@@ -42,7 +39,7 @@ public final class RecoverySlot {
       kdf.addProperty("algorithm", "hkdf-sha256");
       kdf.addProperty("salt", Base64.getEncoder().encodeToString(salt));
       JsonObject slot = new JsonObject();
-      slot.addProperty("format", FORMAT);
+      slot.addProperty("format", KeySlot.FORMAT);
       slot.addProperty("slot", NAME);
       slot.add("kdf", kdf);
       slot.addProperty("keyset", Base64.getEncoder().encodeToString(sealed));
@@ -75,17 +72,7 @@ public final class RecoverySlot {
   private record Parsed(byte[] salt, byte[] sealed) {}
 
   private static Parsed parse(byte[] slotFile) {
-    if (slotFile.length > MAX_SLOT_BYTES) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "the recovery slot is " + slotFile.length + " bytes, more than a slot can be");
-    }
-    try {
-      JsonObject slot = JsonParser.parseString(new String(slotFile, StandardCharsets.UTF_8)).getAsJsonObject();
-      if (slot.get("format").getAsInt() != FORMAT) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "the recovery slot has unsupported format " + slot.get("format"));
-      }
-      if (!NAME.equals(slot.get("slot").getAsString())) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "the recovery slot file holds the slot of '" + slot.get("slot").getAsString() + "'");
-      }
+    return KeySlot.read(slotFile, NAME, "the recovery slot", slot -> {
       JsonObject kdf = slot.getAsJsonObject("kdf");
       if (!"hkdf-sha256".equals(kdf.get("algorithm").getAsString())) {
         throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "the recovery slot names an unknown key derivation");
@@ -95,12 +82,7 @@ public final class RecoverySlot {
         throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "the recovery slot has a salt of " + salt.length + " bytes");
       }
       return new Parsed(salt, Base64.getDecoder().decode(slot.get("keyset").getAsString()));
-    } catch (IntegrityException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // Gson and Base64 report malformed input with assorted unchecked exceptions.
-      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "the recovery slot is malformed", e);
-    }
+    });
   }
 
   private static byte[] associatedData(String vaultId) {
