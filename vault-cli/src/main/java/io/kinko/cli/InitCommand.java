@@ -91,9 +91,19 @@ final class InitCommand implements Callable<Integer> {
           "Sealed in kinko.json with the vault's other policies; it cannot be changed later. Default: off."})
   boolean twoPersonRm;
 
+  @Option(names = "--recovery-sheet", paramLabel = "FILE",
+      description = {"Also write the recovery key's sheet (one A4 page: key, QR code, fingerprint, instructions; PDF, 0600) to FILE, "
+          + "which must not exist and must not lie inside the vault. Print it and keep it in the fireproof safe.",
+          "The key itself is always shown once, on standard error (or in the --json object)."})
+  Path recoverySheet;
+
   @Option(names = "--password-cost", hidden = true, paramLabel = "default|minimum",
       description = "Argon2id cost of the key slots; 'minimum' is for tests and demos only.")
   Cost passwordCost = Cost.DEFAULT;
+
+  /** The recovery key's text and fingerprint as creation handed them over; the text is wiped once shown. */
+  private char[] recoveryText;
+  private String recoveryFingerprint;
 
   @Override
   public Integer call() {
@@ -106,6 +116,7 @@ final class InitCommand implements Callable<Integer> {
     if ((certNames == CertNames.sealed) != (cityRecipient != null)) {
       throw new UsageException("--cert-names sealed and --city-recipient age1... go together");
     }
+    RecoverySheet.check(recoverySheet, directory);
     if (databaseUrl != null) {
       try {
         Vault.builder(directory).database(databaseUrl, null);
@@ -124,7 +135,11 @@ final class InitCommand implements Callable<Integer> {
       Vault.Builder builder = Vault.builder(directory).contract(contract).admin(user, password)
           .passwordCost(passwordCost.cost).application(VaultCommand.APPLICATION)
           .certificateNames(io.kinko.vault.CertificateNames.of(certNames.name()))
-          .deletionApproval(twoPersonRm ? io.kinko.vault.DeletionApproval.TWO_PERSON : io.kinko.vault.DeletionApproval.NONE);
+          .deletionApproval(twoPersonRm ? io.kinko.vault.DeletionApproval.TWO_PERSON : io.kinko.vault.DeletionApproval.NONE)
+          .recoveryKey(key -> {
+            recoveryText = key.text();
+            recoveryFingerprint = key.fingerprint();
+          });
       if (databaseUrl != null) {
         builder.database(databaseUrl, account);
       }
@@ -133,8 +148,9 @@ final class InitCommand implements Callable<Integer> {
       }
       ui.step("creating the vault in " + directory + " (the key slot's Argon2id derivation takes a moment)");
       try (Vault vault = builder.create()) {
-        if (ui.json()) {
-          JsonObject o = ui.object();
+        JsonObject o = ui.json() ? ui.object() : null;
+        RecoverySheet.handOver(ui, context, vault, recoveryText, recoveryFingerprint, recoverySheet, o);
+        if (o != null) {
           o.addProperty("vaultId", vault.id());
           o.addProperty("directory", directory.toAbsolutePath().normalize().toString());
           o.addProperty("admin", user);

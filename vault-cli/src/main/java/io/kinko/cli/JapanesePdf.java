@@ -332,6 +332,45 @@ final class JapanesePdf implements AutoCloseable {
   }
 
   /**
+   * A line in a large monospace face (Courier Bold, one of PDF's standard fonts: nothing embedded),
+   * for text a person copies by hand character by character. ASCII only.
+   */
+  void monospace(float size, String text) throws IOException {
+    ensureRoom(size * LEADING);
+    y -= size * LEADING;
+    stream.beginText();
+    stream.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.COURIER_BOLD), size);
+    stream.newLineAtOffset(MARGIN, y);
+    stream.showText(text);
+    stream.endText();
+  }
+
+  /**
+   * A square of dark modules (a QR code), {@code module} points each, with a quiet zone of four
+   * modules around it on white, drawn as filled rectangles so any renderer shows it sharp.
+   */
+  void modules(boolean[][] dark, float module) throws IOException {
+    int n = dark.length;
+    float side = (n + 8) * module;
+    ensureRoom(side);
+    float left = MARGIN;
+    float top = y;
+    stream.setNonStrokingColor(Color.WHITE);
+    stream.addRect(left, top - side, side, side);
+    stream.fill();
+    stream.setNonStrokingColor(Color.BLACK);
+    for (int row = 0; row < n; row++) {
+      for (int col = 0; col < n; col++) {
+        if (dark[row][col]) {
+          stream.addRect(left + (col + 4) * module, top - (row + 5) * module, module, module);
+        }
+      }
+    }
+    stream.fill();
+    y -= side;
+  }
+
+  /**
    * Ends the document: a footer on every page ({@code footer - page n of m}) and the bytes.
    * Before this, {@link #missing()} is not complete.
    */

@@ -46,7 +46,7 @@ public final class Kinko implements Callable<Integer> {
       WipeCommand.class, DisposeCommand.class, LogCommand.class, CheckpointCommand.class, CertCommand.class,
       KeyCommand.class, StatusCommand.class,
       AuditCommand.class, AlertCommand.class, ReportCommand.class, ApproveCommand.class, IncidentCommand.class, PolicyCommand.class,
-      ExportCommand.class, ImportCommand.class,
+      ExportCommand.class, ImportCommand.class, RecoverCommand.class, RecoveryCommand.class,
       CommandLine.HelpCommand.class);
 
   /** Help is wrapped to the terminal's width, within what picocli accepts and still reads well. */

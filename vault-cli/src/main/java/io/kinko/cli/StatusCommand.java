@@ -88,6 +88,7 @@ final class StatusCommand extends VaultCommand {
       JsonArray sinks = new JsonArray();
       status.alerts().forEach(h -> sinks.add(AlertListCommand.health(h)));
       o.add("alerts", sinks);
+      o.addProperty("recoveryFingerprint", status.recoveryFingerprint());
       JsonArray a = Json.strings(attention);
       o.add("attention", a);
       ui.print(o);
@@ -107,6 +108,8 @@ final class StatusCommand extends VaultCommand {
     out.println("alerts     " + (status.alerts().isEmpty() ? "no sinks: incidents are only in the log (kinko alert add)"
         : status.alerts().size() + " sink(s), " + status.alerts().stream().filter(h -> !h.healthy()).count() + " failing, "
             + status.alerts().stream().mapToLong(h -> h.pending()).sum() + " alert(s) pending"));
+    out.println("recovery   " + (status.recoveryFingerprint() == null ? "no recovery key" : "key " + status.recoveryFingerprint()
+        + " (compare it with the sheet in the safe)"));
     if (attention.isEmpty()) {
       out.println("attention  nothing");
     } else {
@@ -120,6 +123,9 @@ final class StatusCommand extends VaultCommand {
     List<String> list = new ArrayList<>();
     if (LocalDate.ofInstant(now, Contract.ZONE).isAfter(retention)) {
       list.add("the retention period ended on " + retention + ": archive the log (kinko log export) and dispose of the vault (kinko dispose)");
+    }
+    if (status.recoveryFingerprint() == null) {
+      list.add("no recovery key: if every administrator password is lost, the data is lost; run 'kinko recovery rotate --recovery-sheet FILE'");
     }
     if (status.checkpointAt() == null) {
       list.add("no signed checkpoint yet: run 'kinko checkpoint' and keep it outside the vault");

@@ -114,6 +114,11 @@ class JsonSchemaTest {
     exitCode = 0;
     json(cli, "alert list", "alert", "list");
     json(cli, "status", "status");
+    json(cli, "recovery status", "recovery", "status");
+    JsonObject rotated = json(cli, "recovery rotate", "recovery", "rotate");
+    Path recoveryKey = Files.writeString(dir.resolve("recovery.txt"), rotated.get("recoveryKey").getAsString() + "\n");
+    Path samePassword = Files.writeString(dir.resolve("same.txt"), Cli.PASSWORD + "\n");
+    json(cli, "recover", "recover", "--recovery-key-file", recoveryKey.toString(), "--new-password-file", samePassword.toString());
     json(cli, "policy", "policy");
     json(cli, "policy set", "policy", "set", "working-hours", "08:00-20:00", "mon-fri");
     // Transport: a test age key pair (made by age-keygen; test data only). The package comes back into the same vault.

@@ -120,4 +120,15 @@ public interface Administration {
    * @throws AccessDeniedException unless this is an administrator's session
    */
   void setCityRecipient(String ageRecipient);
+
+  /**
+   * Replaces the vault's recovery key (or gives a vault made before recovery keys its first): a new
+   * key, its slot written over the old one so that the old slot's bytes go, and its fingerprint
+   * recorded as checked state, so that the old key and an old slot copied back are refused. Logged
+   * as RECOVERY_ROTATE with both fingerprints. The caller closes the returned key, once it is
+   * printed.
+   *
+   * @throws AccessDeniedException if the session's user is not an administrator
+   */
+  RecoveryKey rotateRecoveryKey();
 }

@@ -63,6 +63,27 @@ public interface Vault extends AutoCloseable {
    */
   Session login(String user, Password password);
 
+  /**
+   * Sets a new password for the administrator {@code admin} with the vault's recovery key, for the
+   * case where every administrator password is lost: no login is needed. The key opens the
+   * recovery slot; the slot must be the one the vault's state names (an older slot copied back
+   * after a rotation is refused). The account's slot is replaced (the old one's bytes destroyed),
+   * its lockout cleared, and a RECOVER entry and an INCIDENT ({@link IncidentRule#RECOVERY}, whose
+   * evidence is the RECOVER entry) are logged, so every alert sink hears of it. Log in afterwards
+   * with the new password.
+   *
+   * @throws AuthenticationException if the key does not open the recovery slot: a LOGIN DENY entry
+   *     counted as a failed login of {@code admin} (five lock the account's password login)
+   * @throws AccessDeniedException if {@code admin} is not an administrator or is disabled
+   * @throws IntegrityException if the recovery slot is damaged, crafted, missing while the vault
+   *     names one, or not the vault's current one ({@code integrity.keys}, an INCIDENT)
+   * @throws IllegalArgumentException if the new password is too weak
+   * @throws VaultException if the vault has no recovery key
+   */
+  default void recover(String admin, RecoveryKey key, Password newPassword) {
+    throw new UnsupportedOperationException("this vault implementation has no recovery key");
+  }
+
   /** Password length, lockout threshold and account grace of this vault. */
   AccessPolicy accessPolicy();
 
@@ -117,6 +138,7 @@ public interface Vault extends AutoCloseable {
     private CertificateNames certificateNames = CertificateNames.TAG;
     private DeletionApproval deletionApproval = DeletionApproval.NONE;
     private String cityRecipient;
+    private java.util.function.Consumer<RecoveryKey> recoveryKey;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -199,6 +221,19 @@ public interface Vault extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Gives the vault a recovery key (256 random bits, {@code keys/recovery.slot}) and hands it to
+     * {@code receiver} once, after the vault is made and before {@link #create} returns; the key is
+     * closed when {@code receiver} returns, so it must print or store what it needs then. Nothing
+     * else ever sees the key again: only its fingerprint is kept. Without a receiver the vault has no
+     * recovery key (a self-audit finding) until an administrator runs {@link
+     * Administration#rotateRecoveryKey()}. A receiver that throws leaves the vault made: rotate then.
+     */
+    public Builder recoveryKey(java.util.function.Consumer<RecoveryKey> receiver) {
+      this.recoveryKey = Objects.requireNonNull(receiver, "receiver");
+      return this;
+    }
+
     /** The creating application's name, recorded in the log. */
     public Builder application(String name) {
       this.application = Objects.requireNonNull(name, "name");
@@ -217,7 +252,7 @@ public interface Vault extends AutoCloseable {
         throw new IllegalStateException("a vault needs a contract and an administrator");
       }
       return VaultProvider.installed().create(new VaultSpec(directory, contract, admin, adminPassword, passwordCost, logPolicy,
-          accessPolicy, application, databaseUrl, databaseAccount, certificateNames, deletionApproval, cityRecipient));
+          accessPolicy, application, databaseUrl, databaseAccount, certificateNames, deletionApproval, cityRecipient, recoveryKey));
     }
   }
 }

@@ -8,7 +8,16 @@ import java.nio.file.Path;
  */
 public record VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
     LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
-    CertificateNames certificateNames, DeletionApproval deletionApproval, String cityRecipient) {
+    CertificateNames certificateNames, DeletionApproval deletionApproval, String cityRecipient,
+    java.util.function.Consumer<RecoveryKey> recoveryKey) {
+  /** A spec without a recovery key: the vault gets none until an administrator rotates one in. */
+  public VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
+      LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,
+      CertificateNames certificateNames, DeletionApproval deletionApproval, String cityRecipient) {
+    this(directory, contract, admin, adminPassword, passwordCost, logPolicy, accessPolicy, application, databaseUrl, databaseAccount,
+        certificateNames, deletionApproval, cityRecipient, null);
+  }
+
   /** A spec with no city recipient: certificates do not seal names. */
   public VaultSpec(Path directory, Contract contract, String admin, Password adminPassword, PasswordCost passwordCost,
       LogPolicy logPolicy, AccessPolicy accessPolicy, String application, String databaseUrl, DatabaseAccount databaseAccount,

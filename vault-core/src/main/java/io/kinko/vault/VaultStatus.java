@@ -14,10 +14,17 @@ import java.util.Objects;
  * @param checkpointSize the tree size the newest signed checkpoint covers, or -1 if none was signed
  * @param checkpointAt when that checkpoint was signed, or null if none was
  * @param alerts each alert sink's health, read as stored (no login: an edited row is caught by the next checked read)
+ * @param recoveryFingerprint the fingerprint of the vault's recovery key as stored (a checked read,
+ *     {@code kinko audit}, catches an edited one), or null when the vault has no recovery key
  */
-public record VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt, List<AlertSinkHealth> alerts) {
+public record VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt, List<AlertSinkHealth> alerts,
+    String recoveryFingerprint) {
   public VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt) {
     this(backend, logSize, checkpointSize, checkpointAt, List.of());
+  }
+
+  public VaultStatus(String backend, long logSize, long checkpointSize, Instant checkpointAt, List<AlertSinkHealth> alerts) {
+    this(backend, logSize, checkpointSize, checkpointAt, alerts, null);
   }
 
   public VaultStatus {

@@ -32,11 +32,27 @@ import org.junit.jupiter.api.Test;
 class AuditTest extends VaultTest {
   private static final byte[] SMALL = "山田太郎 1980-01-01".getBytes(StandardCharsets.UTF_8);
 
-  /** A clean vault has a second administrator: one alone is a finding of its own. */
+  /**
+   * A clean vault has a second administrator (one alone is a finding of its own) and a recovery
+   * key (a vault without one is a finding too).
+   */
   private void addSecondAdmin() {
     try (Password pw = Password.copyOf("another long passphrase 42".toCharArray())) {
       session.administration().addUser("suzuki", Role.ADMIN, pw, null);
     }
+    session.administration().rotateRecoveryKey().close();
+  }
+
+  @Test
+  void aVaultWithoutARecoveryKey_isAWarning_andOneWhoseSlotWentMissing_isIntegrity() throws Exception {
+    AuditResult without = session.audit(false, blobs -> {});
+    assertTrue(ids(without).contains("recovery-key"), without.findings().toString());
+    assertFalse(without.integrityFinding(), without.findings().toString());
+    session.administration().rotateRecoveryKey().close();
+    assertFalse(ids(session.audit(false, blobs -> {})).contains("recovery-key"));
+    Files.delete(vault.directory().resolve("keys/recovery.slot"));
+    AuditResult missing = session.audit(false, blobs -> {});
+    assertTrue(ids(missing).contains("recovery-slot") && missing.integrityFinding(), missing.findings().toString());
   }
 
   private static Set<String> checks(AuditResult result) {

@@ -21,10 +21,10 @@ import java.util.Set;
  */
 public final class StateLogCheck {
   private static final Map<StateKind, Set<String>> SETTERS = Map.of(
-      StateKind.USER, Set.of("INIT", "USER_ADD", "USER_LOCK", "USER_UNLOCK", "USER_DISABLE"),
+      StateKind.USER, Set.of("INIT", "USER_ADD", "USER_LOCK", "USER_UNLOCK", "USER_DISABLE", "RECOVER"),
       StateKind.GRANT, Set.of("GRANT", "REVOKE"),
       StateKind.FILE, Set.of("PUT"),
-      StateKind.SETTING, Set.of("POLICY", "ALERT"));
+      StateKind.SETTING, Set.of("POLICY", "ALERT", "INIT", "RECOVERY_ROTATE"));
 
   private StateLogCheck() {}
 

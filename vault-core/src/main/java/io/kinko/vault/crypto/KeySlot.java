@@ -129,17 +129,7 @@ public final class KeySlot {
   private record Parsed(PasswordCost params, byte[] salt, byte[] sealed) {}
 
   private static Parsed parse(byte[] slotFile, String slotName) {
-    if (slotFile.length > MAX_SLOT_BYTES) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' is " + slotFile.length + " bytes, more than a slot can be");
-    }
-    try {
-      JsonObject slot = JsonParser.parseString(new String(slotFile, StandardCharsets.UTF_8)).getAsJsonObject();
-      if (slot.get("format").getAsInt() != FORMAT) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' has unsupported format " + slot.get("format"));
-      }
-      if (!slotName.equals(slot.get("slot").getAsString())) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot file for '" + slotName + "' holds the slot of '" + slot.get("slot").getAsString() + "'");
-      }
+    return read(slotFile, slotName, "key slot '" + slotName + "'", slot -> {
       JsonObject kdf = slot.getAsJsonObject("kdf");
       if (!"argon2id".equals(kdf.get("algorithm").getAsString()) || kdf.get("version").getAsInt() != 19) {
         throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' names an unknown key derivation");
@@ -155,11 +145,32 @@ public final class KeySlot {
         throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' has a salt of " + salt.length + " bytes");
       }
       return new Parsed(params, salt, Base64.getDecoder().decode(slot.get("keyset").getAsString()));
+    });
+  }
+
+  /**
+   * Reads a slot file ({@code what} names it in errors) with the caps every slot shares: its size,
+   * its format and the slot name it holds; {@code body} reads the rest. Malformed input of any kind
+   * is an {@link IntegrityException} ({@code integrity.keys}).
+   */
+  static <T> T read(byte[] slotFile, String slotName, String what, java.util.function.Function<JsonObject, T> body) {
+    if (slotFile.length > MAX_SLOT_BYTES) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, what + " is " + slotFile.length + " bytes, more than a slot can be");
+    }
+    try {
+      JsonObject slot = JsonParser.parseString(new String(slotFile, StandardCharsets.UTF_8)).getAsJsonObject();
+      if (slot.get("format").getAsInt() != FORMAT) {
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, what + " has unsupported format " + slot.get("format"));
+      }
+      if (!slotName.equals(slot.get("slot").getAsString())) {
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, what + " holds the slot of '" + slot.get("slot").getAsString() + "'");
+      }
+      return body.apply(slot);
     } catch (IntegrityException e) {
       throw e;
     } catch (RuntimeException e) {
       // Gson and Base64 report malformed input with assorted unchecked exceptions.
-      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' is malformed", e);
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, what + " is malformed", e);
     }
   }
 

@@ -303,6 +303,25 @@ final class DefaultAdministration implements Administration {
             new io.kinko.vault.store.Settings.Setting(DefaultSession.CITY_RECIPIENT, value, actor, vault.clock().millis(), seq)));
   }
 
+  @Override
+  public RecoveryKey rotateRecoveryKey() {
+    admin(Action.RECOVERY_ROTATE);
+    String old = session.readState(c -> Settings.get(session.state(), c, Recovery.SETTING)).map(Settings.Setting::value).orElse("none");
+    RecoveryKey key = RecoveryKey.wrap(io.kinko.vault.crypto.Bytes.random(RecoveryKey.BYTES));
+    String fingerprint = key.fingerprint();
+    try {
+      logged(Action.RECOVERY_ROTATE, "recovery key " + old + " -> " + fingerprint, null, (c, changes, seq) -> {
+        Settings.get(session.state(), c, Recovery.SETTING); // under the state lock: what the rotation replaces is checked too
+        Recovery.writeSlot(vault, key, session.keys().masterKeyset());
+        Settings.put(c, changes, new Settings.Setting(Recovery.SETTING, fingerprint, actor, vault.clock().millis(), seq));
+      });
+      return key;
+    } catch (RuntimeException e) {
+      key.close();
+      throw e;
+    }
+  }
+
   /** The stored incident policy, checked against the state; the default when none was set. */
   static IncidentPolicy storedPolicy(VaultState state, Connection c) throws SQLException {
     return io.kinko.vault.store.Settings.get(state, c, PolicyCodec.SETTING).map(s -> PolicyCodec.decode(s.value()))
@@ -418,9 +437,13 @@ final class DefaultAdministration implements Administration {
   }
 
   private void writeSlot(String name, Password password) {
+    writeSlot(vault, name, password, session.keys().masterKeyset());
+  }
+
+  /** Writes {@code name}'s key slot for {@code password}, destroying the bytes of the one it replaces. */
+  static void writeSlot(DefaultVault vault, String name, Password password, com.google.crypto.tink.KeysetHandle master) {
     try {
-      Durable.replaceSecret(vault.layout().userSlot(name),
-          KeySlot.seal(vault.id(), name, password, session.keys().masterKeyset(), vault.passwordCost()));
+      Durable.replaceSecret(vault.layout().userSlot(name), KeySlot.seal(vault.id(), name, password, master, vault.passwordCost()));
     } catch (IOException e) {
       throw new VaultException("cannot write the key slot of '" + name + "': " + e.getMessage(), e);
     }

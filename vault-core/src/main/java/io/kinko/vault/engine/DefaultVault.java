@@ -212,7 +212,7 @@ public final class DefaultVault implements Vault {
     try {
       master = KeySlot.open(readKeyFile(layout.userSlot(user), "key slot of '" + user + "'"), descriptor.vaultId(), user, password);
     } catch (AuthenticationException e) {
-      throw failedLogin(user, e);
+      throw failedLogin(user, e, "wrong password");
     } catch (IntegrityException e) {
       // A damaged or crafted slot says nothing about the password: refused, and nobody's lockout counts it.
       throw malformedSlot(user, e);
@@ -268,6 +268,16 @@ public final class DefaultVault implements Vault {
     }
   }
 
+  @Override
+  public void recover(String admin, RecoveryKey key, Password newPassword) {
+    Recovery.recover(this, admin, key, newPassword);
+  }
+
+  /** The sealed names key ({@code keys/names.key}), which every unlock of the master key needs. */
+  byte[] namesKeyFile() {
+    return readKeyFile(layout.namesKey(), "keys/names.key");
+  }
+
   /**
    * Reads the incident policy checked, for this process's watch: an edited, removed or replayed
    * policy row is an INCIDENT, and the watch then keeps to the defaults rather than to the edit.
@@ -290,14 +300,17 @@ public final class DefaultVault implements Vault {
     return keys;
   }
 
-  /** Counts a failed login, locks the account at the policy's threshold, logs both. */
-  private AuthenticationException failedLogin(String user, AuthenticationException e) {
+  /**
+   * Counts a failed login ({@code what}: a wrong password, a wrong recovery key), locks the account
+   * at the policy's threshold, logs both.
+   */
+  AuthenticationException failedLogin(String user, AuthenticationException e, String what) {
     int threshold = descriptor.accessPolicy().lockoutAfter();
     int failures = database.durably(c -> UserRegistry.failedLogin(c, user));
-    log.append(AccessLog.Event.deny(user, Action.LOGIN, "wrong password (" + failures + " of " + threshold + ")", null, null));
+    log.append(AccessLog.Event.deny(user, Action.LOGIN, what + " (" + failures + " of " + threshold + ")", null, null));
     if (failures == threshold) {
       log.append(AccessLog.Event.deny(user, Action.LOCKOUT, failures + " consecutive failed logins", null, null));
-      return new AuthenticationException("authentication failed for '" + user + "': wrong password; the account is now locked");
+      return new AuthenticationException("authentication failed for '" + user + "': " + what + "; the account is now locked");
     }
     return e;
   }
@@ -312,7 +325,7 @@ public final class DefaultVault implements Vault {
    * while the signed checkpoint beside the log names no state, so an attacker who clears the
    * state's seal cannot have edited rows adopted. Signs a checkpoint that names the state.
    */
-  private void sealStateIfNew(io.kinko.vault.state.VaultState state, SigningKey signing) {
+  void sealStateIfNew(io.kinko.vault.state.VaultState state, SigningKey signing) {
     if (!database.inTransaction(io.kinko.vault.state.VaultState::unsealed)) {
       return;
     }
@@ -416,7 +429,9 @@ public final class DefaultVault implements Vault {
   public io.kinko.vault.VaultStatus status() {
     LogCheckpoints.Latest latest = checkpoints.latestSigned().orElse(null);
     return new io.kinko.vault.VaultStatus(descriptor.database() == null ? "h2" : "postgresql", log.head().size(),
-        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt(), alerts.health());
+        latest == null ? -1 : latest.size(), latest == null ? null : latest.signedAt(), alerts.health(),
+        database.inTransaction(c -> io.kinko.vault.store.Settings.unchecked(c, Recovery.SETTING)).stream()
+            .filter(r -> r.name().equals(Recovery.SETTING)).map(io.kinko.vault.store.Settings.Setting::value).findFirst().orElse(null));
   }
 
   Database database() {
@@ -663,7 +678,30 @@ public final class DefaultVault implements Vault {
 
   /** Creates a vault as {@link Vault.Builder#create()} describes. */
   static Vault create(VaultSpec spec) {
-    Path directory = spec.directory();
+    String admin = spec.admin();
+    if (spec.contract() == null || admin == null) {
+      throw new IllegalStateException("a vault needs a contract and an administrator");
+    }
+    AccessRules.Decision strong = AccessRules.password(admin, spec.adminPassword().chars(), spec.accessPolicy().minPasswordLength());
+    if (!strong.allowed()) {
+      throw new IllegalArgumentException("weak password for '" + admin + "': " + strong.reason());
+    }
+    VaultLayout layout = new VaultLayout(spec.directory());
+    requireEmpty(layout.root());
+    String vaultId = Bytes.hex(Bytes.random(16));
+    KeysetHandle master = VaultKeys.newMasterKeyset();
+    // Closed when the receiver has had it, or when creation fails.
+    RecoveryKey recovery = spec.recoveryKey() == null ? null : RecoveryKey.wrap(Bytes.random(RecoveryKey.BYTES));
+    try {
+      return create(spec, layout, vaultId, master, recovery);
+    } finally {
+      if (recovery != null) {
+        recovery.close();
+      }
+    }
+  }
+
+  private static Vault create(VaultSpec spec, VaultLayout layout, String vaultId, KeysetHandle master, RecoveryKey recovery) {
     Contract contract = spec.contract();
     String admin = spec.admin();
     Password adminPassword = spec.adminPassword();
@@ -673,17 +711,6 @@ public final class DefaultVault implements Vault {
     String application = spec.application();
     String databaseUrl = spec.databaseUrl();
     DatabaseAccount databaseAccount = spec.databaseAccount();
-    if (contract == null || admin == null) {
-      throw new IllegalStateException("a vault needs a contract and an administrator");
-    }
-    AccessRules.Decision strong = AccessRules.password(admin, adminPassword.chars(), accessPolicy.minPasswordLength());
-    if (!strong.allowed()) {
-      throw new IllegalArgumentException("weak password for '" + admin + "': " + strong.reason());
-    }
-    VaultLayout layout = new VaultLayout(directory);
-    requireEmpty(layout.root());
-    String vaultId = Bytes.hex(Bytes.random(16));
-    KeysetHandle master = VaultKeys.newMasterKeyset();
     byte[] sealedNames = VaultKeys.newSealedNamesKey(vaultId, master);
     Descriptor descriptor;
     SigningKey.Generated signing;
@@ -719,6 +746,9 @@ public final class DefaultVault implements Vault {
       Durable.write(layout.signingKey(), signing.sealedPrivate());
       Durable.write(layout.publicKey(), SigningKey.toPem(signing.publicKey()).getBytes(StandardCharsets.US_ASCII));
       Durable.write(layout.userSlot(admin), KeySlot.seal(vaultId, admin, adminPassword, master, passwordCost));
+      if (recovery != null) {
+        Durable.write(layout.recoverySlot(), io.kinko.vault.crypto.RecoverySlot.seal(vaultId, recovery, master));
+      }
     } catch (IOException | RuntimeException e) {
       VaultException failure = e instanceof VaultException v ? v
           : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
@@ -741,6 +771,10 @@ public final class DefaultVault implements Vault {
         state.adopt(c);
         return state.update(c, (tx, changes) -> {
           UserRegistry.insert(tx, changes, chief, init);
+          if (recovery != null) {
+            io.kinko.vault.store.Settings.put(tx, changes, new io.kinko.vault.store.Settings.Setting(Recovery.SETTING,
+                recovery.fingerprint(), admin, vault.clock.millis(), init));
+          }
           return null;
         });
       });
@@ -750,6 +784,18 @@ public final class DefaultVault implements Vault {
       Durable.syncDirectory(layout.root());
       LOG.info("created vault {} for contract {}", vaultId, contract.id());
       vault.alerts.start();
+      if (recovery != null) {
+        try {
+          spec.recoveryKey().accept(recovery);
+        } catch (RuntimeException e) {
+          try {
+            vault.close();
+          } catch (RuntimeException closing) {
+            e.addSuppressed(closing);
+          }
+          throw e;
+        }
+      }
       return vault;
     } catch (IOException | RuntimeException e) {
       VaultException failure = e instanceof VaultException v ? v

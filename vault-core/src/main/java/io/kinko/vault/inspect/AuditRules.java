@@ -139,4 +139,17 @@ public final class AuditRules {
     }
     return out;
   }
+
+  /** The setting that names the vault's recovery key by its fingerprint (engine.Recovery writes it). */
+  public static final String RECOVERY_SETTING = "recovery.fingerprint";
+
+  /**
+   * Findings about the recovery key: a vault without one (made before recovery keys, or by the
+   * library without a receiver) loses its data for good when every administrator password is lost.
+   */
+  public static List<Finding> recovery(String fingerprint) {
+    return fingerprint != null ? List.of() : List.of(warning("recovery-key", "the vault has no recovery key: if every administrator "
+        + "password is lost, its data is lost with them",
+        "run kinko recovery rotate --recovery-sheet FILE, print the sheet and keep it in the fireproof safe (clause 5(7))"));
+  }
 }

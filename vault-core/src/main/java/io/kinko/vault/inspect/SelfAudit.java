@@ -88,6 +88,7 @@ public final class SelfAudit {
     checkRetention();
     checkDurability();
     checkAlerts();
+    checkRecovery();
     return new Outcome(List.copyOf(findings), blobs, bytesDecrypted, users, grants);
   }
 
@@ -314,6 +315,24 @@ public final class SelfAudit {
       findings.addAll(AuditRules.alerts(ctx.alerts().get(), ctx.now()));
     } catch (RuntimeException e) {
       couldNotCheck("alerts", e);
+    }
+  }
+
+  // ---- the recovery key (clause 5(8))
+
+  /** The recovery key the checked state names, and its slot beside the others. */
+  private void checkRecovery() {
+    try {
+      String fingerprint = ctx.database().inTransaction(c -> io.kinko.vault.store.Settings.get(ctx.state(), c, AuditRules.RECOVERY_SETTING))
+          .map(io.kinko.vault.store.Settings.Setting::value).orElse(null);
+      boolean slot = java.nio.file.Files.exists(ctx.layout().recoverySlot());
+      if (fingerprint != null && !slot) {
+        integrity("recovery-slot", "the vault names the recovery key " + fingerprint + " but keys/recovery.slot is missing", INCIDENT_TODO);
+      } else {
+        findings.addAll(AuditRules.recovery(fingerprint));
+      }
+    } catch (RuntimeException e) {
+      couldNotCheck("recovery", e);
     }
   }
 

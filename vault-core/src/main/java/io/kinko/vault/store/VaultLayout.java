@@ -26,6 +26,11 @@ public record VaultLayout(Path root) {
     return keys().resolve("user-" + user + ".slot");
   }
 
+  /** The recovery slot: the master keyset sealed under the recovery key (crypto.RecoverySlot). */
+  public Path recoverySlot() {
+    return keys().resolve("recovery.slot");
+  }
+
   public Path namesKey() {
     return keys().resolve("names.key");
   }

@@ -1,0 +1,225 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recovery key through the library: it sets a new password for a locked-out administrator and
+ * says so (RECOVER entry, auth.recovery INCIDENT); a wrong key, an old key after a rotation, an old
+ * slot copied back, a crafted slot and a worker's name are refused, and the refused attempts change
+ * nothing.
+ */
+class RecoveryTest {
+  static final char[] NEW = "a recovered passphrase 9".toCharArray();
+  static final char[] BOB = "a long staff password 1".toCharArray();
+
+  @TempDir Path dir;
+  Path root;
+  Vault vault;
+  /** The key's text as the receiver got it: what the administrator wrote down. */
+  char[] keyText;
+
+  @BeforeEach
+  void create() {
+    root = dir.resolve("vault");
+    try (Password password = Password.copyOf(TestVaults.PASSWORD)) {
+      vault = TestVaults.builder(root).contract(TestVaults.CONTRACT).admin(TestVaults.ADMIN, password).passwordCost(PasswordCost.MINIMUM)
+          .recoveryKey(k -> keyText = k.text()).create();
+    }
+    try (Session admin = TestVaults.login(vault); Password p = Password.copyOf(BOB)) {
+      admin.administration().addUser("bob", Role.WORKER, p, null);
+    }
+  }
+
+  @AfterEach
+  void close() {
+    vault.close();
+    if (keyText != null) {
+      Arrays.fill(keyText, '\0');
+    }
+  }
+
+  private void recover(String user, char[] text) {
+    try (RecoveryKey key = RecoveryKey.parse(text); Password p = Password.copyOf(NEW)) {
+      vault.recover(user, key, p);
+    }
+  }
+
+  private Session login(String user, char[] password) {
+    try (Password p = Password.copyOf(password)) {
+      return vault.login(user, p);
+    }
+  }
+
+  private List<LogEntry> entries(String action) {
+    try (Session s = login(TestVaults.ADMIN, NEW)) {
+      return s.logEntries(new LogQuery(null, null, null, action));
+    }
+  }
+
+  private void lockAdmin() {
+    for (int i = 0; i < vault.accessPolicy().lockoutAfter(); i++) {
+      assertThrows(AuthenticationException.class, () -> login(TestVaults.ADMIN, "not the password at all".toCharArray()));
+    }
+    assertThrows(AuthenticationException.class, () -> login(TestVaults.ADMIN, TestVaults.PASSWORD), "the administrator is locked out");
+  }
+
+  @Test
+  void recover_aLockedOutAdministrator_getsTheNewPassword_andTheIncidentNamesTheRecoverEntry() {
+    String fingerprint;
+    try (RecoveryKey key = RecoveryKey.parse(keyText)) {
+      fingerprint = key.fingerprint();
+    }
+    assertEquals(fingerprint, vault.status().recoveryFingerprint(), "status shows the key's fingerprint");
+    lockAdmin();
+    recover(TestVaults.ADMIN, keyText);
+    assertThrows(AuthenticationException.class, () -> login(TestVaults.ADMIN, TestVaults.PASSWORD), "the old password opens nothing");
+    try (Session s = login(TestVaults.ADMIN, NEW)) {
+      assertEquals(0, s.administration().users().stream().filter(u -> u.name().equals(TestVaults.ADMIN)).findFirst().orElseThrow().failedLogins());
+      s.verifyLog(null); // the account's row is set by the RECOVER entry, which log verify accepts as its setter
+      assertFalse(s.audit(false, blobs -> {}).integrityFinding());
+    }
+    List<LogEntry> recovered = entries("RECOVER");
+    assertEquals(1, recovered.size());
+    assertEquals("ALLOW", recovered.get(0).decision());
+    assertTrue(recovered.get(0).reason().contains(fingerprint), recovered.get(0).reason());
+    List<LogEntry> incidents = entries("INCIDENT").stream().filter(e -> e.reason().startsWith("rule auth.recovery;")).toList();
+    assertEquals(1, incidents.size());
+    assertTrue(incidents.get(0).reason().startsWith("rule auth.recovery; evidence " + recovered.get(0).seq() + ";"), incidents.get(0).reason());
+  }
+
+  @Test
+  void aWrongKey_isAnAuthenticationFailure_countedAgainstTheNamedAdministrator() {
+    char[] other;
+    try (RecoveryKey wrong = RecoveryKey.wrap(TestVaults.randomBytes(7, RecoveryKey.BYTES))) {
+      other = wrong.text();
+    }
+    assertThrows(AuthenticationException.class, () -> recover(TestVaults.ADMIN, other));
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      List<LogEntry> logins = s.logEntries(new LogQuery(null, null, TestVaults.ADMIN, "LOGIN"));
+      assertTrue(logins.stream().anyMatch(e -> e.decision().equals("DENY") && e.reason().equals("wrong recovery key (1 of 5)")),
+          logins.toString());
+      assertTrue(s.logEntries(new LogQuery(null, null, null, "RECOVER")).isEmpty(), "nothing was recovered");
+    }
+  }
+
+  @Test
+  void rotate_theOldKeyIsRefused_andTheNewOneWorks() {
+    char[] fresh;
+    String fingerprint;
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD); RecoveryKey next = s.administration().rotateRecoveryKey()) {
+      fresh = next.text();
+      fingerprint = next.fingerprint();
+    }
+    assertEquals(fingerprint, vault.status().recoveryFingerprint());
+    assertThrows(AuthenticationException.class, () -> recover(TestVaults.ADMIN, keyText), "the rotated-out key");
+    recover(TestVaults.ADMIN, fresh);
+    assertEquals(1, entries("RECOVERY_ROTATE").size());
+  }
+
+  @Test
+  void anOldSlotCopiedBackAfterARotation_isRefusedAsAnIncident_andChangesNothing() throws Exception {
+    Path slot = root.resolve("keys/recovery.slot");
+    byte[] old = Files.readAllBytes(slot);
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      s.administration().rotateRecoveryKey().close();
+    }
+    Files.write(slot, old); // the attacker kept the old slot and the old key
+    IntegrityException e = assertThrows(IntegrityException.class, () -> recover(TestVaults.ADMIN, keyText));
+    assertEquals(IncidentRule.INTEGRITY_KEYS, e.rule());
+    assertFalse(e.getMessage().contains(new String(keyText)), "the message holds no key");
+    assertThrows(AuthenticationException.class, () -> login(TestVaults.ADMIN, NEW), "no new password was set");
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      assertTrue(s.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().startsWith("rule integrity.keys;")));
+      List<LogEntry> recover = s.logEntries(new LogQuery(null, null, null, "RECOVER"));
+      assertEquals(List.of("DENY"), recover.stream().map(LogEntry::decision).toList());
+      assertEquals(0, s.administration().users().stream().filter(u -> u.name().equals(TestVaults.ADMIN)).findFirst().orElseThrow().failedLogins(),
+          "a slot that is not the vault's counts toward nobody's lockout");
+    }
+  }
+
+  @Test
+  void aCraftedOrDamagedSlot_isIntegrityKeys() throws Exception {
+    Path slot = root.resolve("keys/recovery.slot");
+    for (byte[] crafted : List.of("{\"format\":1,\"slot\":\"recovery\",\"kdf\":{\"algorithm\":\"argon2id\"}}".getBytes(StandardCharsets.UTF_8),
+        "not json".getBytes(StandardCharsets.UTF_8), new byte[70_000], Files.readAllBytes(root.resolve("keys/user-sato.slot")))) {
+      Files.write(slot, crafted);
+      IntegrityException e = assertThrows(IntegrityException.class, () -> recover(TestVaults.ADMIN, keyText));
+      assertEquals(IncidentRule.INTEGRITY_KEYS, e.rule());
+    }
+    Files.delete(slot);
+    assertEquals(IncidentRule.INTEGRITY_KEYS, assertThrows(IntegrityException.class, () -> recover(TestVaults.ADMIN, keyText)).rule(),
+        "a missing slot while the vault names a key");
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      assertEquals(5, s.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().filter(i -> i.reason().startsWith("rule integrity.keys;")).count());
+    }
+  }
+
+  @Test
+  void aWorker_orADisabledAdministrator_isRefused() {
+    assertThrows(AccessDeniedException.class, () -> recover("bob", keyText));
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD); Password p = Password.copyOf(BOB)) {
+      s.administration().addUser("kato", Role.ADMIN, p, null);
+      s.administration().disable("kato");
+    }
+    assertThrows(AccessDeniedException.class, () -> recover("kato", keyText));
+    try (Session bob = login("bob", BOB)) {
+      assertEquals("bob", bob.user(), "bob's password is unchanged");
+    }
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      assertEquals(List.of("DENY", "DENY"), s.logEntries(new LogQuery(null, null, null, "RECOVER")).stream().map(LogEntry::decision).toList());
+    }
+  }
+
+  @Test
+  void aVaultMadeWithoutARecoveryKey_hasNone_untilARotationMakesTheFirst() {
+    Path other = dir.resolve("older");
+    try (Vault older = TestVaults.create(other)) {
+      assertNull(older.status().recoveryFingerprint());
+      try (RecoveryKey any = RecoveryKey.parse(keyText); Password p = Password.copyOf(NEW)) {
+        VaultException e = assertThrows(VaultException.class, () -> older.recover(TestVaults.ADMIN, any, p));
+        assertFalse(e instanceof IntegrityException, e.toString());
+      }
+      char[] first;
+      try (Session s = TestVaults.login(older); RecoveryKey key = s.administration().rotateRecoveryKey()) {
+        first = key.text();
+        assertNotNull(older.status().recoveryFingerprint());
+      }
+      try (RecoveryKey key = RecoveryKey.parse(first); Password p = Password.copyOf(NEW)) {
+        older.recover(TestVaults.ADMIN, key, p);
+      }
+      try (Password p = Password.copyOf(NEW); Session s = older.login(TestVaults.ADMIN, p)) {
+        assertEquals(TestVaults.ADMIN, s.user());
+      }
+    }
+  }
+
+  @Test
+  void theKeyText_isInNoFileOfTheVault() throws Exception {
+    recover(TestVaults.ADMIN, keyText);
+    byte[] text = new String(keyText).getBytes(StandardCharsets.US_ASCII);
+    byte[] bare = new String(keyText).replace("-", "").getBytes(StandardCharsets.US_ASCII);
+    byte[] raw;
+    try (RecoveryKey key = RecoveryKey.parse(keyText)) {
+      raw = key.bytes().clone();
+    }
+    for (Path f : TestVaults.filesUnder(root)) {
+      byte[] content = Files.readAllBytes(f);
+      assertFalse(TestVaults.contains(content, text) || TestVaults.contains(content, bare) || TestVaults.contains(content, raw), f.toString());
+    }
+  }
+}
