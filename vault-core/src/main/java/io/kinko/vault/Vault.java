@@ -63,6 +63,20 @@ public interface Vault extends AutoCloseable {
    */
   Session login(String user, Password password);
 
+  /**
+   * Authenticates {@code user} as {@link #login(String, Password)} does, for a person who reaches
+   * the embedding application from {@code remoteAddress} (a web application passes the request's
+   * remote address). Every entry of the login, failed or not, and of the session it returns
+   * records the address beside this vault's host, process and application ({@link
+   * ClientInfo#address()}, {@link LogEntry#address()}).
+   *
+   * @throws IllegalArgumentException if the address is not an IP address or host name
+   * @throws AuthenticationException if the user is unknown or the password is wrong
+   * @throws IntegrityException if the key files or the descriptor were altered
+   * @throws VaultException if the login cannot be logged
+   */
+  Session login(String user, Password password, String remoteAddress);
+
   /** Password length, lockout threshold and account grace of this vault. */
   AccessPolicy accessPolicy();
 

@@ -252,6 +252,14 @@ public final class DefaultVault implements Vault {
     }
   }
 
+  @Override
+  public Session login(String user, Password password, String remoteAddress) {
+    ClientInfo origin = client.withAddress(remoteAddress);
+    // Every entry of the login (a failure, a lockout, an interrupted deletion finished) names the
+    // address, and so does every entry of the session it opens.
+    return ((DefaultSession) log.actingFor(origin, () -> login(user, password))).attributeTo(origin);
+  }
+
   /**
    * Reads the incident policy checked, for this process's watch: an edited, removed or replayed
    * policy row is an INCIDENT, and the watch then keeps to the defaults rather than to the edit.
