@@ -24,8 +24,8 @@ class AdminController {
   @GetMapping("/admin")
   String admin(Model model) {
     Session session = web.session();
-    model.addAttribute("users", session.administration().users());
-    List<LogEntry> entries = new ArrayList<>(session.logEntries(LogQuery.ALL));
+    model.addAttribute("users", Problems.translate(() -> session.administration().users()));
+    List<LogEntry> entries = new ArrayList<>(Problems.translate(() -> session.logEntries(LogQuery.ALL)));
     Collections.reverse(entries);
     model.addAttribute("entries", entries.subList(0, Math.min(SHOWN, entries.size())));
     return "admin";

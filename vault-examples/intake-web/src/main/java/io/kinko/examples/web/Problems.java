@@ -2,41 +2,50 @@ package io.kinko.examples.web;
 
 import io.kinko.vault.AccessDeniedException;
 import io.kinko.vault.NotFoundException;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
-import org.springframework.ui.Model;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.ResponseStatus;
 
 /**
- * The vault's refusals as pages. Nothing here is logged by the application: the vault logged the
- * decision already, and a message may name a path, which must not reach the server log.
+ * The vault's refusals as pages. A vault exception's message may name a path, and Spring logs the
+ * exception a handler resolves (at DEBUG): so the pages' controllers hand over a {@link Problem},
+ * whose message is only its title, and the detail goes to the user who caused it, never to the
+ * server log. The vault logged the decision already.
  */
 @ControllerAdvice
 class Problems {
-  @ExceptionHandler(AccessDeniedException.class)
-  @ResponseStatus(HttpStatus.FORBIDDEN)
-  String refused(AccessDeniedException e, Model model) {
-    model.addAttribute("title", "権限がありません / Not allowed");
-    model.addAttribute("detail", "The vault refused this, and logged the refusal.");
-    return "problem";
+  /** A refusal for a page: the title is its message; the detail is shown, never logged. */
+  static final class Problem extends RuntimeException {
+    private final HttpStatus status;
+    private final transient String detail;
+
+    Problem(HttpStatus status, String title, String detail) {
+      super(title, null, false, false);
+      this.status = status;
+      this.detail = detail;
+    }
   }
 
-  @ExceptionHandler(NotFoundException.class)
-  @ResponseStatus(HttpStatus.NOT_FOUND)
-  String notFound(NotFoundException e, Model model) {
-    model.addAttribute("title", "見つかりません / Not found");
-    model.addAttribute("detail", "Nothing is there, or the link belongs to another session.");
-    return "problem";
+  /** Runs a page's work, turning the vault's refusals into a {@link Problem}. */
+  static <T> T translate(Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (AccessDeniedException e) {
+      throw new Problem(HttpStatus.FORBIDDEN, "権限がありません / Not allowed", "The vault refused this, and logged the refusal.");
+    } catch (NotFoundException e) {
+      throw new Problem(HttpStatus.NOT_FOUND, "見つかりません / Not found", "Nothing is there, or the link belongs to another session.");
+    } catch (IllegalArgumentException e) {
+      throw new Problem(HttpStatus.BAD_REQUEST, "受け付けられません / Not accepted", e.getMessage());
+    }
   }
 
-  @ExceptionHandler(IllegalArgumentException.class)
-  @ResponseStatus(HttpStatus.BAD_REQUEST)
-  String badInput(IllegalArgumentException e, Model model) {
-    // The message may name the path; it goes to the user who sent it, never to the server log.
-    model.addAttribute("title", "受け付けられません / Not accepted");
-    model.addAttribute("detail", e.getMessage());
-    return "problem";
+  @ExceptionHandler(Problem.class)
+  ModelAndView problem(Problem p) {
+    java.util.Map<String, Object> model = new java.util.HashMap<>();
+    model.put("title", p.getMessage());
+    model.put("detail", p.detail);
+    return new ModelAndView("problem", model, p.status);
   }
-
 }

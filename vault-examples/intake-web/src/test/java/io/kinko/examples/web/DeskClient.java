@@ -48,7 +48,7 @@ final class DeskClient {
   String login(String user, String password) throws IOException, InterruptedException {
     String token = token("/login");
     HttpResponse<String> r = postForm("/login", "username=" + encode(user) + "&password=" + encode(password) + "&_csrf=" + encode(token));
-    return r.headers().firstValue("Location").orElse("status " + r.statusCode());
+    return r.headers().firstValue("Location").map(l -> l.startsWith(base) ? l.substring(base.length()) : l).orElse("status " + r.statusCode());
   }
 
   HttpResponse<String> postForm(String path, String body) throws IOException, InterruptedException {
