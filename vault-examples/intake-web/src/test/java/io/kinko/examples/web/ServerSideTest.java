@@ -119,6 +119,24 @@ class ServerSideTest {
   }
 
   @Test
+  void wrongPasswordsThroughTheForm_countTowardsTheVaultsLockout() throws Exception {
+    try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()));
+         var password = io.kinko.vault.Password.wrap(DemoVault.password())) {
+      admin.administration().addUser("tanaka", io.kinko.vault.Role.WORKER, password, null);
+    }
+    DeskClient desk = new DeskClient(port);
+    int threshold = vault.accessPolicy().lockoutAfter();
+    for (int i = 0; i < threshold; i++) {
+      assertEquals("/login?error", desk.login("tanaka", "not the password, try " + i));
+    }
+    assertEquals("/login?error", desk.login("tanaka", Vaults.password()), "the locked account logged in");
+    try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+      assertTrue(admin.logEntries(io.kinko.vault.LogQuery.ALL).stream()
+          .anyMatch(e -> e.actor().equals("tanaka") && e.action().equals("LOCKOUT")));
+    }
+  }
+
+  @Test
   void theWebSessionTimingOut_closesTheVaultSession_andTheCookieThenGetsTheLoginPage() throws Exception {
     DeskClient desk = new DeskClient(port);
     assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
