@@ -137,6 +137,20 @@ class ServerSideTest {
   }
 
   @Test
+  void loggingOut_closesTheVaultSession_andTheOldCookieGetsTheLoginPage() throws Exception {
+    DeskClient desk = new DeskClient(port);
+    assertEquals("/", desk.login(DemoVault.ADMIN, Vaults.password()));
+    assertTrue(open.holds(DemoVault.ADMIN));
+    java.net.HttpCookie old = desk.cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID")).findFirst().orElseThrow();
+    HttpResponse<String> out = desk.postForm("/logout", "_csrf=" + DeskClient.encode(desk.token("/")));
+    assertEquals(302, out.statusCode());
+    assertFalse(open.holds(DemoVault.ADMIN), "the vault session outlived the logout");
+    desk.cookies.getCookieStore().removeAll();
+    desk.cookies.getCookieStore().add(java.net.URI.create("http://localhost:" + port + "/"), old);
+    assertTrue(desk.get("/admin").headers().firstValue("Location").orElseThrow().endsWith("/login"), "the old cookie still opened /admin");
+  }
+
+  @Test
   void theWebSessionTimingOut_closesTheVaultSession_andTheCookieThenGetsTheLoginPage() throws Exception {
     DeskClient desk = new DeskClient(port);
     assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
