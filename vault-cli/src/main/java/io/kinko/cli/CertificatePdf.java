@@ -21,8 +21,11 @@ import java.util.Map;
  * JapanesePdf}: who erased what, when (in the contract's zone), with which result (a stamp), with
  * boxes for 作業者 / 確認者 / 立会者 to sign. It is never the authoritative copy and says so, with
  * the JSON's SHA-256 and the command that verifies the JSON.
+ *
+ * <p>Public for applications that offer the certificate as a download beside its JSON and
+ * signature (vault-examples' intake-web): the one renderer, not a copy.
  */
-final class CertificatePdf {
+public final class CertificatePdf {
   /** Items listed one by one; the rest are counted ("and 120 more"): the JSON has them all. */
   static final int MAX_ITEMS = 20;
 
@@ -64,14 +67,14 @@ final class CertificatePdf {
           "鍵の破棄前にアクセスログ、証明書、公開鍵を書き出し済み"));
 
   /** The files the PDF refers to, by the names an auditor will have them under. */
-  record Names(String json, String signature, String publicKey) {}
+  public record Names(String json, String signature, String publicKey) {}
 
   /**
    * How a PDF was made.
    *
    * @param missing what the command must say on stderr about characters the font lacks, or null
    */
-  record Rendered(String sha256, int pages, String missing) {}
+  public record Rendered(String sha256, int pages, String missing) {}
 
   private final JapanesePdf pdf;
 
@@ -80,7 +83,7 @@ final class CertificatePdf {
   }
 
   /** Renders the certificate {@code json} to {@code out}; writes nothing if it cannot be read. */
-  static Rendered render(byte[] json, Names names, OutputStream out) throws IOException {
+  public static Rendered render(byte[] json, Names names, OutputStream out) throws IOException {
     CertificateBody cert = DeletionCertificate.parse(json);
     String sha256 = sha256(json);
     try (JapanesePdf document = JapanesePdf.create("Certificate " + cert.header().certificateId())) {

@@ -87,6 +87,7 @@ final class LogShowCommand extends VaultCommand {
     o.add("host", Json.text(e.host()));
     o.addProperty("pid", e.pid());
     o.add("application", Json.text(e.application()));
+    o.add("address", Json.text(e.address()));
     o.add("keepUntil", Json.time(e.keepUntil()));
     o.addProperty("canonical", e.json());
     return o;

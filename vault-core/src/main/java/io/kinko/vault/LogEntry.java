@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param fileId the file version acted on, or null
  * @param nameTag keyed tag of the path acted on (never the path itself), or null
  * @param decision {@code ALLOW} or {@code DENY}
+ * @param address the remote client's address the embedding application stated at login (see
+ *     {@link ClientInfo#address()}), or null; entries before it existed have none
  */
 public record LogEntry(long seq, Instant time, String actor, String action, String decision, String reason,
-    String fileId, String nameTag, String host, long pid, String application, Instant keepUntil, String json) {
+    String fileId, String nameTag, String host, long pid, String application, String address, Instant keepUntil, String json) {
   public LogEntry {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(actor, "actor");
@@ -24,6 +26,12 @@ public record LogEntry(long seq, Instant time, String actor, String action, Stri
     if (seq < 0) {
       throw new IllegalArgumentException("sequence " + seq + " is negative");
     }
+  }
+
+  /** An entry without a remote client address. */
+  public LogEntry(long seq, Instant time, String actor, String action, String decision, String reason,
+      String fileId, String nameTag, String host, long pid, String application, Instant keepUntil, String json) {
+    this(seq, time, actor, action, decision, reason, fileId, nameTag, host, pid, application, null, keepUntil, json);
   }
 
   /** The bytes that were hashed into the log. */

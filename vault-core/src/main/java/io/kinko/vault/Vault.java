@@ -64,6 +64,20 @@ public interface Vault extends AutoCloseable {
   Session login(String user, Password password);
 
   /**
+   * Authenticates {@code user} as {@link #login(String, Password)} does, for a person who reaches
+   * the embedding application from {@code remoteAddress} (a web application passes the request's
+   * remote address). Every entry of the login, failed or not, and of the session it returns
+   * records the address beside this vault's host, process and application ({@link
+   * ClientInfo#address()}, {@link LogEntry#address()}).
+   *
+   * @throws IllegalArgumentException if the address is not an IP address or host name
+   * @throws AuthenticationException if the user is unknown or the password is wrong
+   * @throws IntegrityException if the key files or the descriptor were altered
+   * @throws VaultException if the login cannot be logged
+   */
+  Session login(String user, Password password, String remoteAddress);
+
+  /**
    * Sets a new password for the administrator {@code admin} with the vault's recovery key, for the
    * case where every administrator password is lost: no login is needed. The key opens the
    * recovery slot; the slot must be the one the vault's state names (an older slot copied back

@@ -63,6 +63,8 @@ public final class AccessLog {
   private final Database database;
   private final String vaultId;
   private final ClientInfo client;
+  /** The client the current thread acts for, if not {@link #client}: see {@link #actingFor}. */
+  private final ThreadLocal<ClientInfo> acting = new ThreadLocal<>();
   private final Retention retention;
   private final Clock clock;
   /** The embedded vault's journal, or null on PostgreSQL. */
@@ -207,12 +209,36 @@ public final class AccessLog {
     return append(List.of(event)).get(0);
   }
 
+  /**
+   * Runs {@code work} with every entry this thread appends recording {@code origin} as its client
+   * instead of the vault handle's own (a session opened for a remote client: each entry of its
+   * operations, and of what they cause, names the address). The client is taken when an entry is
+   * appended, so the group commit, which may write it from another thread, records it.
+   */
+  public <T> T actingFor(ClientInfo origin, java.util.function.Supplier<T> work) {
+    if (origin == null) {
+      return work.get();
+    }
+    ClientInfo before = acting.get();
+    acting.set(origin);
+    try {
+      return work.get();
+    } finally {
+      if (before == null) {
+        acting.remove();
+      } else {
+        acting.set(before);
+      }
+    }
+  }
+
   /** Appends entries as consecutive sequence numbers and waits until all are durable. */
   public List<LogEntry> append(List<Event> events) {
     if (events.isEmpty()) {
       return List.of();
     }
-    Pending mine = new Pending(List.copyOf(events));
+    ClientInfo origin = acting.get();
+    Pending mine = new Pending(List.copyOf(events), origin == null ? client : origin);
     boolean lead;
     queueLock.lock();
     try {
@@ -319,7 +345,7 @@ public final class AccessLog {
           List<LogEntry> entries = new ArrayList<>();
           for (Event e : p.events) {
             LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(seq++, now, vaultId, e.actor(), e.action().name(),
-                e.decision().name(), e.reason(), e.fileId(), e.nameTag(), client, retention.keepUntil(now), prev));
+                e.decision().name(), e.reason(), e.fileId(), e.nameTag(), p.client, retention.keepUntil(now), prev));
             byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
             leaves.add(leaf);
             prev = HEX.formatHex(leaf);
@@ -628,10 +654,12 @@ public final class AccessLog {
 
   private static final class Pending {
     final List<Event> events;
+    final ClientInfo client;
     final CompletableFuture<List<LogEntry>> done = new CompletableFuture<>();
 
-    Pending(List<Event> events) {
+    Pending(List<Event> events, ClientInfo client) {
       this.events = events;
+      this.client = client;
     }
   }
 }

@@ -26,6 +26,10 @@ public final class EntryCodec {
     client.put("host", f.client().host());
     client.put("pid", f.client().pid());
     client.put("app", f.client().application());
+    if (f.client().address() != null) {
+      // Only when there is one: an entry without it has the bytes, and so the hash, it always had.
+      client.put("addr", f.client().address());
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", f.seq());
     m.put("time", f.time().toString());
@@ -45,7 +49,7 @@ public final class EntryCodec {
     m.put("prev", f.prev());
     String json = new String(CanonicalJson.encode(m), StandardCharsets.UTF_8);
     return new LogEntry(f.seq(), f.time(), f.actor(), f.action(), f.decision(), f.reason(), f.fileId(), f.nameTag(),
-        f.client().host(), f.client().pid(), f.client().application(), f.keepUntil(), json);
+        f.client().host(), f.client().pid(), f.client().application(), f.client().address(), f.keepUntil(), json);
   }
 
   /**
@@ -64,7 +68,8 @@ public final class EntryCodec {
       Map<String, Object> client = (Map<String, Object>) m.get("client");
       return new LogEntry(number(m, "seq"), Instant.parse(text(m, "time")), text(m, "actor"), text(m, "action"),
           text(m, "decision"), text(m, "reason"), (String) m.get("fileId"), (String) m.get("nameTag"),
-          text(client, "host"), number(client, "pid"), text(client, "app"), Instant.parse(text(m, "keepUntil")),
+          text(client, "host"), number(client, "pid"), text(client, "app"), optionalText(client, "addr"),
+          Instant.parse(text(m, "keepUntil")),
           new String(bytes, StandardCharsets.UTF_8));
     } catch (IntegrityException e) {
       throw e;
@@ -92,6 +97,10 @@ public final class EntryCodec {
       throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry field '" + key + "' is missing or not text");
     }
     return s;
+  }
+
+  private static String optionalText(Map<String, Object> m, String key) {
+    return m.containsKey(key) ? text(m, key) : null;
   }
 
   private static long number(Map<String, Object> m, String key) {

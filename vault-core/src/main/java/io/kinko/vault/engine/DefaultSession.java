@@ -115,13 +115,16 @@ final class DefaultSession implements Session {
         : AccessRules.login(AccessRules.effective(account, vault.accessPolicy().lockoutAfter()), vault.today());
     // The entry is the user's own LOGIN, so it is written by a door in their name.
     Door theirs = new Door(vault, account == null ? "?" : userName);
+    theirs.attributeTo(door.origin());
     return theirs.pass(Action.LOGIN, () -> allowed.allowed()
         ? Door.Verdict.allow("single sign-on via " + user + ": " + authSource, null, account)
         : Door.Verdict.<UserInfo>refuse(allowed.reason() + " (via " + user + ": " + authSource + ")", null,
             () -> new AuthenticationException("authentication failed for '" + userName + "': " + allowed.reason())),
         (found, entry) -> {
           vault.sessionOpened(signing);
-          return (Session) new DefaultSession(vault, found, keys, signing, false);
+          DefaultSession sso = new DefaultSession(vault, found, keys, signing, false);
+          sso.attributeTo(door.origin());
+          return (Session) sso;
         });
   }
 
@@ -826,6 +829,12 @@ final class DefaultSession implements Session {
 
   DefaultVault engineVault() {
     return vault;
+  }
+
+  /** Attributes this session's entries to a remote client; see {@link DefaultVault#login(String, Password, String)}. */
+  DefaultSession attributeTo(ClientInfo origin) {
+    door.attributeTo(origin);
+    return this;
   }
 
   Door door() {

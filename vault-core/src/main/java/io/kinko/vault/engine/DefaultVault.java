@@ -269,6 +269,14 @@ public final class DefaultVault implements Vault {
   }
 
   @Override
+  public Session login(String user, Password password, String remoteAddress) {
+    ClientInfo origin = client.withAddress(remoteAddress);
+    // Every entry of the login (a failure, a lockout, an interrupted deletion finished) names the
+    // address, and so does every entry of the session it opens.
+    return ((DefaultSession) log.actingFor(origin, () -> login(user, password))).attributeTo(origin);
+  }
+
+  @Override
   public void recover(String admin, RecoveryKey key, Password newPassword) {
     Recovery.recover(this, admin, key, newPassword);
   }

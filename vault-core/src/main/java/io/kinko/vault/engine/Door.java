@@ -20,11 +20,30 @@ final class Door {
   private final AccessLog log;
   private final String user;
   private final DefaultVault vault;
+  /** The remote client the session acts for, or null: every entry the door appends or causes names it. */
+  private volatile ClientInfo origin;
 
   Door(DefaultVault vault, String user) {
     this.vault = vault;
     this.log = vault.log();
     this.user = user;
+  }
+
+  /** Attributes what passes this door to {@code origin} from now on; set before the session is handed out. */
+  void attributeTo(ClientInfo origin) {
+    this.origin = origin;
+  }
+
+  ClientInfo origin() {
+    return origin;
+  }
+
+  private LogEntry append(AccessLog.Event event) {
+    return log.actingFor(origin, () -> log.append(event));
+  }
+
+  private java.util.List<LogEntry> append(java.util.List<AccessLog.Event> events) {
+    return log.actingFor(origin, () -> log.append(events));
   }
 
   /** The durable ALLOW entry an act is entitled by. Only the door makes one. */
@@ -104,7 +123,7 @@ final class Door {
   /** Decides, logs the decision durably, then acts on an allowed one. */
   <R, T> T pass(Action action, Check<R> check, Act<R, T> act) {
     Verdict<R> v = decide(action, check);
-    Entry entry = new Entry(log.append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag)).seq());
+    Entry entry = new Entry(append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag)).seq());
     return guarded(() -> act.run(v.found, entry));
   }
 
@@ -129,7 +148,7 @@ final class Door {
       }
     }
     if (!allowed.isEmpty()) {
-      log.append(allowed);
+      append(allowed);
     }
     return out;
   }
@@ -146,19 +165,19 @@ final class Door {
 
   /** Logs an ALLOW entry that reports what an act did (how many entries a prune removed); returns its sequence. */
   long note(Action action, String reason) {
-    return log.append(AccessLog.Event.allow(user, action, reason, null, null)).seq();
+    return append(AccessLog.Event.allow(user, action, reason, null, null)).seq();
   }
 
   /** The decision: a refusal is logged and thrown; "not found" is logged as allowed and thrown. */
   private <R> Verdict<R> decide(Action action, Check<R> check) {
     Verdict<R> v = guarded(check::decide);
     if (v.decision == Decision.DENY) {
-      log.append(AccessLog.Event.deny(user, action, v.reason, v.fileId, v.nameTag));
+      append(AccessLog.Event.deny(user, action, v.reason, v.fileId, v.nameTag));
       throw v.refusal != null ? v.refusal.get()
           : new AccessDeniedException("'" + user + "' may not " + verb(action) + ": " + v.reason);
     }
     if (v.refusal != null) {
-      log.append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag));
+      append(AccessLog.Event.allow(user, action, v.reason, v.fileId, v.nameTag));
       throw v.refusal.get();
     }
     return v;
@@ -176,7 +195,7 @@ final class Door {
       } catch (IntegrityException e) {
         throw e;
       } catch (RuntimeException e) {
-        log.append(AccessLog.Event.deny(user, action, "failed after approval: " + e.getMessage(), null, null));
+        append(AccessLog.Event.deny(user, action, "failed after approval: " + e.getMessage(), null, null));
         throw e;
       }
     });
@@ -184,7 +203,7 @@ final class Door {
 
   /** Refuses outright: a DENY entry, then the exception. For a refusal found inside a check's caller. */
   <E extends RuntimeException> E refuse(Action action, String reason, String nameTag, E exception) {
-    log.append(AccessLog.Event.deny(user, action, reason, null, nameTag));
+    append(AccessLog.Event.deny(user, action, reason, null, nameTag));
     return exception;
   }
 
@@ -194,7 +213,7 @@ final class Door {
    * become visible). Returns each entry's sequence.
    */
   java.util.List<Long> allowEach(Action action, String reason, java.util.List<io.kinko.vault.store.FileStore.Target> targets) {
-    return log.append(targets.stream().map(t -> AccessLog.Event.allow(user, action, reason, t.fileId(), t.pathTag())).toList())
+    return append(targets.stream().map(t -> AccessLog.Event.allow(user, action, reason, t.fileId(), t.pathTag())).toList())
         .stream().map(LogEntry::seq).toList();
   }
 
@@ -208,12 +227,14 @@ final class Door {
 
   /** Runs {@code work}; an integrity failure is logged as an INCIDENT before it propagates. */
   <T> T guarded(Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (IntegrityException e) {
-      vault.incident(user, e);
-      throw e;
-    }
+    return log.actingFor(origin, () -> {
+      try {
+        return work.get();
+      } catch (IntegrityException e) {
+        vault.incident(user, e);
+        throw e;
+      }
+    });
   }
 
   /** The verb for a refusal message: "may not log show". */

@@ -1,0 +1,29 @@
+package io.kinko.examples.web;
+
+import io.kinko.vault.Session;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/** The vault sessions this application holds open, one per logged-in web session. */
+@Component
+public class OpenSessions {
+  private final Set<Session> open = ConcurrentHashMap.newKeySet();
+
+  void opened(Session session) {
+    open.add(session);
+  }
+
+  void closed(Session session) {
+    open.remove(session);
+  }
+
+  public int count() {
+    return open.size();
+  }
+
+  /** Whether {@code user} has a vault session open here. */
+  public boolean holds(String user) {
+    return open.stream().anyMatch(s -> s.user().equals(user));
+  }
+}
