@@ -16,5 +16,7 @@ public enum Action {
   /** Transport (clause 7): a package carried out of the vault, one carried in, a receipt recorded. */
   EXPORT, IMPORT, EXPORT_RECEIPT,
   /** A package's bytes written and synced under a private name, before it is given its own: the entry names its SHA-256. */
-  EXPORT_SEALED;
+  EXPORT_SEALED,
+  /** A hardware token enrolled for a user (its slot written), or removed (its slot destroyed). */
+  TOKEN_ADD, TOKEN_REMOVE;
 }
