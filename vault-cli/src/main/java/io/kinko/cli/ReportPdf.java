@@ -36,7 +36,8 @@ final class ReportPdf {
       Map.entry("INCIDENT_LIST", "事故の一覧"), Map.entry("INCIDENT_REPORT", "事故報告書の作成"), Map.entry("USER_ADD", "利用者の追加"),
       Map.entry("USER_PASSWD", "パスワード再設定"), Map.entry("USER_LOCK", "利用者のロック"), Map.entry("USER_UNLOCK", "ロック解除"),
       Map.entry("USER_DISABLE", "利用者の無効化"), Map.entry("GRANT", "権限の付与"), Map.entry("REVOKE", "権限の取消し"),
-      Map.entry("PASSWD", "パスワード変更"), Map.entry("ALLOW", "許可"), Map.entry("DENY", "拒否"));
+      Map.entry("PASSWD", "パスワード変更"), Map.entry("TOKEN_ADD", "ICカードの登録"), Map.entry("TOKEN_REMOVE", "ICカードの登録削除"),
+      Map.entry("ALLOW", "許可"), Map.entry("DENY", "拒否"));
 
   private final JapanesePdf pdf;
 
