@@ -290,6 +290,22 @@ class TokenSlotTest {
   }
 
   @Test
+  void thePolicyRowDeletedWithH2_doesNotLetATokenAloneIn_itIsAnIncident() throws Exception {
+    enrol("bob", label, null, null); // one-factor, enrolled before the policy
+    admin.administration().setTwoFactorRoles(EnumSet.of(Role.WORKER));
+    assertThrows(AuthenticationException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, null));
+    try (java.sql.Connection c = TestDatabase.connect(vault.directory())) {
+      c.createStatement().executeUpdate("DELETE FROM settings WHERE name = 'two-factor'");
+    }
+    int incidents = admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size();
+    IntegrityException e = assertThrows(IntegrityException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, null));
+    assertEquals(IncidentRule.INTEGRITY_STATE, e.rule());
+    assertEquals(incidents + 1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
+    // Both factors never depended on the row: they still open.
+    tokenLogin("bob", label, SoftHsm.PIN, BOB).close();
+  }
+
+  @Test
   void aWorkerEnrolsTheirOwnToken_butNotSomeoneElses() {
     try (Session bob = passwordLogin("bob", BOB); Password pin = Password.copyOf(SoftHsm.PIN)) {
       assertThrows(AccessDeniedException.class, () -> bob.addToken(TestVaults.ADMIN, new TokenCredential(SoftHsm.MODULE, label, pin), null, null));

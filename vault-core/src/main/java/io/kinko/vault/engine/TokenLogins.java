@@ -118,8 +118,21 @@ final class TokenLogins {
 
   /** The two-factor policy's verdict on a login that opened the slots with {@code factors}. */
   static AccessRules.Decision decide(DefaultVault vault, VaultState state, UserInfo user, String factors) {
-    Set<Role> roles = vault.database().inTransaction(c -> roles(state, c));
-    return AccessRules.factors(user.role(), roles, factors, Files.exists(vault.layout().tokenSlot(user.name())));
+    boolean holdsToken = Files.exists(vault.layout().tokenSlot(user.name()));
+    Set<Role> roles;
+    try {
+      roles = vault.database().inTransaction(c -> roles(state, c));
+    } catch (io.kinko.vault.IntegrityException e) {
+      // An edited settings row: where the policy could refuse this login, refuse it (an INCIDENT);
+      // where it could not (both factors, or a password of a user with no token), the login stands
+      // and the incident policy's checked read right after reports the edit.
+      boolean couldRefuse = !AccessRules.BOTH.equals(factors) && (holdsToken || AccessRules.TOKEN.equals(factors));
+      if (couldRefuse) {
+        throw e;
+      }
+      roles = EnumSet.noneOf(Role.class);
+    }
+    return AccessRules.factors(user.role(), roles, factors, holdsToken);
   }
 
   /** The roles under the two-factor policy, checked against the state. */
