@@ -27,6 +27,7 @@ module io.kinko.vault {
   requires jakarta.mail; // alert mail (clause 6)
   requires org.eclipse.angus.mail; // its SMTP provider, found by Jakarta Mail's ServiceLoader
   requires java.net.http; // alert webhooks
+  requires jdk.crypto.cryptoki; // SunPKCS11: key slots on IC cards and hardware tokens
   requires org.slf4j;
   requires java.sql;
   requires jdk.unsupported; // ExtendedOpenOption.DIRECT: read an overwritten key header back from the device

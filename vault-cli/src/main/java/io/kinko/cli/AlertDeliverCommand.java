@@ -31,6 +31,9 @@ final class AlertDeliverCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
 
+  @Mixin
+  TokenLoginOptions tokenLogin;
+
   @Option(names = "--follow", description = "Keep delivering until stopped.")
   boolean follow;
 
@@ -51,7 +54,7 @@ final class AlertDeliverCommand implements Callable<Integer> {
       throw new UsageException("--follow prints attempts as they happen; it does not take --json");
     }
     try (Vault vault = VaultCommand.open(global, context);
-         Session session = login ? VaultCommand.login(vault, global.user(context), global, context) : null) {
+         Session session = login ? VaultCommand.login(vault, global.user(context), global, tokenLogin, context) : null) {
       boolean failed;
       do {
         List<AlertDelivery> made = vault.deliverAlerts();

@@ -38,6 +38,9 @@ final class LogVerifyCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
 
+  @Mixin
+  TokenLoginOptions tokenLogin;
+
   @Option(names = "--witness", paramLabel = "CHECKPOINT_FILE",
       description = "A signed checkpoint saved earlier (kinko checkpoint > FILE), for example the one in a monthly report: "
           + "the log must still contain it.")
@@ -63,7 +66,7 @@ final class LogVerifyCommand implements Callable<Integer> {
     byte[] witnessNote = witness == null ? null : readWitness(witness);
     String user = global.user(context);
     LogReport report;
-    try (Vault vault = VaultCommand.open(global, context); Session session = VaultCommand.login(vault, user, global, context);
+    try (Vault vault = VaultCommand.open(global, context); Session session = VaultCommand.login(vault, user, global, tokenLogin, context);
          Progress progress = ui.countProgress("log verify", ui.showsProgress() ? vault.status().logSize() : -1, " entries")) {
       report = session.verifyLog(witnessNote, progress::doneSoFar);
     }

@@ -53,6 +53,11 @@ final class PasswordSource {
     return read(fileOption, file, null, envName, context, prompt, repeatPrompt);
   }
 
+  /** A secret (a token's PIN) from {@code file}, else the file {@code fileEnvName} names, else the terminal; no plain environment variable. */
+  static Password readSecret(String fileOption, Path file, String fileEnvName, Context context, String prompt) {
+    return read(fileOption, file, fileEnvName, null, context, prompt, null);
+  }
+
   /**
    * As {@link #read(String, Path, String, Context, String, String)}, with the environment variable
    * {@code fileEnvName} (null for none) naming a password file, looked at after {@code file}.

@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
         "  mass-read FILESfiles/BYTES/WINDOW   e.g. 200files/1GiB/60m (BYTES in B, KiB, MiB, GiB, TiB)",
         "  working-hours HH:MM-HH:MM DAYS      e.g. 08:00-20:00 mon-fri (DAYS: mon-fri, sat,sun, every); or 'off'",
         "  city-recipient age1...      the city's age recipient: the default 'kinko export --to', and what sealed certificate names use",
+        "  two-factor ROLE[,ROLE]      roles that log in with password and token together (e.g. admin), or 'none'",
         "Administrators only (exit 4 otherwise); the change is logged, naming the old and new values."})
 final class PolicySetCommand extends VaultCommand {
   private static final Pattern THRESHOLD = Pattern.compile("(\\d{1,6})/(\\d{1,4})([mh])");
@@ -40,6 +41,10 @@ final class PolicySetCommand extends VaultCommand {
 
   @Override
   void check(Context context) {
+    if (key.equals(TWO_FACTOR)) {
+      twoFactorRoles = roles(String.join(",", value));
+      return;
+    }
     if (key.equals(CITY_RECIPIENT)) {
       if (value.size() != 1 || !value.get(0).startsWith("age1")) {
         throw new UsageException("city-recipient takes one age X25519 recipient (age1...)");
@@ -50,9 +55,43 @@ final class PolicySetCommand extends VaultCommand {
   }
 
   private static final String CITY_RECIPIENT = "city-recipient";
+  private static final String TWO_FACTOR = "two-factor";
+  private java.util.Set<io.kinko.vault.Role> twoFactorRoles;
+
+  /** {@code none}, or roles separated by commas in any case. */
+  static java.util.Set<io.kinko.vault.Role> roles(String value) {
+    java.util.Set<io.kinko.vault.Role> roles = EnumSet.noneOf(io.kinko.vault.Role.class);
+    if (value.trim().equalsIgnoreCase("none")) {
+      return roles;
+    }
+    for (String part : value.split("[,\\s]+")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      try {
+        roles.add(io.kinko.vault.Role.valueOf(part.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("two-factor: '" + part + "' is no role; use " + java.util.Arrays.toString(io.kinko.vault.Role.values()) + " or none");
+      }
+    }
+    if (roles.isEmpty()) {
+      throw new UsageException("two-factor takes ROLE[,ROLE] or none");
+    }
+    return roles;
+  }
 
   @Override
   int run(Session session, Context context) {
+    if (key.equals(TWO_FACTOR)) {
+      session.administration().setTwoFactorRoles(twoFactorRoles);
+      java.util.Set<io.kinko.vault.Role> now = session.administration().twoFactorRoles();
+      if (!ui.json()) {
+        ui.say("two-factor roles: " + (now.isEmpty() ? "none" : now.stream().map(Enum::name).collect(java.util.stream.Collectors.joining(","))));
+      }
+      // The same object as every other key prints (the incident policy), so that --json keeps one schema.
+      PolicyCommand.print(ui, session.administration().incidentPolicy(), session.administration().cityRecipient().orElse(null));
+      return ExitCodes.OK;
+    }
     if (key.equals(CITY_RECIPIENT)) {
       session.administration().setCityRecipient(value.get(0));
       if (!ui.json()) {
@@ -95,8 +134,8 @@ final class PolicySetCommand extends VaultCommand {
           IncidentPolicy.WorkingHours hours = hours(value);
           return p -> p.withWorkingHours(hours);
         default:
-          throw new UsageException("unknown policy key '" + key + "': use failed-logins, unknown-users, denied, mass-read, working-hours "
-              + "or city-recipient");
+          throw new UsageException("unknown policy key '" + key + "': use failed-logins, unknown-users, denied, mass-read, working-hours, "
+              + "city-recipient or two-factor");
       }
     } catch (IllegalArgumentException | DateTimeParseException | ArithmeticException e) {
       throw new UsageException("invalid value '" + value + "' for " + key + ": " + e.getMessage());

@@ -37,6 +37,7 @@ final class ReportPdf {
       Map.entry("USER_PASSWD", "パスワード再設定"), Map.entry("USER_LOCK", "利用者のロック"), Map.entry("USER_UNLOCK", "ロック解除"),
       Map.entry("USER_DISABLE", "利用者の無効化"), Map.entry("GRANT", "権限の付与"), Map.entry("REVOKE", "権限の取消し"),
       Map.entry("PASSWD", "パスワード変更"), Map.entry("RECOVER", "復旧鍵による再設定"), Map.entry("RECOVERY_ROTATE", "復旧鍵の更新"),
+      Map.entry("TOKEN_ADD", "ICカードの登録"), Map.entry("TOKEN_REMOVE", "ICカードの登録削除"),
       Map.entry("ALLOW", "許可"), Map.entry("DENY", "拒否"));
 
   private final JapanesePdf pdf;

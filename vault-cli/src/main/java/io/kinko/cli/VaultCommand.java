@@ -27,6 +27,9 @@ abstract class VaultCommand implements Callable<Integer> {
   @Mixin
   GlobalOptions global;
 
+  @Mixin
+  TokenLoginOptions tokenLogin;
+
   /** Where this run's results, warnings and steps go (--json, -q, -v). */
   Output ui;
 
@@ -39,7 +42,7 @@ abstract class VaultCommand implements Callable<Integer> {
     ui.step("opening the vault " + global.vaultDirectory(context));
     try (Vault vault = open(global, context)) {
       ui.step("logging in as " + user);
-      try (Session session = login(vault, user, global, context)) {
+      try (Session session = login(vault, user, global, tokenLogin, context)) {
         int code = run(session, context);
         ui.step("closing the session (signs a checkpoint if the log grew)");
         return code;
@@ -90,8 +93,14 @@ abstract class VaultCommand implements Callable<Integer> {
     }
   }
 
-  /** Logs {@code user} in with a password from {@link PasswordSource}, wiping it right after. */
-  static Session login(Vault vault, String user, GlobalOptions global, Context context) {
+  /**
+   * Logs {@code user} in with a token when {@code --token} or {@code KINKO_TOKEN} names one, else
+   * with a password from {@link PasswordSource}; the secrets are wiped right after.
+   */
+  static Session login(Vault vault, String user, GlobalOptions global, TokenLoginOptions token, Context context) {
+    if (token != null && token.label(context) != null) {
+      return token.login(vault, user, global, context);
+    }
     try (Password password = PasswordSource.read(global, context, "Password for " + user + ": ", null)) {
       return vault.login(user, password);
     }

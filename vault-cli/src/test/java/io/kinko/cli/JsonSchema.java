@@ -26,7 +26,7 @@ final class JsonSchema {
   static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
   static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final Pattern HEADING = Pattern.compile("^#{2,3} (.*)$");
-  private static final Pattern COMMAND = Pattern.compile("`kinko ([a-z ]+)`");
+  private static final Pattern COMMAND = Pattern.compile("`kinko ([a-z -]+)`");
   private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z0-9\\[\\].]+)` \\| ([a-z\\[\\]]+\\??) \\|");
 
   /** The key of the object a {@code --dry-run} prints instead of its command's own (its command field names the command). */

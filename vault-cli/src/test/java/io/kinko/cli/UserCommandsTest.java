@@ -443,9 +443,9 @@ class UserCommandsTest {
     List<String> lines = ok(admin.run("user", "list")).outLines();
 
     assertEquals(3, lines.size(), lines::toString);
-    assertTrue(lines.get(0).matches("NAME +ROLE +STATUS +FAILED +EXPIRES +CHIEF"), lines::toString);
-    assertTrue(lines.stream().anyMatch(l -> l.matches("admin +ADMIN +ACTIVE +0 +\\S+ +yes")), lines::toString);
-    assertTrue(lines.stream().anyMatch(l -> l.matches("tanaka +WORKER +ACTIVE +0 +2027-03-31 +no")), lines::toString);
+    assertTrue(lines.get(0).matches("NAME +ROLE +STATUS +FAILED +EXPIRES +CHIEF +TOKEN"), lines::toString);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("admin +ADMIN +ACTIVE +0 +\\S+ +yes +-")), lines::toString);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("tanaka +WORKER +ACTIVE +0 +2027-03-31 +no +-")), lines::toString);
   }
 
   @Test

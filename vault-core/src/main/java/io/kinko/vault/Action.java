@@ -18,5 +18,7 @@ public enum Action {
   /** A package's bytes written and synced under a private name, before it is given its own: the entry names its SHA-256. */
   EXPORT_SEALED,
   /** The recovery key (clause 5(8)): an administrator's password set with it; the key replaced. */
-  RECOVER, RECOVERY_ROTATE;
+  RECOVER, RECOVERY_ROTATE,
+  /** A hardware token enrolled for a user (its slot written), or removed (its slot destroyed). */
+  TOKEN_ADD, TOKEN_REMOVE;
 }

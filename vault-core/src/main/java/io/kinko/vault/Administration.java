@@ -131,4 +131,16 @@ public interface Administration {
    * @throws AccessDeniedException if the session's user is not an administrator
    */
   RecoveryKey rotateRecoveryKey();
+
+  /** The users' enrolled tokens, by user name. */
+  List<TokenInfo> tokens();
+
+  /** The roles that must log in with password and token together (setting {@code two-factor}); empty by default. */
+  Set<Role> twoFactorRoles();
+
+  /**
+   * Sets the roles that need password and token together. Enforced at login for users who hold
+   * a token; what makes it hold is that enrolling such a user destroys their password-only slot.
+   */
+  void setTwoFactorRoles(Set<Role> roles);
 }

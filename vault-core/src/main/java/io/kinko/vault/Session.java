@@ -247,6 +247,28 @@ public interface Session extends AutoCloseable {
   void changePassword(Password old, Password replacement);
 
   /**
+   * Enrols a token for {@code user}: an administrator for anyone, any user for themself. Uses the
+   * key pair {@code keyId} on the token (null: {@code kinko}), generating an EC P-256 one there
+   * when the token holds none of that name. When the user's role is under the two-factor policy,
+   * {@code password} is required: the slot then needs token and password together, and the
+   * user's password-only slot is destroyed. For oneself it is one's current password; an
+   * administrator enrolling someone else sets it as that user's new password. Otherwise
+   * {@code password} must be null and the password slot stays.
+   *
+   * @throws AuthenticationException if the PIN is wrong, or one's own password is wrong
+   * @throws AccessDeniedException if a non-administrator enrols someone else
+   */
+  TokenInfo addToken(String user, TokenCredential token, String keyId, Password password);
+
+  /**
+   * Destroys {@code user}'s token slot (overwritten, synced, read back, unlinked). Refused when
+   * it is the user's only slot (a two-factor user): set a password first with {@code resetPassword}.
+   *
+   * @throws AccessDeniedException if a non-administrator removes someone else's token
+   */
+  void removeToken(String user);
+
+  /**
    * Exports the entries logged in [from, to) to {@code directory} as an archive that verifies
    * offline ({@link LogArchive#verify}). The export is logged.
    *

@@ -98,6 +98,18 @@ public interface Vault extends AutoCloseable {
     throw new UnsupportedOperationException("this vault implementation has no recovery key");
   }
 
+  /**
+   * Authenticates {@code user} with a hardware token, and with {@code password} too when it is
+   * not null (two factors). The token is found by its label before the PIN is sent; a user of a
+   * role the vault's two-factor policy names needs both once they hold a token. The LOGIN entry
+   * names the factors: {@code token} or {@code password+token}.
+   *
+   * @throws AuthenticationException if a factor is wrong or missing, the token is absent, another
+   *     token or locked; only a wrong PIN or password counts toward the lockout
+   * @throws IntegrityException if the token slot was altered
+   */
+  Session login(String user, Password password, TokenCredential token);
+
   /** Password length, lockout threshold and account grace of this vault. */
   AccessPolicy accessPolicy();
 

@@ -85,6 +85,36 @@ public final class AccessRules {
     return Decision.allow("password");
   }
 
+  /** The factors of a login with a password alone, a token alone, or both. */
+  public static final String PASSWORD = "password";
+  public static final String TOKEN = "token";
+  public static final String BOTH = "password+token";
+
+  /**
+   * Does a login with {@code factors} satisfy the two-factor policy ({@code twoFactor} roles)? A
+   * user of such a role who holds a token needs both; one who holds none yet may log in with the
+   * password alone until enrolled (the reason says so), since enrolment needs a session. The
+   * allowed reason is what the LOGIN entry states.
+   */
+  public static Decision factors(Role role, Set<Role> twoFactor, String factors, boolean holdsToken) {
+    if (BOTH.equals(factors) || !twoFactor.contains(role)) {
+      return Decision.allow(factors);
+    }
+    if (TOKEN.equals(factors)) {
+      return Decision.deny("two-factor required for " + role + ": password missing");
+    }
+    return holdsToken ? Decision.deny("two-factor required for " + role + ": token missing")
+        : Decision.allow(PASSWORD + " (two-factor pending: no token enrolled)");
+  }
+
+  /** May {@code actor} with {@code role} enrol or remove a token for {@code user}? An administrator for anyone, anyone for themself. */
+  public static Decision token(Role role, String actor, String user) {
+    if (role == Role.ADMIN) {
+      return Decision.allow("administrator");
+    }
+    return actor.equals(user) ? Decision.allow("own token") : Decision.deny("only an administrator enrols or removes another user's token");
+  }
+
   /** May {@code permissions} be granted to a user with {@code role}? */
   public static Decision grantable(Role role, Set<Permission> permissions) {
     if ((role == Role.AUDITOR || role == Role.SERVICE) && !permissions.isEmpty()) {

@@ -60,17 +60,10 @@ public final class KeySlot {
     try {
       Aead wrap = new AesGcmJce(kek);
       byte[] sealed = TinkProtoKeysetFormat.serializeEncryptedKeyset(master, wrap, associatedData(vaultId, slotName));
-      JsonObject kdf = new JsonObject();
-      kdf.addProperty("algorithm", "argon2id");
-      kdf.addProperty("version", 19);
-      kdf.addProperty("iterations", params.iterations());
-      kdf.addProperty("memoryKiB", params.memoryKiB());
-      kdf.addProperty("parallelism", params.parallelism());
-      kdf.addProperty("salt", Base64.getEncoder().encodeToString(salt));
       JsonObject slot = new JsonObject();
       slot.addProperty("format", FORMAT);
       slot.addProperty("slot", slotName);
-      slot.add("kdf", kdf);
+      slot.add("kdf", kdfJson(params, salt));
       slot.addProperty("keyset", Base64.getEncoder().encodeToString(sealed));
       return (slot.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
@@ -130,21 +123,8 @@ public final class KeySlot {
 
   private static Parsed parse(byte[] slotFile, String slotName) {
     return read(slotFile, slotName, "key slot '" + slotName + "'", slot -> {
-      JsonObject kdf = slot.getAsJsonObject("kdf");
-      if (!"argon2id".equals(kdf.get("algorithm").getAsString()) || kdf.get("version").getAsInt() != 19) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' names an unknown key derivation");
-      }
-      PasswordCost params;
-      try {
-        params = new PasswordCost(kdf.get("iterations").getAsInt(), kdf.get("memoryKiB").getAsInt(), kdf.get("parallelism").getAsInt());
-      } catch (IllegalArgumentException e) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "': " + e.getMessage());
-      }
-      byte[] salt = Base64.getDecoder().decode(kdf.get("salt").getAsString());
-      if (salt.length != SALT_BYTES) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' has a salt of " + salt.length + " bytes");
-      }
-      return new Parsed(params, salt, Base64.getDecoder().decode(slot.get("keyset").getAsString()));
+      Kdf kdf = parseKdf(slot.getAsJsonObject("kdf"), slotName);
+      return new Parsed(kdf.params(), kdf.salt(), Base64.getDecoder().decode(slot.get("keyset").getAsString()));
     });
   }
 
@@ -174,11 +154,43 @@ public final class KeySlot {
     }
   }
 
+  /** An Argon2id derivation as a slot records it: its cost and salt. */
+  record Kdf(PasswordCost params, byte[] salt) {}
+
+  static JsonObject kdfJson(PasswordCost params, byte[] salt) {
+    JsonObject kdf = new JsonObject();
+    kdf.addProperty("algorithm", "argon2id");
+    kdf.addProperty("version", 19);
+    kdf.addProperty("iterations", params.iterations());
+    kdf.addProperty("memoryKiB", params.memoryKiB());
+    kdf.addProperty("parallelism", params.parallelism());
+    kdf.addProperty("salt", Base64.getEncoder().encodeToString(salt));
+    return kdf;
+  }
+
+  /** Reads a slot's Argon2id parameters within the caps; Gson's unchecked exceptions are the caller's to map. */
+  static Kdf parseKdf(JsonObject kdf, String slotName) {
+    if (!"argon2id".equals(kdf.get("algorithm").getAsString()) || kdf.get("version").getAsInt() != 19) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' names an unknown key derivation");
+    }
+    PasswordCost params;
+    try {
+      params = new PasswordCost(kdf.get("iterations").getAsInt(), kdf.get("memoryKiB").getAsInt(), kdf.get("parallelism").getAsInt());
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "': " + e.getMessage());
+    }
+    byte[] salt = Base64.getDecoder().decode(kdf.get("salt").getAsString());
+    if (salt.length != SALT_BYTES) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "key slot '" + slotName + "' has a salt of " + salt.length + " bytes");
+    }
+    return new Kdf(params, salt);
+  }
+
   private static byte[] associatedData(String vaultId, String slotName) {
     return Bytes.label("kinko/key-slot/v1", vaultId.getBytes(StandardCharsets.UTF_8), slotName.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] derive(Password password, byte[] salt, PasswordCost params) {
+  static byte[] derive(Password password, byte[] salt, PasswordCost params) {
     byte[] secret = Bytes.utf8(password.chars());
     try {
       byte[] key = Argon2id.derive(secret, salt, params);

@@ -110,6 +110,9 @@ final class DefaultAdministration implements Administration {
         if (Files.exists(vault.layout().userSlot(name))) {
           Durable.destroy(vault.layout().userSlot(name));
         }
+        if (Files.exists(vault.layout().tokenSlot(name))) {
+          Durable.destroy(vault.layout().tokenSlot(name));
+        }
       } catch (IOException e) {
         throw new VaultException("cannot destroy the key slot of '" + name + "': " + e.getMessage(), e);
       }
@@ -320,6 +323,30 @@ final class DefaultAdministration implements Administration {
       key.close();
       throw e;
     }
+  }
+
+  @Override
+  public List<TokenInfo> tokens() {
+    admin(Action.USER_LIST);
+    allowed(Action.USER_LIST, "token list");
+    return TokenEnrolment.all(vault, session.readState(c -> UserRegistry.allChecked(session.state(), c)));
+  }
+
+  @Override
+  public Set<Role> twoFactorRoles() {
+    admin(Action.POLICY);
+    allowed(Action.POLICY, "two-factor roles shown");
+    return session.readState(c -> TokenLogins.roles(session.state(), c));
+  }
+
+  @Override
+  public void setTwoFactorRoles(Set<Role> roles) {
+    admin(Action.POLICY);
+    Objects.requireNonNull(roles, "roles");
+    String old = TokenLogins.format(session.readState(c -> TokenLogins.roles(session.state(), c)));
+    String value = TokenLogins.format(roles);
+    logged(Action.POLICY, "two-factor roles " + (old.isEmpty() ? "none" : old) + " -> " + (value.isEmpty() ? "none" : value), null,
+        (c, changes, seq) -> Settings.put(c, changes, new Settings.Setting(TokenLogins.SETTING, value, actor, vault.clock().millis(), seq)));
   }
 
   /** The stored incident policy, checked against the state; the default when none was set. */

@@ -539,6 +539,11 @@ final class DefaultSession implements Session {
   @Override
   public void changePassword(Password old, Password replacement) {
     open();
+    if (!java.nio.file.Files.exists(vault.layout().userSlot(user)) && java.nio.file.Files.exists(vault.layout().tokenSlot(user))) {
+      throw door.refuse(Action.PASSWD, "password is half of the two-factor token slot", null, new VaultException("the password of '" + user
+          + "' is half of their two-factor token slot: enrol the token again with the new password ('kinko user add-token " + user
+          + " --two-factor')"));
+    }
     try {
       KeySlot.open(java.nio.file.Files.readAllBytes(vault.layout().userSlot(user)), vault.id(), user, old);
     } catch (AuthenticationException e) {
@@ -560,6 +565,19 @@ final class DefaultSession implements Session {
       }
       return null;
     });
+  }
+
+  @Override
+  public io.kinko.vault.TokenInfo addToken(String userName, io.kinko.vault.TokenCredential token, String keyId, Password password) {
+    open();
+    java.util.Objects.requireNonNull(token, "token");
+    return new TokenEnrolment(this).add(userName, token, keyId, password);
+  }
+
+  @Override
+  public void removeToken(String userName) {
+    open();
+    new TokenEnrolment(this).remove(userName);
   }
 
   @Override

@@ -189,14 +189,27 @@ public final class DefaultVault implements Vault {
   @Override
   public Session login(String user, Password password) {
     Objects.requireNonNull(password, "password");
+    return login(user, password, (TokenCredential) null);
+  }
+
+  @Override
+  public Session login(String user, Password password, TokenCredential token) {
+    if (password == null && token == null) {
+      throw new IllegalArgumentException("a login needs a password, a token or both");
+    }
     if (!UserRegistry.validName(user)) {
       log.append(AccessLog.Event.deny("?", Action.LOGIN, "invalid user name", null, null));
-      KeySlot.refuseWithoutSlot("?", password, descriptor.passwordCost());
+      if (password != null) {
+        KeySlot.refuseWithoutSlot("?", password, descriptor.passwordCost());
+      }
       throw new AuthenticationException("authentication failed: not a valid user name");
     }
     UserInfo account = database.inTransaction(c -> UserRegistry.find(c, user)).map(this::effective).orElse(null);
     if (account == null) {
       log.append(AccessLog.Event.deny(user, Action.LOGIN, "unknown user", null, null));
+      if (password == null) {
+        throw new AuthenticationException("authentication failed for '" + user + "': unknown user or no token enrolled");
+      }
       throw KeySlot.refuseWithoutSlot(user, password, descriptor.passwordCost());
     }
     if (!Files.exists(layout.namesKey())) {
@@ -208,15 +221,26 @@ public final class DefaultVault implements Vault {
       log.append(AccessLog.Event.deny(user, Action.LOGIN, allowed.reason(), null, null));
       throw new AuthenticationException("authentication failed for '" + user + "': " + allowed.reason());
     }
-    KeysetHandle master;
+    TokenLogins.Unlocked unlocked;
     try {
-      master = KeySlot.open(readKeyFile(layout.userSlot(user), "key slot of '" + user + "'"), descriptor.vaultId(), user, password);
+      unlocked = TokenLogins.unlock(this, user, password, token);
+    } catch (TokenLogins.Refused e) {
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, e.reason(), null, null));
+      throw e.exception();
+    } catch (io.kinko.vault.token.TokenFailure e) {
+      if (e.reason() == io.kinko.vault.token.TokenFailure.Reason.WRONG_PIN) {
+        throw failedLogin(user, e, "wrong PIN");
+      }
+      // Nothing secret was tried (the token is absent, another one, locked or failing): no count.
+      log.append(AccessLog.Event.deny(user, Action.LOGIN, TokenLogins.denial(e), null, null));
+      throw e;
     } catch (AuthenticationException e) {
       throw failedLogin(user, e, "wrong password");
     } catch (IntegrityException e) {
       // A damaged or crafted slot says nothing about the password: refused, and nobody's lockout counts it.
       throw malformedSlot(user, e);
     }
+    KeysetHandle master = unlocked.master();
     VaultKeys keys = VaultKeys.unlock(descriptor.vaultId(), master, readKeyFile(layout.namesKey(), "keys/names.key"));
     try {
       SigningKey signing = openSigningKey(keys);
@@ -231,6 +255,11 @@ public final class DefaultVault implements Vault {
         log.append(AccessLog.Event.deny(user, Action.LOGIN, still.reason(), null, null));
         throw new AuthenticationException("authentication failed for '" + user + "': " + still.reason());
       }
+      AccessRules.Decision factors = TokenLogins.decide(this, state, checked, unlocked.factors());
+      if (!factors.allowed()) {
+        log.append(AccessLog.Event.deny(user, Action.LOGIN, factors.reason(), null, null));
+        throw new AuthenticationException("authentication failed for '" + user + "': " + factors.reason());
+      }
       account = checked;
       if (checked.failedLogins() > 0) {
         // Only a count to clear costs a forced write: most logins follow no failure.
@@ -239,7 +268,7 @@ public final class DefaultVault implements Vault {
           return null;
         });
       }
-      log.append(AccessLog.Event.allow(user, Action.LOGIN, "password", null, null));
+      log.append(AccessLog.Event.allow(user, Action.LOGIN, factors.reason(), null, null));
       LOG.debug("user {} logged in to vault {}", user, descriptor.vaultId());
       sessionOpened(signing);
       keysOpened(keys, true);
@@ -674,7 +703,7 @@ public final class DefaultVault implements Vault {
     }
   }
 
-  private static byte[] readKeyFile(Path file, String what) {
+  static byte[] readKeyFile(Path file, String what) {
     try {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {

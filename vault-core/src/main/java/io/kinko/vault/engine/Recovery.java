@@ -97,8 +97,12 @@ final class Recovery {
       vault.sessionOpened(signing);
       DefaultSession opened = new DefaultSession(vault, account, keys, signing, true);
       session = opened;
+      // A card lost with the password must not keep a two-factor administrator out: the recovery
+      // resets the account to its password alone, and a token is enrolled again afterwards.
+      boolean hadToken = Files.exists(vault.layout().tokenSlot(admin));
       opened.door().passChange(Action.RECOVER, () -> Door.Verdict.allow("password of administrator " + admin
-          + " set with the recovery key " + fingerprint + "; lockout cleared", null, (Void) null), (none, entry) -> {
+          + " set with the recovery key " + fingerprint + "; lockout cleared" + (hadToken ? "; token slot destroyed" : ""), null,
+          (Void) null), (none, entry) -> {
             opened.changeState((c, changes) -> {
               // Under the state lock: another host may have disabled the account since.
               String still = refusal(UserRegistry.checked(state, c, admin).orElse(null), admin);
@@ -106,6 +110,9 @@ final class Recovery {
                 throw new AccessDeniedException("recovery refused: " + still);
               }
               DefaultAdministration.writeSlot(vault, admin, newPassword, keys.masterKeyset());
+              if (hadToken) {
+                destroyTokenSlot(vault, admin);
+              }
               UserRegistry.setStatus(c, changes, admin, AccountStatus.ACTIVE, entry.seq());
               return null;
             });
@@ -122,6 +129,16 @@ final class Recovery {
       } else {
         keys.close();
       }
+    }
+  }
+
+  private static void destroyTokenSlot(DefaultVault vault, String admin) {
+    try {
+      Durable.destroy(vault.layout().tokenSlot(admin));
+    } catch (NoSuchFileException gone) {
+      // removed meanwhile: nothing left to destroy
+    } catch (IOException e) {
+      throw new VaultException("cannot destroy the token slot of '" + admin + "': " + e.getMessage(), e);
     }
   }
 

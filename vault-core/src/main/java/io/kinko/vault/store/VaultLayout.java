@@ -31,6 +31,11 @@ public record VaultLayout(Path root) {
     return keys().resolve("recovery.slot");
   }
 
+  /** A user's token slot: the master keyset sealed for a key pair on their card (and their password, when two-factor). */
+  public Path tokenSlot(String user) {
+    return keys().resolve("user-" + user + ".token");
+  }
+
   public Path namesKey() {
     return keys().resolve("names.key");
   }
