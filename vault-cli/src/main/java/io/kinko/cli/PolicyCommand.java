@@ -23,16 +23,20 @@ import picocli.CommandLine.Command;
 final class PolicyCommand extends VaultCommand {
   @Override
   int run(Session session, Context context) {
-    print(ui, session.administration().incidentPolicy(), session.administration().cityRecipient().orElse(null));
+    print(ui, session.administration().incidentPolicy(), session.administration().cityRecipient().orElse(null),
+        session.administration().twoFactorRoles());
     return ExitCodes.OK;
   }
 
   /** Prints {@code policy} as text, or under --json as {"policy": {...}} (docs/cli-json.md). */
-  static void print(Output ui, IncidentPolicy policy, String cityRecipient) {
+  static void print(Output ui, IncidentPolicy policy, String cityRecipient, java.util.Set<io.kinko.vault.Role> twoFactor) {
     if (ui.json()) {
       JsonObject o = ui.object();
       o.add("policy", json(policy));
       o.addProperty("cityRecipient", cityRecipient);
+      JsonArray roles = new JsonArray();
+      twoFactor.stream().sorted().forEach(r -> roles.add(r.name()));
+      o.add("twoFactorRoles", roles);
       ui.print(o);
       return;
     }
@@ -45,6 +49,9 @@ final class PolicyCommand extends VaultCommand {
     out.printf(format, "working-hours", hours(policy.workingHours()), "Asia/Tokyo; access outside raises once per user and day");
     out.printf(format, "always", "lockout export dispose", "each raises an incident");
     out.printf(format, "city-recipient", cityRecipient == null ? "none" : cityRecipient, "the default recipient of kinko export");
+    out.printf(format, "two-factor", twoFactor.isEmpty() ? "none"
+        : twoFactor.stream().sorted().map(r -> r.name().toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.joining(",")),
+        "roles that log in with password and token together");
     out.flush();
   }
 

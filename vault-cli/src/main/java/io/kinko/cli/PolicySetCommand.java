@@ -88,8 +88,8 @@ final class PolicySetCommand extends VaultCommand {
       if (!ui.json()) {
         ui.say("two-factor roles: " + (now.isEmpty() ? "none" : now.stream().map(Enum::name).collect(java.util.stream.Collectors.joining(","))));
       }
-      // The same object as every other key prints (the incident policy), so that --json keeps one schema.
-      PolicyCommand.print(ui, session.administration().incidentPolicy(), session.administration().cityRecipient().orElse(null));
+      // The same object as every other key prints, so that --json keeps one schema.
+      PolicyCommand.print(ui, session.administration().incidentPolicy(), session.administration().cityRecipient().orElse(null), now);
       return ExitCodes.OK;
     }
     if (key.equals(CITY_RECIPIENT)) {
@@ -97,7 +97,8 @@ final class PolicySetCommand extends VaultCommand {
       if (!ui.json()) {
         ui.say("city recipient set: " + value.get(0));
       }
-      PolicyCommand.print(ui, session.administration().incidentPolicy(), value.get(0));
+      PolicyCommand.print(ui, session.administration().incidentPolicy(), value.get(0),
+          session.administration().twoFactorRoles());
       return ExitCodes.OK;
     }
     IncidentPolicy before = session.administration().incidentPolicy();
@@ -106,7 +107,8 @@ final class PolicySetCommand extends VaultCommand {
     if (!ui.json()) {
       ui.say("incident policy changed: " + key + " " + String.join(" ", value));
     }
-    PolicyCommand.print(ui, after, session.administration().cityRecipient().orElse(null));
+    PolicyCommand.print(ui, after, session.administration().cityRecipient().orElse(null),
+        session.administration().twoFactorRoles());
     return ExitCodes.OK;
   }
 

@@ -32,7 +32,14 @@ class PolicyCommandTest {
     Cli.Result shown = ok(admin.run("policy"));
     assertTrue(shown.out().contains("failed-logins   3/15m"), shown::toString);
     assertTrue(shown.out().contains("working-hours   off"), shown::toString);
+    assertTrue(shown.out().contains("two-factor      none"), shown::toString);
 
+    ok(admin.run("policy", "set", "two-factor", "admin,auditor"));
+    assertTrue(ok(admin.run("policy")).out().contains("two-factor      admin,auditor"));
+    com.google.gson.JsonArray roles = JsonParser.parseString(ok(admin.run("policy", "--json")).out()).getAsJsonObject()
+        .getAsJsonArray("twoFactorRoles");
+    assertEquals("[\"ADMIN\",\"AUDITOR\"]", roles.toString());
+    ok(admin.run("policy", "set", "two-factor", "none"));
     ok(admin.run("policy", "set", "failed-logins", "5/30m"));
     ok(admin.run("policy", "set", "mass-read", "300files/2GiB/2h"));
     ok(admin.run("policy", "set", "working-hours", "08:00-20:00", "mon-fri"));

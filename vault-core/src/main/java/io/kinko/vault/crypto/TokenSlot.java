@@ -6,7 +6,6 @@ import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.crypto.tink.subtle.Hkdf;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.kinko.vault.AuthenticationException;
 import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
@@ -54,8 +53,7 @@ import org.bouncycastle.crypto.params.RSAKeyParameters;
  * 2048-8192 bits, EC P-256 only); a malformed slot is an {@link IntegrityException}.
  */
 public final class TokenSlot {
-  static final int FORMAT = 1;
-  private static final int MAX_SLOT_BYTES = 64 * 1024;
+  static final int FORMAT = KeySlot.FORMAT; // read by KeySlot.read, which every slot shares
   private static final int SECRET_BYTES = 32;
   private static final int HKDF_SALT_BYTES = 32;
   private static final int MAX_TEXT = 64;
@@ -238,42 +236,32 @@ public final class TokenSlot {
    * @throws IntegrityException if it is malformed, names another user or exceeds the caps
    */
   public static Slot parse(byte[] file, String user) {
-    if (file.length > MAX_SLOT_BYTES) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' is " + file.length + " bytes, more than a slot can be");
-    }
-    try {
-      JsonObject o = JsonParser.parseString(new String(file, StandardCharsets.UTF_8)).getAsJsonObject();
-      if (o.get("format").getAsInt() != FORMAT) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' has unsupported format " + o.get("format"));
+    return KeySlot.read(file, user, "token slot '" + user + "'", o -> {
+      try {
+        JsonObject token = o.getAsJsonObject("token");
+        JsonObject key = o.getAsJsonObject("key");
+        Algorithm algorithm = Algorithm.of(key.get("algorithm").getAsString());
+        byte[] publicKey = b64(key, "public");
+        if (algorithmOf(publicKey) != algorithm) {
+          throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' names " + algorithm.id() + " for another kind of key");
+        }
+        byte[] wrap = b64(o, "wrap");
+        if (algorithm == Algorithm.ECDH_P256) {
+          requireP256(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(wrap)));
+        }
+        byte[] hkdfSalt = b64(o, "hkdfSalt");
+        if (hkdfSalt.length != HKDF_SALT_BYTES) {
+          throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' has an HKDF salt of " + hkdfSalt.length + " bytes");
+        }
+        JsonElement password = o.get("password");
+        KeySlot.Kdf kdf = password == null || password.isJsonNull() ? null : KeySlot.parseKdf(password.getAsJsonObject(), user);
+        return new Slot(user, text(token, "label"), text(token, "serial"), text(key, "alias"), algorithm, publicKey, wrap, hkdfSalt,
+            kdf == null ? null : kdf.params(), kdf == null ? null : kdf.salt(), b64(o, "keyset"));
+      } catch (GeneralSecurityException e) {
+        // The key factories report a malformed key this way; Gson's and Base64's are KeySlot.read's to map.
+        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' is malformed", e);
       }
-      if (!user.equals(o.get("slot").getAsString())) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot file for '" + user + "' holds the slot of '" + o.get("slot").getAsString() + "'");
-      }
-      JsonObject token = o.getAsJsonObject("token");
-      JsonObject key = o.getAsJsonObject("key");
-      Algorithm algorithm = Algorithm.of(key.get("algorithm").getAsString());
-      byte[] publicKey = b64(key, "public");
-      if (algorithmOf(publicKey) != algorithm) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' names " + algorithm.id() + " for another kind of key");
-      }
-      byte[] wrap = b64(o, "wrap");
-      if (algorithm == Algorithm.ECDH_P256) {
-        requireP256(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(wrap)));
-      }
-      byte[] hkdfSalt = b64(o, "hkdfSalt");
-      if (hkdfSalt.length != HKDF_SALT_BYTES) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' has an HKDF salt of " + hkdfSalt.length + " bytes");
-      }
-      JsonElement password = o.get("password");
-      KeySlot.Kdf kdf = password == null || password.isJsonNull() ? null : KeySlot.parseKdf(password.getAsJsonObject(), user);
-      return new Slot(user, text(token, "label"), text(token, "serial"), text(key, "alias"), algorithm, publicKey, wrap, hkdfSalt,
-          kdf == null ? null : kdf.params(), kdf == null ? null : kdf.salt(), b64(o, "keyset"));
-    } catch (IntegrityException e) {
-      throw e;
-    } catch (RuntimeException | GeneralSecurityException e) {
-      // Gson, Base64 and the key factories report malformed input with assorted exceptions.
-      throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' is malformed", e);
-    }
+    });
   }
 
   private static byte[] toJson(Slot slot, byte[] sealed) {
