@@ -302,6 +302,25 @@ class MonthlyReportTest {
   }
 
   @Test
+  void report_listsCredentialChanges_aRecoveryKeyReplacedAndAPasswordSetWithIt() {
+    clock.set(2026, 11, 10, 10);
+    char[] recovered = "set with the recovery key 5".toCharArray();
+    RecoveryKey key;
+    try (Vault vault = TestVaults.open(v, clock); Session admin = TestVaults.login(vault)) {
+      key = admin.administration().rotateRecoveryKey();
+    }
+    try (Vault vault = TestVaults.open(v, clock); key; Password p = Password.copyOf(recovered)) {
+      vault.recover(TestVaults.ADMIN, key, p);
+    }
+    clock.set(2026, 12, 1, 9);
+    MonthlyReport r;
+    try (Vault vault = TestVaults.open(v, clock); Session admin = login(vault, TestVaults.ADMIN, recovered)) {
+      r = admin.monthlyReport(NOVEMBER, null, dir.resolve("out")).report();
+    }
+    assertEquals(List.of("RECOVERY_ROTATE", "RECOVER"), r.changes().stream().map(MonthlyReport.Event::action).toList());
+  }
+
+  @Test
   void report_afterTheVaultWasRolledBehindThePreviousReport_isRefusedWithAnIncident() throws Exception {
     clock.set(2026, 10, 3, 10);
     try (Vault vault = TestVaults.open(v, clock); Session admin = TestVaults.login(vault)) {

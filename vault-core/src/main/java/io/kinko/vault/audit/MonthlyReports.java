@@ -56,7 +56,9 @@ public final class MonthlyReports {
   /** What the REPORT entry that records a report says: month, SHA-256 of the JSON, checkpoint size. */
   private static final Pattern RECORD = Pattern.compile("report (\\d{4}-\\d{2}) sha256 ([0-9a-f]{64}), checkpoint of (\\d+) entries");
   private static final Set<String> CHANGES = Set.of(Action.USER_ADD.name(), Action.USER_PASSWD.name(), Action.USER_LOCK.name(),
-      Action.USER_UNLOCK.name(), Action.USER_DISABLE.name(), Action.GRANT.name(), Action.REVOKE.name());
+      Action.USER_UNLOCK.name(), Action.USER_DISABLE.name(), Action.GRANT.name(), Action.REVOKE.name(),
+      // Credentials: a password set with the recovery key, the key replaced, a card enrolled or removed.
+      Action.RECOVER.name(), Action.RECOVERY_ROTATE.name(), Action.TOKEN_ADD.name(), Action.TOKEN_REMOVE.name());
   private static final Set<String> EXPORTS = Set.of(Action.LOG_EXPORT.name(), Action.KEY_EXPORT.name(), "EXPORT");
 
   /** What the vault knows that the log does not hold: who it is, its staff and certificates, where reports are kept. */
