@@ -106,8 +106,9 @@ public final class Erasures {
       archiveThenOverwrite(ctx.layout().reports(), archive.resolve("reports"));
       try (Stream<Path> keyFiles = Files.list(ctx.layout().keys())) {
         for (Path key : keyFiles.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-          Durable.destroy(key);
-          destroyed.add(new CertificateBody.DestroyedKeyFile("keys/" + key.getFileName(), "overwritten, synced, removed"));
+          // A link someone planted in keys/ is removed, not followed: what it names is not the vault's.
+          String how = Durable.destroy(key) ? "overwritten, synced, removed" : "a link, not the vault's file: removed, not overwritten";
+          destroyed.add(new CertificateBody.DestroyedKeyFile("keys/" + key.getFileName(), how));
         }
       }
       if (overwriteBlobs) {
