@@ -173,6 +173,37 @@ class ServerSideTest {
     assertTrue(again.headers().firstValue("Location").orElseThrow().endsWith("/login"));
   }
 
+  @Test
+  void aSecondLogin_inTheSameBrowser_seesNothingOfTheFirst_neitherItsHandlesNorItsCertificates() throws Exception {
+    DeskClient desk = new DeskClient(port);
+    assertEquals("/", desk.login(DemoVault.ADMIN, Vaults.password()));
+    assertEquals(302, desk.upload(0, "admins-own.pdf", new byte[] {7}, desk.token("/")).statusCode());
+    String handle = desk.firstHandle("/");
+    HttpResponse<String> deleted = desk.postForm("/files/" + handle + "/delete", "_csrf=" + DeskClient.encode(desk.token("/")));
+    String certificate = deleted.headers().firstValue("Location").orElseThrow().replaceFirst("^https?://[^/]+", "");
+    assertEquals(200, desk.get(certificate).statusCode());
+    assertEquals(302, desk.upload(0, "admins-next.pdf", new byte[] {8}, desk.token("/")).statusCode());
+    try {
+      secondLogin(desk, certificate, desk.firstHandle("/"));
+    } finally {
+      // The other tests of the class share the vault and its first desk folder.
+      try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+        admin.list("").stream().filter(f -> f.path().endsWith("admins-next.pdf")).forEach(f -> admin.delete(f.path()));
+      }
+    }
+  }
+
+  private void secondLogin(DeskClient desk, String certificate, String other) throws Exception {
+
+    // The worker logs in at the same browser without logging the administrator out.
+    assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+    assertFalse(open.holds(DemoVault.ADMIN), "the administrator's vault session outlived the next login");
+    assertEquals(404, desk.get(certificate).statusCode(), "the worker sees the administrator's deletion certificate");
+    assertEquals(404, desk.get(certificate + "/certificate.json").statusCode());
+    assertEquals(404, desk.getBytes("/files/" + other).statusCode(), "the administrator's file handle still works");
+    assertEquals(403, desk.get("/admin").statusCode(), "the worker reached the administrator's screen");
+  }
+
   private static int count(String text, String part) {
     int n = 0;
     for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
