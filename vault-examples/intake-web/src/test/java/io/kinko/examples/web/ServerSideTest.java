@@ -204,6 +204,37 @@ class ServerSideTest {
     assertEquals(403, desk.get("/admin").statusCode(), "the worker reached the administrator's screen");
   }
 
+  @Test
+  void aCraftedFileName_cannotAddParametersToTheDownloadsContentDisposition() throws Exception {
+    // Quotes, a semicolon, a parameter of its own, non-ASCII: what an attacker would name a file
+    // to make the browser save it under another name (RFD). Control characters are no vault path.
+    String name = "a\";filename=\"evil.bat\";x=\"y 山田 %22.pdf";
+    byte[] content = "crafted-name content".getBytes(StandardCharsets.UTF_8);
+    try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+      admin.put("受付/" + name, new java.io.ByteArrayInputStream(content));
+    }
+    try {
+      DeskClient desk = new DeskClient(port);
+      assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+      Matcher handles = Pattern.compile("href=\"/files/([A-Za-z0-9_-]+)\"").matcher(desk.get("/").body());
+      String header = null;
+      while (handles.find() && header == null) {
+        HttpResponse<byte[]> download = desk.getBytes("/files/" + handles.group(1));
+        if (java.util.Arrays.equals(content, download.body())) {
+          header = download.headers().firstValue("Content-Disposition").orElseThrow();
+        }
+      }
+      assertTrue(header != null, "the crafted file is not on the desk");
+      org.springframework.http.ContentDisposition parsed = org.springframework.http.ContentDisposition.parse(header);
+      assertEquals(name, parsed.getFilename(), header);
+      assertFalse(header.contains("evil.bat\""), "the name closed the header's quoted string: " + header);
+    } finally {
+      try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+        admin.delete("受付/" + name);
+      }
+    }
+  }
+
   private static int count(String text, String part) {
     int n = 0;
     for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
