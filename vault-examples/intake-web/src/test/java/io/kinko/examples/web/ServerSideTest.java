@@ -235,6 +235,26 @@ class ServerSideTest {
     }
   }
 
+  @Test
+  void aSessionIdPlantedBeforeTheLogin_isNotTheOneLoggedIn() throws Exception {
+    DeskClient desk = new DeskClient(port);
+    desk.token("/login"); // the id an attacker would plant: the login page's session
+    String planted = sessionId(desk);
+    assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+    assertFalse(planted.equals(sessionId(desk)), "the session id did not change at login");
+    DeskClient attacker = new DeskClient(port);
+    java.net.HttpCookie cookie = new java.net.HttpCookie("JSESSIONID", planted);
+    cookie.setPath("/");
+    attacker.cookies.getCookieStore().add(java.net.URI.create("http://localhost:" + port + "/"), cookie);
+    HttpResponse<String> page = attacker.get("/");
+    assertEquals(302, page.statusCode(), "the planted id opened the desk");
+    assertTrue(page.headers().firstValue("Location").orElseThrow().endsWith("/login"));
+  }
+
+  private static String sessionId(DeskClient desk) {
+    return desk.cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
+  }
+
   private static int count(String text, String part) {
     int n = 0;
     for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
