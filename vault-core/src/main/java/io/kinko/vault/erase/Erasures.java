@@ -113,7 +113,7 @@ public final class Erasures {
       }
       if (overwriteBlobs) {
         try (Stream<Path> files = Files.walk(ctx.layout().blobs())) {
-          for (Path blob : files.filter(Files::isRegularFile).toList()) {
+          for (Path blob : files.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
             BlobEraser.overwriteAndUnlink(blob);
             blobsDone.accept(++blobs);
           }
@@ -145,7 +145,11 @@ public final class Erasures {
       return;
     }
     try (Stream<Path> files = Files.list(reports)) {
-      for (Path report : files.filter(Files::isRegularFile).sorted().toList()) {
+      for (Path report : files.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+        if (!io.kinko.vault.store.Durable.soleName(report)) {
+          Files.delete(report); // a link someone planted: what it names is neither archived nor overwritten
+          continue;
+        }
         Files.createDirectories(archived);
         Durable.write(archived.resolve(report.getFileName()), Files.readAllBytes(report));
         BlobEraser.overwriteAndUnlink(report);

@@ -95,8 +95,11 @@ public final class Durable {
     return true;
   }
 
-  /** Whether {@code file} is a regular file, not a link, and no other name shares it. */
-  private static boolean soleName(Path file) throws IOException {
+  /**
+   * Whether {@code file} is a regular file, not a link, and no other name shares it: the only kind
+   * of file an eraser may overwrite, since a planted link's bytes are not the vault's.
+   */
+  public static boolean soleName(Path file) throws IOException {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
