@@ -149,29 +149,33 @@ class KeySlotLifecycleTest {
 
   @Test
   void aRetiredNamePlantedAsASymlink_toAFileOutsideTheVault_isUnlinked_andTheFileKeepsItsBytes() throws IOException {
-    close();
-    Path outside = outsideFile();
-    Path planted = slot("bob").resolveSibling("user-gone.slot.0123456789abcdef.retired");
-    Files.createSymbolicLink(planted, outside);
-    // The link's own time too, so that the sweep takes it for an old name and does not wait for it.
-    Files.getFileAttributeView(planted, java.nio.file.attribute.BasicFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-        .setTimes(FileTime.from(Instant.now().minusSeconds(3600)), null, null);
-    vault = TestVaults.open(root);
-    admin = TestVaults.login(vault);
-    assertEquals("a file of the user's own, outside the vault", Files.readString(outside));
-    assertFalse(Files.exists(planted, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the planted name outlived the sweep");
+    assertTheSweepUnlinksOnly((planted, outside) -> {
+      Files.createSymbolicLink(planted, outside);
+      // The link's own time too, so that the sweep takes it for an old name and does not wait for it.
+      Files.getFileAttributeView(planted, java.nio.file.attribute.BasicFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          .setTimes(FileTime.from(Instant.now().minusSeconds(3600)), null, null);
+    });
   }
 
   @Test
   void aRetiredNamePlantedAsAHardLink_toAFileOutsideTheVault_isUnlinked_andTheFileKeepsItsBytes() throws IOException {
+    assertTheSweepUnlinksOnly(Files::createLink);
+  }
+
+  private interface Planter {
+    void plant(Path planted, Path outside) throws IOException;
+  }
+
+  /** Plants a {@code .retired} name for a file outside the vault, reopens, and finds the file whole and the name gone. */
+  private void assertTheSweepUnlinksOnly(Planter planter) throws IOException {
     close();
     Path outside = outsideFile();
     Path planted = slot("bob").resolveSibling("user-gone.slot.0123456789abcdef.retired");
-    Files.createLink(planted, outside);
+    planter.plant(planted, outside);
     vault = TestVaults.open(root);
     admin = TestVaults.login(vault);
     assertEquals("a file of the user's own, outside the vault", Files.readString(outside));
-    assertFalse(Files.exists(planted));
+    assertFalse(Files.exists(planted, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the planted name outlived the sweep");
   }
 
   @Test
