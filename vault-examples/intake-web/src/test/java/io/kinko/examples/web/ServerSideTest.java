@@ -251,6 +251,20 @@ class ServerSideTest {
     assertTrue(page.headers().firstValue("Location").orElseThrow().endsWith("/login"));
   }
 
+  @Test
+  void aLoginFormWithTheFieldRepeated_isRefused_withoutAskingTheVault() throws Exception {
+    // A second password field would leave the first one's char[] unwiped: the form is refused whole.
+    DeskClient desk = new DeskClient(port);
+    String token = desk.token("/login");
+    long before = vault.status().logSize();
+    String password = DeskClient.encode(Vaults.password());
+    HttpResponse<String> twice = desk.postForm("/login", "username=" + DemoVault.WORKER + "&password=" + password + "&password=" + password
+        + "&_csrf=" + DeskClient.encode(token));
+    assertTrue(twice.headers().firstValue("Location").orElseThrow().endsWith("/login?error"), twice.headers().toString());
+    assertEquals(before, vault.status().logSize(), "the vault was asked");
+    assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+  }
+
   private static String sessionId(DeskClient desk) {
     return desk.cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
   }
