@@ -139,6 +139,73 @@ class KeySlotLifecycleTest {
     login("bob", BOB).close();
   }
 
+  /** A file outside the vault that the user can write, which an attacker points a planted name at. */
+  private Path outsideFile() throws IOException {
+    Path outside = dir.resolve("thesis.txt");
+    Files.writeString(outside, "a file of the user's own, outside the vault");
+    Files.setLastModifiedTime(outside, FileTime.from(Instant.now().minusSeconds(3600)));
+    return outside;
+  }
+
+  @Test
+  void aRetiredNamePlantedAsASymlink_toAFileOutsideTheVault_isUnlinked_andTheFileKeepsItsBytes() throws IOException {
+    assertTheSweepUnlinksOnly((planted, outside) -> {
+      Files.createSymbolicLink(planted, outside);
+      // The link's own time too, so that the sweep takes it for an old name and does not wait for it.
+      Files.getFileAttributeView(planted, java.nio.file.attribute.BasicFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          .setTimes(FileTime.from(Instant.now().minusSeconds(3600)), null, null);
+    });
+  }
+
+  @Test
+  void aRetiredNamePlantedAsAHardLink_toAFileOutsideTheVault_isUnlinked_andTheFileKeepsItsBytes() throws IOException {
+    assertTheSweepUnlinksOnly(Files::createLink);
+  }
+
+  private interface Planter {
+    void plant(Path planted, Path outside) throws IOException;
+  }
+
+  /** Plants a {@code .retired} name for a file outside the vault, reopens, and finds the file whole and the name gone. */
+  private void assertTheSweepUnlinksOnly(Planter planter) throws IOException {
+    close();
+    Path outside = outsideFile();
+    Path planted = slot("bob").resolveSibling("user-gone.slot.0123456789abcdef.retired");
+    planter.plant(planted, outside);
+    vault = TestVaults.open(root);
+    admin = TestVaults.login(vault);
+    assertEquals("a file of the user's own, outside the vault", Files.readString(outside));
+    assertFalse(Files.exists(planted, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the planted name outlived the sweep");
+  }
+
+  @Test
+  void aRetiredNamePlantedAsAHardLink_toAnotherUsersLiveSlot_leavesThatSlotWhole() throws IOException {
+    close();
+    byte[] bobs = Files.readAllBytes(slot("bob"));
+    // Named for another slot, so that it is not the second name of the target its name gives.
+    Path planted = slot("bob").resolveSibling("user-sato.slot.0123456789abcdef.retired");
+    Files.createLink(planted, slot("bob"));
+    Files.setLastModifiedTime(planted, FileTime.from(Instant.now().minusSeconds(3600)));
+    vault = TestVaults.open(root);
+    admin = TestVaults.login(vault);
+    assertTrue(java.util.Arrays.equals(bobs, Files.readAllBytes(slot("bob"))), "bob's live slot was overwritten");
+    assertFalse(Files.exists(planted));
+    login("bob", BOB).close();
+  }
+
+  @Test
+  void aSlotReplacedByASymlink_toAFileOutsideTheVault_aResetDoesNotOverwriteThatFile() throws IOException {
+    Path outside = outsideFile();
+    Files.delete(slot("bob"));
+    Files.createSymbolicLink(slot("bob"), outside);
+    try (Password n = Password.copyOf(NEXT)) {
+      admin.administration().resetPassword("bob", n);
+    }
+    assertEquals("a file of the user's own, outside the vault", Files.readString(outside));
+    assertFalse(Files.isSymbolicLink(slot("bob")));
+    login("bob", NEXT).close();
+  }
+
   @Test
   void damagedOrCraftedSlot_isAnIntegrityRefusal_anIncident_andNobodysLockout() throws IOException {
     byte[] good = Files.readAllBytes(slot("bob"));

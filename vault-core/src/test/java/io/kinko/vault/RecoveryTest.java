@@ -153,6 +153,45 @@ class RecoveryTest {
   }
 
   @Test
+  void anOldSlotAndItsOldFingerprintRow_putBackTogether_areRefusedAsAnIncident_andChangeNothing() throws Exception {
+    Path slot = root.resolve("keys/recovery.slot");
+    byte[] old = Files.readAllBytes(slot);
+    java.util.Map<String, Object> oldRow = new java.util.LinkedHashMap<>();
+    try (java.sql.Connection c = TestDatabase.connect(root);
+         java.sql.ResultSet r = c.createStatement().executeQuery("SELECT * FROM settings WHERE name = 'recovery.fingerprint'")) {
+      assertTrue(r.next(), "no recovery fingerprint row");
+      for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+        oldRow.put(r.getMetaData().getColumnName(i), r.getObject(i));
+      }
+    }
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      s.administration().rotateRecoveryKey().close();
+    }
+    // The attacker kept the old key, its slot and its settings row (a backup), and puts both back.
+    Files.write(slot, old);
+    try (java.sql.Connection c = TestDatabase.connect(root)) {
+      c.createStatement().executeUpdate("DELETE FROM settings WHERE name = 'recovery.fingerprint'");
+      String columns = String.join(", ", oldRow.keySet());
+      try (java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO settings (" + columns + ") VALUES ("
+          + String.join(", ", java.util.Collections.nCopies(oldRow.size(), "?")) + ")")) {
+        int i = 1;
+        for (Object v : oldRow.values()) {
+          insert.setObject(i++, v);
+        }
+        assertEquals(1, insert.executeUpdate());
+      }
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> recover(TestVaults.ADMIN, keyText));
+    assertEquals(IncidentRule.INTEGRITY_STATE, e.rule(), e.getMessage());
+    assertFalse(e.getMessage().contains(new String(keyText)), "the message holds no key");
+    assertThrows(AuthenticationException.class, () -> login(TestVaults.ADMIN, NEW), "a new password was set with the old key");
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      assertTrue(s.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().startsWith("rule integrity.state;")));
+      assertTrue(s.logEntries(new LogQuery(null, null, null, "RECOVER")).stream().noneMatch(r -> r.decision().equals("ALLOW")));
+    }
+  }
+
+  @Test
   void aCraftedOrDamagedSlot_isIntegrityKeys() throws Exception {
     Path slot = root.resolve("keys/recovery.slot");
     for (byte[] crafted : List.of("{\"format\":1,\"slot\":\"recovery\",\"kdf\":{\"algorithm\":\"argon2id\"}}".getBytes(StandardCharsets.UTF_8),

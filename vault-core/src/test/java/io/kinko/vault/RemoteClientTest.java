@@ -126,22 +126,53 @@ class RemoteClientTest extends VaultTest {
 
   @Test
   void anEditedAddress_failsVerification_namingTheEntry() throws Exception {
-    long before = session.vault().status().logSize();
-    try (Session remote = login(TestVaults.ADMIN, TestVaults.PASSWORD, ADDRESS)) {
-      TestVaults.put(remote, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
-    }
-    LogEntry put = entriesFrom(before).stream().filter(e -> e.action().equals("PUT")).findFirst().orElseThrow();
-    try (Connection c = TestDatabase.connect(vault.directory())) {
-      c.createStatement().execute("UPDATE log_entries SET entry = REPLACE(entry, '" + ADDRESS + "', '198.51.100.9') WHERE seq = " + put.seq());
-    }
+    LogEntry put = remotePut();
+    tamper("REPLACE(entry, '" + ADDRESS + "', '198.51.100.9')", put.seq());
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
   }
 
   @Test
+  void anAddressRemovedFromAnEntry_failsVerification_namingTheEntry() throws Exception {
+    LogEntry put = remotePut();
+    // What someone hiding where a read came from would do: the entry stays canonical, only shorter.
+    assertTrue(put.json().contains("\"addr\":\"" + ADDRESS + "\","), put.json());
+    tamper("REPLACE(entry, '\"addr\":\"" + ADDRESS + "\",', '')", put.seq());
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
+  }
+
+  @Test
+  void anAddressAddedToAnEntryThatHadNone_failsVerification_namingTheEntry() throws Exception {
+    long before = session.vault().status().logSize();
+    TestVaults.put(session, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+    LogEntry put = entriesFrom(before).stream().filter(e -> e.action().equals("PUT")).findFirst().orElseThrow();
+    assertNull(put.address());
+    tamper("REPLACE(entry, '\"client\":{', '\"client\":{\"addr\":\"198.51.100.9\",')", put.seq());
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
+  }
+
+  /** The PUT entry of a session logged in from {@link #ADDRESS}. */
+  private LogEntry remotePut() {
+    long before = session.vault().status().logSize();
+    try (Session remote = login(TestVaults.ADMIN, TestVaults.PASSWORD, ADDRESS)) {
+      TestVaults.put(remote, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    }
+    return entriesFrom(before).stream().filter(e -> e.action().equals("PUT")).findFirst().orElseThrow();
+  }
+
+  private void tamper(String newEntry, long seq) throws Exception {
+    try (Connection c = TestDatabase.connect(vault.directory())) {
+      assertEquals(1, c.createStatement().executeUpdate("UPDATE log_entries SET entry = " + newEntry + " WHERE seq = " + seq));
+    }
+  }
+
+  @Test
   void aMalformedAddress_isRefusedBeforeAnythingIsLogged_withoutEchoingIt() {
     long before = session.vault().status().logSize();
-    for (String bad : List.of("", "1.2.3.4\nFORGED", "1.2.3.4 FORGED", "<script>FORGED", "a".repeat(101))) {
+    for (String bad : List.of("", "1.2.3.4\nFORGED", "1.2.3.4 FORGED", "<script>FORGED", "a".repeat(101),
+        "１.２.３.４FORGED", "1.2.3.4\u2028FORGED", "1.2.3.4\u0000FORGED", "ａｄｍｉｎFORGED")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> login(TestVaults.ADMIN, TestVaults.PASSWORD, bad));
       assertFalse(e.getMessage().contains("FORGED"), e.getMessage());

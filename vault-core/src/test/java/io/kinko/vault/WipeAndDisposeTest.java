@@ -133,4 +133,26 @@ class WipeAndDisposeTest extends VaultTest {
     MonthlyReport.verify(filed, Files.readAllBytes(Path.of(archived + ".sig")), Files.readString(archive.resolve("vault.pub.pem")), null);
     assertEquals(List.of(), TestVaults.filesUnder(vault.directory().resolve("reports")), "a report (staff names, grant folders) left in the vault");
   }
+  @Test
+  void dispose_followsNoLinkPlantedInTheVaultFolder_toAFileOutsideIt() throws IOException {
+    TestVaults.put(session, "受付/a.txt", "a".getBytes());
+    Path outside = dir.resolve("outside.txt");
+    Files.writeString(outside, "the user's own file, outside the vault");
+    Path blobs = vault.directory().resolve("blobs");
+    Path someBlobFolder;
+    try (Stream<Path> folders = Files.list(blobs)) {
+      someBlobFolder = folders.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
+    // Links someone who can write the vault folder planted: in blobs/, in reports/ and in keys/.
+    Files.createSymbolicLink(someBlobFolder.resolve("planted"), outside);
+    Files.createDirectories(vault.directory().resolve("reports"));
+    Files.createSymbolicLink(vault.directory().resolve("reports").resolve("planted.json"), outside);
+    Files.createSymbolicLink(vault.directory().resolve("keys").resolve("planted.slot"), outside);
+    Path archive = dir.resolve("archive");
+
+    session.dispose(archive, true);
+
+    assertEquals("the user's own file, outside the vault", Files.readString(outside));
+    assertFalse(Files.exists(archive.resolve("reports").resolve("planted.json")), "the dispose archived what a planted link names");
+  }
 }

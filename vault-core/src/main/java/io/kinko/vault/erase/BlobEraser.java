@@ -46,12 +46,13 @@ public final class BlobEraser {
     }
     try {
       int header;
-      try (InputStream in = Files.newInputStream(blob)) {
+      // Never through a link: a blob replaced by a symlink must not steer the overwrite elsewhere.
+      try (InputStream in = Files.newInputStream(blob, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         header = (int) Math.min(size, BlobCipher.headerLength(in));
       }
       byte[] original = readPrefix(blob, header);
       byte[] noise = Bytes.random(header);
-      try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE)) {
+      try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         writeFully(channel, ByteBuffer.wrap(noise), 0);
         channel.force(true);
       }
@@ -76,6 +77,10 @@ public final class BlobEraser {
 
   /** Overwrites a whole file once with random data, syncs and unlinks it (for disposal). */
   public static long overwriteAndUnlink(Path file) throws IOException {
+    if (!io.kinko.vault.store.Durable.soleName(file)) {
+      Files.delete(file); // a link someone planted: removed, never followed to what it names
+      return 0;
+    }
     long size = Files.size(file);
     overwriteRest(file, 0, size);
     Files.delete(file);
@@ -93,7 +98,7 @@ public final class BlobEraser {
   }
 
   private static void overwriteRest(Path blob, int from, long size) throws IOException {
-    try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = FileChannel.open(blob, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       // One random chunk, written over and over: as unrecoverable as shred's pass, and a direct
       // buffer, so the JDK copies nothing on its way to the kernel.
       ByteBuffer noise = noise((int) Math.min(CHUNK, Math.max(0, size - from)));

@@ -106,13 +106,14 @@ public final class Erasures {
       archiveThenOverwrite(ctx.layout().reports(), archive.resolve("reports"));
       try (Stream<Path> keyFiles = Files.list(ctx.layout().keys())) {
         for (Path key : keyFiles.filter(p -> !p.getFileName().toString().endsWith(".pem")).sorted().toList()) {
-          Durable.destroy(key);
-          destroyed.add(new CertificateBody.DestroyedKeyFile("keys/" + key.getFileName(), "overwritten, synced, removed"));
+          // A link someone planted in keys/ is removed, not followed: what it names is not the vault's.
+          String how = Durable.destroy(key) ? "overwritten, synced, removed" : "a link, not the vault's file: removed, not overwritten";
+          destroyed.add(new CertificateBody.DestroyedKeyFile("keys/" + key.getFileName(), how));
         }
       }
       if (overwriteBlobs) {
         try (Stream<Path> files = Files.walk(ctx.layout().blobs())) {
-          for (Path blob : files.filter(Files::isRegularFile).toList()) {
+          for (Path blob : files.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
             BlobEraser.overwriteAndUnlink(blob);
             blobsDone.accept(++blobs);
           }
@@ -144,7 +145,11 @@ public final class Erasures {
       return;
     }
     try (Stream<Path> files = Files.list(reports)) {
-      for (Path report : files.filter(Files::isRegularFile).sorted().toList()) {
+      for (Path report : files.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+        if (!io.kinko.vault.store.Durable.soleName(report)) {
+          Files.delete(report); // a link someone planted: what it names is neither archived nor overwritten
+          continue;
+        }
         Files.createDirectories(archived);
         Durable.write(archived.resolve(report.getFileName()), Files.readAllBytes(report));
         BlobEraser.overwriteAndUnlink(report);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -54,13 +55,25 @@ public final class Durable {
    * so the old bytes are not left in the file's blocks (see SECURITY.md for what overwriting cannot
    * reach on SSDs and copy-on-write file systems).
    *
+   * <p>Only a regular file that is its own sole name is overwritten. A symbolic link, or a name
+   * that shares its file with another (a hard link someone planted in the vault folder, pointing
+   * at a file outside it or at a live key slot), is only unlinked: its bytes are not the vault's
+   * to overwrite, and following it would let whoever can write the folder make the vault destroy
+   * any file its user can write.
+   *
+   * @return true if the bytes were overwritten, false if only the name was unlinked
    * @throws IOException if the overwrite did not read back: the file is then left in place, named,
    *     for the caller to report, rather than unlinked with its old bytes perhaps still in it
    */
-  public static void destroy(Path file) throws IOException {
+  public static boolean destroy(Path file) throws IOException {
+    if (!soleName(file)) {
+      Files.delete(file); // the link itself, never what it names
+      syncDirectory(file.toAbsolutePath().getParent());
+      return false;
+    }
     long size = Files.size(file);
     byte[] noise = io.kinko.vault.crypto.Bytes.random((int) Math.min(size, 1 << 20));
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(noise);
       for (long at = 0; at < size; ) {
         out.clear().limit((int) Math.min(noise.length, size - at));
@@ -79,6 +92,22 @@ public final class Durable {
     }
     Files.delete(file);
     syncDirectory(file.toAbsolutePath().getParent());
+    return true;
+  }
+
+  /**
+   * Whether {@code file} is a regular file, not a link, and no other name shares it: the only kind
+   * of file an eraser may overwrite, since a planted link's bytes are not the vault's.
+   */
+  public static boolean soleName(Path file) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() == 1;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return true; // no link count on this file system (Windows): a symbolic link is still refused above
+    }
   }
 
   /** The suffix of the second name a secret file keeps while {@link #replaceSecret} destroys its old bytes. */
@@ -133,16 +162,17 @@ public final class Durable {
     try (java.util.stream.Stream<Path> files = Files.list(directory)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
-        if (name.endsWith(RETIRED) && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+        if (name.endsWith(RETIRED) && Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
           // <target>.<16 hex>.retired; a crash before the rename left it a second name of the live file.
           Path target = directory.resolve(name.substring(0, Math.max(0, name.length() - RETIRED.length() - 17)));
           try {
-            if (Files.exists(target) && Files.isSameFile(file, target)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(file, target)) {
               Files.delete(file);
               continue;
             }
-            destroy(file);
-            destroyed++;
+            if (destroy(file)) {
+              destroyed++;
+            }
           } catch (java.nio.file.NoSuchFileException raced) {
             // another process destroyed it first
           }

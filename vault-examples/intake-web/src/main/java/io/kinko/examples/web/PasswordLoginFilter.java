@@ -80,6 +80,12 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
           response.sendRedirect(request.getContextPath() + "/login?error");
           return;
         }
+        if (fields.stream().map(Field::name).distinct().count() != fields.size()) {
+          // A repeated field (two passwords) would leave the first one's char[] unwiped: refused whole.
+          fields.forEach(f -> Arrays.fill(f.value(), (byte) 0));
+          response.sendRedirect(request.getContextPath() + "/login?error");
+          return;
+        }
         for (Field field : fields) {
           switch (field.name()) {
             case "username" -> user = new String(field.value(), StandardCharsets.UTF_8);

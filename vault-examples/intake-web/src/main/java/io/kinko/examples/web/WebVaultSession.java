@@ -81,8 +81,11 @@ public class WebVaultSession {
     if (session != null) {
       Session closing = session;
       session = null;
+      // Everything the pages hold for the closing session goes with it: a second login in the same
+      // browser (another user at a shared desk) must find none of the first one's links or certificates.
       pathsByHandle.clear();
       handlesByPath.clear();
+      certificates.clear();
       try {
         closing.close();
       } finally {

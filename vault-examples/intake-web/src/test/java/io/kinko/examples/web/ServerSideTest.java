@@ -173,6 +173,102 @@ class ServerSideTest {
     assertTrue(again.headers().firstValue("Location").orElseThrow().endsWith("/login"));
   }
 
+  @Test
+  void aSecondLogin_inTheSameBrowser_seesNothingOfTheFirst_neitherItsHandlesNorItsCertificates() throws Exception {
+    DeskClient desk = new DeskClient(port);
+    assertEquals("/", desk.login(DemoVault.ADMIN, Vaults.password()));
+    assertEquals(302, desk.upload(0, "admins-own.pdf", new byte[] {7}, desk.token("/")).statusCode());
+    String handle = desk.firstHandle("/");
+    HttpResponse<String> deleted = desk.postForm("/files/" + handle + "/delete", "_csrf=" + DeskClient.encode(desk.token("/")));
+    String certificate = deleted.headers().firstValue("Location").orElseThrow().replaceFirst("^https?://[^/]+", "");
+    assertEquals(200, desk.get(certificate).statusCode());
+    assertEquals(302, desk.upload(0, "admins-next.pdf", new byte[] {8}, desk.token("/")).statusCode());
+    try {
+      secondLogin(desk, certificate, desk.firstHandle("/"));
+    } finally {
+      // The other tests of the class share the vault and its first desk folder.
+      try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+        admin.list("").stream().filter(f -> f.path().endsWith("admins-next.pdf")).forEach(f -> admin.delete(f.path()));
+      }
+    }
+  }
+
+  private void secondLogin(DeskClient desk, String certificate, String other) throws Exception {
+
+    // The worker logs in at the same browser without logging the administrator out.
+    assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+    assertFalse(open.holds(DemoVault.ADMIN), "the administrator's vault session outlived the next login");
+    assertEquals(404, desk.get(certificate).statusCode(), "the worker sees the administrator's deletion certificate");
+    assertEquals(404, desk.get(certificate + "/certificate.json").statusCode());
+    assertEquals(404, desk.getBytes("/files/" + other).statusCode(), "the administrator's file handle still works");
+    assertEquals(403, desk.get("/admin").statusCode(), "the worker reached the administrator's screen");
+  }
+
+  @Test
+  void aCraftedFileName_cannotAddParametersToTheDownloadsContentDisposition() throws Exception {
+    // Quotes, a semicolon, a parameter of its own, non-ASCII: what an attacker would name a file
+    // to make the browser save it under another name (RFD). Control characters are no vault path.
+    String name = "a\";filename=\"evil.bat\";x=\"y 山田 %22.pdf";
+    byte[] content = "crafted-name content".getBytes(StandardCharsets.UTF_8);
+    try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+      admin.put("受付/" + name, new java.io.ByteArrayInputStream(content));
+    }
+    try {
+      DeskClient desk = new DeskClient(port);
+      assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+      Matcher handles = Pattern.compile("href=\"/files/([A-Za-z0-9_-]+)\"").matcher(desk.get("/").body());
+      String header = null;
+      while (handles.find() && header == null) {
+        HttpResponse<byte[]> download = desk.getBytes("/files/" + handles.group(1));
+        if (java.util.Arrays.equals(content, download.body())) {
+          header = download.headers().firstValue("Content-Disposition").orElseThrow();
+        }
+      }
+      assertTrue(header != null, "the crafted file is not on the desk");
+      org.springframework.http.ContentDisposition parsed = org.springframework.http.ContentDisposition.parse(header);
+      assertEquals(name, parsed.getFilename(), header);
+      assertFalse(header.contains("evil.bat\""), "the name closed the header's quoted string: " + header);
+    } finally {
+      try (var admin = vault.login(DemoVault.ADMIN, io.kinko.vault.Password.wrap(DemoVault.password()))) {
+        admin.delete("受付/" + name);
+      }
+    }
+  }
+
+  @Test
+  void aSessionIdPlantedBeforeTheLogin_isNotTheOneLoggedIn() throws Exception {
+    DeskClient desk = new DeskClient(port);
+    desk.token("/login"); // the id an attacker would plant: the login page's session
+    String planted = sessionId(desk);
+    assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+    assertFalse(planted.equals(sessionId(desk)), "the session id did not change at login");
+    DeskClient attacker = new DeskClient(port);
+    java.net.HttpCookie cookie = new java.net.HttpCookie("JSESSIONID", planted);
+    cookie.setPath("/");
+    attacker.cookies.getCookieStore().add(java.net.URI.create("http://localhost:" + port + "/"), cookie);
+    HttpResponse<String> page = attacker.get("/");
+    assertEquals(302, page.statusCode(), "the planted id opened the desk");
+    assertTrue(page.headers().firstValue("Location").orElseThrow().endsWith("/login"));
+  }
+
+  @Test
+  void aLoginFormWithTheFieldRepeated_isRefused_withoutAskingTheVault() throws Exception {
+    // A second password field would leave the first one's char[] unwiped: the form is refused whole.
+    DeskClient desk = new DeskClient(port);
+    String token = desk.token("/login");
+    long before = vault.status().logSize();
+    String password = DeskClient.encode(Vaults.password());
+    HttpResponse<String> twice = desk.postForm("/login", "username=" + DemoVault.WORKER + "&password=" + password + "&password=" + password
+        + "&_csrf=" + DeskClient.encode(token));
+    assertTrue(twice.headers().firstValue("Location").orElseThrow().endsWith("/login?error"), twice.headers().toString());
+    assertEquals(before, vault.status().logSize(), "the vault was asked");
+    assertEquals("/", desk.login(DemoVault.WORKER, Vaults.password()));
+  }
+
+  private static String sessionId(DeskClient desk) {
+    return desk.cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID")).findFirst().orElseThrow().getValue();
+  }
+
   private static int count(String text, String part) {
     int n = 0;
     for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
