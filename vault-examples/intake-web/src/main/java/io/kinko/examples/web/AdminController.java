@@ -1,5 +1,6 @@
 package io.kinko.examples.web;
 
+import io.kinko.spring.WebVaultSession;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.LogQuery;
 import io.kinko.vault.Session;

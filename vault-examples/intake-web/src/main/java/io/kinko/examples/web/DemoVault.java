@@ -1,5 +1,6 @@
 package io.kinko.examples.web;
 
+import io.kinko.spring.KinkoVaultProperties;
 import io.kinko.vault.Contract;
 import io.kinko.vault.DatabaseAccount;
 import io.kinko.vault.Password;
@@ -31,23 +32,23 @@ public final class DemoVault {
     return DEMO_PASSWORD.toCharArray();
   }
 
-  static Vault create(KinkoProperties properties) {
+  static Vault create(KinkoVaultProperties properties, DeskProperties desk) {
     Contract contract = new Contract("R8-情報-0042", "横浜市", "Kinko 株式会社", LocalDate.now(Contract.ZONE).plusYears(1));
     Vault vault;
     try (Password admin = Password.wrap(password())) {
       // The lowest cost the library accepts, so that the demo and its tests log in quickly.
       Vault.Builder builder = Vault.builder(properties.vault()).contract(contract).admin(ADMIN, admin)
           .passwordCost(PasswordCost.MINIMUM).application(properties.application());
-      if (properties.jdbcUrl() != null && !properties.jdbcUrl().isBlank()) {
+      if (desk.jdbcUrl() != null && !desk.jdbcUrl().isBlank()) {
         try (DatabaseAccount account = DatabaseAccount.fromEnvironment()) {
-          vault = builder.database(properties.jdbcUrl(), account).create();
+          vault = builder.database(desk.jdbcUrl(), account).create();
         }
       } else {
         vault = builder.create();
       }
     }
-    String granted = properties.folders().get(0);
-    String refused = properties.folders().get(1);
+    String granted = desk.folders().get(0);
+    String refused = desk.folders().get(1);
     try (Password admin = Password.wrap(password()); Session session = vault.login(ADMIN, admin)) {
       session.administration().grant(ADMIN, "", EnumSet.allOf(Permission.class));
       try (Password worker = Password.wrap(password())) {

@@ -23,7 +23,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * The desk's pages. Files are named in URLs only by the opaque handles of {@link WebVaultSession},
+ * The desk's pages. Files are named in URLs only by the opaque handles of {@link DeskSession},
  * folders by their number in {@code kinko.folders}; every read, write and deletion goes through
  * the user's vault session, which decides and logs it.
  */
@@ -34,10 +34,10 @@ class DeskController {
 
   private static final java.time.format.DateTimeFormatter TIME =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", java.util.Locale.ROOT).withZone(io.kinko.vault.Contract.ZONE);
-  private final WebVaultSession web;
-  private final KinkoProperties properties;
+  private final DeskSession web;
+  private final DeskProperties properties;
 
-  DeskController(WebVaultSession web, KinkoProperties properties) {
+  DeskController(DeskSession web, DeskProperties properties) {
     this.web = web;
     this.properties = properties;
   }

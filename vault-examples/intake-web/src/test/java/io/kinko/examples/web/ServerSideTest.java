@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kinko.spring.OpenSessions;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.Vault;
 import java.net.http.HttpResponse;

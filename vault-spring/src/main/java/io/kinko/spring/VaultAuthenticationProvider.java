@@ -1,4 +1,4 @@
-package io.kinko.examples.web;
+package io.kinko.spring;
 
 import io.kinko.vault.Password;
 import io.kinko.vault.Session;
@@ -6,18 +6,17 @@ import io.kinko.vault.Vault;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
-import org.springframework.stereotype.Component;
 
 /**
  * Spring Security's authentication against the vault: {@link Vault#login(String, Password,
  * String)} with the browser's address, which logs the attempt (a wrong password is a DENY and
- * counts towards the lockout). The password is wiped as soon as the vault has read it.
+ * counts towards the lockout). The password is wiped as soon as the vault has read it. {@link
+ * KinkoWebAutoConfiguration} makes one bean of it for the application's {@link Vault}.
  */
-@Component
-class VaultAuthenticationProvider implements AuthenticationProvider {
+public final class VaultAuthenticationProvider implements AuthenticationProvider {
   private final Vault vault;
 
-  VaultAuthenticationProvider(Vault vault) {
+  public VaultAuthenticationProvider(Vault vault) {
     this.vault = vault;
   }
 

@@ -1,9 +1,9 @@
 package io.kinko.examples.web;
 
+import io.kinko.spring.WebVaultSession;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.NotFoundException;
 import io.kinko.vault.Session;
-import jakarta.annotation.PreDestroy;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -12,40 +12,40 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.context.annotation.SessionScope;
 
 /**
- * The vault {@link Session} of one web session, and the opaque handles its pages use for files
- * (a random token per path, held here, so that no file name appears in a URL). Closed when the
- * web session ends: logout, timeout or invalidation all destroy this bean.
+ * What the desk's pages hold for one vault session: the opaque handles they use for files (a
+ * random token per path, so that no file name appears in a URL) and the deletion certificates to
+ * download. All of it belongs to the vault session it was made in: a second login in the same
+ * browser (another user at a shared desk) finds none of the first one's links or certificates.
  */
 @Component
 @SessionScope
-public class WebVaultSession {
+public class DeskSession {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private final OpenSessions registry;
-  private Session session;
+  private final WebVaultSession web;
+  private Session owner;
   private final Map<String, String> pathsByHandle = new HashMap<>();
   private final Map<String, String> handlesByPath = new HashMap<>();
   private final Map<String, DeletionCertificate> certificates = new HashMap<>();
 
-  public WebVaultSession(OpenSessions registry) {
-    this.registry = registry;
+  public DeskSession(WebVaultSession web) {
+    this.web = web;
   }
 
-  synchronized void open(Session opened) {
-    close();
-    session = opened;
-    registry.opened(opened);
-  }
-
-  /** The vault session; a web session without one was not logged in through the vault. */
+  /** The vault session; what this object holds for an earlier one is dropped first. */
   public synchronized Session session() {
-    if (session == null) {
-      throw new IllegalStateException("this web session has no vault session");
+    Session current = web.session();
+    if (current != owner) {
+      pathsByHandle.clear();
+      handlesByPath.clear();
+      certificates.clear();
+      owner = current;
     }
-    return session;
+    return current;
   }
 
   /** The opaque handle the pages use for {@code path}. */
   synchronized String handle(String path) {
+    session();
     return handlesByPath.computeIfAbsent(path, p -> {
       byte[] token = new byte[16];
       RANDOM.nextBytes(token);
@@ -57,6 +57,7 @@ public class WebVaultSession {
 
   /** The path behind {@code handle}; a handle this session never handed out is not found. */
   synchronized String path(String handle) {
+    session();
     String path = pathsByHandle.get(handle);
     if (path == null) {
       throw new NotFoundException("no file behind that link in this session");
@@ -65,32 +66,16 @@ public class WebVaultSession {
   }
 
   synchronized void keep(DeletionCertificate certificate) {
+    session();
     certificates.put(certificate.id(), certificate);
   }
 
   synchronized DeletionCertificate certificate(String id) {
+    session();
     DeletionCertificate certificate = certificates.get(id);
     if (certificate == null) {
       throw new NotFoundException("no certificate " + id + " in this session");
     }
     return certificate;
-  }
-
-  @PreDestroy
-  public synchronized void close() {
-    if (session != null) {
-      Session closing = session;
-      session = null;
-      // Everything the pages hold for the closing session goes with it: a second login in the same
-      // browser (another user at a shared desk) must find none of the first one's links or certificates.
-      pathsByHandle.clear();
-      handlesByPath.clear();
-      certificates.clear();
-      try {
-        closing.close();
-      } finally {
-        registry.closed(closing);
-      }
-    }
   }
 }

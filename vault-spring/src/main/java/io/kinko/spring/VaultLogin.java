@@ -1,4 +1,4 @@
-package io.kinko.examples.web;
+package io.kinko.spring;
 
 import io.kinko.vault.Password;
 import io.kinko.vault.Role;

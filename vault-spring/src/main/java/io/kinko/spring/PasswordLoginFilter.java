@@ -1,4 +1,4 @@
-package io.kinko.examples.web;
+package io.kinko.spring;
 
 import io.kinko.vault.Password;
 import jakarta.servlet.FilterChain;
@@ -30,7 +30,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * parsing would make one, and Spring Security's form login keeps it as the credentials). It
  * checks the form's CSRF token itself (it runs before Spring's CSRF filter, which would parse the
  * body), authenticates through the {@link AuthenticationManager}, changes the session id, and
- * hands the vault session to the web session's {@link WebVaultSession}.
+ * hands the vault session to the web session's {@link WebVaultSession}. {@link VaultFormLogin}
+ * adds it to a filter chain.
  */
 final class PasswordLoginFilter extends OncePerRequestFilter {
   /** A login form is small: user name, password, token. */
@@ -40,9 +41,13 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
   private final CsrfTokenRequestHandler csrfHandler;
   private final SecurityContextRepository contexts;
   private final WebVaultSession vaultSession;
+  private final String loginPage;
+  private final String successUrl;
 
   PasswordLoginFilter(AuthenticationManager authentication, CsrfTokenRepository csrfTokens, CsrfTokenRequestHandler csrfHandler,
-      SecurityContextRepository contexts, WebVaultSession vaultSession) {
+      SecurityContextRepository contexts, WebVaultSession vaultSession, String loginPage, String successUrl) {
+    this.loginPage = loginPage;
+    this.successUrl = successUrl;
     this.authentication = authentication;
     this.csrfTokens = csrfTokens;
     this.csrfHandler = csrfHandler;
@@ -52,7 +57,7 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !("POST".equals(request.getMethod()) && "/login".equals(request.getServletPath()));
+    return !("POST".equals(request.getMethod()) && loginPage.equals(request.getServletPath()));
   }
 
   @Override
@@ -77,13 +82,13 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
         try {
           fields = Field.split(body);
         } catch (IllegalArgumentException e) {
-          response.sendRedirect(request.getContextPath() + "/login?error");
+          response.sendRedirect(request.getContextPath() + loginPage + "?error");
           return;
         }
         if (fields.stream().map(Field::name).distinct().count() != fields.size()) {
           // A repeated field (two passwords) would leave the first one's char[] unwiped: refused whole.
           fields.forEach(f -> Arrays.fill(f.value(), (byte) 0));
-          response.sendRedirect(request.getContextPath() + "/login?error");
+          response.sendRedirect(request.getContextPath() + loginPage + "?error");
           return;
         }
         for (Field field : fields) {
@@ -106,7 +111,7 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
           return;
         }
         if (user == null || user.isBlank() || password == null || password.length == 0) {
-          response.sendRedirect(request.getContextPath() + "/login?error");
+          response.sendRedirect(request.getContextPath() + loginPage + "?error");
           return;
         }
         login(request, response, user, Password.wrap(password));
@@ -145,7 +150,7 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
     try {
       result = (VaultLogin) authentication.authenticate(VaultLogin.attempt(user, password, request.getRemoteAddr()));
     } catch (AuthenticationException e) {
-      response.sendRedirect(request.getContextPath() + "/login?error");
+      response.sendRedirect(request.getContextPath() + loginPage + "?error");
       return;
     } finally {
       password.close();
@@ -158,7 +163,7 @@ final class PasswordLoginFilter extends OncePerRequestFilter {
     contexts.saveContext(context, request, response);
     csrfTokens.saveToken(null, request, response); // a new CSRF token after login, as Spring's own login does
     vaultSession.open(result.takeSession());
-    response.sendRedirect(request.getContextPath() + "/");
+    response.sendRedirect(request.getContextPath() + successUrl);
   }
 
   /** One {@code name=value} of a form body, percent-decoded; the value as bytes the caller wipes. */

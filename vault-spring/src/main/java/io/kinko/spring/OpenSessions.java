@@ -1,13 +1,11 @@
-package io.kinko.examples.web;
+package io.kinko.spring;
 
 import io.kinko.vault.Session;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.stereotype.Component;
 
-/** The vault sessions this application holds open, one per logged-in web session. */
-@Component
-public class OpenSessions {
+/** The vault sessions this application holds open, one per logged-in web session ({@link WebVaultSession}). */
+public final class OpenSessions {
   private final Set<Session> open = ConcurrentHashMap.newKeySet();
 
   void opened(Session session) {
