@@ -94,9 +94,7 @@ public interface Vault extends AutoCloseable {
    * @throws IllegalArgumentException if the new password is too weak
    * @throws VaultException if the vault has no recovery key
    */
-  default void recover(String admin, RecoveryKey key, Password newPassword) {
-    throw new UnsupportedOperationException("this vault implementation has no recovery key");
-  }
+  void recover(String admin, RecoveryKey key, Password newPassword);
 
   /**
    * Authenticates {@code user} with a hardware token, and with {@code password} too when it is
