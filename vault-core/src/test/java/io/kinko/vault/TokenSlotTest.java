@@ -232,6 +232,19 @@ class TokenSlotTest {
   }
 
   @Test
+  void twoFactorUser_whoPutsTheOldPasswordSlotBack_andDeletesTheTokenSlot_isStillRefusedThePasswordAlone() throws IOException {
+    admin.administration().setTwoFactorRoles(EnumSet.of(Role.WORKER));
+    byte[] oldPasswordSlot = Files.readAllBytes(passwordSlot("bob"));
+    assertTrue(enrol("bob", label, null, BOB_NEW).twoFactor());
+    // The worker can write the vault folder: the old slot (whose password they know) goes back, the token slot goes away.
+    Files.write(passwordSlot("bob"), oldPasswordSlot);
+    Files.delete(tokenSlot("bob"));
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> passwordLogin("bob", BOB));
+    assertTrue(e.getMessage().contains("token missing"), e.getMessage());
+    assertEquals("two-factor required for WORKER: token missing", lastLogin("bob").reason());
+  }
+
+  @Test
   void aTwoFactorAdministratorWhoLostPasswordAndCard_isRecoveredToThePasswordAlone_andEnrolsAgain() throws IOException {
     char[] recovered = "a password set by recovery 4".toCharArray();
     RecoveryKey key = admin.administration().rotateRecoveryKey();
