@@ -232,7 +232,7 @@ class TokenSlotTest {
   }
 
   @Test
-  void twoFactorUser_whoPutsTheOldPasswordSlotBack_andDeletesTheTokenSlot_isStillRefusedThePasswordAlone() throws IOException {
+  void twoFactorUser_whoPutsTheOldPasswordSlotBack_andDeletesTheTokenSlot_isStillRefusedThePasswordAlone() throws Exception {
     admin.administration().setTwoFactorRoles(EnumSet.of(Role.WORKER));
     byte[] oldPasswordSlot = Files.readAllBytes(passwordSlot("bob"));
     assertTrue(enrol("bob", label, null, BOB_NEW).twoFactor());
@@ -242,6 +242,13 @@ class TokenSlotTest {
     AuthenticationException e = assertThrows(AuthenticationException.class, () -> passwordLogin("bob", BOB));
     assertTrue(e.getMessage().contains("token missing"), e.getMessage());
     assertEquals("two-factor required for WORKER: token missing", lastLogin("bob").reason());
+    // The state row that records the enrolment deleted with H2 too: an integrity refusal and an INCIDENT, not a way in.
+    try (java.sql.Connection c = TestDatabase.connect(vault.directory())) {
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM settings WHERE name = 'two-factor-enrolled:bob'"));
+    }
+    int incidents = admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size();
+    assertEquals(IncidentRule.INTEGRITY_STATE, assertThrows(IntegrityException.class, () -> passwordLogin("bob", BOB)).rule());
+    assertEquals(incidents + 1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
   }
 
   @Test

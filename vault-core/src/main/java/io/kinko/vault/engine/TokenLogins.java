@@ -30,6 +30,11 @@ import java.util.stream.Collectors;
  */
 final class TokenLogins {
   static final String SETTING = "two-factor";
+  /**
+   * The setting that records, in the checked state, that a user's token slot is two-factor: the
+   * slot file alone could be deleted and an old password slot put back to pass as "pending".
+   */
+  static final String ENROLLED = "two-factor-enrolled:";
 
   private TokenLogins() {}
 
@@ -119,6 +124,11 @@ final class TokenLogins {
   /** The two-factor policy's verdict on a login that opened the slots with {@code factors}. */
   static AccessRules.Decision decide(DefaultVault vault, VaultState state, UserInfo user, String factors) {
     boolean holdsToken = Files.exists(vault.layout().tokenSlot(user.name()));
+    if (!holdsToken && !AccessRules.BOTH.equals(factors)) {
+      // Whoever writes the folder can delete the slot file: the checked state says whether a
+      // two-factor slot was enrolled. Its row deleted or edited is an IntegrityException: refused, an INCIDENT.
+      holdsToken = vault.database().inTransaction(c -> Settings.get(state, c, ENROLLED + user.name()).isPresent());
+    }
     Set<Role> roles;
     try {
       roles = vault.database().inTransaction(c -> roles(state, c));
@@ -138,6 +148,16 @@ final class TokenLogins {
   /** The roles under the two-factor policy, checked against the state. */
   static Set<Role> roles(VaultState state, Connection c) throws SQLException {
     return Settings.get(state, c, SETTING).map(s -> parse(s.value())).orElse(EnumSet.noneOf(Role.class));
+  }
+
+  /** Records (or, with {@code twoFactor} false, forgets) in the state that {@code user}'s token slot is two-factor. */
+  static void enrolled(Connection c, VaultState.Changes changes, String user, boolean twoFactor, String by, long at, long seq)
+      throws SQLException {
+    if (twoFactor) {
+      Settings.put(c, changes, new Settings.Setting(ENROLLED + user, AccessRules.BOTH, by, at, seq));
+    } else {
+      Settings.remove(c, changes, ENROLLED + user);
+    }
   }
 
   static Set<Role> parse(String value) {
