@@ -315,6 +315,23 @@ class TokenSlotTest {
   }
 
   @Test
+  void ecdhSlotWithAnEphemeralPointOffTheCurve_isRefusedBeforeTheTokenIsAsked_anIncident_andNobodysLockout() throws IOException {
+    enrol("bob", label, null, null);
+    JsonObject slot = JsonParser.parseString(Files.readString(tokenSlot("bob"))).getAsJsonObject();
+    byte[] wrap = java.util.Base64.getDecoder().decode(slot.get("wrap").getAsString());
+    wrap[wrap.length - 1] ^= 1; // the point's y: no longer on P-256 (an invalid-curve probe of the token's key)
+    slot.addProperty("wrap", java.util.Base64.getEncoder().encodeToString(wrap));
+    Files.writeString(tokenSlot("bob"), slot.toString());
+    int incidents = admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size();
+    IntegrityException e = assertThrows(IntegrityException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, null));
+    assertEquals(IncidentRule.INTEGRITY_KEYS, e.rule());
+    assertTrue(e.getMessage().contains("not on P-256"), e.getMessage());
+    assertEquals("key slot unreadable", lastLogin("bob").reason());
+    assertEquals(incidents + 1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
+    assertEquals(0, user("bob").failedLogins());
+  }
+
+  @Test
   void tokenSlotCopiedToAnotherUsersName_opensNothing() throws IOException {
     try (Password p = Password.copyOf(BOB)) {
       admin.administration().addUser("carol", Role.WORKER, p, null);
