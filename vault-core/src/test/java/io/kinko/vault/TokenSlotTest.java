@@ -179,6 +179,17 @@ class TokenSlotTest {
   }
 
   @Test
+  void tokenLogin_ofAKnownUserWithNoToken_readsLikeThatOfAnUnknownName() {
+    for (char[] password : new char[][] {null, BOB}) {
+      String unknown = assertThrows(AuthenticationException.class, () -> tokenLogin("nobody", label, SoftHsm.PIN, password)).getMessage();
+      String known = assertThrows(AuthenticationException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, password)).getMessage();
+      assertEquals(unknown.replace("'nobody'", "'bob'"), known, "the refusal's text tells a staff name from an unknown one");
+    }
+    assertEquals("no token enrolled", lastLogin("bob").reason()); // the log, for administrators, still says why
+    assertEquals(0, user("bob").failedLogins());
+  }
+
+  @Test
   void removedToken_destroysTheSlotsBytes_andTheTokenOpensNothingAfterwards() throws IOException {
     enrol("bob", label, null, null);
     byte[] old = Files.readAllBytes(tokenSlot("bob"));
