@@ -47,9 +47,13 @@ final class TokenLogins {
     private final String reason;
 
     Refused(String reason, String user, String advice) {
+      this(reason, new AuthenticationException("authentication failed for '" + user + "': " + reason + "; " + advice));
+    }
+
+    Refused(String reason, AuthenticationException exception) {
       super(reason, null, false, false);
       this.reason = reason;
-      this.exception = new AuthenticationException("authentication failed for '" + user + "': " + reason + "; " + advice);
+      this.exception = exception;
     }
 
     private final transient AuthenticationException exception;
@@ -81,7 +85,10 @@ final class TokenLogins {
       return new Unlocked(openPassword(vault, user, password), AccessRules.PASSWORD);
     }
     if (!holdsToken) {
-      throw new Refused("no token enrolled", user, "enrol one with 'kinko user add-token'");
+      // Told apart from an unknown name only in the log: the refusal reads as DefaultVault.login's for
+      // an unknown name, and a password given costs its derivation there and here alike.
+      throw new Refused("no token enrolled", password == null ? unknownOrNoToken(user)
+          : KeySlot.refuseWithoutSlot(user, password, vault.passwordCost()));
     }
     TokenSlot.Slot slot = TokenSlot.parse(DefaultVault.readKeyFile(layout.tokenSlot(user), "token slot of '" + user + "'"), user);
     if (slot.twoFactor() && password == null) {
@@ -103,6 +110,11 @@ final class TokenLogins {
       openPassword(vault, user, password); // both presented: both must open
       return new Unlocked(master, AccessRules.BOTH);
     }
+  }
+
+  /** The refusal of a token-only login for a name that is unknown or has no token: one text for both. */
+  static AuthenticationException unknownOrNoToken(String user) {
+    return new AuthenticationException("authentication failed for '" + user + "': unknown user or no token enrolled");
   }
 
   private static KeysetHandle openPassword(DefaultVault vault, String user, Password password) {
