@@ -343,6 +343,25 @@ class TokenSlotTest {
   }
 
   @Test
+  void rsaSlotWithAWrapOfTheWrongSizeOrNotBelowTheModulus_isRefusedBeforeTheTokenIsAsked_anIncident() throws IOException {
+    try (HardwareToken t = HardwareToken.open(SoftHsm.MODULE, label, null, SoftHsm.PIN)) {
+      t.generate("piv-9d", HardwareToken.KeyType.RSA_2048);
+    }
+    enrol("bob", label, "piv-9d", null);
+    String good = Files.readString(tokenSlot("bob"));
+    byte[] ones = new byte[256];
+    java.util.Arrays.fill(ones, (byte) 0xff); // 2^2048 - 1: above any 2048-bit modulus
+    for (byte[] wrap : List.of(ones, new byte[300])) {
+      JsonObject slot = JsonParser.parseString(good).getAsJsonObject();
+      slot.addProperty("wrap", java.util.Base64.getEncoder().encodeToString(wrap));
+      Files.writeString(tokenSlot("bob"), slot.toString());
+      assertEquals(IncidentRule.INTEGRITY_KEYS, assertThrows(IntegrityException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, null)).rule());
+      assertEquals("key slot unreadable", lastLogin("bob").reason());
+    }
+    assertEquals(0, user("bob").failedLogins());
+  }
+
+  @Test
   void tokenSlotCopiedToAnotherUsersName_opensNothing() throws IOException {
     try (Password p = Password.copyOf(BOB)) {
       admin.administration().addUser("carol", Role.WORKER, p, null);
