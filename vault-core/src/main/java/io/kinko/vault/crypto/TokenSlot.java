@@ -254,6 +254,14 @@ public final class TokenSlot {
                 + e.getMessage());
           }
         }
+        if (algorithm == Algorithm.RSA_OAEP_SHA256) {
+          // What the token would refuse (or a card compute on) is a crafted slot: refused here, before any PIN.
+          java.math.BigInteger n = ((RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(publicKey))).getModulus();
+          if (wrap.length != (n.bitLength() + 7) / 8 || new java.math.BigInteger(1, wrap).compareTo(n) >= 0) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' wraps its secret in " + wrap.length
+                + " bytes that are not an RSA block below the key's modulus");
+          }
+        }
         byte[] hkdfSalt = b64(o, "hkdfSalt");
         if (hkdfSalt.length != HKDF_SALT_BYTES) {
           throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' has an HKDF salt of " + hkdfSalt.length + " bytes");
