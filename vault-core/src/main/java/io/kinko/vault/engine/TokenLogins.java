@@ -136,14 +136,18 @@ final class TokenLogins {
   /** The two-factor policy's verdict on a login that opened the slots with {@code factors}. */
   static AccessRules.Decision decide(DefaultVault vault, VaultState state, UserInfo user, String factors) {
     boolean holdsToken = Files.exists(vault.layout().tokenSlot(user.name()));
-    if (!holdsToken && !AccessRules.BOTH.equals(factors)) {
-      // Whoever writes the folder can delete the slot file: the checked state says whether a
-      // two-factor slot was enrolled. Its row deleted or edited is an IntegrityException: refused, an INCIDENT.
-      holdsToken = vault.database().inTransaction(c -> Settings.get(state, c, ENROLLED + user.name()).isPresent());
-    }
     Set<Role> roles;
     try {
-      roles = vault.database().inTransaction(c -> roles(state, c));
+      // Whoever writes the folder can delete the slot file: the checked state says whether a
+      // two-factor slot was enrolled. Its row shares the settings' one bucket with the policy row,
+      // so an edit of either is handled below, as the policy row's always was.
+      boolean lookUp = !holdsToken && !AccessRules.BOTH.equals(factors);
+      boolean[] enrolled = new boolean[1];
+      roles = vault.database().inTransaction(c -> {
+        enrolled[0] = lookUp && Settings.get(state, c, ENROLLED + user.name()).isPresent();
+        return roles(state, c);
+      });
+      holdsToken |= enrolled[0];
     } catch (io.kinko.vault.IntegrityException e) {
       // An edited settings row: where the policy could refuse this login, refuse it (an INCIDENT);
       // where it could not (both factors, or a password of a user with no token), the login stands
