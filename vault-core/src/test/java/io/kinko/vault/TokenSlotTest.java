@@ -179,6 +179,17 @@ class TokenSlotTest {
   }
 
   @Test
+  void tokenLogin_ofAKnownUserWithNoToken_readsLikeThatOfAnUnknownName() {
+    for (char[] password : new char[][] {null, BOB}) {
+      String unknown = assertThrows(AuthenticationException.class, () -> tokenLogin("nobody", label, SoftHsm.PIN, password)).getMessage();
+      String known = assertThrows(AuthenticationException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, password)).getMessage();
+      assertEquals(unknown.replace("'nobody'", "'bob'"), known, "the refusal's text tells a staff name from an unknown one");
+    }
+    assertEquals("no token enrolled", lastLogin("bob").reason()); // the log, for administrators, still says why
+    assertEquals(0, user("bob").failedLogins());
+  }
+
+  @Test
   void removedToken_destroysTheSlotsBytes_andTheTokenOpensNothingAfterwards() throws IOException {
     enrol("bob", label, null, null);
     byte[] old = Files.readAllBytes(tokenSlot("bob"));
@@ -229,6 +240,30 @@ class TokenSlotTest {
     Files.write(passwordSlot("bob"), passwordSlot);
     admin.administration().setTwoFactorRoles(EnumSet.noneOf(Role.class));
     assertThrows(AuthenticationException.class, () -> passwordLogin("bob", BOB_NEW));
+  }
+
+  @Test
+  void twoFactorUser_whoPutsTheOldPasswordSlotBack_andDeletesTheTokenSlot_isStillRefusedThePasswordAlone() throws Exception {
+    admin.administration().setTwoFactorRoles(EnumSet.of(Role.WORKER));
+    byte[] oldPasswordSlot = Files.readAllBytes(passwordSlot("bob"));
+    assertTrue(enrol("bob", label, null, BOB_NEW).twoFactor());
+    // The worker can write the vault folder: the old slot (whose password they know) goes back, the token slot goes away.
+    Files.write(passwordSlot("bob"), oldPasswordSlot);
+    Files.delete(tokenSlot("bob"));
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> passwordLogin("bob", BOB));
+    assertTrue(e.getMessage().contains("token missing"), e.getMessage());
+    assertEquals("two-factor required for WORKER: token missing", lastLogin("bob").reason());
+    // The state row that records the enrolment deleted with H2 too: like any edited settings row, it
+    // does not refuse a password login (an administrator must still get in to see it), but that login
+    // is an integrity.state INCIDENT naming the edit (SECURITY.md: residual).
+    try (java.sql.Connection c = TestDatabase.connect(vault.directory())) {
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM settings WHERE name = 'two-factor-enrolled:bob'"));
+    }
+    int incidents = admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size();
+    passwordLogin("bob", BOB).close();
+    List<LogEntry> after = admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT"));
+    assertEquals(incidents + 1, after.size());
+    assertTrue(after.get(after.size() - 1).reason().startsWith("rule integrity.state;"), after.get(after.size() - 1).reason());
   }
 
   @Test
@@ -292,6 +327,42 @@ class TokenSlotTest {
     assertEquals(threshold + 1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
     Files.write(tokenSlot("bob"), good);
     tokenLogin("bob", label, SoftHsm.PIN, null).close();
+  }
+
+  @Test
+  void ecdhSlotWithAnEphemeralPointOffTheCurve_isRefusedBeforeTheTokenIsAsked_anIncident_andNobodysLockout() throws IOException {
+    enrol("bob", label, null, null);
+    JsonObject slot = JsonParser.parseString(Files.readString(tokenSlot("bob"))).getAsJsonObject();
+    byte[] wrap = java.util.Base64.getDecoder().decode(slot.get("wrap").getAsString());
+    wrap[wrap.length - 1] ^= 1; // the point's y: no longer on P-256 (an invalid-curve probe of the token's key)
+    slot.addProperty("wrap", java.util.Base64.getEncoder().encodeToString(wrap));
+    Files.writeString(tokenSlot("bob"), slot.toString());
+    int incidents = admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size();
+    IntegrityException e = assertThrows(IntegrityException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, null));
+    assertEquals(IncidentRule.INTEGRITY_KEYS, e.rule());
+    assertTrue(e.getMessage().contains("not on P-256"), e.getMessage());
+    assertEquals("key slot unreadable", lastLogin("bob").reason());
+    assertEquals(incidents + 1, admin.logEntries(new LogQuery(null, null, "bob", "INCIDENT")).size());
+    assertEquals(0, user("bob").failedLogins());
+  }
+
+  @Test
+  void rsaSlotWithAWrapOfTheWrongSizeOrNotBelowTheModulus_isRefusedBeforeTheTokenIsAsked_anIncident() throws IOException {
+    try (HardwareToken t = HardwareToken.open(SoftHsm.MODULE, label, null, SoftHsm.PIN)) {
+      t.generate("piv-9d", HardwareToken.KeyType.RSA_2048);
+    }
+    enrol("bob", label, "piv-9d", null);
+    String good = Files.readString(tokenSlot("bob"));
+    byte[] ones = new byte[256];
+    java.util.Arrays.fill(ones, (byte) 0xff); // 2^2048 - 1: above any 2048-bit modulus
+    for (byte[] wrap : List.of(ones, new byte[300])) {
+      JsonObject slot = JsonParser.parseString(good).getAsJsonObject();
+      slot.addProperty("wrap", java.util.Base64.getEncoder().encodeToString(wrap));
+      Files.writeString(tokenSlot("bob"), slot.toString());
+      assertEquals(IncidentRule.INTEGRITY_KEYS, assertThrows(IntegrityException.class, () -> tokenLogin("bob", label, SoftHsm.PIN, null)).rule());
+      assertEquals("key slot unreadable", lastLogin("bob").reason());
+    }
+    assertEquals(0, user("bob").failedLogins());
   }
 
   @Test

@@ -247,7 +247,20 @@ public final class TokenSlot {
         }
         byte[] wrap = b64(o, "wrap");
         if (algorithm == Algorithm.ECDH_P256) {
-          requireP256(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(wrap)));
+          try {
+            requireP256(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(wrap)));
+          } catch (IllegalArgumentException e) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' holds an ephemeral key that is not on P-256: "
+                + e.getMessage());
+          }
+        }
+        if (algorithm == Algorithm.RSA_OAEP_SHA256) {
+          // What the token would refuse (or a card compute on) is a crafted slot: refused here, before any PIN.
+          java.math.BigInteger n = ((RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(publicKey))).getModulus();
+          if (wrap.length != (n.bitLength() + 7) / 8 || new java.math.BigInteger(1, wrap).compareTo(n) >= 0) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_KEYS, "token slot '" + user + "' wraps its secret in " + wrap.length
+                + " bytes that are not an RSA block below the key's modulus");
+          }
         }
         byte[] hkdfSalt = b64(o, "hkdfSalt");
         if (hkdfSalt.length != HKDF_SALT_BYTES) {
@@ -313,6 +326,16 @@ public final class TokenSlot {
     ECParameterSpec params = ((ECPublicKey) key).getParams();
     if (!params.getCurve().equals(p256.getCurve()) || !params.getGenerator().equals(p256.getGenerator()) || !params.getOrder().equals(p256.getOrder())) {
       throw new IllegalArgumentException("an EC token key that is not on P-256");
+    }
+    // The key factory checks neither: a point off the curve sent to the token for ECDH would probe
+    // its private key (an invalid-curve attack), so it is refused before any token is asked.
+    java.security.spec.ECPoint w = ((ECPublicKey) key).getW();
+    java.math.BigInteger p = ((java.security.spec.ECFieldFp) p256.getCurve().getField()).getP();
+    java.math.BigInteger x = w.getAffineX();
+    java.math.BigInteger y = w.getAffineY();
+    if (w.equals(java.security.spec.ECPoint.POINT_INFINITY) || x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0
+        || !y.multiply(y).subtract(x.pow(3).add(p256.getCurve().getA().multiply(x)).add(p256.getCurve().getB())).mod(p).equals(java.math.BigInteger.ZERO)) {
+      throw new IllegalArgumentException("an EC point that is not on P-256");
     }
   }
 

@@ -118,6 +118,7 @@ final class DefaultAdministration implements Administration {
       }
       UserRegistry.setStatus(c, changes, name, AccountStatus.DISABLED, seq);
       GrantStore.removeAll(c, changes, name);
+      TokenLogins.enrolled(c, changes, name, false, actor, vault.clock().millis(), seq);
     });
   }
 

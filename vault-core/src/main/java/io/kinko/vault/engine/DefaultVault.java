@@ -208,7 +208,7 @@ public final class DefaultVault implements Vault {
     if (account == null) {
       log.append(AccessLog.Event.deny(user, Action.LOGIN, "unknown user", null, null));
       if (password == null) {
-        throw new AuthenticationException("authentication failed for '" + user + "': unknown user or no token enrolled");
+        throw TokenLogins.unknownOrNoToken(user);
       }
       throw KeySlot.refuseWithoutSlot(user, password, descriptor.passwordCost());
     }

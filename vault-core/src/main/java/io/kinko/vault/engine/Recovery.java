@@ -113,6 +113,7 @@ final class Recovery {
               if (hadToken) {
                 destroyTokenSlot(vault, admin);
               }
+              TokenLogins.enrolled(c, changes, admin, false, admin, vault.clock().millis(), entry.seq());
               UserRegistry.setStatus(c, changes, admin, AccountStatus.ACTIVE, entry.seq());
               return null;
             });

@@ -73,6 +73,10 @@ final class TokenEnrolment {
           + " for " + user + (slot.twoFactor() ? ", two-factor: password-only slot destroyed" : "");
       door.pass(Action.TOKEN_ADD, () -> Door.Verdict.allow(reason, null, (Void) null), (none, entry) -> {
         write(layout.tokenSlot(user), sealed);
+        session.changeState((c, changes) -> {
+          TokenLogins.enrolled(c, changes, user, slot.twoFactor(), session.user(), vault.clock().millis(), entry.seq());
+          return null;
+        });
         if (slot.twoFactor() && Files.exists(layout.userSlot(user))) {
           destroy(layout.userSlot(user));
         }
@@ -97,6 +101,10 @@ final class TokenEnrolment {
       }
       return Door.Verdict.allow("token of " + user + " removed, slot destroyed", null, (Void) null);
     }, (none, entry) -> {
+      session.changeState((c, changes) -> {
+        TokenLogins.enrolled(c, changes, user, false, session.user(), vault.clock().millis(), entry.seq());
+        return null;
+      });
       destroy(layout.tokenSlot(user));
       return null;
     });

@@ -30,6 +30,11 @@ import java.util.stream.Collectors;
  */
 final class TokenLogins {
   static final String SETTING = "two-factor";
+  /**
+   * The setting that records, in the checked state, that a user's token slot is two-factor: the
+   * slot file alone could be deleted and an old password slot put back to pass as "pending".
+   */
+  static final String ENROLLED = "two-factor-enrolled:";
 
   private TokenLogins() {}
 
@@ -42,9 +47,13 @@ final class TokenLogins {
     private final String reason;
 
     Refused(String reason, String user, String advice) {
+      this(reason, new AuthenticationException("authentication failed for '" + user + "': " + reason + "; " + advice));
+    }
+
+    Refused(String reason, AuthenticationException exception) {
       super(reason, null, false, false);
       this.reason = reason;
-      this.exception = new AuthenticationException("authentication failed for '" + user + "': " + reason + "; " + advice);
+      this.exception = exception;
     }
 
     private final transient AuthenticationException exception;
@@ -76,7 +85,10 @@ final class TokenLogins {
       return new Unlocked(openPassword(vault, user, password), AccessRules.PASSWORD);
     }
     if (!holdsToken) {
-      throw new Refused("no token enrolled", user, "enrol one with 'kinko user add-token'");
+      // Told apart from an unknown name only in the log: the refusal reads as DefaultVault.login's for
+      // an unknown name, and a password given costs its derivation there and here alike.
+      throw new Refused("no token enrolled", password == null ? unknownOrNoToken(user)
+          : KeySlot.refuseWithoutSlot(user, password, vault.passwordCost()));
     }
     TokenSlot.Slot slot = TokenSlot.parse(DefaultVault.readKeyFile(layout.tokenSlot(user), "token slot of '" + user + "'"), user);
     if (slot.twoFactor() && password == null) {
@@ -100,6 +112,11 @@ final class TokenLogins {
     }
   }
 
+  /** The refusal of a token-only login for a name that is unknown or has no token: one text for both. */
+  static AuthenticationException unknownOrNoToken(String user) {
+    return new AuthenticationException("authentication failed for '" + user + "': unknown user or no token enrolled");
+  }
+
   private static KeysetHandle openPassword(DefaultVault vault, String user, Password password) {
     return KeySlot.open(DefaultVault.readKeyFile(vault.layout().userSlot(user), "key slot of '" + user + "'"), vault.id(), user, password);
   }
@@ -121,7 +138,16 @@ final class TokenLogins {
     boolean holdsToken = Files.exists(vault.layout().tokenSlot(user.name()));
     Set<Role> roles;
     try {
-      roles = vault.database().inTransaction(c -> roles(state, c));
+      // Whoever writes the folder can delete the slot file: the checked state says whether a
+      // two-factor slot was enrolled. Its row shares the settings' one bucket with the policy row,
+      // so an edit of either is handled below, as the policy row's always was.
+      boolean lookUp = !holdsToken && !AccessRules.BOTH.equals(factors);
+      boolean[] enrolled = new boolean[1];
+      roles = vault.database().inTransaction(c -> {
+        enrolled[0] = lookUp && Settings.get(state, c, ENROLLED + user.name()).isPresent();
+        return roles(state, c);
+      });
+      holdsToken |= enrolled[0];
     } catch (io.kinko.vault.IntegrityException e) {
       // An edited settings row: where the policy could refuse this login, refuse it (an INCIDENT);
       // where it could not (both factors, or a password of a user with no token), the login stands
@@ -138,6 +164,16 @@ final class TokenLogins {
   /** The roles under the two-factor policy, checked against the state. */
   static Set<Role> roles(VaultState state, Connection c) throws SQLException {
     return Settings.get(state, c, SETTING).map(s -> parse(s.value())).orElse(EnumSet.noneOf(Role.class));
+  }
+
+  /** Records (or, with {@code twoFactor} false, forgets) in the state that {@code user}'s token slot is two-factor. */
+  static void enrolled(Connection c, VaultState.Changes changes, String user, boolean twoFactor, String by, long at, long seq)
+      throws SQLException {
+    if (twoFactor) {
+      Settings.put(c, changes, new Settings.Setting(ENROLLED + user, AccessRules.BOTH, by, at, seq));
+    } else {
+      Settings.remove(c, changes, ENROLLED + user);
+    }
   }
 
   static Set<Role> parse(String value) {
