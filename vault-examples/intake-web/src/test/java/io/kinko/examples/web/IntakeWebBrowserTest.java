@@ -187,15 +187,10 @@ class IntakeWebBrowserTest {
   }
 
   /** Waits, with a deadline, until Chromium has finished downloading {@code name}. */
-  private Path downloaded(String name) throws InterruptedException {
+  private Path downloaded(String name) throws Exception {
     Path file = downloads.resolve(name);
-    Instant deadline = Instant.now().plus(WAIT);
-    while (!(Files.exists(file) && !Files.exists(downloads.resolve(name + ".crdownload")))) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("no download " + name + " within " + WAIT + "; the folder holds " + List.of(downloads.toFile().list()));
-      }
-      Thread.sleep(50); // polling the download folder; Chromium tells the page nothing
-    }
+    FolderEvents.await(downloads, () -> Files.exists(file) && !Files.exists(downloads.resolve(name + ".crdownload")), WAIT,
+        () -> "no download " + name + " within " + WAIT + "; the folder holds " + List.of(downloads.toFile().list()));
     return file;
   }
 

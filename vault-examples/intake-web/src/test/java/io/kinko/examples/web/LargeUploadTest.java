@@ -117,20 +117,25 @@ class LargeUploadTest {
     };
   }
 
+  /** Waits for Tomcat's line in the app's log, on the log folder's change events. */
   private static void waitUntilServing(DeskClient desk, Process app, Path log) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (true) {
+    FolderEvents.await(log.getParent(), () -> {
+      if (!app.isAlive()) {
+        throw new AssertionError("the app died while starting: " + text(log));
+      }
+      return text(log).contains("Tomcat started on port");
+    }, Duration.ofSeconds(120), () -> {
       try {
-        if (desk.get("/login").statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
+        return "the app did not start: " + text(log);
+      } catch (IOException e) {
+        return "the app did not start, and its log cannot be read: " + e;
       }
-      if (!app.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the app did not start: " + String.join("\n", List.of(Files.readString(log))));
-      }
-      Thread.sleep(200); // polling a port that is not open yet; the process tells nothing else
-    }
+    });
+    assertEquals(200, desk.get("/login").statusCode());
+  }
+
+  /** The log so far; a character the app is still writing reads as a replacement, not as an error. */
+  private static String text(Path log) throws IOException {
+    return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
   }
 }
