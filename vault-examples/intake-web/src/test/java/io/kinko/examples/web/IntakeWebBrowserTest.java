@@ -29,9 +29,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -111,7 +114,7 @@ class IntakeWebBrowserTest {
     new Random(16).nextBytes(content);
     Path scan = Files.write(dir.resolve(name), content);
     browser.findElement(By.id("upload-file")).sendKeys(scan.toAbsolutePath().toString());
-    browser.findElement(By.id("upload-button")).click();
+    follow(By.id("upload-button"));
     assertTrue(text("message").contains(name), text("message"));
     assertTrue(browser.findElement(By.id("files")).getText().contains(name));
     shot("stored");
@@ -119,12 +122,12 @@ class IntakeWebBrowserTest {
     browser.findElement(By.cssSelector("#files a.download")).click();
     assertArrayEquals(content, Files.readAllBytes(downloaded(name)));
 
-    browser.findElement(By.id("folder-1")).click();
+    follow(By.id("folder-1"));
     assertTrue(text("problem").contains("Not allowed"), text("problem"));
     shot("refused-folder");
 
     open("/");
-    browser.findElement(By.cssSelector("#files form.delete button")).click();
+    follow(By.cssSelector("#files form.delete button"));
     String id = text("certificate-id");
     shot("certificate");
     browser.findElement(By.id("certificate-json")).click();
@@ -142,7 +145,7 @@ class IntakeWebBrowserTest {
     assertTrue(!browser.findElement(By.id("files")).getText().contains(name), "the deleted file is still listed");
 
     Cookie session = browser.manage().getCookieNamed("JSESSIONID");
-    browser.findElement(By.id("logout-button")).click();
+    follow(By.id("logout-button"));
     assertTrue(browser.findElement(By.id("logged-out")).isDisplayed());
     shot("logged-out");
     browser.navigate().back();
@@ -170,7 +173,18 @@ class IntakeWebBrowserTest {
     open("/login");
     browser.findElement(By.id("username")).sendKeys(user);
     browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.id("login-button")).click();
+    follow(By.id("login-button"));
+  }
+
+  /**
+   * Clicks what submits a form or follows a link, and waits until the browser has left the page:
+   * the old page's root going stale is the event. A lookup right after a bare click can find the
+   * old page still shown.
+   */
+  private void follow(By what) {
+    WebElement page = browser.findElement(By.tagName("html"));
+    browser.findElement(what).click();
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(page));
   }
 
   private void open(String path) {
