@@ -174,6 +174,51 @@ class StateTamperTest extends VaultTest {
   }
 
   @Test
+  void aFileRowEdited_failsTheWholeVaultListingNamingItsBucket() throws Exception {
+    TestVaults.put(session, "a/one.txt", "one".getBytes());
+    String id = TestVaults.put(session, "b/two.txt", "two".getBytes()).fileId();
+    Object bucket = col(rows("SELECT bucket FROM files WHERE file_id = '" + id + "'").get(0), "bucket");
+    execute("UPDATE files SET size_bytes = 2 WHERE file_id = '" + id + "'");
+
+    // The listing recomputes the root from the rows; on a mismatch it finds the bucket node by node.
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.list(""));
+    assertTrue(e.getMessage().contains("bucket " + bucket), e.getMessage());
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
+  void aFilesBucket_rolledBackWithItsOwnDigestRow_failsTheWholeVaultListing() throws Exception {
+    TestVaults.put(session, "doc.txt", "version one".getBytes());
+    Map<String, Object> oneRow = rows("SELECT * FROM files").get(0);
+    Object bucket = col(oneRow, "bucket");
+    String nodeWhere = " FROM state_nodes WHERE kind = 'FILE' AND lvl = 0 AND idx = " + bucket;
+    Object oldDigest = col(rows("SELECT digest" + nodeWhere).get(0), "digest");
+    String newest = TestVaults.put(session, "doc.txt", "version two".getBytes()).fileId();
+    // The bucket as it was after version one: its rows and its digest row agree, and are sealed by
+    // nothing above them any more (the group node, kind node and root name version two).
+    execute("DELETE FROM files WHERE file_id = '" + newest + "'");
+    execute("UPDATE state_nodes SET digest = '" + oldDigest + "' WHERE kind = 'FILE' AND lvl = 0 AND idx = " + bucket);
+
+    assertThrows(IntegrityException.class, () -> session.list(""));
+    assertThrows(IntegrityException.class, () -> session.versions("doc.txt"));
+    assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(incidents(TestVaults.ADMIN) >= 2);
+  }
+
+  @Test
+  void aStateNodeEdited_withEveryRowIntact_failsTheFullVerification() throws Exception {
+    TestVaults.put(session, "doc.txt", "kept".getBytes());
+    Object bucket = col(rows("SELECT bucket FROM files").get(0), "bucket");
+    int other = (Integer.parseInt(bucket.toString()) + 1) % io.kinko.vault.state.StateKind.FILE.buckets();
+    // An empty bucket's digest row, made non-zero with no row changed: the whole-vault listing
+    // checks the rows against the sealed root and may serve them; the verification reads every node.
+    execute("UPDATE state_nodes SET digest = '" + "11".repeat(32) + "' WHERE kind = 'FILE' AND lvl = 0 AND idx = " + other);
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("bucket " + other), e.getMessage());
+  }
+
+  @Test
   void untouchedState_stillServesAndVerifies() throws Exception {
     byte[] content = "kept".getBytes();
     TestVaults.put(session, "keep/a.txt", content);

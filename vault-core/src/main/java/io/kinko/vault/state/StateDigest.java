@@ -59,6 +59,26 @@ public final class StateDigest {
     return node((byte) 1, kind, group, bucketDigests);
   }
 
+  /**
+   * Every group node of {@code kind} from all its bucket digests ({@code kind.buckets()} of them,
+   * null for an empty bucket), as the stored nodes hold them.
+   */
+  static byte[][] groups(StateKind kind, byte[][] bucketDigests) {
+    if (bucketDigests.length != kind.buckets()) {
+      throw new IllegalArgumentException(kind + " has " + kind.buckets() + " buckets, got " + bucketDigests.length);
+    }
+    byte[][] groups = new byte[kind.groups()][];
+    for (int g = 0; g < groups.length; g++) {
+      byte[][] children = new byte[StateKind.FANOUT][];
+      for (int i = 0; i < StateKind.FANOUT; i++) {
+        int b = g * StateKind.FANOUT + i;
+        children[i] = b < bucketDigests.length ? bucketDigests[b] : null;
+      }
+      groups[g] = group(kind, g, children);
+    }
+    return groups;
+  }
+
   /** Kind node: the hash of every group node of the kind. */
   public static byte[] kind(StateKind kind, byte[][] groupNodes) {
     return node((byte) 2, kind, 0, groupNodes);

@@ -126,28 +126,98 @@ public final class VaultState {
   }
 
   /**
-   * Every checked row of {@code kind}, bucket by bucket; for listings of the whole vault and the
-   * full verification. It reads every node, so it holds the head lock for its transaction rather
-   * than retry a large read that a writer raced.
+   * Every checked row of {@code kind}, bucket by bucket; for listings of the whole vault. It holds
+   * the head lock for its transaction rather than retry a large read that a writer raced.
+   *
+   * <p>It reads the rows alone, not the stored nodes of the kind (4,161 of them for files): it
+   * recomputes every bucket digest, group node and the kind node from the rows and requires the
+   * root they give, with the other kinds' stored kind nodes, to be the sealed one. That binds every
+   * row as the node-by-node check does, and also catches a bucket rolled back with its own digest
+   * row. A mismatch is then looked for node by node, to name the bucket; the listing fails either
+   * way. The stored nodes themselves are checked by {@link #verifyAll} and by every single-bucket
+   * read.
    */
   public List<List<String>> all(Connection c, StateKind kind) throws SQLException {
     lockHead(c);
     Head head = checkedHead(c);
-    Nodes nodes = Nodes.read(c, kind);
-    requireRoot(c, head, kind, nodes);
     Map<Integer, List<List<String>>> byBucket = readAll(c, kind);
-    List<List<String>> out = new ArrayList<>();
-    for (int b = 0; b < kind.buckets(); b++) {
-      List<List<String>> rows = byBucket.getOrDefault(b, List.of());
-      if (!Arrays.equals(digest(kind, b, rows), nodes.bucket(b))) {
-        throw mismatch(kind, b);
-      }
-      out.addAll(rows);
-    }
     if (byBucket.keySet().stream().anyMatch(b -> b < 0 || b >= kind.buckets())) {
       throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a " + kind.table() + " row has no valid bucket: the state was changed outside Kinko");
     }
+    if (!recomputedRootMatches(c, head, kind, byBucket)) {
+      IntegrityException named = nodeByNode(c, head, kind, byBucket);
+      throw named != null ? named : changed(kind);
+    }
+    return inBucketOrder(kind, byBucket);
+  }
+
+  /**
+   * Every checked row of {@code kind} as {@link #all} returns them, after checking every stored
+   * node of the kind as well: each bucket digest against its rows, each group node against its
+   * buckets, the kind node against its groups and the root. For the full verification.
+   */
+  private List<List<String>> allNodeByNode(Connection c, StateKind kind) throws SQLException {
+    lockHead(c);
+    Head head = checkedHead(c);
+    Map<Integer, List<List<String>>> byBucket = readAll(c, kind);
+    if (byBucket.keySet().stream().anyMatch(b -> b < 0 || b >= kind.buckets())) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a " + kind.table() + " row has no valid bucket: the state was changed outside Kinko");
+    }
+    IntegrityException failure = nodeByNode(c, head, kind, byBucket);
+    if (failure != null) {
+      throw failure;
+    }
+    return inBucketOrder(kind, byBucket);
+  }
+
+  /** Whether the root recomputed from every row of {@code kind} (and the other kinds' stored kind nodes) is the sealed one. */
+  private boolean recomputedRootMatches(Connection c, Head head, StateKind kind, Map<Integer, List<List<String>>> byBucket)
+      throws SQLException {
+    byte[][] buckets = new byte[kind.buckets()][];
+    byBucket.forEach((b, rows) -> buckets[b] = digest(kind, b, rows));
+    byte[][] kindNodes = storedKindNodes(c);
+    kindNodes[kind.ordinal()] = StateDigest.kind(kind, StateDigest.groups(kind, buckets));
+    return Arrays.equals(StateDigest.root(kindNodes), head.root());
+  }
+
+  private static List<List<String>> inBucketOrder(StateKind kind, Map<Integer, List<List<String>>> byBucket) {
+    List<List<String>> out = new ArrayList<>();
+    for (int b = 0; b < kind.buckets(); b++) {
+      out.addAll(byBucket.getOrDefault(b, List.of()));
+    }
     return out;
+  }
+
+  /**
+   * The failure that the stored nodes of {@code kind} show for {@code byBucket}, naming the first
+   * bucket or node that does not match; when every stored node matches (a recomputed root that
+   * did not), the kind as a whole. Null only if the rows and every node match the root.
+   */
+  private IntegrityException nodeByNode(Connection c, Head head, StateKind kind, Map<Integer, List<List<String>>> byBucket)
+      throws SQLException {
+    Nodes nodes = Nodes.read(c, kind);
+    try {
+      requireRoot(c, head, kind, nodes);
+    } catch (IntegrityException e) {
+      return e;
+    }
+    for (int b = 0; b < kind.buckets(); b++) {
+      if (!Arrays.equals(digest(kind, b, byBucket.getOrDefault(b, List.of())), nodes.bucket(b))) {
+        return mismatch(kind, b);
+      }
+    }
+    for (int g = 0; g < kind.groups(); g++) {
+      if (!Arrays.equals(StateDigest.group(kind, g, nodes.groupChildren(g)), nodes.group(g))) {
+        return new IntegrityException(IncidentRule.INTEGRITY_STATE, "the " + kind.table() + " state node of group " + g
+            + " does not match its buckets: the state was changed outside Kinko (a bucket rolled back with its digest)");
+      }
+    }
+    return recomputedRootMatches(c, head, kind, byBucket) ? null : changed(kind);
+  }
+
+  private static IntegrityException changed(StateKind kind) {
+    return new IntegrityException(IncidentRule.INTEGRITY_STATE, "the " + kind.table() + " rows were changed in the database outside Kinko: "
+        + "they do not match the vault's state commitment (a row added, removed, replayed or edited)");
   }
 
   /**
@@ -256,7 +326,7 @@ public final class VaultState {
   public Map<StateKind, List<List<String>>> verifyAll(Connection c) throws SQLException {
     Map<StateKind, List<List<String>>> out = new java.util.EnumMap<>(StateKind.class);
     for (StateKind kind : StateKind.values()) {
-      out.put(kind, all(c, kind));
+      out.put(kind, allNodeByNode(c, kind));
     }
     return out;
   }
@@ -328,24 +398,34 @@ public final class VaultState {
     if (!Arrays.equals(StateDigest.kind(kind, nodes.kindChildren()), nodes.kindNode())) {
       throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the " + kind.table() + " commitment does not match its nodes: the state was changed outside Kinko");
     }
+    byte[][] kindNodes = storedKindNodes(c);
+    kindNodes[kind.ordinal()] = nodes.kindNode();
+    if (!Arrays.equals(StateDigest.root(kindNodes), head.root())) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state nodes do not match its sealed root: the state was changed outside Kinko");
+    }
+  }
+
+  /** The stored kind node of every kind, in {@link StateKind} order; a kind never written as its empty node. */
+  private static byte[][] storedKindNodes(Connection c) throws SQLException {
     byte[][] kindNodes = new byte[StateKind.values().length][];
     // Whole keys (kind, lvl, idx): for "lvl = 2 AND idx = 0" alone, or with "kind IN", H2 scans every node.
     try (PreparedStatement s = c.prepareStatement("SELECT kind, digest FROM state_nodes WHERE (kind, lvl, idx) IN (" + KIND_NODES + ")");
          ResultSet r = s.executeQuery()) {
       while (r.next()) {
         StateKind k = kindOf(r.getString(1));
-        kindNodes[k.ordinal()] = Bytes.unhex(r.getString(2));
+        try {
+          kindNodes[k.ordinal()] = Bytes.unhex(r.getString(2));
+        } catch (IllegalArgumentException e) {
+          throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a state node of " + k.table() + " is not hex: the state was changed outside Kinko");
+        }
       }
     }
-    kindNodes[kind.ordinal()] = nodes.kindNode();
     for (int i = 0; i < kindNodes.length; i++) {
       if (kindNodes[i] == null) {
         kindNodes[i] = StateDigest.empty(StateKind.values()[i]); // never written: as Nodes reads it
       }
     }
-    if (!Arrays.equals(StateDigest.root(kindNodes), head.root())) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state nodes do not match its sealed root: the state was changed outside Kinko");
-    }
+    return kindNodes;
   }
 
   private Head checkedHead(Connection c) throws SQLException {
