@@ -18,7 +18,7 @@ import java.util.concurrent.FutureTask;
  * commands that gain from it. Where it cannot load, the JDK's AES-GCM writes the same bytes.
  */
 final class NativeCrypto {
-  /** Below this much content in one file the native library costs more than it saves (a folder put always loads it). */
+  /** Below this much content the native library costs more than it saves. */
   static final long WORTH_LOADING = 16L << 20;
   static final String PROVIDER = "KinkoNativeAesGcm";
   private static FutureTask<Boolean> loading;
@@ -33,11 +33,6 @@ final class NativeCrypto {
       thread.setDaemon(true);
       thread.start();
     }
-  }
-
-  /** Forgets a {@link #preload}, so that {@link #install} installs nothing until the next one (for tests: one JVM runs many commands). */
-  static synchronized void forget() {
-    loading = null;
   }
 
   /**

@@ -50,10 +50,7 @@ final class PutCommand extends VaultCommand {
 
   @Override
   void check(Context context) throws IOException {
-    // A folder too: each of its files is sealed in a fresh cipher, and the JDK's AES-GCM runs in
-    // plain Java for small segments until C2 compiles it (2,000 files of 4 KiB: ~0.8 ms of CPU
-    // per file more than BoringSSL's; benchmarks/README.md). A get always loads it, for the same reason.
-    if (Files.isDirectory(source) || Files.isRegularFile(source) && Files.size(source) >= NativeCrypto.WORTH_LOADING) {
+    if (Files.isRegularFile(source) && Files.size(source) >= NativeCrypto.WORTH_LOADING) {
       NativeCrypto.preload();
     }
     if ((certOut != null || yes || dryRun) && !wipeSource) {

@@ -14,7 +14,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,11 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeCryptoTest {
   @TempDir Path dir;
 
-  @BeforeEach
   @AfterEach
   void jdkAgain() {
     Security.removeProvider(NativeCrypto.PROVIDER);
-    NativeCrypto.forget(); // only the command under test may load it
   }
 
   @Test
@@ -48,29 +45,6 @@ class NativeCryptoTest {
 
     assertArrayEquals(content, get(cli, "native.bin"), "the native AES-GCM read back other bytes");
     assertEquals(NativeCrypto.PROVIDER, aesGcmProvider(), "get did not put the native AES-GCM first");
-  }
-
-  @Test
-  void putOfAFolder_encryptsItsSmallFilesNatively_andEachReadsBackOnTheJdksAesGcm() throws IOException {
-    Cli cli = Cli.forVault(dir.resolve("vault")).init();
-    Path folder = Files.createDirectories(dir.resolve("tree/sub"));
-    byte[][] contents = new byte[5][];
-    for (int i = 0; i < contents.length; i++) {
-      contents[i] = new byte[i * 1000 + 1];
-      new Random(i).nextBytes(contents[i]);
-      Files.write((i % 2 == 0 ? folder : folder.getParent()).resolve("f" + i), contents[i]);
-    }
-
-    assertEquals(0, cli.run("put", dir.resolve("tree").toString(), "tree").exit());
-    assertEquals(NativeCrypto.PROVIDER, aesGcmProvider(), "a folder put did not put the native AES-GCM first");
-
-    Security.removeProvider(NativeCrypto.PROVIDER);
-    assertEquals("SunJCE", aesGcmProvider());
-    for (int i = 0; i < contents.length; i++) {
-      Path out = dir.resolve("out" + i);
-      assertEquals(0, cli.run("get", "tree/" + (i % 2 == 0 ? "sub/" : "") + "f" + i, "-o", out.toString()).exit());
-      assertArrayEquals(contents[i], Files.readAllBytes(out), "file " + i + " read back other bytes on the JDK's AES-GCM");
-    }
   }
 
   @Test
