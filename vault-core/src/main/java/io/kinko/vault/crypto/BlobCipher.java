@@ -223,7 +223,7 @@ public final class BlobCipher {
       } catch (GeneralSecurityException e) {
         throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " failed integrity check at segment 0", e);
       }
-      return new OpeningStream(decrypter, in, fileId, expectedSize);
+      return new OpeningStream(decrypter, in, blob instanceof ChannelInput c ? c.channel() : null, fileId, expectedSize);
     } catch (GeneralSecurityException e) {
       throw new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + ": body cannot be opened", e);
     } finally {
@@ -326,7 +326,7 @@ public final class BlobCipher {
     private final WritableByteChannel blob;
     private final String fileId;
     private final ByteBuffer plain = SegmentBuffers.take().limit(FIRST_SEGMENT_PLAINTEXT);
-    private final ByteBuffer sealed = SegmentBuffers.take();
+    private ByteBuffer sealed = SegmentBuffers.take();
     private boolean closed;
 
     SealingStream(StreamSegmentEncrypter segments, WritableByteChannel blob, String fileId) {
@@ -380,7 +380,13 @@ public final class BlobCipher {
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("could not encrypt file " + fileId, e);
       }
-      writeFully(blob, sealed.flip());
+      if (blob instanceof SegmentSink sink) {
+        ByteBuffer full = sealed.flip();
+        sealed = null; // the sink owns it now; if the exchange fails, close gives back nothing of it
+        sealed = sink.exchange(full);
+      } else {
+        writeFully(blob, sealed.flip());
+      }
       plain.clear().limit(SEGMENT_PLAINTEXT);
     }
   }
@@ -395,19 +401,24 @@ public final class BlobCipher {
   private static final class OpeningStream extends InputStream {
     private final StreamSegmentDecrypter decrypter;
     private final InputStream in;
+    /** The blob's channel, read straight into {@code sealed}; null: read through {@code read}. */
+    private final java.nio.channels.ReadableByteChannel channel;
     private final String fileId;
     private final long expectedSize;
     private final int lastSegment;
-    private final byte[] read = new byte[SEGMENT_BYTES];
+    private final byte[] read;
     private final ByteBuffer sealed = SegmentBuffers.take();
     private final ByteBuffer plain = SegmentBuffers.take().limit(0);
     private int segment;
     private boolean closed;
     private IntegrityException failure;
 
-    OpeningStream(StreamSegmentDecrypter decrypter, InputStream in, String fileId, long expectedSize) {
+    OpeningStream(StreamSegmentDecrypter decrypter, InputStream in, java.nio.channels.ReadableByteChannel channel, String fileId,
+        long expectedSize) {
       this.decrypter = decrypter;
       this.in = in;
+      this.channel = channel;
+      this.read = channel == null ? new byte[SEGMENT_BYTES] : null;
       this.fileId = fileId;
       this.expectedSize = expectedSize;
       long after = expectedSize - FIRST_SEGMENT_PLAINTEXT;
@@ -452,8 +463,17 @@ public final class BlobCipher {
     /** Reads and authenticates the next segment; an I/O failure of the blob is thrown as it is. */
     private void open() throws IOException {
       int length = segmentLength(segment);
-      int n = in.readNBytes(read, 0, length);
-      sealed.clear().put(read, 0, n).flip();
+      int n;
+      if (channel != null) {
+        sealed.clear().limit(length);
+        while (sealed.hasRemaining() && channel.read(sealed) >= 0) {
+          // a file channel reads all that is there; a short read only comes before the end
+        }
+        n = sealed.flip().remaining();
+      } else {
+        n = in.readNBytes(read, 0, length);
+        sealed.clear().put(read, 0, n).flip();
+      }
       plain.clear().limit(SEGMENT_PLAINTEXT);
       try {
         if (n < length) {

@@ -22,10 +22,13 @@ import java.util.concurrent.Future;
  * <p>Memory is constant: {@link #BUFFERS} direct buffers of {@link #BUFFER} bytes, reused, and
  * given back to {@code SegmentBuffers} at the end. The early syncs promise nothing: the caller
  * still syncs the file once it is complete, as before.
- * A failure to write or to sync is thrown by the next {@code write} or by {@code close}.
+ * A sealed segment's buffer can be handed over whole ({@link #exchange}): the writer then writes
+ * it and keeps it in its place, and the caller gets one of its free buffers back, so the segment
+ * is not copied.
+ * A failure to write or to sync is thrown by the next {@code write}, {@code exchange} or {@code close}.
  * Closing closes the channel.
  */
-final class WriteBehind extends OutputStream implements java.nio.channels.WritableByteChannel {
+final class WriteBehind extends OutputStream implements io.kinko.vault.crypto.SegmentSink {
   static final int BUFFER = io.kinko.vault.crypto.SegmentBuffers.SIZE;
   static final int BUFFERS = 4;
   /** How much is written between two early syncs: large enough for the disk to stream. */
@@ -80,6 +83,35 @@ final class WriteBehind extends OutputStream implements java.nio.channels.Writab
       }
     }
     return length;
+  }
+
+  /**
+   * Queues {@code full} itself after what was written before, and returns a free buffer, cleared.
+   * A buffer that is not a segment buffer is copied like {@link #write(ByteBuffer)} and given back.
+   */
+  @Override
+  public ByteBuffer exchange(ByteBuffer full) throws IOException {
+    if (closed) {
+      throw new java.nio.channels.ClosedChannelException();
+    }
+    if (!full.isDirect() || full.capacity() != BUFFER) {
+      write(full);
+      return full.clear();
+    }
+    if (current != null && current.position() > 0) {
+      hand(current); // the bytes written before go first
+      current = null;
+    }
+    ByteBuffer next = take();
+    failIfFailed();
+    try {
+      put(full);
+    } catch (InterruptedException e) {
+      free.add(next);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing a blob");
+    }
+    return next.clear();
   }
 
   @Override

@@ -16,9 +16,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The direct-buffer paths for large files (sealing into a channel, opening segment by segment)
@@ -33,6 +39,8 @@ class SegmentBlobTest {
   private static final VaultKeys KEYS = VaultKeys.unlock(VAULT, MASTER, VaultKeys.newSealedNamesKey(VAULT, MASTER));
   private static final int FIRST = BlobCipher.FIRST_SEGMENT_PLAINTEXT;
   private static final int NEXT = BlobCipher.SEGMENT_PLAINTEXT;
+
+  @TempDir Path dir;
 
   @Test
   void bothWriters_writeBlobsOfOneLengthThatTheReaderOpens_atEverySegmentBoundary() throws IOException {
@@ -62,7 +70,13 @@ class SegmentBlobTest {
   }
 
   @Test
-  void theReader_refusesAFlippedByteInEverySegment_andHandsOutOnlyTheSegmentsBefore() throws IOException {
+  void bothReaders_refuseAFlippedByteInEverySegment_andHandOutOnlyTheSegmentsBefore() throws IOException {
+    for (Reader reader : readers()) {
+      refusesAFlippedByteInEverySegment(reader);
+    }
+  }
+
+  private static void refusesAFlippedByteInEverySegment(Reader reader) throws IOException {
     byte[] content = content(FIRST + 2 * NEXT + 4321);
     byte[] blob = bySegments(content, 1 << 20);
     int header = BlobCipher.headerLength(new ByteArrayInputStream(blob));
@@ -73,7 +87,7 @@ class SegmentBlobTest {
       byte[] altered = blob.clone();
       altered[positions[i]] ^= 0x10;
       ByteArrayOutputStream returned = new ByteArrayOutputStream();
-      IntegrityException e = assertThrows(IntegrityException.class, () -> readInto(altered, content.length, returned));
+      IntegrityException e = assertThrows(IntegrityException.class, () -> reader.readInto(altered, content.length, returned));
       assertEquals("file " + FILE + " failed integrity check at segment " + segments[i], e.getMessage());
       int before = segments[i] == 0 ? 0 : FIRST + (segments[i] - 1) * NEXT;
       assertArrayEquals(Arrays.copyOf(content, before), returned.toByteArray(), "bytes before segment " + segments[i]);
@@ -81,27 +95,113 @@ class SegmentBlobTest {
   }
 
   @Test
-  void theReader_refusesTruncationAppendedBytesSwappedSegmentsAndAWrongSize() throws IOException {
+  void bothReaders_refuseTruncationAppendedBytesSwappedSegmentsAndAWrongSize() throws IOException {
+    for (Reader reader : readers()) {
+      refusesTruncationAppendedBytesSwappedSegmentsAndAWrongSize(reader);
+    }
+  }
+
+  private static void refusesTruncationAppendedBytesSwappedSegmentsAndAWrongSize(Reader reader) throws IOException {
     byte[] content = content(FIRST + 2 * NEXT + 4321);
     byte[] blob = bySegments(content, 1 << 20);
     int header = BlobCipher.headerLength(new ByteArrayInputStream(blob)) + 40;
     for (int cut : new int[] {1, 16, 4321 + 16, 4321 + 16 + 1, 4321 + 16 + (1 << 20)}) {
       byte[] truncated = Arrays.copyOf(blob, blob.length - cut);
-      assertThrows(IntegrityException.class, () -> read(truncated, content.length), "truncated by " + cut);
+      assertThrows(IntegrityException.class, () -> reader.read(truncated, content.length), "truncated by " + cut);
     }
     for (int extra : new int[] {1, 16, 1 << 20}) {
       byte[] longer = Arrays.copyOf(blob, blob.length + extra);
-      assertThrows(IntegrityException.class, () -> read(longer, content.length), extra + " bytes appended");
+      assertThrows(IntegrityException.class, () -> reader.read(longer, content.length), extra + " bytes appended");
     }
     byte[] swapped = blob.clone();
     int second = header + FIRST + 16;
     System.arraycopy(blob, second, swapped, second + (1 << 20), 1 << 20);
     System.arraycopy(blob, second + (1 << 20), swapped, second, 1 << 20);
-    IntegrityException e = assertThrows(IntegrityException.class, () -> read(swapped, content.length));
+    IntegrityException e = assertThrows(IntegrityException.class, () -> reader.read(swapped, content.length));
     assertTrue(e.getMessage().contains("segment 1"), e.getMessage());
     for (long size : new long[] {content.length - 1, content.length + 1, content.length + NEXT}) {
-      assertThrows(IntegrityException.class, () -> read(blob, size), "recorded size " + size);
+      assertThrows(IntegrityException.class, () -> reader.read(blob, size), "recorded size " + size);
     }
+  }
+
+  @Test
+  void theChannelReader_opensWhatBothWritersWrote_atSegmentBoundaries() throws IOException {
+    for (int size : new int[] {FIRST + 1, FIRST + NEXT, FIRST + NEXT + 1, FIRST + 3 * NEXT + 77}) {
+      byte[] content = content(size);
+      assertArrayEquals(content, readFromFile(byTinksStream(content, 1 << 16), size, new ByteArrayOutputStream()), size + " bytes, Tink");
+      assertArrayEquals(content, readFromFile(bySegments(content, 1 << 16), size, new ByteArrayOutputStream()), size + " bytes, segments");
+    }
+  }
+
+  @Test
+  void theSegmentWriter_intoASinkThatTakesItsBuffers_writesTheSameBlobBytes_andNeverTouchesABufferItGaveAway() {
+    qt().withExamples(15).forAll(integers().between(FIRST + 1, FIRST + 3 * NEXT + 10), integers().between(1, NEXT + 10))
+        .checkAssert((size, perWrite) -> {
+          byte[] content = content(size);
+          try {
+            TakingSink sink = new TakingSink();
+            try (OutputStream enc = BlobCipher.encryptToChannel(KEYS, FILE, sink)) {
+              write(enc, content, perWrite);
+            }
+            byte[] blob = sink.bytes();
+            assertTrue(sink.taken > 0, "no segment was handed over whole");
+            assertEquals(byTinksStream(content, 1 << 16).length, blob.length);
+            assertArrayEquals(content, read(blob, size), () -> size + " bytes written " + perWrite + " at a time");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /**
+   * Keeps each buffer handed over as it is and reads it only at the end, so a writer that went on
+   * writing into a buffer it gave away would show in the blob; gives back fresh buffers.
+   */
+  private static final class TakingSink implements SegmentSink {
+    private final java.util.List<byte[]> written = new java.util.ArrayList<>();
+    private final java.util.List<java.nio.ByteBuffer> kept = new java.util.ArrayList<>();
+    private final java.util.List<Integer> order = new java.util.ArrayList<>(); // -1: from written, else index into kept
+    int taken;
+
+    @Override
+    public java.nio.ByteBuffer exchange(java.nio.ByteBuffer full) {
+      taken++;
+      order.add(kept.size());
+      kept.add(full);
+      return SegmentBuffers.take();
+    }
+
+    @Override
+    public int write(java.nio.ByteBuffer src) {
+      byte[] b = new byte[src.remaining()];
+      src.get(b);
+      order.add(-1 - written.size());
+      written.add(b);
+      return b.length;
+    }
+
+    byte[] bytes() {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (int i : order) {
+        if (i < 0) {
+          out.writeBytes(written.get(-1 - i));
+        } else {
+          java.nio.ByteBuffer b = kept.get(i).duplicate();
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          out.writeBytes(bytes);
+        }
+      }
+      return out.toByteArray();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Test
@@ -140,7 +240,31 @@ class SegmentBlobTest {
   }
 
   private static byte[] readInto(byte[] blob, long size, ByteArrayOutputStream out) throws IOException {
-    try (InputStream in = BlobCipher.decrypt(KEYS, FILE, size, new ByteArrayInputStream(blob))) {
+    return readInto(new ByteArrayInputStream(blob), size, out);
+  }
+
+  /** A way to hand a blob to the reader: as a stream of bytes, or as a file's channel. */
+  private interface Reader {
+    byte[] readInto(byte[] blob, long size, ByteArrayOutputStream out) throws IOException;
+
+    default byte[] read(byte[] blob, long size) throws IOException {
+      return readInto(blob, size, new ByteArrayOutputStream());
+    }
+  }
+
+  private List<Reader> readers() {
+    return List.of(SegmentBlobTest::readInto, this::readFromFile);
+  }
+
+  /** Reads through a file's channel, which the reader reads segments from straight into its buffers. */
+  private byte[] readFromFile(byte[] blob, long size, ByteArrayOutputStream out) throws IOException {
+    Path file = Files.createTempFile(dir, "blob", ".bin");
+    Files.write(file, blob);
+    return readInto(new ChannelInput(FileChannel.open(file, StandardOpenOption.READ)), size, out);
+  }
+
+  private static byte[] readInto(InputStream blob, long size, ByteArrayOutputStream out) throws IOException {
+    try (InputStream in = BlobCipher.decrypt(KEYS, FILE, size, blob)) {
       byte[] buffer = new byte[50_000];
       for (int n; (n = in.read(buffer)) >= 0; ) {
         out.write(buffer, 0, n);

@@ -72,6 +72,56 @@ class WriteBehindTest {
     assertFalse(readOnly.isOpen(), "the channel was left open");
   }
 
+  @Test
+  void exchangedSegmentBuffers_landInOrderAmongWrites_andTheBufferGivenBackIsNeverOneStillQueued() {
+    qt().withExamples(30).forAll(integers().between(0, 12), integers().between(1, 3 * BUFFER / 2)).checkAssert((steps, perWrite) -> {
+      Path file = dir.resolve("x" + steps + "-" + perWrite);
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      Random random = new Random(31L * steps + perWrite);
+      try {
+        try (WriteBehind out = open(file)) {
+          java.nio.ByteBuffer mine = io.kinko.vault.crypto.SegmentBuffers.take();
+          for (int i = 0; i < steps; i++) {
+            if (random.nextBoolean()) {
+              byte[] b = content(perWrite, random.nextLong());
+              out.write(b, 0, b.length);
+              expected.writeBytes(b);
+            } else {
+              byte[] b = content(1 + random.nextInt(BUFFER), random.nextLong());
+              mine.clear().put(b).flip();
+              expected.writeBytes(b);
+              java.nio.ByteBuffer handed = mine;
+              mine = out.exchange(mine);
+              assertTrue(mine != handed, "got back the buffer just handed over");
+              assertTrue(mine.isDirect() && mine.capacity() == BUFFER && mine.position() == 0 && mine.limit() == BUFFER);
+              // A buffer the writer still had to write would now be scribbled over before it reaches the file.
+              mine.put(new byte[BUFFER]).clear();
+            }
+          }
+        }
+        assertArrayEquals(expected.toByteArray(), Files.readAllBytes(file), () -> steps + " steps, writes of " + perWrite);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  @Test
+  void anExchangeAfterTheWriterFailed_throwsTheFailure() throws IOException {
+    Path file = dir.resolve("ro2");
+    Files.write(file, new byte[0]);
+    WriteBehind out = new WriteBehind(FileChannel.open(file, StandardOpenOption.READ));
+    IOException e = assertThrows(IOException.class, () -> {
+      try (WriteBehind o = out) {
+        java.nio.ByteBuffer b = io.kinko.vault.crypto.SegmentBuffers.take();
+        for (int i = 0; i < 4 * WriteBehind.BUFFERS + 4; i++) {
+          b = o.exchange(b.limit(BUFFER));
+        }
+      }
+    });
+    assertTrue(e.getCause() instanceof java.nio.channels.NonWritableChannelException, e::toString);
+  }
+
   private WriteBehind open(Path file) throws IOException {
     return new WriteBehind(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
