@@ -52,6 +52,8 @@ public final class LogBench {
 
   private final int scale; // 1 for full size, 10 for --quick
   private final Path scratch;
+  /** With --keep: where the verify vault is kept between runs (built there once, then reopened), else null. */
+  private Path keep;
   private final SplittableRandom random = new SplittableRandom(20261126L);
 
   private LogBench(int scale, Path scratch) {
@@ -64,14 +66,16 @@ public final class LogBench {
     FLYWAY.setLevel(java.util.logging.Level.WARNING);
     int scale = 1;
     String only = "";
+    Path keep = null;
     Path scratchBase = Paths.get("/work");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> scale = 10;
         case "--scratch" -> scratchBase = Paths.get(args[++i]);
         case "--only" -> only = args[++i];
+        case "--keep" -> keep = Paths.get(args[++i]);
         default -> {
-          System.err.println("LogBench: unknown argument " + args[i] + "; usage: LogBench [--quick] [--scratch DIR] [--only appends|8writers|verify]");
+          System.err.println("LogBench: unknown argument " + args[i] + "; usage: LogBench [--quick] [--scratch DIR] [--keep DIR] [--only appends|8writers|verify]");
           System.exit(2);
         }
       }
@@ -84,6 +88,7 @@ public final class LogBench {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().maxMemory() >> 20, scratch);
     try {
       LogBench bench = new LogBench(scale, scratch);
+      bench.keep = keep;
       if (!only.equals("verify")) {
         bench.appends(only.equals("8writers"));
       }
@@ -337,7 +342,9 @@ public final class LogBench {
 
   private void verifyAndProofs() throws Exception {
     long entries = 1_000_000L / scale;
-    try (Vault vault = newVault("verify"); Session admin = login(vault)) {
+    Path kept = keep == null ? null : keep.resolve("verify-" + entries);
+    try (Vault vault = kept == null ? newVault("verify") : Files.exists(kept) ? Vault.open(kept)
+        : BenchSupport.newVault(kept, "BENCH-LOG", null, null); Session admin = login(vault)) {
       AccessLog log = ((DefaultVault) vault).log();
       phase("build");
       long buildCpu = processCpu();

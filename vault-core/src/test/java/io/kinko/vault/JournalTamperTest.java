@@ -105,6 +105,34 @@ class JournalTamperTest {
     }
   }
 
+  /**
+   * Verification compares the database's text with the journal's bytes character by character while both are ASCII,
+   * and then trusts the journal's hash of its own bytes: one character of one row changed with H2 (nothing else) must
+   * differ, whether the new one is ASCII, wider in UTF-8, or a character whose low byte is the old one's ('\u0154'
+   * and 'T' share 0x54).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"U", "\u00e9", "\u0154"})
+  void verify_ofOneCharacterOfADatabaseEntryChangedWithH2_isRefused(String replacement) throws SQLException {
+    try (Connection c = TestDatabase.connect(v)) {
+      ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE action = 'STAT'");
+      assertTrue(r.next());
+      long seq = r.getLong(1);
+      String entry = r.getString(2);
+      String forged = entry.replace("\"STAT\"", "\"STA" + replacement + "\"");
+      assertEquals(entry.length(), forged.length());
+      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?");
+      u.setString(1, forged);
+      u.setLong(2, seq);
+      assertEquals(1, u.executeUpdate());
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("differs between the log journal and the database"), e.getMessage());
+      assertIncidentLogged(s);
+    }
+  }
+
   @Test
   void open_afterTheDatabaseLostItsLastEntries_replaysThemFromTheJournal() throws SQLException {
     long size;

@@ -289,6 +289,8 @@ final class Journal implements AutoCloseable {
   /** Reads records in order; {@link #next} gives null where the journal ends. */
   final class Cursor {
     private final ByteBuffer window = ByteBuffer.allocate(4 << 20);
+    /** One digest for every record's leaf: a verification hashes each of a million records. */
+    private final java.security.MessageDigest sha256 = Merkle.sha256Digest();
     private long windowStart;
     private long at;
     private long seq;
@@ -304,13 +306,13 @@ final class Journal implements AutoCloseable {
 
     Record next() {
       try {
-        Record r = parse(window, (int) (at - windowStart), at);
+        Record r = parse(window, (int) (at - windowStart), at, sha256);
         if (r == null && (windowStart != at || window.limit() == 0)) {
           window.clear(); // the record may run past the block: read on from its start
           windowStart = at;
           channel.read(window, at - shift);
           window.flip();
-          r = parse(window, 0, at);
+          r = parse(window, 0, at, sha256);
         }
         if (r == null || r.seq() != seq || !Arrays.equals(r.prev(), prev)) {
           return null;
@@ -555,11 +557,11 @@ final class Journal implements AutoCloseable {
       return null;
     }
     whole.flip();
-    return parse(whole, 0, at + shift);
+    return parse(whole, 0, at + shift, Merkle.sha256Digest());
   }
 
   /** Parses the record at {@code pos} of {@code buffer} (logical offset {@code at}), or null if it is not whole and valid there. */
-  private static Record parse(ByteBuffer buffer, int pos, long at) {
+  private static Record parse(ByteBuffer buffer, int pos, long at, java.security.MessageDigest sha256) {
     if (pos + FIXED > buffer.limit() || buffer.getInt(pos) != RECORD_MAGIC) {
       return null;
     }
@@ -577,7 +579,7 @@ final class Journal implements AutoCloseable {
     buffer.get(pos + 48, entry);
     byte[] prev = new byte[Merkle.HASH_SIZE];
     buffer.get(pos + 16, prev);
-    return new Record(buffer.getLong(pos + 4), entry, Merkle.leafHash(entry), prev, at + FIXED + n);
+    return new Record(buffer.getLong(pos + 4), entry, Merkle.leafHash(sha256, entry), prev, at + FIXED + n);
   }
 
   private static int crc(byte[] b, int off, int len) {

@@ -24,8 +24,8 @@ import java.util.function.LongConsumer;
  */
 public final class LogVerifier {
   private static final HexFormat HEX = HexFormat.of();
-  private static final int PAGE = 20_000;
-  private static final String ZERO_LEAF = "0".repeat(64);
+  /** Entries per read: small enough that the pages in flight die young (fewer survivors for each young collection). */
+  private static final int PAGE = 4_096;
 
   private LogVerifier() {}
 
@@ -35,26 +35,26 @@ public final class LogVerifier {
    */
   public static LogReport verify(Database database, String vaultId, LogCheckpoints stored, Optional<byte[]> witnessNote,
       LongConsumer entriesDone) {
-    NoteVerifier verifier = stored.verifier();
-    List<Checkpoint> checkpoints = new ArrayList<>();
-    for (LogCheckpoints.Signed signed : stored.all()) {
-      checkpoints.add(open(signed.note(), verifier, "checkpoint of size " + signed.size()));
-    }
-    Checkpoint witness = witnessNote.map(n -> open(n, verifier, "the witnessed checkpoint")).orElse(null);
-    if (witness != null) {
-      checkpoints.add(witness);
-    }
-    checkpoints.sort((a, b) -> Long.compare(a.size(), b.size()));
-    String origin = LogCheckpoints.origin(vaultId);
-    for (Checkpoint c : checkpoints) {
-      if (!c.origin().equals(origin)) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "checkpoint of size " + c.size() + " is for '" + c.origin() + "', not this vault");
-      }
-    }
-
     AccessLog.Head head = database.inTransaction(AccessLog.Head::read);
-    try (Journal journal = database.journalFile().map(f -> Journal.open(f, false)).orElse(null);
-         PageReader pages = new PageReader(database, head.size())) {
+    // The page readers start first: they read the database while this thread checks the checkpoints' signatures.
+    try (PageReader pages = new PageReader(database, head.size());
+         Journal journal = database.journalFile().map(f -> Journal.open(f, false)).orElse(null)) {
+      NoteVerifier verifier = stored.verifier();
+      List<Checkpoint> checkpoints = new ArrayList<>();
+      for (LogCheckpoints.Signed signed : stored.all()) {
+        checkpoints.add(open(signed.note(), verifier, "checkpoint of size " + signed.size()));
+      }
+      Checkpoint witness = witnessNote.map(n -> open(n, verifier, "the witnessed checkpoint")).orElse(null);
+      if (witness != null) {
+        checkpoints.add(witness);
+      }
+      checkpoints.sort((a, b) -> Long.compare(a.size(), b.size()));
+      String origin = LogCheckpoints.origin(vaultId);
+      for (Checkpoint c : checkpoints) {
+        if (!c.origin().equals(origin)) {
+          throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "checkpoint of size " + c.size() + " is for '" + c.origin() + "', not this vault");
+        }
+      }
       if (journal != null && journal.base() > head.size()) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
       }
@@ -69,7 +69,8 @@ public final class LogVerifier {
     long journalBase = journal == null ? Long.MAX_VALUE : journal.base();
     CompactRange range = new CompactRange();
     int nextCheckpoint = checkRoots(checkpoints, 0, range, head.size());
-    String prevLeaf = ZERO_LEAF;
+    String vaultField = "\"vault\":\"" + vaultId + "\"";
+    byte[] prevLeaf = new byte[Merkle.HASH_SIZE];
     long entriesChecked = 0;
     for (long from = 0; from < head.size(); from += PAGE) {
       long to = Math.min(head.size(), from + PAGE);
@@ -80,31 +81,30 @@ public final class LogVerifier {
           throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + ": its leaf hash is missing from the tree");
         }
         String entry = page.entries[(int) (seq - from)];
-        byte[] bytes = entry == null ? null : entry.getBytes(StandardCharsets.UTF_8);
         byte[] hashed = null;
         if (seq >= journalBase) {
           Journal.Record r = records.next();
           if (r == null) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal ends before entry " + seq + ", which the database holds: it was truncated or altered");
           }
-          if (!Arrays.equals(r.leaf(), leaf) || bytes != null && !Arrays.equals(r.entry(), bytes)) {
+          if (!Arrays.equals(r.leaf(), leaf) || entry != null && !sameUtf8(entry, r.entry())) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " differs between the log journal and the database");
           }
           hashed = r.leaf(); // the same bytes, hashed once when the record was read
         }
-        if (bytes != null) {
-          if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
+        if (entry != null) {
+          if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(entry.getBytes(StandardCharsets.UTF_8)), leaf)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " was altered: its bytes do not hash to its leaf");
           }
           if (!linksTo(entry, prevLeaf)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " breaks the chain: it does not link to entry " + (seq - 1));
           }
-          if (!entry.startsWith("{") || !entry.contains("\"seq\":" + seq + ",") || !entry.contains("\"vault\":\"" + vaultId + "\"")) {
+          if (!entry.startsWith("{") || !hasNumber(entry, "\"seq\":", seq) || !entry.contains(vaultField)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " names another position or vault");
           }
           // Queries find entries by the action column (incidents, acknowledgements): it must say what the entry says.
           String action = page.actions[(int) (seq - from)];
-          if (!entry.contains("\"action\":\"" + action + "\"")) {
+          if (!hasText(entry, "\"action\":\"", action)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is filed under the action " + action + ", which it does not record: "
                 + "its row was edited");
           }
@@ -112,13 +112,13 @@ public final class LogVerifier {
         } else if (entriesChecked > 0) {
           throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
         }
-        prevLeaf = HEX.formatHex(leaf);
+        prevLeaf = leaf;
         range.append(leaf);
         nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
       }
       entriesDone.accept(to);
     }
-    if (!prevLeaf.equals(head.lastLeaf())) {
+    if (!HEX.formatHex(prevLeaf).equals(head.lastLeaf())) {
       throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log head does not name the last entry " + (head.size() - 1));
     }
     if (nextCheckpoint < checkpoints.size()) {
@@ -149,10 +149,78 @@ public final class LogVerifier {
     }
   }
 
-  /** Whether the top-level "prev" field is {@code leaf}; canonical JSON escapes every quote inside strings. */
-  private static boolean linksTo(String entry, String leaf) {
+  /**
+   * Whether {@code entry}'s UTF-8 bytes are {@code bytes}, without encoding it when it is ASCII (almost every entry):
+   * a verification compares every entry of the database with the journal's.
+   */
+  static boolean sameUtf8(String entry, byte[] bytes) {
+    if (entry.length() == bytes.length) {
+      for (int i = 0; i < bytes.length; i++) {
+        char c = entry.charAt(i);
+        if (c >= 0x80) {
+          return Arrays.equals(entry.getBytes(StandardCharsets.UTF_8), bytes);
+        }
+        if (c != bytes[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return Arrays.equals(entry.getBytes(StandardCharsets.UTF_8), bytes);
+  }
+
+  /**
+   * Whether the top-level "prev" field is the lower-case hex of {@code leaf}; canonical JSON escapes every quote inside
+   * strings, so the first {@code "prev":"} is the field.
+   */
+  static boolean linksTo(String entry, byte[] leaf) {
     int at = entry.indexOf("\"prev\":\"");
-    return at >= 0 && entry.regionMatches(at + 8, leaf, 0, 64) && entry.length() > at + 8 + 64 && entry.charAt(at + 8 + 64) == '"';
+    if (at < 0 || entry.length() <= at + 8 + 64 || entry.charAt(at + 8 + 64) != '"') {
+      return false;
+    }
+    for (int i = 0; i < leaf.length; i++) {
+      if (entry.charAt(at + 8 + 2 * i) != LOWER_HEX[(leaf[i] >> 4) & 0xf] || entry.charAt(at + 9 + 2 * i) != LOWER_HEX[leaf[i] & 0xf]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final char[] LOWER_HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * Whether {@code entry} contains {@code field} followed by {@code value} in decimal and a comma, as {@code
+   * contains(field + value + ",")} would say for a value of at least zero, without building that text for each entry.
+   */
+  static boolean hasNumber(String entry, String field, long value) {
+    for (int at = entry.indexOf(field); at >= 0; at = entry.indexOf(field, at + 1)) {
+      int i = at + field.length();
+      int start = i;
+      long v = 0;
+      while (i < entry.length() && i - start < 19 && entry.charAt(i) >= '0' && entry.charAt(i) <= '9') {
+        v = v * 10 + (entry.charAt(i) - '0');
+        i++;
+      }
+      boolean canonical = i > start && (entry.charAt(start) != '0' || i == start + 1); // Long.toString writes no leading zero
+      if (canonical && v == value && i < entry.length() && entry.charAt(i) == ',') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code entry} contains {@code field} followed by {@code value} and a quote (as {@code contains(field + value + "\"")}). */
+  static boolean hasText(String entry, String field, String value) {
+    if (value == null) {
+      return entry.contains(field + "null\"");
+    }
+    for (int at = entry.indexOf(field); at >= 0; at = entry.indexOf(field, at + 1)) {
+      int end = at + field.length();
+      if (entry.regionMatches(end, value, 0, value.length()) && entry.length() > end + value.length() && entry.charAt(end + value.length()) == '"') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private record Page(byte[][] leaves, String[] entries, String[] actions) {}

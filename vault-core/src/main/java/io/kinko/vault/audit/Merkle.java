@@ -27,6 +27,19 @@ public final class Merkle {
     return md.digest();
   }
 
+  /** SHA-256(0x00 ‖ entry) with {@code sha256}, a digest the caller reuses (and resets here). */
+  static byte[] leafHash(MessageDigest sha256, byte[] entry) {
+    sha256.reset();
+    sha256.update((byte) 0x00);
+    sha256.update(entry);
+    return sha256.digest();
+  }
+
+  /** A new SHA-256 digest, for a caller that hashes many leaves in a row with {@link #leafHash(MessageDigest, byte[])}. */
+  static MessageDigest sha256Digest() {
+    return newSha256();
+  }
+
   /** SHA-256(0x01 ‖ left ‖ right). */
   public static byte[] nodeHash(byte[] left, byte[] right) {
     MessageDigest md = newSha256();
