@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kinko.vault.audit.HaltAtCheckpointStep;
 import io.kinko.vault.audit.HaltAtCommitStep;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Period;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,17 +38,7 @@ class CheckpointCrashTest {
     assertTrue(HaltAtCheckpointStep.STEPS.contains(step));
     Path v = dir.resolve("vault");
     create(v);
-    Process child = TestVaults.java(List.of(), CheckpointCrashTarget.class, v.toString(), step, "3")
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    List<String> acks = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = out.readLine(); line != null; line = out.readLine()) {
-        acks.add(line);
-      }
-    }
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end");
-    assertEquals(HaltAtCommitStep.EXIT, child.exitValue(), "the child was not halted at " + step + ": " + acks.subList(Math.max(0, acks.size() - 3), acks.size()));
+    List<String> acks = TestVaults.runUntilHalted(CheckpointCrashTarget.class, HaltAtCommitStep.EXIT, v.toString(), step, "3");
     byte[] file = Files.readAllBytes(v.resolve("log.checkpoint"));
     long filed = treeSize(file);
 
