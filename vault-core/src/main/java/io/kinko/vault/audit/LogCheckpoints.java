@@ -94,13 +94,10 @@ public final class LogCheckpoints {
     if (known == null) {
       return sign(key);
     }
-    Signed signed = database.inTransaction(c -> {
-      if (!VaultState.storedHead(c).extensionLine().equals(known)) {
-        return null; // the state moved since: signed durably below
-      }
-      return signNow(c, key);
-    });
-    if (signed == null) {
+    Signed signed = database.inTransaction(c -> signNow(c, key));
+    if (!known.equals(stateLine(signed))) {
+      // The state moved since: make the database durable, the state it names included. sign()
+      // finds the note just committed (same size, same state) and forces it to disk first.
       return sign(key);
     }
     CheckpointSteps.reached("checkpoint.commit");
