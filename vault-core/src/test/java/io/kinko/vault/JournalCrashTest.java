@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kinko.vault.audit.HaltAtCommitStep;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,17 +28,7 @@ class JournalCrashTest {
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
       TestVaults.put(s, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
     }
-    Process child = TestVaults.java(List.of(), JournalCrashTarget.class, v.toString(), step, "40")
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
-    List<String> acks = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = out.readLine(); line != null; line = out.readLine()) {
-        acks.add(line);
-      }
-    }
-    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not end");
-    assertEquals(HaltAtCommitStep.EXIT, child.exitValue(), "the child was not halted at " + step + ": " + tail(acks));
+    List<String> acks = TestVaults.runUntilHalted(JournalCrashTarget.class, HaltAtCommitStep.EXIT, v.toString(), step, "40");
     assertTrue(acks.size() > 10, "too few appends before the halt: " + acks.size());
 
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
@@ -58,9 +44,5 @@ class JournalCrashTest {
       s.stat("a.txt");
       s.verifyLog(null);
     }
-  }
-
-  private static String tail(List<String> lines) {
-    return lines.subList(Math.max(0, lines.size() - 3), lines.size()).toString();
   }
 }

@@ -56,6 +56,24 @@ final class TestVaults {
     }
   }
 
+  /**
+   * Runs {@code main} in a JVM of its own until it ends, and returns the lines it printed; fails
+   * unless it was halted with {@code exitCode} (a crash target's armed halt).
+   */
+  static List<String> runUntilHalted(Class<?> main, int exitCode, String... args) throws java.io.IOException, InterruptedException {
+    Process child = java(List.of(), main, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    List<String> lines = new java.util.ArrayList<>();
+    try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        lines.add(line);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child did not end");
+    org.junit.jupiter.api.Assertions.assertEquals(exitCode, child.exitValue(),
+        "the child was not halted where it was armed: " + lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    return lines;
+  }
+
   /** A JVM running {@code main} with the test class path and what it needs to reach the test backend. */
   static ProcessBuilder java(List<String> jvmOptions, Class<?> main, String... args) {
     List<String> command = new java.util.ArrayList<>();

@@ -610,7 +610,10 @@ public final class DefaultVault implements Vault {
   }
 
   LogCheckpoints.Signed signCheckpoint(SigningKey key) {
-    LogCheckpoints.Signed signed = checkpoints.sign(key);
+    return signed(checkpoints.sign(key));
+  }
+
+  private LogCheckpoints.Signed signed(LogCheckpoints.Signed signed) {
     lastCheckpointSize = signed.size();
     lastCheckpointAt = clock.instant();
     return signed;
@@ -628,7 +631,7 @@ public final class DefaultVault implements Vault {
     boolean manyEntries = size - lastCheckpointSize >= policy.checkpointEveryEntries();
     boolean longAgo = !clock.instant().isBefore(lastCheckpointAt.plus(policy.checkpointEvery()));
     if (manyEntries || longAgo) {
-      signCheckpoint(key);
+      signed(checkpoints.signForPolicy(key)); // durable by its synced file; see LogCheckpoints.signForPolicy
     }
   }
 

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the detection rules ({@link IncidentRules}) over the log as it grows, off the threads of
  * the operations that append: each durable batch wakes it, wake-ups while a scan is queued
- * coalesce into one, and a scan reads its new entries and the windows' history in a few queries
- * whatever their number.
+ * coalesce into one. A scan reads its new entries in one query and runs the rules over them with
+ * the rules' state the last scan left ({@link IncidentRules.Running}); the first scan of a
+ * process, and one after a failure, a policy change or another process's scan, rebuilds that
+ * state from the windows' history in two more queries.
  *
  * <p>Where it got to is the {@code incident_watch} row, locked while a scan runs, so two
  * processes never scan the same entries at once; the cursor moves after the scan's incidents are
@@ -142,9 +144,25 @@ final class IncidentWatch implements AutoCloseable {
     }
   }
 
+  /**
+   * The rules' state after the last scan this watch committed and the cursor it left, so the next
+   * scan judges only its fresh entries; null until a scan rebuilds it from the log (the first
+   * scan, after a failed one, when another process moved the cursor, or when the policy changed).
+   * Only the watch's thread touches them.
+   */
+  private IncidentRules.Running running;
+  private long runningCursor = -1;
+  /** Sizes of the file versions the running state has seen read (unknown ones are 0 and looked up again). */
+  private final Map<String, Long> sizes = new HashMap<>();
+
+  private record Scanned(boolean full, IncidentRules.Running running, long cursor) {}
+
   /** One scan of at most {@link #SCAN_LIMIT} entries from the cursor; true if it was full. */
   boolean scanOnce() {
-    return database.inTransaction(c -> {
+    IncidentRules.Running kept = running;
+    long keptCursor = runningCursor;
+    running = null; // until this scan commits: a failed scan leaves the next one to rebuild
+    Scanned scanned = database.inTransaction(c -> {
       long from;
       try (PreparedStatement s = c.prepareStatement("SELECT scanned FROM incident_watch WHERE id = 1 FOR UPDATE");
            ResultSet r = s.executeQuery()) {
@@ -152,26 +170,48 @@ final class IncidentWatch implements AutoCloseable {
       }
       if (from < 0) {
         restoreCursor(c);
-        return false;
+        return new Scanned(false, null, -1);
       }
       List<LogEntry> fresh = select(c, "SELECT entry FROM log_entries WHERE seq >= ? ORDER BY seq", List.of(from), SCAN_LIMIT);
       if (fresh.isEmpty()) {
-        return false;
+        return new Scanned(false, kept, keptCursor);
       }
       IncidentPolicy policy = policy(c);
-      List<LogEntry> history = history(c, policy, fresh, fresh.get(0).seq());
-      Map<String, Long> sizes = sizes(c, history, fresh);
-      for (IncidentRules.Raised raised : IncidentRules.evaluate(policy, history, fresh, id -> sizes.getOrDefault(id, 0L))) {
+      IncidentRules.Running rules = kept;
+      if (rules == null || keptCursor != from || !rules.policy().equals(policy)) {
+        sizes.clear();
+        List<LogEntry> history = history(c, policy, fresh, fresh.get(0).seq());
+        lookUpSizes(c, history);
+        rules = new IncidentRules.Running(policy, id -> sizes.getOrDefault(id, 0L));
+        rules.history(history);
+      }
+      lookUpSizes(c, fresh);
+      for (IncidentRules.Raised raised : rules.next(fresh)) {
         steps.reached("raise");
         vault.incident(raised.actor(), raised.reason());
       }
       steps.reached("move");
+      long next = fresh.get(fresh.size() - 1).seq() + 1;
       try (PreparedStatement u = c.prepareStatement("UPDATE incident_watch SET scanned = ? WHERE id = 1")) {
-        u.setLong(1, fresh.get(fresh.size() - 1).seq() + 1);
+        u.setLong(1, next);
         u.executeUpdate();
       }
-      return fresh.size() == SCAN_LIMIT;
+      return new Scanned(fresh.size() == SCAN_LIMIT, rules, next);
     });
+    running = scanned.running();
+    runningCursor = scanned.cursor();
+    return scanned.full();
+  }
+
+  /** Adds to {@link #sizes} those of the versions {@code entries} read that it lacks. */
+  private void lookUpSizes(Connection c, List<LogEntry> entries) throws SQLException {
+    Set<String> ids = new HashSet<>();
+    for (LogEntry e : entries) {
+      if (Action.GET.name().equals(e.action()) && e.fileId() != null && !sizes.containsKey(e.fileId())) {
+        ids.add(e.fileId());
+      }
+    }
+    sizes.putAll(sizes(c, ids));
   }
 
   /**
@@ -211,7 +251,8 @@ final class IncidentWatch implements AutoCloseable {
   /**
    * What the rules need before the fresh entries: failed logins, reads and refusals in the longest
    * window before the first of them, and the incidents already raised since the start of that day
-   * (off-hours is raised once per user and day). Two indexed range reads.
+   * (off-hours is raised once per user and day). Two indexed range reads, when a scan rebuilds the
+   * rules' running state; the scans after it carry that state on and read only their fresh entries.
    */
   private static List<LogEntry> history(Connection c, IncidentPolicy policy, List<LogEntry> fresh, long before) throws SQLException {
     Instant first = fresh.get(0).time();
@@ -220,11 +261,8 @@ final class IncidentWatch implements AutoCloseable {
     }
     long windowStart = first.minus(policy.longestWindow()).toEpochMilli();
     long dayStart = Math.min(windowStart, first.atZone(IncidentPolicy.ZONE).toLocalDate().atStartOfDay(IncidentPolicy.ZONE).toInstant().toEpochMilli());
-    List<LogEntry> out = new ArrayList<>();
-    if (fresh.stream().anyMatch(IncidentWatch::counted)) {
-      out.addAll(select(c, "SELECT entry FROM log_entries WHERE logged_at >= ? AND seq < ? AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)"
-          + " ORDER BY seq", List.of(windowStart, before, "%\"decision\":\"DENY\"%"), Integer.MAX_VALUE));
-    }
+    List<LogEntry> out = new ArrayList<>(select(c, "SELECT entry FROM log_entries WHERE logged_at >= ? AND seq < ? AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)"
+        + " ORDER BY seq", List.of(windowStart, before, "%\"decision\":\"DENY\"%"), Integer.MAX_VALUE));
     out.addAll(select(c, "SELECT entry FROM log_entries WHERE action = ? AND logged_at >= ? AND seq < ? ORDER BY seq",
         List.of(Action.INCIDENT.name(), dayStart, before), Integer.MAX_VALUE));
     out.sort(java.util.Comparator.comparingLong(LogEntry::seq));
@@ -237,21 +275,8 @@ final class IncidentWatch implements AutoCloseable {
     return unique;
   }
 
-  /** An entry a windowed rule counts: a refusal or a read. */
-  private static boolean counted(LogEntry e) {
-    return "DENY".equals(e.decision()) && !Action.INCIDENT.name().equals(e.action()) || Action.GET.name().equals(e.action());
-  }
-
-  /** The sizes of the versions read, from the files table (unchecked: it only weighs a detection). */
-  private static Map<String, Long> sizes(Connection c, List<LogEntry> history, List<LogEntry> fresh) throws SQLException {
-    Set<String> ids = new HashSet<>();
-    for (List<LogEntry> list : List.of(history, fresh)) {
-      for (LogEntry e : list) {
-        if (Action.GET.name().equals(e.action()) && e.fileId() != null) {
-          ids.add(e.fileId());
-        }
-      }
-    }
+  /** The sizes of file versions, from the files table (unchecked: it only weighs a detection); absent ones are left out. */
+  private static Map<String, Long> sizes(Connection c, Set<String> ids) throws SQLException {
     Map<String, Long> out = new HashMap<>();
     List<String> all = new ArrayList<>(ids);
     for (int i = 0; i < all.size(); i += 500) {

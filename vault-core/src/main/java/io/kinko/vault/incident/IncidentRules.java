@@ -77,33 +77,87 @@ public final class IncidentRules {
    */
   public static List<Raised> evaluate(IncidentPolicy policy, List<LogEntry> history, List<LogEntry> fresh,
       ToLongFunction<String> bytesOfFile) {
-    Objects.requireNonNull(policy, "policy");
-    State s = new State(policy, bytesOfFile);
-    // What the log says was raised already counts wherever it lies: a scan can meet an entry
-    // before the INCIDENT entry that another scan raised for its day.
-    for (List<LogEntry> list : List.of(history, fresh)) {
-      for (LogEntry e : list) {
-        s.times.put(e.seq(), e.time());
-      }
-      for (LogEntry e : list) {
-        if (Action.INCIDENT.name().equals(e.action())) {
-          s.remember(e);
+    Running running = new Running(policy, bytesOfFile);
+    running.history(history, fresh);
+    return running.next(fresh);
+  }
+
+  /**
+   * The rules' state carried from one scan to the next, so that a watch reads and judges each
+   * entry once instead of reading its whole window again for every scan (with a busy log, every
+   * scan re-read up to an hour of reads: the cost grew with the square of the appends).
+   * {@link #next} with the fresh entries of successive scans raises what {@link #evaluate} raises
+   * with everything before them as history. Not thread-safe; a scan that fails must discard it.
+   */
+  public static final class Running {
+    private final State state;
+
+    /** A state that has seen nothing; {@code bytesOfFile} must answer the same for a version each time. */
+    public Running(IncidentPolicy policy, ToLongFunction<String> bytesOfFile) {
+      this.state = new State(Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(bytesOfFile, "bytesOfFile"));
+    }
+
+    public IncidentPolicy policy() {
+      return state.policy;
+    }
+
+    /**
+     * Takes in the entries before the first scan (ascending): at least those within the policy's
+     * longest window before the first fresh entry, and the day's INCIDENT entries. Raises nothing.
+     */
+    public void history(List<LogEntry> history) {
+      history(history, List.of());
+    }
+
+    /** As {@link #history(List)}, with the fresh entries that follow already known (their times and incidents). */
+    private void history(List<LogEntry> history, List<LogEntry> fresh) {
+      // What the log says was raised already counts wherever it lies: a scan can meet an entry
+      // before the INCIDENT entry that another scan raised for its day.
+      for (List<LogEntry> list : List.of(history, fresh)) {
+        for (LogEntry e : list) {
+          state.times.put(e.seq(), e.time());
         }
       }
-    }
-    for (LogEntry e : history) {
-      s.see(e, false);
-    }
-    for (LogEntry e : fresh) {
-      s.see(e, true);
-    }
-    List<Raised> out = new ArrayList<>();
-    for (Raised r : s.raised) {
-      if (s.alreadyRaised.add(r.key())) {
-        out.add(r);
+      for (List<LogEntry> list : List.of(history, fresh)) {
+        for (LogEntry e : list) {
+          if (Action.INCIDENT.name().equals(e.action())) {
+            state.remember(e);
+          }
+        }
+      }
+      for (LogEntry e : history) {
+        state.see(e, false);
       }
     }
-    return out;
+
+    /**
+     * The incidents that {@code fresh} raises (ascending, each after every entry seen before),
+     * none already raised in an INCIDENT entry seen or returned before.
+     */
+    public List<Raised> next(List<LogEntry> fresh) {
+      for (LogEntry e : fresh) {
+        state.times.put(e.seq(), e.time());
+      }
+      for (LogEntry e : fresh) {
+        if (Action.INCIDENT.name().equals(e.action())) {
+          state.remember(e);
+        }
+      }
+      for (LogEntry e : fresh) {
+        state.see(e, true);
+      }
+      List<Raised> out = new ArrayList<>();
+      for (Raised r : state.raised) {
+        if (state.alreadyRaised.add(r.key())) {
+          out.add(r);
+        }
+      }
+      state.raised.clear();
+      if (!fresh.isEmpty()) {
+        state.forgetTimesBefore(fresh.get(fresh.size() - 1).time());
+      }
+      return out;
+    }
   }
 
   /**
@@ -137,7 +191,8 @@ public final class IncidentRules {
     final Deque<LogEntry> unknownNames = new ArrayDeque<>();
     final Map<String, Deque<LogEntry>> denials = new HashMap<>();
     final Map<String, Reads> reads = new HashMap<>();
-    final Map<Long, Instant> times = new HashMap<>();
+    /** Entry times by sequence, in the order seen: an off-hours INCIDENT entry names its first evidence by sequence. */
+    final java.util.LinkedHashMap<Long, Instant> times = new java.util.LinkedHashMap<>();
     /** (user, day) pairs whose off-hours activity was raised. */
     final Set<String> offHoursRaised = new HashSet<>();
     final Set<String> alreadyRaised = new HashSet<>();
@@ -146,6 +201,21 @@ public final class IncidentRules {
     State(IncidentPolicy policy, ToLongFunction<String> bytesOfFile) {
       this.policy = policy;
       this.bytesOfFile = bytesOfFile;
+    }
+
+    /**
+     * Forgets the times of entries before the day of {@code latest} (JST) and before the longest
+     * window: no scan from {@code latest} on has them as history, so a watch's running state stays
+     * as big as one scan's history.
+     */
+    void forgetTimesBefore(Instant latest) {
+      Instant day = day(latest).atStartOfDay(IncidentPolicy.ZONE).toInstant();
+      Instant window = latest.minus(policy.longestWindow());
+      Instant keep = day.isBefore(window) ? day : window;
+      var it = times.values().iterator();
+      while (it.hasNext() && it.next().isBefore(keep)) {
+        it.remove();
+      }
     }
 
     void see(LogEntry e, boolean fresh) {

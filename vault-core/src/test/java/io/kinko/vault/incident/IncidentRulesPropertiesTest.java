@@ -169,7 +169,55 @@ class IncidentRulesPropertiesTest {
     Set<String> keys = out.stream().map(IncidentRules.Raised::key).collect(Collectors.toSet());
     assertEquals(keys.size(), out.size(), "no incident twice");
     assertEquals(IncidentRules.evaluate(policy, List.of(), log, id -> 4096), out, "a scan in pieces raises what one scan raises");
+    assertEquals(out, carriedOn(policy, log, random), "the running state carried from piece to piece raises what one scan raises");
     return out;
+  }
+
+  /**
+   * The log scanned in random pieces as the watch does now: one {@link IncidentRules.Running}
+   * carried from piece to piece, each piece's INCIDENT entries coming in the next piece, and now
+   * and then a new running state built from everything before (a failed scan, another process).
+   */
+  private static List<IncidentRules.Raised> carriedOn(IncidentPolicy policy, List<LogEntry> log, Random random) {
+    List<IncidentRules.Raised> out = new ArrayList<>();
+    List<LogEntry> before = new ArrayList<>();
+    List<LogEntry> incidents = new ArrayList<>();
+    IncidentRules.Running running = new IncidentRules.Running(policy, id -> 4096);
+    int from = 0;
+    while (from < log.size()) {
+      int to = Math.min(log.size(), from + 1 + random.nextInt(8));
+      List<LogEntry> fresh = new ArrayList<>(incidents);
+      fresh.addAll(log.subList(from, to));
+      if (random.nextInt(4) == 0) {
+        running = new IncidentRules.Running(policy, id -> 4096);
+        running.history(before);
+      }
+      List<IncidentRules.Raised> raised = running.next(fresh);
+      out.addAll(raised);
+      before.addAll(fresh);
+      incidents = new ArrayList<>();
+      for (IncidentRules.Raised r : raised) {
+        incidents.add(entry(log.get(to - 1).seq(), log.get(to - 1).time(), r.actor(), "INCIDENT", "DENY", r.reason().format(), null));
+      }
+      from = to;
+    }
+    return out;
+  }
+
+  @Test
+  void aRunningState_acrossMidnight_raisesAsOneScan() {
+    // Reads every 2 s from 23:00 to 00:40 (JST), scanned in pieces: the state forgets the times of
+    // entries before the day and the window as it goes, and still raises off-hours once per day.
+    IncidentPolicy policy = POLICY.withMassRead(new IncidentPolicy.MassRead(50, Long.MAX_VALUE, Duration.ofMinutes(10)));
+    List<LogEntry> log = new ArrayList<>();
+    Instant start = LocalDateTime.of(2026, 4, 8, 23, 0).atZone(IncidentPolicy.ZONE).toInstant();
+    for (int i = 0; i < 3000; i++) {
+      log.add(entry(i, start.plusSeconds(i * 2L), "sato", "GET", "ALLOW", "READ granted", "%032x".formatted(i % 40)));
+    }
+    List<IncidentRules.Raised> scannedInPieces = carriedOn(policy, log, new Random(7));
+    assertEquals(IncidentRules.evaluate(policy, List.of(), log, id -> 4096), scannedInPieces);
+    assertEquals(List.of(0L, 1800L), scannedInPieces.stream().map(r -> r.reason().evidence().get(0)).toList(),
+        "off-hours at 23:00 and again at midnight");
   }
 
   /** Logins, a mistyped password, reads and writes of a few users on a Wednesday's working hours. */
