@@ -133,6 +133,35 @@ class JournalTamperTest {
     }
   }
 
+  /**
+   * A lone surrogate is no text a vault ever writes (canonical JSON refuses it), and Java encodes it as '?': a '?' of a
+   * database entry replaced by one with H2 still encodes to the journal's bytes and the leaf's hash. Verification must
+   * see the edit (the entry no longer parses, so a report or a listing would fail on it later, with no INCIDENT).
+   */
+  @Test
+  void verify_ofAQuestionMarkOfADatabaseEntryReplacedByALoneSurrogate_isRefused() throws SQLException {
+    try (Vault vault = TestVaults.open(v, "why?"); Session s = TestVaults.login(vault)) {
+      s.stat("a.txt"); // an entry whose client application is "why?"
+    }
+    try (Connection c = TestDatabase.connect(v)) {
+      ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE entry LIKE '%\"app\":\"why?\"%' ORDER BY seq");
+      assertTrue(r.next(), "no entry names the application why?");
+      long seq = r.getLong(1);
+      String forged = r.getString(2).replace("\"app\":\"why?\"", "\"app\":\"why\ud800\"");
+      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?");
+      u.setString(1, forged);
+      u.setLong(2, seq);
+      assertEquals(1, u.executeUpdate());
+      ResultSet back = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + seq);
+      assertTrue(back.next() && back.getString(1).contains("why\ud800"), "H2 did not keep the lone surrogate");
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("differs between the log journal and the database"), e.getMessage());
+      assertIncidentLogged(s);
+    }
+  }
+
   @Test
   void open_afterTheDatabaseLostItsLastEntries_replaysThemFromTheJournal() throws SQLException {
     long size;
