@@ -121,4 +121,18 @@ class LogVerifierChecksPropertiesTest {
       assertEquals(expected, LogVerifier.linksTo(entry, leaf), entry);
     });
   }
+
+  /**
+   * The old check compared the field with 64 hex digits of the leaf; a leaf row of log_nodes edited to 31 bytes (62
+   * digits, a prefix of the real one) must not pass for the previous entry's leaf because the first 62 digits agree.
+   */
+  @Test
+  void linksTo_refusesALeafShorterThanAHash() {
+    byte[] leaf = new byte[32];
+    Arrays.fill(leaf, (byte) 0xab);
+    String entry = "{\"prev\":\"" + HEX.formatHex(leaf) + "\",\"seq\":1,}";
+    assertTrue(LogVerifier.linksTo(entry, leaf));
+    assertFalse(LogVerifier.linksTo(entry, Arrays.copyOf(leaf, 31)));
+    assertFalse(LogVerifier.linksTo(entry, new byte[0]));
+  }
 }
