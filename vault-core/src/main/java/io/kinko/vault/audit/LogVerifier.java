@@ -181,11 +181,11 @@ public final class LogVerifier {
 
   /**
    * Whether the top-level "prev" field is the lower-case hex of {@code leaf}; canonical JSON escapes every quote inside
-   * strings, so the first {@code "prev":"} is the field.
+   * strings, so the first {@code "prev":"} is the field. A leaf of another length (a log_nodes row edited) never links.
    */
   static boolean linksTo(String entry, byte[] leaf) {
     int at = entry.indexOf("\"prev\":\"");
-    if (at < 0 || entry.length() <= at + 8 + 64 || entry.charAt(at + 8 + 64) != '"') {
+    if (leaf.length != Merkle.HASH_SIZE || at < 0 || entry.length() <= at + 8 + 64 || entry.charAt(at + 8 + 64) != '"') {
       return false;
     }
     for (int i = 0; i < leaf.length; i++) {
