@@ -162,6 +162,40 @@ class JournalTamperTest {
     }
   }
 
+  /**
+   * Verification starts its page readers before it checks the checkpoints' signatures, so a forged checkpoint fails
+   * while the readers are reading the database. Stopping them must not interrupt them: an interrupted read closes H2's
+   * file channel, and the INCIDENT of the forgery could then not be written (the vault reported a database error and
+   * logged nothing). A log of a few pages, so that reads are in flight when the signature fails.
+   */
+  @Test
+  void verify_ofAForgedCheckpointOnALogOfSeveralPages_isRefusedAndLogsAnIncident() throws SQLException {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      for (int i = 0; i < 3_000; i++) {
+        s.stat("a.txt");
+      }
+    }
+    try (Connection c = TestDatabase.connect(v)) {
+      ResultSet r = c.createStatement().executeQuery("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC");
+      assertTrue(r.next());
+      long size = r.getLong(1);
+      String note = r.getString(2);
+      int at = note.lastIndexOf(' ') + 3; // a character of the last signature
+      String forged = note.substring(0, at) + (note.charAt(at) == 'A' ? 'B' : 'A') + note.substring(at + 1);
+      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_checkpoints SET note = ? WHERE tree_size = ?");
+      u.setString(1, forged);
+      u.setLong(2, size);
+      assertEquals(1, u.executeUpdate());
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
+      List<LogEntry> incidents = s.logEntries(new LogQuery(null, null, null, "INCIDENT"));
+      assertEquals(1, incidents.size(), "no INCIDENT entry");
+      assertTrue(incidents.get(0).reason().contains("checkpoint"), incidents.get(0).reason());
+    }
+  }
+
   @Test
   void open_afterTheDatabaseLostItsLastEntries_replaysThemFromTheJournal() throws SQLException {
     long size;
