@@ -133,6 +133,69 @@ class JournalTamperTest {
     }
   }
 
+  /**
+   * A lone surrogate is no text a vault ever writes (canonical JSON refuses it), and Java encodes it as '?': a '?' of a
+   * database entry replaced by one with H2 still encodes to the journal's bytes and the leaf's hash. Verification must
+   * see the edit (the entry no longer parses, so a report or a listing would fail on it later, with no INCIDENT).
+   */
+  @Test
+  void verify_ofAQuestionMarkOfADatabaseEntryReplacedByALoneSurrogate_isRefused() throws SQLException {
+    try (Vault vault = TestVaults.open(v, "why?"); Session s = TestVaults.login(vault)) {
+      s.stat("a.txt"); // an entry whose client application is "why?"
+    }
+    try (Connection c = TestDatabase.connect(v)) {
+      ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE entry LIKE '%\"app\":\"why?\"%' ORDER BY seq");
+      assertTrue(r.next(), "no entry names the application why?");
+      long seq = r.getLong(1);
+      String forged = r.getString(2).replace("\"app\":\"why?\"", "\"app\":\"why\ud800\"");
+      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?");
+      u.setString(1, forged);
+      u.setLong(2, seq);
+      assertEquals(1, u.executeUpdate());
+      ResultSet back = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + seq);
+      assertTrue(back.next() && back.getString(1).contains("why\ud800"), "H2 did not keep the lone surrogate");
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("differs between the log journal and the database"), e.getMessage());
+      assertIncidentLogged(s);
+    }
+  }
+
+  /**
+   * Verification starts its page readers before it checks the checkpoints' signatures, so a forged checkpoint fails
+   * while the readers are reading the database. Stopping them must not interrupt them: an interrupted read closes H2's
+   * file channel, and the INCIDENT of the forgery could then not be written (the vault reported a database error and
+   * logged nothing). A log of a few pages, so that reads are in flight when the signature fails.
+   */
+  @Test
+  void verify_ofAForgedCheckpointOnALogOfSeveralPages_isRefusedAndLogsAnIncident() throws SQLException {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      for (int i = 0; i < 3_000; i++) {
+        s.stat("a.txt");
+      }
+    }
+    try (Connection c = TestDatabase.connect(v)) {
+      ResultSet r = c.createStatement().executeQuery("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC");
+      assertTrue(r.next());
+      long size = r.getLong(1);
+      String note = r.getString(2);
+      int at = note.lastIndexOf(' ') + 3; // a character of the last signature
+      String forged = note.substring(0, at) + (note.charAt(at) == 'A' ? 'B' : 'A') + note.substring(at + 1);
+      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_checkpoints SET note = ? WHERE tree_size = ?");
+      u.setString(1, forged);
+      u.setLong(2, size);
+      assertEquals(1, u.executeUpdate());
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
+      List<LogEntry> incidents = s.logEntries(new LogQuery(null, null, null, "INCIDENT"));
+      assertEquals(1, incidents.size(), "no INCIDENT entry");
+      assertTrue(incidents.get(0).reason().contains("checkpoint"), incidents.get(0).reason());
+    }
+  }
+
   @Test
   void open_afterTheDatabaseLostItsLastEntries_replaysThemFromTheJournal() throws SQLException {
     long size;

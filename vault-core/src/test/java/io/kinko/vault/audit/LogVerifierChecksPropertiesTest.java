@@ -45,7 +45,9 @@ class LogVerifierChecksPropertiesTest {
         default -> a + b;
       };
       byte[] bytes = other.getBytes(StandardCharsets.UTF_8);
-      assertEquals(Arrays.equals(a.getBytes(StandardCharsets.UTF_8), bytes), LogVerifier.sameUtf8(a, bytes), a + " / " + other);
+      // A lone surrogate (the alphabet's pair drawn apart) is never the same: getBytes would make it '?'.
+      boolean same = Utf8.isWellFormed(a) && Arrays.equals(a.getBytes(StandardCharsets.UTF_8), bytes);
+      assertEquals(same, LogVerifier.sameUtf8(a, bytes), a + " / " + other);
     });
   }
 
@@ -54,6 +56,14 @@ class LogVerifierChecksPropertiesTest {
     assertFalse(LogVerifier.sameUtf8("{\"a\":\"\u0154\"}", "{\"a\":\"T\"}".getBytes(StandardCharsets.UTF_8)));
     assertFalse(LogVerifier.sameUtf8("ab", new byte[] {'a', (byte) 0xe2}));
     assertTrue(LogVerifier.sameUtf8("a\u00e9", "a\u00e9".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void sameUtf8_refusesALoneSurrogateWhereTheBytesHoldAQuestionMark() {
+    assertFalse(LogVerifier.sameUtf8("{\"app\":\"why\ud800\"}", "{\"app\":\"why?\"}".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(LogVerifier.sameUtf8("\ude00", "?".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(null, LogVerifier.utf8("a\ud83d"));
+    assertTrue(LogVerifier.sameUtf8("\ud83d\ude00", "\ud83d\ude00".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -110,5 +120,19 @@ class LogVerifierChecksPropertiesTest {
       boolean expected = entry.regionMatches(at + 8, hex, 0, 64) && entry.length() > at + 8 + 64 && entry.charAt(at + 8 + 64) == '"';
       assertEquals(expected, LogVerifier.linksTo(entry, leaf), entry);
     });
+  }
+
+  /**
+   * The old check compared the field with 64 hex digits of the leaf; a leaf row of log_nodes edited to 31 bytes (62
+   * digits, a prefix of the real one) must not pass for the previous entry's leaf because the first 62 digits agree.
+   */
+  @Test
+  void linksTo_refusesALeafShorterThanAHash() {
+    byte[] leaf = new byte[32];
+    Arrays.fill(leaf, (byte) 0xab);
+    String entry = "{\"prev\":\"" + HEX.formatHex(leaf) + "\",\"seq\":1,}";
+    assertTrue(LogVerifier.linksTo(entry, leaf));
+    assertFalse(LogVerifier.linksTo(entry, Arrays.copyOf(leaf, 31)));
+    assertFalse(LogVerifier.linksTo(entry, new byte[0]));
   }
 }
