@@ -260,7 +260,10 @@ public final class LogCheckpoints {
     Position filed = position(fromFile);
     boolean restored = database.inTransaction(c -> {
       Optional<Signed> stored = find(c, fromFile.size());
-      if (stored.isPresent() && (Arrays.equals(stored.get().note(), fromFile.note()) || position(stored.get()).compareTo(filed) >= 0)) {
+      if (stored.isPresent() && (Arrays.equals(stored.get().note(), fromFile.note()) || !verifies(stored.get())
+          || position(stored.get()).compareTo(filed) >= 0)) {
+        // A stored note that does not verify was not left by a crash: it was edited, and it stays
+        // for the log's verification to refuse with an INCIDENT, not to be mended here unseen.
         return false;
       }
       long signedAt;
@@ -316,6 +319,15 @@ public final class LogCheckpoints {
     public int compareTo(Position o) {
       int bySize = Long.compare(size, o.size);
       return bySize != 0 ? bySize : Long.compare(stateVersion, o.stateVersion);
+    }
+  }
+
+  private boolean verifies(Signed signed) {
+    try {
+      signed.checkpoint(verifier);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
