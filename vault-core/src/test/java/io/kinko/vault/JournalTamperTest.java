@@ -162,6 +162,22 @@ class JournalTamperTest {
     }
   }
 
+  /** A leaf row edited into something that is not hex is an altered entry (an INCIDENT), not a parse error. */
+  @Test
+  void verify_ofALeafRowThatIsNotHex_isRefusedAndLogsAnIncident() throws SQLException {
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      s.stat("a.txt");
+    }
+    try (Connection c = TestDatabase.connect(v)) {
+      assertEquals(1, c.createStatement().executeUpdate("UPDATE log_nodes SET hash = 'not hex' WHERE lvl = 0 AND idx = 1"));
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("log entry 1 "), e.getMessage());
+      assertIncidentLogged(s);
+    }
+  }
+
   /**
    * Verification starts its page readers before it checks the checkpoints' signatures, so a forged checkpoint fails
    * while the readers are reading the database. Stopping them must not interrupt them: an interrupted read closes H2's
