@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * the text it waits for is on the screen (so a password prompt has turned echo off by then).
  */
 final class PseudoTerminal {
+  private static final long DEADLINE_SECONDS = 180;
+
   private PseudoTerminal() {}
 
   /** What the terminal showed, and the exit code of the shell command. */
@@ -27,13 +30,19 @@ final class PseudoTerminal {
   static Typed run(Map<String, String> env, String shellCommand, String... dialogue) throws IOException, InterruptedException {
     String java = quote(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String kinko = java + " -cp " + quote(System.getProperty("java.class.path")) + " " + Kinko.class.getName();
-    ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", shellCommand.replace("kinko ", kinko + " "), "/dev/null");
+    // A build started in the background of a shell without job control inherits SIGINT ignored,
+    // and an ignored signal stays ignored in every child (the JVM and the shell's trap included):
+    // the shell on the terminal gets the default back, as an interactive one has.
+    String command = "exec env --default-signal=INT,QUIT bash -c " + quote(shellCommand.replace("kinko ", kinko + " "));
+    ProcessBuilder builder = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null");
     builder.environment().remove(PasswordSource.PASSWORD_ENV);
     builder.environment().remove(PasswordSource.PASSWORD_FILE_ENV);
     builder.environment().putAll(env);
     builder.environment().put("LC_ALL", "C.UTF-8");
     builder.redirectErrorStream(true);
     Process process = builder.start();
+    // A terminal that never shows what the test waits for fails the test with its screen, not a hang.
+    CompletableFuture.delayedExecutor(DEADLINE_SECONDS, TimeUnit.SECONDS).execute(process::destroyForcibly);
     ByteArrayOutputStream screen = new ByteArrayOutputStream();
     try (InputStream in = process.getInputStream(); OutputStream keyboard = process.getOutputStream()) {
       for (int i = 0; i + 1 < dialogue.length; i += 2) {
