@@ -54,6 +54,8 @@ public final class LogBench {
   private final Path scratch;
   /** With --keep: where the verify vault is kept between runs (built there once, then reopened), else null. */
   private Path keep;
+  /** With --warm: appends before the timed 8-writer phase (the JIT's warm-up), else a fiftieth of it. */
+  private int warm = -1;
   private final SplittableRandom random = new SplittableRandom(20261126L);
 
   private LogBench(int scale, Path scratch) {
@@ -67,6 +69,7 @@ public final class LogBench {
     int scale = 1;
     String only = "";
     Path keep = null;
+    int warm = -1;
     Path scratchBase = Paths.get("/work");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -74,8 +77,9 @@ public final class LogBench {
         case "--scratch" -> scratchBase = Paths.get(args[++i]);
         case "--only" -> only = args[++i];
         case "--keep" -> keep = Paths.get(args[++i]);
+        case "--warm" -> warm = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("LogBench: unknown argument " + args[i] + "; usage: LogBench [--quick] [--scratch DIR] [--keep DIR] [--only appends|8writers|verify]");
+          System.err.println("LogBench: unknown argument " + args[i] + "; usage: LogBench [--quick] [--scratch DIR] [--keep DIR] [--warm N] [--only appends|8writers|verify]");
           System.exit(2);
         }
       }
@@ -89,6 +93,7 @@ public final class LogBench {
     try {
       LogBench bench = new LogBench(scale, scratch);
       bench.keep = keep;
+      bench.warm = warm;
       if (!only.equals("verify")) {
         bench.appends(only.equals("8writers"));
       }
@@ -113,7 +118,7 @@ public final class LogBench {
       // use: a signed checkpoint (one more sync and a file write) every 1,000 entries.
       AccessLog log = ((DefaultVault) vault).log();
 
-      concurrentAppends(log, WRITERS, Math.max(800, total8 / 50)); // warm-up, not reported
+      concurrentAppends(log, WRITERS, warm >= 0 ? warm : Math.max(800, total8 / 50)); // warm-up, not reported
       phase("8 writers");
 
       batches.reset();
@@ -168,14 +173,14 @@ public final class LogBench {
 
   /**
    * Counts the log's group commits during a timed phase. AccessLog tells its afterBatch listener
-   * (the vault's checkpoint policy) the tree size after each durable batch, on the thread that
+   * (the vault's checkpoint policy and incident watch) of each durable batch, on the thread that
    * wrote it. This wraps that listener and calls it unchanged, so checkpoints are signed as
    * before; nothing public returns the listener, so its private field is read by reflection.
    * Costs one synchronized call per batch, against a batch's fraction of a millisecond of sync.
    */
-  private static final class Batches implements Consumer<Long>, AutoCloseable {
+  private static final class Batches implements Consumer<AccessLog.Batch>, AutoCloseable {
     private final AccessLog log;
-    private final Consumer<Long> policy;
+    private final Consumer<AccessLog.Batch> policy;
     private long startSize;
     private long startWritten;
     private java.util.Map<String, Long> startThreadCpu;
@@ -189,20 +194,20 @@ public final class LogBench {
       Field field = AccessLog.class.getDeclaredField("afterBatch");
       field.setAccessible(true);
       this.log = log;
-      this.policy = (Consumer<Long>) field.get(log);
+      this.policy = (Consumer<AccessLog.Batch>) field.get(log);
       log.afterBatch(this);
     }
 
     @Override
-    public synchronized void accept(Long size) {
+    public synchronized void accept(AccessLog.Batch batch) {
       long t0 = System.nanoTime();
       if (count == ends.length) {
         ends = Arrays.copyOf(ends, count * 2);
       }
       ends[count++] = t0;
-      lastSize = size;
+      lastSize = batch.size();
       try {
-        policy.accept(size);
+        policy.accept(batch);
       } finally {
         policyNanos += System.nanoTime() - t0;
       }

@@ -72,6 +72,48 @@ class IncidentDetectionTest {
     assertEquals(failures.subList(0, 3), raised.get(0).evidence());
   }
 
+  /**
+   * A handle's watch judges its own batches from memory; another handle's entries between them
+   * are a gap it must read from the database, or the third failure would go unseen. Handle b's
+   * batches reach no watch (its listener is silenced) and its session holds the watch's cursor row
+   * while the three fail, so a's watch scans first, all three in, b's failure inside its run.
+   */
+  @Test
+  void failedLogins_fromTwoHandlesInTurn_raiseOnce_withEveryFailureInOrder() throws Exception {
+    List<Long> failures = new java.util.ArrayList<>();
+    try (Vault b = open(); Session holder = TestVaults.login(b); Vault a = open()) { // a closes, and drains its watch, first
+      EngineInternals.log(b).afterBatch(batch -> {});
+      java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CompletableFuture<Void> lock = java.util.concurrent.CompletableFuture.runAsync(() ->
+          EngineInternals.readState(holder, c -> {
+            try (java.sql.ResultSet r = c.createStatement().executeQuery("SELECT scanned FROM incident_watch WHERE id = 1 FOR UPDATE")) {
+              assertTrue(r.next());
+            }
+            locked.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return null;
+          }));
+      assertTrue(locked.await(60, java.util.concurrent.TimeUnit.SECONDS), "the cursor row was not locked");
+      try {
+        failures.add(fail(a, "suzuki"));
+        failures.add(fail(b, "suzuki"));
+        failures.add(fail(a, "suzuki"));
+      } finally {
+        release.countDown();
+      }
+      lock.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    List<IncidentReason> raised = incidents();
+    assertEquals(1, raised.size(), raised.toString());
+    assertEquals(IncidentRule.AUTH_FAILED_LOGINS, raised.get(0).rule());
+    assertEquals(failures, raised.get(0).evidence());
+  }
+
   @Test
   void failedLogins_spreadBeyondTheWindow_raiseNothing() {
     for (int i = 0; i < 4; i++) {

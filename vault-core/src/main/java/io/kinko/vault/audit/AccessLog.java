@@ -84,8 +84,8 @@ public final class AccessLog {
   private int expected;
   private List<Pending> queue = new ArrayList<>();
   private boolean writing;
-  /** Told the new tree size after each durable batch, by the thread that wrote it. */
-  private volatile Consumer<Long> afterBatch = size -> {};
+  /** Told of each durable batch, by the thread that wrote it. */
+  private volatile Consumer<Batch> afterBatch = batch -> {};
   /** The tree's right edge after the last committed batch, so a batch need not read it back. */
   private volatile CompactRange rightEdge;
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
@@ -195,8 +195,18 @@ public final class AccessLog {
     return null;
   }
 
-  /** Runs after every durable batch on the writing thread (the checkpoint policy hooks in here). */
-  public void afterBatch(Consumer<Long> listener) {
+  /**
+   * One durable batch: the tree's size after it and its entries, in sequence order, as written (a
+   * listener that judges them need not read them back from the database and decode them again).
+   */
+  public record Batch(long size, List<LogEntry> entries) {
+    public Batch {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** Runs after every durable batch on the writing thread (the checkpoint policy and the incident watch hook in here). */
+  public void afterBatch(Consumer<Batch> listener) {
     this.afterBatch = Objects.requireNonNull(listener, "listener");
   }
 
@@ -287,9 +297,9 @@ public final class AccessLog {
       } finally {
         queueLock.unlock();
       }
-      long size;
+      Batch written;
       try {
-        size = write(batch);
+        written = write(batch);
       } catch (Throwable t) {
         VaultException failure = t instanceof VaultException v ? v
             : t instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
@@ -298,7 +308,7 @@ public final class AccessLog {
         continue;
       }
       try {
-        afterBatch.accept(size);
+        afterBatch.accept(written);
       } catch (RuntimeException | Error e) {
         // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
         org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", e.getMessage());
@@ -308,10 +318,11 @@ public final class AccessLog {
 
   /**
    * Writes one batch in one transaction and makes it durable (the journal's sync, or PostgreSQL's
-   * commit), then completes its callers. Returns the tree size.
+   * commit), then completes its callers. Returns what it wrote.
    */
-  private long write(List<Pending> batch) throws SQLException {
+  private Batch write(List<Pending> batch) throws SQLException {
     List<List<LogEntry>> results = new ArrayList<>();
+    List<LogEntry> all = new ArrayList<>();
     long size;
     CompactRange edge;
     WriterStatements w = writerStatements();
@@ -339,17 +350,18 @@ public final class AccessLog {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String prev = head.lastLeaf();
         long seq = head.size();
-        List<LogEntry> all = new ArrayList<>();
         List<byte[]> leaves = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
         for (Pending p : batch) {
           List<LogEntry> entries = new ArrayList<>();
           for (Event e : p.events) {
-            LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(seq++, now, vaultId, e.actor(), e.action().name(),
+            EntryCodec.Encoded encoded = EntryCodec.encodeWithBytes(new EntryCodec.Fields(seq++, now, vaultId, e.actor(), e.action().name(),
                 e.decision().name(), e.reason(), e.fileId(), e.nameTag(), p.client, retention.keepUntil(now), prev));
-            byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
+            byte[] leaf = Merkle.leafHash(encoded.bytes());
             leaves.add(leaf);
+            bytes.add(encoded.bytes());
             prev = HEX.formatHex(leaf);
-            entries.add(entry);
+            entries.add(encoded.entry());
           }
           all.addAll(entries);
           results.add(entries);
@@ -357,10 +369,6 @@ public final class AccessLog {
         edge = insert(w.insertEntry, w.nodes, head.size(), all, leaves);
         size = seq;
         if (journal != null) {
-          List<byte[]> bytes = new ArrayList<>(all.size());
-          for (LogEntry entry : all) {
-            bytes.add(entry.json().getBytes(StandardCharsets.UTF_8));
-          }
           journal.append(bytes, leaves);
           Head.update(w.updateHead, size, prev, journal.end());
           LogCommitSteps.reached("database.commit");
@@ -392,7 +400,7 @@ public final class AccessLog {
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done.complete(results.get(i));
     }
-    return size;
+    return new Batch(size, all);
   }
 
   /**

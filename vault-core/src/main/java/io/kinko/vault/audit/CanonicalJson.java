@@ -182,12 +182,7 @@ public final class CanonicalJson {
     } else if (value instanceof Boolean b) {
       out.append(b.booleanValue());
     } else if (value instanceof Long || value instanceof Integer) {
-      long n = ((Number) value).longValue();
-      if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER) { // not Math.abs: it keeps MIN_VALUE
-        throw new IllegalArgumentException(
-            "integer " + n + " is beyond ±(2^53-1) and would not survive an IEEE-754 double");
-      }
-      out.append(n);
+      writeInteger(((Number) value).longValue(), out);
     } else if (value instanceof Double d) {
       out.append(formatNumber(d));
     } else if (value instanceof Map<?, ?> map) {
@@ -231,12 +226,20 @@ public final class CanonicalJson {
     }
   }
 
+  /** An integer, which must survive an IEEE-754 double. */
+  static void writeInteger(long n, StringBuilder out) {
+    if (n > MAX_SAFE_INTEGER || n < -MAX_SAFE_INTEGER) { // not Math.abs: it keeps MIN_VALUE
+      throw new IllegalArgumentException("integer " + n + " is beyond ±(2^53-1) and would not survive an IEEE-754 double");
+    }
+    out.append(n);
+  }
+
   private static String typeName(Object o) {
     return o == null ? "null" : o.getClass().getName();
   }
 
   /** RFC 8785 §3.2.2.2: only the mandatory escapes, everything else as itself. */
-  private static void writeString(String s, StringBuilder out) {
+  static void writeString(String s, StringBuilder out) {
     if (!Utf8.isWellFormed(s)) {
       throw new IllegalArgumentException("string contains a lone surrogate");
     }

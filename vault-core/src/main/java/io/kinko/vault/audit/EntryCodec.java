@@ -7,7 +7,6 @@ import io.kinko.vault.LogEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,35 +20,74 @@ public final class EntryCodec {
   public record Fields(long seq, Instant time, String vaultId, String actor, String action, String decision, String reason,
       String fileId, String nameTag, ClientInfo client, Instant keepUntil, String prev) {}
 
+  /** An entry and its canonical UTF-8 bytes (the leaf's preimage), so that a writer need not encode the text again. */
+  record Encoded(LogEntry entry, byte[] bytes) {}
+
   public static LogEntry encode(Fields f) {
-    Map<String, Object> client = new LinkedHashMap<>();
-    client.put("host", f.client().host());
-    client.put("pid", f.client().pid());
-    client.put("app", f.client().application());
+    return encodeWithBytes(f).entry();
+  }
+
+  /**
+   * The entry's canonical JSON, written field by field in the order RFC 8785 sorts its keys: the
+   * same bytes {@link CanonicalJson#encode} makes of the entry as a map (a property test holds the
+   * two together), without building, sorting and walking that map for every entry, which was a
+   * sixth of the log writer's time. The client's address is there only when it has one: an entry
+   * without it has the bytes, and so the hash, it always had.
+   */
+  static Encoded encodeWithBytes(Fields f) {
+    StringBuilder out = new StringBuilder(448);
+    out.append("{\"action\":");
+    appendText(f.action(), out);
+    out.append(",\"actor\":");
+    appendText(f.actor(), out);
+    out.append(",\"client\":{");
     if (f.client().address() != null) {
-      // Only when there is one: an entry without it has the bytes, and so the hash, it always had.
-      client.put("addr", f.client().address());
+      out.append("\"addr\":");
+      appendText(f.client().address(), out);
+      out.append(',');
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("seq", f.seq());
-    m.put("time", f.time().toString());
-    m.put("vault", f.vaultId());
-    m.put("actor", f.actor());
-    m.put("action", f.action());
-    m.put("decision", f.decision());
-    m.put("reason", f.reason());
+    out.append("\"app\":");
+    appendText(f.client().application(), out);
+    out.append(",\"host\":");
+    appendText(f.client().host(), out);
+    out.append(",\"pid\":");
+    CanonicalJson.writeInteger(f.client().pid(), out);
+    out.append("},\"decision\":");
+    appendText(f.decision(), out);
     if (f.fileId() != null) {
-      m.put("fileId", f.fileId());
+      out.append(",\"fileId\":");
+      appendText(f.fileId(), out);
     }
+    out.append(",\"keepUntil\":");
+    appendText(f.keepUntil().toString(), out);
     if (f.nameTag() != null) {
-      m.put("nameTag", f.nameTag());
+      out.append(",\"nameTag\":");
+      appendText(f.nameTag(), out);
     }
-    m.put("client", client);
-    m.put("keepUntil", f.keepUntil().toString());
-    m.put("prev", f.prev());
-    String json = new String(CanonicalJson.encode(m), StandardCharsets.UTF_8);
-    return new LogEntry(f.seq(), f.time(), f.actor(), f.action(), f.decision(), f.reason(), f.fileId(), f.nameTag(),
+    out.append(",\"prev\":");
+    appendText(f.prev(), out);
+    out.append(",\"reason\":");
+    appendText(f.reason(), out);
+    out.append(",\"seq\":");
+    CanonicalJson.writeInteger(f.seq(), out);
+    out.append(",\"time\":");
+    appendText(f.time().toString(), out);
+    out.append(",\"vault\":");
+    appendText(f.vaultId(), out);
+    out.append('}');
+    String json = out.toString();
+    LogEntry entry = new LogEntry(f.seq(), f.time(), f.actor(), f.action(), f.decision(), f.reason(), f.fileId(), f.nameTag(),
         f.client().host(), f.client().pid(), f.client().application(), f.client().address(), f.keepUntil(), json);
+    // Every string was checked for lone surrogates, so this conversion never substitutes.
+    return new Encoded(entry, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void appendText(String s, StringBuilder out) {
+    if (s == null) {
+      out.append("null");
+    } else {
+      CanonicalJson.writeString(s, out);
+    }
   }
 
   /**

@@ -109,9 +109,9 @@ public final class DefaultVault implements Vault {
     this.lastCheckpointSize = last == null ? -1 : last.size();
     this.lastCheckpointAt = last == null ? clock.instant() : last.signedAt();
     this.watch = new IncidentWatch(this, database);
-    log.afterBatch(size -> {
-      checkpointIfDue(size);
-      watch.wake();
+    log.afterBatch(batch -> {
+      checkpointIfDue(batch.size());
+      watch.wake(batch.entries());
     });
     this.alerts = new io.kinko.vault.alert.Dispatcher(database, descriptor.vaultId(), clock, this::openSinkPassword);
   }

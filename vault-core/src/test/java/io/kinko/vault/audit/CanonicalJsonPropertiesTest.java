@@ -23,7 +23,7 @@ import org.quicktheories.generators.Generate;
 
 class CanonicalJsonPropertiesTest {
   /** Code points weighted toward ASCII, with controls, quotes, BMP and astral ones; no surrogates. */
-  private static final Gen<Integer> CODE_POINT = Generate.frequency(
+  static final Gen<Integer> CODE_POINT = Generate.frequency(
       Pair.of(6, integers().between(0x20, 0x7E)),
       Pair.of(1, integers().between(0x00, 0x1F)),
       Pair.of(1, Generate.pick(List.of((int) '"', (int) '\\', 0x7F, 0x2028, 0xFEFF))),
