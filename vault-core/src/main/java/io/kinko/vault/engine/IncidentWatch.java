@@ -84,7 +84,7 @@ final class IncidentWatch implements AutoCloseable {
    * its cursor, so a gap (another handle's entries, or some dropped past the limit) sends it to the
    * database. Guarded by itself.
    */
-  private final java.util.ArrayDeque<LogEntry> kept = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<LogEntry> recent = new java.util.ArrayDeque<>();
 
   IncidentWatch(DefaultVault vault, Database database) {
     this.vault = vault;
@@ -96,10 +96,10 @@ final class IncidentWatch implements AutoCloseable {
     if (closed) {
       return;
     }
-    synchronized (kept) {
-      kept.addAll(written);
-      while (kept.size() > KEPT_LIMIT) {
-        kept.pollFirst();
+    synchronized (recent) {
+      recent.addAll(written);
+      while (recent.size() > KEPT_LIMIT) {
+        recent.pollFirst();
       }
     }
     wake();
@@ -198,7 +198,7 @@ final class IncidentWatch implements AutoCloseable {
         restoreCursor(c);
         return new Scanned(false, null, -1);
       }
-      Run run = keptFrom(from);
+      Run run = recentFrom(from);
       List<LogEntry> fresh = run.entries().isEmpty()
           ? select(c, "SELECT entry FROM log_entries WHERE seq >= ? ORDER BY seq", List.of(from), SCAN_LIMIT) : run.entries();
       if (fresh.isEmpty()) {
@@ -231,21 +231,21 @@ final class IncidentWatch implements AutoCloseable {
     return scanned.full();
   }
 
-  /** An unbroken run of kept entries, and whether kept entries follow it past a gap (so more may wait). */
+  /** An unbroken run of recent entries, and whether recent entries follow it past a gap (so more may wait). */
   private record Run(List<LogEntry> entries, boolean more) {}
 
   /**
-   * The kept entries from {@code from} on, at most {@link #SCAN_LIMIT}, up to the first gap in
+   * The recent entries from {@code from} on, at most {@link #SCAN_LIMIT}, up to the first gap in
    * their sequence; empty if none starts at {@code from}. Drops those before {@code from}: the
    * cursor only moves forward once a scan commits.
    */
-  private Run keptFrom(long from) {
-    synchronized (kept) {
-      while (!kept.isEmpty() && kept.peekFirst().seq() < from) {
-        kept.pollFirst();
+  private Run recentFrom(long from) {
+    synchronized (recent) {
+      while (!recent.isEmpty() && recent.peekFirst().seq() < from) {
+        recent.pollFirst();
       }
       List<LogEntry> run = new ArrayList<>();
-      java.util.Iterator<LogEntry> it = kept.iterator();
+      java.util.Iterator<LogEntry> it = recent.iterator();
       long next = from;
       while (it.hasNext() && run.size() < SCAN_LIMIT) {
         LogEntry e = it.next();
