@@ -54,7 +54,7 @@ public final class LogBench {
   private final Path scratch;
   /** With --keep: where the verify vault is kept between runs (built there once, then reopened), else null. */
   private Path keep;
-  /** With --warm: appends before the timed 8-writer phase (the JIT's warm-up), else a fiftieth of it. */
+  /** With --warm: the untimed appends before the timed 8-writer phase (the JIT's warm-up); without it, a fiftieth of that phase, at least 800. */
   private int warm = -1;
   private final SplittableRandom random = new SplittableRandom(20261126L);
 
