@@ -206,6 +206,65 @@ class StateTamperTest extends VaultTest {
   }
 
   @Test
+  void aFileRowEdited_afterASessionCheckedItsBucket_isStillRefused() throws Exception {
+    // A session keeps the bucket digests it has checked against the sealed root (so that a
+    // folder's files do not each read their group's nodes again); a row edited afterwards is
+    // held against the kept digest, not waved through because its group was checked before.
+    TestVaults.put(session, "case/a.txt", "first".getBytes());
+    String id = TestVaults.put(session, "case/b.txt", "second".getBytes()).fileId();
+    assertArrayEquals("second".getBytes(), TestVaults.readAll(session, "case/b.txt"));
+    assertEquals(2, session.list("case").size());
+    execute("UPDATE files SET size_bytes = 7 WHERE file_id = '" + id + "'");
+
+    ByteArrayOutputStream served = new ByteArrayOutputStream();
+    assertThrows(IntegrityException.class, () -> {
+      try (var in = session.get("case/b.txt")) {
+        in.transferTo(served);
+      }
+    });
+    assertEquals(0, served.size(), "bytes were served from an edited row");
+    assertThrows(IntegrityException.class, () -> session.list("case"));
+    assertEquals(2, incidents(TestVaults.ADMIN), "each refused read is an INCIDENT");
+  }
+
+  @Test
+  void aBucketRolledBack_withItsWholeBranchOfNodes_afterASessionCheckedIt_isStillRefused() throws Exception {
+    // Version one's rows and every node above them (bucket digest, group node, kind node) put back:
+    // only the sealed head still names version two, and the session's kept digest is version two's.
+    TestVaults.put(session, "doc.txt", "version one".getBytes());
+    List<Map<String, Object>> oldNodes = rows("SELECT * FROM state_nodes WHERE kind = 'FILE'");
+    String newest = TestVaults.put(session, "doc.txt", "version two".getBytes()).fileId();
+    assertArrayEquals("version two".getBytes(), TestVaults.readAll(session, "doc.txt"));
+    execute("DELETE FROM files WHERE file_id = '" + newest + "'");
+    execute("DELETE FROM state_nodes WHERE kind = 'FILE'");
+    for (Map<String, Object> node : oldNodes) {
+      insert("state_nodes", node);
+    }
+
+    assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "doc.txt"));
+    assertThrows(IntegrityException.class, () -> session.versions("doc.txt"));
+    assertTrue(incidents(TestVaults.ADMIN) >= 2);
+  }
+
+  @Test
+  void keptDigests_belongToTheirRoot_soAChangeAfterThemIsServed() throws Exception {
+    TestVaults.put(session, "doc.txt", "version one".getBytes());
+    // Read twice: the put's own checks ran under the root before it, so only the second read finds
+    // both of a read's buckets (the user's grants and the file) kept under the current root.
+    for (int i = 0; i < 2; i++) {
+      assertArrayEquals("version one".getBytes(), TestVaults.readAll(session, "doc.txt"));
+    }
+    // Another session changes the same bucket: a new root, so the first session's kept digests no
+    // longer apply and the new rows are checked through the stored nodes.
+    try (Session other = TestVaults.login(vault)) {
+      TestVaults.put(other, "doc.txt", "version two".getBytes());
+    }
+    assertArrayEquals("version two".getBytes(), TestVaults.readAll(session, "doc.txt"));
+    assertEquals(2, session.versions("doc.txt").size());
+    assertEquals(0, incidents(TestVaults.ADMIN));
+  }
+
+  @Test
   void aStateNodeEdited_withEveryRowIntact_failsTheFullVerification() throws Exception {
     TestVaults.put(session, "doc.txt", "kept".getBytes());
     Object bucket = col(rows("SELECT bucket FROM files").get(0), "bucket");

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * change, sits in {@code state_head} under a keyed tag, and every signed checkpoint names them.
  *
  * <p>Invariant: a row is handed out only if the bucket it was read from hashes, through its
- * stored nodes, to the root whose tag verifies and whose version is not older than any this
- * process saw. So an edited, added, removed or replayed row — or a whole bucket rolled back —
+ * stored nodes (or to a digest this state checked through them against the same root before), to
+ * the root whose tag verifies and whose version is not older than any this process saw. So an edited, added, removed or replayed row — or a whole bucket rolled back —
  * fails with {@link IntegrityException} before it grants anything. Writers lock the head row for
  * their whole transaction and check what they build on, so concurrent writers on several hosts
  * form one sequence of versions.
@@ -44,6 +44,7 @@ public final class VaultState {
 
   private final VaultKeys keys;
   private final AtomicLong highestSeen;
+  private final CheckedNodes checkedNodes = new CheckedNodes();
 
   /**
    * @param highestSeen the highest version this process has seen verified, shared by every
@@ -377,11 +378,16 @@ public final class VaultState {
       return new Checked(null, e);
     }
     List<List<String>> rows = readBucket(c, kind, bucket);
-    Nodes nodes = Nodes.read(c, kind, bucket / StateKind.FANOUT);
-    if (!Arrays.equals(digest(kind, bucket, rows), nodes.bucket(bucket))) {
-      return new Checked(null, mismatch(kind, bucket));
+    byte[] digest = digest(kind, bucket, rows);
+    byte[] known = checkedNodes.bucket(head.root(), kind, bucket);
+    if (known != null) {
+      return MessageDigest.isEqual(digest, known) ? new Checked(rows, null) : new Checked(null, mismatch(kind, bucket));
     }
     int g = bucket / StateKind.FANOUT;
+    Nodes nodes = Nodes.read(c, kind, g);
+    if (!Arrays.equals(digest, nodes.bucket(bucket))) {
+      return new Checked(null, mismatch(kind, bucket));
+    }
     if (!Arrays.equals(StateDigest.group(kind, g, nodes.groupChildren(g)), nodes.group(g))) {
       return new Checked(null, mismatch(kind, bucket));
     }
@@ -390,7 +396,44 @@ public final class VaultState {
     } catch (IntegrityException e) {
       return new Checked(null, e);
     }
+    checkedNodes.remember(head.root(), kind, g, nodes.groupChildren(g));
     return new Checked(rows, null);
+  }
+
+  /**
+   * The bucket digests this state has checked against a sealed root, kept with that root, so that
+   * reading many groups of one kind (a folder's files, one by one) reads and checks each group's
+   * nodes once, not once per file. A root fixes every node below it, each node being the hash of
+   * its children: digests checked against a root are the right ones whenever a head whose seal
+   * verifies names that root again, whatever the stored nodes say by then. So a read that finds
+   * its root here checks the head (its seal and that it did not go back) and the bucket's rows
+   * against the kept digest, exactly as before; only the nodes between them are not read again.
+   * A different root (any change, by this process or another) starts over.
+   */
+  private static final class CheckedNodes {
+    private byte[] root;
+    private final Map<StateKind, byte[][]> buckets = new java.util.EnumMap<>(StateKind.class);
+
+    /** The digest of {@code bucket} if it was checked against {@code root}; else null. */
+    synchronized byte[] bucket(byte[] root, StateKind kind, int bucket) {
+      if (this.root == null || !Arrays.equals(this.root, root)) {
+        return null;
+      }
+      byte[][] digests = buckets.get(kind);
+      return digests == null ? null : digests[bucket];
+    }
+
+    /** Keeps the bucket digests of group {@code g}, checked through their group and kind nodes against {@code root}. */
+    synchronized void remember(byte[] root, StateKind kind, int g, byte[][] groupBuckets) {
+      if (this.root == null || !Arrays.equals(this.root, root)) {
+        this.root = root.clone();
+        buckets.clear();
+      }
+      byte[][] digests = buckets.computeIfAbsent(kind, k -> new byte[k.buckets()][]);
+      for (int i = 0; i < groupBuckets.length && g * StateKind.FANOUT + i < digests.length; i++) {
+        digests[g * StateKind.FANOUT + i] = groupBuckets[i].clone();
+      }
+    }
   }
 
   /** Checks the kind node against its group nodes, and every kind node against the root. */
