@@ -28,10 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Invariant: a row is handed out only if the bucket it was read from hashes, through its
  * stored nodes (or to a digest this state checked through them against the same root before), to
- * the root whose tag verifies and whose version is not older than any this process saw. So an edited, added, removed or replayed row — or a whole bucket rolled back —
- * fails with {@link IntegrityException} before it grants anything. Writers lock the head row for
- * their whole transaction and check what they build on, so concurrent writers on several hosts
- * form one sequence of versions.
+ * the root whose tag verifies and whose version is not older than any this process saw. So an
+ * edited, added, removed or replayed row — or a whole bucket rolled back — fails with {@link
+ * IntegrityException} before it grants anything. Writers lock the head row for their whole
+ * transaction and check what they build on, so concurrent writers on several hosts form one
+ * sequence of versions.
  *
  * <p>What it cannot see: the whole database rolled back together with its root to a version no
  * signed checkpoint has yet named. The checkpoint kept in the vault folder, and the ones handed
@@ -388,7 +389,8 @@ public final class VaultState {
     if (!Arrays.equals(digest, nodes.bucket(bucket))) {
       return new Checked(null, mismatch(kind, bucket));
     }
-    if (!Arrays.equals(StateDigest.group(kind, g, nodes.groupChildren(g)), nodes.group(g))) {
+    byte[][] groupBuckets = nodes.groupChildren(g);
+    if (!Arrays.equals(StateDigest.group(kind, g, groupBuckets), nodes.group(g))) {
       return new Checked(null, mismatch(kind, bucket));
     }
     try {
@@ -396,7 +398,7 @@ public final class VaultState {
     } catch (IntegrityException e) {
       return new Checked(null, e);
     }
-    checkedNodes.remember(head.root(), kind, g, nodes.groupChildren(g));
+    checkedNodes.remember(head.root(), kind, g, groupBuckets);
     return new Checked(rows, null);
   }
 
