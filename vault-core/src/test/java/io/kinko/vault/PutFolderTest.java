@@ -52,6 +52,11 @@ class PutFolderTest {
       assertArrayEquals(("content " + i).getBytes(StandardCharsets.UTF_8), TestVaults.readAll(session, "many/f" + i + ".txt"));
     }
     session.verifyLog(null);
+    // The second batch built on the digests the first one kept: a session that reads the stored nodes agrees.
+    try (Session fresh = TestVaults.login(vault)) {
+      assertEquals(files, fresh.list("many").size());
+      assertArrayEquals("content 599".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(fresh, "many/f599.txt"));
+    }
   }
 
   @Test

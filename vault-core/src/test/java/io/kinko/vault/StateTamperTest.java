@@ -265,6 +265,68 @@ class StateTamperTest extends VaultTest {
   }
 
   @Test
+  void aFileRowEdited_afterThisSessionsOwnPut_refusesItsNextPutIntoThatBucket() throws Exception {
+    // The session's put kept every bucket digest of the new state, so its next put does not read
+    // the nodes again: it must still check the rows it builds on, and never seal the edit over.
+    String id = TestVaults.put(session, "doc.txt", "version one".getBytes()).fileId();
+    execute("UPDATE files SET size_bytes = 999 WHERE file_id = '" + id + "'");
+
+    assertThrows(IntegrityException.class, () -> TestVaults.put(session, "doc.txt", "version two".getBytes()));
+    assertEquals(1, rows("SELECT * FROM files").size(), "a version was stored on top of an edited row");
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+    try (Session fresh = TestVaults.login(vault)) {
+      assertThrows(IntegrityException.class, () -> TestVaults.readAll(fresh, "doc.txt"));
+    }
+  }
+
+  @Test
+  void keptDigests_ofAnOlderRoot_doNotOutliveThisSessionsNextChange() throws Exception {
+    // This session keeps the files' digests at version one; another session stores version two;
+    // this session then changes the users. Its new root builds on version two, so the digests it
+    // kept for version one must go: with them, version one's rows put back with their bucket and
+    // group nodes would be served (the files' kind node stays current, so the root still checks).
+    TestVaults.put(session, "doc.txt", "version one".getBytes());
+    assertArrayEquals("version one".getBytes(), TestVaults.readAll(session, "doc.txt"));
+    List<Map<String, Object>> oldNodes = rows("SELECT * FROM state_nodes WHERE kind = 'FILE' AND lvl < 2");
+    String newest;
+    try (Session other = TestVaults.login(vault)) {
+      newest = TestVaults.put(other, "doc.txt", "version two".getBytes()).fileId();
+    }
+    addUser("bob");
+    execute("DELETE FROM files WHERE file_id = '" + newest + "'");
+    execute("DELETE FROM state_nodes WHERE kind = 'FILE' AND lvl < 2");
+    for (Map<String, Object> node : oldNodes) {
+      insert("state_nodes", node);
+    }
+
+    assertThrows(IntegrityException.class, () -> TestVaults.readAll(session, "doc.txt"));
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
+  void theUsersRolledBackWithTheirNodes_areNotSealedIntoThisSessionsNextPut() throws Exception {
+    // Carol's row from before her lock, and the users' nodes of that moment, put back after this
+    // session's own put. Its next put builds on the files' digests it kept, not on stored nodes:
+    // it must still check the other kinds' nodes against the sealed root, or it would seal the
+    // rollback into a new root and unlock Carol.
+    addUser("carol");
+    List<Map<String, Object>> oldRows = rows("SELECT * FROM users WHERE name = 'carol'");
+    List<Map<String, Object>> oldNodes = rows("SELECT * FROM state_nodes WHERE kind = 'USER'");
+    session.administration().lock("carol");
+    TestVaults.put(session, "doc.txt", "kept by this session".getBytes());
+    execute("DELETE FROM users WHERE name = 'carol'");
+    insert("users", oldRows.get(0));
+    execute("DELETE FROM state_nodes WHERE kind = 'USER'");
+    for (Map<String, Object> node : oldNodes) {
+      insert("state_nodes", node);
+    }
+
+    assertThrows(IntegrityException.class, () -> TestVaults.put(session, "next.txt", "next".getBytes()));
+    assertThrows(IntegrityException.class, () -> login("carol"));
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
   void aStateNodeEdited_withEveryRowIntact_failsTheFullVerification() throws Exception {
     TestVaults.put(session, "doc.txt", "kept".getBytes());
     Object bucket = col(rows("SELECT bucket FROM files").get(0), "bucket");

@@ -27,12 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * change, sits in {@code state_head} under a keyed tag, and every signed checkpoint names them.
  *
  * <p>Invariant: a row is handed out only if the bucket it was read from hashes, through its
- * stored nodes (or to a digest this state checked through them against the same root before), to
- * the root whose tag verifies and whose version is not older than any this process saw. So an
- * edited, added, removed or replayed row — or a whole bucket rolled back — fails with {@link
- * IntegrityException} before it grants anything. Writers lock the head row for their whole
- * transaction and check what they build on, so concurrent writers on several hosts form one
- * sequence of versions.
+ * stored nodes (or to a digest this state checked through them against the same root before, or
+ * computed in a change it committed to that root), to the root whose tag verifies and whose
+ * version is not older than any this process saw. So an edited, added, removed or replayed row —
+ * or a whole bucket rolled back — fails with {@link IntegrityException} before it grants anything.
+ * Writers lock the head row for their whole transaction and check what they build on, so
+ * concurrent writers on several hosts form one sequence of versions.
  *
  * <p>What it cannot see: the whole database rolled back together with its root to a version no
  * signed checkpoint has yet named. The checkpoint kept in the vault folder, and the ones handed
@@ -224,8 +224,10 @@ public final class VaultState {
 
   /**
    * Runs {@code update} holding the head lock, after checking the head; then recomputes every
-   * bucket it touched and the nodes above them, and stores the next version under a new tag.
-   * Runs in the caller's transaction, which must commit (durably) for the change to count.
+   * bucket it touched and the nodes above them, stores the next version under a new tag, and
+   * commits the caller's transaction (which the caller then makes durable). Only once that commit
+   * returned does this process take the new version as seen: a commit that fails leaves it at the
+   * version the database still holds, not at one it would then call a rollback.
    */
   public <T> T update(Connection c, Update<T> update) throws SQLException {
     lockHead(c);
@@ -241,11 +243,10 @@ public final class VaultState {
         if (touched.computeIfAbsent(kind, k -> new TreeSet<>()).add(bucket)) {
           Nodes nodes = verified.get(kind);
           if (nodes == null) {
-            nodes = Nodes.read(c, kind);
-            requireRoot(c, head, kind, nodes);
+            nodes = checkedKind(c, head, kind);
             verified.put(kind, nodes);
           }
-          // As check() does, from the nodes read once: the bucket, then its group.
+          // As check() does, from the nodes checked once: the bucket, then its group.
           int g = bucket / StateKind.FANOUT;
           if (!Arrays.equals(digest(kind, bucket, readBucket(c, kind, bucket)), nodes.bucket(bucket))
               || !Arrays.equals(StateDigest.group(kind, g, nodes.groupChildren(g)), nodes.group(g))) {
@@ -270,9 +271,25 @@ public final class VaultState {
       }
     });
     if (!touched.isEmpty()) {
-      advance(c, head, touched);
+      Head next = advance(c, head, touched, verified);
+      c.commit();
+      highestSeen.accumulateAndGet(next.version(), Math::max);
+      Map<StateKind, byte[][]> changed = new java.util.EnumMap<>(StateKind.class);
+      verified.forEach((kind, nodes) -> changed.put(kind, nodes.buckets()));
+      checkedNodes.advanced(head.root(), next.root(), changed);
     }
     return result;
+  }
+
+  /**
+   * Every node of {@code kind}, checked against the head's root: from the bucket digests this
+   * state holds for that root (those of a change it committed), else read and checked node by node.
+   */
+  private Nodes checkedKind(Connection c, Head head, StateKind kind) throws SQLException {
+    byte[][] kept = checkedNodes.wholeKind(head.root(), kind);
+    Nodes nodes = kept != null ? Nodes.of(kind, kept) : Nodes.read(c, kind);
+    requireRoot(c, head, kind, nodes);
+    return nodes;
   }
 
   /**
@@ -314,7 +331,11 @@ public final class VaultState {
     try (PreparedStatement s = c.prepareStatement("DELETE FROM state_nodes")) {
       s.executeUpdate();
     }
-    advance(c, new Head(0, StateDigest.ZERO), every);
+    Map<StateKind, Nodes> nodes = new java.util.EnumMap<>(StateKind.class);
+    for (StateKind kind : StateKind.values()) {
+      nodes.put(kind, new Nodes(kind)); // every node was just deleted
+    }
+    advance(c, new Head(0, StateDigest.ZERO), every, nodes);
   }
 
   /** True if the head was never sealed (a vault made before the state commitment, or a new one). */
@@ -335,24 +356,27 @@ public final class VaultState {
 
   // ---------------------------------------------------------------------------------------
 
-  private void advance(Connection c, Head head, Map<StateKind, TreeSet<Integer>> touched) throws SQLException {
-    byte[][] kindNodes = new byte[StateKind.values().length][];
-    for (StateKind kind : StateKind.values()) {
-      Nodes nodes = Nodes.read(c, kind);
-      TreeSet<Integer> buckets = touched.get(kind);
-      if (buckets != null) {
-        TreeSet<Integer> groups = new TreeSet<>();
-        for (int b : buckets) {
-          byte[] d = digest(kind, b, readBucket(c, kind, b));
-          nodes.put(c, 0, b, d);
-          groups.add(b / StateKind.FANOUT);
-        }
-        for (int g : groups) {
-          nodes.put(c, 1, g, StateDigest.group(kind, g, nodes.groupChildren(g)));
-        }
-        nodes.put(c, 2, 0, StateDigest.kind(kind, nodes.kindChildren()));
+  /**
+   * Writes the digests of the {@code touched} buckets and the nodes above them into {@code nodes}
+   * (which hold every node of each touched kind) and the next head; returns that head. Untouched
+   * kinds keep their stored kind nodes, which the caller checked against {@code head}'s root.
+   */
+  private Head advance(Connection c, Head head, Map<StateKind, TreeSet<Integer>> touched, Map<StateKind, Nodes> nodes)
+      throws SQLException {
+    byte[][] kindNodes = storedKindNodes(c);
+    for (Map.Entry<StateKind, TreeSet<Integer>> e : touched.entrySet()) {
+      StateKind kind = e.getKey();
+      Nodes tree = nodes.get(kind);
+      TreeSet<Integer> groups = new TreeSet<>();
+      for (int b : e.getValue()) {
+        tree.put(c, 0, b, digest(kind, b, readBucket(c, kind, b)));
+        groups.add(b / StateKind.FANOUT);
       }
-      kindNodes[kind.ordinal()] = nodes.kindNode();
+      for (int g : groups) {
+        tree.put(c, 1, g, StateDigest.group(kind, g, tree.groupChildren(g)));
+      }
+      tree.put(c, 2, 0, StateDigest.kind(kind, tree.kindChildren()));
+      kindNodes[kind.ordinal()] = tree.kindNode();
     }
     long version = head.version() + 1;
     byte[] root = StateDigest.root(kindNodes);
@@ -362,7 +386,7 @@ public final class VaultState {
       s.setString(3, Bytes.hex(mac(version, root)));
       s.executeUpdate();
     }
-    highestSeen.accumulateAndGet(version, Math::max);
+    return new Head(version, root);
   }
 
   private record Checked(List<List<String>> rows, IntegrityException failure) {
@@ -410,7 +434,8 @@ public final class VaultState {
    * verifies names that root again, whatever the stored nodes say by then. So a read that finds
    * its root here checks the head (its seal and that it did not go back) and the bucket's rows
    * against the kept digest, exactly as before; only the nodes between them are not read again.
-   * A different root (any change, by this process or another) starts over.
+   * A change this state committed keeps every digest of the kinds it changed under its new root,
+   * which it computed from them; any other new root (another session's or process's) starts over.
    */
   private static final class CheckedNodes {
     private byte[] root;
@@ -435,6 +460,32 @@ public final class VaultState {
       for (int i = 0; i < groupBuckets.length && g * StateKind.FANOUT + i < digests.length; i++) {
         digests[g * StateKind.FANOUT + i] = groupBuckets[i].clone();
       }
+    }
+
+    /** Every bucket digest of {@code kind} if all were checked against {@code root}; else null. */
+    synchronized byte[][] wholeKind(byte[] root, StateKind kind) {
+      byte[][] digests = this.root != null && Arrays.equals(this.root, root) ? buckets.get(kind) : null;
+      if (digests == null || Arrays.asList(digests).contains(null)) {
+        return null;
+      }
+      byte[][] copy = new byte[digests.length][];
+      for (int b = 0; b < copy.length; b++) {
+        copy[b] = digests[b].clone();
+      }
+      return copy;
+    }
+
+    /**
+     * A change this process committed took the state from root {@code from} to {@code to}, with
+     * {@code changed} holding every bucket digest of each kind it changed. The other kinds' kind
+     * nodes are the ones checked against {@code from}, so digests kept for them still hold.
+     */
+    synchronized void advanced(byte[] from, byte[] to, Map<StateKind, byte[][]> changed) {
+      if (root == null || !Arrays.equals(root, from)) {
+        buckets.clear();
+      }
+      root = to.clone();
+      buckets.putAll(changed);
     }
   }
 
@@ -617,6 +668,19 @@ public final class VaultState {
       return n;
     }
 
+    /** The nodes of a kind whose every bucket digest is known: groups and the kind node computed from them. */
+    static Nodes of(StateKind kind, byte[][] bucketDigests) {
+      Nodes n = new Nodes(kind);
+      for (int b = 0; b < bucketDigests.length; b++) {
+        n.byKey.put(key(0, b), bucketDigests[b]);
+      }
+      for (int g = 0; g < kind.groups(); g++) {
+        n.byKey.put(key(1, g), StateDigest.group(kind, g, n.groupChildren(g)));
+      }
+      n.byKey.put(key(2, 0), StateDigest.kind(kind, n.kindChildren()));
+      return n;
+    }
+
     private void load(PreparedStatement s) throws SQLException {
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -642,6 +706,15 @@ public final class VaultState {
     byte[] kindNode() {
       byte[] k = byKey.get(key(2, 0));
       return k != null ? k : StateDigest.kind(kind, kindChildren());
+    }
+
+    /** Every bucket digest of the kind, an empty bucket's as zero. */
+    byte[][] buckets() {
+      byte[][] out = new byte[kind.buckets()][];
+      for (int b = 0; b < out.length; b++) {
+        out[b] = bucket(b).clone();
+      }
+      return out;
     }
 
     byte[][] groupChildren(int g) {
