@@ -8,7 +8,6 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The metadata database: connections and the versioned schema. One schema and one set of
@@ -80,13 +79,13 @@ public final class Database implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new VaultException("cannot make " + layout.database() + " private: " + FileStore.describe(e), e);
     }
-    JdbcConnectionPool pool = JdbcConnectionPool.create(url, "kinko", "");
+    SessionPool pool = new SessionPool(url);
     try {
       migrate(pool);
       writeOwner(layout);
       tightenFiles(layout);
     } catch (VaultException e) {
-      pool.dispose();
+      pool.close();
       if (inUse(e)) {
         throw new VaultException("vault " + layout.root() + " is in use by " + owner(layout)
             + "; H2 lets one process open a vault at a time", e);
@@ -95,7 +94,7 @@ public final class Database implements AutoCloseable {
     }
     return new Database(pool, () -> {
       compactIfSparse(pool);
-      pool.dispose();
+      pool.close();
     }, true, layout.database().resolve("log.journal"));
   }
 
@@ -111,7 +110,7 @@ public final class Database implements AutoCloseable {
    * Compaction is H2's own (it moves whole chunks and syncs before it frees the old ones); a
    * failure here leaves the store as it was, and the close goes on.
    */
-  private static void compactIfSparse(JdbcConnectionPool pool) {
+  private static void compactIfSparse(SessionPool pool) {
     try (Connection c = pool.getConnection()) {
       if (c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local) {
         org.h2.mvstore.MVStore store = local.getDatabase().getStore().getMvStore();
