@@ -142,19 +142,23 @@ final class IncidentWatch implements AutoCloseable {
     drain();
     closed = true;
     thread.shutdown();
+    // Never interrupted: an interrupt in the middle of an H2 read closes the store's file channel
+    // under the vault's own close. A scan still running past the bound is left to fail when the
+    // database closes (its thread is a daemon); its cursor stays, and the next open scans again.
     try {
       if (!thread.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-        thread.shutdownNow();
+        LOG.warn("the incident watch of vault {} was still scanning after {} s; the next open goes on from where it got", vault.id(),
+            DRAIN_BOUND.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Stops without scanning again: for a vault whose open is refused (its log is not to be judged). */
+  /** Stops without scanning again: for a vault whose open is refused (its log is not to be judged). A queued scan finds it closed. */
   void abandon() {
     closed = true;
-    thread.shutdownNow();
+    thread.shutdown();
   }
 
   private void scanAll() {
