@@ -228,6 +228,72 @@ class StateTamperTest extends VaultTest {
   }
 
   @Test
+  void oneRowEdited_amongAFoldersManyFiles_failsTheFolderListing_keptOrNot() throws Exception {
+    // A folder listing checks the head once and each bucket its files lie in once: one bad bucket
+    // among many still fails the whole listing, whether this process kept the digests or not.
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ids.add(TestVaults.put(session, "case/f" + i + ".txt", ("record " + i).getBytes()).fileId());
+    }
+    assertEquals(40, session.list("case").size());
+    execute("UPDATE files SET size_bytes = 1 WHERE file_id = '" + ids.get(27) + "'");
+
+    assertThrows(IntegrityException.class, () -> session.list("case"));
+    assertEquals(1, incidents(TestVaults.ADMIN));
+    session.close();
+    vault.close();
+    vault = TestVaults.open(dir.resolve("vault"));
+    session = TestVaults.login(vault);
+    assertThrows(IntegrityException.class, () -> session.list("case"));
+    assertEquals(2, incidents(TestVaults.ADMIN));
+  }
+
+  @Test
+  void theNewestVersionsRow_deletedInAGetOfManyFiles_failsThatFileAlone_withOneIncident_andServesTheRest() throws Exception {
+    // getEach finds a batch's files with each bucket checked once; a bucket that does not check
+    // sends the batch back to file-by-file checks, so only that file is refused. Its older
+    // version's blob is intact: only the state check stands between it and the reader.
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      paths.add("case/f" + i + ".txt");
+      TestVaults.put(session, paths.get(i), ("record " + i).getBytes());
+    }
+    String newest = TestVaults.put(session, "case/f13.txt", "record 13, corrected".getBytes()).fileId();
+    execute("DELETE FROM files WHERE file_id = '" + newest + "'");
+
+    Map<String, String> served = new LinkedHashMap<>();
+    Map<String, Exception> failed = new LinkedHashMap<>();
+    session.getEach(paths, new Session.EachReader() {
+      @Override
+      public void read(String path, java.io.InputStream content) throws java.io.IOException {
+        served.put(path, new String(content.readAllBytes()));
+      }
+
+      @Override
+      public void failed(String path, Exception failure) {
+        failed.put(path, failure);
+      }
+    });
+    assertEquals(List.of("case/f13.txt"), List.copyOf(failed.keySet()));
+    assertTrue(failed.get("case/f13.txt") instanceof IntegrityException, failed.toString());
+    assertEquals(19, served.size());
+    assertEquals("record 7", served.get("case/f7.txt"));
+    assertEquals(1, incidents(TestVaults.ADMIN));
+  }
+
+  @Test
+  void theNewestVersionsRow_deletedInAFolderOfManyFiles_isRefusedNotListedAsTheOlderOne() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      TestVaults.put(session, "case/f" + i + ".txt", ("record " + i).getBytes());
+    }
+    String newest = TestVaults.put(session, "case/f12.txt", "record 12, corrected".getBytes()).fileId();
+    execute("DELETE FROM files WHERE file_id = '" + newest + "'");
+
+    assertThrows(IntegrityException.class, () -> session.list("case"));
+    assertTrue(incidents(TestVaults.ADMIN) >= 1);
+  }
+
+  @Test
   void aBucketRolledBack_withItsWholeBranchOfNodes_afterASessionCheckedIt_isStillRefused() throws Exception {
     // Version one's rows and every node above them (bucket digest, group node, kind node) put back:
     // only the sealed head still names version two, and the session's kept digest is version two's.

@@ -128,6 +128,43 @@ public final class VaultState {
   }
 
   /**
+   * The checked rows of the buckets holding each of {@code groups}, keyed by bucket, as {@link
+   * #rows(Connection, StateKind, String)} returns them for one group (the caller filters by the
+   * group column); for a folder's listing, which otherwise checked the head and read a bucket once
+   * per file. The head is checked once and each bucket read and checked once, against that head.
+   * A writer that commits in between makes a bucket miss its digest: then, as for one group, all
+   * are read again holding the head lock, and a mismatch is not a race.
+   *
+   * @throws IntegrityException if any of the rows do not match the commitment
+   */
+  public Map<Integer, List<List<String>>> rowsOfEach(Connection c, StateKind kind, java.util.Collection<String> groups)
+      throws SQLException {
+    TreeSet<Integer> buckets = new TreeSet<>();
+    for (String group : groups) {
+      buckets.add(bucket(kind, group));
+    }
+    try {
+      return checkedBuckets(c, kind, buckets);
+    } catch (IntegrityException raced) {
+      lockHead(c);
+      return checkedBuckets(c, kind, buckets);
+    }
+  }
+
+  private Map<Integer, List<List<String>>> checkedBuckets(Connection c, StateKind kind, TreeSet<Integer> buckets) throws SQLException {
+    Head head = checkedHead(c);
+    Map<Integer, List<List<String>>> out = new HashMap<>();
+    for (int bucket : buckets) {
+      Checked checked = check(c, head, kind, bucket);
+      if (!checked.ok()) {
+        throw checked.failure();
+      }
+      out.put(bucket, checked.rows);
+    }
+    return out;
+  }
+
+  /**
    * Every checked row of {@code kind}, bucket by bucket; for listings of the whole vault. It holds
    * the head lock for its transaction rather than retry a large read that a writer raced.
    *
@@ -402,6 +439,11 @@ public final class VaultState {
     } catch (IntegrityException e) {
       return new Checked(null, e);
     }
+    return check(c, head, kind, bucket);
+  }
+
+  /** Checks one bucket's rows against {@code head}, which the caller checked. */
+  private Checked check(Connection c, Head head, StateKind kind, int bucket) throws SQLException {
     List<List<String>> rows = readBucket(c, kind, bucket);
     byte[] digest = digest(kind, bucket, rows);
     byte[] known = checkedNodes.bucket(head.root(), kind, bucket);

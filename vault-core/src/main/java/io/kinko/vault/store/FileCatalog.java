@@ -44,6 +44,19 @@ public final class FileCatalog {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /** The newest version of each of {@code pathTags} that has one, checked, in {@code pathTags}' order. */
+  public static List<Row> latestOfEach(VaultState state, Connection c, Collection<String> pathTags) throws SQLException {
+    Map<Integer, List<List<String>>> buckets = state.rowsOfEach(c, StateKind.FILE, pathTags);
+    List<Row> out = new ArrayList<>();
+    for (String pathTag : pathTags) {
+      List<Row> all = of(buckets.get(state.bucket(StateKind.FILE, pathTag)), pathTag);
+      if (!all.isEmpty()) {
+        out.add(all.get(all.size() - 1));
+      }
+    }
+    return out;
+  }
+
   /** The newest version of every path in the vault, checked. */
   public static List<Row> latestOfEach(VaultState state, Connection c) throws SQLException {
     Map<String, Row> newest = new TreeMap<>();

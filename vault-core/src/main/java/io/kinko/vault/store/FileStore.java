@@ -267,6 +267,26 @@ public final class FileStore {
   public record Located(FileInfo info, String pathTag) {}
 
   /**
+   * The newest version of each of {@code paths}, as {@link #locate} finds each, read in one
+   * transaction that reads and checks each bucket they lie in once.
+   *
+   * @throws IntegrityException if any of them does not check
+   */
+  public Map<VaultPath, Optional<Located>> locateEach(List<VaultPath> paths) {
+    Map<String, VaultPath> byTag = new java.util.LinkedHashMap<>();
+    Map<VaultPath, Optional<Located>> out = new HashMap<>();
+    for (VaultPath p : paths) {
+      byTag.put(pathTag(p), p);
+      out.put(p, Optional.empty());
+    }
+    for (FileCatalog.Row r : database.inTransaction(c -> FileCatalog.latestOfEach(state, c, byTag.keySet()))) {
+      VaultPath path = byTag.get(r.pathTag());
+      out.put(path, Optional.of(new Located(filedUnder(decode(r), path).info, r.pathTag())));
+    }
+    return out;
+  }
+
+  /**
    * Opens a stored version: the stream yields only verified bytes.
    *
    * @throws IntegrityException if the blob is missing or its header fails verification
@@ -306,14 +326,11 @@ public final class FileStore {
         return FileCatalog.latestOfEach(state, c);
       }
       indexed[0] = true;
-      // The index names candidate paths; each one's versions are then read checked.
+      // The index names candidate paths; their versions are then read checked, bucket by bucket.
       String tag = pathTag(prefix);
-      List<FileCatalog.Row> found = new ArrayList<>();
-      for (String pathTag : FileCatalog.pathTagsInFolder(c, tag)) {
-        FileCatalog.latest(state, c, pathTag).ifPresent(found::add);
-      }
-      FileCatalog.latest(state, c, tag).ifPresent(found::add); // the prefix may name a file
-      return found;
+      java.util.Set<String> candidates = new java.util.LinkedHashSet<>(FileCatalog.pathTagsInFolder(c, tag));
+      candidates.add(tag); // the prefix may name a file
+      return FileCatalog.latestOfEach(state, c, candidates);
     });
     List<FileInfo> out = new ArrayList<>();
     for (FileCatalog.Row row : rows) {
@@ -366,12 +383,14 @@ public final class FileStore {
   }
 
   private Optional<Row> latest(VaultPath path) {
-    Optional<Row> row = database.inTransaction(c -> FileCatalog.latest(state, c, pathTag(path))).map(this::decode);
-    row.ifPresent(r -> {
-      if (!r.info.path().equals(path.value())) {
-        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "metadata of file " + r.info.fileId() + " is filed under another path's tag");
-      }
-    });
+    return database.inTransaction(c -> FileCatalog.latest(state, c, pathTag(path))).map(r -> filedUnder(decode(r), path));
+  }
+
+  /** {@code row}, whose sealed metadata must name {@code path}, the path whose tag it was found under. */
+  private static Row filedUnder(Row row, VaultPath path) {
+    if (!row.info.path().equals(path.value())) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "metadata of file " + row.info.fileId() + " is filed under another path's tag");
+    }
     return row;
   }
 
