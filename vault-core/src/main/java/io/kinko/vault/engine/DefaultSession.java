@@ -42,6 +42,7 @@ final class DefaultSession implements Session {
   /** The setting that replaces the city's age recipient recorded at init (kinko policy set city-recipient). */
   static final String CITY_RECIPIENT = "city.recipient";
   /** Paths whose GET entries {@link #getEach} makes durable together: one sync per this many files. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultSession.class);
   private static final int GET_BATCH = 512;
 
   private final DefaultVault vault;
@@ -218,6 +219,7 @@ final class DefaultSession implements Session {
    * The grants and newest versions of {@code paths}, each bucket checked once for the batch
    * rather than once per file; null if anything fails, a bad path or a row that does not check:
    * the batch then decides file by file, so that only the files concerned fail, each an INCIDENT.
+   * The grants are those in force when the batch starts, as for a folder put's batches.
    */
   private Found foundTogether(List<String> paths) {
     try {
@@ -225,6 +227,8 @@ final class DefaultSession implements Session {
       List<GrantStore.Row> grants = vault.database().inTransaction(c -> GrantStore.forUser(state, c, user));
       return new Found(grants, files.locateEach(all));
     } catch (RuntimeException e) {
+      // the file-by-file checks meet it again, and say which file and why
+      LOG.debug("a batch of reads is decided file by file after {}", e.getClass().getSimpleName());
       return null;
     }
   }

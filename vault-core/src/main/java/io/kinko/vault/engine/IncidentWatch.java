@@ -143,8 +143,8 @@ final class IncidentWatch implements AutoCloseable {
     closed = true;
     thread.shutdown();
     // Never interrupted: an interrupt in the middle of an H2 read closes the store's file channel
-    // under the vault's own close. A scan still running past the bound is left to fail when the
-    // database closes (its thread is a daemon); its cursor stays, and the next open scans again.
+    // under the vault's own close. A scan still running past the bound stops at its next step
+    // (stopIfClosed) and gives its session back; its cursor stays, and the next open scans again.
     try {
       if (!thread.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("the incident watch of vault {} was still scanning after {} s; the next open goes on from where it got", vault.id(),
@@ -219,9 +219,11 @@ final class IncidentWatch implements AutoCloseable {
       }
       lookUpSizes(c, fresh);
       for (IncidentRules.Raised raised : rules.next(fresh)) {
+        stopIfClosed();
         steps.reached("raise");
         vault.incident(raised.actor(), raised.reason());
       }
+      stopIfClosed();
       steps.reached("move");
       long next = fresh.get(fresh.size() - 1).seq() + 1;
       try (PreparedStatement u = c.prepareStatement("UPDATE incident_watch SET scanned = ? WHERE id = 1")) {
@@ -233,6 +235,17 @@ final class IncidentWatch implements AutoCloseable {
     running = scanned.running();
     runningCursor = scanned.cursor();
     return scanned.full();
+  }
+
+  /**
+   * Ends a scan the vault's close gave up waiting for, before it raises an incident or moves the
+   * cursor: its transaction rolls back and its session goes back to a closing pool, which closes it.
+   * The incidents it had raised are in the log; the next open scans again and does not repeat them.
+   */
+  private void stopIfClosed() {
+    if (closed) {
+      throw new VaultException("the vault closed during the incident watch's scan");
+    }
   }
 
   /** An unbroken run of recent entries, and whether recent entries follow it past a gap (so more may wait). */

@@ -1,36 +1,34 @@
 package io.kinko.vault.store;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.message.DbException;
 
 /**
  * The embedded database's connections: H2 sessions kept open between transactions, each handed
  * to one caller at a time, and given back with no transaction open and auto-commit on (JDBC's
  * default, which a new handle starts with).
  *
- * <p>A session is rolled back on its return only when its last statement was not followed by a
- * commit or a rollback. H2's own pool rolls back on every hand-out and every return, and every
- * rollback empties the session's cache of parsed statements: with it each state check re-parsed
- * the same SQL, 12 % of a folder get's main thread.
+ * <p>A session is rolled back on its return only when it holds uncommitted changes, as H2 itself
+ * says. H2's own pool rolls back on every hand-out and every return, and every rollback empties
+ * the session's cache of parsed statements: with it each state check re-parsed the same SQL,
+ * 12 % of a folder get's main thread. As in H2's pool, a handle is a connection of its own over
+ * the session, so that it and every statement made through it refuse all use once it is closed:
+ * a statement kept past its handle's close cannot run on the session's next caller.
  */
 final class SessionPool implements DataSource, AutoCloseable {
-  /** Calls that neither start nor end a transaction. */
-  private static final Set<String> NEUTRAL = Set.of("getAutoCommit", "isValid", "unwrap", "isWrapperFor",
-      "getTransactionIsolation", "getWarnings", "clearWarnings", "getHoldability", "isReadOnly");
-
   private final JdbcDataSource sessions = new JdbcDataSource();
-  private final Deque<Connection> idle = new ArrayDeque<>();
+  private final Deque<JdbcConnection> idle = new ArrayDeque<>();
   private boolean closed;
 
   SessionPool(String url) {
@@ -41,7 +39,7 @@ final class SessionPool implements DataSource, AutoCloseable {
 
   @Override
   public Connection getConnection() throws SQLException {
-    Connection session;
+    JdbcConnection session;
     synchronized (this) {
       if (closed) {
         throw new SQLException("the vault database is closed", "08003");
@@ -49,16 +47,15 @@ final class SessionPool implements DataSource, AutoCloseable {
       session = idle.pollFirst();
     }
     if (session == null) {
-      session = sessions.getConnection();
+      session = sessions.getConnection().unwrap(JdbcConnection.class);
     }
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-        new Handle(session));
+    return new Handle(session);
   }
 
   /** Takes a session back, ending whatever its handle left open; a session that cannot be cleaned is closed. */
-  private void giveBack(Connection session, boolean open) {
+  private void giveBack(JdbcConnection session) {
     try {
-      if (open && !session.getAutoCommit()) {
+      if (!(session.getSession() instanceof SessionLocal local) || local.hasPendingTransaction()) {
         session.rollback();
       }
       session.setAutoCommit(true);
@@ -77,7 +74,7 @@ final class SessionPool implements DataSource, AutoCloseable {
   /** Closes the idle sessions; a session in use closes when its handle does. H2 closes the store with the last one. */
   @Override
   public void close() {
-    Deque<Connection> closing;
+    Deque<JdbcConnection> closing;
     synchronized (this) {
       closed = true;
       closing = new ArrayDeque<>(idle);
@@ -94,61 +91,34 @@ final class SessionPool implements DataSource, AutoCloseable {
     }
   }
 
-  /** One caller's use of a session: ends at close, after which the handle refuses every call. */
-  private final class Handle implements InvocationHandler {
-    private Connection session;
-    /** A statement may have run since the last commit or rollback. */
-    private boolean open;
+  /** One caller's use of a session, until it closes: once, from whichever thread. */
+  private final class Handle extends JdbcConnection {
+    private final JdbcConnection session;
+    private final AtomicBoolean done = new AtomicBoolean();
 
-    Handle(Connection session) {
+    Handle(JdbcConnection session) {
+      super(session);
       this.session = session;
     }
 
     @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      String name = method.getName();
-      switch (name) {
-        case "close" -> {
-          if (session != null) {
-            Connection s = session;
-            session = null;
-            giveBack(s, open);
-          }
-          return null;
-        }
-        case "isClosed" -> {
-          return session == null;
-        }
-        case "equals" -> {
-          return proxy == args[0];
-        }
-        case "hashCode" -> {
-          return System.identityHashCode(proxy);
-        }
-        case "toString" -> {
-          return "a vault database connection";
-        }
-        default -> {
-          // every other call goes to the session
-        }
+    public void close() {
+      if (done.compareAndSet(false, true)) {
+        giveBack(session);
       }
-      if (session == null) {
-        throw new SQLException("this vault database connection is closed", "08003");
+    }
+
+    @Override
+    public boolean isClosed() throws SQLException {
+      return done.get() || super.isClosed();
+    }
+
+    @Override
+    protected void checkClosed() {
+      if (done.get()) {
+        throw DbException.get(ErrorCode.OBJECT_CLOSED);
       }
-      boolean ends = args == null && (name.equals("commit") || name.equals("rollback"))
-          || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0]);
-      if (!ends && !NEUTRAL.contains(name) && !name.equals("setAutoCommit")) {
-        open = true;
-      }
-      try {
-        Object result = method.invoke(session, args);
-        if (ends) {
-          open = false;
-        }
-        return result;
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
+      super.checkClosed();
     }
   }
 

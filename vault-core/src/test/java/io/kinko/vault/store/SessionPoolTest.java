@@ -42,14 +42,14 @@ class SessionPoolTest {
 
   @Test
   void aHandleClosedMidTransaction_leavesNothingForTheNextCallerToCommit() throws SQLException {
-    JdbcConnection session;
+    Object session;
     try (Connection c = pool.getConnection()) {
-      session = c.unwrap(JdbcConnection.class);
+      session = sessionOf(c);
       c.setAutoCommit(false);
       insert(c, 1);
     }
     try (Connection c = pool.getConnection()) {
-      assertSame(session, c.unwrap(JdbcConnection.class), "the pool hands the idle session on");
+      assertSame(session, sessionOf(c), "the pool hands the idle session on");
       c.setAutoCommit(false);
       insert(c, 2);
       c.commit();
@@ -74,13 +74,48 @@ class SessionPoolTest {
   @Test
   void aClosedHandle_refusesEveryCall_andCannotCloseTheSessionItGaveBack() throws SQLException {
     Connection c = pool.getConnection();
-    JdbcConnection session = c.unwrap(JdbcConnection.class);
+    Object session = sessionOf(c);
     c.close();
     c.close();
     assertTrue(c.isClosed());
-    SQLException e = assertThrows(SQLException.class, c::createStatement);
-    assertEquals("08003", e.getSQLState());
-    assertFalse(session.isClosed(), "the session stays in the pool");
+    assertThrows(SQLException.class, c::createStatement);
+    try (Connection next = pool.getConnection()) {
+      assertSame(session, sessionOf(next), "the session went back to the pool once");
+      assertFalse(next.isClosed());
+      try (Connection other = pool.getConnection()) {
+        assertTrue(sessionOf(other) != session, "a session closed twice was put back twice");
+      }
+    }
+  }
+
+  @Test
+  void aStatementRunAgainAfterACommit_isRolledBackWhenItsHandleCloses() throws SQLException {
+    // The handle's own calls do not show the second insert: only the session can say it is pending.
+    try (Connection c = pool.getConnection(); var s = c.prepareStatement("INSERT INTO t (id) VALUES (?)")) {
+      c.setAutoCommit(false);
+      s.setInt(1, 1);
+      s.executeUpdate();
+      c.commit();
+      s.setInt(1, 2);
+      s.executeUpdate();
+    }
+    assertEquals(java.util.List.of(1), ids());
+  }
+
+  @Test
+  void aStatementKeptPastItsHandlesClose_cannotRunOnTheSessionsNextCaller() throws SQLException {
+    Connection c = pool.getConnection();
+    var kept = c.prepareStatement("INSERT INTO t (id) VALUES (?)");
+    c.close();
+    try (Connection next = pool.getConnection()) {
+      next.setAutoCommit(false);
+      assertThrows(SQLException.class, () -> {
+        kept.setInt(1, 9);
+        kept.executeUpdate();
+      });
+      next.commit();
+    }
+    assertEquals(java.util.List.of(), ids());
   }
 
   @Test
@@ -104,8 +139,8 @@ class SessionPoolTest {
   void closingThePool_closesIdleSessionsAtOnce_andABusyOneWhenItsHandleCloses() throws SQLException {
     Connection idle = pool.getConnection();
     Connection busy = pool.getConnection();
-    JdbcConnection idleSession = idle.unwrap(JdbcConnection.class);
-    JdbcConnection busySession = busy.unwrap(JdbcConnection.class);
+    SessionLocal idleSession = (SessionLocal) sessionOf(idle);
+    SessionLocal busySession = (SessionLocal) sessionOf(busy);
     idle.close();
     pool.close();
     assertTrue(idleSession.isClosed());
@@ -132,9 +167,13 @@ class SessionPoolTest {
     return ids;
   }
 
+  private static Object sessionOf(Connection c) throws SQLException {
+    return c.unwrap(JdbcConnection.class).getSession();
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, ?> parsedStatements(Connection c) throws Exception {
-    SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
+    SessionLocal session = (SessionLocal) sessionOf(c);
     java.lang.reflect.Field cache = SessionLocal.class.getDeclaredField("queryCache");
     cache.setAccessible(true);
     return (Map<String, ?>) cache.get(session);
