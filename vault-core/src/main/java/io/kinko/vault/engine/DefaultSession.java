@@ -41,8 +41,8 @@ import java.util.function.LongConsumer;
 final class DefaultSession implements Session {
   /** The setting that replaces the city's age recipient recorded at init (kinko policy set city-recipient). */
   static final String CITY_RECIPIENT = "city.recipient";
-  /** Paths whose GET entries {@link #getEach} makes durable together: one sync per this many files. */
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultSession.class);
+  /** Paths whose GET entries {@link #getEach} makes durable together: one sync per this many files. */
   private static final int GET_BATCH = 512;
 
   private final DefaultVault vault;
@@ -206,12 +206,7 @@ final class DefaultSession implements Session {
 
     /** As {@link DefaultSession#locate} decides a read, from what was read for the batch. */
     Door.Verdict<FileStore.Located> locate(VaultPath p) {
-      AccessRules.Decision d = AccessRules.content(role, permissionsOn(p, grants), Permission.READ);
-      if (!d.allowed()) {
-        return Door.Verdict.deny(d.reason(), pathTag(p));
-      }
-      return located.get(p).map(l -> Door.Verdict.allow(d.reason(), l.info().fileId(), l.pathTag(), l))
-          .orElseGet(() -> Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'"));
+      return verdict(AccessRules.content(role, permissionsOn(p, grants), Permission.READ), p, () -> located.get(p));
     }
   }
 
@@ -814,11 +809,16 @@ final class DefaultSession implements Session {
 
   /** A file read's check: the permission, then the newest version, found in the checked state. */
   private Door.Verdict<FileStore.Located> locate(Permission needed, VaultPath p) {
-    AccessRules.Decision d = content(needed, p);
+    return verdict(content(needed, p), p, () -> files.locate(p));
+  }
+
+  /** The verdict on a read of {@code p} decided {@code d}: the version is looked up only once it is allowed. */
+  private Door.Verdict<FileStore.Located> verdict(AccessRules.Decision d, VaultPath p,
+      java.util.function.Supplier<Optional<FileStore.Located>> find) {
     if (!d.allowed()) {
       return Door.Verdict.deny(d.reason(), pathTag(p));
     }
-    return files.locate(p).map(l -> Door.Verdict.allow(d.reason(), l.info().fileId(), l.pathTag(), l))
+    return find.get().map(l -> Door.Verdict.allow(d.reason(), l.info().fileId(), l.pathTag(), l))
         .orElseGet(() -> Door.Verdict.notFound(pathTag(p), "no file at '" + p + "'"));
   }
 

@@ -122,6 +122,7 @@ final class SessionPool implements DataSource, AutoCloseable {
     }
   }
 
+  /** JDBC's signature: the arguments are never read, kept or passed on (the embedded store has no password). */
   @Override
   public Connection getConnection(String user, String password) throws SQLException {
     throw new SQLException("the embedded vault database has one account");
