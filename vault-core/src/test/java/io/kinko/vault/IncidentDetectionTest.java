@@ -201,6 +201,53 @@ class IncidentDetectionTest {
     assertTrue(!raised.get(0).detail().contains("申請書"), raised.get(0).detail());
   }
 
+  /**
+   * The watch takes an allowed read from the columns the writer copied from it, and decodes every
+   * other entry. Each entry as the watch reads it agrees with its decoded text on what the rules
+   * read; a read written before the file column existed (its column empty) is decoded.
+   */
+  @Test
+  void theWatchesReadOfEachEntry_agreesWithItsText_onEverythingTheRulesRead() throws Exception {
+    try (Vault vault = open()) {
+      fail(vault, "tanaka");
+      try (Session t = login(vault, "tanaka")) {
+        for (int i = 0; i < 3; i++) {
+          TestVaults.put(t, "申請書/" + i + ".txt", ("case " + i).getBytes(StandardCharsets.UTF_8));
+          clock.plus(Duration.ofMillis(1234));
+          TestVaults.readAll(t, "申請書/" + i + ".txt");
+        }
+        assertThrows(AccessDeniedException.class, () -> t.get("人事/x.txt"));
+      }
+    }
+    long beforeTheColumn = entries("GET").get(0).seq();
+    try (java.sql.Connection c = TestDatabase.connect(v);
+         java.sql.PreparedStatement s = c.prepareStatement("UPDATE log_entries SET file_id = NULL WHERE seq = ?")) {
+      s.setLong(1, beforeTheColumn);
+      assertEquals(1, s.executeUpdate());
+    }
+    try (Vault vault = open(); Session admin = TestVaults.login(vault)) {
+      List<LogEntry> decoded = EngineInternals.log(vault).entries(LogQuery.ALL);
+      List<LogEntry> watched = EngineInternals.entriesAsTheWatchReadsThem(admin);
+      assertEquals(decoded.stream().map(LogEntry::seq).toList(), watched.stream().map(LogEntry::seq).toList());
+      int fromColumns = 0;
+      for (int i = 0; i < decoded.size(); i++) {
+        LogEntry d = decoded.get(i);
+        LogEntry w = watched.get(i);
+        List<Object> read = List.of(w.time(), w.actor(), w.action(), w.decision(), String.valueOf(w.fileId()));
+        assertEquals(List.of(d.time(), d.actor(), d.action(), d.decision(), String.valueOf(d.fileId())), read, d.json());
+        if (w.reason() == null && w.host() == null) {
+          fromColumns++;
+          assertEquals("GET ALLOW", d.action() + " " + d.decision(), d.json());
+        } else {
+          assertEquals(d, w);
+        }
+      }
+      assertEquals(2, fromColumns, "the allowed reads but the one without its file column");
+      assertEquals("GET ALLOW", decoded.stream().filter(e -> e.seq() == beforeTheColumn).map(e -> e.action() + " " + e.decision())
+          .findFirst().orElseThrow());
+    }
+  }
+
   @Test
   void accessAtNight_raisesOffHours_oncePerUserAndDay() {
     setPolicy(IncidentPolicy.DEFAULT.withWorkingHours(

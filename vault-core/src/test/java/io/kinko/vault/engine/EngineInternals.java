@@ -49,4 +49,10 @@ public final class EngineInternals {
   public static void incident(Vault vault, String actor, io.kinko.vault.IntegrityException e) {
     ((DefaultVault) vault).incident(actor, e);
   }
+
+  /** Every log entry as the incident watch reads it from the database, in sequence order. */
+  public static java.util.List<io.kinko.vault.LogEntry> entriesAsTheWatchReadsThem(Session session) {
+    return readState(session, c -> IncidentWatch.select(c, "SELECT " + IncidentWatch.COLUMNS + " FROM log_entries ORDER BY seq",
+        java.util.List.of(), Integer.MAX_VALUE));
+  }
 }
