@@ -202,6 +202,45 @@ class IncidentDetectionTest {
   }
 
   /**
+   * The attack on reading reads from columns: an insider's earlier reads, their rows' actor and
+   * file columns edited apart from the text (which the chain covers), must still count toward his
+   * mass reading when a later process rebuilds the window.
+   */
+  @Test
+  void massReading_acrossProcesses_isRaised_withTheEarlierReadsRowsMovedToAnotherUserAndFile() throws Exception {
+    setPolicy(IncidentPolicy.DEFAULT.withMassRead(new IncidentPolicy.MassRead(5, 1L << 30, Duration.ofMinutes(60))));
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      for (int i = 0; i < 8; i++) {
+        TestVaults.put(t, "申請書/" + i + ".txt", ("case " + i).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      for (int i = 0; i < 3; i++) {
+        TestVaults.readAll(t, "申請書/" + i + ".txt");
+      }
+    }
+    List<LogEntry> earlier = entries("GET");
+    try (java.sql.Connection c = TestDatabase.connect(v);
+         java.sql.PreparedStatement toSuzuki = c.prepareStatement("UPDATE log_entries SET actor = 'suzuki' WHERE seq = ?");
+         java.sql.PreparedStatement toAnotherFile = c.prepareStatement("UPDATE log_entries SET file_id = ? WHERE seq = ?")) {
+      toSuzuki.setLong(1, earlier.get(0).seq());
+      assertEquals(1, toSuzuki.executeUpdate());
+      toAnotherFile.setString(1, earlier.get(2).fileId());
+      toAnotherFile.setLong(2, earlier.get(1).seq());
+      assertEquals(1, toAnotherFile.executeUpdate());
+    }
+    clock.plus(Duration.ofMinutes(10));
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      for (int i = 3; i < 5; i++) {
+        TestVaults.readAll(t, "申請書/" + i + ".txt");
+      }
+    }
+    List<IncidentReason> raised = incidents();
+    assertEquals(List.of(IncidentRule.ACCESS_MASS_READ), raised.stream().map(IncidentReason::rule).toList(), raised.toString());
+    assertEquals(entries("GET").stream().map(LogEntry::seq).toList().subList(0, 5), raised.get(0).evidence());
+  }
+
+  /**
    * The watch takes an allowed read from the columns the writer copied from it, and decodes every
    * other entry. Each entry as the watch reads it agrees with its decoded text on what the rules
    * read; a read written before the file column existed (its column empty) is decoded.

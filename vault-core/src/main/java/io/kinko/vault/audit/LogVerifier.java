@@ -103,11 +103,13 @@ public final class LogVerifier {
           if (!entry.startsWith("{") || !hasNumber(entry, "\"seq\":", seq) || !entry.contains(vaultField)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " names another position or vault");
           }
-          // Queries find entries by the action column (incidents, acknowledgements): it must say what the entry says.
-          String action = page.actions[(int) (seq - from)];
-          if (!hasText(entry, "\"action\":\"", action)) {
-            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is filed under the action " + action + ", which it does not record: "
-                + "its row was edited");
+          // Queries find entries by the row's columns (incidents and acknowledgements by action, a
+          // deletion's entries by file, the incident watch's window by time, pruning by keep-until),
+          // and the watch reads reads from them: they must say what the entry says.
+          Columns row = page.columns[(int) (seq - from)];
+          if (!EntryColumns.recorded(entry, seq, row.loggedAt(), row.actor(), row.action(), row.fileId(), row.keepUntil())) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is filed under columns (action " + row.action()
+                + ", actor, time, file or keep-until) that it does not record: its row was edited");
           }
           entriesChecked++;
         } else if (entriesChecked > 0) {
@@ -203,37 +205,13 @@ public final class LogVerifier {
    * contains(field + value + ",")} would say for a value of at least zero, without building that text for each entry.
    */
   static boolean hasNumber(String entry, String field, long value) {
-    for (int at = entry.indexOf(field); at >= 0; at = entry.indexOf(field, at + 1)) {
-      int i = at + field.length();
-      int start = i;
-      long v = 0;
-      while (i < entry.length() && i - start < 19 && entry.charAt(i) >= '0' && entry.charAt(i) <= '9') {
-        v = v * 10 + (entry.charAt(i) - '0');
-        i++;
-      }
-      boolean canonical = i > start && (entry.charAt(start) != '0' || i == start + 1); // Long.toString writes no leading zero
-      if (canonical && v == value && i < entry.length() && entry.charAt(i) == ',') {
-        return true;
-      }
-    }
-    return false;
+    return EntryColumns.number(entry, 0, field, value) >= 0;
   }
 
-  /** Whether {@code entry} contains {@code field} followed by {@code value} and a quote (as {@code contains(field + value + "\"")}). */
-  static boolean hasText(String entry, String field, String value) {
-    if (value == null) {
-      return entry.contains(field + "null\"");
-    }
-    for (int at = entry.indexOf(field); at >= 0; at = entry.indexOf(field, at + 1)) {
-      int end = at + field.length();
-      if (entry.regionMatches(end, value, 0, value.length()) && entry.length() > end + value.length() && entry.charAt(end + value.length()) == '"') {
-        return true;
-      }
-    }
-    return false;
-  }
+  private record Page(byte[][] leaves, String[] entries, Columns[] columns) {}
 
-  private record Page(byte[][] leaves, String[] entries, String[] actions) {}
+  /** The columns a {@code log_entries} row copies from its entry. */
+  private record Columns(String action, String actor, long loggedAt, String fileId, long keepUntil) {}
 
   /**
    * Reads the pages of {@code [0, size)} in order, two ahead on threads of its own: reading rows
@@ -328,7 +306,7 @@ public final class LogVerifier {
       int n = (int) (to - from);
       byte[][] leaves = new byte[n][];
       String[] entries = new String[n];
-      String[] actions = new String[n];
+      Columns[] columns = new Columns[n];
       try (PreparedStatement s = c.prepareStatement("SELECT idx, hash FROM log_nodes WHERE lvl = 0 AND idx >= ? AND idx < ?")) {
         s.setLong(1, from);
         s.setLong(2, to);
@@ -338,17 +316,19 @@ public final class LogVerifier {
           }
         }
       }
-      try (PreparedStatement s = c.prepareStatement("SELECT seq, entry, action FROM log_entries WHERE seq >= ? AND seq < ?")) {
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT seq, entry, action, actor, logged_at, file_id, keep_until FROM log_entries WHERE seq >= ? AND seq < ?")) {
         s.setLong(1, from);
         s.setLong(2, to);
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            entries[(int) (r.getLong(1) - from)] = r.getString(2);
-            actions[(int) (r.getLong(1) - from)] = r.getString(3);
+            int i = (int) (r.getLong(1) - from);
+            entries[i] = r.getString(2);
+            columns[i] = new Columns(r.getString(3), r.getString(4), r.getLong(5), r.getString(6), r.getLong(7));
           }
         }
       }
-      return new Page(leaves, entries, actions);
+      return new Page(leaves, entries, columns);
     });
   }
 }

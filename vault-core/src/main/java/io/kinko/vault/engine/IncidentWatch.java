@@ -7,6 +7,7 @@ import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.audit.EntryCodec;
+import io.kinko.vault.audit.EntryColumns;
 import io.kinko.vault.incident.IncidentRules;
 import io.kinko.vault.store.Database;
 import io.kinko.vault.store.Settings;
@@ -387,12 +388,13 @@ final class IncidentWatch implements AutoCloseable {
   /**
    * The entries {@code sql} selects ({@link #COLUMNS}), as the rules read them. An allowed read is
    * taken from the columns the writer copied from it (sequence, time to the millisecond as the
-   * entry has it, actor, file): reads are most of a busy log, and decoding each one (its canonical
-   * form checked, then parsed) made the first scan of a process after an hour of folder reads
-   * outlast the bound a closing command waits for it, so no command finished a scan and the
-   * cursor never moved. Every other entry is decoded in full: the rules read its reason. Like the
-   * rest of what the watch reads, unchecked: a row edited to hide a read is the log's verification's
-   * to find, and an entry whose columns disagree with its text is such a row.
+   * entry has it, actor, file), once its text is seen to record the same values
+   * ({@link EntryColumns#recorded}): reads are most of a busy log, and decoding each one (its
+   * canonical form checked, then parsed) made the first scan of a process after an hour of folder
+   * reads outlast the bound a closing command waits for it, so no command finished a scan and the
+   * cursor never moved. Every other entry, and a read whose columns were edited apart from its
+   * text (to move it to another user or file), is decoded in full. The text is what the chain
+   * covers; the watch, as ever, reads it unchecked.
    */
   static List<LogEntry> select(Connection c, String sql, List<Object> args, int limit) throws SQLException {
     List<LogEntry> out = new ArrayList<>();
@@ -403,12 +405,17 @@ final class IncidentWatch implements AutoCloseable {
       s.setMaxRows(limit == Integer.MAX_VALUE ? 0 : limit);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          String entry = r.getString(7);
+          long seq = r.getLong(1);
+          long loggedAt = r.getLong(2);
+          String actor = r.getString(3);
           String action = r.getString(4);
           String fileId = r.getString(5); // null in reads logged before the column (V9): decoded, as the rest
+          long keepUntil = r.getLong(6);
+          String entry = r.getString(7);
           out.add(Action.GET.name().equals(action) && fileId != null && entry.contains(ALLOWED)
-              ? new LogEntry(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)), r.getString(3), action, Decision.ALLOW.name(), null,
-                  fileId, null, null, 0, null, Instant.ofEpochMilli(r.getLong(6)), entry)
+                  && EntryColumns.recorded(entry, seq, loggedAt, actor, action, fileId, keepUntil)
+              ? new LogEntry(seq, Instant.ofEpochMilli(loggedAt), actor, action, Decision.ALLOW.name(), null, fileId, null, null, 0, null,
+                  Instant.ofEpochMilli(keepUntil), entry)
               : EntryCodec.decode(entry.getBytes(StandardCharsets.UTF_8)));
         }
       }

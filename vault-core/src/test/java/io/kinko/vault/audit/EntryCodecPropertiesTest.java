@@ -2,8 +2,11 @@ package io.kinko.vault.audit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -48,6 +51,36 @@ class EntryCodecPropertiesTest {
           assertEquals(encoded.entry().json(), new String(encoded.bytes(), StandardCharsets.UTF_8));
           assertEquals(encoded.entry(), EntryCodec.decode(encoded.bytes()));
         });
+  }
+
+  /**
+   * The columns a row copies from its entry pass, and a row from before the file column (null
+   * there) too; any one of them changed fails, including an actor that goes on with text that
+   * would close the JSON string early and continue the entry.
+   */
+  @Test
+  void recordsColumns_holdsForTheColumnsTheWriterCopies_andFailsForAnyOneChanged() {
+    qt().withExamples(2_000).forAll(FIELDS, TEXT, integers().between(0, 6)).checkAssert((f, other, which) -> {
+      String json = EntryCodec.encode(f).json();
+      long t = f.time().toEpochMilli();
+      long k = f.keepUntil().toEpochMilli();
+      assertTrue(EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), f.fileId(), k), json);
+      assertTrue(EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), null, k), json);
+      boolean edited = switch (which) {
+        case 0 -> EntryColumns.recorded(json, f.seq(), t, unlike(f.actor(), other), f.action(), f.fileId(), k);
+        case 1 -> EntryColumns.recorded(json, f.seq(), t, f.actor() + "\",\"client\":{", f.action(), f.fileId(), k);
+        case 2 -> EntryColumns.recorded(json, f.seq(), t, f.actor(), unlike(f.action(), other), f.fileId(), k);
+        case 3 -> EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), unlike(f.fileId(), other), k);
+        case 4 -> EntryColumns.recorded(json, f.seq() + 1, t, f.actor(), f.action(), f.fileId(), k);
+        case 5 -> EntryColumns.recorded(json, f.seq(), t + 1, f.actor(), f.action(), f.fileId(), k);
+        default -> EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), f.fileId(), k - 1);
+      };
+      assertFalse(edited, () -> "edit " + which + " of " + json);
+    });
+  }
+
+  private static String unlike(String value, String other) {
+    return other.equals(value) ? other + "x" : other;
   }
 
   @Test
