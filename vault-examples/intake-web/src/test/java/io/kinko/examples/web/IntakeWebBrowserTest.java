@@ -29,6 +29,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -179,11 +180,23 @@ class IntakeWebBrowserTest {
   /**
    * Clicks what submits a form or follows a link, and waits until the browser has left the page:
    * the old page's root going stale is the event. A lookup right after a bare click can find the
-   * old page still shown.
+   * old page still shown. Chromium's driver can also refuse the click of a node it has just found
+   * ("Node with given id does not belong to the document", once in CI right after a file input's
+   * sendKeys): it refuses before any click is sent, so the node is looked up and clicked again.
    */
   private void follow(By what) {
     WebElement page = browser.findElement(By.tagName("html"));
-    browser.findElement(what).click();
+    new WebDriverWait(browser, WAIT).until(driver -> {
+      try {
+        driver.findElement(what).click();
+        return true;
+      } catch (WebDriverException e) {
+        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+          return false;
+        }
+        throw e;
+      }
+    });
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(page));
   }
 
