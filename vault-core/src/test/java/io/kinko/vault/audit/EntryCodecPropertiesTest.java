@@ -59,7 +59,7 @@ class EntryCodecPropertiesTest {
    * would close the JSON string early and continue the entry.
    */
   @Test
-  void recordsColumns_holdsForTheColumnsTheWriterCopies_andFailsForAnyOneChanged() {
+  void entryColumnsRecorded_holdsForTheColumnsTheWriterCopies_andFailsForAnyOneChanged() {
     qt().withExamples(2_000).forAll(FIELDS, TEXT, integers().between(0, 6)).checkAssert((f, other, which) -> {
       String json = EntryCodec.encode(f).json();
       long t = f.time().toEpochMilli();
