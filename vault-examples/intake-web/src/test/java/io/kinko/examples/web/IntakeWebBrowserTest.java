@@ -28,13 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -183,6 +183,8 @@ class IntakeWebBrowserTest {
    * old page still shown. Chromium's driver can also refuse the click of a node it has just found
    * ("Node with given id does not belong to the document", once in CI right after a file input's
    * sendKeys): it refuses before any click is sent, so the node is looked up and clicked again.
+   * The same words can answer the staleness probe of the old root while the new page loads (in CI,
+   * after a login's click); the page has been left when the document's root is another node.
    */
   private void follow(By what) {
     WebElement page = browser.findElement(By.tagName("html"));
@@ -191,13 +193,29 @@ class IntakeWebBrowserTest {
         driver.findElement(what).click();
         return true;
       } catch (WebDriverException e) {
-        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        if (leftTheDocument(e)) {
           return false;
         }
         throw e;
       }
     });
-    new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(page));
+    new WebDriverWait(browser, WAIT).until(driver -> {
+      try {
+        page.isEnabled();
+        return false;
+      } catch (StaleElementReferenceException e) {
+        return true;
+      } catch (WebDriverException e) {
+        if (leftTheDocument(e)) {
+          return !driver.findElement(By.tagName("html")).equals(page);
+        }
+        throw e;
+      }
+    });
+  }
+
+  private static boolean leftTheDocument(WebDriverException e) {
+    return String.valueOf(e.getMessage()).contains("does not belong to the document");
   }
 
   private void open(String path) {
