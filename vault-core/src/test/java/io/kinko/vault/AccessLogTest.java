@@ -145,7 +145,7 @@ class AccessLogTest extends VaultTest {
     TestVaults.put(session, "a.txt", "a".getBytes());
     TestVaults.readAll(session, "a.txt");
     LogEntry get = session.logEntries(new LogQuery(null, null, null, "GET")).get(0);
-    List<String> edits = List.of("actor = 'suzuki'", "logged_at = logged_at - 7200000", "file_id = '" + "0".repeat(32) + "'",
+    List<String> edits = List.of("actor = 'suzuki'", "logged_at = logged_at - 7200000", "file_id = '" + "0".repeat(32) + "'", "file_id = NULL",
         "keep_until = keep_until - 86400000", "action = 'GET\",\"actor\":\"" + get.actor() + "'");
     for (String edit : edits) {
       try (Connection c = sameDatabase()) {
@@ -162,6 +162,41 @@ class AccessLogTest extends VaultTest {
     }
     LogReport restored = session.verifyLog(null);
     assertEquals(restored.treeSize(), restored.entriesChecked());
+  }
+
+  /**
+   * V16 files the entries written before the file column (V9 filed only the DELETE entries) under
+   * the file they name, so that the verifier can refuse an emptied column: what was written then
+   * still verifies after the upgrade, and every row's column is its entry's file or none.
+   */
+  @Test
+  void theMigration_filesEveryEntryWrittenBeforeTheFileColumnUnderItsFile() throws Exception {
+    FileInfo a = TestVaults.put(session, "a.txt", "a".getBytes());
+    TestVaults.readAll(session, "a.txt");
+    session.delete("a.txt");
+    List<LogEntry> all = session.logEntries(LogQuery.ALL);
+    assertEquals(List.of("PUT", "GET", "DELETE_REQUEST", "DELETE"),
+        all.stream().filter(e -> a.fileId().equals(e.fileId()) || e.action().startsWith("DELETE")).map(LogEntry::action).toList());
+    String backfill;
+    try (InputStream in = getClass().getResourceAsStream("/io/kinko/vault/store/migration/V16__every_entry_filed_under_its_file.sql")) {
+      String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      backfill = sql.substring(sql.indexOf("UPDATE log_entries"), sql.lastIndexOf(';'));
+    }
+    try (Connection c = sameDatabase()) {
+      c.createStatement().execute("UPDATE log_entries SET file_id = NULL WHERE action <> 'DELETE'");
+      assertThrows(IntegrityException.class, () -> session.verifyLog(null), "a GET row without its file column verified");
+      c.createStatement().execute(backfill);
+      try (var r = c.createStatement().executeQuery("SELECT seq, file_id FROM log_entries WHERE seq <= " + all.get(all.size() - 1).seq() + " ORDER BY seq")) {
+        int i = 0;
+        while (r.next()) {
+          assertEquals(all.get(i).seq(), r.getLong(1));
+          assertEquals(all.get(i++).fileId(), r.getString(2), all.get(i - 1).json());
+        }
+        assertEquals(all.size(), i);
+      }
+    }
+    LogReport report = session.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
   }
 
   @Test

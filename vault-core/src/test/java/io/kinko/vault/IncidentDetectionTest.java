@@ -243,7 +243,7 @@ class IncidentDetectionTest {
   /**
    * The watch takes an allowed read from the columns the writer copied from it, and decodes every
    * other entry. Each entry as the watch reads it agrees with its decoded text on what the rules
-   * read; a read written before the file column existed (its column empty) is decoded.
+   * read; a read whose file column was emptied (an edit: V16 filed every older entry) is decoded.
    */
   @Test
   void theWatchesReadOfEachEntry_agreesWithItsText_onEverythingTheRulesRead() throws Exception {
@@ -258,10 +258,10 @@ class IncidentDetectionTest {
         assertThrows(AccessDeniedException.class, () -> t.get("人事/x.txt"));
       }
     }
-    long beforeTheColumn = entries("GET").get(0).seq();
+    long emptied = entries("GET").get(0).seq();
     try (java.sql.Connection c = TestDatabase.connect(v);
          java.sql.PreparedStatement s = c.prepareStatement("UPDATE log_entries SET file_id = NULL WHERE seq = ?")) {
-      s.setLong(1, beforeTheColumn);
+      s.setLong(1, emptied);
       assertEquals(1, s.executeUpdate());
     }
     try (Vault vault = open(); Session admin = TestVaults.login(vault)) {
@@ -281,8 +281,8 @@ class IncidentDetectionTest {
           assertEquals(d, w);
         }
       }
-      assertEquals(2, fromColumns, "the allowed reads but the one without its file column");
-      assertEquals("GET ALLOW", decoded.stream().filter(e -> e.seq() == beforeTheColumn).map(e -> e.action() + " " + e.decision())
+      assertEquals(2, fromColumns, "the allowed reads but the one with its file column emptied");
+      assertEquals("GET ALLOW", decoded.stream().filter(e -> e.seq() == emptied).map(e -> e.action() + " " + e.decision())
           .findFirst().orElseThrow());
     }
   }

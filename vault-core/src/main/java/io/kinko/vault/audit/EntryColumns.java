@@ -13,9 +13,10 @@ public final class EntryColumns {
 
   /**
    * Whether {@code entry}'s canonical text records exactly these column values; a null file id is
-   * a row written before that column existed, and passes. Without decoding: each key appears once
-   * at the top level, and a quote inside a string is escaped, so {@code "key":} followed by the
-   * value as the writer escapes it and a comma is found only where the entry records that value.
+   * an entry that names no file (V16 filed the entries written before the column under theirs).
+   * Without decoding: each key appears once at the top level, and a quote inside a string is
+   * escaped, so {@code "key":} followed by the value as the writer escapes it and a comma is found
+   * only where the entry records that value.
    */
   public static boolean recorded(String entry, long seq, long loggedAt, String actor, String action, String fileId, long keepUntil) {
     // The keys in the order the writer writes them (RFC 8785 sorts them), each found after the last.
@@ -23,6 +24,8 @@ public final class EntryColumns {
     at = string(entry, at, ",\"actor\":", actor);
     if (fileId != null) {
       at = string(entry, at, ",\"fileId\":", fileId);
+    } else if (at >= 0 && entry.indexOf(",\"fileId\":", at) >= 0) {
+      return false; // the entry names a file its row is not filed under
     }
     at = instant(entry, at, ",\"keepUntil\":\"", keepUntil);
     at = number(entry, at, ",\"seq\":", seq);

@@ -54,9 +54,10 @@ class EntryCodecPropertiesTest {
   }
 
   /**
-   * The columns a row copies from its entry pass, and a row from before the file column (null
-   * there) too; any one of them changed fails, including an actor that goes on with text that
-   * would close the JSON string early and continue the entry.
+   * The columns a row copies from its entry pass; any one of them changed fails, including an
+   * actor that goes on with text that would close the JSON string early and continue the entry,
+   * and a file column emptied on an entry that names a file (it hid a DELETE from rm's look-up).
+   * Text that spells the file key inside another field (the reason here) is not the key.
    */
   @Test
   void entryColumnsRecorded_holdsForTheColumnsTheWriterCopies_andFailsForAnyOneChanged() {
@@ -65,7 +66,10 @@ class EntryCodecPropertiesTest {
       long t = f.time().toEpochMilli();
       long k = f.keepUntil().toEpochMilli();
       assertTrue(EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), f.fileId(), k), json);
-      assertTrue(EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), null, k), json);
+      assertEquals(f.fileId() == null, EntryColumns.recorded(json, f.seq(), t, f.actor(), f.action(), null, k), json);
+      EntryCodec.Fields spelled = new EntryCodec.Fields(f.seq(), f.time(), f.vaultId(), f.actor(), f.action(), f.decision(),
+          f.reason() + ",\"fileId\":\"" + other + "\",", null, f.nameTag(), f.client(), f.keepUntil(), f.prev());
+      assertTrue(EntryColumns.recorded(EntryCodec.encode(spelled).json(), f.seq(), t, f.actor(), f.action(), null, k));
       boolean edited = switch (which) {
         case 0 -> EntryColumns.recorded(json, f.seq(), t, unlike(f.actor(), other), f.action(), f.fileId(), k);
         case 1 -> EntryColumns.recorded(json, f.seq(), t, f.actor() + "\",\"client\":{", f.action(), f.fileId(), k);
