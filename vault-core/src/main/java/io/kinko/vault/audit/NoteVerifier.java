@@ -1,8 +1,7 @@
 package io.kinko.vault.audit;
 
-import com.google.crypto.tink.subtle.Ed25519Verify;
+import io.kinko.vault.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -24,13 +23,11 @@ public final class NoteVerifier {
   private final String name;
   private final int keyId;
   private final byte[] publicKey;
-  private final Ed25519Verify verify;
 
   private NoteVerifier(String name, byte[] publicKey) {
     this.name = name;
     this.publicKey = publicKey.clone();
     this.keyId = keyId(name, this.publicKey);
-    this.verify = new Ed25519Verify(this.publicKey);
   }
 
   /**
@@ -43,7 +40,7 @@ public final class NoteVerifier {
     if (!SignedNote.isValidKeyName(name)) {
       throw new IllegalArgumentException("not a valid note key name");
     }
-    if (publicKey == null || publicKey.length != Ed25519Verify.PUBLIC_KEY_LEN) {
+    if (publicKey == null || publicKey.length != SigningKey.PUBLIC_KEY_BYTES) {
       throw new IllegalArgumentException("an Ed25519 public key is 32 bytes");
     }
     return new NoteVerifier(name, publicKey);
@@ -78,7 +75,7 @@ public final class NoteVerifier {
     if (typedKey.length == 0 || typedKey[0] != ED25519_TYPE) {
       throw new FormatException("verifier key is not an Ed25519 (type 0x01) key");
     }
-    if (typedKey.length != 1 + Ed25519Verify.PUBLIC_KEY_LEN) {
+    if (typedKey.length != 1 + SigningKey.PUBLIC_KEY_BYTES) {
       throw new FormatException("verifier key has " + (typedKey.length - 1) + " key bytes, not 32");
     }
     NoteVerifier verifier =
@@ -115,12 +112,7 @@ public final class NoteVerifier {
   }
 
   boolean verify(byte[] message, byte[] signature) {
-    try {
-      verify.verify(signature, message);
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return SigningKey.verifies(publicKey, message, signature);
   }
 
   static int keyId(String name, byte[] publicKey) {

@@ -1,11 +1,9 @@
 package io.kinko.vault.audit;
 
-import com.google.crypto.tink.subtle.Ed25519Verify;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.MonthlyReport;
 import io.kinko.vault.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -115,9 +113,7 @@ public final class ReportVerifier {
 
   /** @throws IntegrityException unless {@code signature} is {@code publicKey}'s Ed25519 signature of {@code message} */
   static void requireSigned(byte[] publicKey, byte[] message, byte[] signature, String what) {
-    try {
-      new Ed25519Verify(publicKey).verify(signature, message);
-    } catch (GeneralSecurityException e) {
+    if (!SigningKey.verifies(publicKey, message, signature)) {
       throw new IntegrityException(what + " does not verify with this public key");
     }
   }

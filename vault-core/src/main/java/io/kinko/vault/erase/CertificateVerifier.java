@@ -1,6 +1,5 @@
 package io.kinko.vault.erase;
 
-import com.google.crypto.tink.subtle.Ed25519Verify;
 import io.kinko.vault.CertificateBody;
 import io.kinko.vault.DeletionCertificate;
 import io.kinko.vault.IntegrityException;
@@ -13,7 +12,6 @@ import io.kinko.vault.audit.NoteVerifier;
 import io.kinko.vault.audit.VerificationException;
 import io.kinko.vault.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,9 +29,7 @@ public final class CertificateVerifier {
     } catch (IllegalArgumentException e) {
       throw new IntegrityException("the public key is not an Ed25519 PEM key: " + e.getMessage());
     }
-    try {
-      new Ed25519Verify(publicKey).verify(signature, json);
-    } catch (GeneralSecurityException e) {
+    if (!SigningKey.verifies(publicKey, json, signature)) {
       throw new IntegrityException("the certificate's signature does not verify with this public key");
     }
     CertificateBody cert = CertificateCodec.parse(json);

@@ -1,6 +1,5 @@
 package io.kinko.vault.transport;
 
-import com.google.crypto.tink.subtle.Ed25519Verify;
 import io.kinko.vault.CertificateBody;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
@@ -12,7 +11,6 @@ import io.kinko.vault.audit.NoteVerifier;
 import io.kinko.vault.audit.VerificationException;
 import io.kinko.vault.crypto.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 
 /**
  * What a waybill and a receipt share with every signed artefact of Kinko: canonical JSON with a
@@ -33,9 +31,7 @@ final class SignedJson {
 
   /** Checks {@code signature} over exactly {@code json}. */
   static void checkSignature(byte[] json, byte[] signature, byte[] publicKey, String what) {
-    try {
-      new Ed25519Verify(publicKey).verify(signature, json);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+    if (!SigningKey.verifies(publicKey, json, signature)) {
       throw new IntegrityException(what + "'s signature does not verify with the key " + SigningKey.fingerprint(publicKey));
     }
   }

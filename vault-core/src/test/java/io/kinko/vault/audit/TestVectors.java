@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Finds the shared, unmodified external test vectors named by {@code -Dkinko.testvectors}. */
-final class TestVectors {
-  static final String PROPERTY = "kinko.testvectors";
+public final class TestVectors {
+  public static final String PROPERTY = "kinko.testvectors";
 
   private TestVectors() {}
 
   /** The vectors folder; fails (never skips) when the property is unset or wrong. */
-  static Path root() {
+  public static Path root() {
     String value = System.getProperty(PROPERTY);
     if (value == null || value.isBlank()) {
       fail("conformance tests need the shared test vectors: run with -D" + PROPERTY
@@ -38,7 +38,7 @@ final class TestVectors {
   }
 
   /** Every *.json file under {@code sub}, sorted; fails if there is none. */
-  static List<Path> jsonFiles(String sub) {
+  public static List<Path> jsonFiles(String sub) {
     Path dir = root().resolve(sub);
     List<Path> files;
     try (Stream<Path> walk = Files.walk(dir)) {
@@ -51,11 +51,11 @@ final class TestVectors {
     return files;
   }
 
-  static String name(Path file) {
+  public static String name(Path file) {
     return root().relativize(file).toString().replace('\\', '/');
   }
 
-  static JsonObject readJson(Path file) {
+  public static JsonObject readJson(Path file) {
     try {
       return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
           .getAsJsonObject();
@@ -64,7 +64,7 @@ final class TestVectors {
     }
   }
 
-  static byte[] readBytes(Path file) {
+  public static byte[] readBytes(Path file) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
@@ -73,12 +73,12 @@ final class TestVectors {
   }
 
   /** Standard padded base64 as the Merkle vectors use it; "" is zero bytes. */
-  static byte[] b64(JsonElement e) {
+  public static byte[] b64(JsonElement e) {
     return Base64.getDecoder().decode(e.getAsString());
   }
 
   /** A proof array; JSON null means no proof. */
-  static List<byte[]> proof(JsonElement e) {
+  public static List<byte[]> proof(JsonElement e) {
     List<byte[]> proof = new ArrayList<>();
     if (e != null && !e.isJsonNull()) {
       e.getAsJsonArray().forEach(h -> proof.add(b64(h)));
