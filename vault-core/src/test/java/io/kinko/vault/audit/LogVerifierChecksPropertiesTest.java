@@ -22,7 +22,7 @@ import org.quicktheories.core.Gen;
 class LogVerifierChecksPropertiesTest {
   private static final HexFormat HEX = HexFormat.of();
   /** Text from a small alphabet, so that fields, digits, quotes and wide characters meet often. */
-  private static final String ALPHABET = "\"seq:,0123456789aZ{}\u00e9\u0154\u4e2d\ud83d\ude00";
+  private static final String ALPHABET = "\"seq:,0123456789aZ{}?\u00e9\u0154\u4e2d\ud83d\ude00";
 
   private static Gen<String> text() {
     return integers().between(0, 60).zip(longs().all(), (n, seed) -> {
@@ -64,6 +64,7 @@ class LogVerifierChecksPropertiesTest {
     assertFalse(LogVerifier.sameUtf8("\ude00", "?".getBytes(StandardCharsets.UTF_8)));
     assertEquals(null, LogVerifier.utf8("a\ud83d"));
     assertTrue(LogVerifier.sameUtf8("\ud83d\ude00", "\ud83d\ude00".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(LogVerifier.sameUtf8("{\"actor\":\"?\"}", "{\"actor\":\"?\"}".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
