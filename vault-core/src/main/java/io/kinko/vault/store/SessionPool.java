@@ -24,9 +24,16 @@ import org.h2.message.DbException;
  * the session's cache of parsed statements: with it each state check re-parsed the same SQL,
  * 12 % of a folder get's main thread. As in H2's pool, a handle is a connection of its own over
  * the session, so that it and every statement made through it refuse all use once it is closed:
- * a statement kept past its handle's close cannot run on the session's next caller.
+ * a statement kept past its handle's close cannot run on the session's next caller. At most
+ * {@link #MAX_IDLE} sessions wait between callers.
  */
 final class SessionPool implements DataSource, AutoCloseable {
+  /**
+   * Idle sessions kept at most: the log's writer, the incident watch, a verification's two page
+   * readers, the alert thread and a busy application's callers. A burst that opened more closes
+   * the rest as they come back, so that it does not hold their caches for the life of the vault.
+   */
+  static final int MAX_IDLE = 16;
   private final JdbcDataSource sessions = new JdbcDataSource();
   private final Deque<JdbcConnection> idle = new ArrayDeque<>();
   private boolean closed;
@@ -60,7 +67,7 @@ final class SessionPool implements DataSource, AutoCloseable {
       }
       session.setAutoCommit(true);
       synchronized (this) {
-        if (!closed) {
+        if (!closed && idle.size() < MAX_IDLE) {
           idle.addFirst(session);
           return;
         }

@@ -150,6 +150,33 @@ class SessionPoolTest {
     assertThrows(SQLException.class, pool::getConnection);
   }
 
+  @Test
+  void aBurstOfCallers_leavesAtMostMaxIdleSessionsOpen_andTheFirstReturnedAreKept() throws SQLException {
+    java.util.List<Connection> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < SessionPool.MAX_IDLE + 10; i++) {
+      burst.add(pool.getConnection());
+    }
+    assertEquals(SessionPool.MAX_IDLE + 10, openSessions(burst.get(0)));
+    java.util.List<SessionLocal> sessions = new java.util.ArrayList<>();
+    for (Connection c : burst) {
+      sessions.add((SessionLocal) sessionOf(c));
+      c.close();
+    }
+    assertEquals(SessionPool.MAX_IDLE, sessions.stream().filter(s -> !s.isClosed()).count());
+    assertTrue(sessions.subList(0, SessionPool.MAX_IDLE).stream().noneMatch(SessionLocal::isClosed));
+    try (Connection c = pool.getConnection()) {
+      assertEquals(SessionPool.MAX_IDLE, openSessions(c));
+      assertTrue(sessions.contains((SessionLocal) sessionOf(c)), "a new session was opened while idle ones waited");
+    }
+  }
+
+  private static long openSessions(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
   private static void insert(Connection c, int id) throws SQLException {
     try (var s = c.prepareStatement("INSERT INTO t (id) VALUES (?)")) {
       s.setInt(1, id);
