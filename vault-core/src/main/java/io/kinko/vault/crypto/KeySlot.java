@@ -48,6 +48,7 @@ public final class KeySlot {
       SigningKey.prepare();
       VaultKeys.prepare();
       Argon2id.prepare();
+      Bytes.random(1); // seeds the random source a put's file keys come from, last: a listing needs none
     }, "kinko-key-loader");
     loader.setDaemon(true);
     loader.start();

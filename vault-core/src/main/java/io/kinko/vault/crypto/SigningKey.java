@@ -7,7 +7,6 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.signature.Ed25519PublicKey;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.crypto.tink.subtle.Ed25519Verify;
 import io.kinko.vault.IntegrityException;
 import java.nio.charset.StandardCharsets;
@@ -44,17 +43,22 @@ public final class SigningKey {
     this.publicKey = publicKey;
   }
 
+  /** RFC 8032 section 7.1, test 1: a public key and its signature of the empty message. */
+  private static final byte[] RFC8032_TEST1_PUBLIC_KEY =
+      HexFormat.of().parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  private static final byte[] RFC8032_TEST1_SIGNATURE = HexFormat.of().parseHex(
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+
   /**
-   * Signs and verifies once with a throwaway key, so that Tink's Ed25519 tables, which it computes
-   * on first use (~0.1 s), and the random source are ready before a checkpoint is checked.
+   * Verifies RFC 8032's first signature, so that Tink's Ed25519 tables, which it computes on first
+   * use, and its arithmetic are warm before a command opens a vault (which checks a checkpoint's
+   * signature). It used to sign and verify with a new key pair: making that pair, a scalar
+   * multiplication in the interpreter, was most of the 65 ms this took, on a core the password's
+   * derivation wanted.
    */
   static void prepare() {
-    try {
-      Ed25519Sign.KeyPair throwaway = Ed25519Sign.KeyPair.newKeyPair();
-      byte[] message = new byte[1];
-      new Ed25519Verify(throwaway.getPublicKey()).verify(new Ed25519Sign(throwaway.getPrivateKey()).sign(message), message);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 does not work in this JVM", e);
+    if (!verifies(RFC8032_TEST1_PUBLIC_KEY, new byte[0], RFC8032_TEST1_SIGNATURE)) {
+      throw new IllegalStateException("Ed25519 does not work in this JVM: RFC 8032's first test vector does not verify");
     }
   }
 
