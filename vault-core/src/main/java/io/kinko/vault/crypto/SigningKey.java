@@ -52,9 +52,9 @@ public final class SigningKey {
   /**
    * Verifies RFC 8032's first signature, so that Tink's Ed25519 tables, which it computes on first
    * use, and its arithmetic are warm before a command opens a vault (which checks a checkpoint's
-   * signature). It used to sign and verify with a new key pair: making that pair, a scalar
-   * multiplication in the interpreter, was most of the 65 ms this took, on a core the password's
-   * derivation wanted.
+   * signature), and checks the implementation against a known answer rather than against itself.
+   * It used to sign and verify with a new key pair; making that pair was most of the ~65 ms of CPU
+   * this took, though a command's time did not move measurably without it (benchmarks/README).
    */
   static void prepare() {
     if (!verifies(RFC8032_TEST1_PUBLIC_KEY, new byte[0], RFC8032_TEST1_SIGNATURE)) {
