@@ -2,6 +2,7 @@ package io.kinko.vault;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -22,10 +23,10 @@ public final class CompactionCrashTarget {
     String database = args[0];
     int haltAt = Integer.parseInt(args[1]);
     AtomicInteger writes = new AtomicInteger();
-    boolean[] compacting = {false};
+    AtomicBoolean compacting = new AtomicBoolean(); // H2 may write from its own threads
     FilePathRec.register();
     FilePathRec.setRecorder((op, file, data, position) -> {
-      if (compacting[0] && op == Recorder.WRITE && file.endsWith(".mv.db") && writes.incrementAndGet() == haltAt) {
+      if (compacting.get() && op == Recorder.WRITE && file.endsWith(".mv.db") && writes.incrementAndGet() == haltAt) {
         System.out.println("HALT " + haltAt);
         System.out.flush();
         Runtime.getRuntime().halt(137);
@@ -36,9 +37,9 @@ public final class CompactionCrashTarget {
         + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000;MAX_COMPACT_TIME=0", "kinko", "")) {
       MVStore store = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
       System.out.println("FILL " + store.getFileStore().getFillRate() + " " + store.getFileStore().getChunksFillRate());
-      compacting[0] = true;
+      compacting.set(true);
       store.compactFile(60_000);
-      compacting[0] = false;
+      compacting.set(false);
       System.out.println("WRITES " + writes.get());
     }
     System.out.flush();

@@ -2,6 +2,7 @@ package io.kinko.vault.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,10 +153,10 @@ class WycheproofConformanceTest {
   @Test
   void ed25519_ofAKeyOrSignatureOfAnotherLength_isRefused() {
     byte[] message = {1, 2, 3};
-    assertEquals(false, SigningKey.verifies(new byte[31], message, new byte[64]));
-    assertEquals(false, SigningKey.verifies(new byte[33], message, new byte[64]));
-    assertEquals(false, SigningKey.verifies(null, message, new byte[64]));
-    assertEquals(false, SigningKey.verifies(new byte[32], message, null));
+    assertFalse(SigningKey.verifies(new byte[31], message, new byte[64]));
+    assertFalse(SigningKey.verifies(new byte[33], message, new byte[64]));
+    assertFalse(SigningKey.verifies(null, message, new byte[64]));
+    assertFalse(SigningKey.verifies(new byte[32], message, null));
   }
 
   private static Provider jdkOnly() {
