@@ -24,13 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * A vault's database compaction (H2's, which Kinko runs when the file is half dead space) killed
  * at any write loses nothing: the vault opens, its log verifies, every file reads back byte for
  * byte, the deleted stay deleted, and no INCIDENT is raised. The child halts before its Nth
- * write, so every write before it reached the file, as after SIGKILL.
+ * write, so every write before it reached the file, as after SIGKILL. It compacts to the end where
+ * a close allows 200 ms (the next close goes on): more moves, so more places to be cut.
  */
 class CompactionCrashTest {
   @TempDir Path dir;
 
   @Test
-  void aCompactionKilledAtAnyOfSixOfItsWrites_losesNothing() throws Exception {
+  void aCompactionKilledAtAnyOfFiveOfItsWrites_losesNothing() throws Exception {
     Path vault = dir.resolve("vault");
     TestVaults.create(vault).close();
     // Rows that will be dead space, written before the vault's own work so that its chunks come after them.
@@ -64,12 +65,17 @@ class CompactionCrashTest {
     long before = Files.size(whole.resolve("db/kinko.mv.db"));
     List<String> lines = TestVaults.runUntilHalted(CompactionCrashTarget.class, 0, whole.resolve("db/kinko").toString(), "0");
     int writes = Integer.parseInt(lines.get(lines.size() - 1).substring("WRITES ".length()));
+    // Kinko's close starts a compaction when the file or its chunks are under half full (Database.compactIfSparse).
+    String[] fill = lines.get(0).split(" ");
+    assertTrue(Math.min(Integer.parseInt(fill[1]), Integer.parseInt(fill[2])) < 50, "the close would not compact this store: " + lines);
     assertTrue(writes >= 3, "the compaction wrote " + writes + " times: " + lines);
     assertTrue(Files.size(whole.resolve("db/kinko.mv.db")) < before / 2,
         "the compaction did not shrink the file from " + before + " bytes: " + lines);
     holds(whole, kept);
 
-    for (int haltAt : new TreeSet<>(List.of(1, 2, writes / 4, writes / 2, 3 * writes / 4, writes - 1))) {
+    // Before the 2nd write (one made), a quarter, half, three quarters, and the last but one (the
+    // store's close): one short of the end, should a run make a write fewer than the counted one.
+    for (int haltAt : new TreeSet<>(List.of(2, Math.max(2, writes / 4), writes / 2, 3 * writes / 4, writes - 1))) {
       Path killed = copy(vault, "killed-at-" + haltAt);
       List<String> said = TestVaults.runUntilHalted(CompactionCrashTarget.class, 137, killed.resolve("db/kinko").toString(), String.valueOf(haltAt));
       assertEquals("HALT " + haltAt, said.get(said.size() - 1));

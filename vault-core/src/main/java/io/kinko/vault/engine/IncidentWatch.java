@@ -409,7 +409,7 @@ final class IncidentWatch implements AutoCloseable {
           long loggedAt = r.getLong(2);
           String actor = r.getString(3);
           String action = r.getString(4);
-          String fileId = r.getString(5); // null in reads logged before the column (V9): decoded, as the rest
+          String fileId = r.getString(5); // null only if edited (V16 filed the older reads): decoded, as the rest
           long keepUntil = r.getLong(6);
           String entry = r.getString(7);
           out.add(Action.GET.name().equals(action) && fileId != null && entry.contains(ALLOWED)

@@ -97,6 +97,9 @@ class WycheproofConformanceTest {
         cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
         cipher.updateAAD(aad);
         assertArrayEquals(sealed, cipher.doFinal(hex(t, "msg")), () -> "AES-GCM encryption, " + label(t));
+        cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+        cipher.updateAAD(aad);
+        assertArrayEquals(hex(t, "msg"), cipher.doFinal(sealed), () -> "AES-GCM decryption (JCE), " + label(t));
         assertArrayEquals(hex(t, "msg"), slots.decrypt(concat(iv, sealed), aad), () -> "AES-GCM decryption, " + label(t));
       } else {
         assertThrows(GeneralSecurityException.class, () -> slots.decrypt(concat(iv, sealed), aad), () -> "accepted: " + label(t));
