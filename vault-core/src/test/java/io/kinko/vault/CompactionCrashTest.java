@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,16 +101,7 @@ class CompactionCrashTest {
 
   private Path copy(Path vault, String name) throws IOException {
     Path to = dir.resolve(name);
-    try (Stream<Path> files = Files.walk(vault)) {
-      for (Path from : files.toList()) {
-        Path target = to.resolve(vault.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(from, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
+    LogRollbackTest.copyTree(vault, to);
     return to;
   }
 }
