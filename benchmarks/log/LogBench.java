@@ -475,7 +475,7 @@ public final class LogBench {
           if (!r.next()) {
             throw new IllegalStateException("no log entry " + index);
           }
-          entry = r.getString(1).getBytes(StandardCharsets.UTF_8);
+          entry = r.getBytes(1);
         }
       }
       c.rollback();

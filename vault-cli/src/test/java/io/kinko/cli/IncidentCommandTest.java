@@ -150,8 +150,8 @@ class IncidentCommandTest {
     ok(cli.run("incident", "ack", Long.toString(id), "--note", "restored"));
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + vault.resolve("db").resolve("kinko"), "kinko", "");
          Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("UPDATE log_entries SET entry = REPLACE(entry, 'incident " + id + "; note', 'incident 0; note') "
-          + "WHERE action = 'INCIDENT_ACK' AND entry LIKE '%ALLOW%'"));
+      assertEquals(1, s.executeUpdate("UPDATE log_entries SET entry = STRINGTOUTF8(REPLACE(UTF8TOSTRING(entry), 'incident " + id + "; note', 'incident 0; note')) "
+          + "WHERE action = 'INCIDENT_ACK' AND UTF8TOSTRING(entry) LIKE '%ALLOW%'"));
     }
     Cli.Result refused = cli.run("incident", "list", "--open");
     assertEquals(5, refused.exit(), refused::toString);

@@ -189,7 +189,7 @@ class LogCommandsTest {
 
     try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + vault.resolve("db").resolve("kinko"), "kinko", "");
          Statement s = c.createStatement()) {
-      assertEquals(1, s.executeUpdate("UPDATE log_entries SET entry = REPLACE(entry, 'GET', 'PUT') WHERE action = 'GET'"));
+      assertEquals(1, s.executeUpdate("UPDATE log_entries SET entry = STRINGTOUTF8(REPLACE(UTF8TOSTRING(entry), 'GET', 'PUT')) WHERE action = 'GET'"));
     }
     Cli.Result result = cli.run("log", "verify");
 

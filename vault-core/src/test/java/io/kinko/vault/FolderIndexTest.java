@@ -130,7 +130,9 @@ class FolderIndexTest extends VaultTest {
     String backfill = migrationStatement("UPDATE log_entries");
     reopenAfter(c -> {
       update(c, "UPDATE log_entries SET file_id = NULL");
+      TestDatabase.entriesAsText(c); // the column as V9 found it
       update(c, backfill);
+      TestDatabase.entriesAsBytes(c);
       assertEquals(v1.fileId(), single(c, "SELECT file_id FROM log_entries WHERE action = ?", "DELETE"));
       assertEquals("0", single(c, "SELECT COUNT(*) FROM log_entries WHERE file_id IS NOT NULL AND action <> ?", "DELETE"));
     });

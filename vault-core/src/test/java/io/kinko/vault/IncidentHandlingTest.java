@@ -177,8 +177,7 @@ class IncidentHandlingTest extends VaultTest {
   void anAcknowledgementEditedInTheDatabase_isAnIncident_neverAChangedNote() throws Exception {
     long id = plantIntegrityFailure();
     session.acknowledgeIncident(id, "restored");
-    reopenAfter(c -> update(c, "UPDATE log_entries SET entry = REPLACE(entry, 'note restored', 'note nothing happened') "
-        + "WHERE action = 'INCIDENT_ACK'"));
+    reopenAfter(c -> assertEquals(1, TestDatabase.editEntries(c, "action = 'INCIDENT_ACK'", e -> e.replace("note restored", "note nothing happened"))));
     long incidents = incidentEntries();
     assertThrows(IntegrityException.class, () -> session.incidents(false));
     assertEquals(incidents + 1, incidentEntries(), "the altered acknowledgement was not reported as an INCIDENT");
@@ -188,7 +187,7 @@ class IncidentHandlingTest extends VaultTest {
   @Test
   void anIncidentEntryEditedInTheDatabase_isRefused() throws Exception {
     long id = plantIntegrityFailure();
-    reopenAfter(c -> update(c, "UPDATE log_entries SET entry = REPLACE(entry, '\"DENY\"', '\"ALLOW\"') WHERE seq = " + id));
+    reopenAfter(c -> assertEquals(1, TestDatabase.editEntry(c, id, e -> e.replace("\"DENY\"", "\"ALLOW\""))));
     assertThrows(IntegrityException.class, () -> session.incidents(false));
     assertThrows(IntegrityException.class, () -> session.acknowledgeIncident(id, "hide it"));
   }

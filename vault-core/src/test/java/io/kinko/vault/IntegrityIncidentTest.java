@@ -95,7 +95,7 @@ class IntegrityIncidentTest {
     try (Connection c = TestDatabase.connect(v);
          ResultSet r = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE action = 'INCIDENT' ORDER BY seq")) {
       while (r.next()) {
-        LogEntry entry = io.kinko.vault.audit.EntryCodec.decode(r.getString(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        LogEntry entry = io.kinko.vault.audit.EntryCodec.decode(r.getBytes(1));
         out.add(IncidentReason.parse(entry.reason()).rule().id());
       }
     }

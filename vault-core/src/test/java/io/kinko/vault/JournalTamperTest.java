@@ -92,9 +92,9 @@ class JournalTamperTest {
       ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE action = 'STAT'");
       assertTrue(r.next());
       long seq = r.getLong(1);
-      String forged = r.getString(2).replace("\"STAT\"", "\"LIST\"");
-      String leaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(forged.getBytes(StandardCharsets.UTF_8)));
-      c.createStatement().execute("UPDATE log_entries SET entry = '" + forged.replace("'", "''") + "' WHERE seq = " + seq);
+      byte[] forged = new String(r.getBytes(2), StandardCharsets.UTF_8).replace("\"STAT\"", "\"LIST\"").getBytes(StandardCharsets.UTF_8);
+      String leaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(forged));
+      TestDatabase.setEntry(c, seq, forged);
       c.createStatement().execute("UPDATE log_nodes SET hash = '" + leaf + "' WHERE lvl = 0 AND idx = " + seq);
       c.createStatement().execute("DELETE FROM log_checkpoints");
     }
@@ -106,10 +106,9 @@ class JournalTamperTest {
   }
 
   /**
-   * Verification compares the database's text with the journal's bytes character by character while both are ASCII,
-   * and then trusts the journal's hash of its own bytes: one character of one row changed with H2 (nothing else) must
-   * differ, whether the new one is ASCII, wider in UTF-8, or a character whose low byte is the old one's ('\u0154'
-   * and 'T' share 0x54).
+   * Verification compares the database's bytes with the journal's, and then trusts the journal's hash of its own
+   * bytes: one character of one row changed with H2 (nothing else) must differ, whether the new one is ASCII, wider in
+   * UTF-8, or a character whose low byte is the old one's ('\u0154' and 'T' share 0x54).
    */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"U", "\u00e9", "\u0154"})
@@ -118,13 +117,10 @@ class JournalTamperTest {
       ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE action = 'STAT'");
       assertTrue(r.next());
       long seq = r.getLong(1);
-      String entry = r.getString(2);
+      String entry = new String(r.getBytes(2), StandardCharsets.UTF_8);
       String forged = entry.replace("\"STAT\"", "\"STA" + replacement + "\"");
       assertEquals(entry.length(), forged.length());
-      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?");
-      u.setString(1, forged);
-      u.setLong(2, seq);
-      assertEquals(1, u.executeUpdate());
+      TestDatabase.setEntry(c, seq, forged.getBytes(StandardCharsets.UTF_8));
     }
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
@@ -134,26 +130,27 @@ class JournalTamperTest {
   }
 
   /**
-   * A lone surrogate is no text a vault ever writes (canonical JSON refuses it), and Java encodes it as '?': a '?' of a
-   * database entry replaced by one with H2 still encodes to the journal's bytes and the leaf's hash. Verification must
-   * see the edit (the entry no longer parses, so a report or a listing would fail on it later, with no INCIDENT).
+   * Bytes that are not UTF-8 are no entry a vault ever writes, and Java decodes them as U+FFFD, or as a '?' and more:
+   * a '?' of a database entry replaced with H2 by the three bytes of a lone surrogate (CESU-8's 0xED 0xA0 0x80) no
+   * longer parses, so a report or a listing would fail on it later, with no INCIDENT. Verification must see the edit.
    */
   @Test
-  void verify_ofAQuestionMarkOfADatabaseEntryReplacedByALoneSurrogate_isRefused() throws SQLException {
+  void verify_ofAQuestionMarkOfADatabaseEntryReplacedByBytesThatAreNotUtf8_isRefused() throws SQLException {
     try (Vault vault = TestVaults.open(v, "why?"); Session s = TestVaults.login(vault)) {
       s.stat("a.txt"); // an entry whose client application is "why?"
     }
     try (Connection c = TestDatabase.connect(v)) {
-      ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE entry LIKE '%\"app\":\"why?\"%' ORDER BY seq");
-      assertTrue(r.next(), "no entry names the application why?");
+      ResultSet r = c.createStatement().executeQuery("SELECT seq FROM log_entries WHERE action = 'STAT' ORDER BY seq DESC");
+      assertTrue(r.next(), "no STAT entry");
       long seq = r.getLong(1);
-      String forged = r.getString(2).replace("\"app\":\"why?\"", "\"app\":\"why\ud800\"");
-      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?");
-      u.setString(1, forged);
-      u.setLong(2, seq);
-      assertEquals(1, u.executeUpdate());
-      ResultSet back = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + seq);
-      assertTrue(back.next() && back.getString(1).contains("why\ud800"), "H2 did not keep the lone surrogate");
+      String entry = TestDatabase.entryText(c, seq);
+      assertTrue(entry.contains("\"app\":\"why?\""), entry);
+      byte[] head = entry.substring(0, entry.indexOf("\"app\":\"why?\"") + 10).getBytes(StandardCharsets.UTF_8);
+      byte[] tail = entry.substring(entry.indexOf("\"app\":\"why?\"") + 11).getBytes(StandardCharsets.UTF_8);
+      byte[] forged = java.nio.ByteBuffer.allocate(head.length + 3 + tail.length)
+          .put(head).put(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}).put(tail).array();
+      TestDatabase.setEntry(c, seq, forged);
+      assertTrue(TestDatabase.entryText(c, seq).contains("\"app\":\"why\ufffd"), "the database did not keep the bytes");
     }
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
@@ -226,9 +223,8 @@ class JournalTamperTest {
       long end = head.getLong(2);
       ResultSet last = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + (treeSize - 1));
       assertTrue(last.next());
-      int length = last.getString(1).getBytes(StandardCharsets.UTF_8).length + 56; // a record is its entry and 56 bytes
-      String prevLeaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(
-          lastButOne(c, treeSize).getBytes(StandardCharsets.UTF_8)));
+      int length = last.getBytes(1).length + 56; // a record is its entry and 56 bytes
+      String prevLeaf = java.util.HexFormat.of().formatHex(io.kinko.vault.audit.Merkle.leafHash(lastButOne(c, treeSize)));
       c.createStatement().execute("DELETE FROM log_entries WHERE seq = " + (treeSize - 1));
       c.createStatement().execute("DELETE FROM log_nodes WHERE idx >= " + (treeSize - 1) + " AND lvl = 0");
       c.createStatement().execute("DELETE FROM log_nodes WHERE lvl > 0 AND (idx + 1) * POWER(2, lvl) > " + (treeSize - 1));
@@ -259,10 +255,10 @@ class JournalTamperTest {
     }
   }
 
-  private static String lastButOne(Connection c, long treeSize) throws SQLException {
+  private static byte[] lastButOne(Connection c, long treeSize) throws SQLException {
     ResultSet r = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + (treeSize - 2));
     assertTrue(r.next());
-    return r.getString(1);
+    return r.getBytes(1);
   }
 
   private long journalEnd() throws SQLException {

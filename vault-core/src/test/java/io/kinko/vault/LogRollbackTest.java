@@ -74,7 +74,7 @@ class LogRollbackTest {
       try (var c = TestDatabase.connect(v)) {
         // Rewrite history consistently enough to fool a chain check: drop every checkpoint the
         // vault holds, so only the witness remembers the old tree.
-        c.createStatement().execute("UPDATE log_entries SET entry = REPLACE(entry, '\"WRITE granted\"', '\"nothing\"') WHERE seq = " + puts.get(0).seq());
+        assertEquals(1, TestDatabase.editEntry(c, puts.get(0).seq(), e -> e.replace("\"WRITE granted\"", "\"nothing\"")));
         c.createStatement().execute("DELETE FROM log_checkpoints");
       }
       IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(witness));

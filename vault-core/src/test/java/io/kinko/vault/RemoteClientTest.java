@@ -127,7 +127,7 @@ class RemoteClientTest extends VaultTest {
   @Test
   void anEditedAddress_failsVerification_namingTheEntry() throws Exception {
     LogEntry put = remotePut();
-    tamper("REPLACE(entry, '" + ADDRESS + "', '198.51.100.9')", put.seq());
+    tamper(put.seq(), e -> e.replace(ADDRESS, "198.51.100.9"));
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
   }
@@ -137,7 +137,7 @@ class RemoteClientTest extends VaultTest {
     LogEntry put = remotePut();
     // What someone hiding where a read came from would do: the entry stays canonical, only shorter.
     assertTrue(put.json().contains("\"addr\":\"" + ADDRESS + "\","), put.json());
-    tamper("REPLACE(entry, '\"addr\":\"" + ADDRESS + "\",', '')", put.seq());
+    tamper(put.seq(), e -> e.replace("\"addr\":\"" + ADDRESS + "\",", ""));
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
   }
@@ -148,7 +148,7 @@ class RemoteClientTest extends VaultTest {
     TestVaults.put(session, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
     LogEntry put = entriesFrom(before).stream().filter(e -> e.action().equals("PUT")).findFirst().orElseThrow();
     assertNull(put.address());
-    tamper("REPLACE(entry, '\"client\":{', '\"client\":{\"addr\":\"198.51.100.9\",')", put.seq());
+    tamper(put.seq(), e -> e.replace("\"client\":{", "\"client\":{\"addr\":\"198.51.100.9\","));
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
   }
@@ -162,9 +162,9 @@ class RemoteClientTest extends VaultTest {
     return entriesFrom(before).stream().filter(e -> e.action().equals("PUT")).findFirst().orElseThrow();
   }
 
-  private void tamper(String newEntry, long seq) throws Exception {
+  private void tamper(long seq, java.util.function.UnaryOperator<String> edit) throws Exception {
     try (Connection c = TestDatabase.connect(vault.directory())) {
-      assertEquals(1, c.createStatement().executeUpdate("UPDATE log_entries SET entry = " + newEntry + " WHERE seq = " + seq));
+      assertEquals(1, TestDatabase.editEntry(c, seq, edit));
     }
   }
 

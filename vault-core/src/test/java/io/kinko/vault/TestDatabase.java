@@ -5,13 +5,18 @@ import com.google.gson.JsonParser;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The database backend the vault tests run on, chosen by {@code -Dkinko.test.backend}: {@code h2}
@@ -81,6 +86,54 @@ final class TestDatabase {
     return DriverManager.getConnection(url, USER, "");
   }
 
+  /**
+   * Edits stored log entries as someone who can write the database would: every row {@code where}
+   * (SQL after WHERE) selects gets, as its entry, the UTF-8 bytes of {@code edit} applied to the
+   * text of the bytes it holds. Returns how many rows the edit changed.
+   */
+  static int editEntries(Connection c, String where, UnaryOperator<String> edit) throws SQLException {
+    Map<Long, byte[]> edited = new TreeMap<>();
+    try (ResultSet r = c.createStatement().executeQuery("SELECT seq, entry FROM log_entries WHERE " + where)) {
+      while (r.next()) {
+        String before = new String(r.getBytes(2), StandardCharsets.UTF_8);
+        String after = edit.apply(before);
+        if (!after.equals(before)) {
+          edited.put(r.getLong(1), after.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    for (Map.Entry<Long, byte[]> e : edited.entrySet()) {
+      setEntry(c, e.getKey(), e.getValue());
+    }
+    return edited.size();
+  }
+
+  /** {@link #editEntries} of the one entry {@code seq}. */
+  static int editEntry(Connection c, long seq, UnaryOperator<String> edit) throws SQLException {
+    return editEntries(c, "seq = " + seq, edit);
+  }
+
+  /** Writes {@code bytes} as the stored entry {@code seq}, whatever they are. */
+  static void setEntry(Connection c, long seq, byte[] bytes) throws SQLException {
+    try (PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?")) {
+      u.setBytes(1, bytes);
+      u.setLong(2, seq);
+      if (u.executeUpdate() != 1) {
+        throw new IllegalStateException("no stored log entry " + seq);
+      }
+    }
+  }
+
+  /** The text of the stored entry {@code seq}. */
+  static String entryText(Connection c, long seq) throws SQLException {
+    try (ResultSet r = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + seq)) {
+      if (!r.next()) {
+        throw new IllegalStateException("no stored log entry " + seq);
+      }
+      return new String(r.getBytes(1), StandardCharsets.UTF_8);
+    }
+  }
+
   /** Puts a vault's database back as it was when this was taken: a restored old backup. */
   interface Backup {
     void restore() throws IOException, SQLException;
@@ -130,10 +183,33 @@ final class TestDatabase {
   }
 
   /**
+   * Undoes V17: the log's entries back to the text column they were before it, so that a test can
+   * run an older migration's statement on them. {@link #entriesAsBytes} does V17 again.
+   */
+  static void entriesAsText(Connection c) throws SQLException {
+    c.createStatement().executeUpdate("ALTER TABLE log_entries ALTER COLUMN entry SET DATA TYPE VARCHAR(8000) USING "
+        + (postgres() ? "convert_from(entry, 'UTF8')" : "UTF8TOSTRING(entry)"));
+  }
+
+  /** Runs V17's statement as Flyway would on this backend: the entries' text becomes their UTF-8 bytes. */
+  static void entriesAsBytes(Connection c) throws SQLException {
+    String sql;
+    try (var in = TestDatabase.class.getResourceAsStream("/io/kinko/vault/store/migration/V17__log_entry_as_its_bytes.sql")) {
+      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    sql = sql.substring(sql.indexOf("ALTER TABLE"), sql.lastIndexOf(';'))
+        .replace("${entry_as_utf8}", postgres() ? "convert_to(entry, 'UTF8')" : "STRINGTOUTF8(entry)");
+    c.createStatement().executeUpdate(sql);
+  }
+
+  /**
    * Undoes V11 and every later migration of an embedded vault, as if it were made by a version whose
    * schema ended at V10. A new migration adds its undo here, newest first.
    */
   static void backToSchema10(Connection c) throws java.sql.SQLException {
+    entriesAsText(c); // V17 (V16 only filled a column)
     String[] undo = {
         "DROP TABLE alert_deliveries", // V15
         "DROP INDEX log_entries_action_time", "DROP TABLE incident_watch", // V14

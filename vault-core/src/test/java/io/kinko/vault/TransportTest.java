@@ -145,9 +145,7 @@ class TransportTest {
     out.close();
     sender.close();
     try (Connection c = TestDatabase.connect(dir.resolve("sender"))) {
-      int changed = c.createStatement().executeUpdate("UPDATE log_entries SET entry = REPLACE(entry, '" + e.sha256() + "', '"
-          + "0".repeat(64) + "') WHERE seq = " + e.sealedSeq());
-      assertEquals(1, changed);
+      assertEquals(1, TestDatabase.editEntry(c, e.sealedSeq(), text -> text.replace(e.sha256(), "0".repeat(64))));
     }
     sender = TestVaults.open(dir.resolve("sender"));
     out = TestVaults.login(sender);

@@ -4,7 +4,6 @@ import io.kinko.vault.Action;
 import io.kinko.vault.AlertDelivery;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.audit.EntryCodec;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -49,7 +48,7 @@ final class Deliveries {
       s.setMaxRows(limit);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));
+          out.add(EntryCodec.decode(r.getBytes(1)));
         }
       }
     }

@@ -8,7 +8,6 @@ import io.kinko.vault.ClientInfo;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.store.Database;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -162,6 +161,7 @@ public final class AccessLog {
     database.durably(c -> {
       Head head = Head.lock(c);
       List<LogEntry> entries = new ArrayList<>();
+      List<byte[]> bytes = new ArrayList<>();
       List<byte[]> leaves = new ArrayList<>();
       for (Journal.Record r : tail) {
         LogEntry entry = EntryCodec.decode(r.entry());
@@ -169,9 +169,10 @@ public final class AccessLog {
           throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal's record " + r.seq() + " holds entry " + entry.seq());
         }
         entries.add(entry);
+        bytes.add(r.entry());
         leaves.add(r.leaf());
       }
-      insert(c, head.size(), entries, leaves);
+      insert(c, head.size(), entries, bytes, leaves);
       Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)), journalEnd);
       return null;
     });
@@ -366,7 +367,7 @@ public final class AccessLog {
           all.addAll(entries);
           results.add(entries);
         }
-        edge = insert(w.insertEntry, w.nodes, head.size(), all, leaves);
+        edge = insert(w.insertEntry, w.nodes, head.size(), all, bytes, leaves);
         size = seq;
         if (journal != null) {
           journal.append(bytes, leaves);
@@ -404,24 +405,24 @@ public final class AccessLog {
   }
 
   /**
-   * Inserts entries {@code size ...} and their leaves (the hashes of their bytes) with the tree
-   * nodes they complete, in two JDBC batches. Returns the tree's right edge after them, for the
-   * caller to keep once the transaction commits.
+   * Inserts entries {@code size ...} (each as its bytes, with the columns copied from it) and their
+   * leaves (the hashes of those bytes) with the tree nodes they complete, in two JDBC batches.
+   * Returns the tree's right edge after them, for the caller to keep once the transaction commits.
    */
-  private CompactRange insert(Connection c, long size, List<LogEntry> entries, List<byte[]> leaves) throws SQLException {
+  private CompactRange insert(Connection c, long size, List<LogEntry> entries, List<byte[]> bytes, List<byte[]> leaves) throws SQLException {
     try (DbNodeStore nodes = new DbNodeStore(c, true); PreparedStatement insert = c.prepareStatement(INSERT_ENTRY)) {
-      return insert(insert, nodes, size, entries, leaves);
+      return insert(insert, nodes, size, entries, bytes, leaves);
     }
   }
 
-  private CompactRange insert(PreparedStatement insert, DbNodeStore nodes, long size, List<LogEntry> entries, List<byte[]> leaves)
-      throws SQLException {
+  private CompactRange insert(PreparedStatement insert, DbNodeStore nodes, long size, List<LogEntry> entries, List<byte[]> bytes,
+      List<byte[]> leaves) throws SQLException {
     CompactRange range = rightEdge(nodes, size);
     for (int i = 0; i < entries.size(); i++) {
       LogEntry entry = entries.get(i);
       range.append(leaves.get(i), nodes);
       insert.setLong(1, entry.seq());
-      insert.setString(2, entry.json());
+      insert.setBytes(2, bytes.get(i));
       insert.setLong(3, entry.time().toEpochMilli());
       insert.setString(4, entry.actor());
       insert.setString(5, entry.action());
@@ -542,7 +543,7 @@ public final class AccessLog {
         }
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            out.add(EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8)));
+            out.add(EntryCodec.decode(r.getBytes(1)));
           }
         }
       }

@@ -68,8 +68,8 @@ public final class LogArchiver {
         for (long page = first; page <= last; page += 10_000) {
           long start = page;
           long end = Math.min(last + 1, page + 10_000);
-          for (String entry : database.inTransaction(c -> entries(c, start, end))) {
-            out.write(entry.getBytes(StandardCharsets.UTF_8));
+          for (byte[] entry : database.inTransaction(c -> entries(c, start, end))) {
+            out.write(entry);
             out.write('\n');
           }
           entriesDone.accept(end - first);
@@ -209,14 +209,14 @@ public final class LogArchiver {
     }
   }
 
-  private static List<String> entries(Connection c, long from, long to) throws SQLException {
-    List<String> out = new ArrayList<>();
+  private static List<byte[]> entries(Connection c, long from, long to) throws SQLException {
+    List<byte[]> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement("SELECT entry FROM log_entries WHERE seq >= ? AND seq < ? ORDER BY seq")) {
       s.setLong(1, from);
       s.setLong(2, to);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          out.add(r.getString(1));
+          out.add(r.getBytes(1));
         }
       }
     }

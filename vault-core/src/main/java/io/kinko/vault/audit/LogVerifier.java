@@ -80,21 +80,21 @@ public final class LogVerifier {
         if (leaf == null) {
           throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + ": its leaf hash is missing from the tree");
         }
-        String entry = page.entries[(int) (seq - from)];
+        byte[] bytes = page.entries[(int) (seq - from)];
+        String entry = page.texts[(int) (seq - from)];
         byte[] hashed = null;
         if (seq >= journalBase) {
           Journal.Record r = records.next();
           if (r == null) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal ends before entry " + seq + ", which the database holds: it was truncated or altered");
           }
-          if (!Arrays.equals(r.leaf(), leaf) || entry != null && !sameUtf8(entry, r.entry())) {
+          if (!Arrays.equals(r.leaf(), leaf) || bytes != null && !Arrays.equals(bytes, r.entry())) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " differs between the log journal and the database");
           }
           hashed = r.leaf(); // the same bytes, hashed once when the record was read
         }
-        if (entry != null) {
-          byte[] bytes = hashed != null ? null : utf8(entry);
-          if (hashed == null && bytes == null || !Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
+        if (bytes != null) {
+          if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " was altered: its bytes do not hash to its leaf");
           }
           if (!linksTo(entry, prevLeaf)) {
@@ -153,35 +153,6 @@ public final class LogVerifier {
   }
 
   /**
-   * Whether {@code entry}'s UTF-8 bytes are {@code bytes}, without encoding it when it is ASCII (almost every entry):
-   * a verification compares every entry of the database with the journal's.
-   */
-  static boolean sameUtf8(String entry, byte[] bytes) {
-    if (entry.length() == bytes.length) {
-      for (int i = 0; i < bytes.length; i++) {
-        char c = entry.charAt(i);
-        if (c >= 0x80) {
-          return Arrays.equals(utf8(entry), bytes);
-        }
-        if (c != bytes[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return Arrays.equals(utf8(entry), bytes);
-  }
-
-  /**
-   * The UTF-8 bytes of {@code entry}, or null if it holds a lone surrogate: {@code getBytes} would write '?' for it, so a
-   * '?' of a row replaced by a lone surrogate (no text Kinko writes: canonical JSON refuses it) would still encode to
-   * the journal's bytes and hash to the leaf.
-   */
-  static byte[] utf8(String entry) {
-    return Utf8.isWellFormed(entry) ? entry.getBytes(StandardCharsets.UTF_8) : null;
-  }
-
-  /**
    * Whether the top-level "prev" field is the lower-case hex of {@code leaf}; canonical JSON escapes every quote inside
    * strings, so the first {@code "prev":"} is the field. A leaf of another length (a log_nodes row edited) never links.
    */
@@ -208,7 +179,11 @@ public final class LogVerifier {
     return EntryColumns.number(entry, 0, field, value) >= 0;
   }
 
-  private record Page(byte[][] leaves, String[] entries, Columns[] columns) {}
+  /**
+   * A page of rows: each entry's bytes (null where pruned), the same decoded as text for the field
+   * checks (made on the reader's thread; the bytes are what is hashed and compared), and its columns.
+   */
+  private record Page(byte[][] leaves, byte[][] entries, String[] texts, Columns[] columns) {}
 
   /** The columns a {@code log_entries} row copies from its entry. */
   private record Columns(String action, String actor, long loggedAt, String fileId, long keepUntil) {}
@@ -305,7 +280,8 @@ public final class LogVerifier {
     return database.inTransaction(c -> {
       int n = (int) (to - from);
       byte[][] leaves = new byte[n][];
-      String[] entries = new String[n];
+      byte[][] entries = new byte[n][];
+      String[] texts = new String[n];
       Columns[] columns = new Columns[n];
       try (PreparedStatement s = c.prepareStatement("SELECT idx, hash FROM log_nodes WHERE lvl = 0 AND idx >= ? AND idx < ?")) {
         s.setLong(1, from);
@@ -323,12 +299,13 @@ public final class LogVerifier {
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             int i = (int) (r.getLong(1) - from);
-            entries[i] = r.getString(2);
+            entries[i] = r.getBytes(2);
+            texts[i] = new String(entries[i], StandardCharsets.UTF_8);
             columns[i] = new Columns(r.getString(3), r.getString(4), r.getLong(5), r.getString(6), r.getLong(7));
           }
         }
       }
-      return new Page(leaves, entries, columns);
+      return new Page(leaves, entries, texts, columns);
     });
   }
 }

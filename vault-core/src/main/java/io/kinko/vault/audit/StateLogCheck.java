@@ -4,7 +4,6 @@ import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.state.StateKind;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +46,7 @@ public final class StateLogCheck {
           s.setLong(1, Long.parseLong(seq));
           try (ResultSet r = s.executeQuery()) {
             if (r.next()) {
-              LogEntry entry = EntryCodec.decode(r.getString(1).getBytes(StandardCharsets.UTF_8));
+              LogEntry entry = EntryCodec.decode(r.getBytes(1));
               String problem = problem(kind.getKey(), row, entry);
               if (problem != null) {
                 throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "a " + kind.getKey().table() + " row is not set by log entry " + seq + ": " + problem);

@@ -337,7 +337,7 @@ final class IncidentWatch implements AutoCloseable {
     long windowStart = first.minus(policy.longestWindow()).toEpochMilli();
     long dayStart = Math.min(windowStart, first.atZone(IncidentPolicy.ZONE).toLocalDate().atStartOfDay(IncidentPolicy.ZONE).toInstant().toEpochMilli());
     List<LogEntry> out = new ArrayList<>(select(c, "SELECT " + COLUMNS + " FROM log_entries WHERE logged_at >= ? AND seq < ?"
-        + " AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)", List.of(windowStart, before, "%\"decision\":\"DENY\"%"), Integer.MAX_VALUE));
+        + " AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)", List.of(windowStart, before, DENIED_PATTERN), Integer.MAX_VALUE));
     out.addAll(select(c, "SELECT " + COLUMNS + " FROM log_entries WHERE action = ? AND logged_at >= ? AND seq < ?",
         List.of(Action.INCIDENT.name(), dayStart, before), Integer.MAX_VALUE));
     // Sorted here, not by the database: an hour of a busy log sorted by H2 went through a temporary
@@ -382,6 +382,8 @@ final class IncidentWatch implements AutoCloseable {
 
   /** What {@link #select} reads of each entry: the columns the writer copies from it, and the entry. */
   static final String COLUMNS = "seq, logged_at, actor, action, file_id, keep_until, entry";
+  /** A refusal's entry, as a LIKE pattern over its stored bytes (binary on both backends: PostgreSQL has no bytea LIKE text). */
+  private static final byte[] DENIED_PATTERN = ("%\"decision\":\"" + Decision.DENY.name() + "\"%").getBytes(StandardCharsets.UTF_8);
   /** Text only the decision of an allowed entry has: the entry is canonical JSON, where a quote inside a string is escaped. */
   private static final String ALLOWED = "\"decision\":\"" + Decision.ALLOW.name() + "\"";
 
@@ -411,12 +413,13 @@ final class IncidentWatch implements AutoCloseable {
           String action = r.getString(4);
           String fileId = r.getString(5); // null only if edited (V16 filed the older reads): decoded, as the rest
           long keepUntil = r.getLong(6);
-          String entry = r.getString(7);
+          byte[] bytes = r.getBytes(7);
+          String entry = new String(bytes, StandardCharsets.UTF_8);
           out.add(Action.GET.name().equals(action) && fileId != null && entry.contains(ALLOWED)
                   && EntryColumns.recorded(entry, seq, loggedAt, actor, action, fileId, keepUntil)
               ? new LogEntry(seq, Instant.ofEpochMilli(loggedAt), actor, action, Decision.ALLOW.name(), null, fileId, null, null, 0, null,
                   Instant.ofEpochMilli(keepUntil), entry)
-              : EntryCodec.decode(entry.getBytes(StandardCharsets.UTF_8)));
+              : EntryCodec.decode(bytes));
         }
       }
     }

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ final class Postgres {
   private static final Logger LOG = LoggerFactory.getLogger(Postgres.class);
   static final String PREFIX = "jdbc:postgresql://";
   private static final int POOL_SIZE = 8;
+  /** How PostgreSQL spells what the migrations spell differently on each backend ({@link Database#migrate}). */
+  private static final Map<String, String> DIALECT = Map.of("entry_as_utf8", "convert_to(entry, 'UTF8')");
 
   private Postgres() {}
 
@@ -82,7 +85,7 @@ final class Postgres {
       if (!creating) {
         requireVaultSchema(pool, url);
       }
-      Database.migrate(pool);
+      Database.migrate(pool, DIALECT);
       warnIfNotDurable(pool, url);
     } catch (RuntimeException e) {
       pool.close();
