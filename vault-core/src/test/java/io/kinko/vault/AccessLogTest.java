@@ -231,6 +231,68 @@ class AccessLogTest extends VaultTest {
     assertEquals(report.treeSize(), report.entriesChecked());
   }
 
+  /**
+   * A vault a later Kinko migrated further (a schema version this build does not know) is refused
+   * at open with what to do, instead of passing Flyway's default check and then reading and
+   * writing the log's columns as types they no longer are.
+   */
+  @Test
+  void aDatabaseMigratedByALaterKinko_isRefusedAtOpen() throws Exception {
+    Path root = vault.directory();
+    session.close();
+    session = null;
+    vault.close();
+    vault = null;
+    try (Connection c = TestDatabase.connect(root)) {
+      assertEquals(1, c.createStatement().executeUpdate("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", "
+          + "\"description\", \"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "
+          + "SELECT MAX(\"installed_rank\") + 1, '99', 'from a later Kinko', 'SQL', 'V99__from_a_later_kinko.sql', 0, 'kinko', 0, TRUE "
+          + "FROM \"flyway_schema_history\""));
+    }
+    VaultException e = assertThrows(VaultException.class, () -> TestVaults.open(root));
+    assertTrue(e.getMessage().contains("schema is version 99, newer than this version of Kinko knows"), e.getMessage());
+  }
+
+  /**
+   * The stored bytes are what is hashed: bytes that are not UTF-8 in place of a character (a lone
+   * surrogate's three bytes for a '?', or one byte 0xFF), a byte-order mark in front, and an
+   * entry emptied to NULL (its column's NOT NULL dropped first) are each refused, on either
+   * backend (on PostgreSQL, without a journal, by the leaf hash alone).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"surrogate", "ff", "bom", "null"})
+  void verify_ofAnEntryWhoseBytesWereRewritten_namesItsSequenceNumber(String how) throws Exception {
+    TestVaults.put(session, "a.txt", "a".getBytes());
+    LogEntry put = session.logEntries(new LogQuery(null, null, null, "PUT")).get(0);
+    byte[] bytes = put.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int quote = put.json().indexOf("\"PUT\"") + 1; // ASCII up to there
+    byte[] edited = switch (how) {
+      case "surrogate" -> splice(bytes, quote, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80});
+      case "ff" -> splice(bytes, quote, new byte[] {(byte) 0xff});
+      case "bom" -> splice(bytes, 0, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{'});
+      default -> null;
+    };
+    try (Connection c = sameDatabase()) {
+      if (edited == null) {
+        c.createStatement().execute("ALTER TABLE log_entries ALTER COLUMN entry DROP NOT NULL");
+        assertEquals(1, c.createStatement().executeUpdate("UPDATE log_entries SET entry = NULL WHERE seq = " + put.seq()));
+      } else {
+        TestDatabase.setEntry(c, put.seq(), edited);
+      }
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
+    assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
+  }
+
+  /** {@code bytes} with the byte at {@code at} replaced by {@code with}. */
+  private static byte[] splice(byte[] bytes, int at, byte[] with) {
+    byte[] out = new byte[bytes.length - 1 + with.length];
+    System.arraycopy(bytes, 0, out, 0, at);
+    System.arraycopy(with, 0, out, at, with.length);
+    System.arraycopy(bytes, at + 1, out, at + with.length, bytes.length - at - 1);
+    return out;
+  }
+
   @Test
   void verify_ofALogWithAnEntryDeleted_namesTheGap() throws Exception {
     TestVaults.put(session, "a.txt", "a".getBytes());

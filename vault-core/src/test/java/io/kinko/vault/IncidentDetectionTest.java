@@ -175,6 +175,28 @@ class IncidentDetectionTest {
     assertEquals(denied.subList(0, 10), raised.get(0).evidence());
   }
 
+  /**
+   * A process's first scan finds the refusals before it in the window's history by their decision,
+   * read from the entry's bytes (reads and logins by their action): ten denied stats, six in one
+   * process and the rest in the next, are one burst.
+   */
+  @Test
+  void aBurstOfRefusedStats_acrossProcesses_raisesDeniedBurst() {
+    for (int round = 0; round < 2; round++) {
+      try (Vault vault = open(); Session s = login(vault, "suzuki")) {
+        for (int i = 0; i < 6; i++) {
+          int n = round * 6 + i;
+          assertThrows(AccessDeniedException.class, () -> s.stat("申請書/" + n + ".txt"));
+        }
+      }
+    }
+    List<IncidentReason> raised = incidents();
+    assertEquals(List.of(IncidentRule.ACCESS_DENIED_BURST), raised.stream().map(IncidentReason::rule).toList());
+    List<Long> denied = entries("STAT").stream().filter(e -> e.decision().equals("DENY")).map(LogEntry::seq).toList();
+    assertEquals(12, denied.size());
+    assertEquals(denied.subList(0, 10), raised.get(0).evidence());
+  }
+
   @Test
   void massReading_raisesAtThePolicysFileCount() {
     setPolicy(IncidentPolicy.DEFAULT.withMassRead(new IncidentPolicy.MassRead(5, 1L << 30, Duration.ofMinutes(60))));

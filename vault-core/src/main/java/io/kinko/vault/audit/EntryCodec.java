@@ -96,6 +96,9 @@ public final class EntryCodec {
    * @throws IntegrityException if the bytes are not a canonical, well-formed entry
    */
   public static LogEntry decode(byte[] bytes) {
+    if (bytes == null) { // a row whose entry was emptied: the column is NOT NULL unless that was edited too
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "a log entry's stored bytes are missing");
+    }
     try {
       if (!Arrays.equals(CanonicalJson.canonicalize(bytes), bytes)) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry is not in canonical form");

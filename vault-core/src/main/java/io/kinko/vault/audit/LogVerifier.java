@@ -300,7 +300,7 @@ public final class LogVerifier {
           while (r.next()) {
             int i = (int) (r.getLong(1) - from);
             entries[i] = r.getBytes(2);
-            texts[i] = new String(entries[i], StandardCharsets.UTF_8);
+            texts[i] = entries[i] == null ? null : new String(entries[i], StandardCharsets.UTF_8); // null only if edited: a gap
             columns[i] = new Columns(r.getString(3), r.getString(4), r.getLong(5), r.getString(6), r.getLong(7));
           }
         }

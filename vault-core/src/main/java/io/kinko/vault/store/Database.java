@@ -194,17 +194,35 @@ public final class Database implements AutoCloseable {
   }
 
   /** True if the database's schema history ends, successfully, at {@link #LATEST_SCHEMA}. */
+  /**
+   * Whether the schema is {@link #LATEST_SCHEMA}, its last migration a success.
+   *
+   * @throws VaultException if a later version of Kinko migrated it further: this one would read and
+   *     write columns whose type it does not know (V17 made the log's entries bytes), and Flyway by
+   *     default lets a schema ahead of its migrations pass
+   */
   private static boolean current(DataSource dataSource) {
+    String version;
+    boolean success;
     try (Connection c = dataSource.getConnection();
          java.sql.PreparedStatement s = c.prepareStatement("SELECT \"version\", \"success\" FROM \"flyway_schema_history\" "
              + "ORDER BY \"installed_rank\" DESC")) {
       s.setMaxRows(1);
       try (java.sql.ResultSet r = s.executeQuery()) {
-        return r.next() && r.getBoolean(2) && String.valueOf(LATEST_SCHEMA).equals(r.getString(1));
+        if (!r.next()) {
+          return false;
+        }
+        version = r.getString(1);
+        success = r.getBoolean(2);
       }
     } catch (SQLException e) {
       return false; // no history yet: a new database, which Flyway creates
     }
+    if (version != null && version.matches("[0-9]{1,9}") && Integer.parseInt(version) > LATEST_SCHEMA) {
+      throw new VaultException("the vault database's schema is version " + version + ", newer than this version of Kinko knows ("
+          + LATEST_SCHEMA + "): open it with the version of Kinko that upgraded it, or a later one");
+    }
+    return success && String.valueOf(LATEST_SCHEMA).equals(version);
   }
 
   /** Wraps a migrated PostgreSQL pool; see {@link Postgres}. */
