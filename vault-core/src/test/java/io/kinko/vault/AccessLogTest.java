@@ -210,15 +210,13 @@ class AccessLogTest extends VaultTest {
   @Test
   void theMigration_storesEveryEntryAsTheBytesItsLeafHashes() throws Exception {
     Path root = vault.directory();
-    session.close();
-    vault.close();
+    closeVault();
     vault = TestVaults.open(root, "受付 app é 😀");
     session = TestVaults.login(vault);
     TestVaults.put(session, "a.txt", "a".getBytes());
     List<LogEntry> before = session.logEntries(LogQuery.ALL);
     assertTrue(before.get(before.size() - 1).json().contains("受付 app é 😀"), before.get(before.size() - 1).json());
-    session.close();
-    vault.close();
+    closeVault();
     try (Connection c = TestDatabase.connect(root)) {
       TestDatabase.entriesAsText(c);
       assertEquals(1, c.createStatement().executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '17'"));
@@ -239,10 +237,7 @@ class AccessLogTest extends VaultTest {
   @Test
   void aDatabaseMigratedByALaterKinko_isRefusedAtOpen() throws Exception {
     Path root = vault.directory();
-    session.close();
-    session = null;
-    vault.close();
-    vault = null;
+    closeVault();
     try (Connection c = TestDatabase.connect(root)) {
       assertEquals(1, c.createStatement().executeUpdate("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", "
           + "\"description\", \"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "

@@ -17,13 +17,16 @@ abstract class VaultTest {
     session = TestVaults.login(vault);
   }
 
+  /** Closes the session and the vault (after each test, or in one that edits the database of a closed vault). */
   @AfterEach
   void closeVault() {
     if (session != null) {
       session.close();
+      session = null;
     }
     if (vault != null) {
       vault.close();
+      vault = null;
     }
   }
 }
