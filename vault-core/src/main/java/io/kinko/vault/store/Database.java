@@ -193,7 +193,6 @@ public final class Database implements AutoCloseable {
     });
   }
 
-  /** True if the database's schema history ends, successfully, at {@link #LATEST_SCHEMA}. */
   /**
    * Whether the schema is {@link #LATEST_SCHEMA}, its last migration a success.
    *
