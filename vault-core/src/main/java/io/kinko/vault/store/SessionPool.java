@@ -44,19 +44,21 @@ final class SessionPool implements DataSource, AutoCloseable {
     sessions.setPassword("");
   }
 
+  /**
+   * A session: an idle one, else a new one, made under the pool's lock. Made outside it, a caller
+   * that passed the closed check could open its session after {@link #close} had let H2 close the
+   * store, and H2 would open the file again (after a refused open, the incident watch's last scan
+   * did so while the test's folder was being deleted, and H2 made a new, empty database there).
+   */
   @Override
   public Connection getConnection() throws SQLException {
-    JdbcConnection session;
     synchronized (this) {
       if (closed) {
         throw new SQLException("the vault database is closed", "08003");
       }
-      session = idle.pollFirst();
+      JdbcConnection session = idle.pollFirst();
+      return new Handle(session != null ? session : sessions.getConnection().unwrap(JdbcConnection.class));
     }
-    if (session == null) {
-      session = sessions.getConnection().unwrap(JdbcConnection.class);
-    }
-    return new Handle(session);
   }
 
   /** Takes a session back, ending whatever its handle left open; a session that cannot be cleaned is closed. */
