@@ -262,9 +262,9 @@ class AccessLogTest extends VaultTest {
     byte[] bytes = put.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     int quote = put.json().indexOf("\"PUT\"") + 1; // ASCII up to there
     byte[] edited = switch (how) {
-      case "surrogate" -> splice(bytes, quote, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80});
-      case "ff" -> splice(bytes, quote, new byte[] {(byte) 0xff});
-      case "bom" -> splice(bytes, 0, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{'});
+      case "surrogate" -> TestDatabase.splice(bytes, quote, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80});
+      case "ff" -> TestDatabase.splice(bytes, quote, new byte[] {(byte) 0xff});
+      case "bom" -> TestDatabase.splice(bytes, 0, new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{'});
       default -> null;
     };
     try (Connection c = sameDatabase()) {
@@ -277,15 +277,6 @@ class AccessLogTest extends VaultTest {
     }
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(e.getMessage().contains("entry " + put.seq()), e.getMessage());
-  }
-
-  /** {@code bytes} with the byte at {@code at} replaced by {@code with}. */
-  private static byte[] splice(byte[] bytes, int at, byte[] with) {
-    byte[] out = new byte[bytes.length - 1 + with.length];
-    System.arraycopy(bytes, 0, out, 0, at);
-    System.arraycopy(with, 0, out, at, with.length);
-    System.arraycopy(bytes, at + 1, out, at + with.length, bytes.length - at - 1);
-    return out;
   }
 
   @Test

@@ -145,10 +145,8 @@ class JournalTamperTest {
       long seq = r.getLong(1);
       String entry = TestDatabase.entryText(c, seq);
       assertTrue(entry.contains("\"app\":\"why?\""), entry);
-      byte[] head = entry.substring(0, entry.indexOf("\"app\":\"why?\"") + 10).getBytes(StandardCharsets.UTF_8);
-      byte[] tail = entry.substring(entry.indexOf("\"app\":\"why?\"") + 11).getBytes(StandardCharsets.UTF_8);
-      byte[] forged = java.nio.ByteBuffer.allocate(head.length + 3 + tail.length)
-          .put(head).put(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}).put(tail).array();
+      int question = entry.substring(0, entry.indexOf("\"app\":\"why?\"") + 10).getBytes(StandardCharsets.UTF_8).length;
+      byte[] forged = TestDatabase.splice(entry.getBytes(StandardCharsets.UTF_8), question, new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80});
       TestDatabase.setEntry(c, seq, forged);
       assertTrue(TestDatabase.entryText(c, seq).contains("\"app\":\"why\ufffd"), "the database did not keep the bytes");
     }

@@ -124,6 +124,15 @@ final class TestDatabase {
     }
   }
 
+  /** {@code bytes} with the byte at {@code at} replaced by {@code with}: an entry's bytes as an edit of the database leaves them. */
+  static byte[] splice(byte[] bytes, int at, byte[] with) {
+    byte[] out = new byte[bytes.length - 1 + with.length];
+    System.arraycopy(bytes, 0, out, 0, at);
+    System.arraycopy(with, 0, out, at, with.length);
+    System.arraycopy(bytes, at + 1, out, at + with.length, bytes.length - at - 1);
+    return out;
+  }
+
   /** The text of the stored entry {@code seq}. */
   static String entryText(Connection c, long seq) throws SQLException {
     try (ResultSet r = c.createStatement().executeQuery("SELECT entry FROM log_entries WHERE seq = " + seq)) {
