@@ -10,6 +10,7 @@ module io.kinko.vault {
   provides io.kinko.vault.VaultProvider with io.kinko.vault.engine.Engine;
 
   requires com.google.crypto.tink;
+  requires com.google.protobuf; // Tink's keyset format: the signing key is read from it directly (crypto.SigningKey)
   requires com.exceptionfactory.jagged; // age: certificate names sealed to the city's recipient
   requires com.exceptionfactory.jagged.framework;
   requires com.exceptionfactory.jagged.x25519;

@@ -35,7 +35,7 @@ public final class KeySlot {
   private KeySlot() {}
 
   /**
-   * Loads what opening a vault and a login will need, Tink's Ed25519 tables and key managers and
+   * Loads what opening a vault and a login will need, the Ed25519 tables, Tink's key managers and
    * the Argon2id library, on a background thread, so that the caller can open the database
    * meanwhile. Whoever needs one of them first waits for the class initialisation the thread holds,
    * never for more. Once per JVM: after that, everything it loads is loaded.

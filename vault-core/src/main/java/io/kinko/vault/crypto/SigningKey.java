@@ -3,11 +3,16 @@ package io.kinko.vault.crypto;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.PublicKeySign;
-import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.proto.EncryptedKeyset;
+import com.google.crypto.tink.proto.KeyData;
+import com.google.crypto.tink.proto.KeyStatusType;
+import com.google.crypto.tink.proto.Keyset;
+import com.google.crypto.tink.proto.OutputPrefixType;
 import com.google.crypto.tink.signature.Ed25519PublicKey;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
-import com.google.crypto.tink.subtle.Ed25519Verify;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.kinko.vault.IntegrityException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -17,6 +22,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * The vault's Ed25519 signing key: signs log checkpoints and certificates. The private half is
@@ -24,6 +31,13 @@ import java.util.Map;
  * plain ({@code keys/signing.pub.pem}) so auditors and a vault opened without a password can
  * verify. Signatures are pure Ed25519 over the message bytes, as {@code openssl pkeyutl -rawin}
  * checks them.
+ *
+ * <p>The key is kept and sealed as a Tink keyset, and the arithmetic is Bouncy Castle's (RFC 8032,
+ * {@code math.ec.rfc8032}): Tink's pure-Java Ed25519 computes its tables with BigInteger the first
+ * time a process uses it, and every command checks a checkpoint's signature when it opens a vault.
+ * The first verification in a fresh JVM took 183-197 ms with Tink and 57-67 ms with Bouncy Castle,
+ * and the process 0.46 s of CPU against 0.19 s (benchmarks/README, session 18). Ed25519 is
+ * deterministic: Tink's signer and this one make the same signature ({@code SigningKeyTest}).
  */
 public final class SigningKey {
   /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the 32 key bytes follow. */
@@ -35,11 +49,12 @@ public final class SigningKey {
   /** The field of a signed artefact that names its key ({@link #named}). */
   public static final String NAMED_KEY = "signingKey";
 
-  private final PublicKeySign signer;
+  /** The private key; Bouncy Castle's parameters hold its 32 bytes and the public key derived from them. */
+  private final Ed25519PrivateKeyParameters privateKey;
   private final byte[] publicKey;
 
-  private SigningKey(PublicKeySign signer, byte[] publicKey) {
-    this.signer = signer;
+  private SigningKey(Ed25519PrivateKeyParameters privateKey, byte[] publicKey) {
+    this.privateKey = privateKey;
     this.publicKey = publicKey;
   }
 
@@ -50,11 +65,10 @@ public final class SigningKey {
       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
 
   /**
-   * Verifies RFC 8032's first signature, so that Tink's Ed25519 tables, which it computes on first
-   * use, and its arithmetic are warm before a command opens a vault (which checks a checkpoint's
-   * signature), and checks the implementation against a known answer rather than against itself.
-   * It used to sign and verify with a new key pair; making that pair was most of the ~65 ms of CPU
-   * this took, though a command's time did not move measurably without it (benchmarks/README).
+   * Verifies RFC 8032's first signature, so that the Ed25519 tables, which Bouncy Castle computes on
+   * first use, and its arithmetic are warm before a command opens a vault (which checks a
+   * checkpoint's signature), and checks the implementation against a known answer rather than
+   * against itself.
    */
   static void prepare() {
     if (!verifies(RFC8032_TEST1_PUBLIC_KEY, new byte[0], RFC8032_TEST1_SIGNATURE)) {
@@ -76,58 +90,85 @@ public final class SigningKey {
   /** What {@link #generate} returns: the bytes of keys/signing.key and the public key. */
   public record Generated(byte[] sealedPrivate, byte[] publicKey) {}
 
+  /** The type of the one key a signing keyset holds (Tink's {@code PredefinedSignatureParameters.ED25519WithRawOutput}). */
+  private static final String ED25519_PRIVATE_KEY = "type.googleapis.com/google.crypto.tink.Ed25519PrivateKey";
+
   /**
-   * Opens the sealed private key.
+   * Opens the sealed private key: the keyset {@link #generate} sealed, decrypted under the master
+   * key and read as Tink's {@code TinkProtoKeysetFormat.parseEncryptedKeyset} reads it, then
+   * checked as Tink checks an Ed25519 key (its public half is the one its private half derives),
+   * with Bouncy Castle's arithmetic: Tink's check would compute its own Ed25519 tables.
    *
-   * @throws IntegrityException if it does not decrypt under this master key
+   * @throws IntegrityException if it does not decrypt under this master key, or holds something
+   *     other than one enabled Ed25519 key with plain signatures whose public half is its own
    */
   public static SigningKey unlock(String vaultId, Aead master, byte[] sealedPrivate) {
+    byte[] plain;
     try {
-      KeysetHandle keyset;
-      try {
-        keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(sealedPrivate, master, ad(vaultId));
-      } catch (GeneralSecurityException e) {
-        throw new IntegrityException("keys/signing.key does not decrypt under this vault's master key", e);
+      EncryptedKeyset sealed = EncryptedKeyset.parseFrom(sealedPrivate, ExtensionRegistryLite.getEmptyRegistry());
+      plain = master.decrypt(sealed.getEncryptedKeyset().toByteArray(), ad(vaultId));
+    } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
+      throw new IntegrityException("keys/signing.key does not decrypt under this vault's master key", e);
+    }
+    byte[] seed = null;
+    try {
+      Keyset keyset = Keyset.parseFrom(plain, ExtensionRegistryLite.getEmptyRegistry());
+      Keyset.Key only = keyset.getKeyCount() == 1 ? keyset.getKey(0) : null;
+      if (only == null || only.getKeyId() != keyset.getPrimaryKeyId() || only.getStatus() != KeyStatusType.ENABLED
+          || only.getOutputPrefixType() != OutputPrefixType.RAW || !only.getKeyData().getTypeUrl().equals(ED25519_PRIVATE_KEY)
+          || only.getKeyData().getKeyMaterialType() != KeyData.KeyMaterialType.ASYMMETRIC_PRIVATE) {
+        throw new IntegrityException("keys/signing.key is not one enabled Ed25519 key that makes plain signatures");
       }
-      return new SigningKey(keyset.getPrimitive(RegistryConfiguration.get(), PublicKeySign.class), publicKeyOf(keyset));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("could not load the signing key", e);
+      com.google.crypto.tink.proto.Ed25519PrivateKey key =
+          com.google.crypto.tink.proto.Ed25519PrivateKey.parseFrom(only.getKeyData().getValue(), ExtensionRegistryLite.getEmptyRegistry());
+      byte[] stored = key.getPublicKey().getKeyValue().toByteArray();
+      if (key.getVersion() != 0 || key.getPublicKey().getVersion() != 0 || key.getKeyValue().size() != Ed25519.SECRET_KEY_SIZE
+          || stored.length != PUBLIC_KEY_BYTES) {
+        throw new IntegrityException("keys/signing.key holds an Ed25519 key of another version or length");
+      }
+      seed = key.getKeyValue().toByteArray();
+      Ed25519PrivateKeyParameters privateKey = new Ed25519PrivateKeyParameters(seed, 0);
+      byte[] publicKey = privateKey.generatePublicKey().getEncoded();
+      if (!Arrays.equals(publicKey, stored)) {
+        throw new IntegrityException("keys/signing.key holds a public key that is not its private key's");
+      }
+      return new SigningKey(privateKey, publicKey);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IntegrityException("keys/signing.key decrypts to something that is not a keyset", e);
+    } finally {
+      Bytes.wipe(plain);
+      if (seed != null) {
+        Bytes.wipe(seed);
+      }
     }
   }
 
+  /** Signs as {@link #sign}, for what takes Tink's interface ({@link io.kinko.vault.audit.NoteSigner}). */
   public PublicKeySign signer() {
-    return signer;
+    return this::sign;
   }
 
   public byte[] publicKey() {
     return publicKey.clone();
   }
 
+  /** The pure Ed25519 signature of {@code message}, 64 bytes. */
   public byte[] sign(byte[] message) {
-    try {
-      return signer.sign(message);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("could not sign", e);
-    }
+    byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+    privateKey.sign(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+    return signature;
   }
 
   /**
    * Whether {@code signature} is {@code publicKey}'s Ed25519 signature of {@code message}: the one
    * verification of every signed thing Kinko reads (checkpoints, certificates, reports, packages),
-   * held to Wycheproof's vectors. False for a key or signature of another length. Tink's: Bouncy
-   * Castle's verifies in 130 us against Tink's 185 us once warm, but its first verification in a
-   * process builds tables for 225 ms, and every command checks a checkpoint when it opens a vault.
+   * held to Wycheproof's vectors. False for a key or signature of another length.
    */
   public static boolean verifies(byte[] publicKey, byte[] message, byte[] signature) {
-    if (publicKey == null || publicKey.length != PUBLIC_KEY_BYTES || signature == null) {
+    if (publicKey == null || publicKey.length != PUBLIC_KEY_BYTES || signature == null || signature.length != Ed25519.SIGNATURE_SIZE) {
       return false;
     }
-    try {
-      new Ed25519Verify(publicKey).verify(signature, message);
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
   }
 
   /** The public key as a PEM SubjectPublicKeyInfo, the form {@code openssl pkeyutl -pubin} reads. */
@@ -220,7 +261,8 @@ public final class SigningKey {
     return key.getPublicKeyBytes().toByteArray();
   }
 
-  private static byte[] ad(String vaultId) {
+  /** The associated data the signing keyset is sealed under (tests seal crafted keysets with it). */
+  static byte[] ad(String vaultId) {
     return Bytes.label("kinko/signing-key/v1", vaultId.getBytes(StandardCharsets.UTF_8));
   }
 
