@@ -61,6 +61,15 @@ final class CrashingPostgres implements AutoCloseable {
     return "jdbc:postgresql://localhost:" + relay.getLocalPort() + "/postgres?currentSchema=" + schema + "&prepareThreshold=0";
   }
 
+  /** A URL through the relay, naming a new database that stores text in {@code encoding} (SQL_ASCII, LATIN1...). */
+  String newDatabaseUrl(String encoding) throws SQLException {
+    String name = "encoded_" + System.nanoTime();
+    try (Connection c = server.getPostgresDatabase().getConnection()) {
+      c.createStatement().execute("CREATE DATABASE " + name + " ENCODING '" + encoding + "' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    }
+    return "jdbc:postgresql://localhost:" + relay.getLocalPort() + "/" + name + "?prepareThreshold=0";
+  }
+
   /** Creates a login role that owns everything in the database's public objects it needs. */
   void createRole(String name, String password) throws SQLException {
     try (Connection c = server.getPostgresDatabase().getConnection()) {

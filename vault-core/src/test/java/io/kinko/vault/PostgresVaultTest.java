@@ -109,6 +109,22 @@ class PostgresVaultTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"SQL_ASCII", "LATIN1", "EUC_JP"})
+  void aDatabaseThatDoesNotStoreUtf8_isRefusedForANewVault_andNothingIsCreated(String encoding) throws Exception {
+    Path v = dir.resolve("vault");
+    String url = pg.newDatabaseUrl(encoding);
+    VaultException e = assertThrows(VaultException.class, () -> create(v, url));
+    assertTrue(e.getMessage().contains("stores text as " + encoding + ", not UTF8"), e.getMessage());
+    assertFalse(Files.exists(v.resolve("kinko.json")));
+    assertFalse(Files.exists(v.resolve("keys")), "a refused database left key files behind");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, ROLE, new String(ROLE_PASSWORD));
+         java.sql.ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+      r.next();
+      assertEquals(0, r.getLong(1), "the refused database was given tables");
+    }
+  }
+
   @Test
   void anUnreachableServer_isAClearError_andNoVaultIsCreated() throws Exception {
     int closedPort;

@@ -82,6 +82,7 @@ final class Postgres {
       throw refused(url, account.user(), e);
     }
     try {
+      checkEncoding(pool, url, creating);
       if (!creating) {
         requireVaultSchema(pool, url);
       }
@@ -124,6 +125,30 @@ final class Postgres {
     } catch (SQLException e) {
       throw refused(url, "?", e);
     }
+  }
+
+  /**
+   * A vault keeps Unicode text in its columns (names, actors, reasons, much of it Japanese): a
+   * database whose encoding is not UTF8 refuses what it cannot encode (EUC_JP, LATIN1) or stores
+   * the bytes unchecked (SQL_ASCII). A new vault is refused there, before anything is written; an
+   * existing one is opened, with a WARN, so that an upgrade does not lock its users out.
+   */
+  private static void checkEncoding(HikariDataSource pool, String url, boolean creating) {
+    String encoding;
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_encoding")) {
+      encoding = r.next() ? r.getString(1) : "?";
+    } catch (SQLException e) {
+      throw refused(url, "?", e);
+    }
+    if (encoding.equalsIgnoreCase("UTF8")) {
+      return;
+    }
+    if (creating) {
+      throw new VaultException("the database " + server(url) + " stores text as " + encoding + ", not UTF8: a vault keeps Japanese "
+          + "text there; create the database with ENCODING 'UTF8' TEMPLATE template0");
+    }
+    LOG.warn("the vault database {} stores text as {}, not UTF8: text it cannot encode is refused or stored unchecked; "
+        + "move the vault to a UTF8 database", server(url), encoding);
   }
 
   private static void warnIfNotDurable(HikariDataSource pool, String url) {
