@@ -134,7 +134,8 @@ public final class SigningKey {
       }
       return new SigningKey(privateKey, publicKey);
     } catch (InvalidProtocolBufferException e) {
-      throw new IntegrityException("keys/signing.key decrypts to something that is not a keyset", e);
+      // Not chained: protobuf can attach what it parsed of the keyset, the private key among it.
+      throw new IntegrityException("keys/signing.key decrypts to something that is not a keyset");
     } finally {
       Bytes.wipe(plain);
       if (seed != null) {
@@ -168,7 +169,27 @@ public final class SigningKey {
     if (publicKey == null || publicKey.length != PUBLIC_KEY_BYTES || signature == null || signature.length != Ed25519.SIGNATURE_SIZE) {
       return false;
     }
-    return Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+    // Bouncy Castle checks the cofactored equation 8SB = 8R + 8kA. It also holds where R or A has a
+    // small-order part and the cofactorless SB = R + kA does not, which is the one Tink, OpenSSL,
+    // the JDK and WebCrypto check: what an auditor verifies with must accept whatever Kinko does.
+    // With R and A both in the prime-order subgroup the two accept the same signatures.
+    return inPrimeOrderSubgroup(publicKey) && Ed25519.validatePublicKeyFull(signature, 0)
+        && Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+  }
+
+  /** The last public key found in the prime-order subgroup: most verifications are by the vault's one key. */
+  private static volatile byte[] checkedKey;
+
+  /** Whether {@code publicKey} is a canonical point of the prime-order subgroup (a scalar multiplication, so remembered). */
+  private static boolean inPrimeOrderSubgroup(byte[] publicKey) {
+    if (Arrays.equals(publicKey, checkedKey)) {
+      return true;
+    }
+    if (!Ed25519.validatePublicKeyFull(publicKey, 0)) {
+      return false;
+    }
+    checkedKey = publicKey.clone();
+    return true;
   }
 
   /** The public key as a PEM SubjectPublicKeyInfo, the form {@code openssl pkeyutl -pubin} reads. */

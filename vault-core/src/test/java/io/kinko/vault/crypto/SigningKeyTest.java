@@ -1,6 +1,7 @@
 package io.kinko.vault.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +73,66 @@ class SigningKeyTest {
     byte[] signature = new Ed25519Sign(pair.getPrivateKey()).sign(message);
     assertTrue(SigningKey.verifies(pair.getPublicKey(), message, signature));
     assertFalse(SigningKey.verifies(pair.getPublicKey(), "checkpoinT".getBytes(StandardCharsets.UTF_8), signature));
+  }
+
+  /**
+   * Bouncy Castle's equation is cofactored; Tink's, OpenSSL's, the JDK's and WebCrypto's are not.
+   * Whatever Kinko accepts, the JDK and Tink accept too (an auditor's tool must never reject a
+   * signature Kinko took); where they differ, Kinko is the stricter: it refuses every public key
+   * of small or mixed order, and every R with a small-order part.
+   */
+  @Test
+  void whatItAccepts_cofactorlessVerifiersAccept_andTorsionIsRefused() throws Exception {
+    java.util.List<String> lines;
+    try (java.io.InputStream in = SigningKeyTest.class.getResourceAsStream("ed25519-cofactor-cases.txt")) {
+      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+    }
+    assertEquals(38, lines.size(), "ed25519-cofactor-cases.txt changed");
+    int torsion = 0;
+    for (String line : lines) {
+      String[] f = line.split("\\|");
+      java.util.HexFormat hex = java.util.HexFormat.of();
+      byte[] publicKey = hex.parseHex(f[1]);
+      byte[] message = hex.parseHex(f[2]);
+      byte[] signature = hex.parseHex(f[3]);
+      boolean kinko = SigningKey.verifies(publicKey, message, signature);
+      if (kinko) {
+        assertTrue(tinkAccepts(publicKey, message, signature) && jdkAccepts(publicKey, message, signature),
+            f[0] + ": Kinko accepts what a cofactorless verifier refuses");
+      }
+      if (f[0].equals("honest")) {
+        assertTrue(kinko, "the honest signature");
+      }
+      if (f[0].startsWith("smallorderA") || f[0].startsWith("mixedA") || f[0].startsWith("A=id")) {
+        assertFalse(kinko, f[0] + ": a public key of small or mixed order");
+      }
+      if (f[0].startsWith("torsion R")) {
+        assertFalse(kinko, f[0]);
+        torsion++;
+      }
+    }
+    assertEquals(4, torsion);
+  }
+
+  private static boolean tinkAccepts(byte[] publicKey, byte[] message, byte[] signature) {
+    try {
+      new Ed25519Verify(publicKey).verify(signature, message);
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static boolean jdkAccepts(byte[] publicKey, byte[] message, byte[] signature) {
+    byte[] der = java.util.Base64.getMimeDecoder().decode(SigningKey.toPem(publicKey).replaceAll("-----[A-Z ]+-----", ""));
+    try {
+      java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");
+      verifier.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(der)));
+      verifier.update(message);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false; // a key or signature the JDK refuses to read
+    }
   }
 
   @Test
