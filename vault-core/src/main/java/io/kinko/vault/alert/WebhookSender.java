@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -50,17 +53,32 @@ final class WebhookSender implements Sender {
   }
 
   /**
-   * Connects to the hook's host and port, and closes, before the HTTP client is asked for. Making
+   * Connects to where the HTTP client would, and closes, before the client is asked for. Making
    * that client builds the JDK's TLS context, 0.2 s of CPU in a fresh JVM (session 18): a hook that
    * cannot be reached, the usual failure and every retry of it, cost that to the command whose
-   * incident raised the alert, on the core its own work needed. The client connects directly as
-   * well (it is given no proxy), so the two reach the same address.
+   * incident raised the alert, on the core its own work needed. Where the client goes is the hook's
+   * host and port, or the HTTP proxy the default proxy selector names for it (the client is given
+   * no selector of its own, so it asks the same one: {@code https.proxyHost} and the like).
    */
   static void reach(URI target) throws IOException {
-    int port = target.getPort() != -1 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(target.getHost(), port), CONNECT_MILLIS);
+    InetSocketAddress address = proxyFor(target);
+    if (address == null) {
+      int port = target.getPort() != -1 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+      address = new InetSocketAddress(target.getHost(), port);
     }
+    try (Socket socket = new Socket()) {
+      socket.connect(address, CONNECT_MILLIS);
+    }
+  }
+
+  /** The HTTP proxy the default selector gives for {@code target}, resolved, or null to go direct. */
+  private static InetSocketAddress proxyFor(URI target) {
+    ProxySelector selector = ProxySelector.getDefault();
+    List<Proxy> proxies = selector == null ? List.of() : selector.select(target);
+    if (!proxies.isEmpty() && proxies.get(0).type() == Proxy.Type.HTTP && proxies.get(0).address() instanceof InetSocketAddress proxy) {
+      return new InetSocketAddress(proxy.getHostString(), proxy.getPort());
+    }
+    return null;
   }
 
   /** The process's one HTTP client for webhooks, made on first use. */

@@ -38,6 +38,29 @@ class WebhookSenderTest {
     }
   }
 
+  /** Behind an HTTP proxy the hook's own host may not resolve here at all: the proxy is what is reached. */
+  @Test
+  void behindAProxy_theProxyIsWhatIsReached() throws Exception {
+    try (ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      System.setProperty("https.proxyHost", "127.0.0.1");
+      System.setProperty("https.proxyPort", Integer.toString(proxy.getLocalPort()));
+      try {
+        class Asked extends RuntimeException {}
+        WebhookSender sender = new WebhookSender(URI.create("https://hooks.invalid/hook"), () -> {
+          throw new Asked();
+        });
+        assertThrows(Asked.class, () -> sender.send(ALERT), "the proxy listens, so the client is asked for");
+      } finally {
+        System.clearProperty("https.proxyHost");
+        System.clearProperty("https.proxyPort");
+      }
+    }
+    WebhookSender direct = new WebhookSender(URI.create("https://hooks.invalid/hook"), () -> {
+      throw new AssertionError("the HTTP client was asked for, for a hook whose host does not resolve");
+    });
+    assertThrows(IOException.class, () -> direct.send(ALERT));
+  }
+
   @Test
   void aHookThatListens_getsTheAlertOnce_andItsAnswerCounts() throws Exception {
     List<String> posts = new CopyOnWriteArrayList<>();
