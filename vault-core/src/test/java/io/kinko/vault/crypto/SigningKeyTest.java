@@ -14,15 +14,23 @@ import com.google.crypto.tink.PublicKeySign;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.proto.Ed25519PrivateKey;
 import com.google.crypto.tink.proto.EncryptedKeyset;
+import com.google.crypto.tink.proto.KeyStatusType;
 import com.google.crypto.tink.proto.Keyset;
 import com.google.crypto.tink.proto.OutputPrefixType;
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.google.crypto.tink.subtle.Ed25519Verify;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.kinko.vault.IntegrityException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -83,15 +91,15 @@ class SigningKeyTest {
    */
   @Test
   void whatItAccepts_cofactorlessVerifiersAccept_andTorsionIsRefused() throws Exception {
-    java.util.List<String> lines;
-    try (java.io.InputStream in = SigningKeyTest.class.getResourceAsStream("ed25519-cofactor-cases.txt")) {
+    List<String> lines;
+    try (InputStream in = SigningKeyTest.class.getResourceAsStream("ed25519-cofactor-cases.txt")) {
       lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
     }
     assertEquals(38, lines.size(), "ed25519-cofactor-cases.txt changed");
+    HexFormat hex = HexFormat.of();
     int torsion = 0;
     for (String line : lines) {
       String[] f = line.split("\\|");
-      java.util.HexFormat hex = java.util.HexFormat.of();
       byte[] publicKey = hex.parseHex(f[1]);
       byte[] message = hex.parseHex(f[2]);
       byte[] signature = hex.parseHex(f[3]);
@@ -148,7 +156,7 @@ class SigningKeyTest {
     Aead master = master();
     byte[] sealed = SigningKey.generate(VAULT, master).sealedPrivate();
     assertThrows(IntegrityException.class, () -> SigningKey.unlock(VAULT, master, new byte[0]));
-    assertThrows(IntegrityException.class, () -> SigningKey.unlock(VAULT, master, java.util.Arrays.copyOf(sealed, sealed.length / 2)));
+    assertThrows(IntegrityException.class, () -> SigningKey.unlock(VAULT, master, Arrays.copyOf(sealed, sealed.length / 2)));
     byte[] flipped = sealed.clone();
     flipped[flipped.length - 3] ^= 1;
     assertThrows(IntegrityException.class, () -> SigningKey.unlock(VAULT, master, flipped));
@@ -173,7 +181,7 @@ class SigningKeyTest {
     assertRefusedAfter(keyset -> keyset.toBuilder().setKey(0, keyset.getKey(0).toBuilder().setOutputPrefixType(OutputPrefixType.TINK)).build());
     // a disabled key, or one that is not the primary
     assertRefusedAfter(keyset -> keyset.toBuilder().setKey(0, keyset.getKey(0).toBuilder()
-        .setStatus(com.google.crypto.tink.proto.KeyStatusType.DISABLED)).build());
+        .setStatus(KeyStatusType.DISABLED)).build());
     assertRefusedAfter(keyset -> keyset.toBuilder().setPrimaryKeyId(keyset.getPrimaryKeyId() + 1).build());
     // another key type under the same bytes
     assertRefusedAfter(keyset -> keyset.toBuilder().setKey(0, keyset.getKey(0).toBuilder()
@@ -188,7 +196,7 @@ class SigningKeyTest {
     Aead master = master();
     byte[] sealed = SigningKey.generate(VAULT, master).sealedPrivate();
     Keyset keyset = Keyset.parseFrom(master.decrypt(EncryptedKeyset.parseFrom(sealed).getEncryptedKeyset().toByteArray(), SigningKey.ad(VAULT)),
-        com.google.protobuf.ExtensionRegistryLite.getEmptyRegistry());
+        ExtensionRegistryLite.getEmptyRegistry());
     SigningKey.unlock(VAULT, master, seal(keyset, master)); // unedited, it opens: the edit is what is refused
     byte[] edited = seal(edit.apply(keyset), master);
     assertThrows(IntegrityException.class, () -> SigningKey.unlock(VAULT, master, edited));
@@ -199,13 +207,13 @@ class SigningKeyTest {
         .build().toByteArray();
   }
 
-  private static Keyset withKey(Keyset keyset, UnaryOperator<com.google.crypto.tink.proto.Ed25519PrivateKey> edit) {
+  private static Keyset withKey(Keyset keyset, UnaryOperator<Ed25519PrivateKey> edit) {
     try {
-      com.google.crypto.tink.proto.Ed25519PrivateKey key = com.google.crypto.tink.proto.Ed25519PrivateKey.parseFrom(
-          keyset.getKey(0).getKeyData().getValue(), com.google.protobuf.ExtensionRegistryLite.getEmptyRegistry());
+      Ed25519PrivateKey key = Ed25519PrivateKey.parseFrom(
+          keyset.getKey(0).getKeyData().getValue(), ExtensionRegistryLite.getEmptyRegistry());
       return keyset.toBuilder().setKey(0, keyset.getKey(0).toBuilder()
           .setKeyData(keyset.getKey(0).getKeyData().toBuilder().setValue(edit.apply(key).toByteString()))).build();
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       throw new AssertionError(e);
     }
   }
