@@ -25,15 +25,16 @@ import java.util.function.Consumer;
 
 /**
  * The access log's writer. {@link #append} returns only once the entries are on disk: appends
- * from concurrent callers are group-committed, the first waiting caller writing everyone's
- * entries in one transaction and one sync while the others wait for it. A failure to write fails
- * every caller of that batch, so nothing proceeds unlogged.
+ * from concurrent callers are group-committed, one caller (the leader) writing everyone's queued
+ * entries in one transaction and one sync while the others wait for it, then handing the role to
+ * the first caller that queued meanwhile. A failure to write fails every caller of that batch, so
+ * nothing proceeds unlogged.
  *
- * <p>On the embedded database the sync is the {@link Journal}'s: a batch is inserted into the
- * database, written to the journal and synced there, then committed to the database without a
- * sync of its own, then its callers are released. The database therefore never holds an entry the
- * journal lacks, and opening the vault replays into it what a crash kept from it. On PostgreSQL
- * the commit is the sync.
+ * <p>On the embedded database the sync is the {@link Journal}'s: a batch is written to the
+ * journal, synced there while the same entries are inserted into the database, then committed to
+ * the database without a sync of its own, then its callers are released. The database therefore
+ * never holds an entry the journal lacks, and opening the vault replays into it what a crash kept
+ * from it. On PostgreSQL the commit is the sync.
  *
  * <p>Invariant: entry {@code seq} is leaf {@code seq} of the Merkle tree, its {@code prev} is the
  * leaf hash of entry {@code seq - 1}, and {@code log_head} names the last leaf.
@@ -79,7 +80,7 @@ public final class AccessLog {
   private final java.util.concurrent.locks.Condition queued = queueLock.newCondition();
   /** Signalled when no group commit is writing, for {@link #rotateJournal}. */
   private final java.util.concurrent.locks.Condition idle = queueLock.newCondition();
-  /** Callers the last batch released: how many the next batch can expect. */
+  /** Callers queued when the writer's role was handed over, plus those the last batch released: how many the next batch can expect. */
   private int expected;
   private List<Pending> queue = new ArrayList<>();
   private boolean writing;
@@ -87,6 +88,10 @@ public final class AccessLog {
   private volatile Consumer<Batch> afterBatch = batch -> {};
   /** The tree's right edge after the last committed batch, so a batch need not read it back. */
   private volatile CompactRange rightEdge;
+  /** Runs the batches' listeners one at a time, in batch order, beside the writing of later batches. */
+  private final java.util.concurrent.locks.ReentrantLock listenerLock = new java.util.concurrent.locks.ReentrantLock();
+  /** Syncs the journal beside the group commit's inserts; null on PostgreSQL. */
+  private final java.util.concurrent.ExecutorService syncer;
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
   private WriterStatements writer;
   private static final String INSERT_ENTRY =
@@ -107,8 +112,10 @@ public final class AccessLog {
     this.retention = retention;
     this.clock = clock;
     this.journal = database.journalFile().map(this::openJournal).orElse(null);
+    this.syncer = journal == null ? null : newSyncThread();
     if (journal != null) {
       database.closeWith(journal);
+      database.closeWith(syncer::shutdown);
     }
     database.closeWith(this::discardWriterStatements);
   }
@@ -206,7 +213,11 @@ public final class AccessLog {
     }
   }
 
-  /** Runs after every durable batch on the writing thread (the checkpoint policy and the incident watch hook in here). */
+  /**
+   * Runs after every durable batch on the thread that wrote it, one batch at a time and in batch
+   * order, while the next batch is written (the checkpoint policy and the incident watch hook in
+   * here). It must not append on its own thread.
+   */
   public void afterBatch(Consumer<Batch> listener) {
     this.afterBatch = Objects.requireNonNull(listener, "listener");
   }
@@ -249,71 +260,104 @@ public final class AccessLog {
       return List.of();
     }
     ClientInfo origin = acting.get();
-    Pending mine = new Pending(List.copyOf(events), origin == null ? client : origin);
-    boolean lead;
+    Pending mine = new Pending(List.copyOf(events), origin == null ? client : origin, queueLock.newCondition());
     queueLock.lock();
     try {
       queue.add(mine);
-      lead = !writing;
-      writing = true;
-      queued.signal();
+      if (writing) {
+        queued.signal();
+        while (mine.turn == Turn.QUEUED) {
+          mine.woken.awaitUninterruptibly();
+        }
+      } else {
+        writing = true;
+        mine.turn = Turn.LEAD;
+      }
     } finally {
       queueLock.unlock();
     }
-    if (lead) {
-      writeUntilEmpty(mine);
+    if (mine.turn == Turn.LEAD) {
+      lead();
     }
+    if (mine.failure != null) {
+      throw mine.failure;
+    }
+    return mine.entries;
+  }
+
+  /**
+   * Writes one batch: everything queued, the leader's own entries among them, gathered for up to
+   * {@link #GATHER_NANOS}. Then tells its callers, and passes the writer's role to the first caller
+   * that queued meanwhile (the leader's own caller returns at once instead of writing for others,
+   * and can queue its next entry in the next batch). The batch's listener runs after the hand-over,
+   * so the next batch is written beside it; listeners still run one at a time, in batch order.
+   */
+  private void lead() {
+    List<Pending> batch;
+    queueLock.lock();
     try {
-      return mine.done.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof VaultException v) {
-        throw v;
+      long wait = GATHER_NANOS;
+      while (queue.size() < expected && wait > 0) {
+        try {
+          wait = queued.awaitNanos(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
-      throw new VaultException("the access log could not be written: " + e.getCause(), e.getCause());
+      batch = queue;
+      queue = new ArrayList<>();
+    } finally {
+      queueLock.unlock();
+    }
+    Batch written = null;
+    VaultException failure = null;
+    try {
+      written = write(batch);
+    } catch (Throwable t) {
+      failure = t instanceof VaultException v ? v
+          : t instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
+          : new VaultException("the access log could not be written: " + t.getMessage(), t);
+    }
+    queueLock.lock();
+    try {
+      for (Pending p : batch) {
+        p.failure = failure;
+        p.turn = Turn.DONE;
+        p.woken.signal();
+      }
+    } finally {
+      queueLock.unlock();
+    }
+    listenerLock.lock(); // taken before the hand-over, so that the next batch's listener runs after this one's
+    try {
+      handOver(batch.size());
+      if (written != null) {
+        afterBatch.accept(written);
+      }
+    } catch (RuntimeException | Error e) {
+      // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+      org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", e.getMessage());
+    } finally {
+      listenerLock.unlock();
     }
   }
 
-  private void writeUntilEmpty(Pending own) {
-    while (true) {
-      List<Pending> batch;
-      queueLock.lock();
-      try {
-        long wait = GATHER_NANOS;
-        while (queue.size() < expected && wait > 0 && !queue.isEmpty()) {
-          try {
-            wait = queued.awaitNanos(wait);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-        if (queue.isEmpty()) {
-          writing = false;
-          idle.signalAll();
-          return;
-        }
-        batch = queue;
-        queue = new ArrayList<>();
-        expected = batch.size() - (batch.contains(own) ? 1 : 0); // its writer does not come back while it writes
-      } finally {
-        queueLock.unlock();
+  /** Gives the writer's role to the first queued caller, or lets it go; {@code released} callers may queue again at once. */
+  private void handOver(int released) {
+    queueLock.lock();
+    try {
+      expected = queue.size() + released;
+      if (queue.isEmpty()) {
+        writing = false;
+        idle.signalAll();
+      } else {
+        Pending next = queue.get(0);
+        next.turn = Turn.LEAD;
+        next.woken.signal();
       }
-      Batch written;
-      try {
-        written = write(batch);
-      } catch (Throwable t) {
-        VaultException failure = t instanceof VaultException v ? v
-            : t instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
-            : new VaultException("the access log could not be written: " + t.getMessage(), t);
-        batch.forEach(p -> p.done.completeExceptionally(failure));
-        continue;
-      }
-      try {
-        afterBatch.accept(written);
-      } catch (RuntimeException | Error e) {
-        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
-        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", e.getMessage());
-      }
+    } finally {
+      queueLock.unlock();
     }
   }
 
@@ -367,13 +411,13 @@ public final class AccessLog {
           all.addAll(entries);
           results.add(entries);
         }
-        edge = insert(w.insertEntry, w.nodes, head.size(), all, bytes, leaves);
         size = seq;
         if (journal != null) {
-          journal.append(bytes, leaves);
-          Head.update(w.updateHead, size, prev, journal.end());
+          journal.write(bytes, leaves);
+          edge = insertWhileSyncing(w, head.size(), all, bytes, leaves, prev);
           LogCommitSteps.reached("database.commit");
         } else {
+          edge = insert(w.insertEntry, w.nodes, head.size(), all, bytes, leaves);
           Head.update(w.updateHeadOnly, size, prev, null);
         }
         c.commit();
@@ -399,9 +443,47 @@ public final class AccessLog {
       discardWriterStatements();
     }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).done.complete(results.get(i));
+      batch.get(i).entries = results.get(i);
     }
     return new Batch(size, all);
+  }
+
+  /**
+   * Inserts a batch the journal has just written into the database while the journal syncs it on
+   * the log's sync thread: the sync waits on the disk, the inserts on the CPU. Returns once both
+   * are done, so the caller commits only entries that are durable; a failure of either is thrown
+   * after the sync has ended, so that the caller may rewind the journal.
+   */
+  private CompactRange insertWhileSyncing(WriterStatements w, long size, List<LogEntry> entries, List<byte[]> bytes, List<byte[]> leaves,
+      String lastLeaf) throws SQLException {
+    CompletableFuture<Void> synced = CompletableFuture.runAsync(journal::sync, syncer);
+    CompactRange edge;
+    try {
+      LogCommitSteps.reached("database.insert");
+      edge = insert(w.insertEntry, w.nodes, size, entries, bytes, leaves);
+      Head.update(w.updateHead, size + entries.size(), lastLeaf, journal.end());
+    } catch (SQLException | RuntimeException e) {
+      try {
+        synced.join();
+      } catch (CompletionException ignored) {
+        // the insert's failure is the batch's
+      }
+      throw e;
+    }
+    try {
+      synced.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new VaultException("cannot sync the log journal: " + e.getCause(), e.getCause());
+    }
+    return edge;
+  }
+
+  private static java.util.concurrent.ExecutorService newSyncThread() {
+    return java.util.concurrent.Executors.newSingleThreadExecutor(r -> { // the thread starts with the first batch
+      Thread thread = new Thread(r, "kinko-log-sync");
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /**
@@ -496,7 +578,7 @@ public final class AccessLog {
         return null;
       });
     } finally {
-      writeUntilEmpty(null); // the appends that queued meanwhile; lets go of the writer's role
+      handOver(0); // to the appends that queued meanwhile
     }
   }
 
@@ -661,14 +743,22 @@ public final class AccessLog {
     }
   }
 
+  /** Where a caller of {@link #append} stands: waiting, writing the next batch, or answered. */
+  private enum Turn { QUEUED, LEAD, DONE }
+
+  /** One caller's entries; {@code turn}, {@code entries} and {@code failure} are guarded by {@code queueLock}. */
   private static final class Pending {
     final List<Event> events;
     final ClientInfo client;
-    final CompletableFuture<List<LogEntry>> done = new CompletableFuture<>();
+    final java.util.concurrent.locks.Condition woken;
+    Turn turn = Turn.QUEUED;
+    List<LogEntry> entries;
+    VaultException failure;
 
-    Pending(List<Event> events, ClientInfo client) {
+    Pending(List<Event> events, ClientInfo client, java.util.concurrent.locks.Condition woken) {
       this.events = events;
       this.client = client;
+      this.woken = woken;
     }
   }
 }

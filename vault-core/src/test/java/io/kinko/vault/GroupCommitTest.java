@@ -1,0 +1,79 @@
+package io.kinko.vault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.engine.EngineInternals;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The log's group commit as its callers see it: a batch is written by one of its own callers,
+ * who then hands the writer's role on instead of writing later callers' batches (which kept its
+ * own call waiting, up to 0.9 s under 8 writers), and the listener that signs checkpoints sees
+ * every batch once, in order, though it now runs beside the next batch's write.
+ */
+class GroupCommitTest extends VaultTest {
+  private record Seen(String writer, long size, List<String> actors) {}
+
+  @Test
+  void eachBatch_isWrittenByOneOfItsOwnCallers_andItsListenerSeesTheBatchesInOrder() throws Exception {
+    AccessLog log = EngineInternals.log(vault);
+    long before = log.head().size();
+    List<Seen> seen = new ArrayList<>();
+    log.afterBatch(batch -> {
+      synchronized (seen) {
+        seen.add(new Seen(Thread.currentThread().getName(), batch.size(), batch.entries().stream().map(LogEntry::actor).toList()));
+      }
+    });
+    int threads = 8;
+    int each = 300;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> writers = new ArrayList<>();
+    List<Throwable> failures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String name = "writer-" + t;
+      Thread w = new Thread(() -> {
+        try {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            LogEntry e = log.append(AccessLog.Event.allow(name, Action.STAT, "group commit test", null, null));
+            assertEquals(name, e.actor());
+          }
+        } catch (Throwable e) {
+          synchronized (failures) {
+            failures.add(e);
+          }
+        }
+      }, name);
+      writers.add(w);
+      w.start();
+    }
+    start.countDown();
+    for (Thread w : writers) {
+      w.join();
+    }
+    assertEquals(List.of(), failures);
+
+    long size = before;
+    int batched = 0;
+    for (Seen s : seen) {
+      assertTrue(s.actors().contains(s.writer()), s.writer() + " wrote a batch of " + s.actors() + " that held none of its own entries");
+      assertEquals(size + s.actors().size(), s.size(), "a batch was skipped, repeated or seen out of order");
+      size = s.size();
+      batched += s.actors().size();
+    }
+    assertEquals(threads * each, batched);
+    assertEquals(size, log.head().size());
+    Set<String> byActor = log.entries(new LogQuery(null, null, null, "STAT")).stream()
+        .filter(e -> e.seq() >= before).map(LogEntry::actor).collect(Collectors.toSet());
+    assertEquals(threads, byActor.size());
+    LogReport report = session.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+  }
+}
