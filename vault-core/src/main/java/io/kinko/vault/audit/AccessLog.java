@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -30,11 +28,11 @@ import java.util.function.Consumer;
  * the first caller that queued meanwhile. A failure to write fails every caller of that batch, so
  * nothing proceeds unlogged.
  *
- * <p>On the embedded database the sync is the {@link Journal}'s: a batch is written to the
- * journal, synced there while the same entries are inserted into the database, then committed to
- * the database without a sync of its own, then its callers are released. The database therefore
- * never holds an entry the journal lacks, and opening the vault replays into it what a crash kept
- * from it. On PostgreSQL the commit is the sync.
+ * <p>On the embedded database the sync is the {@link Journal}'s: a batch is inserted into the
+ * database, written to the journal and synced there, then committed to the database without a
+ * sync of its own, then its callers are released. The database therefore never holds an entry the
+ * journal lacks, and opening the vault replays into it what a crash kept from it. On PostgreSQL
+ * the commit is the sync.
  *
  * <p>Invariant: entry {@code seq} is leaf {@code seq} of the Merkle tree, its {@code prev} is the
  * leaf hash of entry {@code seq - 1}, and {@code log_head} names the last leaf.
@@ -90,8 +88,6 @@ public final class AccessLog {
   private volatile CompactRange rightEdge;
   /** Runs the batches' listeners one at a time, in batch order, beside the writing of later batches. */
   private final java.util.concurrent.locks.ReentrantLock listenerLock = new java.util.concurrent.locks.ReentrantLock();
-  /** Syncs the journal beside the group commit's inserts; null on PostgreSQL. */
-  private final java.util.concurrent.ExecutorService syncer;
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
   private WriterStatements writer;
   private static final String INSERT_ENTRY =
@@ -112,10 +108,8 @@ public final class AccessLog {
     this.retention = retention;
     this.clock = clock;
     this.journal = database.journalFile().map(this::openJournal).orElse(null);
-    this.syncer = journal == null ? null : newSyncThread();
     if (journal != null) {
       database.closeWith(journal);
-      database.closeWith(syncer::shutdown);
     }
     database.closeWith(this::discardWriterStatements);
   }
@@ -411,13 +405,13 @@ public final class AccessLog {
           all.addAll(entries);
           results.add(entries);
         }
+        edge = insert(w.insertEntry, w.nodes, head.size(), all, bytes, leaves);
         size = seq;
         if (journal != null) {
-          journal.write(bytes, leaves);
-          edge = insertWhileSyncing(w, head.size(), all, bytes, leaves, prev);
+          journal.append(bytes, leaves);
+          Head.update(w.updateHead, size, prev, journal.end());
           LogCommitSteps.reached("database.commit");
         } else {
-          edge = insert(w.insertEntry, w.nodes, head.size(), all, bytes, leaves);
           Head.update(w.updateHeadOnly, size, prev, null);
         }
         c.commit();
@@ -446,44 +440,6 @@ public final class AccessLog {
       batch.get(i).entries = results.get(i);
     }
     return new Batch(size, all);
-  }
-
-  /**
-   * Inserts a batch the journal has just written into the database while the journal syncs it on
-   * the log's sync thread: the sync waits on the disk, the inserts on the CPU. Returns once both
-   * are done, so the caller commits only entries that are durable; a failure of either is thrown
-   * after the sync has ended, so that the caller may rewind the journal.
-   */
-  private CompactRange insertWhileSyncing(WriterStatements w, long size, List<LogEntry> entries, List<byte[]> bytes, List<byte[]> leaves,
-      String lastLeaf) throws SQLException {
-    CompletableFuture<Void> synced = CompletableFuture.runAsync(journal::sync, syncer);
-    CompactRange edge;
-    try {
-      LogCommitSteps.reached("database.insert");
-      edge = insert(w.insertEntry, w.nodes, size, entries, bytes, leaves);
-      Head.update(w.updateHead, size + entries.size(), lastLeaf, journal.end());
-    } catch (SQLException | RuntimeException e) {
-      try {
-        synced.join();
-      } catch (CompletionException ignored) {
-        // the insert's failure is the batch's
-      }
-      throw e;
-    }
-    try {
-      synced.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new VaultException("cannot sync the log journal: " + e.getCause(), e.getCause());
-    }
-    return edge;
-  }
-
-  private static java.util.concurrent.ExecutorService newSyncThread() {
-    return java.util.concurrent.Executors.newSingleThreadExecutor(r -> { // the thread starts with the first batch
-      Thread thread = new Thread(r, "kinko-log-sync");
-      thread.setDaemon(true);
-      return thread;
-    });
   }
 
   /**

@@ -39,8 +39,7 @@ import java.util.zip.CRC32C;
  * the old file and the new one alike, and a crash at any step of a rotation leaves one of them.
  * Journals written before rotation have a zero shift there.
  *
- * <p>Not thread-safe: the log's group commit is its only writer, and only {@link #sync} may run
- * on another thread while it writes.
+ * <p>Not thread-safe: the log's group commit is its only writer.
  */
 final class Journal implements AutoCloseable {
   static final int HEADER = 64;
@@ -329,13 +328,13 @@ final class Journal implements AutoCloseable {
   }
 
   /**
-   * Writes entries {@code seq ... seq + n - 1} after the last record, without syncing them: they
-   * are durable once {@link #sync} returns, and a caller whose sync fails takes them back with
-   * {@link #rewind}. Crash step: {@code journal.write} before the write.
+   * Writes entries {@code seq ... seq + n - 1} after the last record and syncs them; returns only
+   * when they are on disk. Crash steps: {@code journal.write} before the write, {@code
+   * journal.sync} after it and before the sync.
    *
    * @throws VaultException if they cannot be written; the journal is then as it was
    */
-  void write(List<byte[]> entries, List<byte[]> leaves) {
+  void append(List<byte[]> entries, List<byte[]> leaves) {
     int total = 0;
     for (byte[] e : entries) {
       if (e.length > MAX_ENTRY) {
@@ -362,6 +361,8 @@ final class Journal implements AutoCloseable {
       }
       LogCommitSteps.reached("journal.write");
       writeFully(channel, out, end - shift);
+      LogCommitSteps.reached("journal.sync");
+      channel.force(false);
     } catch (IOException e) {
       undo(before);
       throw new VaultException("cannot write the log journal: " + e.getMessage(), e);
@@ -369,23 +370,6 @@ final class Journal implements AutoCloseable {
     end = before + total;
     nextSeq = seq;
     lastLeaf = prev.clone();
-  }
-
-  /**
-   * Makes what {@link #write} wrote durable ({@code fdatasync}: the file's size was synced when
-   * it was preallocated). The one method another thread may call while the writer works on: the
-   * group commit runs it beside the database's inserts. Crash step: {@code journal.sync} before
-   * the sync.
-   *
-   * @throws VaultException if the sync fails; the caller must {@link #rewind} the batch
-   */
-  void sync() {
-    LogCommitSteps.reached("journal.sync");
-    try {
-      channel.force(false);
-    } catch (IOException e) {
-      throw new VaultException("cannot sync the log journal: " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -11,7 +11,7 @@ public final class HaltAtCommitStep {
   /** The exit code of a JVM halted at the step. */
   public static final int EXIT = 98;
   /** The steps of one group commit, in order. */
-  public static final java.util.List<String> STEPS = java.util.List.of("journal.write", "journal.sync", "database.insert", "database.commit");
+  public static final java.util.List<String> STEPS = java.util.List.of("journal.write", "journal.sync", "database.commit");
   /** The steps of one journal rotation, in order. */
   public static final java.util.List<String> ROTATION_STEPS = java.util.List.of("rotate.write", "rotate.sync", "rotate.rename", "rotate.folder");
 

@@ -27,12 +27,6 @@ class JournalTest {
     return out;
   }
 
-  /** Writes and syncs, as the group commit does. */
-  private static void append(Journal j, List<byte[]> entries, List<byte[]> leaves) {
-    j.write(entries, leaves);
-    j.sync();
-  }
-
   private static List<byte[]> leaves(List<byte[]> entries) {
     return entries.stream().map(Merkle::leafHash).toList();
   }
@@ -53,7 +47,7 @@ class JournalTest {
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
       for (int batch = 0; batch < 50; batch++) {
         List<byte[]> e = entries(written.size(), 1 + batch % 9);
-        append(j, e, leaves(e));
+        j.append(e, leaves(e));
         written.addAll(e);
       }
       List<Journal.Record> read = readAll(j);
@@ -72,7 +66,7 @@ class JournalTest {
     long end;
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
       List<byte[]> e = entries(0, 5);
-      append(j, e, leaves(e));
+      j.append(e, leaves(e));
       end = j.end();
     }
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
@@ -86,7 +80,7 @@ class JournalTest {
       assertEquals(List.of(), tail);
       assertEquals(5, j.size());
       List<byte[]> more = entries(5, 3);
-      append(j, more, leaves(more));
+      j.append(more, leaves(more));
       assertEquals(8, readAll(j).size());
     }
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
@@ -103,7 +97,7 @@ class JournalTest {
     byte[] stale;
     try (Journal j = Journal.create(other, 0, Journal.zeroLeaf())) {
       List<byte[]> e = entries(100, 8);
-      append(j, e, leaves(e));
+      j.append(e, leaves(e));
       List<Journal.Record> records = readAll(j);
       Journal.Record sixth = records.get(6);
       Journal.Record seventh = records.get(7);
@@ -118,7 +112,7 @@ class JournalTest {
     long end;
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
       List<byte[]> e = entries(0, 7);
-      append(j, e, leaves(e));
+      j.append(e, leaves(e));
       end = j.end();
     }
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
@@ -137,11 +131,11 @@ class JournalTest {
     Path file = dir.resolve("log.journal");
     try (Journal j = Journal.create(file, 10, Merkle.leafHash(new byte[] {1}))) {
       List<byte[]> first = entries(10, 3);
-      append(j, first, leaves(first));
+      j.append(first, leaves(first));
       long end = j.end();
       byte[] leaf = j.lastLeaf();
       List<byte[]> failed = entries(13, 4);
-      append(j, failed, leaves(failed));
+      j.append(failed, leaves(failed));
       j.rewind(end, 13, leaf);
       assertEquals(3, readAll(j).size());
       assertEquals(13, j.size());
@@ -157,7 +151,7 @@ class JournalTest {
     Path file = dir.resolve("log.journal");
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
       List<byte[]> e = entries(0, 3);
-      append(j, e, leaves(e));
+      j.append(e, leaves(e));
       assertThrows(IntegrityException.class, () -> j.recordEndingAt(j.end(), 1));
       assertThrows(IntegrityException.class, () -> j.recordEndingAt(j.end() - 1, 2));
       assertThrows(IntegrityException.class, () -> j.recordEndingAt(1L << 40, 2));
@@ -172,7 +166,7 @@ class JournalTest {
       List<byte[]> e = entries(0, 4);
       List<byte[]> wrongChain = new ArrayList<>(leaves(e));
       wrongChain.set(1, new byte[32]); // record 2 then names a leaf that is not record 1's
-      append(j, e, wrongChain);
+      j.append(e, wrongChain);
       assertEquals(2, readAll(j).size());
       assertNull(j.cursor(Journal.HEADER, 1, Journal.zeroLeaf()).next());
     }
@@ -185,16 +179,16 @@ class JournalTest {
     long endOf19;
     long end;
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
-      append(j, written.subList(0, 20), leaves(written.subList(0, 20)));
+      j.append(written.subList(0, 20), leaves(written.subList(0, 20)));
       endOf19 = j.end();
-      append(j, written.subList(20, 40), leaves(written.subList(20, 40)));
+      j.append(written.subList(20, 40), leaves(written.subList(20, 40)));
       end = j.end();
       j.rotate(20);
       assertEquals(20, j.base());
       assertEquals(endOf19, j.start());
       assertArrayEquals(Merkle.leafHash(written.get(19)), j.baseLeaf());
       List<byte[]> more = entries(40, 3);
-      append(j, more, leaves(more)); // appends go on in the new file
+      j.append(more, leaves(more)); // appends go on in the new file
       end = j.end();
     }
     assertEquals(false, java.nio.file.Files.exists(dir.resolve("log.journal.new")));
@@ -219,7 +213,7 @@ class JournalTest {
     List<byte[]> written = entries(0, 5);
     long end;
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
-      append(j, written, leaves(written));
+      j.append(written, leaves(written));
       end = j.end();
       j.rotate(5);
     }
@@ -235,7 +229,7 @@ class JournalTest {
   void discardUnfinishedRotation_removesTheNewFile_andKeepsTheJournal() throws IOException {
     Path file = dir.resolve("log.journal");
     try (Journal j = Journal.create(file, 0, Journal.zeroLeaf())) {
-      append(j, entries(0, 3), leaves(entries(0, 3)));
+      j.append(entries(0, 3), leaves(entries(0, 3)));
     }
     Path leftover = dir.resolve("log.journal.new");
     java.nio.file.Files.write(leftover, new byte[] {1, 2, 3});
