@@ -70,6 +70,24 @@ final class CrashingPostgres implements AutoCloseable {
     return "jdbc:postgresql://localhost:" + relay.getLocalPort() + "/" + name + "?prepareThreshold=0";
   }
 
+  /**
+   * Relabels the database {@code url} names (one {@link #newDatabaseUrl} made) as storing text in
+   * {@code encoding}, as a database created that way and filled with the same bytes would be:
+   * SQL_ASCII keeps bytes unchecked, so a UTF8 database's bytes are a valid SQL_ASCII database.
+   * New connections see it; close the vault first.
+   */
+  void relabelEncoding(String url, String encoding) throws SQLException {
+    String name = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+    try (Connection c = server.getPostgresDatabase().getConnection();
+         java.sql.PreparedStatement s = c.prepareStatement("UPDATE pg_database SET encoding = pg_char_to_encoding(?) WHERE datname = ?")) {
+      s.setString(1, encoding);
+      s.setString(2, name);
+      if (s.executeUpdate() != 1) {
+        throw new IllegalStateException("no database " + name);
+      }
+    }
+  }
+
   /** Creates a login role that owns everything in the database's public objects it needs. */
   void createRole(String name, String password) throws SQLException {
     try (Connection c = server.getPostgresDatabase().getConnection()) {

@@ -126,6 +126,30 @@ class PostgresVaultTest {
   }
 
   @Test
+  void aVaultWhoseDatabaseNoLongerStoresUtf8_opensWithAWarning_andItsTextIsKept() throws Exception {
+    Path v = dir.resolve("vault");
+    String url = pg.newDatabaseUrl("UTF8");
+    byte[] scan = "scan".getBytes(StandardCharsets.UTF_8);
+    try (Vault vault = create(v, url); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "住民票/0001.pdf", scan);
+    }
+    pg.relabelEncoding(url, "SQL_ASCII");
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8)); // slf4j-simple writes to System.err as it is now
+    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
+      assertArrayEquals(scan, TestVaults.readAll(s, "住民票/0001.pdf"));
+      assertEquals(List.of("住民票/0001.pdf"), s.list("住民票/").stream().map(FileInfo::path).toList());
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    err.print(log);
+    assertTrue(log.contains("WARN") && log.contains("stores text as SQL_ASCII, not UTF8"), log);
+    assertFalse(log.contains(new String(ROLE_PASSWORD)), log);
+  }
+
+  @Test
   void anUnreachableServer_isAClearError_andNoVaultIsCreated() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
