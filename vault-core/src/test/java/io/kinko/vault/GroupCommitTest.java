@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.audit.CommitStepHook;
 import io.kinko.vault.engine.EngineInternals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +26,41 @@ import org.junit.jupiter.api.Test;
  */
 class GroupCommitTest extends VaultTest {
   private record Seen(String writer, long size, List<String> actors) {}
+
+  @AfterEach
+  void unhook() {
+    CommitStepHook.clear();
+  }
+
+  private static AccessLog.Event stat(String actor) {
+    return AccessLog.Event.allow(actor, Action.STAT, "group commit test", null, null);
+  }
+
+  /** Starts {@code threads} writers that each append {@code each} entries as themselves; failures go to {@code failures}. */
+  private static List<Thread> writers(AccessLog log, int threads, int each, CountDownLatch start, java.util.function.LongConsumer appended,
+      List<Throwable> failures) {
+    List<Thread> writers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String name = "writer-" + t;
+      Thread w = new Thread(() -> {
+        try {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            LogEntry e = log.append(stat(name));
+            assertEquals(name, e.actor());
+            appended.accept(e.seq());
+          }
+        } catch (Throwable e) {
+          synchronized (failures) {
+            failures.add(e);
+          }
+        }
+      }, name);
+      writers.add(w);
+      w.start();
+    }
+    return writers;
+  }
 
   @Test
   void eachBatch_isWrittenByOneOfItsOwnCallers_andItsListenerSeesTheBatchesInOrder() throws Exception {
@@ -34,26 +75,8 @@ class GroupCommitTest extends VaultTest {
     int threads = 8;
     int each = 300;
     CountDownLatch start = new CountDownLatch(1);
-    List<Thread> writers = new ArrayList<>();
     List<Throwable> failures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      String name = "writer-" + t;
-      Thread w = new Thread(() -> {
-        try {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            LogEntry e = log.append(AccessLog.Event.allow(name, Action.STAT, "group commit test", null, null));
-            assertEquals(name, e.actor());
-          }
-        } catch (Throwable e) {
-          synchronized (failures) {
-            failures.add(e);
-          }
-        }
-      }, name);
-      writers.add(w);
-      w.start();
-    }
+    List<Thread> writers = writers(log, threads, each, start, seq -> {}, failures);
     start.countDown();
     for (Thread w : writers) {
       w.join();
@@ -73,6 +96,98 @@ class GroupCommitTest extends VaultTest {
     Set<String> byActor = log.entries(new LogQuery(null, null, null, "STAT")).stream()
         .filter(e -> e.seq() >= before).map(LogEntry::actor).collect(Collectors.toSet());
     assertEquals(threads, byActor.size());
+    LogReport report = session.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+  }
+
+  @Test
+  void aBatchsListener_runsWhileTheNextBatchIsWritten_andNotBesideTheNextListener() throws Exception {
+    AccessLog log = EngineInternals.log(vault);
+    AtomicInteger inListener = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicLong held = new AtomicLong(-1);
+    AtomicLong committedMeanwhile = new AtomicLong(-1);
+    log.afterBatch(batch -> {
+      if (inListener.incrementAndGet() > 1) {
+        overlaps.incrementAndGet();
+      }
+      try {
+        // The first batch's listener holds on until a later batch is committed: the writer's role
+        // was handed on before it ran. That batch's own listener must then wait for this one.
+        if (held.compareAndSet(-1, batch.size())) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          long size = log.head().size();
+          while (size <= batch.size() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            size = log.head().size();
+          }
+          committedMeanwhile.set(size);
+        }
+      } finally {
+        inListener.decrementAndGet();
+      }
+    });
+    CountDownLatch start = new CountDownLatch(1);
+    List<Throwable> failures = new ArrayList<>();
+    List<Thread> writers = writers(log, 4, 50, start, seq -> {}, failures);
+    start.countDown();
+    for (Thread w : writers) {
+      w.join();
+    }
+    assertEquals(List.of(), failures);
+    assertTrue(committedMeanwhile.get() > held.get(), "no later batch was committed while the first batch's listener ran");
+    assertEquals(0, overlaps.get(), "listeners of two batches ran at once");
+  }
+
+  @Test
+  void aCallerInterruptedWhileItWaits_leadsTheNextBatchWithoutBreakingTheLog_andKeepsItsInterrupt() throws Exception {
+    AccessLog log = EngineInternals.log(vault);
+    CountDownLatch reached = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CommitStepHook.install(step -> {
+      if (step.equals("journal.write") && Thread.currentThread().getName().equals("leader")) {
+        reached.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    AtomicReference<Throwable> leaderFailed = new AtomicReference<>();
+    AtomicReference<Throwable> waiterFailed = new AtomicReference<>();
+    AtomicReference<Boolean> waiterStillInterrupted = new AtomicReference<>();
+    Thread leader = new Thread(() -> {
+      try {
+        log.append(stat("leader"));
+      } catch (Throwable t) {
+        leaderFailed.set(t);
+      }
+    }, "leader");
+    leader.start();
+    assertTrue(reached.await(60, TimeUnit.SECONDS));
+    Thread waiter = new Thread(() -> {
+      try {
+        log.append(stat("waiter"));
+      } catch (Throwable t) {
+        waiterFailed.set(t);
+      }
+      waiterStillInterrupted.set(Thread.currentThread().isInterrupted());
+    }, "waiter");
+    waiter.start();
+    while (waiter.getState() != Thread.State.WAITING) { // queued behind the held batch
+      Thread.onSpinWait();
+    }
+    waiter.interrupt(); // an executor's shutdownNow, a request's timeout, Future.cancel(true)
+    release.countDown();
+    leader.join();
+    waiter.join();
+    assertEquals(null, leaderFailed.get());
+    assertEquals(null, waiterFailed.get(), "the interrupted caller's batch failed");
+    assertEquals(Boolean.TRUE, waiterStillInterrupted.get(), "the caller's interrupt was swallowed");
+    CommitStepHook.clear();
+    LogEntry after = log.append(stat("after"));
+    assertEquals("after", after.actor());
     LogReport report = session.verifyLog(null);
     assertEquals(report.treeSize(), report.entriesChecked());
   }

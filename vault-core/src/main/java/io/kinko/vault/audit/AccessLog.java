@@ -287,32 +287,63 @@ public final class AccessLog {
    * so the next batch is written beside it; listeners still run one at a time, in batch order.
    */
   private void lead() {
-    List<Pending> batch;
-    queueLock.lock();
-    try {
-      long wait = GATHER_NANOS;
-      while (queue.size() < expected && wait > 0) {
-        try {
-          wait = queued.awaitNanos(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      batch = queue;
-      queue = new ArrayList<>();
-    } finally {
-      queueLock.unlock();
-    }
+    // An interrupt in the middle of the journal's write or sync would close its channel (and
+    // H2's), failing this batch and every later one until the vault is reopened. The role passes
+    // through every caller's thread, so a caller interrupted while it queued leads with its
+    // interrupt held back, and gets it back afterwards.
+    boolean interrupted = Thread.interrupted();
+    List<Pending> batch = null;
     Batch written = null;
-    VaultException failure = null;
+    Throwable failed = null;
     try {
+      queueLock.lock();
+      try {
+        long wait = GATHER_NANOS;
+        while (queue.size() < expected && wait > 0) {
+          try {
+            wait = queued.awaitNanos(wait);
+          } catch (InterruptedException e) {
+            interrupted = true;
+            break;
+          }
+        }
+        batch = queue;
+        queue = new ArrayList<>();
+      } finally {
+        queueLock.unlock();
+      }
       written = write(batch);
     } catch (Throwable t) {
-      failure = t instanceof VaultException v ? v
-          : t instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
-          : new VaultException("the access log could not be written: " + t.getMessage(), t);
+      failed = t;
+    } finally {
+      answer(batch, failed);
+      listenerLock.lock(); // taken before the hand-over, so that the next batch's listener runs after this one's
+      try {
+        handOver(batch == null ? 0 : batch.size());
+        if (written != null) {
+          afterBatch.accept(written);
+        }
+      } catch (Throwable t) {
+        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+      } finally {
+        listenerLock.unlock();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
+  }
+
+  /** Tells a batch's callers that their entries are durable, or why they are not. */
+  private void answer(List<Pending> batch, Throwable failed) {
+    if (batch == null) {
+      return;
+    }
+    VaultException failure = failed == null ? null
+        : failed instanceof VaultException v ? v
+        : failed instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
+        : new VaultException("the access log could not be written: " + failed.getMessage(), failed);
     queueLock.lock();
     try {
       for (Pending p : batch) {
@@ -322,18 +353,6 @@ public final class AccessLog {
       }
     } finally {
       queueLock.unlock();
-    }
-    listenerLock.lock(); // taken before the hand-over, so that the next batch's listener runs after this one's
-    try {
-      handOver(batch.size());
-      if (written != null) {
-        afterBatch.accept(written);
-      }
-    } catch (RuntimeException | Error e) {
-      // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
-      org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", e.getMessage());
-    } finally {
-      listenerLock.unlock();
     }
   }
 
