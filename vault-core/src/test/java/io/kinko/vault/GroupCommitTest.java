@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kinko.vault.audit.AccessLog;
-import io.kinko.vault.audit.CommitStepHook;
 import io.kinko.vault.engine.EngineInternals;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,11 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class GroupCommitTest extends VaultTest {
   private record Seen(String writer, long size, List<String> actors) {}
-
-  @AfterEach
-  void unhook() {
-    CommitStepHook.clear();
-  }
 
   private static AccessLog.Event stat(String actor) {
     return AccessLog.Event.allow(actor, Action.STAT, "group commit test", null, null);
@@ -137,58 +129,5 @@ class GroupCommitTest extends VaultTest {
     assertEquals(List.of(), failures);
     assertTrue(committedMeanwhile.get() > held.get(), "no later batch was committed while the first batch's listener ran");
     assertEquals(0, overlaps.get(), "listeners of two batches ran at once");
-  }
-
-  @Test
-  void aCallerInterruptedWhileItWaits_leadsTheNextBatchWithoutBreakingTheLog_andKeepsItsInterrupt() throws Exception {
-    AccessLog log = EngineInternals.log(vault);
-    CountDownLatch reached = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    CommitStepHook.install(step -> {
-      if (step.equals("journal.write") && Thread.currentThread().getName().equals("leader")) {
-        reached.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    });
-    AtomicReference<Throwable> leaderFailed = new AtomicReference<>();
-    AtomicReference<Throwable> waiterFailed = new AtomicReference<>();
-    AtomicReference<Boolean> waiterStillInterrupted = new AtomicReference<>();
-    Thread leader = new Thread(() -> {
-      try {
-        log.append(stat("leader"));
-      } catch (Throwable t) {
-        leaderFailed.set(t);
-      }
-    }, "leader");
-    leader.start();
-    assertTrue(reached.await(60, TimeUnit.SECONDS));
-    Thread waiter = new Thread(() -> {
-      try {
-        log.append(stat("waiter"));
-      } catch (Throwable t) {
-        waiterFailed.set(t);
-      }
-      waiterStillInterrupted.set(Thread.currentThread().isInterrupted());
-    }, "waiter");
-    waiter.start();
-    while (waiter.getState() != Thread.State.WAITING) { // queued behind the held batch
-      Thread.onSpinWait();
-    }
-    waiter.interrupt(); // an executor's shutdownNow, a request's timeout, Future.cancel(true)
-    release.countDown();
-    leader.join();
-    waiter.join();
-    assertEquals(null, leaderFailed.get());
-    assertEquals(null, waiterFailed.get(), "the interrupted caller's batch failed");
-    assertEquals(Boolean.TRUE, waiterStillInterrupted.get(), "the caller's interrupt was swallowed");
-    CommitStepHook.clear();
-    LogEntry after = log.append(stat("after"));
-    assertEquals("after", after.actor());
-    LogReport report = session.verifyLog(null);
-    assertEquals(report.treeSize(), report.entriesChecked());
   }
 }
