@@ -174,7 +174,7 @@ public final class LogBench {
   /**
    * Counts the log's group commits during a timed phase. AccessLog tells its afterBatch listener
    * (the vault's checkpoint policy and incident watch) of each durable batch, on the thread that
-   * wrote it. This wraps that listener and calls it unchanged, so checkpoints are signed as
+   * puts it into the database behind the journal (embedded) or that wrote it (PostgreSQL). This wraps that listener and calls it unchanged, so checkpoints are signed as
    * before; nothing public returns the listener, so its private field is read by reflection.
    * Costs one synchronized call per batch, against a batch's fraction of a millisecond of sync.
    */
@@ -213,10 +213,17 @@ public final class LogBench {
       }
     }
 
-    synchronized void reset() {
+    void reset() {
+      long size = log.head().size(); // outside the lock: reading the log waits for the listener's thread, which takes it
+      synchronized (this) {
+        startAt(size);
+      }
+    }
+
+    private void startAt(long size) {
       startWritten = bytesWritten();
       startThreadCpu = threadCpu();
-      startSize = log.head().size();
+      startSize = size;
       lastSize = startSize;
       policyNanos = 0;
       count = 0;

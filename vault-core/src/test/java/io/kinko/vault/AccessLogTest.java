@@ -1,5 +1,6 @@
 package io.kinko.vault;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,17 +77,33 @@ class AccessLogTest extends VaultTest {
     try (Connection c = sameDatabase()) {
       c.createStatement().execute("ALTER TABLE log_entries ADD CONSTRAINT refuse_appends CHECK (seq < " + size + ")");
     }
-    VaultException get = assertThrows(VaultException.class, () -> session.get("kept.txt"));
-    assertTrue(get.getMessage().contains("log"), get.getMessage());
-    assertThrows(VaultException.class, () -> TestVaults.put(session, "new.txt", "new".getBytes()));
+    if (TestDatabase.postgres()) {
+      // The commit is the log's sync: the GET entry is refused, and so is the read.
+      VaultException get = assertThrows(VaultException.class, () -> session.get("kept.txt"));
+      assertTrue(get.getMessage().contains("log"), get.getMessage());
+    } else {
+      // The GET entry is durable in the journal, the log of record, before the database is asked
+      // to take it; the read may then be refused (the database stopped following the journal) or
+      // hand out the whole file, never part of it.
+      try {
+        assertArrayEquals("kept".getBytes(), TestVaults.readAll(session, "kept.txt"));
+      } catch (VaultException e) {
+        assertTrue(e.getMessage().contains("log"), e.getMessage());
+      }
+    }
+    VaultException put = assertThrows(VaultException.class, () -> TestVaults.put(session, "new.txt", "new".getBytes()));
+    assertTrue(put.getMessage().contains("log"), put.getMessage());
     assertThrows(VaultException.class, () -> session.list(""));
     try (Connection c = sameDatabase()) {
       c.createStatement().execute("ALTER TABLE log_entries DROP CONSTRAINT refuse_appends");
     }
     assertEquals(blobsBefore, TestVaults.filesUnder(vault.directory().resolve("blobs")).size(), "the refused put left a blob");
     assertThrows(NotFoundException.class, () -> session.stat("new.txt"));
-    // Nothing was appended while appends were refused: the first entry after them is this query's own.
-    assertEquals(List.of("STAT", "LOG_SHOW"), entriesAfter(size - 1).stream().map(LogEntry::action).toList());
+    // Nothing else was appended while appends were refused: the first entries after them are this
+    // query's own (on the embedded database after the GET entry, which the journal had and the
+    // database took once it could).
+    List<String> after = TestDatabase.postgres() ? List.of("STAT", "LOG_SHOW") : List.of("GET", "STAT", "LOG_SHOW");
+    assertEquals(after, entriesAfter(size - 1).stream().map(LogEntry::action).toList());
     session.verifyLog(null);
   }
 

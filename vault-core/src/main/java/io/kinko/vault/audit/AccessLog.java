@@ -24,18 +24,19 @@ import java.util.function.Consumer;
 /**
  * The access log's writer. {@link #append} returns only once the entries are on disk: appends
  * from concurrent callers are group-committed, one caller (the leader) writing everyone's queued
- * entries in one transaction and one sync while the others wait for it, then handing the role to
- * the first caller that queued meanwhile. A failure to write fails every caller of that batch, so
- * nothing proceeds unlogged.
+ * entries with one sync while the others wait for it, then handing the role to the first caller
+ * that queued meanwhile. A failure to write fails every caller of that batch, so nothing proceeds
+ * unlogged.
  *
- * <p>On the embedded database the sync is the {@link Journal}'s: a batch is inserted into the
- * database, written to the journal and synced there, then committed to the database without a
- * sync of its own, then its callers are released. The database therefore never holds an entry the
- * journal lacks, and opening the vault replays into it what a crash kept from it. On PostgreSQL
- * the commit is the sync.
+ * <p>On the embedded database the sync is the {@link Journal}'s, and an append returns at it. The
+ * database is filled behind the journal by one thread per vault in this process (see {@link
+ * SharedJournal}), and every unit of database work first waits until it holds every entry
+ * acknowledged so far; so the database never holds an entry the journal lacks, no reader sees it
+ * behind an append that returned, and opening the vault replays into it what a crash kept from
+ * it. On PostgreSQL the commit is the sync.
  *
  * <p>Invariant: entry {@code seq} is leaf {@code seq} of the Merkle tree, its {@code prev} is the
- * leaf hash of entry {@code seq - 1}, and {@code log_head} names the last leaf.
+ * leaf hash of entry {@code seq - 1}, and {@code log_head} names the last leaf the database holds.
  */
 public final class AccessLog {
   private static final HexFormat HEX = HexFormat.of();
@@ -67,6 +68,10 @@ public final class AccessLog {
   private final Clock clock;
   /** The embedded vault's journal, or null on PostgreSQL. */
   private final Journal journal;
+  /** What the handles on this embedded vault share about its journal, or null on PostgreSQL. */
+  private final SharedJournal shared;
+  /** Set while a thread fills the database behind the journal (and runs the batch's listener): it passes the readers' barrier. */
+  private static final ThreadLocal<Boolean> FILLING = new ThreadLocal<>();
 
   /**
    * How long the writer waits for the callers it just released to queue their next entries
@@ -107,11 +112,135 @@ public final class AccessLog {
     this.client = client;
     this.retention = retention;
     this.clock = clock;
-    this.journal = database.journalFile().map(this::openJournal).orElse(null);
-    if (journal != null) {
+    java.nio.file.Path file = database.journalFile().orElse(null);
+    if (file == null) {
+      this.shared = null;
+      this.journal = null;
+    } else {
+      this.shared = SharedJournal.join(realPath(file));
+      try {
+        this.journal = openShared(file);
+      } catch (RuntimeException e) {
+        shared.leave();
+        throw e;
+      }
+      database.closeWith(this::drain);
       database.closeWith(journal);
+      database.beforeEachUse(this::awaitFilled);
     }
     database.closeWith(this::discardWriterStatements);
+  }
+
+  private static java.nio.file.Path realPath(java.nio.file.Path file) {
+    try {
+      return file.toAbsolutePath().getParent().toRealPath().resolve(file.getFileName());
+    } catch (java.io.IOException e) {
+      throw new VaultException("cannot find the log journal's folder: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens this handle's view of the journal while no handle writes it and the database holds all
+   * it acknowledged (another handle on this vault may be open), and starts the shared state if
+   * this is the vault's first handle in this process.
+   */
+  private Journal openShared(java.nio.file.Path file) {
+    shared.turn.lock();
+    try {
+      boolean first = shared.fresh();
+      boolean stopped = !first && !shared.awaitFilled() && shared.awaitDropped() != null;
+      Journal opened = openJournal(file); // replays what the database lacks, as after a crash
+      if (first) {
+        shared.start(opened.size(), opened.end(), opened.lastLeaf());
+      } else if (stopped) {
+        shared.mended();
+      }
+      return opened;
+    } finally {
+      shared.turn.unlock();
+    }
+  }
+
+  /**
+   * The readers' barrier: waits until the database holds every entry acknowledged so far, first
+   * mending it if it stopped following the journal; the filler's thread passes.
+   *
+   * @throws VaultException if the database still cannot take what the journal holds
+   */
+  private void awaitFilled() {
+    if (FILLING.get() == null && !shared.awaitFilled()) {
+      shared.turn.lock();
+      try {
+        mend();
+      } finally {
+        shared.turn.unlock();
+      }
+    }
+  }
+
+  /**
+   * Mends a database that stopped following the journal (a fill failed): once the filler dropped
+   * what was queued, puts into the database what the journal holds beyond it, as opening the vault
+   * does after a crash, with the same checks that the two are one log. The caller holds the
+   * journal's turn.
+   *
+   * @throws VaultException if the database still cannot take it; an {@link
+   *     io.kinko.vault.IntegrityException} if the database and the journal are not one log
+   */
+  private void mend() {
+    VaultException why = shared.awaitDropped();
+    if (why == null) {
+      return;
+    }
+    FILLING.set(Boolean.TRUE); // this thread fills now
+    try {
+      journal.reopenIfRotated();
+      if (journal.size() != shared.synced()) {
+        journal.follow(shared.syncedEnd(), shared.synced(), shared.syncedLeaf());
+      }
+      rightEdge = null;
+      Head head = database.inTransaction(Head::read);
+      Long journalEnd = database.inTransaction(AccessLog::journalEnd);
+      byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
+      long from = journalEnd == null ? journal.start() : journalEnd;
+      if (head.size() > journal.size() || head.size() < journal.base() || head.size() == journal.base() && (from != journal.start()
+          || !java.util.Arrays.equals(journal.baseLeaf(), lastLeaf))) {
+        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds entries " + journal.base() + " to "
+            + (journal.size() - 1) + " and the database " + head.size() + ": they are not the same log");
+      }
+      if (head.size() > journal.base() && (journalEnd == null
+          || !java.util.Arrays.equals(journal.recordEndingAt(journalEnd, head.size() - 1).leaf(), lastLeaf))) {
+        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal and the database disagree about entry " + (head.size() - 1));
+      }
+      Journal.Cursor cursor = journal.cursor(from, head.size(), lastLeaf);
+      List<Journal.Record> tail = new ArrayList<>();
+      for (long seq = head.size(); seq < journal.size(); seq++) {
+        Journal.Record r = cursor.next();
+        if (r == null) {
+          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds no valid record of entry " + seq + ", which it acknowledged");
+        }
+        tail.add(r);
+      }
+      if (!tail.isEmpty()) {
+        replay(tail, tail.get(tail.size() - 1).end());
+      }
+      shared.mended();
+    } catch (io.kinko.vault.IntegrityException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw SharedJournal.stopped(asVaultException(e));
+    } finally {
+      FILLING.remove();
+    }
+  }
+
+  /** At close: lets the batches acknowledged so far reach the database, then leaves the shared state. */
+  private void drain() {
+    try {
+      shared.awaitFilled(); // if the database stopped following the journal, the next opening replays what it lacks
+    } finally {
+      shared.leave();
+    }
   }
 
   private Journal openJournal(java.nio.file.Path file) {
@@ -208,9 +337,11 @@ public final class AccessLog {
   }
 
   /**
-   * Runs after every durable batch on the thread that wrote it, one batch at a time and in batch
-   * order, while the next batch is written (the checkpoint policy and the incident watch hook in
-   * here). It must not append on its own thread.
+   * Runs after every durable batch, one batch at a time and in batch order, while the next batch
+   * is written (the checkpoint policy and the incident watch hook in here): on the embedded
+   * database on the filler's thread, once the database holds the batch, and on PostgreSQL on the
+   * thread that wrote it. It must not append on its own thread, nor wait for a lock that a thread
+   * holds while it reads the database (that reader waits for the filler).
    */
   public void afterBatch(Consumer<Batch> listener) {
     this.afterBatch = Objects.requireNonNull(listener, "listener");
@@ -283,8 +414,12 @@ public final class AccessLog {
    * Writes one batch: everything queued, the leader's own entries among them, gathered for up to
    * {@link #GATHER_NANOS}. Then tells its callers, and passes the writer's role to the first caller
    * that queued meanwhile (the leader's own caller returns at once instead of writing for others,
-   * and can queue its next entry in the next batch). The batch's listener runs after the hand-over,
-   * so the next batch is written beside it; listeners still run one at a time, in batch order.
+   * and can queue its next entry in the next batch).
+   *
+   * <p>On the embedded database the batch is durable once its journal records are synced; its
+   * callers are told so then, and the filler puts it into the database behind the journal (see
+   * {@link #fillBehind}). On PostgreSQL the commit is the sync, and the batch's
+   * listener runs after the hand-over; listeners still run one at a time, in batch order.
    */
   private void lead() {
     // An interrupt in the middle of the journal's write or sync would close its channel (and
@@ -312,26 +447,42 @@ public final class AccessLog {
       } finally {
         queueLock.unlock();
       }
-      written = write(batch);
+      if (journal != null) {
+        stage(batch);
+      } else {
+        written = write(batch);
+      }
     } catch (Throwable t) {
       failed = t;
     } finally {
       answer(batch, failed);
-      listenerLock.lock(); // taken before the hand-over, so that the next batch's listener runs after this one's
       try {
-        handOver(batch == null ? 0 : batch.size());
-        if (written != null) {
-          afterBatch.accept(written);
+        if (journal != null) {
+          handOver(batch == null ? 0 : batch.size());
+        } else {
+          afterHandOver(batch == null ? 0 : batch.size(), written);
         }
-      } catch (Throwable t) {
-        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
-        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
       } finally {
-        listenerLock.unlock();
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
       }
+    }
+  }
+
+  /** Hands over, then runs the batch's listener; the listener lock, taken first, keeps listeners in batch order. */
+  private void afterHandOver(int released, Batch written) {
+    listenerLock.lock();
+    try {
+      handOver(released);
+      if (written != null) {
+        afterBatch.accept(written);
+      }
+    } catch (Throwable t) {
+      // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+      org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+    } finally {
+      listenerLock.unlock();
     }
   }
 
@@ -340,10 +491,7 @@ public final class AccessLog {
     if (batch == null) {
       return;
     }
-    VaultException failure = failed == null ? null
-        : failed instanceof VaultException v ? v
-        : failed instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
-        : new VaultException("the access log could not be written: " + failed.getMessage(), failed);
+    VaultException failure = failed == null ? null : asVaultException(failed);
     queueLock.lock();
     try {
       for (Pending p : batch) {
@@ -354,6 +502,12 @@ public final class AccessLog {
     } finally {
       queueLock.unlock();
     }
+  }
+
+  private static VaultException asVaultException(Throwable failed) {
+    return failed instanceof VaultException v ? v
+        : failed instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
+        : new VaultException("the access log could not be written: " + failed.getMessage(), failed);
   }
 
   /** Gives the writer's role to the first queued caller, or lets it go; {@code released} callers may queue again at once. */
@@ -374,91 +528,170 @@ public final class AccessLog {
     }
   }
 
-  /**
-   * Writes one batch in one transaction and makes it durable (the journal's sync, or PostgreSQL's
-   * commit), then completes its callers. Returns what it wrote.
-   */
-  private Batch write(List<Pending> batch) throws SQLException {
-    List<List<LogEntry>> results = new ArrayList<>();
+  /** A batch's entries as the log writes them: encoded in sequence order, with their bytes and leaves, and each caller's share. */
+  private record Encoded(List<LogEntry> all, List<byte[]> bytes, List<byte[]> leaves, List<List<LogEntry>> perCaller) {
+    String lastLeaf() {
+      return HEX.formatHex(leaves.get(leaves.size() - 1));
+    }
+
+    void answer(List<Pending> batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).entries = perCaller.get(i);
+      }
+    }
+  }
+
+  /** Encodes a batch's entries as entries {@code seq ...}, the first chained to the leaf {@code prev} (hex). */
+  private Encoded encode(List<Pending> batch, long seq, String prev) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     List<LogEntry> all = new ArrayList<>();
-    long size;
-    CompactRange edge;
-    WriterStatements w = writerStatements();
-    Connection c = w.connection;
+    List<byte[]> leaves = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
+    List<List<LogEntry>> perCaller = new ArrayList<>();
+    for (Pending p : batch) {
+      List<LogEntry> entries = new ArrayList<>();
+      for (Event e : p.events) {
+        EntryCodec.Encoded encoded = EntryCodec.encodeWithBytes(new EntryCodec.Fields(seq++, now, vaultId, e.actor(), e.action().name(),
+            e.decision().name(), e.reason(), e.fileId(), e.nameTag(), p.client, retention.keepUntil(now), prev));
+        byte[] leaf = Merkle.leafHash(encoded.bytes());
+        leaves.add(leaf);
+        bytes.add(encoded.bytes());
+        prev = HEX.formatHex(leaf);
+        entries.add(encoded.entry());
+      }
+      all.addAll(entries);
+      perCaller.add(entries);
+    }
+    return new Encoded(all, bytes, leaves, perCaller);
+  }
+
+  /** A batch whose journal records are synced, for {@link #fillBehind}: entries {@code first ...}, the first chained to {@code leafBefore}. */
+  record Staged(long first, String leafBefore, long journalEnd, Encoded encoded) {
+    long size() {
+      return first + encoded.all().size();
+    }
+
+    int count() {
+      return encoded.all().size();
+    }
+  }
+
+  /**
+   * Writes a batch's records to the journal and syncs them, in the journal's turn across this
+   * vault's handles, and queues the batch for the filler; once this returns the entries are
+   * durable and its callers may be told.
+   */
+  private void stage(List<Pending> batch) {
+    shared.turn.lock();
     try {
-      long journalBefore = journal == null ? -1 : journal.end();
-      long seqBefore = journal == null ? -1 : journal.size();
-      byte[] leafBefore = journal == null ? null : journal.lastLeaf();
+      while (!shared.awaitRoom()) {
+        mend();
+      }
+      journal.reopenIfRotated(); // another handle on this vault rotated it
+      if (journal.size() != shared.synced()) {
+        journal.follow(shared.syncedEnd(), shared.synced(), shared.syncedLeaf()); // another handle on this vault appended
+      }
+      long first = journal.size();
+      String leafBefore = HEX.formatHex(journal.lastLeaf());
+      Encoded encoded = encode(batch, first, leafBefore);
+      journal.append(encoded.bytes(), encoded.leaves());
+      shared.synced(this, new Staged(first, leafBefore, journal.end(), encoded), journal.end(), journal.lastLeaf());
+      encoded.answer(batch);
+    } finally {
+      shared.turn.unlock();
+    }
+  }
+
+  /** Marks the filler's thread, which passes the readers' barrier (it is what they wait for). */
+  static void markFiller() {
+    FILLING.set(Boolean.TRUE);
+  }
+
+  /**
+   * The filler's work for this handle: puts consecutive synced batches into the database in one
+   * transaction, committed without a sync of its own (the journal has them), after checking that
+   * it holds exactly the entries before them; then runs each batch's listener, in order. A failure
+   * leaves the entries in the journal, where the next opening replays them from, and the shared
+   * state stops the log until then: appends and readers fail rather than see a database behind
+   * the journal.
+   */
+  void fillBehind(List<Staged> group) throws SQLException {
+    Staged first = group.get(0);
+    Staged last = group.get(group.size() - 1);
+    List<LogEntry> entries = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
+    List<byte[]> leaves = new ArrayList<>();
+    for (Staged s : group) {
+      entries.addAll(s.encoded().all());
+      bytes.addAll(s.encoded().bytes());
+      leaves.addAll(s.encoded().leaves());
+    }
+    try {
+      WriterStatements w = writerStatements();
+      Connection c = w.connection;
+      CompactRange edge;
       try {
         Head head = Head.query(w.lockHead);
-        if (journal != null) {
-          journal.reopenIfRotated(); // another handle on this vault rotated it
+        if (head.size() != first.first() || !head.lastLeaf().equals(first.leafBefore())) {
+          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds " + first.first() + " entries before its latest batch and the database "
+              + head.size() + (head.size() == first.first() ? " ending in another leaf" : "") + ": the database was changed behind the vault");
         }
-        if (journal != null && journal.size() != head.size()) {
-          Long end = journalEnd(c);
-          if (end == null || head.size() < journal.size()) {
-            throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds " + journal.size() + " entries and the database "
-                + head.size() + ": the database was changed behind the vault");
-          }
-          journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf())); // another handle on this vault appended
-          journalBefore = journal.end();
-          seqBefore = journal.size();
-          leafBefore = journal.lastLeaf();
-        }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        String prev = head.lastLeaf();
-        long seq = head.size();
-        List<byte[]> leaves = new ArrayList<>();
-        List<byte[]> bytes = new ArrayList<>();
-        for (Pending p : batch) {
-          List<LogEntry> entries = new ArrayList<>();
-          for (Event e : p.events) {
-            EntryCodec.Encoded encoded = EntryCodec.encodeWithBytes(new EntryCodec.Fields(seq++, now, vaultId, e.actor(), e.action().name(),
-                e.decision().name(), e.reason(), e.fileId(), e.nameTag(), p.client, retention.keepUntil(now), prev));
-            byte[] leaf = Merkle.leafHash(encoded.bytes());
-            leaves.add(leaf);
-            bytes.add(encoded.bytes());
-            prev = HEX.formatHex(leaf);
-            entries.add(encoded.entry());
-          }
-          all.addAll(entries);
-          results.add(entries);
-        }
-        edge = insert(w.insertEntry, w.nodes, head.size(), all, bytes, leaves);
-        size = seq;
-        if (journal != null) {
-          journal.append(bytes, leaves);
-          Head.update(w.updateHead, size, prev, journal.end());
-          LogCommitSteps.reached("database.commit");
-        } else {
-          Head.update(w.updateHeadOnly, size, prev, null);
-        }
+        edge = insert(w.insertEntry, w.nodes, first.first(), entries, bytes, leaves);
+        Head.update(w.updateHead, last.size(), last.encoded().lastLeaf(), last.journalEnd());
+        LogCommitSteps.reached("database.commit");
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rightEdge = null;
         c.rollback();
-        if (journal != null && journal.end() != journalBefore) {
-          // Synced but not committed: take the records back, so that no reopening finds entries
-          // whose callers were told they failed.
-          journal.rewind(journalBefore, seqBefore, leafBefore);
-        }
         throw e;
-      }
-      if (journal == null) {
-        database.forceToDisk(c);
       }
       rightEdge = edge;
     } catch (SQLException | RuntimeException e) {
-      discardWriterStatements(); // the next batch starts on a fresh connection, whatever state this one is in
+      discardWriterStatements(); // the next fill starts on a fresh connection, whatever state this one is in
+      org.slf4j.LoggerFactory.getLogger(AccessLog.class).error("the access log's database could not take entries {} to {}, which its journal holds: {}",
+          first.first(), last.size() - 1, e instanceof SQLException sql ? io.kinko.vault.store.Database.describe(sql) : e.getMessage());
       throw e;
     }
-    if (journal == null) {
-      discardWriterStatements();
+    for (Staged s : group) {
+      try {
+        afterBatch.accept(new Batch(s.size(), s.encoded().all()));
+      } catch (Throwable t) {
+        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+      }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).entries = results.get(i);
+    shared.filled(last.size(), entries.size()); // after the listeners, so that a closing handle waits for them too
+  }
+
+  /**
+   * PostgreSQL's group commit: writes one batch in one transaction, whose commit is its sync, then
+   * completes its callers. Returns what it wrote.
+   */
+  private Batch write(List<Pending> batch) throws SQLException {
+    Encoded encoded;
+    long size;
+    try {
+      WriterStatements w = writerStatements();
+      Connection c = w.connection;
+      try {
+        Head head = Head.query(w.lockHead);
+        encoded = encode(batch, head.size(), head.lastLeaf());
+        CompactRange edge = insert(w.insertEntry, w.nodes, head.size(), encoded.all(), encoded.bytes(), encoded.leaves());
+        size = head.size() + encoded.all().size();
+        Head.update(w.updateHeadOnly, size, encoded.lastLeaf(), null);
+        c.commit();
+        rightEdge = edge;
+      } catch (SQLException | RuntimeException e) {
+        rightEdge = null;
+        c.rollback();
+        throw e;
+      }
+      database.forceToDisk(c);
+    } finally {
+      discardWriterStatements(); // a kept connection would not notice that the server restarted
     }
-    return new Batch(size, all);
+    encoded.answer(batch);
+    return new Batch(size, encoded.all());
   }
 
   /**
@@ -533,13 +766,16 @@ public final class AccessLog {
     } finally {
       queueLock.unlock();
     }
+    shared.turn.lock(); // no other handle on this vault appends meanwhile
     try {
+      if (!shared.awaitFilled()) {
+        mend();
+      }
       database.inTransaction(c -> {
-        Head head = Head.lock(c); // and no other handle on this vault appends meanwhile
+        Head head = Head.lock(c);
         journal.reopenIfRotated();
-        Long end = journalEnd(c);
-        if (journal.size() != head.size() && end != null && head.size() > journal.size()) {
-          journal.follow(end, head.size(), HEX.parseHex(head.lastLeaf()));
+        if (journal.size() != shared.synced()) {
+          journal.follow(shared.syncedEnd(), shared.synced(), shared.syncedLeaf());
         }
         long firstStored;
         try (PreparedStatement s = c.prepareStatement("SELECT MIN(seq) FROM log_entries"); ResultSet r = s.executeQuery()) {
@@ -553,6 +789,7 @@ public final class AccessLog {
         return null;
       });
     } finally {
+      shared.turn.unlock();
       handOver(0); // to the appends that queued meanwhile
     }
   }

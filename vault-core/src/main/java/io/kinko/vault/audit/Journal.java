@@ -20,8 +20,9 @@ import java.util.zip.CRC32C;
  * The embedded vault's log journal: the access log's entries as checksummed, chained records in
  * one preallocated, append-only file, the place an entry is durable (one {@code fdatasync} per
  * group commit, about 0.1 ms, where an H2 checkpoint writes ~25 KiB). The database holds the same
- * entries for queries and proofs, written without a sync of its own; it may lag the journal after
- * a crash, never lead it, and opening the vault replays what it lacks.
+ * entries for queries and proofs, filled behind the journal without a sync of its own; it lags
+ * the journal while the vault is open and may after a crash, never leads it, and opening the vault
+ * replays what it lacks.
  *
  * <pre>
  * header (64 bytes): "KINKOJ01" | base seq (8) | leaf before base (32) | shift (8) | zeros (4) | CRC32C of the 60 before (4)

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * Where the log's group commit tells a listener that it reached a step ({@code journal.write},
- * {@code journal.sync}, {@code database.commit}), so that crash tests can stop the JVM exactly
+ * {@code journal.sync}, and the filler's {@code database.commit} after the callers were told), so that crash tests can stop the JVM exactly
  * there, as a power cut would. Production code installs nothing and every step is a no-op; only
  * test code installs a listener, and no system property or other outside input can arm one.
  */

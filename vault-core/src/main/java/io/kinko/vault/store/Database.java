@@ -24,6 +24,8 @@ public final class Database implements AutoCloseable {
   private final boolean embedded;
   private final java.nio.file.Path journal;
   private final java.util.List<AutoCloseable> closeFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Runs before every unit of work hands out a connection: see {@link #beforeEachUse}. */
+  private volatile Runnable beforeUse = () -> {};
 
   private Database(DataSource pool, AutoCloseable closer, boolean embedded, java.nio.file.Path journal) {
     this.pool = pool;
@@ -305,6 +307,7 @@ public final class Database implements AutoCloseable {
 
   /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
   public <T> T inTransaction(SqlWork<T> work) {
+    beforeUse.run();
     try (Connection connection = pool.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -403,6 +406,15 @@ public final class Database implements AutoCloseable {
     return java.util.Optional.ofNullable(journal);
   }
 
+  /**
+   * Runs {@code barrier} before every {@link #inTransaction} and {@link #connection}: the access
+   * log's wait until the database holds every entry its journal acknowledged, so that no reader
+   * sees the log behind what an append already returned. One barrier; a second replaces it.
+   */
+  public void beforeEachUse(Runnable barrier) {
+    this.beforeUse = java.util.Objects.requireNonNull(barrier, "barrier");
+  }
+
   /** Closes {@code resource} (the log's journal) when the database closes, before it. */
   public void closeWith(AutoCloseable resource) {
     closeFirst.add(resource);
@@ -410,6 +422,7 @@ public final class Database implements AutoCloseable {
 
   /** A connection with auto-commit off, for callers that manage their own transaction. */
   public Connection connection() throws SQLException {
+    beforeUse.run();
     Connection c = pool.getConnection();
     c.setAutoCommit(false);
     return c;
