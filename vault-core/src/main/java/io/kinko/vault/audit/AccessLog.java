@@ -70,8 +70,6 @@ public final class AccessLog {
   private final Journal journal;
   /** What the handles on this embedded vault share about its journal, or null on PostgreSQL. */
   private final SharedJournal shared;
-  /** Set while a thread fills the database behind the journal (and runs the batch's listener): it passes the readers' barrier. */
-  private static final ThreadLocal<Boolean> FILLING = new ThreadLocal<>();
 
   /**
    * How long the writer waits for the callers it just released to queue their next entries
@@ -119,7 +117,7 @@ public final class AccessLog {
     } else {
       this.shared = SharedJournal.join(realPath(file));
       try {
-        this.journal = openShared(file);
+        this.journal = JournalReplay.open(database, file, shared);
       } catch (RuntimeException e) {
         shared.leave();
         throw e;
@@ -140,35 +138,13 @@ public final class AccessLog {
   }
 
   /**
-   * Opens this handle's view of the journal while no handle writes it and the database holds all
-   * it acknowledged (another handle on this vault may be open), and starts the shared state if
-   * this is the vault's first handle in this process.
-   */
-  private Journal openShared(java.nio.file.Path file) {
-    shared.turn.lock();
-    try {
-      boolean first = shared.fresh();
-      boolean stopped = !first && !shared.awaitFilled() && shared.awaitDropped() != null;
-      Journal opened = openJournal(file); // replays what the database lacks, as after a crash
-      if (first) {
-        shared.start(opened.size(), opened.end(), opened.lastLeaf());
-      } else if (stopped) {
-        shared.mended();
-      }
-      return opened;
-    } finally {
-      shared.turn.unlock();
-    }
-  }
-
-  /**
    * The readers' barrier: waits until the database holds every entry acknowledged so far, first
    * mending it if it stopped following the journal; the filler's thread passes.
    *
    * @throws VaultException if the database still cannot take what the journal holds
    */
   private void awaitFilled() {
-    if (FILLING.get() == null && !shared.awaitFilled()) {
+    if (!SharedJournal.onFiller() && !shared.awaitFilled()) {
       shared.turn.lock();
       try {
         mend();
@@ -178,60 +154,10 @@ public final class AccessLog {
     }
   }
 
-  /**
-   * Mends a database that stopped following the journal (a fill failed): once the filler dropped
-   * what was queued, puts into the database what the journal holds beyond it, as opening the vault
-   * does after a crash, with the same checks that the two are one log. The caller holds the
-   * journal's turn.
-   *
-   * @throws VaultException if the database still cannot take it; an {@link
-   *     io.kinko.vault.IntegrityException} if the database and the journal are not one log
-   */
+  /** {@link JournalReplay#mend}, forgetting the tree's right edge the failed fill may have left. The caller holds the journal's turn. */
   private void mend() {
-    VaultException why = shared.awaitDropped();
-    if (why == null) {
-      return;
-    }
-    FILLING.set(Boolean.TRUE); // this thread fills now
-    try {
-      journal.reopenIfRotated();
-      if (journal.size() != shared.synced()) {
-        journal.follow(shared.syncedEnd(), shared.synced(), shared.syncedLeaf());
-      }
-      rightEdge = null;
-      Head head = database.inTransaction(Head::read);
-      Long journalEnd = database.inTransaction(AccessLog::journalEnd);
-      byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
-      long from = journalEnd == null ? journal.start() : journalEnd;
-      if (head.size() > journal.size() || head.size() < journal.base() || head.size() == journal.base() && (from != journal.start()
-          || !java.util.Arrays.equals(journal.baseLeaf(), lastLeaf))) {
-        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds entries " + journal.base() + " to "
-            + (journal.size() - 1) + " and the database " + head.size() + ": they are not the same log");
-      }
-      if (head.size() > journal.base() && (journalEnd == null
-          || !java.util.Arrays.equals(journal.recordEndingAt(journalEnd, head.size() - 1).leaf(), lastLeaf))) {
-        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal and the database disagree about entry " + (head.size() - 1));
-      }
-      Journal.Cursor cursor = journal.cursor(from, head.size(), lastLeaf);
-      List<Journal.Record> tail = new ArrayList<>();
-      for (long seq = head.size(); seq < journal.size(); seq++) {
-        Journal.Record r = cursor.next();
-        if (r == null) {
-          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds no valid record of entry " + seq + ", which it acknowledged");
-        }
-        tail.add(r);
-      }
-      if (!tail.isEmpty()) {
-        replay(tail, tail.get(tail.size() - 1).end());
-      }
-      shared.mended();
-    } catch (io.kinko.vault.IntegrityException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw SharedJournal.stopped(asVaultException(e));
-    } finally {
-      FILLING.remove();
-    }
+    rightEdge = null;
+    JournalReplay.mend(database, journal, shared);
   }
 
   /** At close: lets the batches acknowledged so far reach the database, then leaves the shared state. */
@@ -241,89 +167,6 @@ public final class AccessLog {
     } finally {
       shared.leave();
     }
-  }
-
-  private Journal openJournal(java.nio.file.Path file) {
-    Head head = database.inTransaction(Head::read);
-    Long journalEnd = database.inTransaction(AccessLog::journalEnd);
-    byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
-    if (!Journal.exists(file)) {
-      if (journalEnd != null) {
-        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " is missing, though the database's "
-            + head.size() + " entries were written to it");
-      }
-      // A new vault, or one whose log predates the journal: it starts after the database's last entry.
-      Journal created = Journal.create(file, head.size(), lastLeaf);
-      database.durably(c -> setJournalEnd(c, created.end()));
-      return created;
-    }
-    Journal.discardUnfinishedRotation(file);
-    Journal opened = Journal.open(file, true);
-    try {
-      long from = journalEnd == null ? opened.start() : journalEnd;
-      if (head.size() < opened.base() || head.size() == opened.base() && (from != opened.start()
-          || !java.util.Arrays.equals(opened.baseLeaf(), lastLeaf))) {
-        throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal starts at entry " + opened.base() + " and the database holds "
-            + head.size() + ": they are not the same log");
-      }
-      if (head.size() > opened.base()) {
-        if (journalEnd == null) {
-          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the database does not say where its " + head.size() + " entries end in the log journal");
-        }
-        Journal.Record last = opened.recordEndingAt(journalEnd, head.size() - 1);
-        if (!java.util.Arrays.equals(last.leaf(), lastLeaf)) {
-          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal and the database disagree about entry " + (head.size() - 1));
-        }
-      }
-      List<Journal.Record> tail = opened.recover(from, head.size(), lastLeaf);
-      if (!tail.isEmpty()) {
-        replay(tail, opened.end());
-      }
-      return opened;
-    } catch (RuntimeException e) {
-      opened.close();
-      throw e;
-    }
-  }
-
-  /** Puts entries that reached the journal but not the database into the database, durably. */
-  private void replay(List<Journal.Record> tail, long journalEnd) {
-    database.durably(c -> {
-      Head head = Head.lock(c);
-      List<LogEntry> entries = new ArrayList<>();
-      List<byte[]> bytes = new ArrayList<>();
-      List<byte[]> leaves = new ArrayList<>();
-      for (Journal.Record r : tail) {
-        LogEntry entry = EntryCodec.decode(r.entry());
-        if (entry.seq() != r.seq()) {
-          throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal's record " + r.seq() + " holds entry " + entry.seq());
-        }
-        entries.add(entry);
-        bytes.add(r.entry());
-        leaves.add(r.leaf());
-      }
-      insert(c, head.size(), entries, bytes, leaves);
-      Head.update(c, head.size() + entries.size(), HEX.formatHex(leaves.get(leaves.size() - 1)), journalEnd);
-      return null;
-    });
-  }
-
-  private static Long journalEnd(Connection c) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT journal_end FROM log_head WHERE id = 1"); ResultSet r = s.executeQuery()) {
-      if (!r.next()) {
-        throw new VaultException("the access log's head row is missing");
-      }
-      long end = r.getLong(1);
-      return r.wasNull() ? null : end;
-    }
-  }
-
-  private static Void setJournalEnd(Connection c, long end) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE log_head SET journal_end = ? WHERE id = 1")) {
-      s.setLong(1, end);
-      s.executeUpdate();
-    }
-    return null;
   }
 
   /**
@@ -602,11 +445,6 @@ public final class AccessLog {
     }
   }
 
-  /** Marks the filler's thread, which passes the readers' barrier (it is what they wait for). */
-  static void markFiller() {
-    FILLING.set(Boolean.TRUE);
-  }
-
   /**
    * The filler's work for this handle: puts consecutive synced batches into the database in one
    * transaction, committed without a sync of its own (the journal has them), after checking that
@@ -699,15 +537,19 @@ public final class AccessLog {
    * leaves (the hashes of those bytes) with the tree nodes they complete, in two JDBC batches.
    * Returns the tree's right edge after them, for the caller to keep once the transaction commits.
    */
-  private CompactRange insert(Connection c, long size, List<LogEntry> entries, List<byte[]> bytes, List<byte[]> leaves) throws SQLException {
+  static void insert(Connection c, long size, List<LogEntry> entries, List<byte[]> bytes, List<byte[]> leaves) throws SQLException {
     try (DbNodeStore nodes = new DbNodeStore(c, true); PreparedStatement insert = c.prepareStatement(INSERT_ENTRY)) {
-      return insert(insert, nodes, size, entries, bytes, leaves);
+      insert(insert, nodes, storedRightEdge(nodes, size), entries, bytes, leaves);
     }
   }
 
   private CompactRange insert(PreparedStatement insert, DbNodeStore nodes, long size, List<LogEntry> entries, List<byte[]> bytes,
       List<byte[]> leaves) throws SQLException {
-    CompactRange range = rightEdge(nodes, size);
+    return insert(insert, nodes, rightEdge(nodes, size), entries, bytes, leaves);
+  }
+
+  private static CompactRange insert(PreparedStatement insert, DbNodeStore nodes, CompactRange range, List<LogEntry> entries, List<byte[]> bytes,
+      List<byte[]> leaves) throws SQLException {
     for (int i = 0; i < entries.size(); i++) {
       LogEntry entry = entries.get(i);
       range.append(leaves.get(i), nodes);
@@ -731,9 +573,11 @@ public final class AccessLog {
    */
   private CompactRange rightEdge(DbNodeStore nodes, long size) {
     CompactRange kept = rightEdge;
-    if (kept != null && kept.size() == size) {
-      return kept.copy();
-    }
+    return kept != null && kept.size() == size ? kept.copy() : storedRightEdge(nodes, size);
+  }
+
+  /** The right edge of the tree of {@code size} leaves, read from the stored nodes. */
+  private static CompactRange storedRightEdge(DbNodeStore nodes, long size) {
     MerkleTree.open(nodes, size); // the stored leaves end exactly at size
     List<byte[]> roots = new ArrayList<>();
     for (long[] node : CompactRange.cover(size)) {

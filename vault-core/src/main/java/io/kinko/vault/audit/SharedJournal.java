@@ -53,6 +53,21 @@ final class SharedJournal {
   /** A synced batch of {@code owner}'s: entries {@code first} to {@code size - 1}. */
   record Queued(AccessLog owner, AccessLog.Staged staged) {}
 
+  /** Set on the filler's thread, and on one that mends the database: it passes the readers' barrier (it is what they wait for). */
+  private static final ThreadLocal<Boolean> FILLING = new ThreadLocal<>();
+
+  static boolean onFiller() {
+    return FILLING.get() != null;
+  }
+
+  static void markFiller(boolean filling) {
+    if (filling) {
+      FILLING.set(Boolean.TRUE);
+    } else {
+      FILLING.remove();
+    }
+  }
+
   private SharedJournal(Path file) {
     this.file = file;
   }
@@ -168,7 +183,7 @@ final class SharedJournal {
    * following the journal, it drops what is queued.
    */
   private void fillLoop() {
-    AccessLog.markFiller();
+    markFiller(true);
     while (true) {
       List<AccessLog.Staged> group = new ArrayList<>();
       AccessLog owner;
