@@ -174,7 +174,7 @@ public final class LogBench {
   /**
    * Counts the log's group commits during a timed phase. AccessLog tells its afterBatch listener
    * (the vault's checkpoint policy and incident watch) of each durable batch, on the thread that
-   * puts it into the database behind the journal (embedded) or that wrote it (PostgreSQL). This wraps that listener and calls it unchanged, so checkpoints are signed as
+   * runs the listeners once the database holds the batch (embedded) or that wrote it (PostgreSQL). This wraps that listener and calls it unchanged, so checkpoints are signed as
    * before; nothing public returns the listener, so its private field is read by reflection.
    * Costs one synchronized call per batch, against a batch's fraction of a millisecond of sync.
    */
@@ -214,7 +214,7 @@ public final class LogBench {
     }
 
     void reset() {
-      long size = log.head().size(); // outside the lock: reading the log waits for the listener's thread, which takes it
+      long size = log.head().size(); // outside the lock, which the listeners take, so that no reader holds it while it waits for the log
       synchronized (this) {
         startAt(size);
       }

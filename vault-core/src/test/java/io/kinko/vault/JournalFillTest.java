@@ -9,8 +9,6 @@ import io.kinko.vault.audit.AccessLog;
 import io.kinko.vault.audit.CommitStepHook;
 import io.kinko.vault.engine.EngineInternals;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -41,21 +39,9 @@ class JournalFillTest extends VaultTest {
   void anAppendThatReturned_isSeenByAReaderOnAnotherThread_whileTheDatabaseIsStillBehind() throws Exception {
     AccessLog log = EngineInternals.log(vault);
     long before = log.head().size();
-    CountDownLatch reached = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean armed = new AtomicBoolean(true);
-    CommitStepHook.install(step -> {
-      if (step.equals("database.commit") && Thread.currentThread().getName().equals(FILLER) && armed.getAndSet(false)) {
-        reached.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    });
+    CommitStepHook.Held held = CommitStepHook.holdOnce("database.commit", FILLER);
     LogEntry appended = log.append(stat("writer"));
-    assertTrue(reached.await(60, TimeUnit.SECONDS), "the filler never reached its commit");
+    assertTrue(held.awaitReached(), "the filler never reached its commit");
     // The append returned while the filler holds its batch uncommitted: the database is behind.
     AtomicReference<Long> seen = new AtomicReference<>();
     AtomicReference<List<LogEntry>> entries = new AtomicReference<>();
@@ -64,7 +50,7 @@ class JournalFillTest extends VaultTest {
       entries.set(log.entries(new LogQuery(null, null, "writer", null)));
     }, "reader");
     reader.start();
-    release.countDown();
+    held.release();
     reader.join(60_000);
     assertFalse(reader.isAlive(), "the reader never returned");
     assertEquals(appended.seq() + 1, seen.get(), "a reader saw the log without the entry an append had returned");

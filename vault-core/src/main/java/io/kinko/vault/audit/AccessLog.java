@@ -154,16 +154,27 @@ public final class AccessLog {
     }
   }
 
-  /** {@link JournalReplay#mend}, forgetting the tree's right edge the failed fill may have left. The caller holds the journal's turn. */
+  /**
+   * {@link JournalReplay#mend}, forgetting the tree's right edge the failed fill may have left, with
+   * the thread's interrupt held back (it would close the journal's channel). The caller holds the
+   * journal's turn.
+   */
   private void mend() {
     rightEdge = null;
-    JournalReplay.mend(database, journal, shared);
+    boolean interrupted = Thread.interrupted();
+    try {
+      JournalReplay.mend(database, journal, shared);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** At close: lets the batches acknowledged so far reach the database, then leaves the shared state. */
   private void drain() {
     try {
-      shared.awaitFilled(); // if the database stopped following the journal, the next opening replays what it lacks
+      shared.awaitQuiet(); // if the database stopped following the journal, the next opening replays what it lacks
     } finally {
       shared.leave();
     }
@@ -182,9 +193,8 @@ public final class AccessLog {
   /**
    * Runs after every durable batch, one batch at a time and in batch order, while the next batch
    * is written (the checkpoint policy and the incident watch hook in here): on the embedded
-   * database on the filler's thread, once the database holds the batch, and on PostgreSQL on the
-   * thread that wrote it. It must not append on its own thread, nor wait for a lock that a thread
-   * holds while it reads the database (that reader waits for the filler).
+   * database on the listeners' thread, once the database holds the batch, and on PostgreSQL on
+   * the thread that wrote it. It must not append on its own thread.
    */
   public void afterBatch(Consumer<Batch> listener) {
     this.afterBatch = Objects.requireNonNull(listener, "listener");
@@ -490,15 +500,16 @@ public final class AccessLog {
           first.first(), last.size() - 1, e instanceof SQLException sql ? io.kinko.vault.store.Database.describe(sql) : e.getMessage());
       throw e;
     }
-    for (Staged s : group) {
-      try {
-        afterBatch.accept(new Batch(s.size(), s.encoded().all()));
-      } catch (Throwable t) {
-        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
-        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+    shared.filled(last.size(), entries.size(), () -> {
+      for (Staged s : group) {
+        try {
+          afterBatch.accept(new Batch(s.size(), s.encoded().all()));
+        } catch (Throwable t) {
+          // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+          org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+        }
       }
-    }
-    shared.filled(last.size(), entries.size()); // after the listeners, so that a closing handle waits for them too
+    });
   }
 
   /**

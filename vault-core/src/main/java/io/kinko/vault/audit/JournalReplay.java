@@ -60,6 +60,9 @@ final class JournalReplay {
     if (why == null) {
       return;
     }
+    if (why instanceof io.kinko.vault.IntegrityException) {
+      throw SharedJournal.stopped(why); // the database was changed behind the vault: nothing to mend, an incident to raise
+    }
     SharedJournal.markFiller(true); // this thread fills now
     try {
       journal.reopenIfRotated();
@@ -70,6 +73,13 @@ final class JournalReplay {
       Long journalEnd = database.inTransaction(JournalReplay::journalEnd);
       byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
       long from = journalEnd == null ? journal.start() : journalEnd;
+      if (head.size() != shared.filled()) {
+        // While the vault is open no crash came between: the database holds what the filler put there, or it was changed.
+        io.kinko.vault.IntegrityException changed = new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the database's log holds "
+            + head.size() + " entries where this process had put " + shared.filled() + ": the database was changed behind the vault");
+        shared.tampered(changed);
+        throw changed;
+      }
       if (head.size() > journal.size() || head.size() < journal.base() || head.size() == journal.base() && (from != journal.start()
           || !java.util.Arrays.equals(journal.baseLeaf(), lastLeaf))) {
         throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal holds entries " + journal.base() + " to "

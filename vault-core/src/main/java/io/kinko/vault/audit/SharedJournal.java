@@ -17,9 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>An append is durable when its journal records are synced. The database is filled behind the
  * journal by one thread of its own (the filler), in sequence order, consecutive batches of one
- * handle in one transaction; the handle's batch listener runs there too. Readers of the database
- * wait in {@link #awaitFilled} until it holds every entry acknowledged when they asked, and a
- * writer waits before it syncs more while the database is {@link #MAX_BEHIND} entries behind.
+ * handle in one transaction. The handles' batch listeners run on another thread (the listener),
+ * in batch order, so that a listener waiting for a lock (the checkpoint signer's) never holds up
+ * the filler that a reader holding that lock waits for. Readers of the database wait in {@link
+ * #awaitFilled} until it holds every entry acknowledged when they asked, and a writer waits
+ * before it syncs more while the database is {@link #MAX_BEHIND} entries behind.
  */
 final class SharedJournal {
   private static final Map<Path, SharedJournal> OPEN = new HashMap<>();
@@ -35,6 +37,8 @@ final class SharedJournal {
   private final Condition moved = lock.newCondition();
   /** Signalled when a batch is queued for the filler, or it is to stop. */
   private final Condition work = lock.newCondition();
+  /** Signalled when a filled batch's listeners are queued, or the listener is to stop. */
+  private final Condition heard = lock.newCondition();
   private int handles;
   /** The entries synced, where their last record ends and its leaf; guarded by {@link #lock}. */
   private long synced;
@@ -48,7 +52,11 @@ final class SharedJournal {
   private final java.util.ArrayDeque<Queued> behind = new java.util.ArrayDeque<>();
   private int entriesBehind;
   private Thread filler;
+  private Thread listener;
   private boolean stopping;
+  /** Filled batches whose listeners have not run, in order; guarded by {@link #lock}. */
+  private final java.util.ArrayDeque<Runnable> unheard = new java.util.ArrayDeque<>();
+  private boolean listening;
 
   /** A synced batch of {@code owner}'s: entries {@code first} to {@code size - 1}. */
   record Queued(AccessLog owner, AccessLog.Staged staged) {}
@@ -95,6 +103,7 @@ final class SharedJournal {
           stopping = true;
           stopped = filler;
           work.signalAll();
+          heard.signalAll();
         } finally {
           lock.unlock();
         }
@@ -103,20 +112,35 @@ final class SharedJournal {
     if (stopped != null && stopped != Thread.currentThread()) {
       try {
         stopped.join(60_000);
+        listener.join(60_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
   }
 
-  /** Waits until every vault open in this process holds in its database what its journal acknowledged (tests edit the database then). */
+  /**
+   * Waits until every vault open in this process holds in its database what its journal
+   * acknowledged and ran the listeners of what it filled (tests edit the database then).
+   */
   static void awaitAllFilled() {
     List<SharedJournal> open;
     synchronized (OPEN) {
       open = new ArrayList<>(OPEN.values());
     }
     for (SharedJournal shared : open) {
-      shared.awaitFilled();
+      shared.awaitQuiet();
+    }
+  }
+
+  /** The database was found changed behind the vault: that, not a passing refusal, is why the log stopped. */
+  void tampered(io.kinko.vault.IntegrityException why) {
+    lock.lock();
+    try {
+      broken = why;
+      moved.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -141,6 +165,9 @@ final class SharedJournal {
       filler = new Thread(this::fillLoop, "kinko-log-filler");
       filler.setDaemon(true);
       filler.start();
+      listener = new Thread(this::listenLoop, "kinko-log-listener");
+      listener.setDaemon(true);
+      listener.start();
     } finally {
       lock.unlock();
     }
@@ -213,7 +240,9 @@ final class SharedJournal {
       try {
         owner.fillBehind(group);
       } catch (Throwable t) {
-        breakWith(t instanceof VaultException v ? v : new VaultException("the access log's database could not be filled: " + t.getMessage(), t), entries);
+        breakWith(t instanceof VaultException v ? v
+            : t instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log's database could not take a batch", sql)
+            : new VaultException("the access log's database could not take a batch: " + t.getMessage(), t), entries);
       }
     }
   }
@@ -288,12 +317,74 @@ final class SharedJournal {
     }
   }
 
-  /** The database now holds the entries before {@code size}, {@code count} more than before. */
-  void filled(long size, int count) {
+  /** The listener's loop: runs the filled batches' listeners one after another, in order. */
+  private void listenLoop() {
+    while (true) {
+      Runnable next;
+      lock.lock();
+      try {
+        while (unheard.isEmpty() && !stopping) {
+          heard.awaitUninterruptibly();
+        }
+        if (unheard.isEmpty()) {
+          return;
+        }
+        next = unheard.poll();
+        listening = true;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        next.run();
+      } finally {
+        lock.lock();
+        try {
+          listening = false;
+          moved.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits until the database holds every entry synced when this was called, or stopped following
+   * the journal, and every listener of a filled batch ran (a handle closes after this).
+   */
+  void awaitQuiet() {
+    lock.lock();
+    try {
+      long target = synced;
+      while (filled < target && broken == null || !unheard.isEmpty() || listening) {
+        moved.awaitUninterruptibly();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many entries the database holds, as the filler (or a mend) left it. */
+  long filled() {
+    lock.lock();
+    try {
+      return filled;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The database now holds the entries before {@code size}, {@code count} more than before;
+   * {@code listeners} runs on the listener's thread, after those of earlier batches.
+   */
+  void filled(long size, int count, Runnable listeners) {
     lock.lock();
     try {
       filled = size;
       entriesBehind -= count;
+      unheard.add(listeners);
+      heard.signal();
       moved.signalAll();
     } finally {
       lock.unlock();
