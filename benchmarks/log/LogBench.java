@@ -174,7 +174,8 @@ public final class LogBench {
   /**
    * Counts the log's group commits during a timed phase. AccessLog tells its afterBatch listener
    * (the vault's checkpoint policy and incident watch) of each durable batch, on the thread that
-   * runs the listeners once the database holds the batch (embedded) or that wrote it (PostgreSQL). This wraps that listener and calls it unchanged, so checkpoints are signed as
+   * runs the listeners once the database holds the batch (embedded) or that wrote it
+   * (PostgreSQL). This wraps that listener and calls it unchanged, so checkpoints are signed as
    * before; nothing public returns the listener, so its private field is read by reflection.
    * Costs one synchronized call per batch, against a batch's fraction of a millisecond of sync.
    */
