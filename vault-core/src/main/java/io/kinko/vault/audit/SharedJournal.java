@@ -90,8 +90,8 @@ final class SharedJournal {
   }
 
   /**
-   * A handle closed (after {@link #awaitFilled}); the last one stops the filler and forgets the
-   * state, so that the next opening reads the files afresh.
+   * A handle closed (after {@link #awaitQuiet}); the last one stops the filler and the listener
+   * and forgets the state, so that the next opening reads the files afresh.
    */
   void leave() {
     Thread stopped = null;
