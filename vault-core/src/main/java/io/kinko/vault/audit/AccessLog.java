@@ -89,7 +89,7 @@ public final class AccessLog {
   private volatile Consumer<Batch> afterBatch = batch -> {};
   /** The tree's right edge after the last committed batch, so a batch need not read it back. */
   private volatile CompactRange rightEdge;
-  /** Runs the batches' listeners one at a time, in batch order, beside the writing of later batches. */
+  /** On PostgreSQL, runs the batches' listeners one at a time, in batch order, beside the writing of later batches (the embedded log has a listeners' thread). */
   private final java.util.concurrent.locks.ReentrantLock listenerLock = new java.util.concurrent.locks.ReentrantLock();
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
   private WriterStatements writer;
