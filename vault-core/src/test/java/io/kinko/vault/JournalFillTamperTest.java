@@ -85,8 +85,7 @@ class JournalFillTamperTest extends VaultTest {
       int length = lastEntryLength(c, treeSize) + 56;
       String prevLeaf = leafOf(c, treeSize - 2);
       c.createStatement().execute("DELETE FROM log_entries WHERE seq = " + (treeSize - 1));
-      c.createStatement().execute("DELETE FROM log_nodes WHERE idx >= " + (treeSize - 1) + " AND lvl = 0");
-      c.createStatement().execute("DELETE FROM log_nodes WHERE lvl > 0 AND (idx + 1) * POWER(2, lvl) > " + (treeSize - 1));
+      TestDatabase.deleteNodesFrom(c, treeSize - 1);
       c.createStatement().execute("UPDATE log_head SET tree_size = " + (treeSize - 1) + ", last_leaf = '" + prevLeaf
           + "', journal_end = " + (h.end - length));
     }

@@ -118,12 +118,32 @@ final class TestDatabase {
 
   /** Writes {@code bytes} as the stored entry {@code seq}, whatever they are. */
   static void setEntry(Connection c, long seq, byte[] bytes) throws SQLException {
-    try (PreparedStatement u = c.prepareStatement("UPDATE log_entries SET entry = ? WHERE seq = ?")) {
+    setOne(c, "UPDATE log_entries SET entry = ? WHERE seq = ?", bytes, seq);
+  }
+
+  /** Rewrites the stored leaf (the level-0 node of {@code log_tree}, keyed by its index) of entry {@code seq}. */
+  static void setLeaf(Connection c, long seq, byte[] leaf) throws SQLException {
+    setOne(c, "UPDATE log_tree SET hash = ? WHERE node = ?", leaf, seq);
+  }
+
+  private static void setOne(Connection c, String update, byte[] bytes, long key) throws SQLException {
+    try (PreparedStatement u = c.prepareStatement(update)) {
       u.setBytes(1, bytes);
-      u.setLong(2, seq);
+      u.setLong(2, key);
       if (u.executeUpdate() != 1) {
-        throw new IllegalStateException("no stored log entry " + seq);
+        throw new IllegalStateException("no row " + key + " to update: " + update);
       }
+    }
+  }
+
+  /** Deletes every tree node over a leaf at or after {@code size}: what the tree of {@code size} leaves does not hold. */
+  static void deleteNodesFrom(Connection c, long size) throws SQLException {
+    long span = 1L << 48; // DbNodeStore.key: level * 2^48 + index
+    try (PreparedStatement s = c.prepareStatement("DELETE FROM log_tree WHERE (MOD(node, ?) + 1) * POWER(2, node / ?) > ?")) {
+      s.setLong(1, span);
+      s.setLong(2, span);
+      s.setLong(3, size);
+      s.executeUpdate();
     }
   }
 
@@ -167,7 +187,7 @@ final class TestDatabase {
     }
     String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
     String copy = schema + "_backup";
-    String[] tables = {"log_entries", "log_nodes", "log_head", "log_checkpoints"};
+    String[] tables = {"log_entries", "log_tree", "log_head", "log_checkpoints"};
     try (Connection c = connect(vaultDir)) {
       c.createStatement().execute("CREATE SCHEMA " + copy);
       for (String t : tables) {
@@ -217,10 +237,26 @@ final class TestDatabase {
   }
 
   /**
+   * Undoes V18: the tree's nodes back in {@code log_nodes (lvl, idx, hash)}, each hash as 64 hex
+   * digits, and V18's row in Flyway's history gone, so that the next opening migrates them again.
+   */
+  static void nodesAsHex(Connection c) throws SQLException {
+    String hex = postgres() ? "encode(hash, 'hex')" : "LOWER(RAWTOHEX(hash))";
+    for (String statement : new String[] {
+        "CREATE TABLE log_nodes (lvl INTEGER NOT NULL, idx BIGINT NOT NULL, hash CHAR(64) NOT NULL, PRIMARY KEY (lvl, idx))",
+        "INSERT INTO log_nodes SELECT CAST(node / 281474976710656 AS INTEGER), MOD(node, 281474976710656), " + hex + " FROM log_tree",
+        "DROP TABLE log_tree",
+        "DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '18'"}) {
+      c.createStatement().executeUpdate(statement);
+    }
+  }
+
+  /**
    * Undoes V11 and every later migration of an embedded vault, as if it were made by a version whose
    * schema ended at V10. A new migration adds its undo here, newest first.
    */
   static void backToSchema10(Connection c) throws java.sql.SQLException {
+    nodesAsHex(c); // V18
     entriesAsText(c); // V17 (V16 only filled a column)
     String[] undo = {
         "DROP TABLE alert_deliveries", // V15

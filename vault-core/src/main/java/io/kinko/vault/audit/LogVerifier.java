@@ -154,7 +154,7 @@ public final class LogVerifier {
 
   /**
    * Whether the top-level "prev" field is the lower-case hex of {@code leaf}; canonical JSON escapes every quote inside
-   * strings, so the first {@code "prev":"} is the field. A leaf of another length (a log_nodes row edited) never links.
+   * strings, so the first {@code "prev":"} is the field. A leaf of another length (a log_tree row edited) never links.
    */
   static boolean linksTo(String entry, byte[] leaf) {
     int at = entry.indexOf("\"prev\":\"");
@@ -263,19 +263,6 @@ public final class LogVerifier {
     }
   }
 
-  /**
-   * A stored leaf as bytes; one that is not hex (edited outside Kinko) as no bytes at all, which
-   * hashes to nothing and links to nothing, so the entry is refused as altered, an integrity
-   * failure with its INCIDENT, not a parse error.
-   */
-  private static byte[] storedLeaf(String hex) {
-    try {
-      return HEX.parseHex(hex);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return new byte[0];
-    }
-  }
-
   private static Page read(Database database, long from, long to) {
     return database.inTransaction(c -> {
       int n = (int) (to - from);
@@ -283,12 +270,14 @@ public final class LogVerifier {
       byte[][] entries = new byte[n][];
       String[] texts = new String[n];
       Columns[] columns = new Columns[n];
-      try (PreparedStatement s = c.prepareStatement("SELECT idx, hash FROM log_nodes WHERE lvl = 0 AND idx >= ? AND idx < ?")) {
-        s.setLong(1, from);
-        s.setLong(2, to);
+      // A leaf's key in log_tree is its index (DbNodeStore.key at level 0). One of another length (edited outside
+      // Kinko) hashes to nothing and links to nothing: the entry is refused as altered, an INCIDENT, not a parse error.
+      try (PreparedStatement s = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ?")) {
+        s.setLong(1, DbNodeStore.key(0, from));
+        s.setLong(2, DbNodeStore.key(0, to));
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
-            leaves[(int) (r.getLong(1) - from)] = storedLeaf(r.getString(2));
+            leaves[(int) (r.getLong(1) - from)] = r.getBytes(2);
           }
         }
       }

@@ -78,7 +78,7 @@ class LogVerifierChecksPropertiesTest {
   }
 
   /**
-   * The old check compared the field with 64 hex digits of the leaf; a leaf row of log_nodes edited to 31 bytes (62
+   * The old check compared the field with 64 hex digits of the leaf; a leaf row of log_tree edited to 31 bytes (62
    * digits, a prefix of the real one) must not pass for the previous entry's leaf because the first 62 digits agree.
    */
   @Test
