@@ -113,6 +113,7 @@ final class BenchSupport {
       long cpu0 = processCpu();
       long sys0 = processSystemCpu();
       long gc0 = gcMillis();
+      long jit0 = jitMillis();
       long start = System.nanoTime();
       go.countDown();
       for (Future<?> f : futures) {
@@ -122,8 +123,9 @@ final class BenchSupport {
       long cpu = processCpu() - cpu0;
       long sys = processSystemCpu() - sys0;
       long gc = gcMillis() - gc0;
+      long jit = jitMillis() - jit0;
       long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-      return new Timed(elapsed, cpu, sys, gc, callerCpu.get(), all);
+      return new Timed(elapsed, cpu, sys, gc, jit, callerCpu.get(), all);
     } finally {
       pool.shutdownNow();
     }
@@ -134,7 +136,7 @@ final class BenchSupport {
    * spent in the kernel (-1 if unknown), time the collectors report, CPU time of the calling
    * threads (the group commit runs on them), and the sorted per-call latencies.
    */
-  record Timed(long nanos, long cpuNanos, long systemCpuNanos, long gcMillis, long callerCpuNanos, long[] sortedLatencies) {
+  record Timed(long nanos, long cpuNanos, long systemCpuNanos, long gcMillis, long jitMillis, long callerCpuNanos, long[] sortedLatencies) {
     double seconds() {
       return nanos / 1e9;
     }
@@ -160,6 +162,15 @@ final class BenchSupport {
   static long gcMillis() {
     return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
         .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+  }
+
+  /**
+   * Time the JIT's compiler threads spent compiling so far (HotSpot sums its compilers' times): on
+   * 2 cores a short run shares them with C2, which is then part of what it measures.
+   */
+  static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
   }
 
   /** CPU time of this process so far, all threads. */
