@@ -289,14 +289,24 @@ public final class Database implements AutoCloseable {
       return; // Flyway's scan and validation cost every command hundreds of milliseconds for nothing
     }
     try {
-      Flyway.configure()
+      Flyway flyway = Flyway.configure()
           .dataSource(dataSource)
           .locations("classpath:io/kinko/vault/store/migration")
           .placeholders(dialect)
           .loggers(FlywayLog.class.getName()) // its INFO lines are DEBUG: a normal open logs nothing above
-          .load()
-          .migrate();
+          .load();
+      if (java.util.Arrays.stream(flyway.info().all()).anyMatch(m -> m.getState().isFailed())) {
+        // H2 commits DDL as it runs it, so Flyway records a failed migration there and refuses every later
+        // run until it is repaired. The migrations a run can fail in halfway are written to be run again.
+        flyway.repair();
+      }
+      flyway.migrate();
     } catch (FlywayException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof io.kinko.vault.IntegrityException refused) {
+          throw refused; // a migration found the database edited outside Kinko
+        }
+      }
       SQLException sql = sqlCause(e);
       if (sql != null) {
         LOG.debug("cannot open the vault database", e);
