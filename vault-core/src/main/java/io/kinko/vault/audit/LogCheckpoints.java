@@ -131,8 +131,47 @@ public final class LogCheckpoints {
     }
   }
 
+  /**
+   * The inclusion proof of {@code entry} in the tree {@code at} was signed over, from stored nodes,
+   * checked against that signed root before anyone is handed it: the nodes a proof reads are no
+   * part of what opening or a verification compares with a checkpoint, and a certificate must not
+   * carry a proof an auditor's check would refuse.
+   *
+   * @throws IntegrityException if the proof does not lead to the signed root: the entry or a node
+   *     of the tree was edited outside Kinko
+   */
+  public List<byte[]> provenInclusion(io.kinko.vault.LogEntry entry, Signed at) {
+    byte[] root = signedRoot(at);
+    List<byte[]> proof = inclusionProof(entry.seq(), at.size());
+    try {
+      Merkle.verifyInclusion(entry.seq(), at.size(), Merkle.leafHash(entry.canonicalBytes()), proof, root);
+    } catch (VerificationException e) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + entry.seq() + " is not proved in the checkpoint of size " + at.size()
+          + " signed over it: the entry or a node of the log's tree was edited outside Kinko");
+    }
+    return proof;
+  }
+
+  /** The last signed root checked here, by its note: a deletion of many files proves each in one checkpoint. */
+  private byte[] lastNote;
+  private byte[] lastRoot;
+
+  private synchronized byte[] signedRoot(Signed at) {
+    if (!Arrays.equals(at.note(), lastNote)) {
+      Checkpoint checkpoint;
+      try {
+        checkpoint = at.checkpoint(verifier);
+      } catch (FormatException | VerificationException e) {
+        throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the checkpoint of size " + at.size() + " does not verify: " + e.getMessage());
+      }
+      lastRoot = checkpoint.rootHash();
+      lastNote = at.note().clone();
+    }
+    return lastRoot;
+  }
+
   /** The inclusion proof of entry {@code seq} in the tree of {@code size} entries, from stored nodes. */
-  public List<byte[]> inclusionProof(long seq, long size) {
+  private List<byte[]> inclusionProof(long seq, long size) {
     return database.inTransaction(c -> {
       try (DbNodeStore nodes = new DbNodeStore(c)) {
         return MerkleTree.snapshot(nodes, AccessLog.Head.read(c).size()).inclusionProof(seq, size);

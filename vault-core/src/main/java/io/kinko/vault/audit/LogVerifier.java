@@ -116,7 +116,7 @@ public final class LogVerifier {
           throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
         }
         prevLeaf = leaf;
-        range.append(leaf);
+        range.append(leaf, page.innerNodes());
         nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
       }
       entriesDone.accept(to);
@@ -183,7 +183,37 @@ public final class LogVerifier {
    * A page of rows: each entry's bytes (null where pruned), the same decoded as text for the field
    * checks (made on the reader's thread; the bytes are what is hashed and compared), and its columns.
    */
-  private record Page(byte[][] leaves, byte[][] entries, String[] texts, Columns[] columns) {}
+  private record Page(byte[][] leaves, byte[][] entries, String[] texts, Columns[] columns, java.util.Map<Long, byte[]> inner) {
+    /**
+     * What the walk's recomputed tree is held to: each inner node a leaf of this page completes must
+     * be stored with exactly the hash of its children. Proofs read these nodes, and neither opening
+     * nor the checkpoints' check reads most of them.
+     */
+    NodeStore innerNodes() {
+      return new NodeStore() {
+        @Override
+        public byte[] get(int level, long index) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void put(int level, long index, byte[] recomputed) {
+          if (level == 0) {
+            return; // the leaf, checked against its entry and the journal
+          }
+          byte[] stored = inner.get(DbNodeStore.key(level, index));
+          if (stored == null) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's tree node at level " + level + ", index " + index
+                + " is missing: the database was edited outside Kinko");
+          }
+          if (!Arrays.equals(stored, recomputed)) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's tree node at level " + level + ", index " + index
+                + " is not the hash of its children: the database was edited outside Kinko");
+          }
+        }
+      };
+    }
+  }
 
   /** The columns a {@code log_entries} row copies from its entry. */
   private record Columns(String action, String actor, long loggedAt, String fileId, long keepUntil) {}
@@ -263,6 +293,32 @@ public final class LogVerifier {
     }
   }
 
+  /**
+   * The stored inner nodes that leaves {@code [from, to)} complete: at level k, node j is complete
+   * once leaf (j + 1) · 2^k - 1 is, so j runs over [(from + 2^k) / 2^k - 1, to / 2^k). One key
+   * range per level.
+   */
+  private static java.util.Map<Long, byte[]> innerNodes(java.sql.Connection c, long from, long to) throws java.sql.SQLException {
+    java.util.Map<Long, byte[]> inner = new java.util.HashMap<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ?")) {
+      for (int level = 1; level < Long.SIZE - 1 && (to >>> level) > 0; level++) {
+        long first = ((from + (1L << level)) >>> level) - 1;
+        long end = to >>> level;
+        if (first >= end) {
+          continue;
+        }
+        s.setLong(1, DbNodeStore.key(level, first));
+        s.setLong(2, DbNodeStore.key(level, end));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            inner.put(r.getLong(1), r.getBytes(2));
+          }
+        }
+      }
+    }
+    return inner;
+  }
+
   private static Page read(Database database, long from, long to) {
     return database.inTransaction(c -> {
       int n = (int) (to - from);
@@ -294,7 +350,7 @@ public final class LogVerifier {
           }
         }
       }
-      return new Page(leaves, entries, texts, columns);
+      return new Page(leaves, entries, texts, columns, innerNodes(c, from, to));
     });
   }
 }

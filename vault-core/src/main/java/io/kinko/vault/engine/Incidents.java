@@ -105,16 +105,16 @@ final class Incidents {
           throw new IntegrityException("log entry " + e.seq() + " is filed as " + action + " but is a " + e.action()
               + " entry: the row was edited outside Kinko");
         }
-        proof(e, signed.size(), checkpoint);
+        proof(e, signed, checkpoint);
       }
       entries.put(action, read);
     }
     return new Proved(entries, signed, checkpoint);
   }
 
-  /** The entry with its inclusion proof in the tree of {@code size}, checked against {@code checkpoint}. */
-  private CertificateBody.LogProof proof(LogEntry e, long size, Checkpoint checkpoint) {
-    CertificateBody.LogProof proof = Certificates.logRef(e, vault.checkpoints(), size);
+  /** The entry with its inclusion proof in the tree {@code signed} signs, checked against {@code checkpoint} (the same, opened). */
+  private CertificateBody.LogProof proof(LogEntry e, LogCheckpoints.Signed signed, Checkpoint checkpoint) {
+    CertificateBody.LogProof proof = Certificates.logRef(e, vault.checkpoints(), signed);
     try {
       LogProofs.verify(proof, checkpoint, vault.id(), "log entry " + e.seq());
     } catch (VerificationException | FormatException | IllegalArgumentException failure) {
@@ -170,14 +170,13 @@ final class Incidents {
    */
   IncidentReport.Signed report(Incident incident, String issuer) {
     Proved proved = prove();
-    long size = proved.signed().size();
     LogEntry entry = vault.log().entryAt(incident.id()).orElseThrow();
-    CertificateBody.LogProof entryProof = proof(entry, size, proved.checkpoint());
+    CertificateBody.LogProof entryProof = proof(entry, proved.signed(), proved.checkpoint());
     List<CertificateBody.LogProof> evidence = new ArrayList<>();
     for (long seq : incident.evidence()) {
       LogEntry e = vault.log().entryAt(seq).orElseThrow(() -> new io.kinko.vault.NotFoundException("evidence entry " + seq
           + " of incident " + incident.id() + " is no longer stored (pruned); its archive holds it"));
-      evidence.add(proof(e, size, proved.checkpoint()));
+      evidence.add(proof(e, proved.signed(), proved.checkpoint()));
     }
     Map<String, Object> named = SigningKey.named(signing.publicKey());
     String[] meaning = meaning(incident.rule());

@@ -136,7 +136,7 @@ final class Transports {
       Door.Entry entry) {
     LogEntry exportEntry = vault.log().entryAt(entry.seq()).orElseThrow();
     LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
-    var proof = Certificates.logRef(exportEntry, vault.checkpoints(), signed.size());
+    var proof = Certificates.logRef(exportEntry, vault.checkpoints(), signed);
     CertificateNames names = vault.certificateNames();
     String city = names == CertificateNames.SEALED ? session.cityRecipient() : null;
     java.time.Instant now = vault.clock().instant();
@@ -302,7 +302,7 @@ final class Transports {
     LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
     Receipt receipt = new Receipt(w.exportId(), sha256, w.vault(), w.keyFingerprint(), checked.pinned(), vault.id(),
         SigningKey.fingerprint(signing.publicKey()), vault.clock().instant(), importEntry.actor(), stored,
-        Certificates.logRef(importEntry, vault.checkpoints(), signed.size()), Certificates.checkpoint(signed));
+        Certificates.logRef(importEntry, vault.checkpoints(), signed), Certificates.checkpoint(signed));
     byte[] json = receipt.encode();
     return new Transport.Imported(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, stored, entry.seq(), json,
         signing.sign(json));

@@ -44,10 +44,13 @@ public final class Certificates {
         completed ? CertificateBody.Result.COMPLETED : CertificateBody.Result.FAILED);
   }
 
-  /** A log entry with its inclusion proof in the tree of {@code treeSize}, as certificates carry it. */
-  public static CertificateBody.LogProof logRef(LogEntry entry, LogCheckpoints checkpoints, long treeSize) {
+  /**
+   * A log entry with its inclusion proof in the tree checkpoint {@code at} signs, as certificates
+   * carry it; checked against that checkpoint first ({@link LogCheckpoints#provenInclusion}).
+   */
+  public static CertificateBody.LogProof logRef(LogEntry entry, LogCheckpoints checkpoints, LogCheckpoints.Signed at) {
     return new CertificateBody.LogProof(entry.seq(), entry.json(), HEX.formatHex(Merkle.leafHash(entry.canonicalBytes())),
-        checkpoints.inclusionProof(entry.seq(), treeSize).stream().map(HEX::formatHex).toList());
+        checkpoints.provenInclusion(entry, at).stream().map(HEX::formatHex).toList());
   }
 
   /** The checkpoint every proof in a certificate leads to. */

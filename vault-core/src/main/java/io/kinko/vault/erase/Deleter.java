@@ -447,7 +447,7 @@ public final class Deleter {
               "the blob's header, wrapped by the vault master key; no other copy is kept by the vault", 1),
           new CertificateBody.Verification("header read back after overwrite; the blob no longer opens with the vault's keys", "pass",
               item.notes == null ? "" : item.notes),
-          Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), ctx.names() == CertificateNames.PLAIN ? meta.path() : null,
+          Certificates.logRef(entry, ctx.checkpoints(), checkpoint), ctx.names() == CertificateNames.PLAIN ? meta.path() : null,
           ctx.sealedName(meta.path())));
       allPassed &= item.state != DeletionState.PENDING;
       keepUntil = entry.keepUntil().isAfter(keepUntil) ? entry.keepUntil() : keepUntil;

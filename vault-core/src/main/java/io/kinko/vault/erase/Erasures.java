@@ -68,7 +68,7 @@ public final class Erasures {
         new CertificateBody.Method("Clear", List.of(method.name()),
             "overwrite, sync, read back the last pass, rename to a random name, truncate, unlink, sync the folder"),
         media, outcome.wiped().stream().map(w -> (CertificateBody.Item) named(w)).toList(), Certificates.checkpoint(checkpoint),
-        entry.keepUntil(), Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), (long) outcome.skipped().size(), null, null,
+        entry.keepUntil(), Certificates.logRef(entry, ctx.checkpoints(), checkpoint), (long) outcome.skipped().size(), null, null,
         Certificates.erasure(started, outcome.skipped().isEmpty(), ctx));
     DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     return new WipeReport(certificate, outcome.wiped().size(), outcome.skipped());
@@ -128,7 +128,7 @@ public final class Erasures {
             "cryptographic erase: every key slot, the name key and the signing key destroyed; no file key can be unwrapped",
             overwriteBlobs ? "overwrite: every blob, 1 pass of random data, then unlink" : "blobs left as ciphertext without keys"), null),
         MediaFacts.of(ctx.layout().keys()).toMedia(), destroyed, Certificates.checkpoint(checkpoint), entry.keepUntil(),
-        Certificates.logRef(entry, ctx.checkpoints(), checkpoint.size()), null, blobs,
+        Certificates.logRef(entry, ctx.checkpoints(), checkpoint), null, blobs,
         "log archive, certificates and public key exported before the keys were destroyed", Certificates.erasure(started, true, ctx));
     DeletionCertificate certificate = Certificates.signAndStore(ctx, cert);
     certificate.write(archive, "disposal-certificate");

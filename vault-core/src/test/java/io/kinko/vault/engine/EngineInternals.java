@@ -20,6 +20,11 @@ public final class EngineInternals {
     return ((DefaultVault) vault).log();
   }
 
+  /** The vault's signed checkpoints, to ask for a proof as a certificate does. */
+  public static io.kinko.vault.audit.LogCheckpoints checkpoints(Vault vault) {
+    return ((DefaultVault) vault).checkpoints();
+  }
+
   /** A state change made by the vault's own hands (to stage a crash's leftovers legitimately). */
   public static <T> T changeState(Session session, VaultState.Update<T> update) {
     return ((DefaultSession) session).changeState(update);
