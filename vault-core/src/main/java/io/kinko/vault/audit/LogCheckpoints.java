@@ -34,6 +34,9 @@ public final class LogCheckpoints {
   private final Path file;
   private final NoteVerifier verifier;
   private final Clock clock;
+  /** The last signed root {@link #provenInclusion} checked, by its note: a deletion of many files proves each in one checkpoint. */
+  private byte[] lastNote;
+  private byte[] lastRoot;
 
   public LogCheckpoints(Database database, String vaultId, Path file, byte[] publicKey, Clock clock) {
     this.database = database;
@@ -151,10 +154,6 @@ public final class LogCheckpoints {
     }
     return proof;
   }
-
-  /** The last signed root checked here, by its note: a deletion of many files proves each in one checkpoint. */
-  private byte[] lastNote;
-  private byte[] lastRoot;
 
   private synchronized byte[] signedRoot(Signed at) {
     if (!Arrays.equals(at.note(), lastNote)) {

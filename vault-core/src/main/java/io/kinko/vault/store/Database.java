@@ -295,9 +295,10 @@ public final class Database implements AutoCloseable {
           .placeholders(dialect)
           .loggers(FlywayLog.class.getName()) // its INFO lines are DEBUG: a normal open logs nothing above
           .load();
-      if (java.util.Arrays.stream(flyway.info().all()).anyMatch(m -> m.getState().isFailed())) {
+      if (failedRunRecorded(dataSource)) {
         // H2 commits DDL as it runs it, so Flyway records a failed migration there and refuses every later
-        // run until it is repaired. The migrations a run can fail in halfway are written to be run again.
+        // run until it is repaired. V18, the one an existing vault runs with this build, is written to be run
+        // again; another that fails again says why, instead of "run repair", which no user can.
         flyway.repair();
       }
       flyway.migrate();
@@ -312,6 +313,17 @@ public final class Database implements AutoCloseable {
         LOG.debug("cannot open the vault database", e);
       }
       throw new VaultException("cannot open the vault database: " + (sql == null ? rootMessage(e) : describe(sql)), e);
+    }
+  }
+
+  /** Whether Flyway's history records a failed migration (no history at all: a new database). */
+  private static boolean failedRunRecorded(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection();
+         java.sql.Statement s = c.createStatement();
+         java.sql.ResultSet r = s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE NOT \"success\"")) {
+      return r.next() && r.getLong(1) > 0;
+    } catch (SQLException e) {
+      return false;
     }
   }
 
