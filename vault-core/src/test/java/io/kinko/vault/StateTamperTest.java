@@ -254,11 +254,22 @@ class StateTamperTest extends VaultTest {
     // sends the batch back to file-by-file checks, so only that file is refused. Its older
     // version's blob is intact: only the state check stands between it and the reader.
     List<String> paths = new ArrayList<>();
+    Map<String, String> ids = new LinkedHashMap<>();
     for (int i = 0; i < 20; i++) {
       paths.add("case/f" + i + ".txt");
-      TestVaults.put(session, paths.get(i), ("record " + i).getBytes());
+      ids.put(paths.get(i), TestVaults.put(session, paths.get(i), ("record " + i).getBytes()).fileId());
     }
     String newest = TestVaults.put(session, "case/f13.txt", "record 13, corrected".getBytes()).fileId();
+    // Files are bucketed by a keyed hash of their path: now and then (about 1 run in 200) another of
+    // the 20 lands in f13's bucket, which then fails its checks too. Those, and only those, go with it.
+    Object brokenBucket = col(rows("SELECT bucket FROM files WHERE file_id = '" + newest + "'").get(0), "bucket");
+    List<String> refused = new ArrayList<>();
+    for (String path : paths) {
+      if (brokenBucket.equals(col(rows("SELECT bucket FROM files WHERE file_id = '" + ids.get(path) + "'").get(0), "bucket"))) {
+        refused.add(path);
+      }
+    }
+    assertTrue(refused.contains("case/f13.txt"), refused.toString());
     execute("DELETE FROM files WHERE file_id = '" + newest + "'");
 
     Map<String, String> served = new LinkedHashMap<>();
@@ -274,11 +285,13 @@ class StateTamperTest extends VaultTest {
         failed.put(path, failure);
       }
     });
-    assertEquals(List.of("case/f13.txt"), List.copyOf(failed.keySet()));
-    assertTrue(failed.get("case/f13.txt") instanceof IntegrityException, failed.toString());
-    assertEquals(19, served.size());
-    assertEquals("record 7", served.get("case/f7.txt"));
-    assertEquals(1, incidents(TestVaults.ADMIN));
+    assertEquals(refused, List.copyOf(failed.keySet()));
+    assertTrue(failed.values().stream().allMatch(f -> f instanceof IntegrityException), failed.toString());
+    assertEquals(20 - refused.size(), served.size());
+    for (String path : served.keySet()) {
+      assertEquals("record " + path.replaceAll("\\D", ""), served.get(path));
+    }
+    assertEquals(refused.size(), incidents(TestVaults.ADMIN));
   }
 
   @Test
