@@ -53,12 +53,15 @@ class DatabaseSeparationTest {
     assertTrue(app.queryForList("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'LOG_ENTRIES'", String.class).isEmpty());
   }
 
-  /** The versions of the migrations vault-core ships, in order: read from the class path, so a new one needs no edit here. */
+  /**
+   * The versions of the migrations vault-core ships, in order: read from the class path (SQL files
+   * and the Java ones' classes), so a new one needs no edit here.
+   */
   private static List<String> kinkosMigrations() throws Exception {
-    java.util.regex.Pattern version = java.util.regex.Pattern.compile("V(\\d+)__.*\\.sql");
+    java.util.regex.Pattern version = java.util.regex.Pattern.compile("V(\\d+)__\\w*\\.(sql|class)");
     List<Integer> found = new ArrayList<>();
     for (org.springframework.core.io.Resource r : new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
-        .getResources("classpath*:io/kinko/vault/store/migration/V*__*.sql")) {
+        .getResources("classpath*:io/kinko/vault/store/migration/V*__*.*")) {
       java.util.regex.Matcher m = version.matcher(String.valueOf(r.getFilename()));
       assertTrue(m.matches(), r.getFilename());
       found.add(Integer.parseInt(m.group(1)));
