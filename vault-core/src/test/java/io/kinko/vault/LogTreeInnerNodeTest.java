@@ -1,6 +1,5 @@
 package io.kinko.vault;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,10 +32,7 @@ class LogTreeInnerNodeTest extends VaultTest {
 
   private void editNode(long node, byte[] hash) throws SQLException {
     try (Connection c = TestDatabase.connect(vault.directory())) {
-      java.sql.PreparedStatement u = c.prepareStatement("UPDATE log_tree SET hash = ? WHERE node = ?");
-      u.setBytes(1, hash);
-      u.setLong(2, node);
-      assertEquals(1, u.executeUpdate());
+      TestDatabase.setNode(c, node, hash); // exactly one row, or it throws
     }
   }
 

@@ -123,7 +123,12 @@ final class TestDatabase {
 
   /** Rewrites the stored leaf (the level-0 node of {@code log_tree}, keyed by its index) of entry {@code seq}. */
   static void setLeaf(Connection c, long seq, byte[] leaf) throws SQLException {
-    setOne(c, "UPDATE log_tree SET hash = ? WHERE node = ?", leaf, seq);
+    setNode(c, seq, leaf);
+  }
+
+  /** Rewrites the stored tree node of key {@code node} (level · 2^48 + index), whatever {@code hash} is. */
+  static void setNode(Connection c, long node, byte[] hash) throws SQLException {
+    setOne(c, "UPDATE log_tree SET hash = ? WHERE node = ?", hash, node);
   }
 
   private static void setOne(Connection c, String update, byte[] bytes, long key) throws SQLException {

@@ -75,6 +75,7 @@ public final class LogVerifier {
     for (long from = 0; from < head.size(); from += PAGE) {
       long to = Math.min(head.size(), from + PAGE);
       Page page = pages.next();
+      NodeStore storedInner = page.innerNodes();
       for (long seq = from; seq < to; seq++) {
         byte[] leaf = page.leaves[(int) (seq - from)];
         if (leaf == null) {
@@ -116,7 +117,7 @@ public final class LogVerifier {
           throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
         }
         prevLeaf = leaf;
-        range.append(leaf, page.innerNodes());
+        range.append(leaf, storedInner);
         nextCheckpoint = checkRoots(checkpoints, nextCheckpoint, range, head.size());
       }
       entriesDone.accept(to);
