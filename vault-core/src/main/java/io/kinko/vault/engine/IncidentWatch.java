@@ -184,7 +184,11 @@ final class IncidentWatch implements AutoCloseable {
    */
   private IncidentRules.Running running;
   private long runningCursor = -1;
-  /** Sizes of the file versions the running state has seen read (unknown ones are 0 and looked up again). */
+  /**
+   * Sizes of the file versions the entries of the scan in progress read (unknown ones are 0). The
+   * rules take a version's size when it enters their window and keep it, so no scan needs another
+   * scan's: kept across scans, this grew by every version ever read while the process ran.
+   */
   private final Map<String, Long> sizes = new HashMap<>();
 
   private record Scanned(boolean full, IncidentRules.Running running, long cursor) {}
@@ -212,8 +216,8 @@ final class IncidentWatch implements AutoCloseable {
       }
       IncidentPolicy policy = policy(c);
       IncidentRules.Running rules = kept;
+      sizes.clear();
       if (rules == null || keptCursor != from || !rules.policy().equals(policy)) {
-        sizes.clear();
         List<LogEntry> history = history(c, policy, fresh, fresh.get(0).seq());
         lookUpSizes(c, history);
         rules = new IncidentRules.Running(policy, id -> sizes.getOrDefault(id, 0L));

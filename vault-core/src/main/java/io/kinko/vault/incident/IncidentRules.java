@@ -92,7 +92,11 @@ public final class IncidentRules {
   public static final class Running {
     private final State state;
 
-    /** A state that has seen nothing; {@code bytesOfFile} must answer the same for a version each time. */
+    /**
+     * A state that has seen nothing. {@code bytesOfFile} is asked for a version's size when the
+     * version enters a user's mass-reading window, and the state keeps that answer until the
+     * version leaves it: a caller need only know the sizes of the versions its fresh entries read.
+     */
     public Running(IncidentPolicy policy, ToLongFunction<String> bytesOfFile) {
       this.state = new State(Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(bytesOfFile, "bytesOfFile"));
     }
@@ -298,24 +302,31 @@ public final class IncidentRules {
       raised.add(new Raised(actor, new IncidentReason(rule, evidence, detail.replace('\n', ' ').replace('\r', ' '))));
     }
 
-    /** One user's reads in the mass-reading window: distinct versions and bytes. */
+    /**
+     * One user's reads in the mass-reading window: the distinct versions, each with its reads in
+     * the window and its size as taken when it entered, and the bytes of all those reads.
+     */
     private final class Reads {
       final Deque<LogEntry> window = new ArrayDeque<>();
-      final Map<String, Integer> perFile = new HashMap<>();
+      final Map<String, Version> perFile = new HashMap<>();
       long bytes;
 
       void read(boolean fresh, LogEntry e) {
         IncidentPolicy.MassRead m = policy.massRead();
         while (!window.isEmpty() && expired(window.peekFirst(), e.time(), m.window())) {
-          LogEntry old = window.removeFirst();
-          bytes -= bytesOfFile.applyAsLong(old.fileId());
-          perFile.merge(old.fileId(), -1, (a, b) -> a + b == 0 ? null : a + b);
+          String gone = window.removeFirst().fileId();
+          Version old = perFile.get(gone);
+          bytes -= old.size;
+          if (--old.reads == 0) {
+            perFile.remove(gone);
+          }
         }
         int filesBefore = perFile.size();
         long bytesBefore = bytes;
         window.addLast(e);
-        perFile.merge(e.fileId(), 1, Integer::sum);
-        bytes += Math.max(0, bytesOfFile.applyAsLong(e.fileId()));
+        Version v = perFile.computeIfAbsent(e.fileId(), id -> new Version(Math.max(0, bytesOfFile.applyAsLong(id))));
+        v.reads++;
+        bytes += v.size;
         boolean files = filesBefore < m.files() && perFile.size() >= m.files();
         boolean volume = bytesBefore < m.bytes() && bytes >= m.bytes();
         if (files || volume) {
@@ -323,6 +334,16 @@ public final class IncidentRules {
               + bytes + " bytes) within " + m.window().toMinutes() + " minutes");
         }
       }
+    }
+  }
+
+  /** A version in a user's mass-reading window: its size, taken once, and how many of the window's reads are of it. */
+  private static final class Version {
+    final long size;
+    int reads;
+
+    Version(long size) {
+      this.size = size;
     }
   }
 

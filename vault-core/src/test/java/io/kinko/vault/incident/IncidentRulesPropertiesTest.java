@@ -65,6 +65,32 @@ class IncidentRulesPropertiesTest {
     });
   }
 
+  /**
+   * The running state takes a version's size once, when the version enters a user's mass-reading
+   * window, and takes the same size back out when the version leaves: the incident watch keeps the
+   * sizes only for the scan in progress (kept across scans they grew without bound), so a size
+   * asked again in a later scan is unknown (0). Before, the state asked again at eviction and took
+   * out 0: the window's bytes only grew, and a user reading 60 bytes now and then was raised.
+   */
+  @Test
+  void aVersionsSize_isTakenOnceWhenItEntersTheWindow_andTheSameSizeLeavesWithIt() {
+    IncidentPolicy policy = POLICY.withMassRead(new IncidentPolicy.MassRead(1_000, 100, Duration.ofMinutes(10)));
+    java.util.Map<String, Integer> asked = new java.util.HashMap<>();
+    IncidentRules.Running running = new IncidentRules.Running(policy, id -> asked.merge(id, 1, Integer::sum) == 1 ? 60 : 0);
+    running.history(List.of());
+    LogEntry a = entry(0, MORNING, "eve", "GET", "ALLOW", "read", "version-a");
+    LogEntry b = entry(1, MORNING.plus(Duration.ofMinutes(20)), "eve", "GET", "ALLOW", "read", "version-b");
+    LogEntry c = entry(2, MORNING.plus(Duration.ofMinutes(21)), "eve", "GET", "ALLOW", "read", "version-c");
+
+    assertEquals(List.of(), running.next(List.of(a)), "60 bytes of 100 raised");
+    assertEquals(List.of(), running.next(List.of(b)), "a's 60 bytes stayed in the window after a left it");
+    List<IncidentRules.Raised> raised = running.next(List.of(c));
+    assertEquals(1, raised.size(), "b and c are 120 bytes within 10 minutes: " + raised);
+    assertEquals(IncidentRule.ACCESS_MASS_READ, raised.get(0).reason().rule());
+    assertEquals(List.of(1L, 2L), raised.get(0).reason().evidence());
+    assertEquals(java.util.Map.of("version-a", 1, "version-b", 1, "version-c", 1), asked, "a size asked more than once");
+  }
+
   @Test
   void aThreshold_raisesAgain_onlyAfterItsWindowEmptied() {
     IncidentPolicy policy = POLICY.withDeniedOperations(new IncidentPolicy.Threshold(3, Duration.ofMinutes(10)));
