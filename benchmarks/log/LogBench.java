@@ -249,7 +249,7 @@ public final class LogBench {
           phase.systemCpuNanos() < 0 ? "kernel part unknown" : String.format("%.3f s of it in the kernel", phase.systemCpuNanos() / 1e9),
           100.0 * phase.cpuNanos() / phase.nanos() / CORES, CORES, entries == 0 ? 0.0 : phase.cpuNanos() / 1e3 / entries));
       BenchSupport.print(name + ".gc", phase.gcMillis(), "ms", "(time in garbage collections, as the JVM's collectors report it)");
-      BenchSupport.print(name + ".jit", phase.jitMillis(), "ms", "(time the JIT's compiler threads spent compiling meanwhile: part of process_cpu)");
+      BenchSupport.print(name + ".jit", phase.jitMillis(), "ms", "(CPU of the JIT's compiler threads meanwhile: part of process_cpu)");
       long written = bytesWritten() - startWritten;
       if (startWritten >= 0 && count > 0) {
         BenchSupport.print(name + ".written_per_commit", written / 1024.0 / count, "KiB",
@@ -407,7 +407,7 @@ public final class LogBench {
       System.out.printf("verify.runs.walk_cpu: %.3f %.3f %.3f s  (CPU time of the calling thread, which hashes and checks each entry; "
           + "the page readers' threads end with each run)%n", walk[0], walk[1], walk[2]);
       print("verify.gc", gcMillis() - verifyGc, "ms", "(garbage collection during the 3 runs)");
-      print("verify.jit", jitMillis() - verifyJit, "ms", "(the JIT's compiling during the 3 runs: part of their process CPU)");
+      print("verify.jit", jitMillis() - verifyJit, "ms", "(CPU of the JIT's compiler threads during the 3 runs: part of their process CPU)");
       print("verify.median", sorted[1], "s", target(sorted[1] * scale < 2.0,
           scale == 1 ? "< 2 s" : "< 2 s for 1,000,000, i.e. < 0.2 s here"));
       print("verify.rate", report.treeSize() / sorted[1], "entries/s", "(target > 500,000 entries/s)");
