@@ -224,6 +224,36 @@ class IncidentDetectionTest {
   }
 
   /**
+   * Mass reading by volume: the watch looks up each read version's size in the files table, and the
+   * window's bytes cross the policy's at the read that makes them so, across processes (each scan
+   * looks up the sizes of its own entries only; the rules keep a version's size while it is in the
+   * window). 3 files of 100 bytes against a limit of 250: the third read raises, the first two do not.
+   */
+  @Test
+  void massReading_raisesAtThePolicysVolume_fromTheVersionsSizes() {
+    setPolicy(IncidentPolicy.DEFAULT.withMassRead(new IncidentPolicy.MassRead(1_000, 250, Duration.ofMinutes(60))));
+    byte[] hundred = "x".repeat(100).getBytes(StandardCharsets.UTF_8);
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      for (int i = 0; i < 3; i++) {
+        TestVaults.put(t, "申請書/" + i + ".txt", hundred);
+      }
+    }
+    for (int i = 0; i < 2; i++) {
+      try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+        TestVaults.readAll(t, "申請書/" + i + ".txt");
+      }
+    }
+    assertEquals(List.of(), incidents(), "200 bytes of 250 raised");
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      TestVaults.readAll(t, "申請書/2.txt");
+    }
+    List<IncidentReason> raised = incidents();
+    assertEquals(List.of(IncidentRule.ACCESS_MASS_READ), raised.stream().map(IncidentReason::rule).toList());
+    assertEquals(entries("GET").stream().map(LogEntry::seq).toList(), raised.get(0).evidence());
+    assertTrue(raised.get(0).detail().contains("300 bytes"), raised.get(0).detail());
+  }
+
+  /**
    * The attack on reading reads from columns: an insider's earlier reads, their rows' actor and
    * file columns edited apart from the text (which the chain covers), must still count toward his
    * mass reading when a later process rebuilds the window.

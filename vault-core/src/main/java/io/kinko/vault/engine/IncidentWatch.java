@@ -363,16 +363,31 @@ final class IncidentWatch implements AutoCloseable {
    */
   private static final int SIZES_PER_QUERY = 50;
 
-  /** The sizes of file versions, from the files table (unchecked: it only weighs a detection); absent ones are left out. */
+  /** The look-up of {@link #SIZES_PER_QUERY} ids: one text for every scan, so the database parses it once per session. */
+  private static final String SIZES = "SELECT file_id, size_bytes FROM files WHERE file_id IN ("
+      + String.join(", ", java.util.Collections.nCopies(SIZES_PER_QUERY, "?")) + ")";
+
+  /**
+   * The sizes of file versions, from the files table (unchecked: it only weighs a detection);
+   * absent ones are left out. Every query has {@link #SIZES_PER_QUERY} marks, the ones no id fills
+   * set to NULL (which equals nothing): a list of as many marks as ids was a new text for each
+   * length, parsed on almost every scan, and H2's parser was then compiled by the JIT while the
+   * appends ran.
+   */
   private static Map<String, Long> sizes(Connection c, Set<String> ids) throws SQLException {
     Map<String, Long> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
     List<String> all = new ArrayList<>(ids);
-    for (int i = 0; i < all.size(); i += SIZES_PER_QUERY) {
-      List<String> chunk = all.subList(i, Math.min(all.size(), i + SIZES_PER_QUERY));
-      String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-      try (PreparedStatement s = c.prepareStatement("SELECT file_id, size_bytes FROM files WHERE file_id IN (" + marks + ")")) {
-        for (int k = 0; k < chunk.size(); k++) {
-          s.setString(k + 1, chunk.get(k));
+    try (PreparedStatement s = c.prepareStatement(SIZES)) {
+      for (int i = 0; i < all.size(); i += SIZES_PER_QUERY) {
+        for (int k = 0; k < SIZES_PER_QUERY; k++) {
+          if (i + k < all.size()) {
+            s.setString(k + 1, all.get(i + k));
+          } else {
+            s.setNull(k + 1, java.sql.Types.VARCHAR);
+          }
         }
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
