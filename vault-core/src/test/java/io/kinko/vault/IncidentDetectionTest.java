@@ -254,6 +254,32 @@ class IncidentDetectionTest {
   }
 
   /**
+   * As above, over more versions than one size look-up holds (50 ids): the later process rebuilds
+   * the window from 119 earlier reads, whose sizes it looks up in three queries (the last one half
+   * NULL), and the 120th read of 10 bytes crosses 1,200.
+   */
+  @Test
+  void massReading_byVolume_overMoreVersionsThanOneLookUpHolds() {
+    setPolicy(IncidentPolicy.DEFAULT.withMassRead(new IncidentPolicy.MassRead(1_000, 1_200, Duration.ofMinutes(60))));
+    byte[] ten = "0123456789".getBytes(StandardCharsets.UTF_8);
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      for (int i = 0; i < 120; i++) {
+        TestVaults.put(t, "申請書/" + i + ".txt", ten);
+      }
+      for (int i = 0; i < 119; i++) {
+        TestVaults.readAll(t, "申請書/" + i + ".txt");
+      }
+    }
+    assertEquals(List.of(), incidents(), "1,190 bytes of 1,200 raised");
+    try (Vault vault = open(); Session t = login(vault, "tanaka")) {
+      TestVaults.readAll(t, "申請書/119.txt");
+    }
+    List<IncidentReason> raised = incidents();
+    assertEquals(List.of(IncidentRule.ACCESS_MASS_READ), raised.stream().map(IncidentReason::rule).toList());
+    assertTrue(raised.get(0).detail().contains("120 files (1200 bytes)"), raised.get(0).detail());
+  }
+
+  /**
    * The attack on reading reads from columns: an insider's earlier reads, their rows' actor and
    * file columns edited apart from the text (which the chain covers), must still count toward his
    * mass reading when a later process rebuilds the window.
