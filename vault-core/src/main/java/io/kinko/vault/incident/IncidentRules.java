@@ -95,7 +95,8 @@ public final class IncidentRules {
     /**
      * A state that has seen nothing. {@code bytesOfFile} is asked for a version's size when the
      * version enters a user's mass-reading window, and the state keeps that answer until the
-     * version leaves it: a caller need only know the sizes of the versions its fresh entries read.
+     * version leaves it: a caller need only know the sizes of the versions read by the entries it
+     * passes to the call in hand ({@link #history} or {@link #next}).
      */
     public Running(IncidentPolicy policy, ToLongFunction<String> bytesOfFile) {
       this.state = new State(Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(bytesOfFile, "bytesOfFile"));

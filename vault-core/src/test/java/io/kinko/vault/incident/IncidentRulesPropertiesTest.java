@@ -91,6 +91,39 @@ class IncidentRulesPropertiesTest {
     assertEquals(java.util.Map.of("version-a", 1, "version-b", 1, "version-c", 1), asked, "a size asked more than once");
   }
 
+  /**
+   * Mass reading by volume, scanned as the watch scans: one running state carried from piece to
+   * piece, rebuilt now and then from everything before, and a size function that knows only the
+   * versions of the piece in hand (and of the history on a rebuild), as the watch looks them up
+   * per scan. Each version has its own size. It raises exactly what one scan with every size
+   * raises.
+   */
+  @Test
+  void massReadingByVolume_knowingOnlyEachScansSizes_raisesWhatOneScanRaises() {
+    java.util.concurrent.atomic.AtomicInteger raisedSome = new java.util.concurrent.atomic.AtomicInteger();
+    qt().withExamples(300).forAll(longs().all(), integers().between(5_000, 40_000)).checkAssert((seed, limit) -> {
+      Random random = new Random(seed);
+      IncidentPolicy policy = POLICY.withMassRead(new IncidentPolicy.MassRead(1_000, limit, Duration.ofMinutes(10)));
+      java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+      List<LogEntry> log = new ArrayList<>();
+      Instant t = MORNING;
+      for (int i = 0; i < 120; i++) {
+        t = t.plusSeconds(random.nextInt(8) == 0 ? 300 + random.nextInt(600) : random.nextInt(40));
+        String fileId = "%032x".formatted(random.nextInt(30));
+        sizes.computeIfAbsent(fileId, id -> 1L + random.nextInt(5_000));
+        log.add(entry(i, t, random.nextBoolean() ? "sato" : "suzuki", "GET", "ALLOW", "READ granted", fileId));
+      }
+      List<IncidentRules.Raised> expected = IncidentRules.evaluate(policy, List.of(), log, id -> sizes.getOrDefault(id, 0L));
+      if (!expected.isEmpty()) {
+        raisedSome.incrementAndGet();
+      }
+
+      List<IncidentRules.Raised> out = carriedOn(policy, log, random, id -> sizes.getOrDefault(id, 0L));
+      assertEquals(expected, out, "seed " + seed + ", limit " + limit);
+    });
+    assertTrue(raisedSome.get() > 30, "too few generated logs crossed the limit to test anything: " + raisedSome.get());
+  }
+
   @Test
   void aThreshold_raisesAgain_onlyAfterItsWindowEmptied() {
     IncidentPolicy policy = POLICY.withDeniedOperations(new IncidentPolicy.Threshold(3, Duration.ofMinutes(10)));
@@ -199,25 +232,36 @@ class IncidentRulesPropertiesTest {
     return out;
   }
 
+  private static List<IncidentRules.Raised> carriedOn(IncidentPolicy policy, List<LogEntry> log, Random random) {
+    return carriedOn(policy, log, random, id -> 4096);
+  }
+
   /**
    * The log scanned in random pieces as the watch does now: one {@link IncidentRules.Running}
    * carried from piece to piece, each piece's INCIDENT entries coming in the next piece, and now
    * and then a new running state built from everything before (a failed scan, another process).
+   * Its size function knows, as the watch's look-up does, only the versions of the piece in hand,
+   * and of the history on a rebuild ({@code sizeOf} gives them).
    */
-  private static List<IncidentRules.Raised> carriedOn(IncidentPolicy policy, List<LogEntry> log, Random random) {
+  private static List<IncidentRules.Raised> carriedOn(IncidentPolicy policy, List<LogEntry> log, Random random,
+      java.util.function.ToLongFunction<String> sizeOf) {
+    java.util.Map<String, Long> known = new java.util.HashMap<>();
     List<IncidentRules.Raised> out = new ArrayList<>();
     List<LogEntry> before = new ArrayList<>();
     List<LogEntry> incidents = new ArrayList<>();
-    IncidentRules.Running running = new IncidentRules.Running(policy, id -> 4096);
+    IncidentRules.Running running = new IncidentRules.Running(policy, id -> known.getOrDefault(id, 0L));
     int from = 0;
     while (from < log.size()) {
       int to = Math.min(log.size(), from + 1 + random.nextInt(8));
       List<LogEntry> fresh = new ArrayList<>(incidents);
       fresh.addAll(log.subList(from, to));
+      known.clear();
       if (random.nextInt(4) == 0) {
-        running = new IncidentRules.Running(policy, id -> 4096);
+        running = new IncidentRules.Running(policy, id -> known.getOrDefault(id, 0L));
+        before.forEach(e -> known.put(e.fileId(), sizeOf.applyAsLong(e.fileId())));
         running.history(before);
       }
+      fresh.forEach(e -> known.put(e.fileId(), sizeOf.applyAsLong(e.fileId())));
       List<IncidentRules.Raised> raised = running.next(fresh);
       out.addAll(raised);
       before.addAll(fresh);
