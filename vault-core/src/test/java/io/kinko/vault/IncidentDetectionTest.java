@@ -255,8 +255,8 @@ class IncidentDetectionTest {
 
   /**
    * As above, over more versions than one size look-up holds (50 ids): the later process rebuilds
-   * the window from 119 earlier reads, whose sizes it looks up in three queries (the last one half
-   * NULL), and the 120th read of 10 bytes crosses 1,200.
+   * the window from 119 earlier reads, whose sizes it looks up in three queries (the last one padded
+   * with a repeated id), and the 120th read of 10 bytes crosses 1,200.
    */
   @Test
   void massReading_byVolume_overMoreVersionsThanOneLookUpHolds() {
