@@ -84,7 +84,7 @@ final class TestDatabase {
       // An open vault fills its database behind the log's journal: edit it where the filler is
       // done, as an edit of the files at rest would, not in the middle of a fill.
       io.kinko.vault.audit.FillerHook.awaitAllFilled();
-      return DriverManager.getConnection("jdbc:h2:file:" + vaultDir.resolve("db/kinko"), "kinko", "");
+      return DriverManager.getConnection(io.kinko.vault.store.Database.embeddedUrl(vaultDir), "kinko", "");
     }
     return DriverManager.getConnection(url, USER, "");
   }

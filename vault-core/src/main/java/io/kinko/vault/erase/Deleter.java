@@ -19,6 +19,7 @@ import io.kinko.vault.store.Database;
 import io.kinko.vault.store.FileCatalog;
 import io.kinko.vault.store.FileStore;
 import io.kinko.vault.store.FolderIndex;
+import io.kinko.vault.store.Interrupts;
 import io.kinko.vault.store.VaultLayout;
 import io.kinko.vault.state.StateKind;
 import io.kinko.vault.state.VaultState;
@@ -309,6 +310,12 @@ public final class Deleter {
    * skipIfBusy}, a batch whose lock another process holds is skipped (empty) rather than waited for.
    */
   private <T> Optional<T> claimed(String batch, boolean skipIfBusy, Supplier<T> work) {
+    try (Interrupts.Held held = Interrupts.holdBack()) { // the lock's connection reads H2's file too
+      return claimedHeldBack(batch, skipIfBusy, work);
+    }
+  }
+
+  private <T> Optional<T> claimedHeldBack(String batch, boolean skipIfBusy, Supplier<T> work) {
     Connection lock;
     try {
       lock = ctx.database().connection();

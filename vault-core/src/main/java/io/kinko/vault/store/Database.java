@@ -41,7 +41,9 @@ public final class Database implements AutoCloseable {
    */
   public static Database open(VaultLayout layout, String url, DatabaseAccount account, boolean creating) {
     if (url == null) {
-      return openEmbedded(layout);
+      try (Interrupts.Held held = Interrupts.holdBack()) { // opening reads and writes the file
+        return openEmbedded(layout);
+      }
     }
     requirePostgresSupport();
     return Postgres.open(url, account, creating);
@@ -73,8 +75,8 @@ public final class Database implements AutoCloseable {
     // durable (log batches, file rows) is forced explicitly with forceToDisk. No compaction at
     // close by H2's own rule, which moved chunks (a train of about 12 fsyncs) at nearly every
     // close of a small vault: close compacts when the file is sparse (compactIfSparse).
-    String url = "jdbc:h2:file:" + layout.database().resolve("kinko")
-        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000;MAX_COMPACT_TIME=0";
+    // H2 opens the file through UninterruptedFilePath: an interrupted caller does not close it.
+    String url = embeddedUrl(layout.root()) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000;MAX_COMPACT_TIME=0";
     // H2 creates its files with the umask's mode; the folder is made 0700 before it creates
     // anything, and what it made is made 0600 once it has made it.
     try {
@@ -99,6 +101,15 @@ public final class Database implements AutoCloseable {
       compactIfSparse(pool);
       pool.close();
     }, true, layout.database().resolve("log.journal"));
+  }
+
+  /**
+   * The JDBC URL of the embedded database of the vault at {@code vaultDir}, as the vault opens it
+   * (H2 knows an open database by this name: a connection by another name to the same file is
+   * refused while the vault has it open).
+   */
+  public static String embeddedUrl(java.nio.file.Path vaultDir) {
+    return UninterruptedFilePath.url(new VaultLayout(vaultDir).database().resolve("kinko"));
   }
 
   /** Below this percentage of live data in the file, or in its chunks, the close compacts. */
@@ -327,21 +338,26 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+  /**
+   * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws;
+   * the thread's interrupt is held back meanwhile ({@link Interrupts}).
+   */
   public <T> T inTransaction(SqlWork<T> work) {
-    beforeUse.run();
-    try (Connection connection = pool.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
+    try (Interrupts.Held held = Interrupts.holdBack()) {
+      beforeUse.run();
+      try (Connection connection = pool.getConnection()) {
+        connection.setAutoCommit(false);
+        try {
+          T result = work.run(connection);
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        throw failure("vault database error", e);
       }
-    } catch (SQLException e) {
-      throw failure("vault database error", e);
     }
   }
 
@@ -353,7 +369,17 @@ public final class Database implements AutoCloseable {
    */
   public static VaultException failure(String what, SQLException e) {
     LOG.debug("{}", what, e);
-    return new VaultException(what + ": " + describe(e), e);
+    return new VaultException(what + ": " + (interrupted(e) ? "the thread was interrupted, " : "") + describe(e), e);
+  }
+
+  /** Whether {@code e} came of the thread's interrupt (H2 turns one that stops a wait of its own into an error). */
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException || t instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The SQLSTATE of {@code e} and what its class means, with nothing from the driver's message. */

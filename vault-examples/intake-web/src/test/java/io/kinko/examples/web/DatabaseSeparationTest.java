@@ -42,7 +42,7 @@ class DatabaseSeparationTest {
 
   @Test
   void vaultDatabase_holdsOnlyKinkosMigrations_andNoTableOfTheApp() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + vault.directory().resolve("db/kinko"), "kinko", "")) {
+    try (Connection c = DriverManager.getConnection(io.kinko.vault.store.Database.embeddedUrl(vault.directory()), "kinko", "")) {
       List<String> versions = column(c, "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\"");
       assertEquals(kinkosMigrations(), versions);
       assertFalse(column(c, "SELECT \"description\" FROM \"flyway_schema_history\"").contains("desk notice"));
