@@ -8,6 +8,7 @@ import io.kinko.vault.ClientInfo;
 import io.kinko.vault.LogEntry;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.store.Database;
+import io.kinko.vault.store.Interrupts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -156,18 +157,12 @@ public final class AccessLog {
 
   /**
    * {@link JournalReplay#mend}, forgetting the tree's right edge the failed fill may have left, with
-   * the thread's interrupt held back (it would close the journal's channel). The caller holds the
-   * journal's turn.
+   * the thread's interrupt held back ({@link Interrupts}). The caller holds the journal's turn.
    */
   private void mend() {
     rightEdge = null;
-    boolean interrupted = Thread.interrupted();
-    try {
+    try (Interrupts.Held held = Interrupts.holdBack()) {
       JournalReplay.mend(database, journal, shared);
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
@@ -275,11 +270,9 @@ public final class AccessLog {
    * listener runs after the hand-over; listeners still run one at a time, in batch order.
    */
   private void lead() {
-    // An interrupt in the middle of the journal's write or sync would close its channel (and
-    // H2's), failing this batch and every later one until the vault is reopened. The role passes
-    // through every caller's thread, so a caller interrupted while it queued leads with its
-    // interrupt held back, and gets it back afterwards.
-    boolean interrupted = Thread.interrupted();
+    // The role passes through every caller's thread, so a caller interrupted while it queued leads
+    // with its interrupt held back (Interrupts), and gets it back afterwards.
+    Interrupts.Held held = Interrupts.holdBack();
     List<Pending> batch = null;
     Batch written = null;
     Throwable failed = null;
@@ -291,7 +284,7 @@ public final class AccessLog {
           try {
             wait = queued.awaitNanos(wait);
           } catch (InterruptedException e) {
-            interrupted = true;
+            Interrupts.giveBack(); // when the batch is written
             break;
           }
         }
@@ -316,9 +309,7 @@ public final class AccessLog {
           afterHandOver(batch == null ? 0 : batch.size(), written);
         }
       } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
+        held.close();
       }
     }
   }

@@ -3,8 +3,12 @@ package io.kinko.vault.audit;
 import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.VaultException;
+import io.kinko.vault.store.FileStore;
+import io.kinko.vault.store.Interrupts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +60,10 @@ final class Journal implements AutoCloseable {
   private static final String ROTATING = ".new";
 
   private final Path file;
+  /** Whether this handle writes (the log's own) or only reads (a verification's): only the first opens its file again after an interrupt. */
+  private final boolean writable;
   private FileChannel channel;
+  private volatile boolean closed;
   private Object fileKey;
   private long base;
   private byte[] baseLeaf;
@@ -69,8 +76,9 @@ final class Journal implements AutoCloseable {
   /** File offset up to which the file is preallocated. */
   private long allocated;
 
-  private Journal(Path file, FileChannel channel, long base, byte[] baseLeaf, long shift) throws IOException {
+  private Journal(Path file, FileChannel channel, boolean writable, long base, byte[] baseLeaf, long shift) throws IOException {
     this.file = file;
+    this.writable = writable;
     this.channel = channel;
     this.fileKey = fileKey(file);
     this.base = base;
@@ -101,13 +109,13 @@ final class Journal implements AutoCloseable {
   static Journal create(Path file, long base, byte[] leafBefore) {
     try {
       FileChannel channel = createFile(file, base, leafBefore, 0);
-      Journal journal = new Journal(file, channel, base, leafBefore.clone(), 0);
+      Journal journal = new Journal(file, channel, true, base, leafBefore.clone(), 0);
       journal.allocated = HEADER;
       journal.grow(GROWTH);
       syncFolder(file);
       return journal;
     } catch (IOException e) {
-      throw new VaultException("cannot create the log journal " + file.getFileName() + ": " + e.getMessage(), e);
+      throw new VaultException("cannot create the log journal " + file.getFileName() + ": " + FileStore.describe(e), e);
     }
   }
 
@@ -141,7 +149,7 @@ final class Journal implements AutoCloseable {
     try {
       Files.deleteIfExists(file.resolveSibling(file.getFileName() + ROTATING));
     } catch (IOException e) {
-      throw new VaultException("cannot remove an unfinished rotation of the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot remove an unfinished rotation of the log journal: " + FileStore.describe(e), e);
     }
   }
 
@@ -164,7 +172,7 @@ final class Journal implements AutoCloseable {
       if (shift < 0 || shift > Long.MAX_VALUE / 2) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " has a damaged header");
       }
-      return new Journal(file, channel, h.getLong(8), Arrays.copyOfRange(b, 16, 48), shift);
+      return new Journal(file, channel, writable, h.getLong(8), Arrays.copyOfRange(b, 16, 48), shift);
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
       if (e instanceof IntegrityException i) {
@@ -173,7 +181,8 @@ final class Journal implements AutoCloseable {
       if (e instanceof java.io.EOFException) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " is truncated inside its header");
       }
-      throw new VaultException("cannot open the log journal " + file.getFileName() + ": " + e.getMessage(), e);
+      throw new VaultException("cannot open the log journal " + file.getFileName() + ": "
+          + (e instanceof IOException io ? FileStore.describe(io) : e.getMessage()), e);
     }
   }
 
@@ -214,11 +223,11 @@ final class Journal implements AutoCloseable {
   Record recordEndingAt(long offset, long seq) {
     try {
       long at = offset - shift;
-      if (at < HEADER + FIXED || at > channel.size()) {
+      if (at < HEADER + FIXED || at > io(FileChannel::size)) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal ends before entry " + seq + ", which the database holds: it was truncated");
       }
       ByteBuffer len = ByteBuffer.allocate(4);
-      readFully(channel, len, at - 4);
+      io(c -> readFully(c, len.clear(), at - 4));
       int length = len.getInt(0);
       Record r = length < FIXED || length > FIXED + MAX_ENTRY || at - length < HEADER ? null : read(at - length);
       if (r == null || r.seq() != seq || r.end() != offset) {
@@ -226,7 +235,7 @@ final class Journal implements AutoCloseable {
       }
       return r;
     } catch (IOException e) {
-      throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot read the log journal: " + FileStore.describe(e), e);
     }
   }
 
@@ -245,9 +254,9 @@ final class Journal implements AutoCloseable {
     nextSeq = seq;
     lastLeaf = leaf.clone();
     try {
-      allocated = Math.max(allocated, channel.size());
+      allocated = Math.max(allocated, io(FileChannel::size));
     } catch (IOException e) {
-      throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot read the log journal: " + FileStore.describe(e), e);
     }
   }
 
@@ -275,7 +284,7 @@ final class Journal implements AutoCloseable {
       zeroFrom(end - shift);
       return tail;
     } catch (IOException e) {
-      throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot read the log journal: " + FileStore.describe(e), e);
     }
   }
 
@@ -309,9 +318,8 @@ final class Journal implements AutoCloseable {
       try {
         Record r = parse(window, (int) (at - windowStart), at, sha256);
         if (r == null && (windowStart != at || window.limit() == 0)) {
-          window.clear(); // the record may run past the block: read on from its start
-          windowStart = at;
-          channel.read(window, at - shift);
+          windowStart = at; // the record may run past the block: read on from its start
+          io(c -> c.read(window.clear(), at - shift));
           window.flip();
           r = parse(window, 0, at, sha256);
         }
@@ -323,7 +331,7 @@ final class Journal implements AutoCloseable {
         seq++;
         return r;
       } catch (IOException e) {
-        throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+        throw new VaultException("cannot read the log journal: " + FileStore.describe(e), e);
       }
     }
   }
@@ -360,13 +368,17 @@ final class Journal implements AutoCloseable {
       if (end - shift + total > allocated) {
         grow(total);
       }
-      LogCommitSteps.reached("journal.write");
-      writeFully(channel, out, end - shift);
-      LogCommitSteps.reached("journal.sync");
-      channel.force(false);
+      long at = end - shift;
+      io(c -> {
+        LogCommitSteps.reached("journal.write");
+        writeFully(c, out.rewind(), at);
+        LogCommitSteps.reached("journal.sync");
+        c.force(false);
+        return null;
+      });
     } catch (IOException e) {
       undo(before);
-      throw new VaultException("cannot write the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot write the log journal: " + FileStore.describe(e), e);
     }
     end = before + total;
     nextSeq = seq;
@@ -412,7 +424,8 @@ final class Journal implements AutoCloseable {
       ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
       for (long at = from; at < end; ) {
         buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
-        readFully(channel, buffer, at - shift);
+        long source = at - shift;
+        io(c -> readFully(c, buffer.rewind(), source));
         buffer.flip();
         writeFully(created, buffer, at - newShift);
         at += buffer.limit();
@@ -438,7 +451,7 @@ final class Journal implements AutoCloseable {
       if (e instanceof RuntimeException r) {
         throw r;
       }
-      throw new VaultException("cannot rotate the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot rotate the log journal: " + FileStore.describe((IOException) e), e);
     }
     // Renamed: the new journal is the journal, whatever happens next.
     closeQuietly(channel);
@@ -452,7 +465,7 @@ final class Journal implements AutoCloseable {
       LogCommitSteps.reached("rotate.folder");
       syncFolder(file);
     } catch (IOException e) {
-      throw new VaultException("cannot sync the folder of the rotated log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot sync the folder of the rotated log journal: " + FileStore.describe(e), e);
     }
   }
 
@@ -468,7 +481,7 @@ final class Journal implements AutoCloseable {
         return;
       }
     } catch (IOException e) {
-      throw new VaultException("cannot read the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot read the log journal: " + FileStore.describe(e), e);
     }
     Journal now = open(file, true);
     closeQuietly(channel);
@@ -488,7 +501,7 @@ final class Journal implements AutoCloseable {
     try {
       zeroFrom(offset - shift);
     } catch (IOException e) {
-      throw new VaultException("cannot take back a failed batch from the log journal: " + e.getMessage(), e);
+      throw new VaultException("cannot take back a failed batch from the log journal: " + FileStore.describe(e), e);
     }
   }
 
@@ -509,13 +522,13 @@ final class Journal implements AutoCloseable {
    * far keeps an open from reading the whole preallocated tail (up to {@value #GROWTH} bytes).
    */
   private void zeroFrom(long offset) throws IOException {
-    long size = channel.size();
+    long size = io(FileChannel::size);
     ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     ByteBuffer zero = ByteBuffer.allocate(buffer.capacity());
     long dirtyEnd = offset;
     for (long at = offset; at < size; at += buffer.capacity()) {
-      buffer.clear();
-      int n = Math.max(channel.read(buffer, at), 0);
+      long from = at;
+      int n = Math.max(io(c -> c.read(buffer.clear(), from)), 0);
       buffer.flip();
       if (buffer.mismatch(zero.clear().limit(n)) < 0) {
         break;
@@ -525,28 +538,34 @@ final class Journal implements AutoCloseable {
     if (dirtyEnd == offset) {
       return;
     }
-    for (long at = offset; at < dirtyEnd; at += zero.capacity()) {
-      zero.clear().limit((int) Math.min(zero.capacity(), dirtyEnd - at));
-      writeFully(channel, zero, at);
-    }
-    channel.force(false);
+    long zeroEnd = dirtyEnd;
+    io(c -> { // one step: a sync repeated on a new descriptor covers only what the step wrote again
+      for (long at = offset; at < zeroEnd; at += zero.capacity()) {
+        writeFully(c, zero.clear().limit((int) Math.min(zero.capacity(), zeroEnd - at)), at);
+      }
+      c.force(false);
+      return null;
+    });
   }
 
   private void grow(int atLeast) throws IOException {
     long target = Math.max(allocated, end - shift) + Math.max(GROWTH, atLeast);
     ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-    for (long at = allocated; at < target; at += zeros.capacity()) {
-      zeros.clear().limit((int) Math.min(zeros.capacity(), target - at));
-      writeFully(channel, zeros, at);
-    }
-    channel.force(true); // the new size is metadata: fdatasync alone would not keep it
+    long from = allocated;
+    io(c -> { // one step, as in zeroFrom
+      for (long at = from; at < target; at += zeros.capacity()) {
+        writeFully(c, zeros.clear().limit((int) Math.min(zeros.capacity(), target - at)), at);
+      }
+      c.force(true); // the new size is metadata: fdatasync alone would not keep it
+      return null;
+    });
     allocated = target;
   }
 
   /** The record starting at {@code at}, or null if none whole and valid starts there. */
   private Record read(long at) throws IOException {
     ByteBuffer head = ByteBuffer.allocate(16);
-    if (channel.read(head, at) < 16) {
+    if (io(c -> c.read(head.clear(), at)) < 16) {
       return null;
     }
     int n = head.getInt(12);
@@ -554,7 +573,7 @@ final class Journal implements AutoCloseable {
       return null;
     }
     ByteBuffer whole = ByteBuffer.allocate(FIXED + n);
-    if (channel.read(whole, at) < whole.capacity()) {
+    if (io(c -> c.read(whole.clear(), at)) < whole.capacity()) {
       return null;
     }
     whole.flip();
@@ -589,14 +608,15 @@ final class Journal implements AutoCloseable {
     return (int) c.getValue();
   }
 
-  private static void writeFully(FileChannel channel, ByteBuffer b, long at) throws IOException {
+  private static ByteBuffer writeFully(FileChannel channel, ByteBuffer b, long at) throws IOException {
     long pos = at;
     while (b.hasRemaining()) {
       pos += channel.write(b, pos);
     }
+    return b;
   }
 
-  private static void readFully(FileChannel channel, ByteBuffer b, long at) throws IOException {
+  private static ByteBuffer readFully(FileChannel channel, ByteBuffer b, long at) throws IOException {
     long pos = at;
     while (b.hasRemaining()) {
       int n = channel.read(b, pos);
@@ -605,6 +625,50 @@ final class Journal implements AutoCloseable {
       }
       pos += n;
     }
+    return b;
+  }
+
+  /**
+   * Runs {@code step} on the channel ({@link Interrupts#retried}). A {@code FileChannel} closes
+   * itself when the thread in its I/O is interrupted, and the log's journal is what every caller's
+   * entry is written to: the log would write nothing more until the vault was reopened. So the
+   * log's journal opens its file again (the file it had open: one put in its place fails the step)
+   * and runs the step again; a step that syncs writes again everything the sync is for, since a
+   * sync an interrupt stopped may have taken the report of a failed write with it. A verification's
+   * journal is its own, and its read fails instead.
+   */
+  private <T> T io(Interrupts.Step<T> step) throws IOException {
+    return Interrupts.retried(reopening, step);
+  }
+
+  private final Interrupts.Reopening reopening = new Interrupts.Reopening() {
+    @Override
+    public FileChannel channel() throws IOException {
+      if (!channel.isOpen() && writable && !closed) {
+        reopen(channel); // an earlier step's reopening failed
+      }
+      return channel;
+    }
+
+    @Override
+    public boolean reopensAfter(ClosedChannelException e) {
+      return writable && e instanceof ClosedByInterruptException;
+    }
+
+    @Override
+    public void reopen(FileChannel failed) throws IOException {
+      Journal.this.reopen();
+    }
+  };
+
+  /** Opens the journal's file again after an interrupt closed the channel, if it is still the file this handle had open. */
+  private void reopen() throws IOException {
+    FileChannel again = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    if (!java.util.Objects.equals(fileKey(file), fileKey)) {
+      closeQuietly(again);
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " was replaced while the vault had it open");
+    }
+    channel = again;
   }
 
   private static void closeQuietly(FileChannel c) {
@@ -623,6 +687,7 @@ final class Journal implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     closeQuietly(channel);
   }
 }
