@@ -310,7 +310,7 @@ public final class Deleter {
    * skipIfBusy}, a batch whose lock another process holds is skipped (empty) rather than waited for.
    */
   private <T> Optional<T> claimed(String batch, boolean skipIfBusy, Supplier<T> work) {
-    try (Interrupts.Held held = Interrupts.holdBack()) { // the lock's connection reads H2's file too
+    try (Interrupts.Held held = Interrupts.holdBack()) { // the lock's connection waits in H2, which an interrupt cuts short
       return claimedHeldBack(batch, skipIfBusy, work);
     }
   }

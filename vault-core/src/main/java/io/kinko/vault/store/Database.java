@@ -41,7 +41,7 @@ public final class Database implements AutoCloseable {
    */
   public static Database open(VaultLayout layout, String url, DatabaseAccount account, boolean creating) {
     if (url == null) {
-      try (Interrupts.Held held = Interrupts.holdBack()) { // opening reads and writes the file
+      try (Interrupts.Held held = Interrupts.holdBack()) { // H2 gives up a wait for a lock when interrupted
         return openEmbedded(layout);
       }
     }
@@ -75,7 +75,7 @@ public final class Database implements AutoCloseable {
     // durable (log batches, file rows) is forced explicitly with forceToDisk. No compaction at
     // close by H2's own rule, which moved chunks (a train of about 12 fsyncs) at nearly every
     // close of a small vault: close compacts when the file is sparse (compactIfSparse).
-    // H2 opens the file through UninterruptedFilePath: an interrupted caller does not close it.
+    // H2 opens the file through UninterruptedFilePath: an interrupted caller does not close it (nor drop its lock).
     String url = embeddedUrl(layout.root()) + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=60000;LOCK_TIMEOUT=60000;MAX_COMPACT_TIME=0";
     // H2 creates its files with the umask's mode; the folder is made 0700 before it creates
     // anything, and what it made is made 0600 once it has made it.
@@ -340,7 +340,8 @@ public final class Database implements AutoCloseable {
 
   /**
    * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws;
-   * the thread's interrupt is held back meanwhile ({@link Interrupts}).
+   * the thread's interrupt is held back meanwhile ({@link Interrupts}): H2 gives up a wait for a
+   * row's lock when interrupted, and the journal's steps in it open their file again.
    */
   public <T> T inTransaction(SqlWork<T> work) {
     try (Interrupts.Held held = Interrupts.holdBack()) {

@@ -13,12 +13,12 @@ import java.util.concurrent.Future;
  * A thread's interrupt, held back while a unit of vault work runs and given back when it ends.
  *
  * <p>A {@code FileChannel} closes itself when the thread in its I/O is interrupted (a request's
- * timeout, {@code Future.cancel(true)}, an executor's {@code shutdownNow}), and the database's file
- * and the log's journal are shared by every caller of the vault. So a unit of work that touches
- * them clears the interrupt first, and I/O that an interrupt arriving meanwhile stopped clears it,
- * opens the file again and runs again; the interrupt is given back when the outermost unit ends,
- * or at once outside any. None closes a file under another caller. (One that arrives while H2
- * waits on a lock of its own may be cleared by H2, which Kinko cannot see.)
+ * timeout, {@code Future.cancel(true)}, an executor's {@code shutdownNow}), and the log's journal
+ * is shared by every caller of the vault (the database's file is not a channel: see
+ * {@link UninterruptedFilePath}). So a unit of work clears the interrupt first, and journal I/O that
+ * an interrupt arriving meanwhile stopped clears it, opens the file again and runs again; the
+ * interrupt is given back when the outermost unit ends, or at once outside any. (One that arrives
+ * while H2 waits on a lock of its own may be cleared by H2, which Kinko cannot see.)
  */
 public final class Interrupts {
   private static final ThreadLocal<Held> HELD = new ThreadLocal<>();

@@ -1,31 +1,42 @@
 package io.kinko.vault.store;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
 
 /**
  * The file system H2 opens the embedded vault's database through ({@value #SCHEME}{@code :} before
- * its path): the JDK's own files, which an interrupt does not close under the vault.
+ * its path): its file read and written by {@code RandomAccessFile}, which an interrupt does not
+ * stop or close.
  *
- * <p>A {@code FileChannel} closes itself when the thread in its I/O is interrupted, and H2 reads
- * its file from every caller's thread: one interrupted read closed the database for every caller
- * until the vault was reopened. Here a read, write, size or truncation stopped that way opens the
- * file again and runs again whole (each is repeatable at its position), and the interrupt is given
- * back ({@link Interrupts}). A sync is not repeated: if a sync was stopped, the report of a write
- * that failed may have gone with it, and a sync through a new descriptor would not see that
- * failure. So syncs go through a descriptor of their own, on a thread that nobody interrupts, and
- * the caller waits for it; so does a step that interrupts keep stopping, after a few attempts.
+ * <p>A {@code FileChannel} closes itself when the thread in its I/O is interrupted (a request's
+ * timeout, {@code Future.cancel(true)}, an executor's {@code shutdownNow}), and H2 reads its file
+ * from every caller's thread: one interrupted read closed the database for every caller. Opening
+ * the file again does not mend that, because H2's lock on the file is the process's (POSIX) and
+ * the kernel drops it when any descriptor of the file closes: until it is taken again, another
+ * process can take it and open the vault too. A {@code RandomAccessFile}'s reads, writes, length
+ * and truncation are plain system calls that an interrupt neither stops nor closes, and it leaves
+ * the thread's interrupt as it was; no descriptor of the file closes until H2 closes it.
  *
- * <p>H2's own {@code retry:} file system reopens too, but it repeats the sync on the new
- * descriptor and does not give the interrupt back; its {@code async:} one closes nothing, but
- * hands every read to another thread, which cost a verification of a million entries half again
- * its time.
+ * <p>Reads and writes at a position seek first, so each takes a descriptor of its own from a pool
+ * (one per thread in I/O at once, opened as needed and kept until the file closes). Syncs and the
+ * lock go through the first descriptor's channel (the first descriptor is open since the
+ * file was, so its syncs see every failed write's report), on a thread nobody interrupts: an
+ * interrupt during a channel's call would close it.
+ *
+ * <p>Not H2's own {@code retry:} file system (it reopens, which drops the lock as above, and repeats
+ * a sync on the new descriptor, which may not see the failure the first one lost), nor its
+ * {@code async:} one (it hands every read to another thread, which cost a verification of a million
+ * entries half again its time).
  */
 public final class UninterruptedFilePath extends FilePathWrapper {
   static final String SCHEME = "kinko";
@@ -49,98 +60,96 @@ public final class UninterruptedFilePath extends FilePathWrapper {
 
   @Override
   public FileChannel open(String mode) throws IOException {
-    return new File(getBase(), mode);
+    return new File(getBase().toString(), mode);
   }
 
   /** One open file. */
   private static final class File extends FileBase {
-    private final FilePath path;
+    private final String name;
     private final String mode;
-    private final FileChannel sync;
-    private volatile FileChannel channel;
-    private Lock lock;
+    /** Open as long as the file is: syncs, the lock, and a descriptor of the pool. */
+    private final RandomAccessFile first;
+    private final List<RandomAccessFile> opened = new ArrayList<>();
+    private final ConcurrentLinkedDeque<RandomAccessFile> idle = new ConcurrentLinkedDeque<>();
     private long position;
 
-    File(FilePath path, String mode) throws IOException {
-      this.path = path;
+    File(String name, String mode) throws IOException {
+      this.name = name;
       this.mode = mode;
-      this.channel = path.open(mode);
+      this.first = new RandomAccessFile(name, mode);
+      opened.add(first);
+      idle.add(first);
+    }
+
+    /** A step on a descriptor that no other thread uses meanwhile (it seeks). */
+    @FunctionalInterface
+    private interface Step<T> {
+      T run(RandomAccessFile file) throws IOException;
+    }
+
+    private <T> T onOwnDescriptor(Step<T> step) throws IOException {
+      RandomAccessFile file = idle.pollFirst();
+      if (file == null) {
+        file = another();
+      } else if (!isOpen()) {
+        throw new ClosedChannelException();
+      }
       try {
-        this.sync = path.open(mode);
-      } catch (IOException | RuntimeException e) {
-        channel.close();
-        throw e;
+        return step.run(file);
+      } finally {
+        idle.offerFirst(file);
       }
     }
 
-    /** If an interrupt closed the channel (this thread's, or another's while this one used it), H2's file is opened again, unless H2 closed it itself. */
-    private final Interrupts.Reopening reopening = new Interrupts.Reopening() {
-      @Override
-      public FileChannel channel() {
-        return channel;
+    /** Synchronized with {@link #implCloseChannel}: no descriptor is opened once the file closes. */
+    private synchronized RandomAccessFile another() throws IOException {
+      if (!isOpen()) {
+        throw new ClosedChannelException();
       }
-
-      @Override
-      public boolean reopensAfter(ClosedChannelException e) {
-        return isOpen(); // else H2 closed it itself
-      }
-
-      @Override
-      public void reopen(FileChannel failed) throws IOException {
-        File.this.reopen(failed);
-      }
-    };
-
-    private <T> T retried(Interrupts.Step<T> step) throws IOException {
-      return Interrupts.retried(reopening, step);
-    }
-
-    /**
-     * Opens the file again in place of {@code failed}, unless another thread already has or H2
-     * closed the file, and takes H2's lock again. The lock is the process's, not the descriptor's
-     * (POSIX): closing any descriptor of the file drops it. So {@code failed}'s close, which the
-     * interrupting thread may still be running, is waited for first, else it could drop the lock
-     * taken here. Between that close and this lock another process could take it: H2 then stops
-     * here (the lock cannot be taken), and the file is never written by two.
-     */
-    private synchronized void reopen(FileChannel failed) throws IOException {
-      if (channel != failed || !isOpen()) {
-        return;
-      }
-      failed.close(); // returns once the interrupting thread's close of it is over
-      FileChannel again = path.open(mode);
-      try {
-        if (lock != null && !lock.released) {
-          FileLock taken = again.tryLock(lock.position(), lock.size(), lock.isShared());
-          if (taken == null) {
-            throw new IOException("another process locked the database file while an interrupt had it closed");
-          }
-          lock.base = taken;
-        }
-      } catch (IOException | RuntimeException e) {
-        again.close();
-        throw e;
-      }
-      channel = again;
+      RandomAccessFile file = new RandomAccessFile(name, mode);
+      opened.add(file);
+      return file;
     }
 
     @Override
     public int read(ByteBuffer dst, long at) throws IOException {
-      int start = dst.position();
-      return retried(c -> c.read(dst.position(start), at));
+      int length = dst.remaining();
+      byte[] into = dst.hasArray() ? dst.array() : new byte[length];
+      int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
+      int n = onOwnDescriptor(f -> {
+        f.seek(at);
+        return f.read(into, offset, length);
+      });
+      if (n > 0) {
+        if (dst.hasArray()) {
+          dst.position(dst.position() + n);
+        } else {
+          dst.put(into, 0, n);
+        }
+      }
+      return n;
     }
 
     @Override
     public int write(ByteBuffer src, long at) throws IOException {
-      int start = src.position();
-      return retried(c -> {
-        src.position(start);
-        int written = 0;
-        while (src.hasRemaining()) {
-          written += c.write(src, at + written);
-        }
-        return written;
+      int length = src.remaining();
+      byte[] from;
+      int offset;
+      if (src.hasArray()) {
+        from = src.array();
+        offset = src.arrayOffset() + src.position();
+      } else {
+        from = new byte[length];
+        src.duplicate().get(from);
+        offset = 0;
+      }
+      onOwnDescriptor(f -> {
+        f.seek(at);
+        f.write(from, offset, length);
+        return null;
       });
+      src.position(src.position() + length);
+      return length;
     }
 
     @Override
@@ -172,71 +181,74 @@ public final class UninterruptedFilePath extends FilePathWrapper {
 
     @Override
     public long size() throws IOException {
-      return retried(FileChannel::size);
+      open();
+      return first.length(); // fstat: no seek
     }
 
+    /** As {@code FileChannel.truncate}: never longer, and the position no further than the end. */
     @Override
     public FileChannel truncate(long size) throws IOException {
-      retried(c -> c.truncate(size));
+      onOwnDescriptor(f -> {
+        if (size < f.length()) {
+          f.setLength(size);
+        }
+        return null;
+      });
+      synchronized (this) {
+        position = Math.min(position, size);
+      }
       return this;
     }
 
-    /** On a thread nobody interrupts, through the sync's own descriptor, which nothing else uses. */
+    /**
+     * Through the first descriptor's channel, on a thread nobody interrupts (an interrupt during a
+     * channel's call closes the channel, and with it the descriptor): the channel reports the
+     * system's error, and syncs only the data when {@code metaData} is false.
+     */
     @Override
     public void force(boolean metaData) throws IOException {
+      open();
       Interrupts.onQuietThread(() -> {
-        sync.force(metaData);
+        first.getChannel().force(metaData);
         return null;
       });
     }
 
+    /** As {@link #force}: through the first descriptor's channel, on a thread nobody interrupts. */
     @Override
-    public synchronized FileLock tryLock(long at, long size, boolean shared) throws IOException {
-      FileLock taken = retried(c -> c.tryLock(at, size, shared));
-      if (taken == null) {
-        return null;
-      }
-      lock = new Lock(this, taken);
-      return lock;
+    public FileLock tryLock(long at, long size, boolean shared) throws IOException {
+      open();
+      return Interrupts.onQuietThread(() -> first.getChannel().tryLock(at, size, shared));
     }
 
-    /** Synchronized with {@link #reopen}: a file H2 closed is not opened again. */
+    private void open() throws ClosedChannelException {
+      if (!isOpen()) {
+        throw new ClosedChannelException();
+      }
+    }
+
     @Override
     protected synchronized void implCloseChannel() throws IOException {
-      try {
-        channel.close();
-      } finally {
-        sync.close();
+      IOException failed = null;
+      for (RandomAccessFile file : opened) {
+        try {
+          file.close();
+        } catch (IOException e) {
+          if (failed == null) {
+            failed = e;
+          } else {
+            failed.addSuppressed(e);
+          }
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
     }
 
     @Override
     public String toString() {
-      return SCHEME + ":" + path;
-    }
-  }
-
-  /** H2's lock on its file, taken again on each descriptor the file is opened on. */
-  private static final class Lock extends FileLock {
-    private volatile FileLock base;
-    private volatile boolean released;
-
-    Lock(FileChannel file, FileLock base) {
-      super(file, base.position(), base.size(), base.isShared());
-      this.base = base;
-    }
-
-    @Override
-    public boolean isValid() {
-      return !released && base.isValid();
-    }
-
-    @Override
-    public void release() throws IOException {
-      released = true;
-      if (base.channel().isOpen()) {
-        base.release(); // else the lock went with its descriptor
-      }
+      return SCHEME + ":" + name;
     }
   }
 }

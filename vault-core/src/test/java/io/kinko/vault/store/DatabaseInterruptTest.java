@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code FileChannel} closes itself when the thread in its I/O is interrupted: an embedder's
  * request timeout, {@code Future.cancel(true)} or {@code shutdownNow} closed H2's file under every
  * caller of the vault, and each later use failed until the vault was reopened (UninterruptedFilePath
- * now opens it again). Each test reads rows a fresh opening has not cached (more than H2's 16 MiB
- * cache), so the read goes to the file.
+ * now reads it with calls an interrupt does not stop). Each test reads rows a fresh opening has not
+ * cached (more than H2's 16 MiB cache), so the read goes to the file.
  */
 class DatabaseInterruptTest {
   private static final int ROWS = 12_000;

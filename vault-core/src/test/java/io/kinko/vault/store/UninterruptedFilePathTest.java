@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.h2.store.fs.FilePath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The file system the embedded database is opened through, on a thread whose interrupt is set:
  * each step that a plain FileChannel would fail (and close the file for every thread) succeeds, the
- * file stays open, and the thread keeps its interrupt.
+ * file stays open, the process keeps its lock on it, and the thread keeps its interrupt.
  */
 class UninterruptedFilePathTest {
   @TempDir Path dir;
@@ -58,29 +60,24 @@ class UninterruptedFilePathTest {
   }
 
   @Test
-  void theLock_isTakenAgainOnTheFileOpenedAgain() throws Exception {
-    try (FileChannel channel = open(dir.resolve("f"))) {
+  void theProcessKeepsTheLock_throughStepsOnAnInterruptedThread() throws Exception {
+    Path file = dir.resolve("f");
+    try (FileChannel channel = open(file)) {
       FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
       assertNotNull(lock);
       Thread.currentThread().interrupt();
-      channel.size(); // closes the descriptor under the lock, and opens it again
+      channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 0);
+      channel.read(ByteBuffer.allocate(3), 0);
+      channel.size();
+      channel.truncate(2);
+      channel.force(true);
       assertTrue(Thread.interrupted());
-      assertTrue(lock.isValid(), "the lock went with the closed descriptor");
+      assertTrue(lock.isValid());
+      assertTrue(lockedByThisProcess(file), "an interrupted step closed a descriptor of the file, and the kernel dropped the lock");
+      assertEquals(2, channel.size());
       lock.release();
       assertFalse(lock.isValid());
-    }
-  }
-
-  @Test
-  void inAUnitOfWork_theInterruptComesBackWhenTheUnitEnds() throws Exception {
-    try (FileChannel channel = open(dir.resolve("f"))) {
-      try (Interrupts.Held held = Interrupts.holdBack()) {
-        Thread.currentThread().interrupt(); // as another thread's would arrive, mid-unit
-        channel.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 0);
-        assertFalse(Thread.currentThread().isInterrupted(), "given back before the unit ended: the next step would close the file again");
-        channel.read(ByteBuffer.allocate(3), 0);
-      }
-      assertTrue(Thread.interrupted());
+      assertFalse(lockedByThisProcess(file));
     }
   }
 
@@ -99,10 +96,10 @@ class UninterruptedFilePathTest {
   }
 
   /**
-   * H2 reads its file from many threads at once. Interrupting some of them while they read closes
-   * the descriptor under all of them: each read must still return the file's bytes, and H2's lock
-   * on the file, which the kernel keeps per process and drops when any descriptor of the file
-   * closes, must still be held when the reads are done.
+   * H2 reads its file from many threads at once. Interrupting some of them while they read would
+   * close a FileChannel's descriptor under all of them: each read must still return the file's
+   * bytes, and H2's lock on the file, which the kernel keeps per process and drops when any
+   * descriptor of the file closes, must still be held when the reads are done.
    */
   @Test
   void readersInterruptedWhileOthersRead_allReadTheirBytes_andTheProcessKeepsTheFilesLock() throws Exception {
@@ -113,39 +110,151 @@ class UninterruptedFilePathTest {
       channel.write(ByteBuffer.wrap(bytes), 0);
       FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
       assertTrue(lockedByThisProcess(file));
-      java.util.List<Thread> readers = new java.util.ArrayList<>();
-      java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-      for (int t = 0; t < 4; t++) {
-        int seed = t;
-        readers.add(new Thread(() -> {
-          java.util.Random random = new java.util.Random(seed);
-          ByteBuffer block = ByteBuffer.allocate(4096);
-          try {
-            for (int i = 0; i < 3000; i++) {
-              int at = random.nextInt(bytes.length / 4096) * 4096;
-              block.clear();
-              while (block.hasRemaining()) {
-                channel.read(block, at + block.position());
-              }
-              if (!java.util.Arrays.equals(block.array(), 0, 4096, bytes, at, at + 4096)) {
-                failures.add(new AssertionError("read other bytes at " + at));
-              }
-            }
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }, "reader-" + t));
-      }
-      readers.forEach(Thread::start);
-      long interrupts = 0;
-      while (readers.stream().anyMatch(Thread::isAlive)) {
-        readers.get((int) (interrupts++ % 2)).interrupt(); // two of the four; the other two only see the closes
-        Thread.onSpinWait();
-      }
-      assertEquals(java.util.List.of(), java.util.List.copyOf(failures));
+      Storm storm = readWhileInterrupted(channel, bytes, 4, 3000);
+      assertEquals(List.of(), storm.failures());
       assertTrue(channel.isOpen());
       assertTrue(lock.isValid());
       assertTrue(lockedByThisProcess(file), "the kernel no longer holds the file's lock for this process: another could open it");
     }
+  }
+
+  /**
+   * The attack the lock is for: another process tries to take H2's lock on the file, again and
+   * again, while this one's readers are interrupted thousands of times. If an interrupt ever closed
+   * a descriptor of the file, the kernel would drop this process's lock with it, and the other
+   * process could take it before it was taken again: two processes would then write one vault.
+   */
+  @Test
+  void anotherProcess_neverTakesTheLock_whileThisOnesReadersAreInterrupted() throws Exception {
+    Path file = dir.resolve("f");
+    byte[] bytes = new byte[1 << 20];
+    new java.util.Random(3).nextBytes(bytes);
+    try (FileChannel channel = open(file)) {
+      channel.write(ByteBuffer.wrap(bytes), 0);
+      FileLock lock = channel.tryLock(0, Long.MAX_VALUE, false);
+      assertNotNull(lock);
+      Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(), file.toString())
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(probe.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        assertEquals("READY", out.readLine(), "the probe did not start");
+        Storm storm = readWhileInterrupted(channel, bytes, 2, 20_000);
+        probe.getOutputStream().close(); // stops the probe
+        String[] counts = out.readLine().split(" ");
+        assertEquals(List.of(), storm.failures());
+        assertTrue(Long.parseLong(counts[0]) > 100, "the probe barely tried (" + counts[0] + " attempts): it did not test the lock");
+        assertEquals("0", counts[1], "another process took the lock " + counts[1] + " times in " + counts[0] + " attempts, "
+            + "during " + storm.interrupts() + " interrupts of this one's readers");
+        assertTrue(lockedByThisProcess(file));
+      } finally {
+        probe.destroyForcibly();
+        assertTrue(probe.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    }
+  }
+
+  /** What the readers of {@link #readWhileInterrupted} saw go wrong, and how often they were interrupted. */
+  private record Storm(List<Throwable> failures, long interrupts) {}
+
+  /**
+   * Reads {@code reads} blocks of 4 KiB at random places of {@code bytes}, the file's content, on
+   * each of {@code readers} threads, checking each block, while the first two threads are
+   * interrupted again and again (the others only share the file with them).
+   */
+  private static Storm readWhileInterrupted(FileChannel channel, byte[] bytes, int readers, int reads) {
+    List<Thread> threads = new java.util.ArrayList<>();
+    java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    for (int t = 0; t < readers; t++) {
+      int seed = t;
+      threads.add(new Thread(() -> {
+        java.util.Random random = new java.util.Random(seed);
+        ByteBuffer block = ByteBuffer.allocate(4096);
+        try {
+          for (int i = 0; i < reads; i++) {
+            int at = random.nextInt(bytes.length / 4096) * 4096;
+            block.clear();
+            while (block.hasRemaining()) {
+              channel.read(block, at + block.position());
+            }
+            if (!java.util.Arrays.equals(block.array(), 0, 4096, bytes, at, at + 4096)) {
+              failures.add(new AssertionError("read other bytes at " + at));
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "reader-" + t));
+    }
+    threads.forEach(Thread::start);
+    long interrupts = 0;
+    while (threads.stream().anyMatch(Thread::isAlive)) {
+      threads.get((int) (interrupts++ % 2)).interrupt();
+      Thread.onSpinWait();
+    }
+    return new Storm(List.copyOf(failures), interrupts);
+  }
+
+  /** Descriptors of {@code file} this process has open, as the kernel lists them. */
+  private static long descriptorsOf(Path file) throws Exception {
+    Path real = file.toRealPath();
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(real);
+        } catch (java.io.IOException gone) {
+          return false; // closed meanwhile, or the listing's own
+        }
+      }).count();
+    }
+  }
+
+  /**
+   * Buffers without an array (direct, read-only) read and write the same bytes; the descriptors
+   * opened for threads reading at once are all closed with the file, and it refuses steps after.
+   */
+  @Test
+  void directAndReadOnlyBuffers_readAndWrite_andClosingClosesEveryDescriptor() throws Exception {
+    Path file = dir.resolve("f");
+    byte[] bytes = new byte[64 * 1024];
+    new java.util.Random(4).nextBytes(bytes);
+    FileChannel channel = open(file);
+    try {
+      assertEquals(bytes.length, channel.write(ByteBuffer.wrap(bytes).asReadOnlyBuffer(), 0));
+      ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+      while (direct.hasRemaining()) {
+        assertTrue(channel.read(direct, direct.position()) > 0);
+      }
+      byte[] back = new byte[bytes.length];
+      direct.flip().get(back);
+      assertArrayEquals(bytes, back);
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+      List<Thread> readers = new java.util.ArrayList<>();
+      java.util.Queue<Throwable> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      for (int t = 0; t < 3; t++) {
+        readers.add(new Thread(() -> {
+          try {
+            together.await();
+            for (int i = 0; i < 200; i++) {
+              channel.read(ByteBuffer.allocate(4096), (i % 16) * 4096L);
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      readers.forEach(Thread::start);
+      for (Thread t : readers) {
+        t.join();
+      }
+      assertEquals(List.of(), List.copyOf(failures));
+      assertTrue(descriptorsOf(file) >= 1);
+    } finally {
+      channel.close();
+    }
+    assertEquals(0, descriptorsOf(file), "a descriptor of the file outlived it");
+    assertThrows(java.nio.channels.ClosedChannelException.class, () -> channel.read(ByteBuffer.allocate(1), 0));
+    assertThrows(java.nio.channels.ClosedChannelException.class, () -> channel.write(ByteBuffer.allocate(1), 0));
+    assertThrows(java.nio.channels.ClosedChannelException.class, channel::size);
   }
 }
