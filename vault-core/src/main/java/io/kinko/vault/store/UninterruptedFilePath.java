@@ -28,7 +28,8 @@ import org.h2.store.fs.FilePathWrapper;
  * the thread's interrupt as it was; no descriptor of the file closes until H2 closes it.
  *
  * <p>Reads and writes at a position seek first, so each takes a descriptor of its own from a pool
- * (one per thread in I/O at once, opened as needed and kept until the file closes). Syncs and the
+ * (one per thread in I/O at once, opened as needed and kept until the file closes). A descriptor
+ * is opened by the file's name, so one opened after another file was put in its place is refused. Syncs and the
  * lock go through the first descriptor's channel (the first descriptor is open since the
  * file was, so its syncs see every failed write's report), on a thread nobody interrupts: an
  * interrupt during a channel's call would close it.
@@ -64,21 +65,35 @@ public final class UninterruptedFilePath extends FilePathWrapper {
   }
 
   /** One open file. */
-  private static final class File extends FileBase {
+  static final class File extends FileBase {
     private final String name;
     private final String mode;
     /** Open as long as the file is: syncs, the lock, and a descriptor of the pool. */
     private final RandomAccessFile first;
+    /** The file's identity (device and inode) once {@link #first} had it open. */
+    private final Object identity;
     private final List<RandomAccessFile> opened = new ArrayList<>();
     private final ConcurrentLinkedDeque<RandomAccessFile> idle = new ConcurrentLinkedDeque<>();
+    /** Whether {@link #another} found another file under the name: it opens no more. */
+    private boolean replaced;
     private long position;
 
     File(String name, String mode) throws IOException {
       this.name = name;
       this.mode = mode;
       this.first = new RandomAccessFile(name, mode);
+      try {
+        this.identity = identity();
+      } catch (IOException e) {
+        first.close();
+        throw e;
+      }
       opened.add(first);
       idle.add(first);
+    }
+
+    private Object identity() throws IOException {
+      return java.nio.file.Files.readAttributes(java.nio.file.Path.of(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     }
 
     /** A step on a descriptor that no other thread uses meanwhile (it seeks). */
@@ -101,14 +116,26 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       }
     }
 
-    /** Synchronized with {@link #implCloseChannel}: no descriptor is opened once the file closes. */
-    private synchronized RandomAccessFile another() throws IOException {
+    /**
+     * A descriptor for one more thread in I/O at once, opened by the file's name: refused if the
+     * name is now another file's (put in place of the database while the vault had it open), and
+     * then kept, unused, until the file closes, since closing a descriptor of the database's own
+     * file would drop the lock. Synchronized with {@link #implCloseChannel}: no descriptor is opened
+     * once the file closes.
+     */
+    synchronized RandomAccessFile another() throws IOException {
       if (!isOpen()) {
         throw new ClosedChannelException();
       }
-      RandomAccessFile file = new RandomAccessFile(name, mode);
-      opened.add(file);
-      return file;
+      if (!replaced) {
+        RandomAccessFile file = new RandomAccessFile(name, mode);
+        opened.add(file);
+        replaced = !java.util.Objects.equals(identity, identity());
+        if (!replaced) {
+          return file;
+        }
+      }
+      throw new IOException("the database file " + name + " was replaced by another while the vault had it open");
     }
 
     @Override

@@ -257,4 +257,30 @@ class UninterruptedFilePathTest {
     assertThrows(java.nio.channels.ClosedChannelException.class, () -> channel.write(ByteBuffer.allocate(1), 0));
     assertThrows(java.nio.channels.ClosedChannelException.class, channel::size);
   }
+
+  /**
+   * A file put in the database's place while it is open (renamed over it): the descriptors the
+   * vault has still read the file it opened, and a descriptor for one more thread in I/O at once,
+   * which is opened by the name, is refused rather than read from, then and after.
+   */
+  @Test
+  void aFilePutInItsPlaceWhileOpen_isNeverReadFrom() throws Exception {
+    Path file = dir.resolve("f");
+    byte[] bytes = new byte[8192];
+    java.util.Arrays.fill(bytes, (byte) 1);
+    try (FileChannel channel = open(file)) {
+      channel.write(ByteBuffer.wrap(bytes), 0);
+      Path other = dir.resolve("other");
+      Files.write(other, new byte[8192]);
+      Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      ByteBuffer back = ByteBuffer.allocate(bytes.length);
+      channel.read(back, 0);
+      assertArrayEquals(bytes, back.array(), "read the file put in its place");
+      UninterruptedFilePath.File open = (UninterruptedFilePath.File) channel;
+      for (int i = 0; i < 2; i++) {
+        java.io.IOException e = assertThrows(java.io.IOException.class, open::another); // as a second thread's read would
+        assertTrue(e.getMessage().contains("was replaced by another while the vault had it open"), e.getMessage());
+      }
+    }
+  }
 }
