@@ -28,11 +28,12 @@ import org.h2.store.fs.FilePathWrapper;
  * the thread's interrupt as it was; no descriptor of the file closes until H2 closes it.
  *
  * <p>Reads and writes at a position seek first, so each takes a descriptor of its own from a pool
- * (one per thread in I/O at once, opened as needed and kept until the file closes). A descriptor
- * is opened by the file's name, so one opened after another file was put in its place is refused. Syncs and the
- * lock go through the first descriptor's channel (the first descriptor is open since the
- * file was, so its syncs see every failed write's report), on a thread nobody interrupts: an
- * interrupt during a channel's call would close it.
+ * of {@value File#DESCRIPTORS}, all opened with the file (so none is opened by its name once
+ * another file could be in its place) and closed with it once no step is using them (a descriptor
+ * closed under a step could be reused for another file, which the step would then read or write).
+ * Syncs and the lock go through the first descriptor's channel (open since the file was, so its
+ * syncs see every failed write's report), on a thread nobody interrupts: an interrupt during a
+ * channel's call would close it.
  *
  * <p>Not H2's own {@code retry:} file system (it reopens, which drops the lock as above, and repeats
  * a sync on the new descriptor, which may not see the failure the first one lost), nor its
@@ -66,34 +67,51 @@ public final class UninterruptedFilePath extends FilePathWrapper {
 
   /** One open file. */
   static final class File extends FileBase {
+    /** Descriptors of the file, each for one thread in I/O at a time; more threads wait for one. */
+    static final int DESCRIPTORS = 8;
     private final String name;
-    private final String mode;
-    /** Open as long as the file is: syncs, the lock, and a descriptor of the pool. */
+    /** Syncs, the lock, and a descriptor of the pool. */
     private final RandomAccessFile first;
-    /** The file's identity (device and inode) once {@link #first} had it open. */
-    private final Object identity;
     private final List<RandomAccessFile> opened = new ArrayList<>();
     private final ConcurrentLinkedDeque<RandomAccessFile> idle = new ConcurrentLinkedDeque<>();
-    /** Whether {@link #another} found another file under the name: it opens no more. */
-    private boolean replaced;
+    private final java.util.concurrent.Semaphore free = new java.util.concurrent.Semaphore(DESCRIPTORS);
+    /** Steps hold it shared; the close holds it alone, so no descriptor closes under a step. */
+    private final java.util.concurrent.locks.ReadWriteLock inUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private long position;
 
+    /**
+     * Opens every descriptor now, by the file's name, and checks that the name named one file
+     * (device and inode) from before the first to after the last: none is opened later, when
+     * another file could have been put in the database's place, and none closes before the file
+     * does (a descriptor of the file closing would drop the process's lock on it).
+     */
     File(String name, String mode) throws IOException {
       this.name = name;
-      this.mode = mode;
-      this.first = new RandomAccessFile(name, mode);
+      Object before = identity(); // null for a file the first open creates
       try {
-        this.identity = identity();
-      } catch (IOException e) {
-        first.close();
+        opened.add(new RandomAccessFile(name, mode));
+        Object atFirst = identity();
+        for (int i = 1; i < DESCRIPTORS; i++) {
+          opened.add(new RandomAccessFile(name, mode));
+        }
+        if (atFirst == null || before != null && !before.equals(atFirst) || !atFirst.equals(identity())) {
+          throw new IOException("the database file " + name + " was replaced by another while it was being opened");
+        }
+      } catch (IOException | RuntimeException e) {
+        closeAll(e); // no lock is taken yet
         throw e;
       }
-      opened.add(first);
-      idle.add(first);
+      first = opened.get(0);
+      idle.addAll(opened);
     }
 
+    /** The file's device and inode, or null if it does not exist (it does for "rw" once opened). */
     private Object identity() throws IOException {
-      return java.nio.file.Files.readAttributes(java.nio.file.Path.of(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      try {
+        return java.nio.file.Files.readAttributes(java.nio.file.Path.of(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      } catch (java.nio.file.NoSuchFileException e) {
+        return null;
+      }
     }
 
     /** A step on a descriptor that no other thread uses meanwhile (it seeks). */
@@ -102,44 +120,30 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       T run(RandomAccessFile file) throws IOException;
     }
 
+    /** Waits for a free descriptor without giving up on an interrupt, which it leaves set. */
     private <T> T onOwnDescriptor(Step<T> step) throws IOException {
-      RandomAccessFile file = idle.pollFirst();
-      if (file == null) {
-        file = another();
-      } else if (!isOpen()) {
-        throw new ClosedChannelException();
-      }
+      inUse.readLock().lock();
       try {
-        return step.run(file);
-      } finally {
-        idle.offerFirst(file);
-      }
-    }
-
-    /**
-     * A descriptor for one more thread in I/O at once, opened by the file's name: refused if the
-     * name is now another file's (put in place of the database while the vault had it open), and
-     * then kept, unused, until the file closes, since closing a descriptor of the database's own
-     * file would drop the lock. Synchronized with {@link #implCloseChannel}: no descriptor is opened
-     * once the file closes.
-     */
-    synchronized RandomAccessFile another() throws IOException {
-      if (!isOpen()) {
-        throw new ClosedChannelException();
-      }
-      if (!replaced) {
-        RandomAccessFile file = new RandomAccessFile(name, mode);
-        opened.add(file);
-        replaced = !java.util.Objects.equals(identity, identity());
-        if (!replaced) {
-          return file;
+        open();
+        free.acquireUninterruptibly();
+        RandomAccessFile file = idle.pollFirst();
+        try {
+          return step.run(file);
+        } finally {
+          idle.offerFirst(file);
+          free.release();
         }
+      } finally {
+        inUse.readLock().unlock();
       }
-      throw new IOException("the database file " + name + " was replaced by another while the vault had it open");
     }
 
     @Override
     public int read(ByteBuffer dst, long at) throws IOException {
+      if (dst.isReadOnly()) {
+        throw new IllegalArgumentException("Read-only buffer");
+      }
+      nonNegative(at, "position");
       int length = dst.remaining();
       byte[] into = dst.hasArray() ? dst.array() : new byte[length];
       int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
@@ -159,6 +163,7 @@ public final class UninterruptedFilePath extends FilePathWrapper {
 
     @Override
     public int write(ByteBuffer src, long at) throws IOException {
+      nonNegative(at, "position");
       int length = src.remaining();
       byte[] from;
       int offset;
@@ -196,25 +201,39 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     }
 
     @Override
-    public synchronized long position() {
+    public synchronized long position() throws IOException {
+      open();
       return position;
     }
 
     @Override
-    public synchronized FileChannel position(long at) {
+    public synchronized FileChannel position(long at) throws IOException {
+      nonNegative(at, "position");
+      open();
       position = at;
       return this;
     }
 
     @Override
     public long size() throws IOException {
-      open();
-      return first.length(); // fstat: no seek
+      return whileOpen(first::length); // fstat: no seek, so beside another thread's step on it
+    }
+
+    /** As a step, on the first descriptor, beside other threads' steps on it: for what does not seek. */
+    private <T> T whileOpen(Interrupts.Io<T> io) throws IOException {
+      inUse.readLock().lock();
+      try {
+        open();
+        return io.run();
+      } finally {
+        inUse.readLock().unlock();
+      }
     }
 
     /** As {@code FileChannel.truncate}: never longer, and the position no further than the end. */
     @Override
     public FileChannel truncate(long size) throws IOException {
+      nonNegative(size, "size");
       onOwnDescriptor(f -> {
         if (size < f.length()) {
           f.setLength(size);
@@ -234,18 +253,23 @@ public final class UninterruptedFilePath extends FilePathWrapper {
      */
     @Override
     public void force(boolean metaData) throws IOException {
-      open();
-      Interrupts.onQuietThread(() -> {
+      whileOpen(() -> Interrupts.onQuietThread(() -> {
         first.getChannel().force(metaData);
         return null;
-      });
+      }));
     }
 
     /** As {@link #force}: through the first descriptor's channel, on a thread nobody interrupts. */
     @Override
     public FileLock tryLock(long at, long size, boolean shared) throws IOException {
-      open();
-      return Interrupts.onQuietThread(() -> first.getChannel().tryLock(at, size, shared));
+      return whileOpen(() -> Interrupts.onQuietThread(() -> first.getChannel().tryLock(at, size, shared)));
+    }
+
+    /** As {@code FileChannel} refuses a negative position or size, before any I/O. */
+    private static void nonNegative(long value, String what) {
+      if (value < 0) {
+        throw new IllegalArgumentException("Negative " + what);
+      }
     }
 
     private void open() throws ClosedChannelException {
@@ -254,14 +278,27 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       }
     }
 
+    /** Waits for the steps under way: a descriptor closed under one could be reused for another file, which it would then read or write. */
     @Override
-    protected synchronized void implCloseChannel() throws IOException {
+    protected void implCloseChannel() throws IOException {
+      inUse.writeLock().lock();
+      try {
+        closeAll(null);
+      } finally {
+        inUse.writeLock().unlock();
+      }
+    }
+
+    /** Closes every descriptor; what fails to close is added to {@code failure}, else thrown. */
+    private void closeAll(Throwable failure) throws IOException {
       IOException failed = null;
       for (RandomAccessFile file : opened) {
         try {
           file.close();
         } catch (IOException e) {
-          if (failed == null) {
+          if (failure != null) {
+            failure.addSuppressed(e);
+          } else if (failed == null) {
             failed = e;
           } else {
             failed.addSuppressed(e);
