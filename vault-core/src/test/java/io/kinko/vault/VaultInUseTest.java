@@ -39,4 +39,70 @@ class VaultInUseTest {
       s.verifyLog(null);
     }
   }
+
+  /**
+   * The lock that keeps a second process out is the vault's own, not H2's: H2's is a POSIX lock,
+   * which the kernel drops when this process closes any descriptor of the database's file. Here
+   * this process reads that file and closes it (as a folder put of a folder holding the vault
+   * does), and an H2 connection by a plain URL is refused (H2 closes the file it opened to try);
+   * another process must still be refused, and the vault must still work.
+   */
+  @Test
+  void open_byAnotherProcess_isRefused_afterThisOneOpenedAndClosedTheVaultsFiles() throws Exception {
+    Path v = dir.resolve("vault");
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "a.txt", "a".getBytes());
+      Path db = v.resolve("db").resolve("kinko.mv.db");
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(db)) {
+        assertTrue(in.read() >= 0);
+      }
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(v.resolve("db").resolve("log.journal"))) {
+        assertTrue(in.read() >= 0);
+      }
+      assertThrows(java.sql.SQLException.class,
+          () -> java.sql.DriverManager.getConnection("jdbc:h2:file:" + v.resolve("db").resolve("kinko"), "kinko", "").close());
+      assertRefusedToAnotherProcess(v);
+      TestVaults.put(s, "b.txt", "b".getBytes());
+      assertArrayEquals("a".getBytes(), TestVaults.readAll(s, "a.txt"));
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      assertArrayEquals("b".getBytes(), TestVaults.readAll(s, "b.txt"));
+      s.verifyLog(null);
+    }
+  }
+
+  /** Handles on one vault in one process share its lock: another process is refused until the last closes. */
+  @Test
+  void twoHandlesInOneProcess_keepAnotherOut_untilTheLastCloses() throws Exception {
+    Path v = dir.resolve("vault");
+    TestVaults.create(v).close();
+    Vault first = TestVaults.open(v);
+    try (Vault second = TestVaults.open(v)) {
+      first.close();
+      assertRefusedToAnotherProcess(v);
+      try (Session s = TestVaults.login(second)) {
+        TestVaults.put(s, "a.txt", "a".getBytes());
+      }
+    }
+    assertTrue(anotherProcessOpens(v).startsWith("OPENED "));
+  }
+
+  private static void assertRefusedToAnotherProcess(Path v) throws Exception {
+    String said = anotherProcessOpens(v);
+    assertTrue(said.startsWith("REFUSED ") && said.contains("in use by process " + ProcessHandle.current().pid()),
+        "another process, while this one has the vault open: " + said);
+  }
+
+  /** What {@link OpenProbe} says, run in another process on vault {@code v}. */
+  private static String anotherProcessOpens(Path v) throws Exception {
+    Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), OpenProbe.class.getName(), v.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))) {
+      String said = out.readLine();
+      return said == null ? "(nothing)" : said;
+    } finally {
+      assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
+    }
+  }
 }

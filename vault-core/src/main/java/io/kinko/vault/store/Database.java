@@ -84,23 +84,35 @@ public final class Database implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new VaultException("cannot make " + layout.database() + " private: " + FileStore.describe(e), e);
     }
-    SessionPool pool = new SessionPool(url);
+    // The vault's own lock first (VaultLock: H2's lock on its file drops when this process closes any descriptor of it).
+    VaultLock lock = VaultLock.take(layout.database().resolve("lock")).orElseThrow(() -> inUse(layout, null));
+    SessionPool pool = null;
     try {
+      pool = new SessionPool(url);
       migrate(pool, H2_DIALECT);
       writeOwner(layout);
       tightenFiles(layout);
-    } catch (VaultException e) {
-      pool.close();
-      if (inUse(e)) {
-        throw new VaultException("vault " + layout.root() + " is in use by " + owner(layout)
-            + "; H2 lets one process open a vault at a time", e);
+    } catch (RuntimeException e) {
+      if (pool != null) {
+        pool.close();
       }
-      throw e;
+      lock.release();
+      throw inUse(e) ? inUse(layout, e) : e;
     }
-    return new Database(pool, () -> {
-      compactIfSparse(pool);
-      pool.close();
+    SessionPool opened = pool;
+    return new Database(opened, () -> {
+      try {
+        compactIfSparse(opened);
+        opened.close();
+      } finally {
+        lock.release();
+      }
     }, true, layout.database().resolve("log.journal"));
+  }
+
+  /** The error of a second process (or a program other than Kinko) opening the vault while one has it open. */
+  private static VaultException inUse(VaultLayout layout, Exception cause) {
+    return new VaultException("vault " + layout.root() + " is in use by " + owner(layout) + "; one process at a time may open a vault", cause);
   }
 
   /**
