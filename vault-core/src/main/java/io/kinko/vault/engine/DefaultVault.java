@@ -62,6 +62,7 @@ public final class DefaultVault implements Vault {
   private final LogCheckpoints checkpoints;
   /** Runs the incident rules over the log as it grows (clause 6). */
   private final IncidentWatch watch;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final byte[] publicKey;
   private final Clock clock;
   private final ClientInfo client;
@@ -647,6 +648,9 @@ public final class DefaultVault implements Vault {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // closed already: a second close must not leave the log a second time under another handle
+    }
     try {
       watch.close(); // drains first: the log's journal closes with the database
     } finally {

@@ -24,6 +24,7 @@ public final class Database implements AutoCloseable {
   private final boolean embedded;
   private final java.nio.file.Path journal;
   private final java.util.List<AutoCloseable> closeFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   /** Runs before every unit of work hands out a connection: see {@link #beforeEachUse}. */
   private volatile Runnable beforeUse = () -> {};
 
@@ -85,19 +86,25 @@ public final class Database implements AutoCloseable {
       throw new VaultException("cannot make " + layout.database() + " private: " + FileStore.describe(e), e);
     }
     // The vault's own lock first (VaultLock: H2's lock on its file drops when this process closes any descriptor of it).
-    VaultLock lock = VaultLock.take(layout.database().resolve("lock")).orElseThrow(() -> inUse(layout, null));
+    VaultLock.Share lock = VaultLock.take(layout.database()).orElseThrow(() -> inUse(layout, null));
     SessionPool pool = null;
     try {
       pool = new SessionPool(url);
       migrate(pool, H2_DIALECT);
       writeOwner(layout);
       tightenFiles(layout);
-    } catch (RuntimeException e) {
-      if (pool != null) {
-        pool.close();
+    } catch (RuntimeException | Error e) {
+      try {
+        if (pool != null) {
+          pool.close();
+        }
+      } finally {
+        lock.release();
       }
-      lock.release();
-      throw inUse(e) ? inUse(layout, e) : e;
+      if (e instanceof RuntimeException r && inUse(r)) {
+        throw inUse(layout, r);
+      }
+      throw e;
     }
     SessionPool opened = pool;
     return new Database(opened, () -> {
@@ -274,7 +281,9 @@ public final class Database implements AutoCloseable {
     String owner = "process " + ProcessHandle.current().pid() + " on host " + io.kinko.vault.ClientInfo.of("owner").host()
         + " since " + java.time.Instant.now() + "\n";
     try {
-      java.nio.file.Files.writeString(layout.database().resolve("owner"), owner);
+      // Not through a link planted in its place: it would write over the link's target.
+      java.nio.file.Files.writeString(layout.database().resolve("owner"), owner, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
     } catch (java.io.IOException e) {
       // Only the wording of a later in-use error depends on it.
     }
@@ -497,6 +506,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // a second close would leave the shared log again, and let go of the vault's lock again
+    }
     try {
       for (AutoCloseable c : closeFirst) {
         c.close();

@@ -70,6 +70,8 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     /** Descriptors of the file, each for one thread in I/O at a time; more threads wait for one. */
     static final int DESCRIPTORS = 8;
     private final String name;
+    /** The folder of the file, as {@link VaultLock} knows it (null if it could not be read): its lock waits for the file's close. */
+    private final java.nio.file.Path folder;
     /** Syncs, the lock, and a descriptor of the pool. */
     private final RandomAccessFile first;
     private final List<RandomAccessFile> opened = new ArrayList<>();
@@ -94,7 +96,8 @@ public final class UninterruptedFilePath extends FilePathWrapper {
         for (int i = 1; i < DESCRIPTORS; i++) {
           opened.add(new RandomAccessFile(name, mode));
         }
-        if (atFirst == null || before != null && !before.equals(atFirst) || !atFirst.equals(identity())) {
+        // A file system without file keys (null) cannot be checked.
+        if (atFirst != null && (before != null && !before.equals(atFirst) || !atFirst.equals(identity()))) {
           throw new IOException("the database file " + name + " was replaced by another while it was being opened");
         }
       } catch (IOException | RuntimeException e) {
@@ -103,6 +106,18 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       }
       first = opened.get(0);
       idle.addAll(opened);
+      folder = realFolder(name);
+      if (folder != null) {
+        VaultLock.fileOpened(folder);
+      }
+    }
+
+    private static java.nio.file.Path realFolder(String name) {
+      try {
+        return java.nio.file.Path.of(name).toAbsolutePath().getParent().toRealPath();
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
     }
 
     /** The file's device and inode, or null if it does not exist (it does for "rw" once opened). */
@@ -286,6 +301,9 @@ public final class UninterruptedFilePath extends FilePathWrapper {
         closeAll(null);
       } finally {
         inUse.writeLock().unlock();
+        if (folder != null) {
+          VaultLock.fileClosed(folder);
+        }
       }
     }
 

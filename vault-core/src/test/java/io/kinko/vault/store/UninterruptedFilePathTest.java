@@ -330,9 +330,10 @@ class UninterruptedFilePathTest {
         }));
       }
       writers.forEach(Thread::start);
-      while (written.get() < 2) {
+      while (written.get() < 2 && writers.stream().allMatch(Thread::isAlive)) {
         Thread.onSpinWait();
       }
+      assertTrue(written.get() >= 2, "round " + round + ": the writers stopped before the close");
       channel.close();
       List<Path> others = new java.util.ArrayList<>();
       List<FileChannel> opened = new java.util.ArrayList<>();
