@@ -125,6 +125,7 @@ class UninterruptedFilePathTest {
    * process could take it before it was taken again: two processes would then write one vault.
    */
   @Test
+  @org.junit.jupiter.api.Timeout(value = 300, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD) // a probe that hangs fails the test
   void anotherProcess_neverTakesTheLock_whileThisOnesReadersAreInterrupted() throws Exception {
     Path file = dir.resolve("f");
     byte[] bytes = new byte[1 << 20];
