@@ -1,44 +1,51 @@
 package io.kinko.vault.store;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.StampedLock;
 import org.h2.store.fs.FileBase;
 import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
 
 /**
  * The file system H2 opens the embedded vault's database through ({@value #SCHEME}{@code :} before
- * its path): its file read and written by {@code RandomAccessFile}, which an interrupt does not
- * stop or close.
+ * its path): its file read and written by {@code pread(2)} and {@code pwrite(2)}, which an
+ * interrupt does not stop or close.
  *
  * <p>A {@code FileChannel} closes itself when the thread in its I/O is interrupted (a request's
  * timeout, {@code Future.cancel(true)}, an executor's {@code shutdownNow}), and H2 reads its file
  * from every caller's thread: one interrupted read closed the database for every caller. Opening
  * the file again does not mend that, because H2's lock on the file is the process's (POSIX) and
  * the kernel drops it when any descriptor of the file closes: until it is taken again, another
- * process can take it and open the vault too. A {@code RandomAccessFile}'s reads, writes, length
- * and truncation are plain system calls that an interrupt neither stops nor closes, and it leaves
- * the thread's interrupt as it was; no descriptor of the file closes until H2 closes it.
+ * process can take it and open the vault too. So the file's reads, writes, syncs, length and
+ * truncation are the system's calls on a descriptor of its own ({@link Posix}); no descriptor of
+ * the file closes until H2 closes it, and the thread's interrupt is left as it was. Each is one
+ * system call at a position, so threads share the descriptor; a step on a heap buffer copies
+ * through native memory the file keeps for reuse.
  *
- * <p>Reads and writes at a position seek first, so each takes a descriptor of its own from a pool
- * of {@value File#DESCRIPTORS}, all opened with the file (so none is opened by its name once
- * another file could be in its place) and closed with it once no step is using them (a descriptor
- * closed under a step could be reused for another file, which the step would then read or write).
- * Syncs and the lock go through the first descriptor's channel (open since the file was, so its
- * syncs see every failed write's report), on a thread nobody interrupts: an interrupt during a
- * channel's call would close it.
+ * <p>H2's lock is taken through a {@code FileChannel} of the file, used for nothing else and only on
+ * a thread nobody interrupts. Both descriptors are opened with the file (none is opened by its name
+ * once another file could be in its place) and closed with it once no step is using them (a
+ * descriptor closed under a step could be reused for another file, which the step would then read
+ * or write). Where {@link Posix} is not at hand, every step goes through that channel on the quiet
+ * thread: slower, as safe.
  *
- * <p>Not H2's own {@code retry:} file system (it reopens, which drops the lock as above, and repeats
- * a sync on the new descriptor, which may not see the failure the first one lost), nor its
- * {@code async:} one (it hands every read to another thread, which cost a verification of a million
- * entries half again its time).
+ * <p>Not {@code RandomAccessFile} (each read at a position is a seek and a read, so two system
+ * calls and a descriptor per thread, and one over 8 KiB also a native allocation: a verification
+ * of a million entries took 15 % longer), nor H2's own {@code retry:} file system (it reopens, which
+ * drops the lock as above, and repeats a sync on the new descriptor, which may not see the failure
+ * the first one lost), nor its {@code async:} one (it hands every read to another thread, which
+ * cost that verification half again its time).
  */
 public final class UninterruptedFilePath extends FilePathWrapper {
   static final String SCHEME = "kinko";
@@ -48,7 +55,7 @@ public final class UninterruptedFilePath extends FilePathWrapper {
   }
 
   /** The JDBC URL of the embedded database at {@code file} (its path without {@code .mv.db}), with this file system registered. */
-  static String url(java.nio.file.Path file) {
+  static String url(Path file) {
     return "jdbc:h2:" + SCHEME + ":file:" + file;
   }
 
@@ -67,90 +74,109 @@ public final class UninterruptedFilePath extends FilePathWrapper {
 
   /** One open file. */
   static final class File extends FileBase {
-    /** Descriptors of the file, each for one thread in I/O at a time; more threads wait for one. */
-    static final int DESCRIPTORS = 8;
+    /** Descriptors of an open file: one for its I/O, one for H2's lock. */
+    static final int DESCRIPTORS = 2;
+    /** Bytes a step on a heap buffer copies through native memory per system call, at most. */
+    static final int CHUNK = 1 << 18;
     private final String name;
     /** The folder of the file, as {@link VaultLock} knows it (null if it could not be read): its lock waits for the file's close. */
-    private final java.nio.file.Path folder;
-    /** Syncs, the lock, and a descriptor of the pool. */
-    private final RandomAccessFile first;
-    private final List<RandomAccessFile> opened = new ArrayList<>();
-    private final ConcurrentLinkedDeque<RandomAccessFile> idle = new ConcurrentLinkedDeque<>();
-    private final java.util.concurrent.Semaphore free = new java.util.concurrent.Semaphore(DESCRIPTORS);
-    /** Steps hold it shared; the close holds it alone, so no descriptor closes under a step. */
-    private final java.util.concurrent.locks.ReadWriteLock inUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final Path folder;
+    /** The file's I/O, or -1 where {@link Posix} is not at hand. */
+    private final int descriptor;
+    /** H2's lock; and every step where {@link Posix} is not at hand. Used only on a thread nobody interrupts. */
+    private final FileChannel channel;
+    /** Native memory for steps on heap buffers, {@value #CHUNK} bytes each: as many as steps ran at once. */
+    private final ConcurrentLinkedDeque<ByteBuffer> scratch = new ConcurrentLinkedDeque<>();
+    /**
+     * Steps hold it shared; the close holds it alone, so no descriptor closes under a step. Not a
+     * {@code ReentrantReadWriteLock}, whose per-thread hold counts cost a verification's page
+     * readers 6 % of their samples; no step takes it twice.
+     */
+    private final StampedLock inUse = new StampedLock();
     private long position;
 
     /**
-     * Opens every descriptor now, by the file's name, and checks that the name named one file
-     * (device and inode) from before the first to after the last: none is opened later, when
-     * another file could have been put in the database's place, and none closes before the file
-     * does (a descriptor of the file closing would drop the process's lock on it).
+     * Opens both descriptors now (creating the file 0600 for {@code "rw"}), and checks that the
+     * name named one file (device and inode) from before the first to after the last: none is
+     * opened later, when another file could have been put in the database's place, and none closes
+     * before the file does (a descriptor of the file closing would drop the process's lock on it).
      */
     File(String name, String mode) throws IOException {
+      this(name, mode, Posix.AT_HAND);
+    }
+
+    /** With {@code posix} false, as where {@link Posix} is not at hand (for tests of that path). */
+    File(String name, String mode, boolean posix) throws IOException {
       this.name = name;
-      Object before = identity(); // null for a file the first open creates
-      try {
-        opened.add(new RandomAccessFile(name, mode));
-        Object atFirst = identity();
-        for (int i = 1; i < DESCRIPTORS; i++) {
-          opened.add(new RandomAccessFile(name, mode));
+      Path path = Path.of(name);
+      boolean writing = switch (mode) {
+        case "r" -> false;
+        case "rw" -> true;
+        default -> throw new IllegalArgumentException("mode " + mode + " is not one H2 opens the vault's database with");
+      };
+      if (writing) {
+        try {
+          Files.createFile(path, PrivateFiles.fileAttributes());
+        } catch (FileAlreadyExistsException e) {
+          // opened below
         }
+      }
+      Object before = identity();
+      int fd = -1;
+      FileChannel lockChannel = null;
+      try {
+        fd = posix ? Posix.open(path, writing ? Posix.O_RDWR : Posix.O_RDONLY) : -1;
+        Object atFirst = identity();
+        lockChannel = writing ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE) : FileChannel.open(path);
         // A file system without file keys (null) cannot be checked.
         if (atFirst != null && (before != null && !before.equals(atFirst) || !atFirst.equals(identity()))) {
           throw new IOException("the database file " + name + " was replaced by another while it was being opened");
         }
       } catch (IOException | RuntimeException e) {
-        closeAll(e); // no lock is taken yet
+        closeBoth(fd, lockChannel, e); // no lock is taken yet
         throw e;
       }
-      first = opened.get(0);
-      idle.addAll(opened);
+      descriptor = fd;
+      channel = lockChannel;
       folder = realFolder(name);
       if (folder != null) {
         VaultLock.fileOpened(folder);
       }
     }
 
-    private static java.nio.file.Path realFolder(String name) {
+    private static Path realFolder(String name) {
       try {
-        return java.nio.file.Path.of(name).toAbsolutePath().getParent().toRealPath();
+        return Path.of(name).toAbsolutePath().getParent().toRealPath();
       } catch (IOException | RuntimeException e) {
         return null;
       }
     }
 
-    /** The file's device and inode, or null if it does not exist (it does for "rw" once opened). */
+    /** The file's device and inode, or null if it does not exist. */
     private Object identity() throws IOException {
       try {
-        return java.nio.file.Files.readAttributes(java.nio.file.Path.of(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        return Files.readAttributes(Path.of(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
       } catch (java.nio.file.NoSuchFileException e) {
         return null;
       }
     }
 
-    /** A step on a descriptor that no other thread uses meanwhile (it seeks). */
-    @FunctionalInterface
-    private interface Step<T> {
-      T run(RandomAccessFile file) throws IOException;
+    /** {@code io} while no close can run, on the open file: it is refused once closed. */
+    private <T> T step(Interrupts.Io<T> io) throws IOException {
+      long stamp = inUse.readLock(); // does not give up on an interrupt
+      try {
+        if (!isOpen()) {
+          throw new ClosedChannelException();
+        }
+        return io.run();
+      } finally {
+        inUse.unlockRead(stamp);
+      }
     }
 
-    /** Waits for a free descriptor without giving up on an interrupt, which it leaves set. */
-    private <T> T onOwnDescriptor(Step<T> step) throws IOException {
-      inUse.readLock().lock();
-      try {
-        open();
-        free.acquireUninterruptibly();
-        RandomAccessFile file = idle.pollFirst();
-        try {
-          return step.run(file);
-        } finally {
-          idle.offerFirst(file);
-          free.release();
-        }
-      } finally {
-        inUse.readLock().unlock();
-      }
+    /** A step where {@link Posix} is not at hand: through the channel, on a thread nobody interrupts. */
+    private <T> T quietly(Interrupts.Io<T> io) throws IOException {
+      return step(() -> Interrupts.onQuietThread(io));
     }
 
     @Override
@@ -159,44 +185,84 @@ public final class UninterruptedFilePath extends FilePathWrapper {
         throw new IllegalArgumentException("Read-only buffer");
       }
       nonNegative(at, "position");
-      int length = dst.remaining();
-      byte[] into = dst.hasArray() ? dst.array() : new byte[length];
-      int offset = dst.hasArray() ? dst.arrayOffset() + dst.position() : 0;
-      int n = onOwnDescriptor(f -> {
-        f.seek(at);
-        return f.read(into, offset, length);
-      });
-      if (n > 0) {
-        if (dst.hasArray()) {
-          dst.position(dst.position() + n);
-        } else {
-          dst.put(into, 0, n);
-        }
+      if (descriptor < 0) {
+        return quietly(() -> channel.read(dst, at));
       }
-      return n;
+      return step(() -> {
+        if (!dst.hasRemaining()) {
+          return 0;
+        }
+        ByteBuffer via = dst.isDirect() ? null : scratch();
+        long total = 0;
+        try {
+          while (dst.hasRemaining()) {
+            int count = via == null ? dst.remaining() : Math.min(dst.remaining(), CHUNK);
+            long n = Posix.pread(descriptor, via == null ? address(dst) + dst.position() : address(via), count, at + total, name);
+            if (n == 0) {
+              break; // the end
+            }
+            if (via == null) {
+              dst.position(dst.position() + (int) n);
+            } else {
+              dst.put(via.clear().limit((int) n));
+            }
+            total += n;
+            if (n < count) {
+              break; // the end, for a regular file: the next read would say so
+            }
+          }
+        } finally {
+          java.lang.ref.Reference.reachabilityFence(dst);
+          reuse(via);
+        }
+        return total == 0 ? -1 : (int) total;
+      });
     }
 
     @Override
     public int write(ByteBuffer src, long at) throws IOException {
       nonNegative(at, "position");
-      int length = src.remaining();
-      byte[] from;
-      int offset;
-      if (src.hasArray()) {
-        from = src.array();
-        offset = src.arrayOffset() + src.position();
-      } else {
-        from = new byte[length];
-        src.duplicate().get(from);
-        offset = 0;
+      if (descriptor < 0) {
+        return quietly(() -> channel.write(src, at));
       }
-      onOwnDescriptor(f -> {
-        f.seek(at);
-        f.write(from, offset, length);
-        return null;
+      return step(() -> {
+        int length = src.remaining();
+        ByteBuffer via = src.isDirect() ? null : scratch();
+        long done = 0;
+        try {
+          while (src.hasRemaining()) {
+            int count = via == null ? src.remaining() : Math.min(src.remaining(), CHUNK);
+            if (via != null) {
+              via.clear().put(src.slice(src.position(), count));
+            }
+            long n = Posix.pwrite(descriptor, via == null ? address(src) + src.position() : address(via), count, at + done, name);
+            if (n <= 0) {
+              throw new IOException("the system wrote nothing to " + name);
+            }
+            src.position(src.position() + (int) n);
+            done += n;
+          }
+        } finally {
+          java.lang.ref.Reference.reachabilityFence(src);
+          reuse(via);
+        }
+        return length;
       });
-      src.position(src.position() + length);
-      return length;
+    }
+
+    private ByteBuffer scratch() {
+      ByteBuffer via = scratch.pollFirst();
+      return via != null ? via : ByteBuffer.allocateDirect(CHUNK);
+    }
+
+    private void reuse(ByteBuffer via) {
+      if (via != null) {
+        scratch.offerFirst(via);
+      }
+    }
+
+    private static long address(ByteBuffer direct) {
+      return Pointer.nativeValue(Native.getDirectBufferPointer(direct));
     }
 
     @Override
@@ -217,67 +283,61 @@ public final class UninterruptedFilePath extends FilePathWrapper {
 
     @Override
     public synchronized long position() throws IOException {
-      open();
-      return position;
+      return step(() -> position);
     }
 
     @Override
     public synchronized FileChannel position(long at) throws IOException {
       nonNegative(at, "position");
-      open();
-      position = at;
+      step(() -> position = at);
       return this;
     }
 
     @Override
     public long size() throws IOException {
-      return whileOpen(first::length); // fstat: no seek, so beside another thread's step on it
-    }
-
-    /** As a step, on the first descriptor, beside other threads' steps on it: for what does not seek. */
-    private <T> T whileOpen(Interrupts.Io<T> io) throws IOException {
-      inUse.readLock().lock();
-      try {
-        open();
-        return io.run();
-      } finally {
-        inUse.readLock().unlock();
-      }
+      return descriptor < 0 ? quietly(channel::size) : step(() -> Posix.size(descriptor, name));
     }
 
     /** As {@code FileChannel.truncate}: never longer, and the position no further than the end. */
     @Override
     public FileChannel truncate(long size) throws IOException {
       nonNegative(size, "size");
-      onOwnDescriptor(f -> {
-        if (size < f.length()) {
-          f.setLength(size);
-        }
-        return null;
-      });
+      if (descriptor < 0) {
+        quietly(() -> channel.truncate(size));
+      } else {
+        step(() -> {
+          if (size < Posix.size(descriptor, name)) {
+            Posix.truncate(descriptor, size, name);
+          }
+          return null;
+        });
+      }
       synchronized (this) {
         position = Math.min(position, size);
       }
       return this;
     }
 
-    /**
-     * Through the first descriptor's channel, on a thread nobody interrupts (an interrupt during a
-     * channel's call closes the channel, and with it the descriptor): the channel reports the
-     * system's error, and syncs only the data when {@code metaData} is false.
-     */
+    /** On the descriptor every write went through, so its sync sees a failure any of them left; the data only unless {@code metaData}. */
     @Override
     public void force(boolean metaData) throws IOException {
-      whileOpen(() -> Interrupts.onQuietThread(() -> {
-        first.getChannel().force(metaData);
-        return null;
-      }));
+      if (descriptor < 0) {
+        quietly(() -> {
+          channel.force(metaData);
+          return null;
+        });
+      } else {
+        step(() -> {
+          Posix.sync(descriptor, metaData, name);
+          return null;
+        });
+      }
     }
 
-    /** As {@link #force}: through the first descriptor's channel, on a thread nobody interrupts. */
+    /** Through the channel, on a thread nobody interrupts (an interrupt during its call would close it, and drop the lock). */
     @Override
     public FileLock tryLock(long at, long size, boolean shared) throws IOException {
-      return whileOpen(() -> Interrupts.onQuietThread(() -> first.getChannel().tryLock(at, size, shared)));
+      return quietly(() -> channel.tryLock(at, size, shared));
     }
 
     /** As {@code FileChannel} refuses a negative position or size, before any I/O. */
@@ -287,44 +347,40 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       }
     }
 
-    private void open() throws ClosedChannelException {
-      if (!isOpen()) {
-        throw new ClosedChannelException();
-      }
-    }
-
     /** Waits for the steps under way: a descriptor closed under one could be reused for another file, which it would then read or write. */
     @Override
     protected void implCloseChannel() throws IOException {
-      inUse.writeLock().lock();
+      long stamp = inUse.writeLock();
       try {
-        closeAll(null);
+        scratch.clear();
+        IOException failed = new IOException("cannot close " + name);
+        closeBoth(descriptor, channel, failed);
+        if (failed.getSuppressed().length > 0) {
+          throw failed;
+        }
       } finally {
-        inUse.writeLock().unlock();
+        inUse.unlockWrite(stamp);
         if (folder != null) {
           VaultLock.fileClosed(folder);
         }
       }
     }
 
-    /** Closes every descriptor; what fails to close is added to {@code failure}, else thrown. */
-    private void closeAll(Throwable failure) throws IOException {
-      IOException failed = null;
-      for (RandomAccessFile file : opened) {
+    /** Closes what is open of the two; what fails to close is added to {@code failure}. */
+    private void closeBoth(int fd, FileChannel lockChannel, Throwable failure) {
+      if (fd >= 0) {
         try {
-          file.close();
+          Posix.close(fd, name);
         } catch (IOException e) {
-          if (failure != null) {
-            failure.addSuppressed(e);
-          } else if (failed == null) {
-            failed = e;
-          } else {
-            failed.addSuppressed(e);
-          }
+          failure.addSuppressed(e);
         }
       }
-      if (failed != null) {
-        throw failed;
+      if (lockChannel != null) {
+        try {
+          lockChannel.close();
+        } catch (IOException e) {
+          failure.addSuppressed(e);
+        }
       }
     }
 

@@ -1,14 +1,10 @@
 package io.kinko.vault.store;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import io.kinko.vault.VaultException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
@@ -32,28 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hand (neither Linux nor macOS), a {@code FileChannel} lock on {@code db/lock} stands in for it.
  */
 final class VaultLock {
-  private static final int LOCK_EX = 2;
-  private static final int LOCK_NB = 4;
-  private static final int O_RDONLY = 0;
-  /** Not inherited by a process this one starts. */
-  private static final int O_CLOEXEC = Platform.isLinux() ? 0x80000 : Platform.isMac() ? 0x1000000 : 0;
-  private static final int EWOULDBLOCK = Platform.isMac() ? 35 : 11;
-  private static final boolean FLOCK = Platform.isLinux() || Platform.isMac();
+  private static final boolean FLOCK = Posix.AT_HAND;
   /** The locks this process holds, by their folder's real path. */
   private static final Map<Path, VaultLock> HELD = new HashMap<>();
-
-  /** The C library's calls, by JNA. */
-  private interface LibC extends Library {
-    int open(byte[] path, int flags) throws LastErrorException;
-
-    int flock(int fd, int operation) throws LastErrorException;
-
-    int close(int fd) throws LastErrorException;
-
-    String strerror(int errno);
-  }
-
-  private static LibC libc;
 
   private final Path folder;
   private final int descriptor;
@@ -147,38 +124,33 @@ final class VaultLock {
       if (channel != null) {
         channel.close();
       } else {
-        libc.close(descriptor);
+        Posix.close(descriptor, folder.toString());
       }
-    } catch (IOException | LastErrorException e) {
+    } catch (IOException e) {
       // The lock goes with the process at the latest.
     }
   }
 
   private static VaultLock flock(Path real) {
-    if (libc == null) {
-      libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-    }
     int fd;
     try {
-      // The name as the JDK passes it to the system; the terminating NUL is C's.
-      byte[] name = (real + "\0").getBytes(Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name())));
-      fd = libc.open(name, O_RDONLY | O_CLOEXEC);
-    } catch (LastErrorException e) {
-      throw new VaultException("cannot open the vault's database folder " + real + " to lock it: " + libc.strerror(e.getErrorCode()), e);
+      fd = Posix.open(real, Posix.O_RDONLY);
+    } catch (IOException e) {
+      throw new VaultException("cannot open the vault's database folder " + real + " to lock it: " + FileStore.describe(e), e);
     }
     try {
-      libc.flock(fd, LOCK_EX | LOCK_NB);
+      Posix.flock(fd, Posix.LOCK_EX | Posix.LOCK_NB);
       return new VaultLock(real, fd, null);
     } catch (LastErrorException e) {
       try {
-        libc.close(fd); // this description's own: another's lock stays
+        Posix.close(fd); // this description's own: another's lock stays
       } catch (LastErrorException ignored) {
         // nothing was locked through it
       }
-      if (e.getErrorCode() == EWOULDBLOCK) {
+      if (e.getErrorCode() == Posix.EWOULDBLOCK) {
         return null;
       }
-      throw new VaultException("cannot lock the vault's database folder " + real + ": " + libc.strerror(e.getErrorCode()), e);
+      throw new VaultException("cannot lock the vault's database folder " + real + ": " + Posix.strerror(e.getErrorCode()), e);
     }
   }
 

@@ -1,0 +1,159 @@
+package io.kinko.vault.store;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+
+/**
+ * The C library's file calls that the JDK offers only in a form an interrupt stops or closes, or
+ * not at all: by JNA's direct mapping, where a call costs little more than the system call (an
+ * interface mapping's proxy costs microseconds, which a million reads would feel). At hand on
+ * 64-bit Linux and macOS ({@link #AT_HAND}), where {@code size_t}, {@code ssize_t} and
+ * {@code off_t} are Java's {@code long}; elsewhere nothing here may be called.
+ */
+final class Posix {
+  static final boolean AT_HAND = (Platform.isLinux() || Platform.isMac()) && Platform.is64Bit();
+  static final int O_RDONLY = 0;
+  static final int O_RDWR = 2;
+  /** Not inherited by a process this one starts. */
+  static final int O_CLOEXEC = Platform.isMac() ? 0x1000000 : 0x80000;
+  static final int LOCK_EX = 2;
+  static final int LOCK_NB = 4;
+  static final int EINTR = 4;
+  static final int EWOULDBLOCK = Platform.isMac() ? 35 : 11;
+  private static final int SEEK_END = 2;
+
+  static {
+    if (AT_HAND) {
+      Native.register(Platform.C_LIBRARY_NAME);
+    }
+  }
+
+  private Posix() {}
+
+  private static native int open(byte[] path, int flags) throws LastErrorException;
+
+  static native int flock(int fd, int operation) throws LastErrorException;
+
+  static native int close(int fd) throws LastErrorException;
+
+  private static native long pread(int fd, long buffer, long count, long offset) throws LastErrorException;
+
+  private static native long pwrite(int fd, long buffer, long count, long offset) throws LastErrorException;
+
+  private static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
+  private static native int ftruncate(int fd, long length) throws LastErrorException;
+
+  private static native int fsync(int fd) throws LastErrorException;
+
+  private static native int fdatasync(int fd) throws LastErrorException;
+
+  /** The system's text for {@code errno}, as the JDK's own I/O errors carry it. */
+  static native String strerror(int errno);
+
+  /** Opens {@code path} (never creating it) with {@code flags}, {@link #O_CLOEXEC} added. */
+  static int open(Path path, int flags) throws IOException {
+    // The name as the JDK passes it to the system; the terminating NUL is C's.
+    byte[] name = (path + "\0").getBytes(Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name())));
+    while (true) {
+      try {
+        return open(name, flags | O_CLOEXEC);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw failure(path.toString(), e);
+        }
+      }
+    }
+  }
+
+  /** Reads up to {@code count} bytes at {@code offset} into {@code address}: 0 at the end. */
+  static long pread(int fd, long address, long count, long offset, String what) throws IOException {
+    while (true) {
+      try {
+        return pread(fd, address, count, offset);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw failure(what, e);
+        }
+      }
+    }
+  }
+
+  /** Writes up to {@code count} bytes from {@code address} at {@code offset}; how many it wrote. */
+  static long pwrite(int fd, long address, long count, long offset, String what) throws IOException {
+    while (true) {
+      try {
+        return pwrite(fd, address, count, offset);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw failure(what, e);
+        }
+      }
+    }
+  }
+
+  /** The length of the file open as {@code fd}. */
+  static long size(int fd, String what) throws IOException {
+    try {
+      return lseek(fd, 0, SEEK_END); // only pread and pwrite use the file, and they ignore its offset
+    } catch (LastErrorException e) {
+      throw failure(what, e);
+    }
+  }
+
+  static void truncate(int fd, long length, String what) throws IOException {
+    while (true) {
+      try {
+        ftruncate(fd, length);
+        return;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw failure(what, e);
+        }
+      }
+    }
+  }
+
+  /** As {@code FileChannel.force}: the data only unless {@code metaData} (on Linux; macOS syncs both). */
+  static void sync(int fd, boolean metaData, String what) throws IOException {
+    while (true) {
+      try {
+        if (metaData || Platform.isMac()) {
+          fsync(fd);
+        } else {
+          fdatasync(fd);
+        }
+        return;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw failure(what, e);
+        }
+      }
+    }
+  }
+
+  /** Closes {@code fd} once: after {@code close} fails, the descriptor is gone all the same (on Linux, even on EINTR). */
+  static void close(int fd, String what) throws IOException {
+    try {
+      close(fd);
+    } catch (LastErrorException e) {
+      throw failure(what, e);
+    }
+  }
+
+  /** As the JDK's own file calls report an error: the file, and the system's text for it. */
+  private static IOException failure(String what, LastErrorException e) {
+    String text = strerror(e.getErrorCode());
+    IOException failure = switch (e.getErrorCode()) {
+      case 2 -> new java.nio.file.NoSuchFileException(what, null, text); // ENOENT
+      case 13 -> new java.nio.file.AccessDeniedException(what, null, text); // EACCES
+      default -> new java.nio.file.FileSystemException(what, null, text);
+    };
+    failure.initCause(e);
+    return failure;
+  }
+}
