@@ -59,75 +59,38 @@ final class Posix {
   static int open(Path path, int flags) throws IOException {
     // The name as the JDK passes it to the system; the terminating NUL is C's.
     byte[] name = (path + "\0").getBytes(Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name())));
-    while (true) {
-      try {
-        return open(name, flags | O_CLOEXEC);
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != EINTR) {
-          throw failure(path.toString(), e);
-        }
-      }
-    }
+    return (int) call(path.toString(), () -> open(name, flags | O_CLOEXEC));
   }
 
   /** Reads up to {@code count} bytes at {@code offset} into {@code address}: 0 at the end. */
   static long pread(int fd, long address, long count, long offset, String what) throws IOException {
-    while (true) {
-      try {
-        return pread(fd, address, count, offset);
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != EINTR) {
-          throw failure(what, e);
-        }
-      }
-    }
+    return call(what, () -> pread(fd, address, count, offset));
   }
 
   /** Writes up to {@code count} bytes from {@code address} at {@code offset}; how many it wrote. */
   static long pwrite(int fd, long address, long count, long offset, String what) throws IOException {
-    while (true) {
-      try {
-        return pwrite(fd, address, count, offset);
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != EINTR) {
-          throw failure(what, e);
-        }
-      }
-    }
+    return call(what, () -> pwrite(fd, address, count, offset));
   }
 
   /** The length of the file open as {@code fd}. */
   static long size(int fd, String what) throws IOException {
-    try {
-      return lseek(fd, 0, SEEK_END); // only pread and pwrite use the file, and they ignore its offset
-    } catch (LastErrorException e) {
-      throw failure(what, e);
-    }
+    return call(what, () -> lseek(fd, 0, SEEK_END)); // only pread and pwrite use the file, and they ignore its offset
   }
 
   static void truncate(int fd, long length, String what) throws IOException {
-    while (true) {
-      try {
-        ftruncate(fd, length);
-        return;
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != EINTR) {
-          throw failure(what, e);
-        }
-      }
-    }
+    call(what, () -> ftruncate(fd, length));
   }
 
   /** As {@code FileChannel.force}: the data only unless {@code metaData} (on Linux; macOS syncs both). */
   static void sync(int fd, boolean metaData, String what) throws IOException {
+    call(what, () -> metaData || Platform.isMac() ? fsync(fd) : fdatasync(fd));
+  }
+
+  /** {@code call} again while a signal interrupts it, as the JDK does; its error as an {@code IOException} about {@code what}. */
+  private static long call(String what, java.util.function.LongSupplier call) throws IOException {
     while (true) {
       try {
-        if (metaData || Platform.isMac()) {
-          fsync(fd);
-        } else {
-          fdatasync(fd);
-        }
-        return;
+        return call.getAsLong();
       } catch (LastErrorException e) {
         if (e.getErrorCode() != EINTR) {
           throw failure(what, e);
