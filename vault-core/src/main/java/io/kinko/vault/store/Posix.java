@@ -10,12 +10,14 @@ import java.nio.file.Path;
 /**
  * The C library's file calls that the JDK offers only in a form an interrupt stops or closes, or
  * not at all: by JNA's direct mapping, where a call costs little more than the system call (an
- * interface mapping's proxy costs microseconds, which a million reads would feel). At hand on
- * 64-bit Linux and macOS ({@link #AT_HAND}), where {@code size_t}, {@code ssize_t} and
- * {@code off_t} are Java's {@code long}; elsewhere nothing here may be called.
+ * interface mapping's proxy costs microseconds, which a million reads would feel). On Linux and
+ * macOS ({@link #AT_HAND}); the calls at a position and the length only where {@code size_t},
+ * {@code ssize_t} and {@code off_t} are Java's {@code long} ({@link #POSITIONAL}, 64-bit).
+ * Elsewhere nothing here may be called.
  */
 final class Posix {
-  static final boolean AT_HAND = (Platform.isLinux() || Platform.isMac()) && Platform.is64Bit();
+  static final boolean AT_HAND = Platform.isLinux() || Platform.isMac();
+  static final boolean POSITIONAL = AT_HAND && Platform.is64Bit();
   static final int O_RDONLY = 0;
   static final int O_RDWR = 2;
   /** Not inherited by a process this one starts. */
@@ -25,6 +27,11 @@ final class Posix {
   static final int EINTR = 4;
   static final int EWOULDBLOCK = Platform.isMac() ? 35 : 11;
   private static final int SEEK_END = 2;
+  /** macOS's {@code fcntl} command that has the drive write its cache out, as the JDK's {@code force} does there. */
+  private static final int F_FULLFSYNC = 51;
+  private static final int EINVAL = 22;
+  private static final int ENOTTY = 25;
+  private static final int ENOTSUP_MAC = 45;
 
   static {
     if (AT_HAND) {
@@ -51,6 +58,8 @@ final class Posix {
   private static native int fsync(int fd) throws LastErrorException;
 
   private static native int fdatasync(int fd) throws LastErrorException;
+
+  private static native int fcntl(int fd, int command) throws LastErrorException;
 
   /** The system's text for {@code errno}, as the JDK's own I/O errors carry it. */
   static native String strerror(int errno);
@@ -81,9 +90,31 @@ final class Posix {
     call(what, () -> ftruncate(fd, length));
   }
 
-  /** As {@code FileChannel.force}: the data only unless {@code metaData} (on Linux; macOS syncs both). */
+  /**
+   * As {@code FileChannel.force}: on Linux the data only unless {@code metaData}; on macOS, where
+   * {@code fsync} leaves the data in the drive's cache, {@code F_FULLFSYNC}, and {@code fsync} only
+   * where the file system does not take that.
+   */
   static void sync(int fd, boolean metaData, String what) throws IOException {
-    call(what, () -> metaData || Platform.isMac() ? fsync(fd) : fdatasync(fd));
+    if (Platform.isMac()) {
+      call(what, () -> {
+        try {
+          return fcntl(fd, F_FULLFSYNC);
+        } catch (LastErrorException e) {
+          if (e.getErrorCode() == ENOTSUP_MAC || e.getErrorCode() == ENOTTY || e.getErrorCode() == EINVAL) {
+            return fsync(fd); // a file system that does not take F_FULLFSYNC; any other error is the sync's
+          }
+          throw e;
+        }
+      });
+      return;
+    }
+    call(what, () -> metaData ? fsync(fd) : fdatasync(fd));
+  }
+
+  /** The path that names {@code fd}'s own file, whatever name it has now (it opens that file, not a name's). */
+  static Path pathOf(int fd) {
+    return Path.of(Platform.isMac() ? "/dev/fd" : "/proc/self/fd", Integer.toString(fd));
   }
 
   /** {@code call} again while a signal interrupts it, as the JDK does; its error as an {@code IOException} about {@code what}. */

@@ -37,12 +37,15 @@ import org.h2.store.fs.FilePathWrapper;
  * a thread nobody interrupts. Both descriptors are opened with the file (none is opened by its name
  * once another file could be in its place) and closed with it once no step is using them (a
  * descriptor closed under a step could be reused for another file, which the step would then read
- * or write). Where {@link Posix} is not at hand, every step goes through that channel on the quiet
+ * or write). The lock's channel is opened through the I/O descriptor's own path
+ * ({@link Posix#pathOf}), and the file they hold must be the one the name named before the first
+ * open: a name switched to another file and back meanwhile is refused. Where
+ * {@link Posix#POSITIONAL} is not at hand, every step goes through that channel on the quiet
  * thread: slower, as safe.
  *
  * <p>Not {@code RandomAccessFile} (each read at a position is a seek and a read, so two system
- * calls and a descriptor per thread, and one over 8 KiB also a native allocation: a verification
- * of a million entries took 15 % longer), nor H2's own {@code retry:} file system (it reopens, which
+ * calls and a descriptor per thread, and one over 8 KiB also a native allocation; a read of 4 KiB
+ * took a fifth longer), nor H2's own {@code retry:} file system (it reopens, which
  * drops the lock as above, and repeats a sync on the new descriptor, which may not see the failure
  * the first one lost), nor its {@code async:} one (it hands every read to another thread, which
  * cost that verification half again its time).
@@ -78,15 +81,19 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     static final int DESCRIPTORS = 2;
     /** Bytes a step on a heap buffer copies through native memory per system call, at most. */
     static final int CHUNK = 1 << 18;
+    /** Buffers of native memory a file keeps for reuse; more steps at once than this allocate their own, which the collector frees. */
+    static final int KEPT = 4;
     private final String name;
+    private final boolean writing;
     /** The folder of the file, as {@link VaultLock} knows it (null if it could not be read): its lock waits for the file's close. */
     private final Path folder;
-    /** The file's I/O, or -1 where {@link Posix} is not at hand. */
+    /** The file's I/O, or -1 where {@link Posix#POSITIONAL} is not at hand. */
     private final int descriptor;
-    /** H2's lock; and every step where {@link Posix} is not at hand. Used only on a thread nobody interrupts. */
+    /** H2's lock; and every step where {@link Posix#POSITIONAL} is not at hand. Used only on a thread nobody interrupts. */
     private final FileChannel channel;
-    /** Native memory for steps on heap buffers, {@value #CHUNK} bytes each: as many as steps ran at once. */
+    /** Native memory kept for steps on heap buffers, {@value #CHUNK} bytes each: at most {@value #KEPT}. */
     private final ConcurrentLinkedDeque<ByteBuffer> scratch = new ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * Steps hold it shared; the close holds it alone, so no descriptor closes under a step. Not a
      * {@code ReentrantReadWriteLock}, whose per-thread hold counts cost a verification's page
@@ -102,14 +109,14 @@ public final class UninterruptedFilePath extends FilePathWrapper {
      * before the file does (a descriptor of the file closing would drop the process's lock on it).
      */
     File(String name, String mode) throws IOException {
-      this(name, mode, Posix.AT_HAND);
+      this(name, mode, Posix.POSITIONAL);
     }
 
-    /** With {@code posix} false, as where {@link Posix} is not at hand (for tests of that path). */
+    /** With {@code posix} false, as where {@link Posix#POSITIONAL} is not at hand (for tests of that path). */
     File(String name, String mode, boolean posix) throws IOException {
       this.name = name;
       Path path = Path.of(name);
-      boolean writing = switch (mode) {
+      writing = switch (mode) {
         case "r" -> false;
         case "rw" -> true;
         default -> throw new IllegalArgumentException("mode " + mode + " is not one H2 opens the vault's database with");
@@ -121,15 +128,26 @@ public final class UninterruptedFilePath extends FilePathWrapper {
           // opened below
         }
       }
-      Object before = identity();
+      Object before = identity(path);
+      java.nio.file.OpenOption[] options = writing ? new java.nio.file.OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+          : new java.nio.file.OpenOption[] {StandardOpenOption.READ};
       int fd = -1;
       FileChannel lockChannel = null;
       try {
-        fd = posix ? Posix.open(path, writing ? Posix.O_RDWR : Posix.O_RDONLY) : -1;
-        Object atFirst = identity();
-        lockChannel = writing ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE) : FileChannel.open(path);
+        Object opened;
+        if (posix) {
+          fd = Posix.open(path, writing ? Posix.O_RDWR : Posix.O_RDONLY);
+          // The lock's channel opens the descriptor's own file, not the name's, which may name another by now;
+          // and what is checked is that file, not what the name names.
+          Path own = Posix.pathOf(fd);
+          lockChannel = FileChannel.open(own, options);
+          opened = identity(own);
+        } else {
+          lockChannel = FileChannel.open(path, options);
+          opened = identity(path);
+        }
         // A file system without file keys (null) cannot be checked.
-        if (atFirst != null && (before != null && !before.equals(atFirst) || !atFirst.equals(identity()))) {
+        if (opened != null && !opened.equals(before)) {
           throw new IOException("the database file " + name + " was replaced by another while it was being opened");
         }
       } catch (IOException | RuntimeException e) {
@@ -152,10 +170,10 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       }
     }
 
-    /** The file's device and inode, or null if it does not exist. */
-    private Object identity() throws IOException {
+    /** The device and inode of the file {@code path} names, or null if none. */
+    private static Object identity(Path path) throws IOException {
       try {
-        return Files.readAttributes(Path.of(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
       } catch (java.nio.file.NoSuchFileException e) {
         return null;
       }
@@ -174,7 +192,7 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       }
     }
 
-    /** A step where {@link Posix} is not at hand: through the channel, on a thread nobody interrupts. */
+    /** A step where {@link Posix#POSITIONAL} is not at hand: through the channel, on a thread nobody interrupts. */
     private <T> T quietly(Interrupts.Io<T> io) throws IOException {
       return step(() -> Interrupts.onQuietThread(io));
     }
@@ -222,6 +240,7 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     @Override
     public int write(ByteBuffer src, long at) throws IOException {
       nonNegative(at, "position");
+      writable();
       if (descriptor < 0) {
         return quietly(() -> channel.write(src, at));
       }
@@ -250,14 +269,25 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       });
     }
 
+    /** Buffers kept for reuse now (for tests). */
+    int kept() {
+      return scratch.size();
+    }
+
     private ByteBuffer scratch() {
       ByteBuffer via = scratch.pollFirst();
-      return via != null ? via : ByteBuffer.allocateDirect(CHUNK);
+      if (via == null) {
+        return ByteBuffer.allocateDirect(CHUNK);
+      }
+      kept.decrementAndGet();
+      return via;
     }
 
     private void reuse(ByteBuffer via) {
-      if (via != null) {
+      if (via != null && kept.incrementAndGet() <= KEPT) {
         scratch.offerFirst(via);
+      } else if (via != null) {
+        kept.decrementAndGet();
       }
     }
 
@@ -302,6 +332,7 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     @Override
     public FileChannel truncate(long size) throws IOException {
       nonNegative(size, "size");
+      writable();
       if (descriptor < 0) {
         quietly(() -> channel.truncate(size));
       } else {
@@ -338,6 +369,13 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     @Override
     public FileLock tryLock(long at, long size, boolean shared) throws IOException {
       return quietly(() -> channel.tryLock(at, size, shared));
+    }
+
+    /** As {@code FileChannel} refuses a write or a truncation of a file opened for reading, before any I/O. */
+    private void writable() {
+      if (!writing) {
+        throw new java.nio.channels.NonWritableChannelException();
+      }
     }
 
     /** As {@code FileChannel} refuses a negative position or size, before any I/O. */

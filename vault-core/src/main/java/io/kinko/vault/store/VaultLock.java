@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hand (neither Linux nor macOS), a {@code FileChannel} lock on {@code db/lock} stands in for it.
  */
 final class VaultLock {
+  /** On either word size: flock, open and close take ints. */
   private static final boolean FLOCK = Posix.AT_HAND;
   /** The locks this process holds, by their folder's real path. */
   private static final Map<Path, VaultLock> HELD = new HashMap<>();
