@@ -22,6 +22,8 @@ final class Posix {
   static final int O_RDWR = 2;
   /** Not inherited by a process this one starts. */
   static final int O_CLOEXEC = Platform.isMac() ? 0x1000000 : 0x80000;
+  /** An open that does not wait (for a FIFO's other end); nothing to a regular file's reads and writes. */
+  static final int O_NONBLOCK = Platform.isMac() ? 0x4 : 0x800;
   static final int LOCK_EX = 2;
   static final int LOCK_NB = 4;
   static final int EINTR = 4;
@@ -112,10 +114,17 @@ final class Posix {
     call(what, () -> metaData ? fsync(fd) : fdatasync(fd));
   }
 
-  /** The path that names {@code fd}'s own file, whatever name it has now (it opens that file, not a name's). */
-  static Path pathOf(int fd) {
-    return Path.of(Platform.isMac() ? "/dev/fd" : "/proc/self/fd", Integer.toString(fd));
+  /**
+   * The path that names {@code fd}'s own file, whatever name it has now (it opens that file, not a
+   * name's); empty where the system offers none ({@code /proc} not mounted).
+   */
+  static java.util.Optional<Path> pathOf(int fd) {
+    return DESCRIPTORS.map(folder -> folder.resolve(Integer.toString(fd)));
   }
+
+  /** Where the system names each of this process's descriptors, if it does. */
+  private static final java.util.Optional<Path> DESCRIPTORS = java.util.Optional.of(Path.of(Platform.isMac() ? "/dev/fd" : "/proc/self/fd"))
+      .filter(java.nio.file.Files::isDirectory);
 
   /** {@code call} again while a signal interrupts it, as the JDK does; its error as an {@code IOException} about {@code what}. */
   private static long call(String what, java.util.function.LongSupplier call) throws IOException {

@@ -38,8 +38,9 @@ import org.h2.store.fs.FilePathWrapper;
  * once another file could be in its place) and closed with it once no step is using them (a
  * descriptor closed under a step could be reused for another file, which the step would then read
  * or write). The lock's channel is opened through the I/O descriptor's own path
- * ({@link Posix#pathOf}), and the file they hold must be the one the name named before the first
- * open: a name switched to another file and back meanwhile is refused. Where
+ * ({@link Posix#pathOf}), and the file they hold must be a regular file, the one the name named
+ * before the first open: a name switched to another file and back meanwhile is refused (where
+ * {@code /proc} is not mounted, the name is checked instead, after the opens). Where
  * {@link Posix#POSITIONAL} is not at hand, every step goes through that channel on the quiet
  * thread: slower, as safe.
  *
@@ -134,18 +135,16 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       int fd = -1;
       FileChannel lockChannel = null;
       try {
-        Object opened;
-        if (posix) {
-          fd = Posix.open(path, writing ? Posix.O_RDWR : Posix.O_RDONLY);
-          // The lock's channel opens the descriptor's own file, not the name's, which may name another by now;
-          // and what is checked is that file, not what the name names.
-          Path own = Posix.pathOf(fd);
-          lockChannel = FileChannel.open(own, options);
-          opened = identity(own);
-        } else {
-          lockChannel = FileChannel.open(path, options);
-          opened = identity(path);
+        // Not waiting for a writer of a FIFO planted as the database: only a regular file is taken, below.
+        fd = posix ? Posix.open(path, (writing ? Posix.O_RDWR : Posix.O_RDONLY) | Posix.O_NONBLOCK) : -1;
+        // What is checked, and what the lock's channel opens, is the descriptor's own file where the system names
+        // it, not the name's, which may name another by now; without /proc, the name's.
+        Path own = fd >= 0 ? Posix.pathOf(fd).orElse(path) : path;
+        if (!Files.isRegularFile(own)) {
+          throw new IOException("the database file " + name + " is not a regular file");
         }
+        lockChannel = FileChannel.open(own, options);
+        Object opened = identity(own);
         // A file system without file keys (null) cannot be checked.
         if (opened != null && !opened.equals(before)) {
           throw new IOException("the database file " + name + " was replaced by another while it was being opened");
@@ -240,11 +239,11 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     @Override
     public int write(ByteBuffer src, long at) throws IOException {
       nonNegative(at, "position");
-      writable();
       if (descriptor < 0) {
         return quietly(() -> channel.write(src, at));
       }
       return step(() -> {
+        writable();
         int length = src.remaining();
         ByteBuffer via = src.isDirect() ? null : scratch();
         long done = 0;
@@ -332,11 +331,11 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     @Override
     public FileChannel truncate(long size) throws IOException {
       nonNegative(size, "size");
-      writable();
       if (descriptor < 0) {
         quietly(() -> channel.truncate(size));
       } else {
         step(() -> {
+          writable();
           if (size < Posix.size(descriptor, name)) {
             Posix.truncate(descriptor, size, name);
           }
@@ -371,7 +370,7 @@ public final class UninterruptedFilePath extends FilePathWrapper {
       return quietly(() -> channel.tryLock(at, size, shared));
     }
 
-    /** As {@code FileChannel} refuses a write or a truncation of a file opened for reading, before any I/O. */
+    /** As {@code FileChannel} refuses a write or a truncation of a file opened for reading (once open), before any I/O. */
     private void writable() {
       if (!writing) {
         throw new java.nio.channels.NonWritableChannelException();

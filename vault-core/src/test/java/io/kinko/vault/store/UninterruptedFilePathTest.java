@@ -504,6 +504,27 @@ class UninterruptedFilePathTest {
   }
 
   /**
+   * A FIFO planted as the database (by someone who can write the vault's folder) is refused at
+   * once, for reading and for writing, with either way of doing I/O: an open for reading of a FIFO
+   * waits for a writer, and would have hung the vault's open with its lock held.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoPlantedAsTheDatabase_isRefusedAtOnce() throws Exception {
+    Database.embeddedUrl(dir);
+    Path fifo = dir.resolve("planted");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertEquals(0, mkfifo.waitFor());
+    for (boolean posix : new boolean[] {true, false}) {
+      for (String mode : new String[] {"r", "rw"}) {
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> new UninterruptedFilePath.File(fifo.toString(), mode, posix));
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+      }
+    }
+    assertEquals(0, descriptorsOf(fifo), "a refused open left a descriptor of the FIFO open");
+  }
+
+  /**
    * Many more threads than the file keeps buffers for read through heap buffers at once, each
    * longer than a chunk: all read the file's bytes, and the file keeps at most
    * {@value UninterruptedFilePath.File#KEPT} buffers of native memory afterwards (it had kept one
