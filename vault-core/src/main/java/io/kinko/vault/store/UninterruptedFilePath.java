@@ -49,7 +49,7 @@ import org.h2.store.fs.FilePathWrapper;
  * took a fifth longer), nor H2's own {@code retry:} file system (it reopens, which
  * drops the lock as above, and repeats a sync on the new descriptor, which may not see the failure
  * the first one lost), nor its {@code async:} one (it hands every read to another thread, which
- * cost that verification half again its time).
+ * cost a verification of a million entries half again its time).
  */
 public final class UninterruptedFilePath extends FilePathWrapper {
   static final String SCHEME = "kinko";
@@ -104,10 +104,11 @@ public final class UninterruptedFilePath extends FilePathWrapper {
     private long position;
 
     /**
-     * Opens both descriptors now (creating the file 0600 for {@code "rw"}), and checks that the
-     * name named one file (device and inode) from before the first to after the last: none is
-     * opened later, when another file could have been put in the database's place, and none closes
-     * before the file does (a descriptor of the file closing would drop the process's lock on it).
+     * Opens both descriptors now (creating the file 0600 for {@code "rw"}), and checks that they
+     * hold a regular file, the one (device and inode) the name named before the first open: none
+     * is opened later, when another file could have been put in the database's place, and none
+     * closes before the file does (a descriptor of the file closing would drop the process's lock
+     * on it).
      */
     File(String name, String mode) throws IOException {
       this(name, mode, Posix.POSITIONAL);
