@@ -9,8 +9,8 @@ import java.nio.file.Path;
 
 /**
  * The C library's file calls that the JDK offers only in a form an interrupt stops or closes, or
- * not at all: by JNA's direct mapping, where a call costs little more than the system call (an
- * interface mapping's proxy costs microseconds, which a million reads would feel). On Linux and
+ * not at all: by JNA's direct mapping, where a call costs about 100 ns more than the JDK's own
+ * native call (an interface mapping adds a proxy and reflection to every call). On Linux and
  * macOS ({@link #AT_HAND}); the calls at a position and the length only where {@code size_t},
  * {@code ssize_t} and {@code off_t} are Java's {@code long} ({@link #POSITIONAL}, 64-bit).
  * Elsewhere nothing here may be called.
