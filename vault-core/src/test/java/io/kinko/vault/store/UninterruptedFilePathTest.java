@@ -200,16 +200,8 @@ class UninterruptedFilePathTest {
 
   /** Descriptors of {@code file} this process has open, as the kernel lists them. */
   private static long descriptorsOf(Path file) throws Exception {
-    Path real = file.toRealPath();
-    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.filter(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).equals(real);
-        } catch (java.io.IOException gone) {
-          return false; // closed meanwhile, or the listing's own
-        }
-      }).count();
-    }
+    Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    return descriptorKeys().stream().filter(key::equals).count();
   }
 
   /**
