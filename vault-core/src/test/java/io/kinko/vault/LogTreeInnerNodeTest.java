@@ -59,6 +59,48 @@ class LogTreeInnerNodeTest extends VaultTest {
     assertTrue(e.getMessage().contains("level 1, index 0"), e.getMessage());
   }
 
+  /**
+   * Verification reads the log in pages (of 1,024 entries) and each page the inner nodes its leaves
+   * complete, one key range per level: an edited node at any level, completed in the first, a middle
+   * or the last page (the top ones by a page's last leaf), is found and named, and the log verifies
+   * again once it is put back.
+   */
+  @Test
+  void verify_ofAnEditedInnerNodeAtAnyLevelInAnyPage_isRefusedNamingIt() throws SQLException {
+    io.kinko.vault.audit.AccessLog log = EngineInternals.log(vault);
+    java.util.List<io.kinko.vault.audit.AccessLog.Event> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_600; i++) {
+      batch.add(io.kinko.vault.audit.AccessLog.Event.allow("bench", Action.STAT, "entry " + i, null, null));
+    }
+    log.append(batch);
+    long size = log.head().size();
+    assertTrue(size > 2_048 + 512, "the log spans three pages: " + size);
+    session.verifyLog(null);
+    byte[] edited = new byte[32];
+    java.util.Arrays.fill(edited, (byte) 0x22);
+    // (level, index): the first page's lowest node, nodes of the middle and last pages, the top
+    // node of the first 2,048 leaves (completed by the middle page's last leaf), and the last
+    // complete node of each of two high levels.
+    long[][] nodes = {{1, 0}, {1, 700}, {3, 200}, {10, 1}, {11, 0}, {1, (size - 2) / 2}, {9, size / 512 - 1}};
+    for (long[] n : nodes) {
+      long key = n[0] * (1L << 48) + n[1];
+      byte[] original;
+      try (Connection c = TestDatabase.connect(vault.directory());
+           java.sql.PreparedStatement q = c.prepareStatement("SELECT hash FROM log_tree WHERE node = ?")) {
+        q.setLong(1, key);
+        try (java.sql.ResultSet r = q.executeQuery()) {
+          assertTrue(r.next(), "node " + n[0] + "/" + n[1] + " is stored");
+          original = r.getBytes(1);
+        }
+      }
+      editNode(key, edited);
+      IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null), "level " + n[0] + ", index " + n[1]);
+      assertTrue(e.getMessage().contains("level " + n[0] + ", index " + n[1] + " is not the hash of its children"), e.getMessage());
+      editNode(key, original);
+      session.verifyLog(null);
+    }
+  }
+
   @Test
   void verify_ofAnInnerNodeOfOneByte_isRefused() throws SQLException {
     aCheckpointOverSomeEntries();
