@@ -6,9 +6,11 @@ import java.util.List;
 /**
  * The right edge of a Merkle tree built leaf by leaf: the roots of its perfect subtrees, largest
  * first. Enough to compute the RFC 6962 root of every prefix in one pass over the leaves, which
- * is how a log is verified without loading it.
+ * is how a log is verified without loading it. One thread at a time appends to it or takes its
+ * root (they share its digest); a writer that keeps it appends to a {@link #copy}.
  */
 final class CompactRange {
+  private final java.security.MessageDigest sha256 = Merkle.sha256Digest();
   private final List<byte[]> hashes = new ArrayList<>();
   private final List<Integer> levels = new ArrayList<>();
   private long size;
@@ -78,7 +80,7 @@ final class CompactRange {
       completed.put(0, index, hash);
     }
     while (!levels.isEmpty() && levels.get(levels.size() - 1) == level) {
-      hash = Merkle.nodeHash(hashes.remove(hashes.size() - 1), hash);
+      hash = Merkle.nodeHash(sha256, hashes.remove(hashes.size() - 1), hash);
       levels.remove(levels.size() - 1);
       level++;
       if (completed != null) {
@@ -97,7 +99,7 @@ final class CompactRange {
     }
     byte[] root = hashes.get(hashes.size() - 1);
     for (int i = hashes.size() - 2; i >= 0; i--) {
-      root = Merkle.nodeHash(hashes.get(i), root);
+      root = Merkle.nodeHash(sha256, hashes.get(i), root);
     }
     return root;
   }

@@ -75,6 +75,7 @@ public final class LogVerifier {
     int nextCheckpoint = checkRoots(checkpoints, 0, range, head.size());
     String vaultField = "\"vault\":\"" + vaultId + "\"";
     byte[] prevLeaf = new byte[Merkle.HASH_SIZE];
+    java.security.MessageDigest sha256 = Merkle.sha256Digest(); // for the entries before the journal's first
     long entriesChecked = 0;
     for (long from = 0; from < head.size(); from += PAGE) {
       long to = Math.min(head.size(), from + PAGE);
@@ -99,7 +100,7 @@ public final class LogVerifier {
           hashed = r.leaf(); // the same bytes, hashed once when the record was read
         }
         if (bytes != null) {
-          if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(bytes), leaf)) {
+          if (!Arrays.equals(hashed != null ? hashed : Merkle.leafHash(sha256, bytes), leaf)) {
             throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " was altered: its bytes do not hash to its leaf");
           }
           if (!linksTo(entry, prevLeaf)) {
