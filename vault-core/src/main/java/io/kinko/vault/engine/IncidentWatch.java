@@ -340,16 +340,15 @@ final class IncidentWatch implements AutoCloseable {
     }
     long windowStart = first.minus(policy.longestWindow()).toEpochMilli();
     long dayStart = Math.min(windowStart, first.atZone(IncidentPolicy.ZONE).toLocalDate().atStartOfDay(IncidentPolicy.ZONE).toInstant().toEpochMilli());
-    List<LogEntry> out = new ArrayList<>(select(c, "SELECT " + COLUMNS + " FROM log_entries WHERE logged_at >= ? AND seq < ?"
-        + " AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)", List.of(windowStart, before, DENIED_PATTERN), Integer.MAX_VALUE));
-    out.addAll(select(c, "SELECT " + COLUMNS + " FROM log_entries WHERE action = ? AND logged_at >= ? AND seq < ?",
-        List.of(Action.INCIDENT.name(), dayStart, before), Integer.MAX_VALUE));
+    List<LogEntry> out = new ArrayList<>(select(c, HISTORY, List.of(windowStart, DENIED_PATTERN), Integer.MAX_VALUE));
+    out.addAll(select(c, INCIDENTS_SINCE, List.of(Action.INCIDENT.name(), dayStart), Integer.MAX_VALUE));
     // Sorted here, not by the database: an hour of a busy log sorted by H2 went through a temporary
-    // result on disk, every entry's text with it.
+    // result on disk, every entry's text with it. The entries from the first fresh one on (and any
+    // appended since) are left to the rules' next step.
     out.sort(java.util.Comparator.comparingLong(LogEntry::seq));
     List<LogEntry> unique = new ArrayList<>();
     for (LogEntry e : out) {
-      if (unique.isEmpty() || unique.get(unique.size() - 1).seq() != e.seq()) {
+      if (e.seq() < before && (unique.isEmpty() || unique.get(unique.size() - 1).seq() != e.seq())) {
         unique.add(e);
       }
     }
@@ -399,6 +398,17 @@ final class IncidentWatch implements AutoCloseable {
 
   /** What {@link #select} reads of each entry: the columns the writer copies from it, and the entry. */
   static final String COLUMNS = "seq, logged_at, actor, action, file_id, keep_until, entry";
+
+  /**
+   * The history's two reads. Neither names the sequence number it stops before (the caller drops
+   * those entries): with {@code seq < ?} beside the time, H2 read the whole log through its
+   * primary key and tested each row (1.5 s for a million entries, at the first scan of every
+   * process, which a closing command waits for); without it, the only range is the time's, and it
+   * reads the window through its index.
+   */
+  static final String HISTORY = "SELECT " + COLUMNS + " FROM log_entries WHERE logged_at >= ? AND (action IN ('LOGIN', 'GET') OR entry LIKE ?)";
+  static final String INCIDENTS_SINCE = "SELECT " + COLUMNS + " FROM log_entries WHERE action = ? AND logged_at >= ?";
+
   /** A refusal's entry, as a LIKE pattern over its stored bytes (binary on both backends: PostgreSQL has no bytea LIKE text). */
   private static final byte[] DENIED_PATTERN = ("%\"decision\":\"" + Decision.DENY.name() + "\"%").getBytes(StandardCharsets.UTF_8);
   /** Text only the decision of an allowed entry has: the entry is canonical JSON, where a quote inside a string is escaped. */

@@ -20,6 +20,11 @@ public final class EngineInternals {
     return ((DefaultVault) vault).log();
   }
 
+  /** The incident watch's two reads of the log's history, to ask the database how it runs them. */
+  public static java.util.List<String> incidentHistoryQueries() {
+    return java.util.List.of(IncidentWatch.HISTORY, IncidentWatch.INCIDENTS_SINCE);
+  }
+
   /** The vault's signed checkpoints, to ask for a proof as a certificate does. */
   public static io.kinko.vault.audit.LogCheckpoints checkpoints(Vault vault) {
     return ((DefaultVault) vault).checkpoints();
