@@ -60,7 +60,7 @@ class LogTreeInnerNodeTest extends VaultTest {
   }
 
   /**
-   * Verification reads the log in pages (of 1,024 entries) and each page the inner nodes its leaves
+   * Verification reads the log in pages (of 4,096 entries) and each page the inner nodes its leaves
    * complete, one key range per level: an edited node at any level, completed in the first, a middle
    * or the last page (the top ones by a page's last leaf), is found and named, and the log verifies
    * again once it is put back.
@@ -69,19 +69,19 @@ class LogTreeInnerNodeTest extends VaultTest {
   void verify_ofAnEditedInnerNodeAtAnyLevelInAnyPage_isRefusedNamingIt() throws SQLException {
     io.kinko.vault.audit.AccessLog log = EngineInternals.log(vault);
     java.util.List<io.kinko.vault.audit.AccessLog.Event> batch = new java.util.ArrayList<>();
-    for (int i = 0; i < 2_600; i++) {
+    for (int i = 0; i < 9_000; i++) {
       batch.add(io.kinko.vault.audit.AccessLog.Event.allow("bench", Action.STAT, "entry " + i, null, null));
     }
     log.append(batch);
     long size = log.head().size();
-    assertTrue(size > 2_048 + 512, "the log spans three pages: " + size);
+    assertTrue(size > 2 * 4_096 + 512, "the log spans three pages: " + size);
     session.verifyLog(null);
     byte[] edited = new byte[32];
     java.util.Arrays.fill(edited, (byte) 0x22);
-    // (level, index): the first page's lowest node, nodes of the middle and last pages, the top
-    // node of the first 2,048 leaves (completed by the middle page's last leaf), and the last
-    // complete node of each of two high levels.
-    long[][] nodes = {{1, 0}, {1, 700}, {3, 200}, {10, 1}, {11, 0}, {1, (size - 2) / 2}, {9, size / 512 - 1}};
+    // (level, index): the first page's lowest node, nodes of the middle page, the tops of the first
+    // and the middle page and of the two together (each completed by a page's last leaf), a node
+    // of the last page and the last complete node of a high level.
+    long[][] nodes = {{1, 0}, {1, 2_100}, {3, 600}, {12, 0}, {12, 1}, {13, 0}, {1, (size - 2) / 2}, {9, size / 512 - 1}};
     for (long[] n : nodes) {
       long key = n[0] * (1L << 48) + n[1];
       byte[] original;

@@ -26,10 +26,11 @@ public final class LogVerifier {
   private static final HexFormat HEX = HexFormat.of();
   /**
    * Entries per read: small enough that the pages in flight die young (fewer survivors for each
-   * young collection). 1,024 spent a fifth less time collecting than 4,096 on a million entries;
-   * 512 was slower again (more queries).
+   * young collection). 1,024 collected a fifth less than 4,096 on a million entries but made four
+   * times the queries (a page reads its inner nodes level by level): no faster there, slower on
+   * 100,000 (benchmarks/README, session 26).
    */
-  private static final int PAGE = 1_024;
+  private static final int PAGE = 4_096;
 
   private LogVerifier() {}
 
