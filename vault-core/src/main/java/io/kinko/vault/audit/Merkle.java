@@ -50,7 +50,8 @@ public final class Merkle {
 
   /**
    * SHA-256(0x01 ‖ left ‖ right) with {@code sha256}, a digest the caller reuses (and resets here):
-   * a verification hashes a node per leaf, and looking up a new digest for each was a tenth of it.
+   * a verification hashes a node per leaf, and looking up a new digest for each was 8 % of the
+   * walking thread's samples in a flight recording.
    */
   static byte[] nodeHash(MessageDigest sha256, byte[] left, byte[] right) {
     sha256.reset();
