@@ -210,7 +210,7 @@ final class IncidentWatch implements AutoCloseable {
       }
       Run run = recentFrom(from);
       List<LogEntry> fresh = run.entries().isEmpty()
-          ? select(c, "SELECT " + COLUMNS + " FROM log_entries WHERE seq >= ? ORDER BY seq", List.of(from), SCAN_LIMIT) : run.entries();
+          ? select(c, "SELECT " + COLUMNS + " FROM log_entries WHERE seq >= ? ORDER BY seq", List.of(from), SCAN_LIMIT, Long.MAX_VALUE) : run.entries();
       if (fresh.isEmpty()) {
         return new Scanned(false, kept, keptCursor);
       }
@@ -340,15 +340,14 @@ final class IncidentWatch implements AutoCloseable {
     }
     long windowStart = first.minus(policy.longestWindow()).toEpochMilli();
     long dayStart = Math.min(windowStart, first.atZone(IncidentPolicy.ZONE).toLocalDate().atStartOfDay(IncidentPolicy.ZONE).toInstant().toEpochMilli());
-    List<LogEntry> out = new ArrayList<>(select(c, HISTORY, List.of(windowStart, DENIED_PATTERN), Integer.MAX_VALUE));
-    out.addAll(select(c, INCIDENTS_SINCE, List.of(Action.INCIDENT.name(), dayStart), Integer.MAX_VALUE));
+    List<LogEntry> out = new ArrayList<>(select(c, HISTORY, List.of(windowStart, DENIED_PATTERN), Integer.MAX_VALUE, before));
+    out.addAll(select(c, INCIDENTS_SINCE, List.of(Action.INCIDENT.name(), dayStart), Integer.MAX_VALUE, before));
     // Sorted here, not by the database: an hour of a busy log sorted by H2 went through a temporary
-    // result on disk, every entry's text with it. The entries from the first fresh one on (and any
-    // appended since) are left to the rules' next step.
+    // result on disk, every entry's text with it.
     out.sort(java.util.Comparator.comparingLong(LogEntry::seq));
     List<LogEntry> unique = new ArrayList<>();
     for (LogEntry e : out) {
-      if (e.seq() < before && (unique.isEmpty() || unique.get(unique.size() - 1).seq() != e.seq())) {
+      if (unique.isEmpty() || unique.get(unique.size() - 1).seq() != e.seq()) {
         unique.add(e);
       }
     }
@@ -400,8 +399,8 @@ final class IncidentWatch implements AutoCloseable {
   static final String COLUMNS = "seq, logged_at, actor, action, file_id, keep_until, entry";
 
   /**
-   * The history's two reads. Neither names the sequence number it stops before (the caller drops
-   * those entries): with {@code seq < ?} beside the time, H2 read the whole log through its
+   * The history's two reads. Neither names the sequence number it stops before ({@link #select}
+   * skips the later rows): with {@code seq < ?} beside the time, H2 read the whole log through its
    * primary key and tested each row (1.5 s for a million entries, at the first scan of every
    * process, which a closing command waits for); without it, the only range is the time's, and it
    * reads the window through its index.
@@ -423,9 +422,9 @@ final class IncidentWatch implements AutoCloseable {
    * reads outlast the bound a closing command waits for it, so no command finished a scan and the
    * cursor never moved. Every other entry, and a read whose columns were edited apart from its
    * text (to move it to another user or file), is decoded in full. The text is what the chain
-   * covers; the watch, as ever, reads it unchecked.
+   * covers; the watch, as ever, reads it unchecked. Rows from {@code below} on are skipped unread.
    */
-  static List<LogEntry> select(Connection c, String sql, List<Object> args, int limit) throws SQLException {
+  static List<LogEntry> select(Connection c, String sql, List<Object> args, int limit, long below) throws SQLException {
     List<LogEntry> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < args.size(); i++) {
@@ -435,6 +434,9 @@ final class IncidentWatch implements AutoCloseable {
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           long seq = r.getLong(1);
+          if (seq >= below) {
+            continue; // neither read nor kept (a scan behind its log would hold them twice)
+          }
           long loggedAt = r.getLong(2);
           String actor = r.getString(3);
           String action = r.getString(4);

@@ -63,6 +63,6 @@ public final class EngineInternals {
   /** Every log entry as the incident watch reads it from the database, in sequence order. */
   public static java.util.List<io.kinko.vault.LogEntry> entriesAsTheWatchReadsThem(Session session) {
     return readState(session, c -> IncidentWatch.select(c, "SELECT " + IncidentWatch.COLUMNS + " FROM log_entries ORDER BY seq",
-        java.util.List.of(), Integer.MAX_VALUE));
+        java.util.List.of(), Integer.MAX_VALUE, Long.MAX_VALUE));
   }
 }
