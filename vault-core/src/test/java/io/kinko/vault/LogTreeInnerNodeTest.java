@@ -116,7 +116,8 @@ class LogTreeInnerNodeTest extends VaultTest {
   /**
    * No read meets a row at a level Kinko does not store (1 to 3, 5 to 7, ...): proofs hash those
    * nodes up from the level below. Such a row is still an edit, even holding the right hash, and
-   * verification names it; without it the log verifies again.
+   * verification names it; so is a row under a key that is no node's (past level 63, the largest
+   * key, a negative one). Without it the log verifies again.
    */
   @Test
   void verify_ofARowAtALevelKinkoDoesNotStore_isRefusedNamingIt() throws SQLException {
@@ -131,8 +132,8 @@ class LogTreeInnerNodeTest extends VaultTest {
       r.next();
       leaf1 = r.getBytes(1);
     }
-    for (long[] n : new long[][] {{1, 0}, {7, 0}, {13, 5}}) {
-      long key = n[0] * (1L << 48) + n[1];
+    for (long[] n : new long[][] {{1, 0}, {7, 0}, {13, 5}, {63, 1}, {64, 0}, {32767, 1}, {-1, 0}}) {
+      long key = n[0] == 32767 ? Long.MAX_VALUE : n[0] * (1L << 48) + n[1]; // the last one: key -2^48
       try (Connection c = TestDatabase.connect(vault.directory());
            java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO log_tree (node, hash) VALUES (?, ?)")) {
         insert.setLong(1, key);
@@ -140,7 +141,8 @@ class LogTreeInnerNodeTest extends VaultTest {
         insert.executeUpdate();
       }
       IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null), "level " + n[0]);
-      assertTrue(e.getMessage().contains("node at level " + n[0] + ", index " + n[1] + ", a level where Kinko stores none"), e.getMessage());
+      assertTrue(e.getMessage().contains(n[0] >= 64 || key < 0 ? "row under key " + key + ", which is no node's"
+          : "node at level " + n[0] + ", index " + n[1] + ", a level where Kinko stores none"), e.getMessage());
       try (Connection c = TestDatabase.connect(vault.directory())) {
         org.junit.jupiter.api.Assertions.assertEquals(1, c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + key));
       }

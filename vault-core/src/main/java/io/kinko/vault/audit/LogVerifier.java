@@ -307,21 +307,29 @@ public final class LogVerifier {
   }
 
   /**
-   * Refuses a row of {@code log_tree} at a level where Kinko stores no node ({@link DbNodeStore#stored}): no read
-   * would ever meet it, so only this finds it. One key range per run of such levels, each empty.
+   * Refuses a row of {@code log_tree} at a level where Kinko stores no node ({@link DbNodeStore#stored}), or under a
+   * key that is no node's (negative, or past level 63): no read would ever meet it, so only this finds it. One key
+   * range per run of such levels, each empty.
    */
   private static Void noRowsBetweenStoredLevels(java.sql.Connection c) throws java.sql.SQLException {
     long span = DbNodeStore.key(1, 0);
-    try (PreparedStatement s = c.prepareStatement("SELECT node FROM log_tree WHERE node >= ? AND node < ? ORDER BY node")) {
+    List<long[]> ranges = new ArrayList<>();
+    ranges.add(new long[] {Long.MIN_VALUE, -1}); // each from its first key to its last
+    for (int level = 1; level < Long.SIZE; level += DbNodeStore.STRIDE) {
+      ranges.add(new long[] {level * span, (level + DbNodeStore.STRIDE - 1) * span - 1});
+    }
+    ranges.add(new long[] {Long.SIZE * span, Long.MAX_VALUE});
+    try (PreparedStatement s = c.prepareStatement("SELECT node FROM log_tree WHERE node >= ? AND node <= ? ORDER BY node")) {
       s.setMaxRows(1);
-      for (int level = 1; level < Long.SIZE; level += DbNodeStore.STRIDE) {
-        s.setLong(1, level * span);
-        s.setLong(2, (level + DbNodeStore.STRIDE - 1) * span);
+      for (long[] range : ranges) {
+        s.setLong(1, range[0]);
+        s.setLong(2, range[1]);
         try (ResultSet r = s.executeQuery()) {
           if (r.next()) {
             long node = r.getLong(1);
-            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's tree holds a node at level " + node / span + ", index " + node % span
-                + ", a level where Kinko stores none: the database was edited outside Kinko");
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, (node < 0 || node >= Long.SIZE * span ? "the log's tree holds a row under key " + node
+                + ", which is no node's" : "the log's tree holds a node at level " + node / span + ", index " + node % span + ", a level where Kinko stores none")
+                + ": the database was edited outside Kinko");
           }
         }
       }
