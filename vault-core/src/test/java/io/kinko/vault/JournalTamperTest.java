@@ -161,7 +161,6 @@ class JournalTamperTest {
   void verify_ofALeafRowThatIsNotAHash_isRefusedAndLogsAnIncident() throws SQLException {
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       s.stat("a.txt");
-      TestVaults.appendEntries(vault, 300); // leaf 1 under no node of the right edge, which opening reads
     }
     try (Connection c = TestDatabase.connect(v)) {
       TestDatabase.setLeaf(c, 1, new byte[] {1, 2, 3});

@@ -28,7 +28,6 @@ class LogTreeMigrationTest {
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
       TestVaults.put(s, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
       s.stat("a.txt");
-      TestVaults.appendEntries(vault, 300);
     }
     try (Connection c = TestDatabase.connect(v)) {
       TestDatabase.nodesAsHex(c); // the vault as the V17 build left it
@@ -45,7 +44,7 @@ class LogTreeMigrationTest {
   void aFailedMigration_isRetriedOnceItsCauseIsGone() throws SQLException {
     try (Connection c = TestDatabase.connect(v)) {
       assertEquals(1, c.createStatement().executeUpdate(
-          "INSERT INTO log_nodes SELECT 0, " + SPAN + ", hash FROM log_nodes WHERE lvl = 4 AND idx = 0"));
+          "INSERT INTO log_nodes SELECT 0, " + SPAN + ", hash FROM log_nodes WHERE lvl = 1 AND idx = 0"));
     }
     assertThrows(IntegrityException.class, () -> TestVaults.open(v).close());
     assertThrows(IntegrityException.class, () -> TestVaults.open(v).close(), "the second opening did not run V18 again");
@@ -68,7 +67,7 @@ class LogTreeMigrationTest {
     long nodes;
     try (Connection c = TestDatabase.connect(v)) {
       assertEquals(1, c.createStatement().executeUpdate(
-          "INSERT INTO log_nodes SELECT 0, " + SPAN + ", hash FROM log_nodes WHERE lvl = 4 AND idx = 0"));
+          "INSERT INTO log_nodes SELECT 0, " + SPAN + ", hash FROM log_nodes WHERE lvl = 1 AND idx = 0"));
       nodes = oldNodes(c);
     }
     IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v).close());

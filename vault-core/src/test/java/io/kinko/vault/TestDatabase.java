@@ -242,9 +242,8 @@ final class TestDatabase {
   }
 
   /**
-   * Undoes V18 (and V19 with it): the tree's nodes back in {@code log_nodes (lvl, idx, hash)}, each
-   * hash as 64 hex digits, and their rows in Flyway's history gone, so that the next opening
-   * migrates them again. The levels V19 deleted stay missing: {@link #everyTreeLevel} puts them back.
+   * Undoes V18: the tree's nodes back in {@code log_nodes (lvl, idx, hash)}, each hash as 64 hex
+   * digits, and V18's row in Flyway's history gone, so that the next opening migrates them again.
    */
   static void nodesAsHex(Connection c) throws SQLException {
     String hex = postgres() ? "encode(hash, 'hex')" : "LOWER(RAWTOHEX(hash))";
@@ -252,36 +251,9 @@ final class TestDatabase {
         "CREATE TABLE log_nodes (lvl INTEGER NOT NULL, idx BIGINT NOT NULL, hash CHAR(64) NOT NULL, PRIMARY KEY (lvl, idx))",
         "INSERT INTO log_nodes SELECT CAST(node / 281474976710656 AS INTEGER), MOD(node, 281474976710656), " + hex + " FROM log_tree",
         "DROP TABLE log_tree",
-        "DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('18', '19')"}) {
+        "DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '18'"}) {
       c.createStatement().executeUpdate(statement);
     }
-  }
-
-  /**
-   * Undoes V19: every level of the tree stored again, as V18 left it, the nodes between the stored
-   * levels hashed up from the leaves, and V19's row in Flyway's history gone. Returns how many rows
-   * it added.
-   */
-  static int everyTreeLevel(Connection c) throws SQLException {
-    io.kinko.vault.audit.InMemoryNodeStore all = new io.kinko.vault.audit.InMemoryNodeStore();
-    io.kinko.vault.audit.MerkleTree tree = io.kinko.vault.audit.MerkleTree.open(all, 0);
-    try (java.sql.ResultSet r = c.createStatement().executeQuery("SELECT hash FROM log_tree WHERE node < " + (1L << 48) + " ORDER BY node")) {
-      while (r.next()) {
-        tree.append(r.getBytes(1));
-      }
-    }
-    int added = 0;
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO log_tree (node, hash) VALUES (?, ?)")) {
-      for (int level = 1; level < Long.SIZE && all.get(level, 0) != null; level++) {
-        for (long index = 0; level % 4 != 0 && all.get(level, index) != null; index++) {
-          insert.setLong(1, level * (1L << 48) + index);
-          insert.setBytes(2, all.get(level, index));
-          added += insert.executeUpdate();
-        }
-      }
-    }
-    c.createStatement().executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '19'");
-    return added;
   }
 
   /**

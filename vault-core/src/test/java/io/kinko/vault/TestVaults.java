@@ -98,19 +98,6 @@ final class TestVaults {
     }
   }
 
-  /**
-   * Appends {@code n} entries to the vault's log in one batch: a log long enough that a node of the
-   * tree's stored level 8 covers its first leaves, so opening (which reads the right edge) reads
-   * none of them.
-   */
-  static void appendEntries(Vault vault, int n) {
-    List<io.kinko.vault.audit.AccessLog.Event> batch = new java.util.ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      batch.add(io.kinko.vault.audit.AccessLog.Event.allow("test", Action.STAT, "entry " + i, null, null));
-    }
-    io.kinko.vault.engine.EngineInternals.log(vault).append(batch);
-  }
-
   static byte[] randomBytes(long seed, int size) {
     byte[] data = new byte[size];
     new Random(seed).nextBytes(data);

@@ -60,7 +60,6 @@ public final class LogVerifier {
           throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "checkpoint of size " + c.size() + " is for '" + c.origin() + "', not this vault");
         }
       }
-      database.inTransaction(LogVerifier::noRowsBetweenStoredLevels);
       if (journal != null && journal.base() > head.size()) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
       }
@@ -197,9 +196,8 @@ public final class LogVerifier {
   private record Page(byte[][] leaves, byte[][] entries, String[] texts, Columns[] columns, StoredInner inner) {}
 
   /**
-   * What the walk's recomputed tree is held to: each inner node of a stored level that a leaf of a
-   * page completes must be stored with exactly the hash of its children (so the nodes between
-   * stored levels, hashed up from them, are right too). Proofs read these nodes, and neither opening nor
+   * What the walk's recomputed tree is held to: each inner node a leaf of a page completes must be
+   * stored with exactly the hash of its children. Proofs read these nodes, and neither opening nor
    * the checkpoints' check reads most of them. Level k's nodes {@code first[k] ...} in an array by
    * index: into a map of boxed keys, a million of them took 0.9 s of CPU to read, against 0.7 s
    * for as many leaves.
@@ -212,8 +210,8 @@ public final class LogVerifier {
 
     @Override
     public void put(int level, long index, byte[] recomputed) {
-      if (level == 0 || !DbNodeStore.stored(level)) {
-        return; // the leaf, checked against its entry and the journal; or a node no row holds
+      if (level == 0) {
+        return; // the leaf, checked against its entry and the journal
       }
       long at = level < first.length ? index - first[level] : -1;
       byte[] stored = at >= 0 && at < hashes[level].length ? hashes[level][(int) at] : null;
@@ -307,48 +305,16 @@ public final class LogVerifier {
   }
 
   /**
-   * Refuses a row of {@code log_tree} at a level where Kinko stores no node ({@link DbNodeStore#stored}), or under a
-   * key that is no node's (negative, or past level 63): no read would ever meet it, so only this finds it. One key
-   * range per run of such levels, each empty.
-   */
-  private static Void noRowsBetweenStoredLevels(java.sql.Connection c) throws java.sql.SQLException {
-    long span = DbNodeStore.key(1, 0);
-    List<long[]> ranges = new ArrayList<>();
-    ranges.add(new long[] {Long.MIN_VALUE, -1}); // each from its first key to its last
-    for (int level = 1; level < Long.SIZE; level += DbNodeStore.STRIDE) {
-      ranges.add(new long[] {level * span, (level + DbNodeStore.STRIDE - 1) * span - 1});
-    }
-    ranges.add(new long[] {Long.SIZE * span, Long.MAX_VALUE});
-    try (PreparedStatement s = c.prepareStatement("SELECT node FROM log_tree WHERE node >= ? AND node <= ? ORDER BY node")) {
-      s.setMaxRows(1);
-      for (long[] range : ranges) {
-        s.setLong(1, range[0]);
-        s.setLong(2, range[1]);
-        try (ResultSet r = s.executeQuery()) {
-          if (r.next()) {
-            long node = r.getLong(1);
-            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, (node < 0 || node >= Long.SIZE * span ? "the log's tree holds a row under key " + node
-                + ", which is no node's" : "the log's tree holds a node at level " + node / span + ", index " + node % span + ", a level where Kinko stores none")
-                + ": the database was edited outside Kinko");
-          }
-        }
-      }
-    }
-    return null;
-  }
-
-  /**
    * The stored inner nodes that leaves {@code [from, to)} complete: at level k, node j is complete
    * once leaf (j + 1) · 2^k - 1 is, so j runs over [(from + 2^k) / 2^k - 1, to / 2^k). One key
    * range per level.
    */
   private static StoredInner innerNodes(java.sql.Connection c, long from, long to) throws java.sql.SQLException {
-    // Only every DbNodeStore.STRIDE-th level is stored; the walk's nodes of the others are held to nothing here.
     int levels = Long.SIZE - Long.numberOfLeadingZeros(to); // the highest level with a complete node is below this
     long[] first = new long[levels];
     byte[][][] hashes = new byte[levels][][];
     try (PreparedStatement s = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ?")) {
-      for (int level = DbNodeStore.STRIDE; level < levels; level += DbNodeStore.STRIDE) {
+      for (int level = 1; level < levels; level++) {
         first[level] = ((from + (1L << level)) >>> level) - 1;
         long end = to >>> level;
         hashes[level] = new byte[(int) Math.max(0, end - first[level])][];

@@ -306,7 +306,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** The newest schema version this build knows; {@code DatabaseSchemaTest} holds it to the migration files. */
-  static final int LATEST_SCHEMA = 19;
+  static final int LATEST_SCHEMA = 18;
 
   /** How H2 spells what the migrations spell differently on each backend ({@link #migrate}). */
   private static final Map<String, String> H2_DIALECT = Map.of("entry_as_utf8", "STRINGTOUTF8(entry)");
@@ -329,8 +329,8 @@ public final class Database implements AutoCloseable {
           .load();
       if (failedRunRecorded(dataSource)) {
         // H2 commits DDL as it runs it, so Flyway records a failed migration there and refuses every later
-        // run until it is repaired. V18 and V19, the ones an existing vault may run with this build, are written to
-        // be run again; another that fails again says why, instead of "run repair", which no user can.
+        // run until it is repaired. V18, the one an existing vault runs with this build, is written to be run
+        // again; another that fails again says why, instead of "run repair", which no user can.
         flyway.repair();
       }
       flyway.migrate();
