@@ -98,6 +98,15 @@ final class TestVaults {
     }
   }
 
+  /** Appends {@code n} entries to the vault's log in one batch. */
+  static void appendEntries(Vault vault, int n) {
+    List<io.kinko.vault.audit.AccessLog.Event> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(io.kinko.vault.audit.AccessLog.Event.allow("test", Action.STAT, "entry " + i, null, null));
+    }
+    io.kinko.vault.engine.EngineInternals.log(vault).append(batch);
+  }
+
   static byte[] randomBytes(long seed, int size) {
     byte[] data = new byte[size];
     new Random(seed).nextBytes(data);

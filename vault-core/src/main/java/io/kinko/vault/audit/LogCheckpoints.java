@@ -183,6 +183,44 @@ public final class LogCheckpoints {
    * none, in the caller's transaction. The one place a checkpoint is signed; it takes the log
    * head's row lock, so concurrent signers of one size wait for each other and find one note.
    */
+  /**
+   * Refuses to sign {@code root} for {@code size} unless a signed checkpoint at or past that size
+   * contains it: the same root, or the larger tree by a consistency proof. Signing a size signed
+   * before (the state moved since, or an archive's or a report's historical size) reads the tree's
+   * stored nodes, which an edit while the vault was closed could have changed without any read
+   * meeting them; without this a forged root would be signed anew. A size past every signed
+   * checkpoint has no such witness: TailCheck held it at opening, and this process wrote the rest.
+   */
+  private static void requireSignedOver(Connection c, MerkleTree tree, long size, byte[] root, NoteVerifier verifier) throws SQLException {
+    if (size == 0) {
+      return; // the empty tree's root is a constant
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT tree_size, note FROM log_checkpoints WHERE tree_size >= ? AND tree_size <= ? ORDER BY tree_size DESC")) {
+      s.setLong(1, size);
+      s.setLong(2, tree.size());
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          Checkpoint signed;
+          try {
+            signed = Checkpoint.open(r.getString(2).getBytes(StandardCharsets.UTF_8), verifier);
+          } catch (RuntimeException e) { // FormatException, VerificationException: not signed by this vault; log verify names it
+            continue;
+          }
+          if (signed.size() != r.getLong(1)) {
+            continue;
+          }
+          try {
+            Merkle.verifyConsistency(size, signed.size(), tree.consistencyProof(size, signed.size()), root, signed.rootHash());
+          } catch (VerificationException e) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's tree is not the one its checkpoint of size " + signed.size()
+                + " signed, at or before entry " + (size - 1) + ": the database was edited outside Kinko (nothing was signed)");
+          }
+          return;
+        }
+      }
+    }
+  }
+
   static Signed findOrSign(Connection c, MerkleTree tree, long size, String origin, SigningKey key, Clock clock) throws SQLException {
     AccessLog.Head.lock(c);
     // Every checkpoint names the state (users, grants, files) as it is when it is signed; one
@@ -192,7 +230,9 @@ public final class LogCheckpoints {
     if (existing.isPresent() && existing.get().note().length > 0 && new String(existing.get().note(), StandardCharsets.UTF_8).contains("\n" + stateLine + "\n")) {
       return existing.get();
     }
-    Checkpoint checkpoint = new Checkpoint(origin, size, tree.root(size), List.of(stateLine));
+    byte[] root = tree.root(size);
+    requireSignedOver(c, tree, size, root, NoteVerifier.ed25519(origin, key.publicKey()));
+    Checkpoint checkpoint = new Checkpoint(origin, size, root, List.of(stateLine));
     byte[] note;
     try {
       note = SignedNote.sign(checkpoint.text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
@@ -273,6 +313,7 @@ public final class LogCheckpoints {
       throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
     }
     requireContains(witnessed, "the vault's last checkpoint");
+    database.inTransaction(c -> TailCheck.require(c, witnessed.size())); // what the writer will build on
     Optional<StateLine> state = stateNamed(witnessed);
     if (state.isPresent()) {
       VaultState.Head head = database.inTransaction(VaultState::storedHead);
