@@ -164,4 +164,50 @@ class LogTailTest extends VaultTest {
     LogReport report = LogArchive.verify(archive.entries().getParent(), pem);
     assertEquals(archive.treeSize(), report.treeSize());
   }
+
+  /**
+   * An archive that starts after entry 0 carries the subtrees left of it, read from stored nodes
+   * that no root it signs covers on their own: node (8, 0), edited while the vault was closed,
+   * went into the manifest, and the archive was handed out (and recorded, so that its entries
+   * could be pruned) although its offline check refused it. Now it is checked as the auditor
+   * will, deleted and refused, with an INCIDENT.
+   */
+  @Test
+  void anArchiveWhoseLeftSubtreesWereEdited_isRefusedAndNotKept() throws SQLException, java.io.IOException {
+    String pem = vault.publicKeyPem();
+    TestVaults.appendEntries(vault, 300);
+    java.time.Instant cut = java.time.Instant.now().plusMillis(1);
+    while (!java.time.Instant.now().isAfter(cut)) {
+      Thread.onSpinWait(); // the next entries are logged after the cut
+    }
+    TestVaults.appendEntries(vault, 300);
+    session.checkpoint();
+    Path root = vault.directory();
+    closeVault();
+    long key = 8 * SPAN; // node (8, 0): left of the archive, under the newest checkpoint's (9, 0)
+    byte[] original;
+    try (Connection c = TestDatabase.connect(root)) {
+      original = row(c, key);
+      byte[] edited = original.clone();
+      edited[0] ^= 1;
+      TestDatabase.setNode(c, key, edited);
+    }
+    vault = TestVaults.open(root);
+    session = TestVaults.login(vault);
+    Path refused = root.resolveSibling("refused");
+    java.time.Instant end = java.time.Instant.now().plusSeconds(1);
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.exportLog(cut, end, refused));
+    assertTrue(e.getMessage().contains("does not verify as its auditor would check it"), e.getMessage());
+    try (var files = java.nio.file.Files.list(refused)) {
+      assertEquals(List.of(), files.toList(), "the refused archive's files were kept");
+    }
+    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("does not verify as its auditor")),
+        "no INCIDENT of the refused export");
+    try (Connection c = TestDatabase.connect(root)) {
+      TestDatabase.setNode(c, key, original);
+    }
+    LogArchive archive = session.exportLog(cut, end, root.resolveSibling("archive"));
+    assertTrue(archive.firstSeq() > 0);
+    assertEquals(archive.treeSize(), LogArchive.verify(archive.entries().getParent(), pem).treeSize());
+  }
 }

@@ -85,6 +85,16 @@ public final class ArchiveVerifier {
     return new LogReport(archives.get(archives.size() - 1).treeSize, entries, checkpoints, false);
   }
 
+  /**
+   * Verifies one archive alone, as {@link #verify(List, String)} checks each: its entries against
+   * its manifest's subtrees and signed checkpoint, and its consistency proof to the previous one.
+   */
+  static void verifyOne(Path manifest, byte[] publicKey) {
+    Archive a = Archive.read(manifest, publicKey);
+    a.lastLeaf = a.verifyEntries(null);
+    a.verifyPrevious();
+  }
+
   /** Archives sorted by range must follow one another: no gap, no overlap, no duplicate, one vault. */
   private static void checkContiguous(List<Archive> archives) {
     for (int i = 1; i < archives.size(); i++) {

@@ -79,6 +79,7 @@ public final class LogArchiver {
       Durable.move(partial, entries);
       byte[] manifestBytes = database.durably(c -> manifest(c, first, last, key));
       Durable.write(manifest, manifestBytes);
+      checkAsAnAuditorWould(entries, manifest, first, last, key);
       database.durably(c -> {
         try (PreparedStatement s = c.prepareStatement(
             "INSERT INTO log_archives (first_seq, last_seq, tree_size, created_at) VALUES (?, ?, ?, ?)")) {
@@ -94,6 +95,23 @@ public final class LogArchiver {
       throw new VaultException("cannot write the log archive to " + directory + ": " + e.getMessage(), e);
     }
     return new LogArchive(entries, manifest, first, last, treeSize);
+  }
+
+  /**
+   * Verifies the archive just written as an auditor will, before it is recorded (which lets its
+   * entries be pruned): the manifest's subtrees left of it come from stored nodes that no signed
+   * root covers on their own, and one edited while the vault was closed made an archive that its
+   * offline check refused. A failing archive is deleted and refused, an INCIDENT.
+   */
+  private static void checkAsAnAuditorWould(Path entries, Path manifest, long first, long last, SigningKey key) throws IOException {
+    try {
+      ArchiveVerifier.verifyOne(manifest, key.publicKey());
+    } catch (io.kinko.vault.IntegrityException e) {
+      Files.deleteIfExists(manifest);
+      Files.deleteIfExists(entries);
+      throw new io.kinko.vault.IntegrityException(io.kinko.vault.IncidentRule.INTEGRITY_LOG, "the archive of log entries " + first + "-" + last
+          + " does not verify as its auditor would check it (" + e.getMessage() + "): the log's database was edited outside Kinko; nothing was archived", e);
+    }
   }
 
   /** The file name of an archive, without extension: it says which vault and which entries it holds. */
