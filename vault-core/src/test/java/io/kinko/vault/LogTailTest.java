@@ -48,6 +48,30 @@ class LogTailTest extends VaultTest {
     }
   }
 
+  /** 300 entries, a cut in time, 300 more and a checkpoint over all; the vault closed. Returns the cut. */
+  private java.time.Instant twoBatchesAroundACutThenClosed() {
+    TestVaults.appendEntries(vault, 300);
+    java.time.Instant cut = java.time.Instant.now().plusMillis(1);
+    while (!java.time.Instant.now().isAfter(cut)) {
+      Thread.onSpinWait(); // the next entries are logged after the cut
+    }
+    TestVaults.appendEntries(vault, 300);
+    session.checkpoint();
+    closeVault();
+    return cut;
+  }
+
+  /** Flips a bit of the stored node of {@code key}; returns the node as it was. */
+  private static byte[] flipAByteOf(Path root, long key) throws SQLException {
+    try (Connection c = TestDatabase.connect(root)) {
+      byte[] original = row(c, key);
+      byte[] edited = original.clone();
+      edited[0] ^= 1;
+      TestDatabase.setNode(c, key, edited);
+      return original;
+    }
+  }
+
   /** Each signed checkpoint's root against the root of the stored leaves (which no test here leaves edited). */
   private void everySignedRootIsTheLeaves() throws SQLException {
     List<byte[]> leaves = new ArrayList<>();
@@ -132,23 +156,10 @@ class LogTailTest extends VaultTest {
   @Test
   void anArchiveOfAnEarlierSizeOverAnEditedNode_isRefusedAndNothingIsSigned() throws SQLException {
     String pem = vault.publicKeyPem();
-    TestVaults.appendEntries(vault, 300);
-    java.time.Instant cut = java.time.Instant.now().plusMillis(1);
-    while (!java.time.Instant.now().isAfter(cut)) {
-      Thread.onSpinWait(); // the next entries are logged after the cut
-    }
-    TestVaults.appendEntries(vault, 300);
-    session.checkpoint();
     Path root = vault.directory();
-    closeVault();
+    java.time.Instant cut = twoBatchesAroundACutThenClosed();
     long key = 8 * SPAN; // node (8, 0): the first 256 entries, under the newest checkpoint's (9, 0)
-    byte[] original;
-    try (Connection c = TestDatabase.connect(root)) {
-      original = row(c, key);
-      byte[] edited = original.clone();
-      edited[0] ^= 1;
-      TestDatabase.setNode(c, key, edited);
-    }
+    byte[] original = flipAByteOf(root, key);
     vault = TestVaults.open(root);
     session = TestVaults.login(vault);
     int signed = EngineInternals.checkpoints(vault).all().size();
@@ -175,23 +186,10 @@ class LogTailTest extends VaultTest {
   @Test
   void anArchiveWhoseLeftSubtreesWereEdited_isRefusedAndNotKept() throws SQLException, java.io.IOException {
     String pem = vault.publicKeyPem();
-    TestVaults.appendEntries(vault, 300);
-    java.time.Instant cut = java.time.Instant.now().plusMillis(1);
-    while (!java.time.Instant.now().isAfter(cut)) {
-      Thread.onSpinWait(); // the next entries are logged after the cut
-    }
-    TestVaults.appendEntries(vault, 300);
-    session.checkpoint();
     Path root = vault.directory();
-    closeVault();
+    java.time.Instant cut = twoBatchesAroundACutThenClosed();
     long key = 8 * SPAN; // node (8, 0): left of the archive, under the newest checkpoint's (9, 0)
-    byte[] original;
-    try (Connection c = TestDatabase.connect(root)) {
-      original = row(c, key);
-      byte[] edited = original.clone();
-      edited[0] ^= 1;
-      TestDatabase.setNode(c, key, edited);
-    }
+    byte[] original = flipAByteOf(root, key);
     vault = TestVaults.open(root);
     session = TestVaults.login(vault);
     Path refused = root.resolveSibling("refused");
