@@ -313,7 +313,7 @@ public final class LogCheckpoints {
       throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
     }
     requireContains(witnessed, "the vault's last checkpoint");
-    database.inTransaction(c -> TailCheck.require(c, witnessed.size())); // what the writer will build on
+    database.inTransaction(c -> TailCheck.require(c, witnessed.size(), verifier)); // what the writer will build on
     Optional<StateLine> state = stateNamed(witnessed);
     if (state.isPresent()) {
       VaultState.Head head = database.inTransaction(VaultState::storedHead);

@@ -171,7 +171,16 @@ public final class MonthlyReports {
           throw new VaultException("the previous report (" + before.period().month() + ") covers " + m + " entries, more than the "
               + size + " logged before this report's period ends: give an earlier report as the previous one");
         }
-        proof = tree.consistencyProof(m, size).stream().map(HEX::formatHex).toList();
+        List<byte[]> hashes = tree.consistencyProof(m, size);
+        try {
+          // The proof reads inner nodes between the two sizes that neither root reads: held to both
+          // roots here, as the report's auditor will hold it, before anything is signed or written.
+          Merkle.verifyConsistency(m, size, hashes, previous.rootHash(), tree.root(size));
+        } catch (VerificationException e) {
+          throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree between " + what + " and its first " + size
+              + " entries does not prove one contains the other (" + e.getMessage() + "): the database was edited outside Kinko; no report was made");
+        }
+        proof = hashes.stream().map(HEX::formatHex).toList();
       }
       LogCheckpoints.Signed signed = LogCheckpoints.findOrSign(c, tree, size, LogCheckpoints.origin(vault.id()), vault.key(),
           vault.clock());

@@ -27,19 +27,24 @@ final class TailCheck {
   private TailCheck() {}
 
   /**
-   * @param signed the size of a checkpoint whose signed root the stored tree was found to have
+   * @param witnessed the size of a checkpoint whose signed root the stored tree was found to have
+   *     (the file's); the check starts at the newest signed checkpoint of the database past it
+   *     instead, once its root is found in the stored tree too: entries a process archived and
+   *     pruned after signing only into the database (a quiet session's crash leaves the file
+   *     behind) lie before it
    * @throws IntegrityException naming the first entry or the tree that does not hold
    */
-  static Void require(Connection c, long signed) throws SQLException {
+  static Void require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
-    if (size <= signed) {
+    if (size <= witnessed) {
       return null;
     }
     try (DbNodeStore nodes = new DbNodeStore(c);
          PreparedStatement leafRows = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ? ORDER BY node");
          PreparedStatement entryRows = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ? ORDER BY seq")) {
       MerkleTree stored = MerkleTree.snapshot(nodes, size);
+      long signed = newestSignedIn(c, stored, witnessed, verifier);
       List<byte[]> roots = new ArrayList<>();
       for (long[] node : CompactRange.cover(signed)) {
         roots.add(nodes.get((int) node[0], node[1])); // they make the signed root: the caller checked it
@@ -82,6 +87,33 @@ final class TailCheck {
       }
     }
     return null;
+  }
+
+  /** The size of the newest checkpoint stored past {@code witnessed} that verifies and whose root the stored tree has, else {@code witnessed}. */
+  private static long newestSignedIn(Connection c, MerkleTree stored, long witnessed, NoteVerifier verifier) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT tree_size, note FROM log_checkpoints WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size DESC")) {
+      s.setLong(1, witnessed);
+      s.setLong(2, stored.size());
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          Checkpoint checkpoint;
+          try {
+            checkpoint = Checkpoint.open(r.getString(2).getBytes(StandardCharsets.UTF_8), verifier);
+          } catch (RuntimeException e) { // FormatException, VerificationException: not this vault's; log verify names it
+            continue;
+          }
+          if (checkpoint.size() != r.getLong(1)) {
+            continue;
+          }
+          if (!Arrays.equals(stored.root(checkpoint.size()), checkpoint.rootHash())) {
+            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's first " + checkpoint.size()
+                + " entries do not match its signed checkpoint of that size: the database was edited outside Kinko");
+          }
+          return checkpoint.size();
+        }
+      }
+    }
+    return witnessed;
   }
 
   private static IntegrityException refused(String what) {
