@@ -195,30 +195,41 @@ public final class LogCheckpoints {
     if (size == 0) {
       return; // the empty tree's root is a constant
     }
+    Optional<Checkpoint> newest = newestSigned(c, size, tree.size(), verifier);
+    if (newest.isEmpty()) {
+      return;
+    }
+    Checkpoint signed = newest.get();
+    try {
+      Merkle.verifyConsistency(size, signed.size(), tree.consistencyProof(size, signed.size()), root, signed.rootHash());
+    } catch (VerificationException e) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's tree is not the one its checkpoint of size " + signed.size()
+          + " signed, at or before entry " + (size - 1) + ": the database was edited outside Kinko (nothing was signed)");
+    }
+  }
+
+  /**
+   * The newest checkpoint stored with a size in {@code [from, to]} that this vault signed; notes
+   * that do not verify, or are filed under another size, are passed over (log verify names them).
+   */
+  static Optional<Checkpoint> newestSigned(Connection c, long from, long to, NoteVerifier verifier) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT tree_size, note FROM log_checkpoints WHERE tree_size >= ? AND tree_size <= ? ORDER BY tree_size DESC")) {
-      s.setLong(1, size);
-      s.setLong(2, tree.size());
+      s.setLong(1, from);
+      s.setLong(2, to);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          Checkpoint signed;
           try {
-            signed = Checkpoint.open(r.getString(2).getBytes(StandardCharsets.UTF_8), verifier);
-          } catch (RuntimeException e) { // FormatException, VerificationException: not signed by this vault; log verify names it
-            continue;
+            Checkpoint signed = Checkpoint.open(r.getString(2).getBytes(StandardCharsets.UTF_8), verifier);
+            if (signed.size() == r.getLong(1)) {
+              return Optional.of(signed);
+            }
+          } catch (RuntimeException e) { // FormatException, VerificationException: not this vault's
+            // passed over
           }
-          if (signed.size() != r.getLong(1)) {
-            continue;
-          }
-          try {
-            Merkle.verifyConsistency(size, signed.size(), tree.consistencyProof(size, signed.size()), root, signed.rootHash());
-          } catch (VerificationException e) {
-            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's tree is not the one its checkpoint of size " + signed.size()
-                + " signed, at or before entry " + (size - 1) + ": the database was edited outside Kinko (nothing was signed)");
-          }
-          return;
         }
       }
     }
+    return Optional.empty();
   }
 
   static Signed findOrSign(Connection c, MerkleTree tree, long size, String origin, SigningKey key, Clock clock) throws SQLException {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Holds the log's entries after the last signed checkpoint to the tree stored over them, at
@@ -91,29 +92,16 @@ final class TailCheck {
 
   /** The size of the newest checkpoint stored past {@code witnessed} that verifies and whose root the stored tree has, else {@code witnessed}. */
   private static long newestSignedIn(Connection c, MerkleTree stored, long witnessed, NoteVerifier verifier) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT tree_size, note FROM log_checkpoints WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size DESC")) {
-      s.setLong(1, witnessed);
-      s.setLong(2, stored.size());
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          Checkpoint checkpoint;
-          try {
-            checkpoint = Checkpoint.open(r.getString(2).getBytes(StandardCharsets.UTF_8), verifier);
-          } catch (RuntimeException e) { // FormatException, VerificationException: not this vault's; log verify names it
-            continue;
-          }
-          if (checkpoint.size() != r.getLong(1)) {
-            continue;
-          }
-          if (!Arrays.equals(stored.root(checkpoint.size()), checkpoint.rootHash())) {
-            throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's first " + checkpoint.size()
-                + " entries do not match its signed checkpoint of that size: the database was edited outside Kinko");
-          }
-          return checkpoint.size();
-        }
-      }
+    Optional<Checkpoint> newest = LogCheckpoints.newestSigned(c, witnessed + 1, stored.size(), verifier);
+    if (newest.isEmpty()) {
+      return witnessed;
     }
-    return witnessed;
+    Checkpoint checkpoint = newest.get();
+    if (!Arrays.equals(stored.root(checkpoint.size()), checkpoint.rootHash())) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log's first " + checkpoint.size()
+          + " entries do not match its signed checkpoint of that size: the database was edited outside Kinko");
+    }
+    return checkpoint.size();
   }
 
   private static IntegrityException refused(String what) {
