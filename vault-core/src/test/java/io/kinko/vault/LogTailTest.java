@@ -48,6 +48,32 @@ class LogTailTest extends VaultTest {
     }
   }
 
+  /** Closes the vault with entries after its last checkpoint; returns the key of an inner node of the right edge over them. */
+  private long closedWithAnEdgeNodeAfterItsCheckpoint() throws SQLException {
+    long signed = aLogWithEntriesAfterItsLastCheckpoint();
+    Path root = vault.directory();
+    closeVault();
+    return edgeNodeAfter(root, signed);
+  }
+
+  /** The key of an inner node of the tree's right edge over entries after {@code signed}. */
+  private static long edgeNodeAfter(Path root, long signed) throws SQLException {
+    long key = -1;
+    try (Connection c = TestDatabase.connect(root)) {
+      long size = leaves(c);
+      for (long start = 0, level = 63; level >= 0; level--) {
+        if ((size & (1L << level)) != 0) {
+          if (level >= 1 && start >= signed) {
+            key = level * SPAN + (start >>> level);
+          }
+          start += 1L << level;
+        }
+      }
+    }
+    assertTrue(key > 0, "no inner node of the edge after the checkpoint");
+    return key;
+  }
+
   /** 300 entries, a cut in time, 300 more and a checkpoint over all; the vault closed. Returns the cut. */
   private java.time.Instant twoBatchesAroundACutThenClosed() {
     TestVaults.appendEntries(vault, 300);
@@ -112,25 +138,36 @@ class LogTailTest extends VaultTest {
 
   @Test
   void anInnerNodeOfTheRightEdgeAfterTheLastCheckpointEdited_isRefusedAtOpeningAndNeverSigned() throws SQLException {
-    long signed = aLogWithEntriesAfterItsLastCheckpoint();
     Path root = vault.directory();
-    closeVault();
-    long key = -1;
-    try (Connection c = TestDatabase.connect(root)) {
-      long size = leaves(c);
-      for (long start = 0, level = 63; level >= 0; level--) {
-        if ((size & (1L << level)) != 0) {
-          if (level >= 1 && start >= signed) {
-            key = level * SPAN + (start >>> level); // the right edge's node over entries after the checkpoint
-          }
-          start += 1L << level;
-        }
-      }
-    }
-    assertTrue(key > 0, "no inner node of the edge after the checkpoint");
+    long key = closedWithAnEdgeNodeAfterItsCheckpoint();
     byte[] edited = new byte[32];
     java.util.Arrays.fill(edited, (byte) 0x33);
     refusedAtOpeningThenOpensOnceRestored(root, key, edited, "is not the one their leaves make, after the last signed checkpoint");
+  }
+
+  /** The same node deleted: a refusal with an INCIDENT too, not a bare IllegalStateException of the tree's. */
+  @Test
+  void anInnerNodeOfTheRightEdgeAfterTheLastCheckpointDeleted_isRefusedAtOpening() throws SQLException {
+    Path root = vault.directory();
+    long key = closedWithAnEdgeNodeAfterItsCheckpoint();
+    byte[] original;
+    try (Connection c = TestDatabase.connect(root)) {
+      original = row(c, key);
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + key));
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(root).close());
+    assertTrue(e.getMessage().contains("the access log's tree is damaged"), e.getMessage());
+    try (Connection c = TestDatabase.connect(root);
+         java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO log_tree (node, hash) VALUES (?, ?)")) {
+      insert.setLong(1, key);
+      insert.setBytes(2, original);
+      insert.executeUpdate();
+    }
+    vault = TestVaults.open(root);
+    session = TestVaults.login(vault);
+    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("tree is damaged")),
+        "no INCIDENT of the refused opening");
+    session.verifyLog(null);
   }
 
   @Test

@@ -36,6 +36,15 @@ final class TailCheck {
    * @throws IntegrityException naming the first entry or the tree that does not hold
    */
   static Void require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
+    try {
+      return check(c, witnessed, verifier);
+    } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage()
+          + ", after the last signed checkpoint: the database was edited outside Kinko");
+    }
+  }
+
+  private static Void check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
     if (size <= witnessed) {
