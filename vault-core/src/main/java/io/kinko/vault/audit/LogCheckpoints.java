@@ -179,11 +179,6 @@ public final class LogCheckpoints {
   }
 
   /**
-   * The stored checkpoint of the tree at {@code size}, signing and storing one first if there is
-   * none, in the caller's transaction. The one place a checkpoint is signed; it takes the log
-   * head's row lock, so concurrent signers of one size wait for each other and find one note.
-   */
-  /**
    * Refuses to sign {@code root} for {@code size} unless a signed checkpoint at or past that size
    * contains it: the same root, or the larger tree by a consistency proof. Signing a size signed
    * before (the state moved since, or an archive's or a report's historical size) reads the tree's
@@ -232,6 +227,11 @@ public final class LogCheckpoints {
     return Optional.empty();
   }
 
+  /**
+   * The stored checkpoint of the tree at {@code size}, signing and storing one first if there is
+   * none, in the caller's transaction. The one place a checkpoint is signed; it takes the log
+   * head's row lock, so concurrent signers of one size wait for each other and find one note.
+   */
   static Signed findOrSign(Connection c, MerkleTree tree, long size, String origin, SigningKey key, Clock clock) throws SQLException {
     AccessLog.Head.lock(c);
     // Every checkpoint names the state (users, grants, files) as it is when it is signed; one
