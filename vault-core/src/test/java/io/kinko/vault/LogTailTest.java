@@ -145,7 +145,7 @@ class LogTailTest extends VaultTest {
     refusedAtOpeningThenOpensOnceRestored(root, key, edited, "is not the one their leaves make, after the last signed checkpoint");
   }
 
-  /** The same node deleted: an IntegrityException (and on H2 an INCIDENT), not a bare IllegalStateException of the tree's. */
+  /** The same node deleted: an IntegrityException and an INCIDENT, not a bare IllegalStateException of the tree's. */
   @Test
   void anInnerNodeOfTheRightEdgeAfterTheLastCheckpointDeleted_isRefusedAtOpening() throws SQLException {
     Path root = vault.directory();
@@ -165,15 +165,99 @@ class LogTailTest extends VaultTest {
     }
     vault = TestVaults.open(root);
     session = TestVaults.login(vault);
-    // The INCIDENT of a refused opening is appended on the tree as stored. On H2 the journal keeps
-    // it, and the opening after the node is back puts it into the database; PostgreSQL has no
-    // journal, and an append cannot be built on an edge whose node is gone: there the refusal is
-    // all there is (a known limit, in the session 27 note).
-    if (!TestDatabase.postgres()) {
-      assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("tree is damaged")),
-          "no INCIDENT of the refused opening");
-    }
+    // The INCIDENT of the refused opening is built on the edge the checked leaves make, not on the
+    // stored one whose node is gone: on PostgreSQL too, which has no journal to keep it meanwhile.
+    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("tree is damaged")),
+        "no INCIDENT of the refused opening");
     session.verifyLog(null);
+  }
+
+  /**
+   * Closes the vault with a log of a size of 3 modulo 4, whose newest signed checkpoint is at that
+   * size, or ({@code tail}) 4 entries before it. The tree's right edge then ends in a node of level
+   * 1 and a leaf, and the next leaf (the INCIDENT of a refused opening) completes the parent of
+   * that node. Returns the node's key.
+   */
+  private long closedWithAnEdgeTheNextLeafCompletes(boolean tail) throws SQLException {
+    Path root = vault.directory();
+    TestVaults.appendEntries(vault, 300);
+    closeVault();
+    long before = headSize(root);
+    sessionAppendingAndClosed(root, 1);
+    long size = headSize(root);
+    long sessionItself = size - before - 1; // what a login, its checkpoint and its close log
+    int entries = (int) Math.floorMod(3 - size - sessionItself, 4L);
+    sessionAppendingAndClosed(root, entries == 0 ? 4 : entries);
+    if (tail) {
+      vault = TestVaults.open(root); // no session: nothing else is logged, and nothing signed
+      TestVaults.appendEntries(vault, 4);
+      closeVault();
+    }
+    size = headSize(root);
+    assertEquals(3, size % 4, "the log's size");
+    vault = TestVaults.open(root);
+    assertEquals(tail ? size - 4 : size, EngineInternals.checkpoints(vault).latest().orElseThrow().size(), "the newest signed checkpoint");
+    closeVault();
+    return SPAN + (size - 3) / 2;
+  }
+
+  private void sessionAppendingAndClosed(Path root, int entries) {
+    vault = TestVaults.open(root);
+    session = TestVaults.login(vault);
+    TestVaults.appendEntries(vault, entries);
+    session.checkpoint();
+    closeVault();
+  }
+
+  private static long headSize(Path root) throws SQLException {
+    try (Connection c = TestDatabase.connect(root); ResultSet r = c.createStatement().executeQuery("SELECT tree_size FROM log_head")) {
+      assertTrue(r.next());
+      return r.getLong(1);
+    }
+  }
+
+  /**
+   * The INCIDENT of a refused opening, appended on the tree's right edge as stored, took the
+   * edited node into the parent it completed, which stayed wrong once the node was put back: the
+   * vault was refused for good. It is now built on the edge the checked leaves make.
+   */
+  @Test
+  void anEditedEdgeNodeAfterTheLastCheckpointWhoseParentTheIncidentCompletes_opensOnceTheNodeIsBack() throws SQLException {
+    anEditedEdgeNodeWhoseParentTheIncidentCompletes(true, "is not the one their leaves make, after the last signed checkpoint");
+  }
+
+  /**
+   * The same with the node under the newest signed checkpoint: it is refused as a rewrite of the
+   * signed log, and the INCIDENT is built on the edge of the stored leaves, which make the signed
+   * root where the stored subtrees do not.
+   */
+  @Test
+  void anEditedEdgeNodeOfTheLastCheckpointWhoseParentTheIncidentCompletes_opensOnceTheNodeIsBack() throws SQLException {
+    anEditedEdgeNodeWhoseParentTheIncidentCompletes(false, "do not match the vault's last checkpoint");
+  }
+
+  private void anEditedEdgeNodeWhoseParentTheIncidentCompletes(boolean tail, String expected) throws SQLException {
+    Path root = vault.directory();
+    long key = closedWithAnEdgeTheNextLeafCompletes(tail);
+    byte[] edited = new byte[32];
+    java.util.Arrays.fill(edited, (byte) 0x44);
+    refusedAtOpeningThenOpensOnceRestored(root, key, edited, expected);
+  }
+
+  /**
+   * The last leaf edited: the stored edge holds it (it is a subtree of its own), so the INCIDENT
+   * built on it completed a parent over the edit. The entry's hash and the head outvote the row.
+   */
+  @Test
+  void theLastLeafEditedWhoseParentTheIncidentCompletes_opensOnceTheLeafIsBack() throws SQLException {
+    Path root = vault.directory();
+    long last = (closedWithAnEdgeTheNextLeafCompletes(true) - SPAN) * 2 + 2;
+    byte[] edited;
+    try (Connection c = TestDatabase.connect(root)) {
+      edited = row(c, last).clone();
+    }
+    edited[31] ^= 1;
+    refusedAtOpeningThenOpensOnceRestored(root, last, edited, "log entry " + last + " does not hash to its leaf");
   }
 
   @Test

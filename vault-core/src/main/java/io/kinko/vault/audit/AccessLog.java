@@ -570,6 +570,15 @@ public final class AccessLog {
   }
 
   /**
+   * Has the next batch build on {@code edge}, the tree's right edge as opening checked it (or as a
+   * signature vouches for it, after a refusal), instead of reading the stored nodes again; a batch
+   * of another handle that moved the log past it makes it pass unused.
+   */
+  void buildOn(CompactRange edge) {
+    rightEdge = edge;
+  }
+
+  /**
    * The right edge of the tree of {@code size} leaves: a copy of the one the last batch left when
    * it still fits (no other handle appended since), else read from the stored nodes.
    */
@@ -581,16 +590,9 @@ public final class AccessLog {
   /** The right edge of the tree of {@code size} leaves, read from the stored nodes. */
   private static CompactRange storedRightEdge(DbNodeStore nodes, long size) {
     MerkleTree.open(nodes, size); // the stored leaves end exactly at size
-    List<byte[]> roots = new ArrayList<>();
-    for (long[] node : CompactRange.cover(size)) {
-      byte[] hash = nodes.get((int) node[0], node[1]);
-      if (hash == null) {
-        throw new IllegalStateException("node store has no hash for level " + node[0] + " index " + node[1]);
-      }
-      roots.add(hash);
-    }
-    return CompactRange.of(size, roots);
+    return CompactRange.stored(nodes, size);
   }
+
 
   /**
    * Drops from the journal the records of entries the database no longer stores (pruned), as

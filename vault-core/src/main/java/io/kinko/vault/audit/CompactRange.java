@@ -37,6 +37,29 @@ final class CompactRange {
     return range;
   }
 
+  /**
+   * The range of the first {@code size} leaves from the roots of their perfect subtrees as {@code
+   * nodes} stores them.
+   *
+   * @throws IllegalStateException if one of them is not stored
+   */
+  static CompactRange stored(NodeStore nodes, long size) {
+    return storedIfWhole(nodes, size).orElseThrow(() -> new IllegalStateException("node store has no hash for a subtree of the first " + size + " leaves"));
+  }
+
+  /** {@link #stored}, or empty if one of the subtrees is not stored. */
+  static java.util.Optional<CompactRange> storedIfWhole(NodeStore nodes, long size) {
+    List<byte[]> roots = new ArrayList<>();
+    for (long[] node : cover(size)) {
+      byte[] hash = nodes.get((int) node[0], node[1]);
+      if (hash == null) {
+        return java.util.Optional.empty();
+      }
+      roots.add(hash);
+    }
+    return java.util.Optional.of(of(size, roots));
+  }
+
   /** The (level, index) of each perfect subtree covering the first {@code size} leaves, largest first. */
   static List<long[]> cover(long size) {
     List<long[]> out = new ArrayList<>();

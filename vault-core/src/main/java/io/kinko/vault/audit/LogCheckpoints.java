@@ -305,10 +305,14 @@ public final class LogCheckpoints {
   /**
    * Checks that the log still holds the tree of the checkpoint kept outside the database.
    *
+   * Hands {@code log} the tree's right edge it checked, for its first append to build on; if the
+   * tree is refused, the edge the file's signature vouches for, so that the INCIDENT of the
+   * refusal does not build on the edited nodes.
+   *
    * @throws IntegrityException if the file is missing or forged, or the log is shorter than it
    *     or does not contain its tree (a rollback or rewrite)
    */
-  public boolean checkNoRollback() {
+  public boolean checkNoRollback(AccessLog log) {
     byte[] note;
     try {
       note = Files.readAllBytes(file);
@@ -323,8 +327,15 @@ public final class LogCheckpoints {
     } catch (FormatException | VerificationException e) {
       throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
     }
-    requireContains(witnessed, "the vault's last checkpoint");
-    database.inTransaction(c -> TailCheck.require(c, witnessed.size(), verifier)); // what the writer will build on
+    CompactRange edge;
+    try {
+      requireContains(witnessed, "the vault's last checkpoint");
+      edge = database.inTransaction(c -> TailCheck.require(c, witnessed.size(), verifier));
+    } catch (IntegrityException e) {
+      buildRefusalOnVouchedEdge(log, witnessed, e);
+      throw e;
+    }
+    log.buildOn(edge);
     Optional<StateLine> state = stateNamed(witnessed);
     if (state.isPresent()) {
       VaultState.Head head = database.inTransaction(VaultState::storedHead);
@@ -339,6 +350,14 @@ public final class LogCheckpoints {
     }
     restore(new Signed(witnessed.size(), note));
     return state.isPresent();
+  }
+
+  private void buildRefusalOnVouchedEdge(AccessLog log, Checkpoint witnessed, IntegrityException refusal) {
+    try {
+      database.inTransaction(c -> TailCheck.vouchedEdge(c, witnessed)).ifPresent(log::buildOn);
+    } catch (RuntimeException e) {
+      refusal.addSuppressed(e);
+    }
   }
 
   /**

@@ -21,6 +21,11 @@ import java.util.Optional;
  * signed (found by a review in session 27: a forged root signed). Each such entry must be present,
  * hash to its leaf and link to the one before, the last must be the one the log's head names,
  * and the tree stored over them must be the one their leaves make on the signed checkpoint's.
+ *
+ * <p>It also gives the writer the right edge to build on: the one it checked, or after a refusal
+ * the one the rows' witnesses vouch for ({@link #vouchedEdge}). The INCIDENT of a refused opening
+ * is appended while the edit is still there; built on the stored edge, it took an edited node into
+ * the parent it completed, which stayed wrong once the node was put back (session 28).
  */
 final class TailCheck {
   private static final HexFormat HEX = HexFormat.of();
@@ -33,9 +38,10 @@ final class TailCheck {
    *     instead, once its root is found in the stored tree too: entries a process archived and
    *     pruned after signing only into the database (a quiet session's crash leaves the file
    *     behind) lie before it
+   * @return the tree's right edge over the checked entries, for the log's writer to build on
    * @throws IntegrityException naming the first entry or the tree that does not hold
    */
-  static Void require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
+  static CompactRange require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     try {
       return check(c, witnessed, verifier);
     } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored
@@ -44,36 +50,26 @@ final class TailCheck {
     }
   }
 
-  private static Void check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
+  private static CompactRange check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
-    if (size <= witnessed) {
-      return null;
+    if (size <= witnessed) { // the caller found the witnessed root in these nodes
+      try (DbNodeStore nodes = new DbNodeStore(c)) {
+        return CompactRange.stored(nodes, size);
+      }
     }
-    try (DbNodeStore nodes = new DbNodeStore(c);
-         PreparedStatement leafRows = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ? ORDER BY node");
-         PreparedStatement entryRows = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ? ORDER BY seq")) {
+    try (DbNodeStore nodes = new DbNodeStore(c)) {
       MerkleTree stored = MerkleTree.snapshot(nodes, size);
       long signed = newestSignedIn(c, stored, witnessed, verifier);
-      List<byte[]> roots = new ArrayList<>();
-      for (long[] node : CompactRange.cover(signed)) {
-        roots.add(nodes.get((int) node[0], node[1])); // they make the signed root: the caller checked it
-      }
-      CompactRange range = CompactRange.of(signed, roots);
+      CompactRange range = CompactRange.stored(nodes, signed); // they make the signed root: the caller checked it
       byte[] previous = signed == 0 ? new byte[Merkle.HASH_SIZE] : nodes.get(0, signed - 1);
       java.security.MessageDigest sha256 = Merkle.sha256Digest();
-      long next = signed;
-      leafRows.setLong(1, DbNodeStore.key(0, signed));
-      leafRows.setLong(2, DbNodeStore.key(0, size));
-      entryRows.setLong(1, signed);
-      entryRows.setLong(2, size);
-      try (ResultSet leaves = leafRows.executeQuery(); ResultSet entries = entryRows.executeQuery()) {
-        while (entries.next()) {
-          long seq = entries.getLong(1);
-          byte[] entry = entries.getBytes(2);
-          byte[] leaf = leaves.next() && leaves.getLong(1) == seq ? leaves.getBytes(2) : null;
-          if (seq != next || entry == null || leaf == null) {
-            throw refused("log entry " + next + " or its leaf is missing");
+      try (Rows rows = new Rows(c, signed, size)) {
+        for (long seq = signed; seq < size; seq++) {
+          byte[] entry = rows.entry(seq);
+          byte[] leaf = rows.leaf(seq);
+          if (entry == null || leaf == null) {
+            throw refused("log entry " + seq + " or its leaf is missing");
           }
           if (!Arrays.equals(Merkle.leafHash(sha256, entry), leaf)) {
             throw refused("log entry " + seq + " does not hash to its leaf");
@@ -83,11 +79,7 @@ final class TailCheck {
           }
           range.append(leaf);
           previous = leaf;
-          next++;
         }
-      }
-      if (next != size) {
-        throw refused("log entry " + next + " or its leaf is missing");
       }
       if (!HEX.formatHex(previous).equals(head.lastLeaf())) {
         throw refused("the log head does not name the last entry " + (size - 1));
@@ -95,8 +87,122 @@ final class TailCheck {
       if (!Arrays.equals(range.root(), stored.root())) {
         throw refused("the log's tree over entries " + signed + " to " + (size - 1) + " is not the one their leaves make");
       }
+      return range;
     }
-    return null;
+  }
+
+  /**
+   * After an opening was refused: the tree's right edge as its witnesses have it, for the
+   * refusal's INCIDENT to be built on (not on the stored edge, which may hold the edited node).
+   * <ul>
+   *   <li>The part {@code witnessed} signs: its stored subtrees if they make its signed root, else
+   *       the stored leaves if they do (a node edited there, the leaves not).
+   *   <li>Each leaf after it as two of its three witnesses have it: its row, its entry's hash, and
+   *       the next entry's link (for the last entry, the log head's); one row edited or deleted
+   *       is outvoted. Where the three disagree, the row stands: the stored nodes were built on it.
+   * </ul>
+   * Empty when the log is shorter than the checkpoint, neither makes its signed root, or a leaf
+   * has no witness: the writer then reads the stored edge. Reads every leaf when a subtree of the
+   * signed part is wrong, which is a refusal's cost.
+   */
+  static Optional<CompactRange> vouchedEdge(Connection c, Checkpoint witnessed) throws SQLException {
+    AccessLog.Head head = AccessLog.Head.read(c);
+    long size = head.size();
+    long signed = witnessed.size();
+    if (size < signed) {
+      return Optional.empty();
+    }
+    CompactRange range;
+    try (DbNodeStore nodes = new DbNodeStore(c)) {
+      range = CompactRange.storedIfWhole(nodes, signed).filter(edge -> Arrays.equals(edge.root(), witnessed.rootHash())).orElse(null);
+    }
+    if (range == null) {
+      range = CompactRange.of(0, List.of());
+      try (Rows rows = new Rows(c, 0, signed)) {
+        for (long seq = 0; seq < signed; seq++) {
+          byte[] leaf = rows.leaf(seq);
+          if (leaf == null) {
+            return Optional.empty();
+          }
+          range.append(leaf);
+        }
+      }
+      if (!Arrays.equals(range.root(), witnessed.rootHash())) {
+        return Optional.empty();
+      }
+    }
+    java.security.MessageDigest sha256 = Merkle.sha256Digest();
+    try (Rows rows = new Rows(c, signed, size)) {
+      byte[] entry = rows.entry(signed);
+      for (long seq = signed; seq < size; seq++) {
+        byte[] row = rows.leaf(seq);
+        byte[] hash = entry == null ? null : Merkle.leafHash(sha256, entry);
+        byte[] next = seq + 1 < size ? rows.entry(seq + 1) : null;
+        java.util.function.Predicate<byte[]> linked = seq + 1 < size
+            ? leaf -> leaf != null && next != null && LogVerifier.linksTo(new String(next, StandardCharsets.UTF_8), leaf)
+            : leaf -> leaf != null && HEX.formatHex(leaf).equals(head.lastLeaf());
+        byte[] leaf = row != null && (Arrays.equals(row, hash) || linked.test(row)) || !linked.test(hash) ? row : hash;
+        if (leaf == null) {
+          return Optional.empty();
+        }
+        range.append(leaf);
+        entry = next;
+      }
+    }
+    return Optional.of(range);
+  }
+
+  /** The stored leaves and entries of the positions {@code from} to {@code to}, read in step; either is null where its row is missing. */
+  private static final class Rows implements AutoCloseable {
+    private final PreparedStatement leafRows;
+    private PreparedStatement entryRows;
+    private ResultSet leaves;
+    private ResultSet entries;
+    private boolean onLeaf;
+    private boolean onEntry;
+
+    Rows(Connection c, long from, long to) throws SQLException {
+      leafRows = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ? ORDER BY node");
+      try {
+        entryRows = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ? ORDER BY seq");
+        leafRows.setLong(1, DbNodeStore.key(0, from));
+        leafRows.setLong(2, DbNodeStore.key(0, to));
+        entryRows.setLong(1, from);
+        entryRows.setLong(2, to);
+        leaves = leafRows.executeQuery();
+        entries = entryRows.executeQuery();
+        onLeaf = leaves.next();
+        onEntry = entries.next();
+      } catch (SQLException e) {
+        try (leafRows; PreparedStatement opened = entryRows) {
+          throw e;
+        }
+      }
+    }
+
+    /** The leaf of position {@code seq}; positions are asked in ascending order. */
+    byte[] leaf(long seq) throws SQLException {
+      long key = DbNodeStore.key(0, seq);
+      while (onLeaf && leaves.getLong(1) < key) {
+        onLeaf = leaves.next();
+      }
+      return onLeaf && leaves.getLong(1) == key ? leaves.getBytes(2) : null;
+    }
+
+    /** The entry of position {@code seq}; positions are asked in ascending order. */
+    byte[] entry(long seq) throws SQLException {
+      while (onEntry && entries.getLong(1) < seq) {
+        onEntry = entries.next();
+      }
+      return onEntry && entries.getLong(1) == seq ? entries.getBytes(2) : null;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (leafRows; PreparedStatement opened = entryRows) {
+        // closing a statement closes its result set
+      }
+    }
   }
 
   /** The size of the newest checkpoint stored past {@code witnessed} that verifies and whose root the stored tree has, else {@code witnessed}. */

@@ -143,7 +143,7 @@ public final class DefaultVault implements Vault {
       database.bindTo(descriptor.vaultId(), false);
       DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
       try {
-        vault.stateWitnessed = vault.checkpoints.checkNoRollback();
+        vault.stateWitnessed = vault.checkpoints.checkNoRollback(vault.log);
       } catch (IntegrityException e) {
         vault.incident(SYSTEM_ACTOR, e); // the refused open leaves its trace in the log it refuses
         vault.watch.abandon();
