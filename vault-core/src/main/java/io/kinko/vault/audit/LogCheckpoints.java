@@ -306,8 +306,8 @@ public final class LogCheckpoints {
    * Checks that the log still holds the tree of the checkpoint kept outside the database.
    *
    * Hands {@code log} the tree's right edge it checked, for its first append to build on; if the
-   * tree is refused, the edge the file's signature vouches for, so that the INCIDENT of the
-   * refusal does not build on the edited nodes.
+   * tree is refused, the edge the rows' witnesses vouch for, so that the INCIDENT of the refusal
+   * does not build on an edited node.
    *
    * @throws IntegrityException if the file is missing or forged, or the log is shorter than it
    *     or does not contain its tree (a rollback or rewrite)
@@ -332,7 +332,7 @@ public final class LogCheckpoints {
       requireContains(witnessed, "the vault's last checkpoint");
       edge = database.inTransaction(c -> TailCheck.require(c, witnessed.size(), verifier));
     } catch (IntegrityException e) {
-      buildRefusalOnVouchedEdge(log, witnessed, e);
+      buildRefusalOnVouchedEdge(log, e);
       throw e;
     }
     log.buildOn(edge);
@@ -352,9 +352,9 @@ public final class LogCheckpoints {
     return state.isPresent();
   }
 
-  private void buildRefusalOnVouchedEdge(AccessLog log, Checkpoint witnessed, IntegrityException refusal) {
+  private void buildRefusalOnVouchedEdge(AccessLog log, IntegrityException refusal) {
     try {
-      database.inTransaction(c -> TailCheck.vouchedEdge(c, witnessed)).ifPresent(log::buildOn);
+      database.inTransaction(TailCheck::vouchedEdge).ifPresent(log::buildOn);
     } catch (RuntimeException e) {
       refusal.addSuppressed(e);
     }

@@ -44,7 +44,7 @@ final class TailCheck {
   static CompactRange require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     try {
       return check(c, witnessed, verifier);
-    } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored
+    } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored, or a leaf past it is
       throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage()
           + ", after the last signed checkpoint: the database was edited outside Kinko");
     }
@@ -53,13 +53,11 @@ final class TailCheck {
   private static CompactRange check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
-    if (size <= witnessed) { // the caller found the witnessed root in these nodes
-      try (DbNodeStore nodes = new DbNodeStore(c)) {
+    try (DbNodeStore nodes = new DbNodeStore(c)) {
+      MerkleTree stored = MerkleTree.open(nodes, size); // and no leaf past it, where the writer's next would go
+      if (size <= witnessed) { // the caller found the witnessed root in these nodes
         return CompactRange.stored(nodes, size);
       }
-    }
-    try (DbNodeStore nodes = new DbNodeStore(c)) {
-      MerkleTree stored = MerkleTree.snapshot(nodes, size);
       long signed = newestSignedIn(c, stored, witnessed, verifier);
       CompactRange range = CompactRange.stored(nodes, signed); // they make the signed root: the caller checked it
       byte[] previous = signed == 0 ? new byte[Merkle.HASH_SIZE] : nodes.get(0, signed - 1);
@@ -92,64 +90,87 @@ final class TailCheck {
   }
 
   /**
-   * After an opening was refused: the tree's right edge as its witnesses have it, for the
-   * refusal's INCIDENT to be built on (not on the stored edge, which may hold the edited node).
+   * After an opening was refused: the tree's right edge for the refusal's INCIDENT to be built on,
+   * each of its subtrees as the rows' witnesses have it. Built on the edge as stored, that INCIDENT
+   * took an edited node into the parent it completed, which stayed wrong once the node was put back.
    * <ul>
-   *   <li>The part {@code witnessed} signs: its stored subtrees if they make its signed root, else
-   *       the stored leaves if they do (a node edited there, the leaves not).
-   *   <li>Each leaf after it as two of its three witnesses have it: its row, its entry's hash, and
-   *       the next entry's link (for the last entry, the log head's); one row edited or deleted
-   *       is outvoted. Where the three disagree, the row stands: the stored nodes were built on it.
+   *   <li>A subtree is its stored node, unless that is missing or not a hash, or the leaves under it
+   *       make another and each of them is named by the entry after it (the log head, for the last):
+   *       then the one the leaves make. A leaf's row and its entry are not two witnesses, since
+   *       anyone can hash an edited entry; the next entry's link is one the edit did not make.
+   *   <li>The last leaf alone (a subtree of its own when the size is odd) is its row, unless its
+   *       entry's hash and the head agree on another.
    * </ul>
-   * Empty when the log is shorter than the checkpoint, neither makes its signed root, or a leaf
-   * has no witness: the writer then reads the stored edge. Reads every leaf when a subtree of the
-   * signed part is wrong, which is a refusal's cost.
+   * Empty when a subtree has no witness (its node missing and a leaf under it too): the writer then
+   * reads the stored edge. Reads every leaf, a refusal's cost.
    */
-  static Optional<CompactRange> vouchedEdge(Connection c, Checkpoint witnessed) throws SQLException {
+  static Optional<CompactRange> vouchedEdge(Connection c) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
-    long size = head.size();
-    long signed = witnessed.size();
-    if (size < signed) {
-      return Optional.empty();
-    }
-    CompactRange range;
+    List<byte[]> roots = new ArrayList<>();
+    long start = 0;
     try (DbNodeStore nodes = new DbNodeStore(c)) {
-      range = CompactRange.storedIfWhole(nodes, signed).filter(edge -> Arrays.equals(edge.root(), witnessed.rootHash())).orElse(null);
-    }
-    if (range == null) {
-      range = CompactRange.of(0, List.of());
-      try (Rows rows = new Rows(c, 0, signed)) {
-        for (long seq = 0; seq < signed; seq++) {
-          byte[] leaf = rows.leaf(seq);
-          if (leaf == null) {
-            return Optional.empty();
-          }
-          range.append(leaf);
-        }
-      }
-      if (!Arrays.equals(range.root(), witnessed.rootHash())) {
-        return Optional.empty();
-      }
-    }
-    java.security.MessageDigest sha256 = Merkle.sha256Digest();
-    try (Rows rows = new Rows(c, signed, size)) {
-      byte[] entry = rows.entry(signed);
-      for (long seq = signed; seq < size; seq++) {
-        byte[] row = rows.leaf(seq);
-        byte[] hash = entry == null ? null : Merkle.leafHash(sha256, entry);
-        byte[] next = seq + 1 < size ? rows.entry(seq + 1) : null;
-        java.util.function.Predicate<byte[]> linked = seq + 1 < size
-            ? leaf -> leaf != null && next != null && LogVerifier.linksTo(new String(next, StandardCharsets.UTF_8), leaf)
-            : leaf -> leaf != null && HEX.formatHex(leaf).equals(head.lastLeaf());
-        byte[] leaf = row != null && (Arrays.equals(row, hash) || linked.test(row)) || !linked.test(hash) ? row : hash;
-        if (leaf == null) {
+      for (long[] node : CompactRange.cover(head.size())) {
+        long end = start + (1L << node[0]);
+        byte[] stored = hashOrNull(nodes, (int) node[0], node[1]);
+        byte[] vouched = node[0] == 0 ? lastLeaf(c, stored, start, head) : subtree(c, stored, start, end, head);
+        if (vouched == null) {
           return Optional.empty();
         }
-        range.append(leaf);
-        entry = next;
+        roots.add(vouched);
+        start = end;
       }
     }
-    return Optional.of(range);
+    return Optional.of(CompactRange.of(head.size(), roots));
+  }
+
+  private static byte[] hashOrNull(DbNodeStore nodes, int level, long index) {
+    try {
+      return nodes.get(level, index);
+    } catch (IntegrityException notAHash) {
+      return null;
+    }
+  }
+
+  private static byte[] lastLeaf(Connection c, byte[] row, long seq, AccessLog.Head head) throws SQLException {
+    byte[] entry;
+    try (Rows rows = new Rows(c, seq, seq + 1)) {
+      entry = rows.entry(seq);
+    }
+    byte[] hash = entry == null ? null : Merkle.leafHash(Merkle.sha256Digest(), entry);
+    boolean hashNamed = hash != null && HEX.formatHex(hash).equals(head.lastLeaf());
+    return hashNamed && !Arrays.equals(row, hash) ? hash : row;
+  }
+
+  /** The subtree over leaves {@code start} to {@code end} (exclusive); see {@link #vouchedEdge}. */
+  private static byte[] subtree(Connection c, byte[] stored, long start, long end, AccessLog.Head head) throws SQLException {
+    CompactRange leaves = CompactRange.of(0, List.of());
+    try (Rows rows = new Rows(c, start, end)) {
+      for (long seq = start; seq < end; seq++) {
+        byte[] leaf = rows.leaf(seq);
+        if (leaf == null) {
+          return stored;
+        }
+        leaves.append(leaf);
+      }
+    }
+    byte[] made = leaves.root();
+    return stored == null || !Arrays.equals(stored, made) && eachNamedByTheNext(c, start, end, head) ? made : stored;
+  }
+
+  private static boolean eachNamedByTheNext(Connection c, long start, long end, AccessLog.Head head) throws SQLException {
+    try (Rows rows = new Rows(c, start, end + 1)) {
+      for (long seq = start; seq < end; seq++) {
+        byte[] leaf = rows.leaf(seq);
+        byte[] next = seq + 1 < head.size() ? rows.entry(seq + 1) : null;
+        boolean named = seq + 1 < head.size()
+            ? next != null && LogVerifier.linksTo(new String(next, StandardCharsets.UTF_8), leaf)
+            : HEX.formatHex(leaf).equals(head.lastLeaf());
+        if (!named) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The stored leaves and entries of the positions {@code from} to {@code to}, read in step; either is null where its row is missing. */
