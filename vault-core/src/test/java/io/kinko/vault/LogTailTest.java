@@ -274,12 +274,16 @@ class LogTailTest extends VaultTest {
   void theLastLeafEditedWhoseParentTheIncidentCompletes_opensOnceTheLeafIsBack() throws SQLException {
     Path root = vault.directory();
     long last = closedWithAnEdgeTheNextLeafCompletes(true) - 1;
+    theLastLeafEditedThenPutBack(root, last, "log entry " + last + " does not hash to its leaf");
+  }
+
+  private void theLastLeafEditedThenPutBack(Path root, long last, String expected) throws SQLException {
     byte[] edited;
     try (Connection c = TestDatabase.connect(root)) {
       edited = row(c, last).clone();
     }
     edited[31] ^= 1;
-    refusedAtOpeningThenOpensOnceRestored(root, last, edited, "log entry " + last + " does not hash to its leaf");
+    refusedAtOpeningThenOpensOnceRestored(root, last, edited, expected);
   }
 
   /**
@@ -310,13 +314,7 @@ class LogTailTest extends VaultTest {
   @Test
   void theLastLeafOfTheLastCheckpointEdited_opensOnceItIsBack() throws SQLException {
     Path root = vault.directory();
-    long last = closedWithAnEdgeTheNextLeafCompletes(false) - 1;
-    byte[] edited;
-    try (Connection c = TestDatabase.connect(root)) {
-      edited = row(c, last).clone();
-    }
-    edited[0] ^= 1;
-    refusedAtOpeningThenOpensOnceRestored(root, last, edited, "do not match the vault's last checkpoint");
+    theLastLeafEditedThenPutBack(root, closedWithAnEdgeTheNextLeafCompletes(false) - 1, "do not match the vault's last checkpoint");
   }
 
   /** A node of the edge that is not a hash: the INCIDENT is built on the leaves under it (on PostgreSQL it was lost). */
