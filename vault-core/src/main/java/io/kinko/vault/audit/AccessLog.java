@@ -88,8 +88,8 @@ public final class AccessLog {
   private boolean writing;
   /** Told of each durable batch, by the thread that wrote it. */
   private volatile Consumer<Batch> afterBatch = batch -> {};
-  /** The tree's right edge after the last committed batch, so a batch need not read it back. */
-  private volatile CompactRange rightEdge;
+  /** The tree's right edge after the last committed batch, and its last leaf, so a batch need not read them back. */
+  private volatile Edge rightEdge;
   /** On PostgreSQL, runs the batches' listeners one at a time, in batch order, beside the writing of later batches (the embedded log has a listeners' thread). */
   private final java.util.concurrent.locks.ReentrantLock listenerLock = new java.util.concurrent.locks.ReentrantLock();
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
@@ -484,7 +484,7 @@ public final class AccessLog {
         c.rollback();
         throw e;
       }
-      rightEdge = edge;
+      rightEdge = new Edge(edge, last.encoded().lastLeaf());
     } catch (SQLException | RuntimeException e) {
       discardWriterStatements(); // the next fill starts on a fresh connection, whatever state this one is in
       org.slf4j.LoggerFactory.getLogger(AccessLog.class).error("the access log's database could not take entries {} to {}, which its journal holds: {}",
@@ -515,12 +515,12 @@ public final class AccessLog {
       Connection c = w.connection;
       try {
         Head head = Head.query(w.lockHead);
-        encoded = encode(batch, head.size(), head.lastLeaf());
+        encoded = encode(batch, head.size(), leafBefore(head));
         CompactRange edge = insert(w.insertEntry, w.nodes, head.size(), encoded.all(), encoded.bytes(), encoded.leaves());
         size = head.size() + encoded.all().size();
         Head.update(w.updateHeadOnly, size, encoded.lastLeaf(), null);
         c.commit();
-        rightEdge = edge;
+        rightEdge = new Edge(edge, encoded.lastLeaf());
       } catch (SQLException | RuntimeException e) {
         rightEdge = null;
         c.rollback();
@@ -570,11 +570,18 @@ public final class AccessLog {
   }
 
   /**
-   * Has the next batch build on {@code edge}, the tree's right edge as opening checked it (or as a
-   * signature vouches for it, after a refusal), instead of reading the stored nodes again; a batch
-   * of another handle that moved the log past it makes it pass unused.
+   * A tree's right edge, and its last leaf (lower-case hex), which the next entry links to. An edge
+   * of a size the log no longer has is passed over.
    */
-  void buildOn(CompactRange edge) {
+  record Edge(CompactRange range, String lastLeaf) {}
+
+  /**
+   * Has the next batch build on {@code edge}, the tree's right edge and last leaf as opening
+   * checked them (or as the rows' witnesses vouch for them, after a refusal), instead of reading
+   * the stored nodes and the head again; a batch of another handle that moved the log past it
+   * makes it pass unused.
+   */
+  void buildOn(Edge edge) {
     rightEdge = edge;
   }
 
@@ -583,8 +590,14 @@ public final class AccessLog {
    * it still fits (no other handle appended since), else read from the stored nodes.
    */
   private CompactRange rightEdge(DbNodeStore nodes, long size) {
-    CompactRange kept = rightEdge;
-    return kept != null && kept.size() == size ? kept.copy() : storedRightEdge(nodes, size);
+    Edge kept = rightEdge;
+    return kept != null && kept.range().size() == size ? kept.range().copy() : storedRightEdge(nodes, size);
+  }
+
+  /** The leaf the next entry links to: the kept edge's when it is of the head's size, else the head's (PostgreSQL; the journal keeps it on H2). */
+  private String leafBefore(Head head) {
+    Edge kept = rightEdge;
+    return kept != null && kept.range().size() == head.size() ? kept.lastLeaf() : head.lastLeaf();
   }
 
   /** The right edge of the tree of {@code size} leaves, read from the stored nodes. */

@@ -327,7 +327,7 @@ public final class LogCheckpoints {
     } catch (FormatException | VerificationException e) {
       throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
     }
-    CompactRange edge;
+    AccessLog.Edge edge;
     try {
       requireContains(witnessed, "the vault's last checkpoint");
       edge = database.inTransaction(c -> TailCheck.require(c, witnessed.size(), verifier));
@@ -354,7 +354,7 @@ public final class LogCheckpoints {
 
   private void buildRefusalOnVouchedEdge(AccessLog log, IntegrityException refusal) {
     try {
-      database.inTransaction(TailCheck::vouchedEdge).ifPresent(log::buildOn);
+      database.inTransaction(VouchedEdge::of).ifPresent(log::buildOn);
     } catch (RuntimeException e) {
       refusal.addSuppressed(e);
     }

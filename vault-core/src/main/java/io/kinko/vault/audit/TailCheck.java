@@ -22,10 +22,10 @@ import java.util.Optional;
  * hash to its leaf and link to the one before, the last must be the one the log's head names,
  * and the tree stored over them must be the one their leaves make on the signed checkpoint's.
  *
- * <p>It also gives the writer the right edge to build on: the one it checked, or after a refusal
- * the one the rows' witnesses vouch for ({@link #vouchedEdge}). The INCIDENT of a refused opening
- * is appended while the edit is still there; built on the stored edge, it took an edited node into
- * the parent it completed, which stayed wrong once the node was put back (session 28).
+ * <p>Every node those leaves complete must be the stored one too, not only the root: the INCIDENT
+ * of a refusal is built on the edge {@link VouchedEdge} finds, and the parent it completes over an
+ * edited node hides that node from the root. The edge checked here is the one the writer builds
+ * on ({@link AccessLog#buildOn}).
  */
 final class TailCheck {
   private static final HexFormat HEX = HexFormat.of();
@@ -38,10 +38,10 @@ final class TailCheck {
    *     instead, once its root is found in the stored tree too: entries a process archived and
    *     pruned after signing only into the database (a quiet session's crash leaves the file
    *     behind) lie before it
-   * @return the tree's right edge over the checked entries, for the log's writer to build on
+   * @return the tree's right edge over the checked entries and their last leaf, for the log's writer to build on
    * @throws IntegrityException naming the first entry or the tree that does not hold
    */
-  static CompactRange require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
+  static AccessLog.Edge require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     try {
       return check(c, witnessed, verifier);
     } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored, or a leaf past it is
@@ -50,19 +50,17 @@ final class TailCheck {
     }
   }
 
-  private static CompactRange check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
+  private static AccessLog.Edge check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
     try (DbNodeStore nodes = new DbNodeStore(c)) {
       MerkleTree stored = MerkleTree.open(nodes, size); // and no leaf past it, where the writer's next would go
-      if (size <= witnessed) { // the caller found the witnessed root in these nodes
-        return CompactRange.stored(nodes, size);
-      }
       long signed = newestSignedIn(c, stored, witnessed, verifier);
       CompactRange range = CompactRange.stored(nodes, signed); // they make the signed root: the caller checked it
       byte[] previous = signed == 0 ? new byte[Merkle.HASH_SIZE] : nodes.get(0, signed - 1);
       java.security.MessageDigest sha256 = Merkle.sha256Digest();
-      try (Rows rows = new Rows(c, signed, size)) {
+      Compared compared = new Compared(nodes);
+      try (TailRows rows = new TailRows(c, signed, size)) {
         for (long seq = signed; seq < size; seq++) {
           byte[] entry = rows.entry(seq);
           byte[] leaf = rows.leaf(seq);
@@ -75,7 +73,7 @@ final class TailCheck {
           if (previous == null || !LogVerifier.linksTo(new String(entry, StandardCharsets.UTF_8), previous)) {
             throw refused("log entry " + seq + " does not link to entry " + (seq - 1));
           }
-          range.append(leaf);
+          range.append(leaf, compared);
           previous = leaf;
         }
       }
@@ -85,143 +83,31 @@ final class TailCheck {
       if (!Arrays.equals(range.root(), stored.root())) {
         throw refused("the log's tree over entries " + signed + " to " + (size - 1) + " is not the one their leaves make");
       }
-      return range;
+      if (compared.differs != null) { // under the root, where an INCIDENT built on the right edge hid it
+        throw refused("the log's tree node at level " + compared.differs[0] + ", index " + compared.differs[1] + " is not the one its leaves make");
+      }
+      return new AccessLog.Edge(range, head.lastLeaf());
     }
   }
 
-  /**
-   * After an opening was refused: the tree's right edge for the refusal's INCIDENT to be built on,
-   * each of its subtrees as the rows' witnesses have it. Built on the edge as stored, that INCIDENT
-   * took an edited node into the parent it completed, which stayed wrong once the node was put back.
-   * <ul>
-   *   <li>A subtree is its stored node, unless that is missing or not a hash, or the leaves under it
-   *       make another and each of them is named by the entry after it (the log head, for the last):
-   *       then the one the leaves make. A leaf's row and its entry are not two witnesses, since
-   *       anyone can hash an edited entry; the next entry's link is one the edit did not make.
-   *   <li>The last leaf alone (a subtree of its own when the size is odd) is its row, unless its
-   *       entry's hash and the head agree on another.
-   * </ul>
-   * Empty when a subtree has no witness (its node missing and a leaf under it too): the writer then
-   * reads the stored edge. Reads every leaf, a refusal's cost.
-   */
-  static Optional<CompactRange> vouchedEdge(Connection c) throws SQLException {
-    AccessLog.Head head = AccessLog.Head.read(c);
-    List<byte[]> roots = new ArrayList<>();
-    long start = 0;
-    try (DbNodeStore nodes = new DbNodeStore(c)) {
-      for (long[] node : CompactRange.cover(head.size())) {
-        long end = start + (1L << node[0]);
-        byte[] stored = hashOrNull(nodes, (int) node[0], node[1]);
-        byte[] vouched = node[0] == 0 ? lastLeaf(c, stored, start, head) : subtree(c, stored, start, end, head);
-        if (vouched == null) {
-          return Optional.empty();
-        }
-        roots.add(vouched);
-        start = end;
-      }
-    }
-    return Optional.of(CompactRange.of(head.size(), roots));
-  }
+  /** Compares each node the tail's leaves complete with the stored one, and keeps the first that differs. */
+  private static final class Compared implements NodeStore {
+    private final DbNodeStore nodes;
+    private long[] differs;
 
-  private static byte[] hashOrNull(DbNodeStore nodes, int level, long index) {
-    try {
-      return nodes.get(level, index);
-    } catch (IntegrityException notAHash) {
-      return null;
-    }
-  }
-
-  private static byte[] lastLeaf(Connection c, byte[] row, long seq, AccessLog.Head head) throws SQLException {
-    byte[] entry;
-    try (Rows rows = new Rows(c, seq, seq + 1)) {
-      entry = rows.entry(seq);
-    }
-    byte[] hash = entry == null ? null : Merkle.leafHash(Merkle.sha256Digest(), entry);
-    boolean hashNamed = hash != null && HEX.formatHex(hash).equals(head.lastLeaf());
-    return hashNamed && !Arrays.equals(row, hash) ? hash : row;
-  }
-
-  /** The subtree over leaves {@code start} to {@code end} (exclusive); see {@link #vouchedEdge}. */
-  private static byte[] subtree(Connection c, byte[] stored, long start, long end, AccessLog.Head head) throws SQLException {
-    CompactRange leaves = CompactRange.of(0, List.of());
-    try (Rows rows = new Rows(c, start, end)) {
-      for (long seq = start; seq < end; seq++) {
-        byte[] leaf = rows.leaf(seq);
-        if (leaf == null) {
-          return stored;
-        }
-        leaves.append(leaf);
-      }
-    }
-    byte[] made = leaves.root();
-    return stored == null || !Arrays.equals(stored, made) && eachNamedByTheNext(c, start, end, head) ? made : stored;
-  }
-
-  private static boolean eachNamedByTheNext(Connection c, long start, long end, AccessLog.Head head) throws SQLException {
-    try (Rows rows = new Rows(c, start, end + 1)) {
-      for (long seq = start; seq < end; seq++) {
-        byte[] leaf = rows.leaf(seq);
-        byte[] next = seq + 1 < head.size() ? rows.entry(seq + 1) : null;
-        boolean named = seq + 1 < head.size()
-            ? next != null && LogVerifier.linksTo(new String(next, StandardCharsets.UTF_8), leaf)
-            : HEX.formatHex(leaf).equals(head.lastLeaf());
-        if (!named) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  /** The stored leaves and entries of the positions {@code from} to {@code to}, read in step; either is null where its row is missing. */
-  private static final class Rows implements AutoCloseable {
-    private final PreparedStatement leafRows;
-    private PreparedStatement entryRows;
-    private ResultSet leaves;
-    private ResultSet entries;
-    private boolean onLeaf;
-    private boolean onEntry;
-
-    Rows(Connection c, long from, long to) throws SQLException {
-      leafRows = c.prepareStatement("SELECT node, hash FROM log_tree WHERE node >= ? AND node < ? ORDER BY node");
-      try {
-        entryRows = c.prepareStatement("SELECT seq, entry FROM log_entries WHERE seq >= ? AND seq < ? ORDER BY seq");
-        leafRows.setLong(1, DbNodeStore.key(0, from));
-        leafRows.setLong(2, DbNodeStore.key(0, to));
-        entryRows.setLong(1, from);
-        entryRows.setLong(2, to);
-        leaves = leafRows.executeQuery();
-        entries = entryRows.executeQuery();
-        onLeaf = leaves.next();
-        onEntry = entries.next();
-      } catch (SQLException e) {
-        try (leafRows; PreparedStatement opened = entryRows) {
-          throw e;
-        }
-      }
-    }
-
-    /** The leaf of position {@code seq}; positions are asked in ascending order. */
-    byte[] leaf(long seq) throws SQLException {
-      long key = DbNodeStore.key(0, seq);
-      while (onLeaf && leaves.getLong(1) < key) {
-        onLeaf = leaves.next();
-      }
-      return onLeaf && leaves.getLong(1) == key ? leaves.getBytes(2) : null;
-    }
-
-    /** The entry of position {@code seq}; positions are asked in ascending order. */
-    byte[] entry(long seq) throws SQLException {
-      while (onEntry && entries.getLong(1) < seq) {
-        onEntry = entries.next();
-      }
-      return onEntry && entries.getLong(1) == seq ? entries.getBytes(2) : null;
+    Compared(DbNodeStore nodes) {
+      this.nodes = nodes;
     }
 
     @Override
-    public void close() throws SQLException {
-      try (leafRows; PreparedStatement opened = entryRows) {
-        // closing a statement closes its result set
+    public byte[] get(int level, long index) {
+      return nodes.get(level, index);
+    }
+
+    @Override
+    public void put(int level, long index, byte[] hash) {
+      if (level > 0 && differs == null && !Arrays.equals(nodes.hashOrNull(level, index), hash)) {
+        differs = new long[] {level, index};
       }
     }
   }
