@@ -314,24 +314,20 @@ public final class LogCheckpoints {
    */
   public boolean checkNoRollback(AccessLog log) {
     byte[] note;
-    try {
-      note = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file " + file.getFileName() + " is missing");
-    } catch (IOException e) {
-      throw new VaultException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
-    }
     Checkpoint witnessed;
-    try {
-      witnessed = Checkpoint.open(note, verifier);
-    } catch (FormatException | VerificationException e) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: " + e.getMessage());
-    }
     AccessLog.Edge edge;
     try {
+      note = witnessedNote();
+      witnessed = Checkpoint.open(note, verifier);
       requireContains(witnessed, "the vault's last checkpoint");
       edge = database.inTransaction(c -> TailCheck.require(c, witnessed.size(), verifier));
-    } catch (IntegrityException e) {
+      database.inTransaction(TailCheck::requireNothingPastTheHead);
+    } catch (FormatException | VerificationException e) {
+      IntegrityException refusal = new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file does not verify with the vault's public key: "
+          + e.getMessage());
+      buildRefusalOnVouchedEdge(log, refusal);
+      throw refusal;
+    } catch (IntegrityException e) { // every refusal of the log's tree: its INCIDENT must not build on an edited node
       buildRefusalOnVouchedEdge(log, e);
       throw e;
     }
@@ -350,6 +346,16 @@ public final class LogCheckpoints {
     }
     restore(new Signed(witnessed.size(), note));
     return state.isPresent();
+  }
+
+  private byte[] witnessedNote() {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_CHECKPOINT, "the log checkpoint file " + file.getFileName() + " is missing");
+    } catch (IOException e) {
+      throw new VaultException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+    }
   }
 
   private void buildRefusalOnVouchedEdge(AccessLog log, IntegrityException refusal) {

@@ -44,7 +44,7 @@ final class TailCheck {
   static AccessLog.Edge require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     try {
       return check(c, witnessed, verifier);
-    } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored, or a leaf past it is
+    } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored
       throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage()
           + ", after the last signed checkpoint: the database was edited outside Kinko");
     }
@@ -54,10 +54,10 @@ final class TailCheck {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
     try (DbNodeStore nodes = new DbNodeStore(c)) {
-      MerkleTree stored = MerkleTree.open(nodes, size); // and no leaf past it, where the writer's next would go
+      MerkleTree stored = MerkleTree.snapshot(nodes, size); // rows past it: requireNothingPastTheHead, under the head's lock
       long signed = newestSignedIn(c, stored, witnessed, verifier);
       CompactRange range = CompactRange.stored(nodes, signed); // they make the signed root: the caller checked it
-      byte[] previous = signed == 0 ? new byte[Merkle.HASH_SIZE] : nodes.get(0, signed - 1);
+      byte[] previous = signed == 0 ? new byte[Merkle.HASH_SIZE] : signedLeaf(nodes, stored, signed - 1, signed);
       java.security.MessageDigest sha256 = Merkle.sha256Digest();
       Compared compared = new Compared(nodes);
       try (TailRows rows = new TailRows(c, signed, size)) {
@@ -87,6 +87,55 @@ final class TailCheck {
         throw refused("the log's tree node at level " + compared.differs[0] + ", index " + compared.differs[1] + " is not the one its leaves make");
       }
       return new AccessLog.Edge(range, head.lastLeaf());
+    }
+  }
+
+  /**
+   * Leaf {@code seq} of the signed tree of {@code signed} leaves, proved to be under its root: the
+   * first unsigned entry (or, with none, the head) links to it, and under a subtree its row is
+   * checked by nothing else (an edited row and head went into signed checkpoints).
+   */
+  private static byte[] signedLeaf(DbNodeStore nodes, MerkleTree stored, long seq, long signed) {
+    byte[] leaf = nodes.get(0, seq);
+    if (leaf == null) {
+      throw refused("the leaf of log entry " + seq + " is missing");
+    }
+    try {
+      Merkle.verifyInclusion(seq, signed, leaf, stored.inclusionProof(seq, signed), stored.root(signed));
+    } catch (VerificationException e) {
+      throw refused("the leaf of log entry " + seq + " is not the one its signed checkpoint holds");
+    }
+    return leaf;
+  }
+
+  /**
+   * Refuses rows past the log's head, where the writer's next entries and nodes go: the vault
+   * opened over one, and every append then failed on its key, with no INCIDENT. Under the head's
+   * row lock, so that another handle's append (its rows and its head commit together) is not one.
+   */
+  static Void requireNothingPastTheHead(Connection c) throws SQLException {
+    long size = AccessLog.Head.lock(c).size();
+    try (PreparedStatement entries = c.prepareStatement("SELECT seq FROM log_entries WHERE seq >= ? FETCH FIRST 1 ROWS ONLY");
+         PreparedStatement nodes = c.prepareStatement("SELECT node FROM log_tree WHERE node >= ? AND node < ? FETCH FIRST 1 ROWS ONLY")) {
+      entries.setLong(1, size);
+      if (any(entries)) {
+        throw refused("a log entry is stored past the head's " + size);
+      }
+      int levels = Long.SIZE - Long.numberOfLeadingZeros(size); // above these, no node is complete
+      for (int level = 0; level <= levels; level++) {
+        nodes.setLong(1, DbNodeStore.key(level, size >>> level)); // the first node of the level not complete in size
+        nodes.setLong(2, level < levels ? DbNodeStore.key(level + 1, 0) : Long.MAX_VALUE);
+        if (any(nodes)) {
+          throw refused("a node of the log's tree is stored past the head's " + size + " leaves, at level " + level);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean any(PreparedStatement query) throws SQLException {
+    try (ResultSet r = query.executeQuery()) {
+      return r.next();
     }
   }
 
