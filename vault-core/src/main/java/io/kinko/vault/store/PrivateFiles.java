@@ -118,23 +118,40 @@ public final class PrivateFiles {
     if (!posix() || !Files.isDirectory(layout.root(), LinkOption.NOFOLLOW_LINKS)) {
       return out;
     }
-    try (var walk = Files.walk(layout.root(), everything ? Integer.MAX_VALUE : 1)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        out.add(modeOf(p));
+    if (everything) {
+      try (var walk = Files.walk(layout.root())) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          out.add(modeOf(p));
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       }
+      return out;
     }
-    if (!everything) {
-      for (Path folder : List.of(layout.keys(), layout.database(), layout.blobs())) {
-        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-          try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-            for (Path entry : entries) {
-              out.add(modeOf(entry));
-            }
+    out.add(modeOf(layout.root()));
+    for (Path folder : List.of(layout.root(), layout.keys(), layout.database(), layout.blobs())) {
+      if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+          for (Path entry : entries) {
+            addIfStillThere(out, entry);
           }
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Adds the mode of {@code entry} unless it is gone: another handle's temporary file (a
+   * checkpoint being written) can be renamed away between the listing and this, and the opening
+   * failed on it (a review, session 28).
+   */
+  private static void addIfStillThere(List<Exposure> out, Path entry) throws IOException {
+    try {
+      out.add(modeOf(entry));
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // renamed or deleted since it was listed
+    }
   }
 
   private static Exposure modeOf(Path p) throws IOException {
