@@ -1,11 +1,9 @@
 package io.kinko.vault;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.engine.EngineInternals;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,57 +20,7 @@ import org.junit.jupiter.api.Test;
  * checkpoints the vault signed (a review found it, session 27). Now opening refuses, with an
  * INCIDENT, and opens again once the row is put back; no checkpoint is ever signed over the edit.
  */
-class LogTailTest extends VaultTest {
-  private static final long SPAN = 1L << 48;
-
-  /** 300 entries, a checkpoint, 13 more: entries 305-317 after it. Returns the checkpoint's size. */
-  private long aLogWithEntriesAfterItsLastCheckpoint() {
-    TestVaults.appendEntries(vault, 300);
-    session.checkpoint();
-    long signed = EngineInternals.checkpoints(vault).latest().orElseThrow().size();
-    TestVaults.appendEntries(vault, 13);
-    return signed;
-  }
-
-  private static long leaves(Connection c) throws SQLException {
-    try (ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM log_tree WHERE node < " + SPAN)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
-
-  private static byte[] row(Connection c, long key) throws SQLException {
-    try (ResultSet r = c.createStatement().executeQuery("SELECT hash FROM log_tree WHERE node = " + key)) {
-      assertTrue(r.next(), "row " + key);
-      return r.getBytes(1);
-    }
-  }
-
-  /** Closes the vault with entries after its last checkpoint; returns the key of an inner node of the right edge over them. */
-  private long closedWithAnEdgeNodeAfterItsCheckpoint() throws SQLException {
-    long signed = aLogWithEntriesAfterItsLastCheckpoint();
-    Path root = vault.directory();
-    closeVault();
-    return edgeNodeAfter(root, signed);
-  }
-
-  /** The key of an inner node of the tree's right edge over entries after {@code signed}. */
-  private static long edgeNodeAfter(Path root, long signed) throws SQLException {
-    long key = -1;
-    try (Connection c = TestDatabase.connect(root)) {
-      long size = leaves(c);
-      for (long start = 0, level = 63; level >= 0; level--) {
-        if ((size & (1L << level)) != 0) {
-          if (level >= 1 && start >= signed) {
-            key = level * SPAN + (start >>> level);
-          }
-          start += 1L << level;
-        }
-      }
-    }
-    assertTrue(key > 0, "no inner node of the edge after the checkpoint");
-    return key;
-  }
+class LogTailTest extends ClosedLogEdits {
 
   /** 300 entries, a cut in time, 300 more and a checkpoint over all; the vault closed. Returns the cut. */
   private java.time.Instant twoBatchesAroundACutThenClosed() {
@@ -87,18 +35,6 @@ class LogTailTest extends VaultTest {
     return cut;
   }
 
-  private static byte[] entryBytes(Path root, long seq) throws SQLException {
-    try (Connection c = TestDatabase.connect(root)) {
-      return TestDatabase.entryText(c, seq).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-  }
-
-  private static byte[] leafRow(Path root, long seq) throws SQLException {
-    try (Connection c = TestDatabase.connect(root)) {
-      return row(c, seq);
-    }
-  }
-
   /** Flips a bit of the stored node of {@code key}; returns the node as it was. */
   private static byte[] flipAByteOf(Path root, long key) throws SQLException {
     try (Connection c = TestDatabase.connect(root)) {
@@ -108,55 +44,6 @@ class LogTailTest extends VaultTest {
       TestDatabase.setNode(c, key, edited);
       return original;
     }
-  }
-
-  /** Each signed checkpoint's root against the root of the stored leaves (which no test here leaves edited). */
-  private void everySignedRootIsTheLeaves() throws SQLException {
-    List<byte[]> leaves = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(vault.directory());
-         ResultSet r = c.createStatement().executeQuery("SELECT hash FROM log_tree WHERE node < " + SPAN + " ORDER BY node")) {
-      while (r.next()) {
-        leaves.add(r.getBytes(1));
-      }
-    }
-    LogCheckpoints checkpoints = EngineInternals.checkpoints(vault);
-    for (LogCheckpoints.Signed s : checkpoints.all()) {
-      assertArrayEquals(io.kinko.vault.audit.MerkleTree.rootOf(leaves.subList(0, (int) s.size())), s.checkpoint(checkpoints.verifier()).rootHash(),
-          "the checkpoint of size " + s.size() + " signs a root that is not its leaves'");
-    }
-  }
-
-  private void refusedAtOpeningThenOpensOnceRestored(Path root, long key, byte[] edited, String expected) throws SQLException {
-    byte[] original;
-    try (Connection c = TestDatabase.connect(root)) {
-      original = row(c, key);
-    }
-    refusedAtOpeningThenOpensOnceRestored(root, c -> TestDatabase.setNode(c, key, edited), c -> TestDatabase.setNode(c, key, original), expected);
-  }
-
-  private interface Edit {
-    void on(Connection c) throws SQLException;
-  }
-
-  /** Edits the closed vault, sees its opening refused, undoes the edit, and sees it open with one INCIDENT and every signed root its leaves'. */
-  private void refusedAtOpeningThenOpensOnceRestored(Path root, Edit edit, Edit undo, String expected) throws SQLException {
-    try (Connection c = TestDatabase.connect(root)) {
-      edit.on(c);
-    }
-    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(root).close());
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-    try (Connection c = TestDatabase.connect(root)) {
-      undo.on(c);
-    }
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    TestVaults.put(session, "after.txt", "after".getBytes());
-    session.checkpoint();
-    everySignedRootIsTheLeaves();
-    List<LogEntry> incidents = session.logEntries(new LogQuery(null, null, null, "INCIDENT"));
-    assertEquals(1, incidents.size(), "one INCIDENT of the refused opening");
-    assertTrue(incidents.get(0).reason().contains(expected), incidents.get(0).reason());
-    session.verifyLog(null);
   }
 
   @Test
@@ -193,188 +80,6 @@ class LogTailTest extends VaultTest {
     assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("tree is damaged")),
         "no INCIDENT of the refused opening");
     session.verifyLog(null);
-  }
-
-  /**
-   * Closes the vault with a log of a size of 3 modulo 4 whose newest signed checkpoint is at that
-   * size, or ({@code tail}) 4 entries before it. The tree's right edge then ends in a node of level
-   * 1 and a leaf, and the next leaf (the INCIDENT of a refused opening) completes the parent of
-   * that node. Returns the log's size.
-   */
-  private long closedWithAnEdgeTheNextLeafCompletes(boolean tail) throws SQLException {
-    return closedSignedAt(3, tail ? 4 : 0);
-  }
-
-  /**
-   * Closes the vault with its newest checkpoint signed at a size of {@code residue} modulo 4, then
-   * {@code tail} entries appended without a session (which would sign them at its close). Returns
-   * the log's size.
-   */
-  private long closedSignedAt(int residue, int tail) throws SQLException {
-    Path root = vault.directory();
-    TestVaults.appendEntries(vault, 300);
-    closeVault();
-    long before = headSize(root);
-    sessionAppendingAndClosed(root, 1);
-    long size = headSize(root);
-    long sessionItself = size - before - 1; // what a login, its checkpoint and its close log
-    int entries = (int) Math.floorMod(residue - size - sessionItself, 4L);
-    sessionAppendingAndClosed(root, entries == 0 ? 4 : entries);
-    long signed = headSize(root);
-    assertEquals(residue, signed % 4, "the signed size");
-    if (tail > 0) {
-      vault = TestVaults.open(root);
-      TestVaults.appendEntries(vault, tail);
-      closeVault();
-    }
-    size = headSize(root);
-    vault = TestVaults.open(root);
-    assertEquals(signed, EngineInternals.checkpoints(vault).latest().orElseThrow().size(), "the newest signed checkpoint");
-    closeVault();
-    return size;
-  }
-
-  private void sessionAppendingAndClosed(Path root, int entries) {
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    TestVaults.appendEntries(vault, entries);
-    session.checkpoint();
-    closeVault();
-  }
-
-  private static long headSize(Path root) throws SQLException {
-    try (Connection c = TestDatabase.connect(root); ResultSet r = c.createStatement().executeQuery("SELECT tree_size FROM log_head")) {
-      assertTrue(r.next());
-      return r.getLong(1);
-    }
-  }
-
-  /**
-   * The INCIDENT of a refused opening, appended on the tree's right edge as stored, took the
-   * edited node into the parent it completed, which stayed wrong once the node was put back: the
-   * vault was refused for good. It is now built on the edge the checked leaves make.
-   */
-  @Test
-  void anEditedEdgeNodeAfterTheLastCheckpointWhoseParentTheIncidentCompletes_opensOnceTheNodeIsBack() throws SQLException {
-    anEditedEdgeNodeWhoseParentTheIncidentCompletes(true, "is not the one their leaves make, after the last signed checkpoint");
-  }
-
-  /**
-   * The same with the node under the newest signed checkpoint: it is refused as a rewrite of the
-   * signed log, and the INCIDENT is built on the edge of the stored leaves, which make the signed
-   * root where the stored subtrees do not.
-   */
-  @Test
-  void anEditedEdgeNodeOfTheLastCheckpointWhoseParentTheIncidentCompletes_opensOnceTheNodeIsBack() throws SQLException {
-    anEditedEdgeNodeWhoseParentTheIncidentCompletes(false, "do not match the vault's last checkpoint");
-  }
-
-  private void anEditedEdgeNodeWhoseParentTheIncidentCompletes(boolean tail, String expected) throws SQLException {
-    Path root = vault.directory();
-    long size = closedWithAnEdgeTheNextLeafCompletes(tail);
-    long key = SPAN + (size - 3) / 2; // the edge's node of level 1
-    byte[] edited = new byte[32];
-    java.util.Arrays.fill(edited, (byte) 0x44);
-    refusedAtOpeningThenOpensOnceRestored(root, key, edited, expected);
-  }
-
-  /**
-   * The last leaf edited: the stored edge holds it (it is a subtree of its own), so the INCIDENT
-   * built on it completed a parent over the edit. The entry's hash and the head outvote the row.
-   */
-  @Test
-  void theLastLeafEditedWhoseParentTheIncidentCompletes_opensOnceTheLeafIsBack() throws SQLException {
-    Path root = vault.directory();
-    long last = closedWithAnEdgeTheNextLeafCompletes(true) - 1;
-    theLastLeafEditedThenPutBack(root, last, "log entry " + last + " does not hash to its leaf");
-  }
-
-  private void theLastLeafEditedThenPutBack(Path root, long last, String expected) throws SQLException {
-    byte[] edited;
-    try (Connection c = TestDatabase.connect(root)) {
-      edited = row(c, last).clone();
-    }
-    edited[31] ^= 1;
-    refusedAtOpeningThenOpensOnceRestored(root, last, edited, expected);
-  }
-
-  /**
-   * An entry and its leaf edited together, inside the edge's node the INCIDENT completes a parent
-   * of: the leaf's row and its entry's hash agree on the edit (anyone can hash an edited entry),
-   * and only the next entry's link does not. The stored node stands (found by a review, session 28).
-   */
-  @Test
-  void anEntryAndItsLeafEditedTogetherInsideAnEdgeNode_opensOnceBothAreBack() throws SQLException {
-    Path root = vault.directory();
-    long seq = closedWithAnEdgeTheNextLeafCompletes(true) - 2;
-    byte[] entry = entryBytes(root, seq);
-    byte[] leaf = leafRow(root, seq);
-    refusedAtOpeningThenOpensOnceRestored(root, c -> {
-      assertEquals(1, TestDatabase.editEntry(c, seq, text -> text.replace("entry ", "entrX ")));
-      TestDatabase.setLeaf(c, seq, io.kinko.vault.audit.Merkle.leafHash(TestDatabase.entryText(c, seq).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }, c -> {
-      TestDatabase.setEntry(c, seq, entry);
-      TestDatabase.setLeaf(c, seq, leaf);
-    }, "log entry " + (seq + 1) + " does not link to entry " + seq);
-  }
-
-  /** The signed checkpoint's last leaf, a subtree of its own, edited: its entry's hash and the head outvote the row. */
-  @Test
-  void theLastLeafOfTheLastCheckpointEdited_opensOnceItIsBack() throws SQLException {
-    Path root = vault.directory();
-    theLastLeafEditedThenPutBack(root, closedWithAnEdgeTheNextLeafCompletes(false) - 1, "do not match the vault's last checkpoint");
-  }
-
-  /** A node of the edge that is not a hash: the INCIDENT is built on the leaves under it (on PostgreSQL it was lost). */
-  @Test
-  void aNodeOfTheEdgeOfTheWrongLength_opensOnceItIsBack() throws SQLException {
-    Path root = vault.directory();
-    long size = closedWithAnEdgeTheNextLeafCompletes(false);
-    long key = SPAN + (size - 3) / 2;
-    byte[] shorter;
-    try (Connection c = TestDatabase.connect(root)) {
-      shorter = java.util.Arrays.copyOf(row(c, key), 31);
-    }
-    refusedAtOpeningThenOpensOnceRestored(root, key, shorter, "31 bytes, not a hash");
-  }
-
-  /**
-   * The database's newest checkpoint ahead of the file's (a crash between the two), the entries
-   * between them pruned, and one leaf of the edge under the newer checkpoint edited: its entry is
-   * gone, so the leaves have no witness against the stored node, which stands (a review, session 28).
-   */
-  @Test
-  void aLeafEditedWhereItsEntryIsPruned_opensOnceItIsBack() throws Exception {
-    Path root = vault.directory();
-    TestVaults.appendEntries(vault, 300);
-    closeVault();
-    sessionAppendingAndClosed(root, 3);
-    long older = headSize(root);
-    byte[] olderFile = java.nio.file.Files.readAllBytes(root.resolve("log.checkpoint"));
-    vault = TestVaults.open(root);
-    long size = closedSignedAt(2, 1); // the edge: a node of level 1 under the checkpoint, then a leaf after it
-    java.nio.file.Files.write(root.resolve("log.checkpoint"), olderFile);
-    try (Connection c = TestDatabase.connect(root)) {
-      c.createStatement().executeUpdate("DELETE FROM log_entries WHERE seq >= " + older + " AND seq < " + (size - 1));
-    }
-    vault = TestVaults.open(root); // as a crash after an export and a prune leaves it: it opens
-    closeVault();
-    long seq = size - 2;
-    byte[] original;
-    try (Connection c = TestDatabase.connect(root)) {
-      original = row(c, seq);
-      byte[] edited = original.clone();
-      edited[0] ^= 1;
-      TestDatabase.setLeaf(c, seq, edited);
-    }
-    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(root).close());
-    assertTrue(e.getMessage().contains("the leaf of log entry " + seq + " is not the one its signed checkpoint holds"), e.getMessage());
-    try (Connection c = TestDatabase.connect(root)) {
-      TestDatabase.setLeaf(c, seq, original);
-    }
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    assertEquals(1, session.logEntries(new LogQuery(null, null, null, "INCIDENT")).size(), "the INCIDENT of the refused opening");
   }
 
   /**
@@ -444,62 +149,6 @@ class LogTailTest extends VaultTest {
     session.verifyLog(null);
   }
 
-  @Test
-  void aLeafAndTheNextLinkEditedTogether_opensOnceBothAreBack() throws SQLException {
-    Path root = vault.directory();
-    long seq = closedWithAnEdgeTheNextLeafCompletes(true) - 3;
-    byte[] leaf = leafRow(root, seq);
-    byte[] next = entryBytes(root, seq + 1);
-    byte[] forged = leaf.clone();
-    forged[5] ^= 1;
-    java.util.HexFormat hex = java.util.HexFormat.of();
-    refusedAtOpeningThenOpensOnceRestored(root, c -> {
-      TestDatabase.setLeaf(c, seq, forged);
-      assertEquals(1, TestDatabase.editEntry(c, seq + 1, text -> text.replace("\"prev\":\"" + hex.formatHex(leaf) + "\"", "\"prev\":\"" + hex.formatHex(forged) + "\"")));
-    }, c -> {
-      TestDatabase.setLeaf(c, seq, leaf);
-      TestDatabase.setEntry(c, seq + 1, next);
-    }, "log entry " + seq + " does not hash to its leaf");
-  }
-
-  /**
-   * The edge's node deleted and a leaf under it edited: a missing node was replaced by whatever
-   * the leaves made (a review, session 28). Unconfirmed leaves leave no edge, and the INCIDENT waits
-   * (in H2's journal) or is lost (PostgreSQL) as before, rather than locking the vault.
-   */
-  @Test
-  void anEdgeNodeDeletedAndALeafUnderItEdited_opensOnceBothAreBack() throws SQLException {
-    Path root = vault.directory();
-    long size = closedWithAnEdgeTheNextLeafCompletes(true);
-    long key = SPAN + (size - 3) / 2;
-    long seq = size - 3;
-    byte[] node;
-    byte[] leaf;
-    try (Connection c = TestDatabase.connect(root)) {
-      node = row(c, key);
-      leaf = row(c, seq);
-      byte[] forged = leaf.clone();
-      forged[5] ^= 1;
-      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + key));
-      TestDatabase.setLeaf(c, seq, forged);
-    }
-    IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(root).close());
-    assertTrue(e.getMessage().contains("log entry " + seq + " does not hash to its leaf"), e.getMessage());
-    try (Connection c = TestDatabase.connect(root);
-         java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO log_tree (node, hash) VALUES (?, ?)")) {
-      insert.setLong(1, key);
-      insert.setBytes(2, node);
-      insert.executeUpdate();
-      TestDatabase.setLeaf(c, seq, leaf);
-    }
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    TestVaults.put(session, "after.txt", "after".getBytes());
-    session.checkpoint();
-    everySignedRootIsTheLeaves();
-    session.verifyLog(null);
-  }
-
   /**
    * An edited node of the edge, refused and not put back: the INCIDENT's parent over it hid it from
    * the root, and the next opening passed with the node still edited (a review, session 28). Every
@@ -518,46 +167,6 @@ class LogTailTest extends VaultTest {
     assertThrows(IntegrityException.class, () -> TestVaults.open(root).close());
     IntegrityException again = assertThrows(IntegrityException.class, () -> TestVaults.open(root).close());
     assertTrue(again.getMessage().contains("the log's tree node at level 1, index " + (key - SPAN) + " is not the one its leaves make"), again.getMessage());
-  }
-
-  /**
-   * The checkpoint file deleted and an edge node edited: the refusal came before the tail's check,
-   * and its INCIDENT was built on the edited node (a review, session 28). Every refusal of the
-   * opening's checks now builds on the vouched edge.
-   */
-  @Test
-  void theCheckpointFileMissingAndAnEdgeNodeEdited_opensOnceBothAreBack() throws Exception {
-    Path root = vault.directory();
-    long size = closedWithAnEdgeTheNextLeafCompletes(true);
-    long key = SPAN + (size - 3) / 2;
-    Path file = root.resolve("log.checkpoint");
-    byte[] note = java.nio.file.Files.readAllBytes(file);
-    byte[] original = leafRow(root, key);
-    byte[] edited = original.clone();
-    edited[0] ^= 1;
-    refusedAtOpeningThenOpensOnceRestored(root, c -> {
-      TestDatabase.setNode(c, key, edited);
-      deleteFile(file);
-    }, c -> {
-      TestDatabase.setNode(c, key, original);
-      writeFile(file, note);
-    }, "the log checkpoint file log.checkpoint is missing");
-  }
-
-  private static void deleteFile(Path file) {
-    try {
-      java.nio.file.Files.delete(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void writeFile(Path file, byte[] bytes) {
-    try {
-      java.nio.file.Files.write(file, bytes);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /**
