@@ -83,6 +83,15 @@ abstract class ClosedLogEdits extends VaultTest {
     }
   }
 
+  /** Opens the vault again, puts a file and signs a checkpoint; every signed root must be its leaves'. */
+  void opensAndSignsItsLeaves(Path root) throws SQLException {
+    vault = TestVaults.open(root);
+    session = TestVaults.login(vault);
+    TestVaults.put(session, "after.txt", "after".getBytes());
+    session.checkpoint();
+    everySignedRootIsTheLeaves();
+  }
+
   /** Each signed checkpoint's root against the root of the stored leaves (which no test here leaves edited). */
   void everySignedRootIsTheLeaves() throws SQLException {
     List<byte[]> leaves = new ArrayList<>();
@@ -121,11 +130,7 @@ abstract class ClosedLogEdits extends VaultTest {
     try (Connection c = TestDatabase.connect(root)) {
       undo.on(c);
     }
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    TestVaults.put(session, "after.txt", "after".getBytes());
-    session.checkpoint();
-    everySignedRootIsTheLeaves();
+    opensAndSignsItsLeaves(root);
     List<LogEntry> incidents = session.logEntries(new LogQuery(null, null, null, "INCIDENT"));
     assertEquals(1, incidents.size(), "one INCIDENT of the refused opening");
     assertTrue(incidents.get(0).reason().contains(expected), incidents.get(0).reason());

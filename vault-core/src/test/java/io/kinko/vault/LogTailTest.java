@@ -140,11 +140,7 @@ class LogTailTest extends ClosedLogEdits {
     try (Connection c = TestDatabase.connect(root)) {
       c.createStatement().executeUpdate("UPDATE log_head SET last_leaf = '" + original + "' WHERE tree_size = " + size); // on PostgreSQL the INCIDENT moved it on
     }
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    TestVaults.put(session, "after.txt", "after".getBytes());
-    session.checkpoint();
-    everySignedRootIsTheLeaves();
+    opensAndSignsItsLeaves(root);
     assertEquals(TestDatabase.postgres() ? 1 : 0, session.logEntries(new LogQuery(null, null, null, "INCIDENT")).size());
     session.verifyLog(null);
   }

@@ -195,11 +195,7 @@ class RefusedOpeningTest extends ClosedLogEdits {
       insert.executeUpdate();
       TestDatabase.setLeaf(c, seq, leaf);
     }
-    vault = TestVaults.open(root);
-    session = TestVaults.login(vault);
-    TestVaults.put(session, "after.txt", "after".getBytes());
-    session.checkpoint();
-    everySignedRootIsTheLeaves();
+    opensAndSignsItsLeaves(root);
     session.verifyLog(null);
   }
 
