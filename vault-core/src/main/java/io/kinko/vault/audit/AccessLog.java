@@ -606,7 +606,6 @@ public final class AccessLog {
     return CompactRange.stored(nodes, size);
   }
 
-
   /**
    * Drops from the journal the records of entries the database no longer stores (pruned), as
    * {@link Journal#rotate} describes, while no group commit writes: appends that arrive meanwhile

@@ -44,20 +44,15 @@ final class CompactRange {
    * @throws IllegalStateException if one of them is not stored
    */
   static CompactRange stored(NodeStore nodes, long size) {
-    return storedIfWhole(nodes, size).orElseThrow(() -> new IllegalStateException("node store has no hash for a subtree of the first " + size + " leaves"));
-  }
-
-  /** {@link #stored}, or empty if one of the subtrees is not stored. */
-  static java.util.Optional<CompactRange> storedIfWhole(NodeStore nodes, long size) {
     List<byte[]> roots = new ArrayList<>();
     for (long[] node : cover(size)) {
       byte[] hash = nodes.get((int) node[0], node[1]);
       if (hash == null) {
-        return java.util.Optional.empty();
+        throw new IllegalStateException("node store has no hash for level " + node[0] + " index " + node[1]);
       }
       roots.add(hash);
     }
-    return java.util.Optional.of(of(size, roots));
+    return of(size, roots);
   }
 
   /** The (level, index) of each perfect subtree covering the first {@code size} leaves, largest first. */
