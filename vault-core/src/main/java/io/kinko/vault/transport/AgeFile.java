@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.Channels;
@@ -123,6 +124,9 @@ public final class AgeFile {
       throw new IntegrityException("damaged age header: " + e.getMessage());
     } catch (PayloadException e) {
       throw new IntegrityException("damaged age payload: " + e.getMessage());
+    } catch (BufferUnderflowException e) {
+      // jagged's header reader runs off a header cut just after a line's first one or two bytes
+      throw new IntegrityException("damaged age header: it ends in the middle of a line (the file was truncated)");
     } catch (IOException e) {
       throw new UncheckedIOException("age file could not be read", e);
     } finally {
