@@ -2,8 +2,10 @@ package io.kinko.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,7 +67,10 @@ final class AtomicFile implements AutoCloseable {
     }
   }
 
-  /** Where the content goes until {@link #commit()}. Not buffered: write in large chunks. */
+  /**
+   * Where the content goes until {@link #commit()}: not buffered, so write in large chunks. It is
+   * also a {@link WritableByteChannel}, which takes direct buffers without a copy.
+   */
   OutputStream output() {
     return output;
   }
@@ -176,7 +181,7 @@ final class AtomicFile implements AutoCloseable {
    * the caller writes on: otherwise the kernel starts writing a large file only at the final
    * fsync, which then waits for all of it. The final fsync stays; a failed early one is thrown.
    */
-  private final class WriteBack extends java.io.FilterOutputStream {
+  private final class WriteBack extends java.io.FilterOutputStream implements WritableByteChannel {
     static final long EVERY = 32L << 20;
     private ExecutorService syncer;
     private Future<?> sync;
@@ -189,6 +194,26 @@ final class AtomicFile implements AutoCloseable {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
+      wrote(len);
+    }
+
+    /** Writes all of {@code bytes} to the file as they are: a direct buffer is not copied on the way. */
+    @Override
+    public int write(ByteBuffer bytes) throws IOException {
+      int n = 0;
+      while (bytes.hasRemaining()) {
+        n += channel.write(bytes);
+      }
+      wrote(n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    private void wrote(long len) throws IOException {
       unsynced += len;
       if (unsynced >= EVERY && (sync == null || sync.isDone())) {
         awaitSync();

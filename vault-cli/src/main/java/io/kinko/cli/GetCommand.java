@@ -9,6 +9,8 @@ import io.kinko.vault.VaultException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -186,11 +188,56 @@ final class GetCommand extends VaultCommand {
 
   /** Copies to the end of {@code in}: the vault's stream checks the size and the last segment there. */
   private static void copy(InputStream in, OutputStream out, LongConsumer progress) throws IOException {
+    if (out instanceof WritableByteChannel channel) {
+      in.transferTo(new Counted(out, channel, progress)); // a large file's segments go to the file uncopied
+      return;
+    }
     byte[] buffer = new byte[BUFFER];
     int n;
     while ((n = in.read(buffer)) >= 0) {
       out.write(buffer, 0, n);
       progress.accept(n);
+    }
+  }
+
+  /** An output that is also a channel, counting what passes through either for the progress shown. */
+  private static final class Counted extends OutputStream implements WritableByteChannel {
+    private final OutputStream out;
+    private final WritableByteChannel channel;
+    private final LongConsumer progress;
+
+    Counted(OutputStream out, WritableByteChannel channel, LongConsumer progress) {
+      this.out = out;
+      this.channel = channel;
+      this.progress = progress;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      progress.accept(len);
+    }
+
+    @Override
+    public int write(ByteBuffer bytes) throws IOException {
+      int n = channel.write(bytes);
+      progress.accept(n);
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() {
+      // the caller closes the output it gave
     }
   }
 

@@ -38,6 +38,25 @@ class IntegrityIncidentTest {
   }
 
   @Test
+  void aFlippedByteInALargeBlob_transferredToAChannel_isIntegrityBlob_once() throws Exception {
+    Path v = dir.resolve("vault");
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      byte[] content = TestVaults.randomBytes(4, (3 << 20) + 11);
+      FileInfo stored = TestVaults.put(s, "large.bin", content);
+      Path blob = TestVaults.blobOf(vault, stored.fileId());
+      byte[] bytes = Files.readAllBytes(blob);
+      bytes[bytes.length - (1 << 20)] ^= 1; // in the third segment
+      Files.write(blob, bytes);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.transferInto(s, "large.bin", out));
+      assertEquals(IncidentRule.INTEGRITY_BLOB, e.rule());
+      assertEquals(IncidentRule.INTEGRITY_BLOB, only(s).rule());
+      int twoSegments = ((1 << 20) - 56) + ((1 << 20) - 16); // the first (after Tink's 40-byte header) and a full one, less their tags
+      assertEquals(twoSegments, out.size(), "the two segments before the forged one, and nothing of it");
+    }
+  }
+
+  @Test
   void anEditedDescriptor_isIntegrityDescriptor() throws Exception {
     Path v = dir.resolve("vault");
     TestVaults.create(v).close();

@@ -29,11 +29,17 @@ class RoundTripTest extends VaultTest {
 
   @ParameterizedTest
   @MethodSource("segmentBoundaries")
-  void get_afterPut_returnsTheSameBytes_atSegmentBoundaries(int size) {
+  void get_afterPut_returnsTheSameBytes_atSegmentBoundaries(int size) throws java.io.IOException {
     byte[] content = TestVaults.randomBytes(size, size);
     FileInfo info = TestVaults.put(session, "boundary/" + size, content);
     assertEquals(size, info.size());
     assertArrayEquals(content, TestVaults.readAll(session, "boundary/" + size));
+    java.io.ByteArrayOutputStream transferred = new java.io.ByteArrayOutputStream();
+    int copied = TestVaults.transferInto(session, "boundary/" + size, transferred);
+    assertArrayEquals(content, transferred.toByteArray(), "transferred to a channel");
+    if (size > (1 << 20)) {
+      assertEquals(0, copied, "a file read ahead reaches a channel as its segments' buffers, not through arrays");
+    }
   }
 
   @Test

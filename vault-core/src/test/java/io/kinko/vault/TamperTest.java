@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A stored blob altered in any way fails verification, and no unverified byte comes out. */
@@ -50,11 +51,13 @@ class TamperTest extends VaultTest {
           byte[] altered = original.clone();
           altered[position] ^= (byte) (1 << bit);
           write(blob, altered);
-          ByteArrayOutputStream returned = new ByteArrayOutputStream();
-          assertThrows(IntegrityException.class, () -> readInto("large.bin", returned));
-          byte[] prefix = returned.toByteArray();
-          assertArrayEquals(Arrays.copyOf(content, prefix.length), prefix, "a returned byte differs from what was stored");
-          assertTrue(prefix.length <= position, "bytes past the flipped position " + position + " were returned");
+          for (Reader reader : readers()) {
+            ByteArrayOutputStream returned = new ByteArrayOutputStream();
+            assertThrows(IntegrityException.class, () -> reader.readInto("large.bin", returned));
+            byte[] prefix = returned.toByteArray();
+            assertArrayEquals(Arrays.copyOf(content, prefix.length), prefix, "a returned byte differs from what was stored");
+            assertTrue(prefix.length <= position, "bytes past the flipped position " + position + " were returned");
+          }
         });
   }
 
@@ -66,7 +69,9 @@ class TamperTest extends VaultTest {
     int fullSegment = (1 << 20) + 127;
     for (int length : new int[] {0, 4, 28, 60, 127, 200, fullSegment, 1 << 20, 2 << 20, original.length - 1}) {
       write(blob, Arrays.copyOf(original, Math.min(length, original.length - 1)));
-      assertThrows(IntegrityException.class, () -> readInto("t.bin", new ByteArrayOutputStream()), "truncated to " + length);
+      for (Reader reader : readers()) {
+        assertThrows(IntegrityException.class, () -> reader.readInto("t.bin", new ByteArrayOutputStream()), "truncated to " + length);
+      }
     }
   }
 
@@ -94,10 +99,37 @@ class TamperTest extends VaultTest {
     System.arraycopy(original, header + segment, swapped, header + 2 * segment, segment);
     System.arraycopy(original, header + 2 * segment, swapped, header + segment, segment);
     write(blob, swapped);
-    ByteArrayOutputStream returned = new ByteArrayOutputStream();
-    IntegrityException e = assertThrows(IntegrityException.class, () -> readInto("r.bin", returned));
-    assertTrue(e.getMessage().contains("segment 1"), e.getMessage());
-    assertArrayEquals(Arrays.copyOf(content, returned.size()), returned.toByteArray());
+    for (Reader reader : readers()) {
+      ByteArrayOutputStream returned = new ByteArrayOutputStream();
+      IntegrityException e = assertThrows(IntegrityException.class, () -> reader.readInto("r.bin", returned));
+      assertTrue(e.getMessage().contains("segment 1"), e.getMessage());
+      assertArrayEquals(Arrays.copyOf(content, returned.size()), returned.toByteArray());
+    }
+  }
+
+  @Test
+  void get_ofABlobWithBytesAppendedPastItsLastSegment_isRejected_throughEitherReader() throws IOException {
+    byte[] content = TestVaults.randomBytes(6, (2 << 20) + 5);
+    Path blob = TestVaults.blobOf(vault, TestVaults.put(session, "l.bin", content).fileId());
+    byte[] original = Files.readAllBytes(blob);
+    for (int extra : new int[] {1, 16, 1 << 20}) {
+      write(blob, Arrays.copyOf(original, original.length + extra));
+      for (Reader reader : readers()) {
+        ByteArrayOutputStream returned = new ByteArrayOutputStream();
+        assertThrows(IntegrityException.class, () -> reader.readInto("l.bin", returned), extra + " bytes appended");
+        assertArrayEquals(Arrays.copyOf(content, returned.size()), returned.toByteArray());
+      }
+    }
+  }
+
+  /** The two ways a caller takes a file's bytes: its reads, or a transfer to a channel (as {@code kinko get}). */
+  @FunctionalInterface
+  private interface Reader {
+    void readInto(String path, ByteArrayOutputStream out) throws IOException;
+  }
+
+  private List<Reader> readers() {
+    return List.of(this::readInto, (path, out) -> TestVaults.transferInto(session, path, out));
   }
 
   @Test

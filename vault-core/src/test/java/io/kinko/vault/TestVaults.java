@@ -125,6 +125,23 @@ final class TestVaults {
     }
   }
 
+  /**
+   * Transfers a stored file into {@code out} the way {@code kinko get} writes a file: through
+   * {@code transferTo} to an output that is also a channel, which a large file's stream hands its
+   * segments' buffers as they are. What came before a failure stays in {@code out}.
+   *
+   * @return how many writes came as arrays rather than as buffers
+   */
+  static int transferInto(Session session, String path, java.io.ByteArrayOutputStream out) throws IOException {
+    io.kinko.vault.store.ChannelOutput channel = new io.kinko.vault.store.ChannelOutput();
+    try (InputStream in = session.get(path)) {
+      in.transferTo(channel);
+    } finally {
+      channel.writeTo(out);
+    }
+    return channel.arrays();
+  }
+
   /** The blob file of a stored version. */
   static Path blobOf(Vault vault, String fileId) {
     return vault.directory().resolve("blobs").resolve(fileId.substring(0, 2)).resolve(fileId);

@@ -398,7 +398,7 @@ public final class BlobCipher {
    * authenticated, so a truncated, extended or reordered body, or a wrong size, fails a segment.
    * Only a segment that authenticated is handed out, and no byte past the recorded size.
    */
-  private static final class OpeningStream extends InputStream {
+  private static final class OpeningStream extends InputStream implements SegmentSource {
     private final StreamSegmentDecrypter decrypter;
     private final InputStream in;
     /** The blob's channel, read straight into {@code sealed}; null: read through {@code read}. */
@@ -408,7 +408,7 @@ public final class BlobCipher {
     private final int lastSegment;
     private final byte[] read;
     private final ByteBuffer sealed = SegmentBuffers.take();
-    private final ByteBuffer plain = SegmentBuffers.take().limit(0);
+    private ByteBuffer plain = SegmentBuffers.take().limit(0);
     private int segment;
     private boolean closed;
     private IntegrityException failure;
@@ -446,18 +446,51 @@ public final class BlobCipher {
       if (len == 0) {
         return 0;
       }
-      if (!plain.hasRemaining()) {
-        if (segment > lastSegment) {
-          if (in.read() >= 0) {
-            throw fail(new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is longer than its recorded size " + expectedSize));
-          }
-          return -1;
-        }
-        open();
+      if (!hasMore()) {
+        return -1;
       }
       int n = Math.min(len, plain.remaining());
       plain.get(b, off, n);
       return n;
+    }
+
+    @Override
+    public ByteBuffer exchange(ByteBuffer empty) throws IOException {
+      boolean more;
+      try {
+        if (closed) {
+          throw new IOException("stream closed");
+        }
+        if (failure != null) {
+          throw failure;
+        }
+        more = hasMore();
+      } catch (IOException | RuntimeException e) {
+        SegmentBuffers.give(empty);
+        throw e;
+      }
+      if (!more) {
+        SegmentBuffers.give(empty);
+        return null;
+      }
+      ByteBuffer full = plain;
+      plain = empty.clear().limit(0);
+      return full;
+    }
+
+    /** Whether {@code plain} has bytes, opening the next segment if it has none; false at the checked end. */
+    private boolean hasMore() throws IOException {
+      if (plain.hasRemaining()) {
+        return true;
+      }
+      if (segment > lastSegment) {
+        if (in.read() >= 0) {
+          throw fail(new IntegrityException(IncidentRule.INTEGRITY_BLOB, "file " + fileId + " is longer than its recorded size " + expectedSize));
+        }
+        return false;
+      }
+      open();
+      return true;
     }
 
     /** Reads and authenticates the next segment; an I/O failure of the blob is thrown as it is. */

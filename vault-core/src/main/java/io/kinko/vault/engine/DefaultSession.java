@@ -19,6 +19,7 @@ import io.kinko.vault.state.VaultState;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -244,6 +245,12 @@ final class DefaultSession implements Session {
       @Override
       public long skip(long n) throws IOException {
         return guardedIo(() -> super.skip(n));
+      }
+
+      /** The stream's own transfer, which can hand a channel whole segments (see ReadAhead). */
+      @Override
+      public long transferTo(OutputStream out) throws IOException {
+        return guardedIo(() -> in.transferTo(out));
       }
     };
   }

@@ -1,9 +1,16 @@
 package io.kinko.vault.store;
 
+import io.kinko.vault.crypto.SegmentBuffers;
+import io.kinko.vault.crypto.SegmentSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -13,28 +20,34 @@ import java.util.concurrent.BlockingQueue;
  * It hands out exactly what the source hands out, in order, and then the source's failure at the
  * same place: the source here is the verified stream, so no unverified byte passes either way.
  *
- * <p>Memory is constant: {@link #CHUNKS} + 1 buffers of {@link #CHUNK} bytes, reused. Closing
- * stops the thread and closes the source.
+ * <p>A source that hands over whole segments ({@link SegmentSource}: the blob's opening stream)
+ * is read segment by segment into direct buffers, not copied; {@link #transferTo} writes those
+ * buffers as they are to an output that is also a {@link WritableByteChannel}, so a segment goes
+ * from the cipher to the kernel with no copy in between.
+ *
+ * <p>Memory is constant: {@link #CHUNKS} + 1 buffers of {@link #CHUNK} bytes, reused (direct ones
+ * from {@link SegmentBuffers} for a segment source). Closing stops the thread and closes the source.
  */
 final class ReadAhead extends InputStream {
-  static final int CHUNK = 1 << 20;
+  static final int CHUNK = SegmentBuffers.SIZE;
   static final int CHUNKS = 3;
 
-  /** One read of the source: bytes, its end (length -1), or its failure. */
-  private record Chunk(byte[] bytes, int length, Throwable failure) {}
+  /** One read of the source: bytes (position to limit), its end (null bytes, no failure), or its failure. */
+  private record Chunk(ByteBuffer bytes, Throwable failure) {}
 
   private final InputStream source;
-  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 1);
+  private final SegmentSource segments;
+  private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(CHUNKS + 1);
   private final BlockingQueue<Chunk> ready = new ArrayBlockingQueue<>(CHUNKS + 2);
   private final Thread reader;
   private Chunk current;
-  private int position;
   private boolean closed;
 
   ReadAhead(InputStream source) {
     this.source = source;
+    this.segments = source instanceof SegmentSource s ? s : null;
     for (int i = 0; i < CHUNKS + 1; i++) {
-      free.add(new byte[CHUNK]);
+      free.add(segments != null ? SegmentBuffers.take() : ByteBuffer.allocate(CHUNK));
     }
     this.reader = new Thread(this::readAll, "kinko-read-ahead");
     reader.setDaemon(true);
@@ -55,6 +68,41 @@ final class ReadAhead extends InputStream {
     if (len == 0) {
       return 0;
     }
+    ByteBuffer bytes = next();
+    if (bytes == null) {
+      return -1;
+    }
+    int n = Math.min(len, bytes.remaining());
+    bytes.get(b, off, n);
+    recycleIfEmpty();
+    return n;
+  }
+
+  /**
+   * Writes the rest of the stream to {@code out}: as the buffers themselves when {@code out} is a
+   * {@link WritableByteChannel}, through {@code read} otherwise. A failure of the source comes out
+   * after exactly the bytes before it, as from {@code read}.
+   */
+  @Override
+  public long transferTo(OutputStream out) throws IOException {
+    if (!(out instanceof WritableByteChannel channel)) {
+      return super.transferTo(out);
+    }
+    long written = 0;
+    for (ByteBuffer bytes; (bytes = next()) != null; ) {
+      while (bytes.hasRemaining()) {
+        written += channel.write(bytes);
+      }
+      recycleIfEmpty();
+    }
+    return written;
+  }
+
+  /** The chunk being handed out, with bytes left; null at the source's end; its failure thrown. */
+  private ByteBuffer next() throws IOException {
+    if (closed) {
+      throw new IOException("stream closed");
+    }
     if (current == null) {
       try {
         current = ready.take();
@@ -62,22 +110,18 @@ final class ReadAhead extends InputStream {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted while reading a blob");
       }
-      position = 0;
     }
     if (current.failure != null) {
       throw rethrow(current.failure); // and again at every later read, as the source would
     }
-    if (current.length < 0) {
-      return -1;
-    }
-    int n = Math.min(len, current.length - position);
-    System.arraycopy(current.bytes, position, b, off, n);
-    position += n;
-    if (position == current.length) {
-      free.add(current.bytes);
+    return current.bytes;
+  }
+
+  private void recycleIfEmpty() {
+    if (!current.bytes.hasRemaining()) {
+      free.add(current.bytes.clear());
       current = null;
     }
-    return n;
   }
 
   @Override
@@ -94,6 +138,14 @@ final class ReadAhead extends InputStream {
     } finally {
       source.close();
     }
+    if (segments != null && !reader.isAlive()) {
+      List<ByteBuffer> held = new ArrayList<>(free);
+      ready.forEach(c -> held.add(c.bytes));
+      if (current != null) {
+        held.add(current.bytes);
+      }
+      held.forEach(SegmentBuffers::give); // null for an end or a failure: ignored
+    }
   }
 
   /**
@@ -103,21 +155,32 @@ final class ReadAhead extends InputStream {
   private void readAll() {
     try {
       while (true) {
-        byte[] buffer = free.take();
-        int n = 0;
+        ByteBuffer buffer = free.take();
         Throwable failure = null;
-        try {
-          for (int r; n < buffer.length && (r = source.read(buffer, n, buffer.length - n)) >= 0; ) {
-            n += r;
+        ByteBuffer bytes = null;
+        if (segments != null) {
+          try {
+            bytes = segments.exchange(buffer); // buffer is the source's now, whatever the outcome
+          } catch (IOException | RuntimeException e) {
+            failure = e;
           }
-        } catch (IOException | RuntimeException e) {
-          failure = e;
+        } else {
+          int n = 0;
+          try {
+            for (int r; n < CHUNK && (r = source.read(buffer.array(), n, CHUNK - n)) >= 0; ) {
+              n += r;
+            }
+          } catch (IOException | RuntimeException e) {
+            failure = e;
+          }
+          bytes = buffer.limit(n);
         }
-        if (n > 0) {
-          ready.put(new Chunk(buffer, n, null));
+        boolean end = failure != null || bytes == null || (segments == null && bytes.limit() < CHUNK);
+        if (bytes != null && bytes.hasRemaining()) {
+          ready.put(new Chunk(bytes, null));
         }
-        if (failure != null || n < buffer.length) {
-          ready.put(new Chunk(null, failure == null ? -1 : 0, failure));
+        if (end) {
+          ready.put(new Chunk(null, failure));
           return;
         }
       }

@@ -2,6 +2,8 @@ package io.kinko.vault.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -205,6 +207,37 @@ class SegmentBlobTest {
   }
 
   @Test
+  void theExchangingReader_opensWhatBothWritersWrote_thenRepeatsItsEndAndItsFailure() throws IOException {
+    for (int size : new int[] {FIRST + 1, FIRST + NEXT, FIRST + NEXT + 1, FIRST + 3 * NEXT + 77}) {
+      byte[] content = content(size);
+      assertArrayEquals(content, exchangeInto(byTinksStream(content, 1 << 16), size, new ByteArrayOutputStream()), size + " bytes, Tink");
+      assertArrayEquals(content, exchangeInto(bySegments(content, 1 << 16), size, new ByteArrayOutputStream()), size + " bytes, segments");
+    }
+    byte[] content = content(FIRST + NEXT + 9);
+    byte[] blob = bySegments(content, 1 << 20);
+    try (InputStream in = BlobCipher.decrypt(KEYS, FILE, content.length, new ByteArrayInputStream(blob))) {
+      SegmentSource segments = (SegmentSource) in;
+      assertEquals(FIRST, segments.exchange(SegmentBuffers.take()).remaining());
+      assertEquals(NEXT, segments.exchange(SegmentBuffers.take()).remaining());
+      assertEquals(9, segments.exchange(SegmentBuffers.take()).remaining());
+      assertNull(segments.exchange(SegmentBuffers.take()), "the end");
+      assertNull(segments.exchange(SegmentBuffers.take()), "the end, again");
+      assertEquals(-1, in.read());
+    }
+    byte[] altered = blob.clone();
+    altered[altered.length - 1] ^= 1;
+    try (InputStream in = BlobCipher.decrypt(KEYS, FILE, content.length, new ByteArrayInputStream(altered))) {
+      SegmentSource segments = (SegmentSource) in;
+      assertEquals(FIRST, segments.exchange(SegmentBuffers.take()).remaining());
+      assertEquals(NEXT, segments.exchange(SegmentBuffers.take()).remaining());
+      IntegrityException forged = assertThrows(IntegrityException.class, () -> segments.exchange(SegmentBuffers.take()));
+      assertEquals("file " + FILE + " failed integrity check at segment 2", forged.getMessage());
+      assertSame(forged, assertThrows(IntegrityException.class, () -> segments.exchange(SegmentBuffers.take())), "again");
+      assertSame(forged, assertThrows(IntegrityException.class, in::read), "and to read");
+    }
+  }
+
+  @Test
   void theReader_afterClose_refusesToRead_forItsBuffersWentBackToThePool() throws IOException {
     byte[] content = content(FIRST + NEXT + 9);
     InputStream in = BlobCipher.decrypt(KEYS, FILE, content.length, new ByteArrayInputStream(bySegments(content, 1 << 20)));
@@ -253,7 +286,31 @@ class SegmentBlobTest {
   }
 
   private List<Reader> readers() {
-    return List.of(SegmentBlobTest::readInto, this::readFromFile);
+    return List.of(SegmentBlobTest::readInto, this::readFromFile, SegmentBlobTest::exchangeInto);
+  }
+
+  /**
+   * Takes the segments' buffers themselves ({@link SegmentSource#exchange}) after a first read of a
+   * few bytes, so a segment handed over part-read is covered too; every buffer it gets back is kept
+   * until the end, so a reader that went on writing into one it gave away would show.
+   */
+  private static byte[] exchangeInto(byte[] blob, long size, ByteArrayOutputStream out) throws IOException {
+    List<java.nio.ByteBuffer> taken = new java.util.ArrayList<>();
+    try (InputStream in = BlobCipher.decrypt(KEYS, FILE, size, new ByteArrayInputStream(blob))) {
+      byte[] first = new byte[7];
+      out.write(first, 0, in.read(first));
+      SegmentSource segments = (SegmentSource) in;
+      for (java.nio.ByteBuffer b; (b = segments.exchange(SegmentBuffers.take())) != null; ) {
+        taken.add(b);
+      }
+    } finally {
+      for (java.nio.ByteBuffer b : taken) {
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        out.writeBytes(bytes);
+      }
+    }
+    return out.toByteArray();
   }
 
   /** Reads through a file's channel, which the reader reads segments from straight into its buffers. */

@@ -9,20 +9,26 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import io.kinko.vault.IntegrityException;
+import io.kinko.vault.crypto.SegmentBuffers;
+import io.kinko.vault.crypto.SegmentSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The stream read ahead hands out what its source hands out, in order, then the source's end or
  * its failure at the same byte: the source is the verified stream, so nothing past a failed
  * segment may come out, and nothing before it may be lost.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES) // a stream whose reader thread stopped would wait for ever
 class ReadAheadTest {
   private static final int CHUNK = ReadAhead.CHUNK;
 
@@ -61,6 +67,97 @@ class ReadAheadTest {
         assertSame(forged, assertThrows(IntegrityException.class, in::read), "a read after the failure");
       }
       assertArrayEquals(Arrays.copyOf(content, failAt), returned.toByteArray(), "bytes before the failure at " + failAt);
+    }
+  }
+
+  @Test
+  void aSegmentSource_comesOutInOrder_throughReadAndAsBuffersToAChannel() {
+    qt().withExamples(20).forAll(integers().between(0, 4 * CHUNK), integers().between(1, CHUNK + 10))
+        .checkAssert((size, perRead) -> {
+          byte[] content = content(size);
+          try (InputStream in = new ReadAhead(new Segments(content, -1, null))) {
+            assertArrayEquals(content, readAll(in, perRead, new ByteArrayOutputStream()), size + " bytes read " + perRead + " at a time");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          ChannelOutput out = new ChannelOutput();
+          try (InputStream in = new ReadAhead(new Segments(content, -1, null))) {
+            assertEquals((long) size, in.transferTo(out));
+            assertEquals(-1, in.read(), "after the end");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          assertArrayEquals(content, out.toByteArray(), size + " bytes transferred");
+          assertEquals(0, out.arrays(), "bytes written through an array, not as the buffers themselves");
+        });
+  }
+
+  @Test
+  void aSegmentSourcesFailure_comesOutAfterExactlyTheSegmentsBeforeIt_toAChannelToo() throws IOException {
+    byte[] content = content(4 * CHUNK);
+    for (int failAt : new int[] {0, 1, 3}) {
+      IntegrityException forged = new IntegrityException("file x failed integrity check at segment " + failAt);
+      ChannelOutput out = new ChannelOutput();
+      try (InputStream in = new ReadAhead(new Segments(content, failAt, forged))) {
+        assertSame(forged, assertThrows(IntegrityException.class, () -> in.transferTo(out)));
+        assertSame(forged, assertThrows(IntegrityException.class, () -> in.transferTo(out)), "a transfer after the failure");
+        assertSame(forged, assertThrows(IntegrityException.class, in::read), "a read after the failure");
+      }
+      assertArrayEquals(Arrays.copyOf(content, failAt * Segments.SEGMENT), out.toByteArray(), "bytes before segment " + failAt);
+    }
+  }
+
+  @Test
+  void transferTo_anOutputThatIsNoChannel_getsEveryByteThroughRead() throws IOException {
+    byte[] content = content(2 * CHUNK + 3);
+    try (InputStream in = new ReadAhead(new Segments(content, -1, null))) {
+      assertEquals(3, in.read(new byte[3]));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertEquals(content.length - 3, in.transferTo(out));
+      assertArrayEquals(Arrays.copyOfRange(content, 3, content.length), out.toByteArray());
+    }
+  }
+
+  /**
+   * Content handed over in segments of {@link #SEGMENT} bytes (the last one shorter), each in the
+   * buffer it is given, as the blob's opening stream does; {@code failure} instead of segment
+   * {@code failAt}. It has no bytes to read except through {@link #exchange}.
+   */
+  private static final class Segments extends InputStream implements SegmentSource {
+    static final int SEGMENT = CHUNK - 16;
+    private final byte[] content;
+    private final int failAt;
+    private final IntegrityException failure;
+    private int at;
+    private int segment;
+
+    Segments(byte[] content, int failAt, IntegrityException failure) {
+      this.content = content;
+      this.failAt = failAt;
+      this.failure = failure;
+    }
+
+    @Override
+    public ByteBuffer exchange(ByteBuffer empty) {
+      if (!empty.isDirect() || empty.capacity() != SegmentBuffers.SIZE) {
+        throw new IllegalStateException("not a segment buffer"); // on the reader's thread: comes out of the stream
+      }
+      if (segment == failAt) {
+        throw failure;
+      }
+      if (at == content.length) {
+        return null;
+      }
+      int n = Math.min(SEGMENT, content.length - at);
+      empty.clear().put(content, at, n).flip();
+      at += n;
+      segment++;
+      return empty;
+    }
+
+    @Override
+    public int read() {
+      throw new IllegalStateException("a segment source is read through exchange");
     }
   }
 
