@@ -303,12 +303,14 @@ public final class LogCheckpoints {
   }
 
   /**
-   * Checks that the log still holds the tree of the checkpoint kept outside the database.
+   * Checks that the log still holds the tree of the checkpoint kept outside the database, and
+   * that the vault's state is not older than the one that checkpoint names.
    *
-   * Hands {@code log} the tree's right edge it checked, for its first append to build on; if the
-   * tree is refused, the edge the rows' witnesses vouch for, so that the INCIDENT of the refusal
-   * does not build on an edited node.
+   * <p>Hands {@code log} the tree's right edge it checked, for its first append to build on; if
+   * the tree is refused, the edge the rows' witnesses vouch for, so that the INCIDENT of the
+   * refusal does not build on an edited node.
    *
+   * @return whether the checkpoint names the vault's state (so the state was checked against it)
    * @throws IntegrityException if the file is missing or forged, or the log is shorter than it
    *     or does not contain its tree (a rollback or rewrite)
    */

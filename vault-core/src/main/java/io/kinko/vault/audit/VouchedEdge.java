@@ -37,7 +37,7 @@ final class VouchedEdge {
     long size = head.size();
     List<byte[]> roots = new ArrayList<>();
     long start = 0;
-    byte[] last;
+    byte[] last = size == 0 ? new byte[Merkle.HASH_SIZE] : null;
     try (DbNodeStore nodes = new DbNodeStore(c)) {
       for (long[] node : CompactRange.cover(size)) {
         long end = start + (1L << node[0]);
@@ -47,9 +47,14 @@ final class VouchedEdge {
           return Optional.empty();
         }
         roots.add(vouched);
+        if (node[0] == 0) {
+          last = vouched; // an odd size's cover ends in the last leaf itself
+        }
         start = end;
       }
-      last = size == 0 ? new byte[Merkle.HASH_SIZE] : lastLeaf(c, nodes.hashOrNull(0, size - 1), size - 1, head);
+      if (last == null) {
+        last = lastLeaf(c, nodes.hashOrNull(0, size - 1), size - 1, head);
+      }
     }
     return last == null ? Optional.empty() : Optional.of(new AccessLog.Edge(CompactRange.of(size, roots), HEX.formatHex(last)));
   }
