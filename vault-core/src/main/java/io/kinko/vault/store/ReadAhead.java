@@ -9,8 +9,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -41,7 +39,7 @@ final class ReadAhead extends InputStream {
   private final BlockingQueue<Chunk> ready = new ArrayBlockingQueue<>(CHUNKS + 2);
   private final Thread reader;
   private Chunk current;
-  private boolean closed;
+  private volatile boolean closed;
 
   ReadAhead(InputStream source) {
     this.source = source;
@@ -90,8 +88,14 @@ final class ReadAhead extends InputStream {
     }
     long written = 0;
     for (ByteBuffer bytes; (bytes = next()) != null; ) {
-      while (bytes.hasRemaining()) {
-        written += channel.write(bytes);
+      ByteBuffer view = bytes.asReadOnlyBuffer(); // the output may read the pool's buffer, never write it
+      while (view.hasRemaining()) {
+        int n = channel.write(view);
+        bytes.position(view.position());
+        if (n == 0) {
+          throw new IOException("the output took no bytes: a transfer needs a blocking channel");
+        }
+        written += n;
       }
       recycleIfEmpty();
     }
@@ -124,6 +128,13 @@ final class ReadAhead extends InputStream {
     }
   }
 
+  /**
+   * Stops the reader thread, waits for it to end, then closes the source. It waits even when
+   * interrupted (the interrupt is kept): the source gives its buffers back to the pool when it is
+   * closed, and another file's stream could take them while the reader still fills them. The
+   * buffer being handed out is left to the collector, since a caller on another thread may still
+   * be writing it; a caller waiting for the next one gets "stream closed".
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -131,20 +142,29 @@ final class ReadAhead extends InputStream {
     }
     closed = true;
     reader.interrupt();
-    try {
-      reader.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      source.close();
-    }
-    if (segments != null && !reader.isAlive()) {
-      List<ByteBuffer> held = new ArrayList<>(free);
-      ready.forEach(c -> held.add(c.bytes));
-      if (current != null) {
-        held.add(current.bytes);
+    boolean interrupted = false;
+    while (reader.isAlive()) {
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-      held.forEach(SegmentBuffers::give); // null for an end or a failure: ignored
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      source.close();
+    } finally {
+      if (segments != null) {
+        for (ByteBuffer b; (b = free.poll()) != null; ) {
+          SegmentBuffers.give(b);
+        }
+        for (Chunk c; (c = ready.poll()) != null; ) {
+          SegmentBuffers.give(c.bytes); // null for an end or a failure: ignored
+        }
+      }
+      ready.offer(new Chunk(null, new IOException("stream closed")));
     }
   }
 
@@ -185,7 +205,9 @@ final class ReadAhead extends InputStream {
         }
       }
     } catch (InterruptedException e) {
-      // closed by the reader of this stream
+      if (!closed) { // not by close(): the caller must not wait for a chunk that will never come
+        ready.offer(new Chunk(null, new InterruptedIOException("reading ahead was interrupted")));
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import java.nio.channels.WritableByteChannel;
  * An output that is also a channel, as {@code kinko get}'s file is: it keeps what it gets and
  * counts the writes that came as arrays rather than as buffers.
  */
-public final class ChannelOutput extends ByteArrayOutputStream implements WritableByteChannel {
+public class ChannelOutput extends ByteArrayOutputStream implements WritableByteChannel {
   private int arrays;
 
   /** How many writes came as arrays. */
