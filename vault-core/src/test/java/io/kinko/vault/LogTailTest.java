@@ -312,27 +312,53 @@ class LogTailTest extends ClosedLogEdits {
    */
   @Test
   void anArchiveWhoseLeftSubtreesWereEdited_isRefusedAndNotKept() throws SQLException, java.io.IOException {
+    anArchiveOverADamagedLeftSubtree_isRefusedAndNotKept(root -> flipAByteOf(root, 8 * SPAN), "does not verify as its auditor would check it");
+  }
+
+  /** The same node deleted: the manifest's writer met no hash there (a NullPointerException, "a bug"); now the same refusal. */
+  @Test
+  void anArchiveWhoseLeftSubtreeWasDeleted_isRefusedAndNotKept() throws SQLException, java.io.IOException {
+    anArchiveOverADamagedLeftSubtree_isRefusedAndNotKept(root -> {
+      try (Connection c = TestDatabase.connect(root)) {
+        byte[] original = row(c, 8 * SPAN);
+        assertEquals(1, c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + 8 * SPAN));
+        return original;
+      }
+    }, "its node at level 8, index 0 is missing");
+  }
+
+  /** Node (8, 0) is left of the archive, under the newest checkpoint's (9, 0); {@code damage} returns it as it was. */
+  private void anArchiveOverADamagedLeftSubtree_isRefusedAndNotKept(Damage damage, String refusal) throws SQLException, java.io.IOException {
     String pem = vault.publicKeyPem();
     Path root = vault.directory();
     java.time.Instant cut = twoBatchesAroundACutThenClosed();
-    long key = 8 * SPAN; // node (8, 0): left of the archive, under the newest checkpoint's (9, 0)
-    byte[] original = flipAByteOf(root, key);
+    byte[] original = damage.to(root);
     vault = TestVaults.open(root);
     session = TestVaults.login(vault);
     Path refused = root.resolveSibling("refused");
     java.time.Instant end = java.time.Instant.now().plusSeconds(1);
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.exportLog(cut, end, refused));
-    assertTrue(e.getMessage().contains("does not verify as its auditor would check it"), e.getMessage());
-    try (var files = java.nio.file.Files.list(refused)) {
-      assertEquals(List.of(), files.toList(), "the refused archive's files were kept");
+    assertTrue(e.getMessage().contains(refusal), e.getMessage());
+    if (java.nio.file.Files.exists(refused)) {
+      try (var files = java.nio.file.Files.list(refused)) {
+        assertEquals(List.of(), files.toList(), "the refused archive's files were kept");
+      }
     }
-    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("does not verify as its auditor")),
+    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains(refusal)),
         "no INCIDENT of the refused export");
-    try (Connection c = TestDatabase.connect(root)) {
-      TestDatabase.setNode(c, key, original);
+    try (Connection c = TestDatabase.connect(root);
+         java.sql.PreparedStatement put = c.prepareStatement("INSERT INTO log_tree (node, hash) VALUES (?, ?)")) {
+      c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + 8 * SPAN);
+      put.setLong(1, 8 * SPAN);
+      put.setBytes(2, original);
+      put.executeUpdate();
     }
     LogArchive archive = session.exportLog(cut, end, root.resolveSibling("archive"));
     assertTrue(archive.firstSeq() > 0);
     assertEquals(archive.treeSize(), LogArchive.verify(archive.entries().getParent(), pem).treeSize());
+  }
+
+  private interface Damage {
+    byte[] to(Path root) throws SQLException;
   }
 }

@@ -1,5 +1,6 @@
 package io.kinko.vault;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,5 +108,58 @@ class LogTreeInnerNodeTest extends VaultTest {
     editNode(NODE_1_0, new byte[] {0x11});
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.verifyLog(null));
     assertTrue(e.getMessage().contains("level 1, index 0"), e.getMessage());
+  }
+
+  /** A deleted node is as much an edit as a changed one: refused as damage, naming it, not a bare failure of the tree's. */
+  @Test
+  void aProofThroughADeletedInnerNode_isRefusedBeforeAnyoneGetsIt_namingTheNode() throws SQLException {
+    LogCheckpoints.Signed signed = aCheckpointOverSomeEntries();
+    LogCheckpoints checkpoints = EngineInternals.checkpoints(vault);
+    LogEntry third = EngineInternals.log(vault).entryAt(2).orElseThrow();
+    try (Connection c = TestDatabase.connect(vault.directory())) {
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + NODE_1_0));
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> checkpoints.provenInclusion(third, signed));
+    assertTrue(e.getMessage().contains("its node at level 1, index 0 is missing"), e.getMessage());
+  }
+
+  /**
+   * A deletion whose certificate would carry a proof through a deleted node (3, 0): the file is
+   * erased and its DELETE entry logged, but no certificate is signed over the damaged tree; the
+   * refusal names the node, with an INCIDENT. Before, a bare IllegalStateException of the tree's
+   * reached the user as a bug. Once the node is back, the next login finishes the deletion with a
+   * certificate that verifies.
+   */
+  @Test
+  void aDeletionWhoseProofReadsADeletedNode_isRefusedWithAnIncident_andCertifiedOnceTheNodeIsBack() throws SQLException {
+    aCheckpointOverSomeEntries();
+    long node = 3L << 48; // the parent of leaves 0-7: every later entry's proof reads it
+    byte[] original;
+    try (Connection c = TestDatabase.connect(vault.directory())) {
+      try (java.sql.ResultSet r = c.createStatement().executeQuery("SELECT hash FROM log_tree WHERE node = " + node)) {
+        assertTrue(r.next());
+        original = r.getBytes(1);
+      }
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM log_tree WHERE node = " + node));
+    }
+    String says = "its node at level 3, index 0 is missing";
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.delete("a.txt"));
+    assertTrue(e.getMessage().contains(says), e.getMessage());
+    assertThrows(NotFoundException.class, () -> session.stat("a.txt"), "the erasure itself does not wait for the certificate");
+    assertEquals(List.of(), session.certificates());
+    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains(says)),
+        "no INCIDENT of the refused certificate");
+    try (Connection c = TestDatabase.connect(vault.directory());
+         java.sql.PreparedStatement put = c.prepareStatement("INSERT INTO log_tree (node, hash) VALUES (?, ?)")) {
+      put.setLong(1, node);
+      put.setBytes(2, original);
+      put.executeUpdate();
+    }
+    Session again = TestVaults.login(vault);
+    List<DeletionCertificate> certified = again.certificates();
+    assertEquals(1, certified.size());
+    DeletionCertificate.Verified verified = DeletionCertificate.verify(certified.get(0).json().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        certified.get(0).signature(), vault.publicKeyPem());
+    assertEquals(certified.get(0).id(), verified.id());
   }
 }

@@ -41,16 +41,12 @@ final class CompactRange {
    * The range of the first {@code size} leaves from the roots of their perfect subtrees as {@code
    * nodes} stores them.
    *
-   * @throws IllegalStateException if one of them is not stored
+   * @throws io.kinko.vault.IntegrityException if one of them is not stored
    */
   static CompactRange stored(NodeStore nodes, long size) {
     List<byte[]> roots = new ArrayList<>();
     for (long[] node : cover(size)) {
-      byte[] hash = nodes.get((int) node[0], node[1]);
-      if (hash == null) {
-        throw new IllegalStateException("node store has no hash for level " + node[0] + " index " + node[1]);
-      }
-      roots.add(hash);
+      roots.add(nodes.require((int) node[0], node[1]));
     }
     return of(size, roots);
   }

@@ -77,9 +77,15 @@ public final class LogArchiver {
       }
       Durable.sync(partial);
       Durable.move(partial, entries);
-      byte[] manifestBytes = database.durably(c -> manifest(c, first, last, key));
-      Durable.write(manifest, manifestBytes);
-      checkAsAnAuditorWould(entries, manifest, first, last, key);
+      try {
+        byte[] manifestBytes = database.durably(c -> manifest(c, first, last, key));
+        Durable.write(manifest, manifestBytes);
+        checkAsAnAuditorWould(manifest, first, last, key);
+      } catch (io.kinko.vault.IntegrityException e) {
+        Files.deleteIfExists(manifest);
+        Files.deleteIfExists(entries);
+        throw new io.kinko.vault.IntegrityException(e.rule(), e.evidence(), e.getMessage() + "; nothing was archived", e);
+      }
       database.durably(c -> {
         try (PreparedStatement s = c.prepareStatement(
             "INSERT INTO log_archives (first_seq, last_seq, tree_size, created_at) VALUES (?, ?, ?, ?)")) {
@@ -101,16 +107,14 @@ public final class LogArchiver {
    * Verifies the archive just written as an auditor will, before it is recorded (which lets its
    * entries be pruned): the manifest's subtrees left of it come from stored nodes that no signed
    * root covers on their own, and one edited while the vault was closed made an archive that its
-   * offline check refused. A failing archive is deleted and refused, an INCIDENT.
+   * offline check refused. The caller deletes a failing archive and refuses it, an INCIDENT.
    */
-  private static void checkAsAnAuditorWould(Path entries, Path manifest, long first, long last, SigningKey key) throws IOException {
+  private static void checkAsAnAuditorWould(Path manifest, long first, long last, SigningKey key) throws IOException {
     try {
       ArchiveVerifier.verifyOne(manifest, key.publicKey());
     } catch (io.kinko.vault.IntegrityException e) {
-      Files.deleteIfExists(manifest);
-      Files.deleteIfExists(entries);
       throw new io.kinko.vault.IntegrityException(io.kinko.vault.IncidentRule.INTEGRITY_LOG, "the archive of log entries " + first + "-" + last
-          + " does not verify as its auditor would check it (" + e.getMessage() + "): the log's database was edited outside Kinko; nothing was archived", e);
+          + " does not verify as its auditor would check it (" + e.getMessage() + "): the log's database was edited outside Kinko", e);
     }
   }
 
@@ -174,7 +178,7 @@ public final class LogArchiver {
     List<String> left = new ArrayList<>();
     try (DbNodeStore nodes = new DbNodeStore(c)) {
       for (long[] node : CompactRange.cover(first)) {
-        left.add(HEX.formatHex(nodes.get((int) node[0], node[1])));
+        left.add(HEX.formatHex(nodes.require((int) node[0], node[1])));
       }
       MerkleTree tree = MerkleTree.snapshot(nodes, AccessLog.Head.read(c).size());
       String note = signedNote(c, tree, treeSize, key);

@@ -1,5 +1,7 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
+import io.kinko.vault.IntegrityException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,12 +32,13 @@ public final class MerkleTree {
    * Opens the tree held in {@code store}, which the caller states has {@code size} leaves.
    *
    * @throws IllegalArgumentException if size is negative
-   * @throws IllegalStateException if the store's leaves do not end exactly at {@code size}
+   * @throws IntegrityException if the store's leaves do not end exactly at {@code size}
    */
   public static MerkleTree open(NodeStore store, long size) {
     requireLeaves(store, size);
     if (store.get(0, size) != null) {
-      throw new IllegalStateException("node store has more than " + size + " leaves");
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: it has a leaf past its "
+          + size + " entries: the database was edited outside Kinko");
     }
     return new MerkleTree(store, size, true);
   }
@@ -45,7 +48,7 @@ public final class MerkleTree {
    * hold the writer's lock. Stored nodes never change once written, so leaves a concurrent writer
    * appends after {@code size} do not alter any root or proof of this view.
    *
-   * @throws IllegalStateException if the store has no leaf {@code size - 1}
+   * @throws IntegrityException if the store has no leaf {@code size - 1}
    */
   public static MerkleTree snapshot(NodeStore store, long size) {
     requireLeaves(store, size);
@@ -56,8 +59,8 @@ public final class MerkleTree {
     if (store == null || size < 0) {
       throw new IllegalArgumentException("need a node store and a size >= 0, got " + size);
     }
-    if (size > 0 && store.get(0, size - 1) == null) {
-      throw new IllegalStateException("node store has no leaf " + (size - 1) + " for size " + size);
+    if (size > 0) {
+      store.require(0, size - 1);
     }
   }
 
@@ -217,12 +220,7 @@ public final class MerkleTree {
   }
 
   private byte[] node(int level, long index) {
-    byte[] hash = store.get(level, index);
-    if (hash == null || hash.length != Merkle.HASH_SIZE) {
-      throw new IllegalStateException(
-          "node store has no valid hash for level " + level + " index " + index);
-    }
     // Roots and proofs are handed to callers; a store may return its own array.
-    return hash.clone();
+    return store.require(level, index).clone();
   }
 }

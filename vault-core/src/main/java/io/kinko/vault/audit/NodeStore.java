@@ -1,5 +1,8 @@
 package io.kinko.vault.audit;
 
+import io.kinko.vault.IncidentRule;
+import io.kinko.vault.IntegrityException;
+
 /**
  * Where a {@link MerkleTree} keeps the hashes of its complete subtrees.
  *
@@ -14,6 +17,22 @@ public interface NodeStore {
    * Returns the 32-byte hash of node (level, index), or {@code null} if it has not been written.
    */
   byte[] get(int level, long index);
+
+  /**
+   * The hash of node (level, index), which the tree's size says is stored: every one a root, a
+   * proof or the log's writer reads. A store holds each such node once it is written, so one that
+   * is missing or not 32 bytes long was deleted or edited outside Kinko.
+   *
+   * @throws IntegrityException if it is missing or not a hash
+   */
+  default byte[] require(int level, long index) {
+    byte[] hash = get(level, index);
+    if (hash == null || hash.length != Merkle.HASH_SIZE) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: its node at level " + level + ", index "
+          + index + " is " + (hash == null ? "missing" : "not a hash") + ": the database was edited outside Kinko");
+    }
+    return hash;
+  }
 
   /**
    * Writes node (level, index). Called once per node, in increasing index order within a level.

@@ -40,15 +40,6 @@ final class TailCheck {
    * @throws IntegrityException naming the first entry or the tree that does not hold
    */
   static AccessLog.Edge require(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
-    try {
-      return check(c, witnessed, verifier);
-    } catch (IllegalStateException e) { // MerkleTree: a node its size has is not stored
-      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's tree is damaged: " + e.getMessage()
-          + ", after the last signed checkpoint: the database was edited outside Kinko");
-    }
-  }
-
-  private static AccessLog.Edge check(Connection c, long witnessed, NoteVerifier verifier) throws SQLException {
     AccessLog.Head head = AccessLog.Head.read(c);
     long size = head.size();
     try (DbNodeStore nodes = new DbNodeStore(c)) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kinko.vault.IntegrityException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,9 +103,44 @@ class MerkleTreeTest {
       tree.append(leaf(i));
     }
     assertEquals(5, MerkleTree.open(store, 5).size());
-    assertThrows(IllegalStateException.class, () -> MerkleTree.open(store, 4));
-    assertThrows(IllegalStateException.class, () -> MerkleTree.open(store, 6));
+    assertThrows(IntegrityException.class, () -> MerkleTree.open(store, 4));
+    assertThrows(IntegrityException.class, () -> MerkleTree.open(store, 6));
     assertThrows(IllegalArgumentException.class, () -> MerkleTree.open(store, -1));
+  }
+
+  /**
+   * A node the tree's size says is stored but is not there, or is not a hash, is a store edited
+   * outside Kinko: every root, proof and edge that reads it is an IntegrityException naming the
+   * node, never another failure (a bare IllegalStateException reached the user as a bug).
+   */
+  @Test
+  void aStoredNodeMissingOrCut_isAnIntegrityFailure_namingIt_forRootsProofsAndTheEdge() {
+    for (byte[] damaged : new byte[][] {null, new byte[] {7}}) {
+      InMemoryNodeStore good = new InMemoryNodeStore();
+      MerkleTree writer = MerkleTree.open(good, 0);
+      for (int i = 0; i < 6; i++) {
+        writer.append(leaf(i));
+      }
+      NodeStore store = new NodeStore() {
+        @Override
+        public byte[] get(int level, long index) {
+          return level == 2 && index == 0 ? damaged : good.get(level, index); // the parent of leaves 0..3
+        }
+
+        @Override
+        public void put(int level, long index, byte[] hash) {
+          throw new UnsupportedOperationException();
+        }
+      };
+      MerkleTree tree = MerkleTree.snapshot(store, 6);
+      String says = "its node at level 2, index 0 is " + (damaged == null ? "missing" : "not a hash");
+      for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+          tree::root, () -> tree.inclusionProof(5, 6), () -> tree.consistencyProof(5, 6), () -> CompactRange.stored(store, 6))) {
+        IntegrityException e = assertThrows(IntegrityException.class, read);
+        assertTrue(e.getMessage().contains(says), e.getMessage());
+      }
+      assertEquals(1, tree.inclusionProof(0, 2).size(), "a proof that does not read the node is given");
+    }
   }
 
   @Test
@@ -128,7 +164,7 @@ class MerkleTreeTest {
     }
     assertThrows(IllegalArgumentException.class, () -> view.root(7));
     assertThrows(IllegalStateException.class, () -> view.append(leaf(99)));
-    assertThrows(IllegalStateException.class, () -> MerkleTree.snapshot(store, 12));
+    assertThrows(IntegrityException.class, () -> MerkleTree.snapshot(store, 12));
     assertEquals(11, writer.size(), "the refused append wrote nothing");
     assertEquals(11, MerkleTree.open(store, 11).size());
   }
