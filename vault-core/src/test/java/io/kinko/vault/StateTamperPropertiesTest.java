@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StateTamperPropertiesTest {
   private static final String[] PATHS = {"a/one.txt", "a/two.txt", "b/three.txt"};
   private static final String[] PREFIXES = {"a", "b", "."};
-  private static final String[] TABLES = {"users", "grants", "files"};
+  private static final List<String> TABLES = List.of("users", "grants", "files");
   private static final char[] BOB = "a worker's own long password".toCharArray();
   private final AtomicInteger vaults = new AtomicInteger();
   @TempDir Path dir;
@@ -55,7 +53,7 @@ class StateTamperPropertiesTest {
         admin.administration().addUser("bob", Role.WORKER, p, null);
         for (int op : operations) {
           apply(admin, op, content, bobGrants);
-          seen.addAll(snapshot(v));
+          seen.addAll(TestDatabase.snapshot(v, TABLES));
         }
         edit(v, seen, new Random(editSeed));
         for (String path : PATHS) {
@@ -146,11 +144,11 @@ class StateTamperPropertiesTest {
             s.executeUpdate();
           }
         }
-        insert(c, table, old);
+        TestDatabase.insert(c, table, old);
         return;
       }
-      String table = TABLES[random.nextInt(TABLES.length)];
-      List<Map<String, Object>> rows = rows(c, table);
+      String table = TABLES.get(random.nextInt(TABLES.size()));
+      List<Map<String, Object>> rows = TestDatabase.rows(c, table);
       if (rows.isEmpty()) {
         return;
       }
@@ -164,38 +162,10 @@ class StateTamperPropertiesTest {
       Object value = row.get(column);
       row.put(column, value instanceof Number n ? (Object) (n.longValue() + 1) : value == null ? "x" : value + "x");
       try {
-        insert(c, table, row);
+        TestDatabase.insert(c, table, row);
       } catch (java.sql.SQLException refusedByTheSchema) {
         // A value the schema itself refuses (too long, not a number): the row stays deleted.
       }
-    }
-  }
-
-  private static List<Map<String, Object>> snapshot(Path v) throws Exception {
-    List<Map<String, Object>> out = new ArrayList<>();
-    try (Connection c = TestDatabase.connect(v)) {
-      for (String table : TABLES) {
-        for (Map<String, Object> row : rows(c, table)) {
-          row.put("#table", table);
-          out.add(row);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<Map<String, Object>> rows(Connection c, String table) throws Exception {
-    try (ResultSet r = c.createStatement().executeQuery("SELECT * FROM " + table)) {
-      ResultSetMetaData m = r.getMetaData();
-      List<Map<String, Object>> out = new ArrayList<>();
-      while (r.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 1; i <= m.getColumnCount(); i++) {
-          row.put(m.getColumnName(i).toLowerCase(java.util.Locale.ROOT), r.getObject(i));
-        }
-        out.add(row);
-      }
-      return out;
     }
   }
 
@@ -208,17 +178,6 @@ class StateTamperPropertiesTest {
         + String.join(" AND ", keys.stream().map(k -> k + " = ?").toList()))) {
       for (int i = 0; i < keys.size(); i++) {
         s.setObject(i + 1, row.get(keys.get(i)));
-      }
-      s.executeUpdate();
-    }
-  }
-
-  private static void insert(Connection c, String table, Map<String, Object> row) throws Exception {
-    try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", row.keySet()) + ") VALUES ("
-        + String.join(", ", java.util.Collections.nCopies(row.size(), "?")) + ")")) {
-      int i = 1;
-      for (Object value : row.values()) {
-        s.setObject(i++, value);
       }
       s.executeUpdate();
     }

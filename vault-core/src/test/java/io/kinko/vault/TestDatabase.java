@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -273,6 +274,48 @@ final class TestDatabase {
     };
     for (String statement : undo) {
       c.createStatement().executeUpdate(statement);
+    }
+  }
+
+  /** Every row of {@code table}, each column by its lower-case name, values as JDBC gives them. */
+  static List<Map<String, Object>> rows(Connection c, String table) throws SQLException {
+    try (ResultSet r = c.createStatement().executeQuery("SELECT * FROM " + table)) {
+      java.sql.ResultSetMetaData m = r.getMetaData();
+      List<Map<String, Object>> out = new java.util.ArrayList<>();
+      while (r.next()) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= m.getColumnCount(); i++) {
+          row.put(m.getColumnName(i).toLowerCase(java.util.Locale.ROOT), r.getObject(i));
+        }
+        out.add(row);
+      }
+      return out;
+    }
+  }
+
+  /** Every row of {@code tables} in the vault at {@code vaultDir}, each with its table's name under "#table". */
+  static List<Map<String, Object>> snapshot(Path vaultDir, List<String> tables) throws SQLException {
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    try (Connection c = connect(vaultDir)) {
+      for (String table : tables) {
+        for (Map<String, Object> row : rows(c, table)) {
+          row.put("#table", table);
+          out.add(row);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Inserts {@code row} (column names to values) into {@code table}. */
+  static void insert(Connection c, String table, Map<String, Object> row) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", row.keySet()) + ") VALUES ("
+        + String.join(", ", java.util.Collections.nCopies(row.size(), "?")) + ")")) {
+      int i = 1;
+      for (Object value : row.values()) {
+        s.setObject(i++, value);
+      }
+      s.executeUpdate();
     }
   }
 }

@@ -484,7 +484,7 @@ final class DefaultSession implements Session {
   public List<DeletionCertificate> certificates() {
     open();
     return door.pass(Action.CERT_LIST, () -> Door.Verdict.from(AccessRules.audit(role), null, (Void) null),
-        (none, entry) -> io.kinko.vault.erase.Deleter.all(vault.database()));
+        (none, entry) -> io.kinko.vault.erase.Deleter.all(vault.database(), signing.publicKey()));
   }
 
   /** Finishes deletions a crash interrupted; called at login. */
@@ -777,7 +777,7 @@ final class DefaultSession implements Session {
 
   /** Every certificate the vault issued, as a report cites it. */
   private List<MonthlyReport.CertificateRef> certificateRefs() {
-    return io.kinko.vault.erase.Deleter.all(vault.database()).stream().map(c -> {
+    return io.kinko.vault.erase.Deleter.all(vault.database(), signing.publicKey()).stream().map(c -> {
       CertificateBody.Header h = c.body().header();
       return new MonthlyReport.CertificateRef(c.id(), h.kind().label(), MonthlyReports.zoned(h.issuedAt()), h.operator(),
           c.body().items().size());

@@ -408,7 +408,7 @@ public final class Deleter {
     }
     crashPoint("logged");
     // 4. Sign a checkpoint that covers the entries, then the certificate.
-    Optional<DeletionCertificate> issued = find(ctx.database(), batch);
+    Optional<DeletionCertificate> issued = find(ctx.database(), batch, ctx.signer().publicKey());
     DeletionCertificate certificate = issued.orElseGet(() -> issue(batch, items(batch), entries));
     crashPoint("signed");
     // With the certificate out, the commitment keys go: the deletions rows keep the path only.
@@ -469,32 +469,63 @@ public final class Deleter {
     return Certificates.signAndStore(ctx, cert);
   }
 
-  /** Every certificate the vault issued, oldest first. */
-  public static List<DeletionCertificate> all(Database database) {
+  /**
+   * Every certificate the vault issued, oldest first, each verified under the vault's key {@code publicKey}.
+   *
+   * @throws IntegrityException at the first that does not verify
+   */
+  public static List<DeletionCertificate> all(Database database, byte[] publicKey) {
     return database.inTransaction(c -> {
       List<DeletionCertificate> out = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT cert_id, body, signature FROM certificates ORDER BY issued_at, cert_id");
            ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          out.add(new DeletionCertificate(r.getString(1), r.getString(2), Base64.getDecoder().decode(r.getString(3))));
+          out.add(stored(r, publicKey));
         }
       }
       return out;
     });
   }
 
-  /** The certificate with this id, if it was issued. */
-  static Optional<DeletionCertificate> find(Database database, String id) {
+  /** The certificate with this id, if it was issued, verified as {@link #all} verifies each. */
+  static Optional<DeletionCertificate> find(Database database, String id, byte[] publicKey) {
     return database.inTransaction(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT cert_id, body, signature FROM certificates WHERE cert_id = ?")) {
         s.setString(1, id);
         try (ResultSet r = s.executeQuery()) {
-          return r.next()
-              ? Optional.of(new DeletionCertificate(r.getString(1), r.getString(2), Base64.getDecoder().decode(r.getString(3))))
-              : Optional.empty();
+          return r.next() ? Optional.of(stored(r, publicKey)) : Optional.empty();
         }
       }
     });
+  }
+
+  /**
+   * A row of {@code certificates}, verified as its auditor will verify it before anyone is handed
+   * it: the rows are no part of the vault's state, and one edited while the vault was closed went
+   * out to the auditor as it was (a signature that is not Base64 failed as a bare
+   * IllegalArgumentException).
+   *
+   * @throws IntegrityException if it does not verify under the vault's key, or is filed under another id
+   */
+  private static DeletionCertificate stored(ResultSet r, byte[] publicKey) throws SQLException {
+    String id = r.getString(1);
+    String body = r.getString(2);
+    String signature = r.getString(3);
+    try {
+      if (body == null || signature == null) {
+        throw new IntegrityException("its body or signature is missing");
+      }
+      DeletionCertificate certificate = new DeletionCertificate(id, body, Base64.getDecoder().decode(signature));
+      DeletionCertificate.Verified verified = CertificateVerifier.verify(body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          certificate.signature(), SigningKey.toPem(publicKey));
+      if (!verified.id().equals(id)) {
+        throw new IntegrityException("it is filed under another certificate's id");
+      }
+      return certificate;
+    } catch (IntegrityException | IllegalArgumentException e) {
+      throw new IntegrityException(IncidentRule.INTEGRITY_OTHER, "the certificate " + id + " that the vault keeps does not verify as its auditor "
+          + "would check it (" + e.getMessage() + "): the database was edited outside Kinko", e);
+    }
   }
 
   /**

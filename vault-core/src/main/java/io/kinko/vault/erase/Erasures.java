@@ -96,7 +96,7 @@ public final class Erasures {
     // The log and the certificates must outlive the keys: export them first.
     new LogArchiver(ctx.database(), ctx.vaultId(), ctx.clock()).export(Instant.EPOCH, ctx.clock().instant().plusSeconds(1),
         archive, ctx.signer(), entries -> {});
-    for (DeletionCertificate c : Deleter.all(ctx.database())) {
+    for (DeletionCertificate c : Deleter.all(ctx.database(), ctx.signer().publicKey())) {
       c.write(archive.resolve("certificates"), c.id());
     }
     List<CertificateBody.Item> destroyed = new ArrayList<>();
