@@ -106,4 +106,17 @@ class StoredCertificateTamperTest extends VaultTest {
     }
     refusedWithAnIncident(foreign);
   }
+
+  /** A certified deletion still names its certificate: the row deleted is missed, not listed around. */
+  @Test
+  void aCertificatesRowDeleted_isMissedByTheListing() throws SQLException {
+    String id = certified();
+    try (Connection c = TestDatabase.connect(vault.directory())) {
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM certificates WHERE cert_id = '" + id + "'"));
+    }
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.certificates());
+    assertTrue(e.getMessage().contains("the certificate " + id + " of a certified deletion is missing"), e.getMessage());
+    assertTrue(session.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains(id)),
+        "no INCIDENT names the certificate");
+  }
 }

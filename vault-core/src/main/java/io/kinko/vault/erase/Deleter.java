@@ -483,6 +483,14 @@ public final class Deleter {
           out.add(stored(r, publicKey));
         }
       }
+      // A certificate row deleted: the deletion it certified still names it.
+      try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT d.cert_id FROM deletions d WHERE d.state = '" + DeletionState.CERTIFIED
+          + "' AND NOT EXISTS (SELECT 1 FROM certificates k WHERE k.cert_id = d.cert_id)"); ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          throw new IntegrityException(IncidentRule.INTEGRITY_OTHER, "the certificate " + r.getString(1) + " of a certified deletion is missing "
+              + "from the vault: the database was edited outside Kinko");
+        }
+      }
       return out;
     });
   }
