@@ -58,4 +58,27 @@ class LogRetentionTest {
       LogArchive.verify(dir.resolve("archive"), vault.publicKeyPem());
     }
   }
+
+  /**
+   * The oldest entries deleted with the database's own tools look like a prune to the walk (only
+   * the oldest may be missing), and log verify passed them. Within the retention no entry may be
+   * missing: refused, naming the first, with an INCIDENT.
+   */
+  @Test
+  void theOldestEntriesDeletedOutsideKinko_withinRetention_areRefusedByVerify() throws java.sql.SQLException {
+    Path v = dir.resolve("v");
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "a.txt", "a".getBytes());
+      s.checkpoint();
+    }
+    try (java.sql.Connection c = TestDatabase.connect(v)) {
+      assertEquals(3, c.createStatement().executeUpdate("DELETE FROM log_entries WHERE seq < 3"));
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.verifyLog(null));
+      assertTrue(e.getMessage().contains("log entry 0 is missing, and no entry may be pruned before"), e.getMessage());
+      assertTrue(s.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("log entry 0 is missing")),
+          "no INCIDENT of the deleted entries");
+    }
+  }
 }

@@ -169,4 +169,41 @@ final class TestVaults {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * For a test that edited a closed vault around the library: opens it, logs in and hands the
+   * session to {@code operations}. Opening, the login and the closes may each fail with a
+   * {@link VaultException} (a refusal: the rest is skipped); any other failure fails the test,
+   * naming {@code what} was edited.
+   */
+  static void afterAnEdit(Path dir, String what, java.util.function.Consumer<Session> operations) {
+    Vault vault = workedOrRefused(what, "opening", () -> open(dir));
+    if (vault == null) {
+      return;
+    }
+    try (vault) {
+      Session session = workedOrRefused(what, "login", () -> login(vault));
+      if (session == null) {
+        return;
+      }
+      try (session) {
+        operations.accept(session);
+      } catch (VaultException closing) {
+        // the session's close signs a checkpoint over what it logged: refused like any other operation
+      }
+    } catch (VaultException closing) {
+      // the same for the vault's close
+    }
+  }
+
+  /** Runs {@code call}: its result, or null if it failed with a VaultException; any other failure fails the test. */
+  static <T> T workedOrRefused(String what, String operation, java.util.concurrent.Callable<T> call) {
+    try {
+      return call.call();
+    } catch (VaultException refused) {
+      return null;
+    } catch (Exception e) {
+      throw new AssertionError(what + ": " + operation + " failed with " + e + ", not a VaultException", e);
+    }
+  }
 }

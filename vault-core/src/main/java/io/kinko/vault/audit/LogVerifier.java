@@ -35,11 +35,14 @@ public final class LogVerifier {
   private LogVerifier() {}
 
   /**
+   * @param firstRemoval the first moment an entry may be pruned ({@link Retention#firstRemoval}):
+   *     before it, the oldest entries missing were deleted outside Kinko, not pruned
+   * @param now the vault's time
    * @param entriesDone told how many of the log's positions are checked so far, after each page
    * @throws IntegrityException naming the first bad sequence number or checkpoint
    */
   public static LogReport verify(Database database, String vaultId, LogCheckpoints stored, Optional<byte[]> witnessNote,
-      LongConsumer entriesDone) {
+      java.time.Instant firstRemoval, java.time.Instant now, LongConsumer entriesDone) {
     AccessLog.Head head = database.inTransaction(AccessLog.Head::read);
     // The page readers start first: they read the database while this thread checks the checkpoints' signatures.
     try (PageReader pages = new PageReader(database, head.size());
@@ -63,13 +66,16 @@ public final class LogVerifier {
       if (journal != null && journal.base() > head.size()) {
         throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal starts at entry " + journal.base() + ", after the database's last entry " + (head.size() - 1));
       }
-      return walk(head, journal, pages, checkpoints, vaultId, witness != null, entriesDone);
+      return walk(head, journal, pages, checkpoints, vaultId, witness != null, now.isBefore(firstRemoval) ? firstRemoval : null, entriesDone);
     }
   }
 
-  /** The one pass over the leaves: database entries, leaves and journal records side by side. */
+  /**
+   * The one pass over the leaves: database entries, leaves and journal records side by side.
+   * {@code unprunedUntil}, when not null, is the retention's first removal, still to come: no entry may be missing.
+   */
   private static LogReport walk(AccessLog.Head head, Journal journal, PageReader pages, List<Checkpoint> checkpoints, String vaultId,
-      boolean witnessed, LongConsumer entriesDone) {
+      boolean witnessed, java.time.Instant unprunedUntil, LongConsumer entriesDone) {
     Journal.Cursor records = journal == null ? null : journal.cursor(journal.start(), journal.base(), journal.baseLeaf());
     long journalBase = journal == null ? Long.MAX_VALUE : journal.base();
     CompactRange range = new CompactRange();
@@ -124,6 +130,10 @@ public final class LogVerifier {
           entriesChecked++;
         } else if (entriesChecked > 0) {
           throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is missing after stored entries (only the oldest may be pruned)");
+        } else if (unprunedUntil != null) {
+          // The oldest entries missing look like a prune; but every entry is kept until a year past the contract's end.
+          throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "log entry " + seq + " is missing, and no entry may be pruned before "
+              + unprunedUntil + " (a year past the contract's end): it was deleted outside Kinko");
         }
         prevLeaf = leaf;
         range.append(leaf, storedInner);

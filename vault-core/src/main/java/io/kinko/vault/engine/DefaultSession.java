@@ -535,7 +535,8 @@ final class DefaultSession implements Session {
       return d.allowed() ? Door.Verdict.allow(d.reason() + (witnessNote == null ? "" : ", with witness"), null, (Void) null)
           : Door.Verdict.<Void>deny(d.reason(), null);
     }, (none, entry) -> {
-      LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote), entriesDone);
+      LogReport report = LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(), Optional.ofNullable(witnessNote),
+          vault.retention().firstRemoval(), vault.clock().instant(), entriesDone);
       vault.database().inTransaction(c -> {
         io.kinko.vault.audit.StateLogCheck.check(c, state.verifyAll(c));
         return null;

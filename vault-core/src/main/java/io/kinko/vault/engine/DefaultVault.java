@@ -104,8 +104,7 @@ public final class DefaultVault implements Vault {
     this.publicKey = publicKey;
     this.clock = clock;
     this.client = client;
-    this.log = new AccessLog(database, descriptor.vaultId(), client,
-        new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum()), clock);
+    this.log = new AccessLog(database, descriptor.vaultId(), client, retention(), clock);
     this.checkpoints = new LogCheckpoints(database, descriptor.vaultId(), layout.checkpoint(), publicKey, clock);
     LogCheckpoints.Latest last = checkpoints.latestSigned().orElse(null);
     this.lastCheckpointSize = last == null ? -1 : last.size();
@@ -383,7 +382,13 @@ public final class DefaultVault implements Vault {
   /** Checks the descriptor's seal and opens the signing key: both need the master key. */
   SigningKey openSigningKey(VaultKeys keys) {
     byte[] expectedSeal = keys.tag("descriptor", descriptor.sealedContent());
-    if (!MessageDigest.isEqual(expectedSeal, Bytes.unhex(descriptor.seal()))) {
+    byte[] seal;
+    try {
+      seal = Bytes.unhex(descriptor.seal());
+    } catch (IllegalArgumentException notHex) { // a character of it edited into one that is not hex
+      seal = null;
+    }
+    if (seal == null || !MessageDigest.isEqual(expectedSeal, seal)) {
       throw new IntegrityException(IncidentRule.INTEGRITY_DESCRIPTOR, "kinko.json was edited: its seal does not match its content");
     }
     SigningKey signing = keys.signingKey(readKeyFile(layout.signingKey(), "keys/signing.key"));
@@ -487,6 +492,11 @@ public final class DefaultVault implements Vault {
 
   LogCheckpoints checkpoints() {
     return checkpoints;
+  }
+
+  /** How long the log's entries are kept: the contract's and the vault's policy, both sealed in the descriptor. */
+  Retention retention() {
+    return new Retention(descriptor.contract().end(), descriptor.logPolicy().retentionMinimum());
   }
 
   Clock clock() {
