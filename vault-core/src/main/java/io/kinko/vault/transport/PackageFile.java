@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The bytes of a transport package: an age file whose payload is a POSIX (PAX) tar of the files
@@ -171,7 +172,7 @@ public final class PackageFile {
         if (e.isDirectory() && waybill == null && name.startsWith(Waybill.FILES)) {
           continue; // a tar made by hand may list folders; they hold nothing to check
         }
-        if (!e.isFile() || e.getSize() < 0) {
+        if (!plainFile(e) || e.getSize() < 0) {
           throw new IntegrityException("the package's tar holds '" + name + "', which is not a plain file");
         }
         if (signature != null) {
@@ -211,6 +212,12 @@ public final class PackageFile {
       throw new IntegrityException("the package's tar is malformed: " + e.getMessage(), e);
     }
     return new Contents(waybill, signature, List.copyOf(paths), List.copyOf(sizes), List.copyOf(digests));
+  }
+
+  /** A regular file's header: Commons Compress's isFile() also says yes to links, devices and FIFOs, which tar x makes something else of. */
+  private static boolean plainFile(TarArchiveEntry e) {
+    byte type = e.getLinkFlag();
+    return (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM) && !e.isDirectory() && !e.isSparse();
   }
 
   private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
