@@ -58,6 +58,15 @@ final class ImportCommand extends VaultCommand {
       throw new UsageException(packageFile + " is not a file");
     }
     senderPem = senderKey == null ? null : Files.readString(senderKey);
+    // The receipt is written once the files are stored and logged: a folder that cannot take it must stop the import first.
+    try {
+      Files.createDirectories(receiptDir);
+    } catch (IOException e) {
+      throw new UsageException("--receipt-dir " + receiptDir + " cannot hold the receipt: " + e.getMessage());
+    }
+    if (!Files.isWritable(receiptDir)) {
+      throw new UsageException("--receipt-dir " + receiptDir + " is not a folder this user can write the receipt into");
+    }
   }
 
   @Override

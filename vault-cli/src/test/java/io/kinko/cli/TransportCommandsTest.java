@@ -132,6 +132,16 @@ class TransportCommandsTest {
   }
 
   @Test
+  void aReceiptDirThatCannotHoldTheReceipt_isAUsageError_beforeAnythingIsStored() throws Exception {
+    Path pkg = export(recipient);
+    Path notAFolder = Files.writeString(dir.resolve("receipts"), "a file where the folder should be");
+    Cli.Result r = receiver.run("import", pkg.toString(), "--identity", key.toString(), "--receipt-dir", notAFolder.toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r::toString);
+    assertNothingStored();
+    assertFalse(ok(receiver.run("log", "show", "--json", "--action", "IMPORT")).out().contains("\"ALLOW\""), "no IMPORT logged");
+  }
+
+  @Test
   void aPlainTarInAge_withNoWaybill_isRefused_exit5_nothingStored() throws Exception {
     Files.createDirectories(dir.resolve("plain/files"));
     Files.writeString(dir.resolve("plain/files/a.txt"), "no waybill");
