@@ -142,6 +142,16 @@ class TransportCommandsTest {
   }
 
   @Test
+  void aSenderKeyFileThatHoldsNoKey_isAUsageError_notAPackageLoggedAsRefused() throws Exception {
+    Path pkg = export(recipient);
+    Cli.Result r = receiver.run("import", pkg.toString(), "--identity", key.toString(), "--sender-key", key.toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r::toString);
+    assertFalse(r.err().contains("AGE-SECRET-KEY"), r::toString);
+    assertNothingStored();
+    assertFalse(ok(receiver.run("log", "show", "--json", "--action", "IMPORT")).out().contains("\"DENY\""), "an intact package logged as refused");
+  }
+
+  @Test
   void aPlainTarInAge_withNoWaybill_isRefused_exit5_nothingStored() throws Exception {
     Files.createDirectories(dir.resolve("plain/files"));
     Files.writeString(dir.resolve("plain/files/a.txt"), "no waybill");
