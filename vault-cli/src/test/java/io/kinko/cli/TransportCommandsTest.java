@@ -243,6 +243,14 @@ class TransportCommandsTest {
   }
 
   @Test
+  void anExportIntoAFolderThatDoesNotExist_isAUsageError_beforeAnythingIsLogged() throws Exception {
+    Cli.Result r = sender.run("export", "申請書", "--to", recipient, "-o", dir.resolve("no-such-folder/p.age").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r::toString);
+    Cli.Result log = ok(sender.run("log", "show", "--json", "--action", "EXPORT"));
+    assertFalse(log.out().contains("\"ALLOW\""), "an EXPORT logged (and a transfer.export incident raised) for a package never written");
+  }
+
+  @Test
   void withoutTo_theCitysRecipientIsUsed_andAnAdministratorCanChangeIt() throws Exception {
     Cli.Result none = sender.run("export", "申請書", "-o", dir.resolve("none.age").toString());
     assertEquals(ExitCodes.USAGE, none.exit(), none::toString);
