@@ -222,7 +222,7 @@ final class Transports {
       }
       Waybill w = checked.waybill();
       Path source = copy;
-      return door.pass(Action.IMPORT, () -> {
+      return door.passChange(Action.IMPORT, () -> {
         for (VaultPath t : checked.targets()) {
           AccessRules.Decision ok = session.decide(Permission.WRITE, t);
           if (!ok.allowed()) {
@@ -285,18 +285,22 @@ final class Transports {
     List<Transport.Item> stored = new ArrayList<>();
     CertificateNames names = vault.certificateNames();
     String city = names == CertificateNames.SEALED ? session.cityRecipient() : null;
+    // One batch: a failure half way (a full disk) stores none of the package, not its first files.
+    List<FileInfo> infos;
     try (InputStream payload = AgeFile.decrypt(Files.newInputStream(copy), ids)) {
       int[] at = {0};
-      PackageFile.read(payload, (path, length, content) -> {
+      infos = session.files().putAll(add -> PackageFile.read(payload, (path, length, content) -> {
         int i = at[0]++;
-        String expected = w.files().get(i).sha256();
-        VaultPath t = checked.targets().get(i);
-        FileInfo info = session.put(t.value(), expecting(content, expected));
-        stored.add(new Transport.Item(names == CertificateNames.PLAIN ? t.value() : null, session.files().pathTag(t),
-            city == null ? null : sealed(city, t.value()), info.size(), expected));
-      });
+        add.add(checked.targets().get(i), expecting(content, w.files().get(i).sha256()));
+      }));
     } catch (IOException e) {
       throw new VaultException("cannot read the package's private copy: " + FileStore.describe(e), e);
+    }
+    session.stateChanged();
+    for (int i = 0; i < infos.size(); i++) {
+      VaultPath t = checked.targets().get(i);
+      stored.add(new Transport.Item(names == CertificateNames.PLAIN ? t.value() : null, session.files().pathTag(t),
+          city == null ? null : sealed(city, t.value()), infos.get(i).size(), w.files().get(i).sha256()));
     }
     LogEntry importEntry = vault.log().entryAt(entry.seq()).orElseThrow();
     LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
