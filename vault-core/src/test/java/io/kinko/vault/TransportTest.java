@@ -143,6 +143,49 @@ class TransportTest {
     return remade;
   }
 
+  /**
+   * The private copy the import checks and stores from is 0600 while the package is read into it.
+   * The package is a FIFO here, so the copy can be looked at mid-way: once more than the pipe's
+   * buffer has been written, the import is reading into its copy.
+   */
+  @Test
+  void theImportsCopyOfThePackage_isPrivateToItsOwner() throws Exception {
+    TestVaults.put(out, "a.bin", TestVaults.randomBytes(3, 1 << 20));
+    byte[] pkg = Files.readAllBytes(export("a.bin").file());
+    Path fifo = dir.resolve("package.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> before = copies(tmp);
+    java.util.concurrent.ExecutorService importer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Transport.Imported> imported = importer.submit(
+          () -> in.importPackage(fifo, new Transport.Identities(List.of(identity), null), out.exportPublicKey(), ""));
+      List<String> modes;
+      try (java.io.OutputStream writer = Files.newOutputStream(fifo)) {
+        writer.write(pkg); // returns once the reader took all but a pipe's buffer of it: the copy exists
+        modes = copies(tmp).stream().filter(p -> !before.contains(p)).map(TransportTest::mode).toList();
+      }
+      assertEquals(1, imported.get(1, TimeUnit.MINUTES).stored().size());
+      assertEquals(List.of("rw-------"), modes);
+    } finally {
+      importer.shutdownNow();
+    }
+  }
+
+  private static List<Path> copies(Path tmp) throws IOException {
+    try (Stream<Path> files = Files.list(tmp)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("kinko-import-")).toList();
+    }
+  }
+
+  private static String mode(Path file) {
+    try {
+      return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
   @Test
   void anExport_raisesTransferExport_withItsEntryAsEvidence_anExportThatFoundNothingDoesNot() {
     TestVaults.put(out, "a.txt", "a".getBytes());

@@ -33,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -204,8 +203,10 @@ final class Transports {
       copy = Files.createTempFile("kinko-import-", ".age", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       MessageDigest d = Waybill.digest();
       long size;
-      try (InputStream in = new DigestInputStream(Files.newInputStream(packageFile), d)) {
-        size = Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      // Into the 0600 file itself: Files.copy(REPLACE_EXISTING) deletes it and creates another under the umask (0644).
+      try (InputStream in = new DigestInputStream(Files.newInputStream(packageFile), d);
+          java.io.OutputStream to = Files.newOutputStream(copy, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        size = in.transferTo(to);
       }
       String sha256 = Bytes.hex(d.digest());
       Checked checked;
