@@ -76,7 +76,8 @@ class DiskFullTest {
       assertThrows(VaultException.class, () -> s.importPackage(pkg, ids, null, ""));
       List<String> imports = s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream()
           .map(x -> x.decision() + " " + x.reason()).toList();
-      assertTrue(imports.get(imports.size() - 1).startsWith("DENY"), "the log says the package was taken in: " + imports);
+      assertTrue(imports.get(imports.size() - 1).startsWith("DENY import ") && imports.get(imports.size() - 1).contains(" failed after approval"),
+          "the log says the package was taken in: " + imports);
       assertEquals(List.of(), s.list("").stream().map(FileInfo::path).toList(), "part of the package was stored");
     }
   }

@@ -186,6 +186,21 @@ class TransportTest {
     }
   }
 
+  /** Whoever can write the folder packages land in can put last month's package there again. */
+  @Test
+  void aPackageImportedBefore_againAfterANewerOne_isRefused_andTheNewerVersionStays() {
+    TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported old = export("a.txt");
+    TestVaults.put(out, "a.txt", "new".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported fresh = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    in.importPackage(old.file(), ids, out.exportPublicKey(), "");
+    in.importPackage(fresh.file(), ids, out.exportPublicKey(), "");
+    IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(old.file(), ids, out.exportPublicKey(), ""));
+    assertTrue(e.getMessage().contains("export " + old.exportId() + " was imported into this vault before"), e::getMessage);
+    assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
   @Test
   void anExport_raisesTransferExport_withItsEntryAsEvidence_anExportThatFoundNothingDoesNot() {
     TestVaults.put(out, "a.txt", "a".getBytes());

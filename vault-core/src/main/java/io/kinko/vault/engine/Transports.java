@@ -222,8 +222,15 @@ final class Transports {
             new IntegrityException("package " + packageFile + " refused, nothing stored: " + e.getMessage(), e));
       }
       Waybill w = checked.waybill();
+      Long earlier = importedAt(w.exportId());
+      if (earlier != null) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was imported at entry " + earlier,
+            null, new IntegrityException("package " + packageFile + " refused, nothing stored: export " + w.exportId()
+                + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
+                + "again would put its files back over newer versions"));
+      }
       Path source = copy;
-      return door.passChange(Action.IMPORT, () -> {
+      return door.pass(Action.IMPORT, () -> {
         for (VaultPath t : checked.targets()) {
           AccessRules.Decision ok = session.decide(Permission.WRITE, t);
           if (!ok.allowed()) {
@@ -232,7 +239,16 @@ final class Transports {
         }
         return Door.Verdict.allow(Receipt.importReason(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, w.files().size()),
             session.files().pathTag(dest), (Void) null);
-      }, (none, entry) -> store(source, ids, checked, sha256, size, entry));
+      }, (none, entry) -> {
+        try {
+          return store(source, ids, checked, sha256, size, entry);
+        } catch (IntegrityException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Names the export, so that importedAt lets the package be imported again.
+          throw door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
+        }
+      });
     } catch (IOException e) {
       throw new VaultException("cannot read the package " + packageFile + ": " + FileStore.describe(e), e);
     } finally {
@@ -244,6 +260,28 @@ final class Transports {
         }
       }
     }
+  }
+
+  private static String failedReason(String exportId) {
+    return "import " + exportId + " failed after approval: ";
+  }
+
+  /** The IMPORT entry that took export {@code exportId} in, if one did and no failure followed it; entries proved against a checkpoint. */
+  private Long importedAt(String exportId) {
+    List<LogEntry> imports = new ArrayList<>(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT))).of(Action.IMPORT));
+    imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
+    Long at = null;
+    for (LogEntry e : imports) {
+      if (e.reason() == null) {
+        continue;
+      }
+      if ("ALLOW".equals(e.decision()) && e.reason().startsWith("import " + exportId + ";")) {
+        at = e.seq();
+      } else if ("DENY".equals(e.decision()) && e.reason().startsWith(failedReason(exportId))) {
+        at = null;
+      }
+    }
+    return at;
   }
 
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
