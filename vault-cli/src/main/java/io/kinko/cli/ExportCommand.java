@@ -63,6 +63,11 @@ final class ExportCommand extends VaultCommand {
     if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw new UsageException(output + " exists; kinko export never overwrites a file");
     }
+    // Checked before the EXPORT entry, which raises transfer.export: a mistyped folder is no export.
+    Path folder = output.toAbsolutePath().getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
+      throw new UsageException("the folder of " + output + " does not exist; kinko export makes no folder");
+    }
     if (passphrase && (!to.isEmpty() || !recipientsFiles.isEmpty())) {
       throw new UsageException("--passphrase must be a package's only recipient (age's scrypt rule): drop --to and --recipients-file");
     }

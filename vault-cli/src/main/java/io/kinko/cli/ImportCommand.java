@@ -2,6 +2,7 @@ package io.kinko.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.kinko.vault.IntegrityException;
 import io.kinko.vault.Password;
 import io.kinko.vault.Session;
 import io.kinko.vault.Transport;
@@ -58,6 +59,23 @@ final class ImportCommand extends VaultCommand {
       throw new UsageException(packageFile + " is not a file");
     }
     senderPem = senderKey == null ? null : Files.readString(senderKey);
+    if (senderPem != null) {
+      // Checked here, not by the import: a wrong file is the operator's slip, not a package that failed its check.
+      try {
+        VaultProvider.installed().fingerprint(senderPem);
+      } catch (IntegrityException e) {
+        throw new UsageException("--sender-key " + senderKey + " holds no Ed25519 public key (PEM, as 'kinko key export' writes it)");
+      }
+    }
+    // The receipt is written once the files are stored and logged: a folder that cannot take it must stop the import first.
+    try {
+      Files.createDirectories(receiptDir);
+    } catch (IOException e) {
+      throw new UsageException("--receipt-dir " + receiptDir + " cannot hold the receipt: " + e.getMessage());
+    }
+    if (!Files.isWritable(receiptDir)) {
+      throw new UsageException("--receipt-dir " + receiptDir + " is not a folder this user can write the receipt into");
+    }
   }
 
   @Override

@@ -132,6 +132,26 @@ class TransportCommandsTest {
   }
 
   @Test
+  void aReceiptDirThatCannotHoldTheReceipt_isAUsageError_beforeAnythingIsStored() throws Exception {
+    Path pkg = export(recipient);
+    Path notAFolder = Files.writeString(dir.resolve("receipts"), "a file where the folder should be");
+    Cli.Result r = receiver.run("import", pkg.toString(), "--identity", key.toString(), "--receipt-dir", notAFolder.toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r::toString);
+    assertNothingStored();
+    assertFalse(ok(receiver.run("log", "show", "--json", "--action", "IMPORT")).out().contains("\"ALLOW\""), "no IMPORT logged");
+  }
+
+  @Test
+  void aSenderKeyFileThatHoldsNoKey_isAUsageError_notAPackageLoggedAsRefused() throws Exception {
+    Path pkg = export(recipient);
+    Cli.Result r = receiver.run("import", pkg.toString(), "--identity", key.toString(), "--sender-key", key.toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r::toString);
+    assertFalse(r.err().contains("AGE-SECRET-KEY"), r::toString);
+    assertNothingStored();
+    assertFalse(ok(receiver.run("log", "show", "--json", "--action", "IMPORT")).out().contains("\"DENY\""), "an intact package logged as refused");
+  }
+
+  @Test
   void aPlainTarInAge_withNoWaybill_isRefused_exit5_nothingStored() throws Exception {
     Files.createDirectories(dir.resolve("plain/files"));
     Files.writeString(dir.resolve("plain/files/a.txt"), "no waybill");
@@ -220,6 +240,14 @@ class TransportCommandsTest {
     }
     Cli.Result log = ok(sender.run("log", "show", "--json", "--action", "EXPORT"));
     assertTrue(log.out().contains("\"DENY\""), log::toString);
+  }
+
+  @Test
+  void anExportIntoAFolderThatDoesNotExist_isAUsageError_beforeAnythingIsLogged() throws Exception {
+    Cli.Result r = sender.run("export", "申請書", "--to", recipient, "-o", dir.resolve("no-such-folder/p.age").toString());
+    assertEquals(ExitCodes.USAGE, r.exit(), r::toString);
+    Cli.Result log = ok(sender.run("log", "show", "--json", "--action", "EXPORT"));
+    assertFalse(log.out().contains("\"ALLOW\""), "an EXPORT logged (and a transfer.export incident raised) for a package never written");
   }
 
   @Test

@@ -55,4 +55,30 @@ class DiskFullTest {
       assertEquals(1, s.list("").size());
     }
   }
+
+  /**
+   * An import whose files do not all fit: the vault must end with none of them (or all), and its
+   * log must not say the package was taken in when it was not.
+   */
+  @Test
+  void import_onAFullDisk_storesNoneOfThePackage() throws IOException {
+    Path identity = Files.writeString(dir.resolve("key.txt"), io.kinko.vault.transport.AgeKeys.IDENTITY + "\n");
+    Path pkg = dir.resolve("p.age");
+    try (Vault sender = TestVaults.create(dir.resolve("sender")); Session out = TestVaults.login(sender)) {
+      for (int i = 1; i <= 20; i++) {
+        TestVaults.put(out, "a/" + i + ".bin", TestVaults.randomBytes(i, 1 << 20)); // twenty of 1 MiB: some fit, not all
+      }
+      out.exportPackage(List.of("a"), Transport.Recipients.of(List.of(io.kinko.vault.transport.AgeKeys.RECIPIENT)), pkg);
+    }
+    Path v = mount.resolve("vault");
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+      assertThrows(VaultException.class, () -> s.importPackage(pkg, ids, null, ""));
+      List<String> imports = s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream()
+          .map(x -> x.decision() + " " + x.reason()).toList();
+      assertTrue(imports.get(imports.size() - 1).startsWith("DENY import ") && imports.get(imports.size() - 1).contains(" failed after approval"),
+          "the log says the package was taken in: " + imports);
+      assertEquals(List.of(), s.list("").stream().map(FileInfo::path).toList(), "part of the package was stored");
+    }
+  }
 }

@@ -6,17 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kinko.vault.transport.AgeFile;
+import io.kinko.vault.transport.AgeIdentity;
 import io.kinko.vault.transport.AgeKeys;
+import io.kinko.vault.transport.AgeRecipient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.text.Normalizer;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Transport packages through the library (issue #14): the order of the log entries around a
@@ -72,6 +87,118 @@ class TransportTest {
     assertArrayEquals(a, TestVaults.readAll(in, "in/申請書/a.bin"));
     List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
     assertTrue(imports.get(0).reason().startsWith("import " + e.exportId() + ";"), imports.get(0)::reason);
+  }
+
+  static Stream<Arguments> renames() {
+    return Stream.of(
+        Arguments.of("'.': the folder it is imported to", (UnaryOperator<String>) first -> "."),
+        Arguments.of("the first file's name in NFD", (UnaryOperator<String>) first -> Normalizer.normalize(first, Normalizer.Form.NFD)),
+        Arguments.of("the first file's name", (UnaryOperator<String>) first -> first));
+  }
+
+  /**
+   * Under the tag policy the waybill leaves the names out, so a recipient may rename the tar's
+   * members (SECURITY.md); a name that puts two files in one place, or a file on the folder it is
+   * imported to, must not store one file over another, nor half the package.
+   */
+  @ParameterizedTest(name = "second file renamed to {0}")
+  @MethodSource("renames")
+  void aPackageRetarredWithItsSecondFileRenamed_toAPlaceNoExportNames_isRefused_andNothingIsStored(String as, UnaryOperator<String> rename)
+      throws Exception {
+    TestVaults.put(out, "届/é1.txt", "one".getBytes(StandardCharsets.UTF_8));
+    TestVaults.put(out, "届/é2.txt", "two".getBytes(StandardCharsets.UTF_8));
+    Path renamed = retarred(export("届").file(), rename);
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    assertThrows(IntegrityException.class, () -> in.importPackage(renamed, ids, out.exportPublicKey(), ""));
+    assertEquals(List.of(), in.list(""));
+    assertEquals(List.of("DENY"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+  }
+
+  /** {@code pkg} as its recipient can remake it: opened, its second file renamed by {@code rename} of the first's name, re-encrypted. */
+  private Path retarred(Path pkg, UnaryOperator<String> rename) throws IOException {
+    Path remade = dir.resolve("retarred-" + System.nanoTime() + ".age");
+    List<AgeIdentity> ids = AgeIdentity.parse(AgeKeys.IDENTITY.getBytes(StandardCharsets.US_ASCII), "test identity");
+    try (InputStream payload = AgeFile.decrypt(Files.newInputStream(pkg), ids);
+        AgeFile.Writer age = AgeFile.encrypt(Files.newOutputStream(remade), List.of(AgeRecipient.x25519(AgeKeys.RECIPIENT)))) {
+      TarArchiveInputStream from = new TarArchiveInputStream(payload, StandardCharsets.UTF_8.name());
+      TarArchiveOutputStream to = new TarArchiveOutputStream(age, StandardCharsets.UTF_8.name());
+      to.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      to.setAddPaxHeadersForNonAsciiNames(true);
+      List<String> files = new java.util.ArrayList<>();
+      for (TarArchiveEntry e; (e = from.getNextEntry()) != null; ) {
+        String name = e.getName();
+        if (name.startsWith("files/")) {
+          files.add(name.substring("files/".length()));
+          name = files.size() == 2 ? "files/" + rename.apply(files.get(0)) : name;
+        }
+        TarArchiveEntry copy = new TarArchiveEntry(name, true);
+        copy.setSize(e.getSize());
+        to.putArchiveEntry(copy);
+        from.transferTo(to);
+        to.closeArchiveEntry();
+      }
+      to.finish();
+      age.finish();
+    }
+    return remade;
+  }
+
+  /**
+   * The private copy the import checks and stores from is 0600 while the package is read into it.
+   * The package is a FIFO here, so the copy can be looked at mid-way: once more than the pipe's
+   * buffer has been written, the import is reading into its copy.
+   */
+  @Test
+  void theImportsCopyOfThePackage_isPrivateToItsOwner() throws Exception {
+    TestVaults.put(out, "a.bin", TestVaults.randomBytes(3, 1 << 20));
+    byte[] pkg = Files.readAllBytes(export("a.bin").file());
+    Path fifo = dir.resolve("package.fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Path> before = copies(tmp);
+    java.util.concurrent.ExecutorService importer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Transport.Imported> imported = importer.submit(
+          () -> in.importPackage(fifo, new Transport.Identities(List.of(identity), null), out.exportPublicKey(), ""));
+      List<String> modes;
+      try (java.io.OutputStream writer = Files.newOutputStream(fifo)) {
+        writer.write(pkg); // returns once the reader took all but a pipe's buffer of it: the copy exists
+        modes = copies(tmp).stream().filter(p -> !before.contains(p)).map(TransportTest::mode).toList();
+      }
+      assertEquals(1, imported.get(1, TimeUnit.MINUTES).stored().size());
+      assertEquals(List.of("rw-------"), modes);
+    } finally {
+      importer.shutdownNow();
+    }
+  }
+
+  private static List<Path> copies(Path tmp) throws IOException {
+    try (Stream<Path> files = Files.list(tmp)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("kinko-import-")).toList();
+    }
+  }
+
+  private static String mode(Path file) {
+    try {
+      return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** Whoever can write the folder packages land in can put last month's package there again. */
+  @Test
+  void aPackageImportedBefore_againAfterANewerOne_isRefused_andTheNewerVersionStays() {
+    TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported old = export("a.txt");
+    TestVaults.put(out, "a.txt", "new".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported fresh = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    in.importPackage(old.file(), ids, out.exportPublicKey(), "");
+    in.importPackage(fresh.file(), ids, out.exportPublicKey(), "");
+    IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(old.file(), ids, out.exportPublicKey(), ""));
+    assertTrue(e.getMessage().contains("export " + old.exportId() + " was imported into this vault before"), e::getMessage);
+    assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
   }
 
   @Test

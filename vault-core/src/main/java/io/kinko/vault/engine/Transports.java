@@ -33,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -204,8 +203,10 @@ final class Transports {
       copy = Files.createTempFile("kinko-import-", ".age", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       MessageDigest d = Waybill.digest();
       long size;
-      try (InputStream in = new DigestInputStream(Files.newInputStream(packageFile), d)) {
-        size = Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      // Into the 0600 file itself: Files.copy(REPLACE_EXISTING) deletes it and creates another under the umask (0644).
+      try (InputStream in = new DigestInputStream(Files.newInputStream(packageFile), d);
+          java.io.OutputStream to = Files.newOutputStream(copy, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+        size = in.transferTo(to);
       }
       String sha256 = Bytes.hex(d.digest());
       Checked checked;
@@ -221,6 +222,13 @@ final class Transports {
             new IntegrityException("package " + packageFile + " refused, nothing stored: " + e.getMessage(), e));
       }
       Waybill w = checked.waybill();
+      Long earlier = importedAt(w.exportId());
+      if (earlier != null) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was imported at entry " + earlier,
+            null, new IntegrityException("package " + packageFile + " refused, nothing stored: export " + w.exportId()
+                + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
+                + "again would put its files back over newer versions"));
+      }
       Path source = copy;
       return door.pass(Action.IMPORT, () -> {
         for (VaultPath t : checked.targets()) {
@@ -231,7 +239,16 @@ final class Transports {
         }
         return Door.Verdict.allow(Receipt.importReason(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, w.files().size()),
             session.files().pathTag(dest), (Void) null);
-      }, (none, entry) -> store(source, ids, checked, sha256, size, entry));
+      }, (none, entry) -> {
+        try {
+          return store(source, ids, checked, sha256, size, entry);
+        } catch (IntegrityException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Names the export, so that importedAt lets the package be imported again.
+          throw door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
+        }
+      });
     } catch (IOException e) {
       throw new VaultException("cannot read the package " + packageFile + ": " + FileStore.describe(e), e);
     } finally {
@@ -243,6 +260,28 @@ final class Transports {
         }
       }
     }
+  }
+
+  private static String failedReason(String exportId) {
+    return "import " + exportId + " failed after approval: ";
+  }
+
+  /** The IMPORT entry that took export {@code exportId} in, if one did and no failure followed it; entries proved against a checkpoint. */
+  private Long importedAt(String exportId) {
+    List<LogEntry> imports = new ArrayList<>(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT))).of(Action.IMPORT));
+    imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
+    Long at = null;
+    for (LogEntry e : imports) {
+      if (e.reason() == null) {
+        continue;
+      }
+      if ("ALLOW".equals(e.decision()) && e.reason().startsWith("import " + exportId + ";")) {
+        at = e.seq();
+      } else if ("DENY".equals(e.decision()) && e.reason().startsWith(failedReason(exportId))) {
+        at = null;
+      }
+    }
+    return at;
   }
 
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
@@ -285,18 +324,22 @@ final class Transports {
     List<Transport.Item> stored = new ArrayList<>();
     CertificateNames names = vault.certificateNames();
     String city = names == CertificateNames.SEALED ? session.cityRecipient() : null;
+    // One batch: a failure half way (a full disk) stores none of the package, not its first files.
+    List<FileInfo> infos;
     try (InputStream payload = AgeFile.decrypt(Files.newInputStream(copy), ids)) {
       int[] at = {0};
-      PackageFile.read(payload, (path, length, content) -> {
+      infos = session.files().putAll(add -> PackageFile.read(payload, (path, length, content) -> {
         int i = at[0]++;
-        String expected = w.files().get(i).sha256();
-        VaultPath t = checked.targets().get(i);
-        FileInfo info = session.put(t.value(), expecting(content, expected));
-        stored.add(new Transport.Item(names == CertificateNames.PLAIN ? t.value() : null, session.files().pathTag(t),
-            city == null ? null : sealed(city, t.value()), info.size(), expected));
-      });
+        add.add(checked.targets().get(i), expecting(content, w.files().get(i).sha256()));
+      }));
     } catch (IOException e) {
       throw new VaultException("cannot read the package's private copy: " + FileStore.describe(e), e);
+    }
+    session.stateChanged();
+    for (int i = 0; i < infos.size(); i++) {
+      VaultPath t = checked.targets().get(i);
+      stored.add(new Transport.Item(names == CertificateNames.PLAIN ? t.value() : null, session.files().pathTag(t),
+          city == null ? null : sealed(city, t.value()), infos.get(i).size(), w.files().get(i).sha256()));
     }
     LogEntry importEntry = vault.log().entryAt(entry.seq()).orElseThrow();
     LogCheckpoints.Signed signed = vault.signCheckpoint(signing);

@@ -109,6 +109,45 @@ public final class FileStore {
     }
   }
 
+  /** Where {@link #putAll} takes its files from: {@code add} once per file, in order. */
+  @FunctionalInterface
+  public interface Source {
+    void feed(Adder add) throws IOException;
+  }
+
+  /** One file of {@link #putAll}: its path and its content, read to its end before the next. */
+  @FunctionalInterface
+  public interface Adder {
+    void add(VaultPath path, InputStream content) throws IOException;
+  }
+
+  /**
+   * Stores every file {@code source} adds as one batch, for an operation that stores all or none
+   * (an import): each blob is staged as it comes; only when the source has ended are they published
+   * and their rows inserted in one transaction. A failure on the way (a full disk, content that
+   * fails to read) discards what was staged and stores nothing.
+   */
+  public List<FileInfo> putAll(Source source) {
+    Batch batch = new Batch(LongConsumerNone.INSTANCE);
+    try {
+      source.feed((path, content) -> {
+        batch.gate().check(path);
+        try {
+          batch.add(path, content);
+        } catch (SourceException e) {
+          throw (IOException) e.getCause();
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      batch.abort();
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new VaultException("cannot read the content: " + describe((IOException) e), e);
+    }
+    return batch.commit();
+  }
+
   /**
    * Stores a local file, or a folder recursively, below {@code target}. Symbolic links and
    * special files are not followed and are reported; unreadable files are reported and skipped.

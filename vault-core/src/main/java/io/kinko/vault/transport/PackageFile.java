@@ -2,6 +2,7 @@ package io.kinko.vault.transport;
 
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.store.VaultPath;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +17,14 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The bytes of a transport package: an age file whose payload is a POSIX (PAX) tar of the files
@@ -153,7 +157,9 @@ public final class PackageFile {
    * Reads the tar of an opened package in one pass: every file member is handed to {@code
    * visitor} (may be null) through a stream that digests what it reads, then drained; the
    * waybill's two members are kept. Anything else in the tar (a folder, a link, a member after the
-   * waybill, a name outside {@code files/}) is refused.
+   * waybill, a name outside {@code files/}) is refused, and so is a file's name that is not a vault
+   * path as the vault spells it, or that an earlier member holds: each member is stored where its
+   * name says, so two names for one place would store one file over another.
    *
    * @throws IntegrityException if the tar is malformed or holds anything but files and the waybill
    */
@@ -163,6 +169,7 @@ public final class PackageFile {
     List<String> digests = new ArrayList<>();
     byte[] waybill = null;
     byte[] signature = null;
+    Set<String> seen = new HashSet<>();
     try {
       TarArchiveInputStream tar = new TarArchiveInputStream(payload, StandardCharsets.UTF_8.name());
       byte[] buffer = new byte[BUFFER];
@@ -171,7 +178,7 @@ public final class PackageFile {
         if (e.isDirectory() && waybill == null && name.startsWith(Waybill.FILES)) {
           continue; // a tar made by hand may list folders; they hold nothing to check
         }
-        if (!e.isFile() || e.getSize() < 0) {
+        if (!plainFile(e) || e.getSize() < 0) {
           throw new IntegrityException("the package's tar holds '" + name + "', which is not a plain file");
         }
         if (signature != null) {
@@ -188,6 +195,7 @@ public final class PackageFile {
             public void close() {}
           }, d);
           String path = name.substring(Waybill.FILES.length());
+          checkName(path, seen);
           if (visitor != null) {
             visitor.file(path, e.getSize(), counted);
           }
@@ -211,6 +219,29 @@ public final class PackageFile {
       throw new IntegrityException("the package's tar is malformed: " + e.getMessage(), e);
     }
     return new Contents(waybill, signature, List.copyOf(paths), List.copyOf(sizes), List.copyOf(digests));
+  }
+
+  /** A regular file's header: Commons Compress's isFile() also says yes to links, devices and FIFOs, which tar x makes something else of. */
+  private static boolean plainFile(TarArchiveEntry e) {
+    byte type = e.getLinkFlag();
+    return (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM) && !e.isDirectory() && !e.isSparse();
+  }
+
+  /** A file's name below files/: one vault path, spelled as the vault spells it, not seen before in this tar. */
+  private static void checkName(String path, Set<String> seen) {
+    String canonical;
+    try {
+      canonical = VaultPath.of(path).value();
+    } catch (IllegalArgumentException e) {
+      throw new IntegrityException("the package's tar holds a file whose name is no vault path: " + e.getMessage());
+    }
+    if (!canonical.equals(path)) {
+      throw new IntegrityException("the package's tar holds '" + Waybill.FILES + path + "', which is not a file's vault path as a vault"
+          + " spells it (NFC, no '.' or trailing '/')");
+    }
+    if (!seen.add(path)) {
+      throw new IntegrityException("the package's tar holds '" + Waybill.FILES + path + "' twice");
+    }
   }
 
   private static byte[] small(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {

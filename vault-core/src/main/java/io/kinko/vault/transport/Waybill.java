@@ -38,6 +38,11 @@ public record Waybill(String exportId, String vault, String keyFingerprint, Stri
   public static final String SIGNATURE = "waybill.json.sig";
   /** Where the files sit in the tar, so that no stored name can collide with the waybill's. */
   public static final String FILES = "files/";
+  /**
+   * An export or vault id as a vault makes one. An unpinned waybill's maker chooses both: the importer
+   * names the receipt's file after the export id and prints the vault id beside "(UNPINNED)".
+   */
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
   /** One file: the vault's id of the version exported, its tag, its name as the policy allows, size and SHA-256 of its bytes. */
   public record File(String fileId, String nameTag, String path, String sealedPath, long size, String sha256) {
@@ -137,12 +142,20 @@ public record Waybill(String exportId, String vault, String keyFingerprint, Stri
     CertificateBody.SignedCheckpoint checkpoint = cp.done(new CertificateBody.SignedCheckpoint(cp.number("treeSize"), cp.text("checkpoint")));
     log.done(null);
     String listSha256 = f.text("fileListSha256");
-    Waybill w = f.done(new Waybill(f.text("exportId"), f.text("vault"), fingerprint, pem, f.texts("recipients"), f.instant("createdAt"),
+    Waybill w = f.done(new Waybill(id(f, "exportId"), id(f, "vault"), fingerprint, pem, f.texts("recipients"), f.instant("createdAt"),
         f.text("createdBy"), f.text("names"), files, entry, checkpoint));
     if (!w.fileListSha256().equals(listSha256)) {
       throw new IntegrityException("the waybill's fileListSha256 is not the digest of its file list");
     }
     return w;
+  }
+
+  private static String id(JsonFields f, String name) {
+    String id = f.text(name);
+    if (!ID.matcher(id).matches()) {
+      throw f.refused(name, "is not an id as a vault makes one (32 hexadecimal digits)");
+    }
+    return id;
   }
 
   private static long nonNegative(JsonFields f, String name) {
