@@ -6,6 +6,7 @@ import io.kinko.vault.VaultException;
 import io.kinko.vault.crypto.SigningKey;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,6 +253,9 @@ public final class ArchiveVerifier {
           range.append(leaf);
           prev = HEX.formatHex(leaf);
         }
+      } catch (CharacterCodingException e) {
+        // Kinko writes every entry as UTF-8: bytes that decode as none were altered, not unreadable.
+        throw new IntegrityException(entries.getFileName() + " holds bytes that are not UTF-8 text: its entries were altered", e);
       } catch (IOException e) {
         throw new VaultException("cannot read " + entries + ": " + e.getMessage(), e);
       } catch (IntegrityException e) {

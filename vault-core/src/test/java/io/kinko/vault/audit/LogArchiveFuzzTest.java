@@ -3,6 +3,8 @@ package io.kinko.vault.audit;
 import static io.kinko.vault.audit.AuditorArtifacts.KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -49,6 +51,17 @@ class LogArchiveFuzzTest {
     for (List<String> archives : HANDED_OVER) {
       assertEquals(REPORTS.get(archives), LogArchive.verify(List.of(handOver(archives, "", null)), KEY), archives.toString());
     }
+  }
+
+  @Test
+  void anEntriesFileWithBytesThatAreNotUtf8_isAnIntegrityRefusal_notAFileThatCannotBeRead() {
+    String file = JANUARY + ".jsonl";
+    byte[] entries = AuditorArtifacts.read(file);
+    entries[1] = (byte) 0xF6; // the fuzzer's first finding: a VaultException "cannot read …: Input length = 1", exit 1
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> LogArchive.verify(List.of(handOver(List.of(JANUARY), file, entries)), KEY));
+
+    assertTrue(e.getMessage().contains(file + " holds bytes that are not UTF-8 text"), e.getMessage());
   }
 
   @FuzzTest(maxDuration = "10s")
