@@ -64,6 +64,24 @@ class LogArchiveFuzzTest {
     assertTrue(e.getMessage().contains(file + " holds bytes that are not UTF-8 text"), e.getMessage());
   }
 
+  @Test
+  void aManifestFieldThatNoSignatureCovers_editedOrAdded_isAnIntegrityRefusal() {
+    // the fuzzer's second finding: the signing key's description edited, and the archive verified
+    assertTrue(manifestEdited("\"fingerprintOf\"", "\"fingIrprintOf\"").contains("names its signing key in a form Kinko does not write"));
+    assertTrue(manifestEdited("\"treeSize\":8}", "\"treeSize\":9}").contains("says its previous checkpoint is of 9 entries, but it signs 8"));
+    assertTrue(manifestEdited("\"kinko\":", "\"note\":\"x\",\"kinko\":").contains("has a field Kinko does not write: 'note'"));
+  }
+
+  /** The refusal of February's archive with {@code from} in its manifest replaced by {@code to}. */
+  private static String manifestEdited(String from, String to) {
+    String file = FEBRUARY + ".manifest.json";
+    String manifest = new String(AuditorArtifacts.read(file), StandardCharsets.UTF_8);
+    assertTrue(manifest.contains(from), from);
+    byte[] edited = manifest.replace(from, to).getBytes(StandardCharsets.UTF_8);
+    return assertThrows(IntegrityException.class, () -> LogArchive.verify(List.of(handOver(List.of(FEBRUARY), file, edited)), KEY), to)
+        .getMessage();
+  }
+
   @FuzzTest(maxDuration = "10s")
   void anyEditOfAManifestOrItsEntries_isRefusedAsIntegrity_neverOtherwise(FuzzedDataProvider data) {
     List<String> archives = data.pickValue(HANDED_OVER);
