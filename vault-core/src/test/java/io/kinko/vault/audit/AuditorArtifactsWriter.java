@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Writes the artifacts in {@code artifacts/} (see its README) with Kinko's own code, once: one
@@ -80,6 +82,11 @@ final class AuditorArtifactsWriter {
         admin.monthlyReport(YearMonth.of(2027, 2), null, out);
       }
     });
+    try (Stream<Path> files = Files.walk(vaultDir.getParent())) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   private static Instant tokyo(int year, int month, int day) {
