@@ -22,6 +22,7 @@ class IncidentReportFuzzTest {
   private static final String NAME = "incident-" + AuditorArtifacts.INCIDENT + ".json";
   private static final byte[] JSON = AuditorArtifacts.read(NAME);
   private static final byte[] SIGNATURE = AuditorArtifacts.read(NAME + ".sig");
+  private static final byte[] INSIDER_JSON = InsiderArtifacts.resigned(JSON, null);
 
   @Test
   void theReportAsHandedOver_verifies_provingTheIncidentAndItsThreeFailedLogins() {
@@ -45,5 +46,23 @@ class IncidentReportFuzzTest {
     }
     assertArrayEquals(JSON, IncidentReportCodec.encode(verified.report()), "an incident report verified with content that was not signed");
     assertEquals(1 + verified.report().incident().evidence().size(), verified.entriesProved());
+  }
+
+  @Test
+  void theReportResignedByAnInsider_verifiesUnderTheInsidersKey() {
+    assertEquals(4, IncidentReport.verify(INSIDER_JSON, InsiderArtifacts.sign(INSIDER_JSON), InsiderArtifacts.KEY).entriesProved());
+  }
+
+  @FuzzTest(maxDuration = "10s")
+  void anyIncidentReportAnInsiderSigns_verifiesAsTheBytesSigned_orIsRefusedAsIntegrity_neverOtherwise(FuzzedDataProvider data) {
+    byte[] json = AuditorArtifacts.edited(data, INSIDER_JSON);
+    IncidentReport.Verified verified;
+    try {
+      verified = IncidentReport.verify(json, InsiderArtifacts.sign(json), InsiderArtifacts.KEY);
+    } catch (IntegrityException refused) {
+      assertFalse(refused.getMessage().isBlank(), "a refusal that says nothing");
+      return;
+    }
+    assertArrayEquals(json, IncidentReportCodec.encode(verified.report()), "an incident report verified as other bytes than were signed");
   }
 }

@@ -31,6 +31,8 @@ class MonthlyReportFuzzTest {
 
   private static final Filed JANUARY = Filed.of("2027-01");
   private static final Filed FEBRUARY = Filed.of("2027-02");
+  private static final byte[] INSIDER_JANUARY = InsiderArtifacts.resigned(JANUARY.json(), null);
+  private static final byte[] INSIDER_FEBRUARY = InsiderArtifacts.resigned(FEBRUARY.json(), ReportVerifier.sha256(INSIDER_JANUARY));
 
   @Test
   void theReportsAsFiled_verify_februaryAsTheContinuationOfJanuary() {
@@ -65,5 +67,27 @@ class MonthlyReportFuzzTest {
       assertArrayEquals(previous, given, "a previous report checked that is not the one filed");
     }
     assertArrayEquals(filed.csv(), ReportCsv.of(verified.report()), "the verified report's figures are not the CSV handed over with it");
+  }
+
+  @Test
+  void theReportsResignedByAnInsider_verifyUnderTheInsidersKey() {
+    byte[] signature = InsiderArtifacts.sign(INSIDER_FEBRUARY);
+    assertTrue(MonthlyReport.verify(INSIDER_FEBRUARY, signature, InsiderArtifacts.KEY, INSIDER_JANUARY).previousChecked());
+  }
+
+  @FuzzTest(maxDuration = "10s")
+  void anyReportAnInsiderSigns_verifiesAsTheBytesSigned_orIsRefusedAsIntegrity_neverOtherwise(FuzzedDataProvider data) {
+    boolean january = data.consumeBoolean();
+    byte[] previous = january || data.consumeBoolean() ? null : INSIDER_JANUARY;
+    byte[] json = AuditorArtifacts.edited(data, january ? INSIDER_JANUARY : INSIDER_FEBRUARY);
+    MonthlyReport.Verified verified;
+    try {
+      verified = MonthlyReport.verify(json, InsiderArtifacts.sign(json), InsiderArtifacts.KEY, previous);
+    } catch (IntegrityException refused) {
+      assertFalse(refused.getMessage().isBlank(), "a refusal that says nothing");
+      return;
+    }
+    assertArrayEquals(json, ReportCodec.encode(verified.report()), "a report verified as other bytes than were signed");
+    assertTrue(ReportCsv.of(verified.report()).length > 0);
   }
 }
