@@ -6,6 +6,7 @@ import io.kinko.vault.VaultException;
 import io.kinko.vault.crypto.SigningKey;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,10 @@ import java.util.stream.Stream;
 public final class ArchiveVerifier {
   private static final HexFormat HEX = HexFormat.of();
   private static final String MANIFEST = ".manifest.json";
+  /** The fields of a manifest as {@link LogArchiver} writes it (before fe91a51 without the signing key's), and of its previous. */
+  private static final Set<String> FIELDS =
+      Set.of("kinko", "vault", "firstSeq", "lastSeq", "treeSize", "leftSubtrees", "checkpoint", SigningKey.NAMED_KEY, "previous");
+  private static final Set<String> PREVIOUS_FIELDS = Set.of("treeSize", "checkpoint", "consistencyProof");
 
   private ArchiveVerifier() {}
 
@@ -171,7 +177,20 @@ public final class ArchiveVerifier {
       if (checkpoint.size() != treeSize || treeSize != lastSeq + 1 || firstSeq > lastSeq) {
         throw new IntegrityException(manifest.getFileName() + ": sizes do not agree with its checkpoint");
       }
-      SigningKey.checkNamed(m, publicKey, manifest.getFileName().toString());
+      // Only the checkpoints are signed: every other field must say what the writer wrote, or an
+      // edit of it would verify.
+      requireFields(m, FIELDS, "");
+      if (p != null) {
+        requireFields(p, PREVIOUS_FIELDS, "previous.");
+        if (previousSize == null || previousSize != previous.size()) {
+          throw new IntegrityException(name + " says its previous checkpoint is of " + previousSize + " entries, but it signs "
+              + previous.size());
+        }
+      }
+      SigningKey.checkNamed(m, publicKey, name);
+      if (m.containsKey(SigningKey.NAMED_KEY) && !SigningKey.named(publicKey).equals(m.get(SigningKey.NAMED_KEY))) {
+        throw new IntegrityException(name + " names its signing key in a form Kinko does not write: " + m.get(SigningKey.NAMED_KEY));
+      }
       String expected = LogArchiver.baseName(vault, firstSeq, lastSeq) + MANIFEST;
       if (!name.equals(expected)) {
         // The sequence numbers come from the signed content; a name that disagrees was changed.
@@ -182,6 +201,14 @@ public final class ArchiveVerifier {
 
     String name() {
       return manifest.getFileName().toString();
+    }
+
+    private void requireFields(Map<?, ?> object, Set<String> fields, String path) {
+      for (Object field : object.keySet()) {
+        if (!fields.contains(field)) {
+          throw new IntegrityException(name() + " has a field Kinko does not write: '" + path + field + "'");
+        }
+      }
     }
 
     /** The signed root of the tree of {@code size} this archive carries. */
@@ -252,6 +279,9 @@ public final class ArchiveVerifier {
           range.append(leaf);
           prev = HEX.formatHex(leaf);
         }
+      } catch (CharacterCodingException e) {
+        // Kinko writes every entry as UTF-8: bytes that decode as none were altered, not unreadable.
+        throw new IntegrityException(entries.getFileName() + " holds bytes that are not UTF-8 text: its entries were altered", e);
       } catch (IOException e) {
         throw new VaultException("cannot read " + entries + ": " + e.getMessage(), e);
       } catch (IntegrityException e) {
