@@ -1,6 +1,7 @@
 package io.kinko.vault.audit;
 
 import io.kinko.vault.IncidentRule;
+import io.kinko.vault.IntegrityException;
 import io.kinko.vault.Action;
 import io.kinko.vault.Decision;
 
@@ -726,6 +727,24 @@ public final class AccessLog {
       try (PreparedStatement s = c.prepareStatement("SELECT tree_size, last_leaf FROM log_head WHERE id = 1")) {
         return query(s);
       }
+    }
+
+    /**
+     * The last leaf as bytes.
+     *
+     * @throws IntegrityException if the row's text is not a 32-byte hash in hex: it was edited outside Kinko
+     */
+    byte[] lastLeafBytes() {
+      try {
+        byte[] leaf = HEX.parseHex(lastLeaf);
+        if (leaf.length == Merkle.HASH_SIZE) {
+          return leaf;
+        }
+      } catch (IllegalArgumentException | NullPointerException notHex) {
+        // refused below
+      }
+      throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "the access log's head does not name a leaf (its last leaf is not a hash): "
+          + "the database was edited outside Kinko");
     }
 
     private static Head query(PreparedStatement s) throws SQLException {

@@ -71,7 +71,7 @@ final class JournalReplay {
       }
       AccessLog.Head head = database.inTransaction(AccessLog.Head::read);
       Long journalEnd = database.inTransaction(JournalReplay::journalEnd);
-      byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
+      byte[] lastLeaf = head.lastLeafBytes();
       long from = journalEnd == null ? journal.start() : journalEnd;
       if (head.size() != shared.filled()) {
         // While the vault is open no crash came between: the database holds what the filler put there, or it was changed.
@@ -114,7 +114,7 @@ final class JournalReplay {
   private static Journal openJournal(Database database, Path file) {
     AccessLog.Head head = database.inTransaction(AccessLog.Head::read);
     Long journalEnd = database.inTransaction(JournalReplay::journalEnd);
-    byte[] lastLeaf = HEX.parseHex(head.lastLeaf());
+    byte[] lastLeaf = head.lastLeafBytes();
     if (!Journal.exists(file)) {
       if (journalEnd != null) {
         throw new io.kinko.vault.IntegrityException(IncidentRule.INTEGRITY_LOG, "the log journal " + file.getFileName() + " is missing, though the database's "

@@ -100,7 +100,11 @@ public final class VaultState {
         throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state head row is missing");
       }
       String root = r.getString(2);
-      return new Head(r.getLong(1), root == null ? StateDigest.ZERO : Bytes.unhex(root));
+      try {
+        return new Head(r.getLong(1), root == null ? StateDigest.ZERO : Bytes.unhex(root));
+      } catch (IllegalArgumentException notHex) {
+        throw new IntegrityException(IncidentRule.INTEGRITY_STATE, "the vault's state root is not hex: the state was changed outside Kinko");
+      }
     }
   }
 
