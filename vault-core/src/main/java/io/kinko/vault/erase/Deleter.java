@@ -525,16 +525,17 @@ public final class Deleter {
         throw new IntegrityException("its body or signature is missing");
       }
       byte[] json = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (!SigningKey.verifies(publicKey, json, Base64.getDecoder().decode(signature))) {
+      byte[] signed = Base64.getDecoder().decode(signature);
+      if (!SigningKey.verifies(publicKey, json, signed)) {
         throw new IntegrityException("its signature does not verify with the vault's key");
       }
       if (!CertificateCodec.parse(json).header().certificateId().equals(id)) {
         throw new IntegrityException("it is filed under another certificate's id");
       }
-      return new DeletionCertificate(id, body, Base64.getDecoder().decode(signature));
+      return new DeletionCertificate(id, body, signed);
     } catch (IntegrityException | IllegalArgumentException e) {
-      throw new IntegrityException(IncidentRule.INTEGRITY_OTHER, "the certificate " + id + " that the vault keeps does not verify as its auditor "
-          + "would check it (" + e.getMessage() + "): the database was edited outside Kinko", e);
+      throw new IntegrityException(IncidentRule.INTEGRITY_OTHER, "the certificate " + id + " that the vault keeps does not verify ("
+          + e.getMessage() + "): the database was edited outside Kinko", e);
     }
   }
 
