@@ -1,6 +1,7 @@
 package io.kinko.vault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kinko.vault.audit.AccessLog;
@@ -11,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,10 +26,11 @@ import org.junit.jupiter.api.Test;
  * who then hands the writer's role on instead of writing later callers' batches (which kept its
  * own call waiting, up to 1.6 s under 8 writers), and the listener that signs checkpoints sees
  * every batch once, in order, though it runs beside the next batches' writes (on the embedded
- * database on the thread that fills the database behind the journal).
+ * database on the listeners' thread, on PostgreSQL on the thread of one caller, while the others
+ * return at their commit).
  */
 class GroupCommitTest extends VaultTest {
-  private record Seen(String writer, long size, List<String> actors) {}
+  private record Seen(long size, List<String> actors) {}
 
   private static AccessLog.Event stat(String actor) {
     return AccessLog.Event.allow(actor, Action.STAT, "group commit test", null, null);
@@ -34,11 +38,6 @@ class GroupCommitTest extends VaultTest {
 
   /** Starts {@code threads} writers that each append {@code each} entries as themselves; failures go to {@code failures}. */
   private static List<Thread> writers(AccessLog log, int threads, int each, CountDownLatch start, List<Throwable> failures) {
-    return writers(log, threads, each, start, failures, new AtomicLong());
-  }
-
-  /** As above, counting in {@code acknowledged} every append that returned. */
-  private static List<Thread> writers(AccessLog log, int threads, int each, CountDownLatch start, List<Throwable> failures, AtomicLong acknowledged) {
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String name = "writer-" + t;
@@ -47,7 +46,6 @@ class GroupCommitTest extends VaultTest {
           start.await();
           for (int i = 0; i < each; i++) {
             assertEquals(name, log.append(stat(name)).actor());
-            acknowledged.incrementAndGet();
           }
         } catch (Throwable e) {
           synchronized (failures) {
@@ -67,19 +65,24 @@ class GroupCommitTest extends VaultTest {
     FillerHook.awaitAllFilled(); // the login's batch, filled behind, must not reach this test's listener late (it did once: 310 batches seen for 309 journal writes)
     long before = log.head().size();
     List<Seen> seen = new ArrayList<>();
-    // On the embedded database the listener runs on the filler's thread; which thread wrote each
-    // batch shows at its journal write, in the same order as the listener sees the batches.
+    // A listener need not run on the thread that wrote its batch (on the embedded database it runs
+    // on the listeners' thread, on PostgreSQL on whichever of the batches' callers is running
+    // listeners); which thread wrote each batch shows at the batch's own write step, in the same
+    // order as the listener sees the batches: the journal's write on the embedded database (its
+    // database commit is the filler's), and the commit on PostgreSQL.
     List<String> journalWriters = new ArrayList<>();
+    List<String> committers = new ArrayList<>();
     CommitStepHook.install(step -> {
-      if (step.equals("journal.write")) {
-        synchronized (journalWriters) {
-          journalWriters.add(Thread.currentThread().getName());
+      List<String> writers = step.equals("journal.write") ? journalWriters : step.equals("database.commit") ? committers : null;
+      if (writers != null) {
+        synchronized (writers) {
+          writers.add(Thread.currentThread().getName());
         }
       }
     });
     log.afterBatch(batch -> {
       synchronized (seen) {
-        seen.add(new Seen(Thread.currentThread().getName(), batch.size(), batch.entries().stream().map(LogEntry::actor).toList()));
+        seen.add(new Seen(batch.size(), batch.entries().stream().map(LogEntry::actor).toList()));
       }
     });
     int threads = 8;
@@ -97,10 +100,11 @@ class GroupCommitTest extends VaultTest {
 
     long size = before;
     int batched = 0;
-    assertTrue(journalWriters.isEmpty() || journalWriters.size() == seen.size(), journalWriters.size() + " journal writes for " + seen.size() + " batches");
+    List<String> batchWriters = journalWriters.isEmpty() ? committers : journalWriters;
+    assertEquals(seen.size(), batchWriters.size(), batchWriters.size() + " batch writes for " + seen.size() + " batches");
     for (int i = 0; i < seen.size(); i++) {
       Seen s = seen.get(i);
-      String writer = journalWriters.isEmpty() ? s.writer() : journalWriters.get(i);
+      String writer = batchWriters.get(i);
       assertTrue(s.actors().contains(writer), writer + " wrote a batch of " + s.actors() + " that held none of its own entries");
       assertEquals(size + s.actors().size(), s.size(), "a batch was skipped, repeated or seen out of order");
       size = s.size();
@@ -121,40 +125,103 @@ class GroupCommitTest extends VaultTest {
   }
 
   @Test
-  void aBatchsListener_runsWhileLaterBatchesAreMadeDurable_andNotBesideTheNextListener() throws Exception {
+  void aHeldListener_holdsUpNoLaterAppend_andNoOtherListenerRunsBesideIt() throws Exception {
     AccessLog log = EngineInternals.log(vault);
+    FillerHook.awaitAllFilled(); // no earlier batch reaches this test's listener
+    long before = log.head().size();
     AtomicInteger inListener = new AtomicInteger();
     AtomicInteger overlaps = new AtomicInteger();
-    AtomicLong acknowledged = new AtomicLong();
-    AtomicLong held = new AtomicLong(-1);
-    AtomicLong acknowledgedMeanwhile = new AtomicLong(-1);
+    List<Long> heard = new ArrayList<>();
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     log.afterBatch(batch -> {
       if (inListener.incrementAndGet() > 1) {
         overlaps.incrementAndGet();
       }
       try {
-        // The first batch's listener holds on until appends beyond its batch have returned: later
-        // batches are made durable while it runs. Their own listeners must then wait for this one.
-        if (held.compareAndSet(-1, batch.entries().size())) {
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-          while (acknowledged.get() <= batch.entries().size() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-          }
-          acknowledgedMeanwhile.set(acknowledged.get());
+        synchronized (heard) {
+          heard.add(batch.size());
         }
+        if (batch.size() == before + 1) {
+          holding.countDown();
+          release.await(60, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         inListener.decrementAndGet();
       }
     });
-    CountDownLatch start = new CountDownLatch(1);
-    List<Throwable> failures = new ArrayList<>();
-    List<Thread> writers = writers(log, 4, 50, start, failures, acknowledged);
-    start.countDown();
-    for (Thread w : writers) {
-      w.join();
+    ExecutorService callers = Executors.newCachedThreadPool();
+    try {
+      Future<LogEntry> first = callers.submit(() -> log.append(stat("first")));
+      assertTrue(holding.await(60, TimeUnit.SECONDS), "the first batch's listener never ran");
+      // One caller at a time, so each later batch is its writer's alone: on PostgreSQL, when the
+      // listener ran on its writer's thread and the next writer waited for it, the second append
+      // never returned and the third was never written.
+      for (String actor : List.of("second", "third", "fourth")) {
+        Future<LogEntry> later = callers.submit(() -> log.append(stat(actor)));
+        assertEquals(actor, later.get(60, TimeUnit.SECONDS).actor(), "an append waited for an earlier batch's listener");
+      }
+      synchronized (heard) {
+        assertEquals(List.of(before + 1), heard, "a later batch's listener ran before the first batch's listener returned");
+      }
+      release.countDown();
+      assertEquals("first", first.get(60, TimeUnit.SECONDS).actor());
+    } finally {
+      release.countDown();
+      callers.shutdown();
     }
-    assertEquals(List.of(), failures);
-    assertTrue(acknowledgedMeanwhile.get() > held.get(), "no later append returned while the first batch's listener ran");
+    FillerHook.awaitAllFilled(); // on PostgreSQL the caller running listeners ran the later ones before it returned
+    assertEquals(List.of(before + 1, before + 2, before + 3, before + 4), heard, "each batch's listener ran once, in batch order");
     assertEquals(0, overlaps.get(), "listeners of two batches ran at once");
+  }
+  @Test
+  void closingTheVault_waitsForAListenerStillRunning_whichStillHasTheDatabase() throws Exception {
+    AccessLog log = EngineInternals.log(vault);
+    session.close();
+    session = null;
+    FillerHook.awaitAllFilled();
+    long before = log.head().size();
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Object> readAfterRelease = new ArrayList<>();
+    log.afterBatch(batch -> {
+      if (batch.size() != before + 1) {
+        return;
+      }
+      holding.countDown();
+      Object read;
+      try {
+        release.await(60, TimeUnit.SECONDS);
+        read = log.head().size();
+      } catch (Exception e) {
+        read = e;
+      }
+      synchronized (readAfterRelease) {
+        readAfterRelease.add(read);
+      }
+    });
+    Thread appender = new Thread(() -> log.append(stat("last")), "appender");
+    appender.start();
+    try {
+      assertTrue(holding.await(60, TimeUnit.SECONDS), "the batch's listener never ran");
+      Vault closing = vault;
+      vault = null;
+      Thread closer = new Thread(closing::close, "closer");
+      closer.start();
+      // The closer either waits (for the listener) or, had it not waited, has closed the database.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (closer.getState() != Thread.State.WAITING && closer.getState() != Thread.State.TERMINATED && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      release.countDown();
+      closer.join(TimeUnit.SECONDS.toMillis(60));
+      assertFalse(closer.isAlive(), "the vault never closed");
+    } finally {
+      release.countDown();
+      appender.join(TimeUnit.SECONDS.toMillis(60));
+    }
+    assertEquals(List.of(before + 1), readAfterRelease, "the listener lost its database to the vault's close");
   }
 }

@@ -87,12 +87,18 @@ public final class AccessLog {
   private int expected;
   private List<Pending> queue = new ArrayList<>();
   private boolean writing;
-  /** Told of each durable batch, by the thread that wrote it. */
+  /** Told of each durable batch, in batch order. */
   private volatile Consumer<Batch> afterBatch = batch -> {};
   /** The tree's right edge after the last committed batch, and its last leaf, so a batch need not read them back. */
   private volatile Edge rightEdge;
-  /** On PostgreSQL, runs the batches' listeners one at a time, in batch order, beside the writing of later batches (the embedded log has a listeners' thread). */
+  /** Guards {@link #unheard} and {@link #hearing}. */
   private final java.util.concurrent.locks.ReentrantLock listenerLock = new java.util.concurrent.locks.ReentrantLock();
+  /** On PostgreSQL, the written batches whose listener has not run, in batch order (the embedded log has a listeners' thread). */
+  private final java.util.ArrayDeque<Batch> unheard = new java.util.ArrayDeque<>();
+  /** Whether a caller's thread is running the listeners of {@link #unheard}. */
+  private boolean hearing;
+  /** Signalled when {@link #hearing} ends. */
+  private final java.util.concurrent.locks.Condition heard = listenerLock.newCondition();
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
   private WriterStatements writer;
   private static final String INSERT_ENTRY =
@@ -190,7 +196,8 @@ public final class AccessLog {
    * Runs after every durable batch, one batch at a time and in batch order, while the next batch
    * is written (the checkpoint policy and the incident watch hook in here): on the embedded
    * database on the listeners' thread, once the database holds the batch, and on PostgreSQL on
-   * the thread that wrote it. It must not append on its own thread.
+   * the thread of a caller whose batch it is (see {@link #hear}). It must not append on its own
+   * thread.
    */
   public void afterBatch(Consumer<Batch> listener) {
     this.afterBatch = Objects.requireNonNull(listener, "listener");
@@ -267,8 +274,8 @@ public final class AccessLog {
    *
    * <p>On the embedded database the batch is durable once its journal records are synced; its
    * callers are told so then, and the filler puts it into the database behind the journal (see
-   * {@link #fillBehind}). On PostgreSQL the commit is the sync, and the batch's
-   * listener runs after the hand-over; listeners still run one at a time, in batch order.
+   * {@link #fillBehind}). On PostgreSQL the commit is the sync, and the batch's listener is
+   * queued before the hand-over, so listeners run in batch order (see {@link #hear}).
    */
   private void lead() {
     // The role passes through every caller's thread, so a caller interrupted while it queued leads
@@ -304,10 +311,10 @@ public final class AccessLog {
     } finally {
       answer(batch, failed);
       try {
-        if (journal != null) {
-          handOver(batch == null ? 0 : batch.size());
-        } else {
-          afterHandOver(batch == null ? 0 : batch.size(), written);
+        boolean toHear = journal == null && written != null && queueListener(written);
+        handOver(batch == null ? 0 : batch.size());
+        if (toHear) {
+          hear();
         }
       } finally {
         held.close();
@@ -315,19 +322,51 @@ public final class AccessLog {
     }
   }
 
-  /** Hands over, then runs the batch's listener; the listener lock, taken first, keeps listeners in batch order. */
-  private void afterHandOver(int released, Batch written) {
+  /**
+   * Queues a written batch's listener, by its writer before the hand-over so that listeners queue
+   * in batch order. Returns true if no caller is running listeners, so this one is to {@link #hear}.
+   */
+  private boolean queueListener(Batch written) {
     listenerLock.lock();
     try {
-      handOver(released);
-      if (written != null) {
-        afterBatch.accept(written);
+      unheard.add(written);
+      if (hearing) {
+        return false;
       }
-    } catch (Throwable t) {
-      // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
-      org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+      hearing = true;
+      return true;
     } finally {
       listenerLock.unlock();
+    }
+  }
+
+  /**
+   * On PostgreSQL, runs the queued listeners one at a time, in batch order, until none is left,
+   * those that later batches queue meanwhile among them. So a slow listener holds up only the
+   * caller that runs it: the writers of later batches queue theirs and return at their commit
+   * (when every listener ran on the leader's thread, the next leader waited for it, and so did
+   * every later append). Once every appending thread has returned, every listener has run.
+   */
+  private void hear() {
+    while (true) {
+      Batch next;
+      listenerLock.lock();
+      try {
+        next = unheard.poll();
+        if (next == null) {
+          hearing = false;
+          heard.signalAll();
+          return;
+        }
+      } finally {
+        listenerLock.unlock();
+      }
+      try {
+        afterBatch.accept(next);
+      } catch (Throwable t) {
+        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
+      }
     }
   }
 
@@ -353,6 +392,18 @@ public final class AccessLog {
     return failed instanceof VaultException v ? v
         : failed instanceof java.sql.SQLException sql ? io.kinko.vault.store.Database.failure("the access log could not be written", sql)
         : new VaultException("the access log could not be written: " + failed.getMessage(), failed);
+  }
+
+  /** Waits until every listener queued on PostgreSQL has run: the vault is closing, and they use its database. */
+  public void awaitHeard() {
+    listenerLock.lock();
+    try {
+      while (hearing) {
+        heard.awaitUninterruptibly();
+      }
+    } finally {
+      listenerLock.unlock();
+    }
   }
 
   /** Gives the writer's role to the first queued caller, or lets it go; {@code released} callers may queue again at once. */
@@ -520,6 +571,7 @@ public final class AccessLog {
         CompactRange edge = insert(w.insertEntry, w.nodes, head.size(), encoded.all(), encoded.bytes(), encoded.leaves());
         size = head.size() + encoded.all().size();
         Head.update(w.updateHeadOnly, size, encoded.lastLeaf(), null);
+        LogCommitSteps.reached("database.commit");
         c.commit();
         rightEdge = new Edge(edge, encoded.lastLeaf());
       } catch (SQLException | RuntimeException e) {

@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 
 /**
  * Where the log's group commit tells a listener that it reached a step ({@code journal.write},
- * {@code journal.sync}, and the filler's {@code database.commit} after the callers were told), so that crash tests can stop the JVM exactly
- * there, as a power cut would. Production code installs nothing and every step is a no-op; only
+ * {@code journal.sync}, and {@code database.commit}: on the embedded database the filler's, after
+ * the callers were told, and on PostgreSQL the writer's), so that crash tests can stop the JVM
+ * exactly there, as a power cut would. Production code installs nothing and every step is a no-op; only
  * test code installs a listener, and no system property or other outside input can arm one.
  */
 final class LogCommitSteps {

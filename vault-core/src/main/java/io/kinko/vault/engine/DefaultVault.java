@@ -667,6 +667,7 @@ public final class DefaultVault implements Vault {
       try {
         alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
       } finally {
+        log.awaitHeard();
         database.close();
       }
     }
