@@ -5,6 +5,7 @@ import static io.kinko.cli.CertifiedDeletionTest.ok;
 import static io.kinko.cli.CertifiedDeletionTest.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -227,16 +228,71 @@ class VerifierPageBrowserTest {
 
   @Test
   void archive_withOneHashOfItsConsistencyProofChanged_failsTheConsistencyProof() throws IOException {
+    Verdict v = openEdited(continuingArchive, text -> {
+      int at = text.indexOf("\"consistencyProof\":[\"") + "\"consistencyProof\":[\"".length();
+      return text.substring(0, at) + (text.charAt(at) == '0' ? '1' : '0') + text.substring(at + 1);
+    });
+
+    assertEquals("fail", v.verdict(), v::toString);
+    assertEquals(List.of("consistency"), v.failed(), v::toString);
+  }
+
+  // Only an archive's checkpoints are signed: every other field of its manifest must be what the
+  // writer wrote, as ArchiveVerifier requires (LogArchiveFuzzTest found edits of these verifying).
+
+  @Test
+  void archive_withAFieldKinkoDoesNotWrite_failsTheManifest() throws IOException {
+    Verdict v = openEdited(continuingArchive, text -> text.replaceFirst("^\\{", "{\"note\":\"ok\","));
+
+    assertEquals("fail", v.verdict(), v::toString);
+    assertEquals(List.of("manifest"), v.failed(), v::toString);
+    assertTrue(v.text().contains("'note'"), v::toString);
+  }
+
+  @Test
+  void archive_withItsSigningKeyNamedInAnotherForm_failsTheManifest() throws IOException {
+    Verdict v = openEdited(continuingArchive, text -> text.replace("\"fingerprintOf\"", "\"fingerprintFor\""));
+
+    assertEquals("fail", v.verdict(), v::toString);
+    assertEquals(List.of("manifest"), v.failed(), v::toString);
+  }
+
+  @Test
+  void archive_whosePreviousTreeSizeWasEdited_failsThePreviousCheckpoint() throws IOException {
+    Verdict v = openEdited(continuingArchive, text -> {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\"consistencyProof\":\\[[^\\]]*\\],\"treeSize\":)([0-9]+)").matcher(text);
+      assertTrue(m.find(), "the manifest has no previous tree size: " + text);
+      return text.substring(0, m.start(2)) + (Long.parseLong(m.group(2)) + 1) + text.substring(m.end(2));
+    });
+
+    assertEquals("fail", v.verdict(), v::toString);
+    assertEquals(List.of("previous-checkpoint"), v.failed(), v::toString);
+  }
+
+  @Test
+  void archive_whoseEntriesAreNotUtf8_failsTheEntries() throws IOException {
     Path manifest = copy(continuingArchive);
     Path entries = copy(entriesOf(continuingArchive));
-    String text = read(manifest);
-    int at = text.indexOf("\"consistencyProof\":[\"") + "\"consistencyProof\":[\"".length();
-    Files.writeString(manifest, text.substring(0, at) + (text.charAt(at) == '0' ? '1' : '0') + text.substring(at + 1));
+    byte[] bytes = Files.readAllBytes(entries);
+    bytes[indexAfter(bytes, "\"actor\":\"")] = (byte) 0xff;
+    Files.write(entries, bytes);
 
     Verdict v = open(pinnedPage, manifest, entries).get(manifest.getFileName().toString());
 
     assertEquals("fail", v.verdict(), v::toString);
-    assertEquals(List.of("consistency"), v.failed(), v::toString);
+    assertEquals(List.of("entries"), v.failed(), v::toString);
+    assertTrue(v.text().contains("not UTF-8"), v::toString);
+  }
+
+  /** The continuing archive with its manifest edited by {@code edit}, beside its entries, as the pinned page judges it. */
+  private Verdict openEdited(Path archive, java.util.function.UnaryOperator<String> edit) throws IOException {
+    Path manifest = copy(archive);
+    Path entries = copy(entriesOf(archive));
+    String text = read(manifest);
+    String edited = edit.apply(text);
+    assertNotEquals(text, edited, "the edit changed nothing");
+    Files.writeString(manifest, edited);
+    return open(pinnedPage, manifest, entries).get(manifest.getFileName().toString());
   }
 
   @Test
