@@ -14,6 +14,7 @@ module io.kinko.vault {
   requires com.exceptionfactory.jagged; // age: certificate names sealed to the city's recipient
   requires com.exceptionfactory.jagged.framework;
   requires com.exceptionfactory.jagged.x25519;
+  requires com.exceptionfactory.jagged.bech32; // age1 recipients compared as keys; an identity's recipient
   requires org.apache.commons.compress; // the tar inside a transport package
   requires org.bouncycastle.provider;
   requires de.mkammerer.argon2.nolibs; // Argon2id through JNA

@@ -215,6 +215,31 @@ class TransportCommandsTest {
         "--receipt-dir", dir.toString()));
   }
 
+  /**
+   * A recipient passes the package on with age itself, to a key the sender never named: the third
+   * party's vault refuses it (SECURITY.md, "A forwarded package"). Passed back to the recipient's
+   * own key it still imports (aWaybillOrFileChangedAndReencrypted_..., "same.age").
+   */
+  @Test
+  void aPackageForwardedWithAgeToAThirdKey_isRefused_exit5_aDenyNamingTheExport_nothingStored() throws Exception {
+    Path pkg = export(recipient);
+    String exportId = export(ok(sender.run("export", "list", "--json"))).get("exportId").getAsString();
+    Path third = dir.resolve("third.txt");
+    ExternalTool.Run keygen = ExternalTool.AGE_KEYGEN.run(dir, "-o", third.toString());
+    assertEquals(0, keygen.exit(), keygen.output());
+    ExternalTool.Run forwarded = SH.run(dir, "-c", "age -d -i " + key + " " + pkg + " | age -r " + recipientOf(third) + " > forwarded.age");
+    assertEquals(0, forwarded.exit(), forwarded.output());
+
+    Cli.Result r = receiver.run("import", dir.resolve("forwarded.age").toString(), "--identity", third.toString());
+
+    assertEquals(ExitCodes.INTEGRITY, r.exit(), r::toString);
+    assertTrue(r.err().contains("export " + exportId) && r.err().contains("not among the waybill's recipients"), r::toString);
+    assertFalse(r.err().contains("AGE-SECRET-KEY"), r::toString);
+    assertNothingStored();
+    Cli.Result log = ok(receiver.run("log", "show", "--json", "--action", "IMPORT"));
+    assertTrue(log.out().contains("\"DENY\"") && !log.out().contains("\"ALLOW\"") && log.out().contains("export " + exportId), log::toString);
+  }
+
   @Test
   void aWrongIdentity_isExit3_nothingStored() throws Exception {
     Path pkg = export(recipient);

@@ -19,6 +19,9 @@ public interface Transport {
    * after the export has returned.
    */
   record Recipients(List<String> ageRecipients, Password passphrase) {
+    /** How a waybill names a passphrase recipient, which has no key to name. */
+    public static final String PASSPHRASE = "passphrase";
+
     public Recipients {
       ageRecipients = List.copyOf(Objects.requireNonNull(ageRecipients, "ageRecipients"));
       if (ageRecipients.isEmpty() && passphrase == null) {
@@ -41,7 +44,7 @@ public interface Transport {
 
     /** How the waybill names them: each {@code age1...}, or "passphrase". */
     public List<String> named() {
-      return passphrase == null ? ageRecipients : List.of("passphrase");
+      return passphrase == null ? ageRecipients : List.of(PASSPHRASE);
     }
   }
 

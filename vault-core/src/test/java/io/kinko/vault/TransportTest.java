@@ -186,6 +186,86 @@ class TransportTest {
     }
   }
 
+  /**
+   * A recipient can open a package and encrypt the same tar to someone else, whose vault would take
+   * it in as from the sender (SECURITY.md, "A forwarded package"): the identity that opens it must be
+   * one the signed waybill names.
+   */
+  @Test
+  void aPackageForwardedToAThirdIdentity_isRefused_aDenyNamingTheExport_andNothingIsStored() throws Exception {
+    TestVaults.put(out, "申請書/a.txt", "for B only".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("申請書");
+    Path forwarded = reencrypted(e.file(), AgeRecipient.x25519(AgeKeys.OTHER_RECIPIENT));
+    Path third = identityFile("third.txt", AgeKeys.OTHER_IDENTITY);
+    Transport.Identities ids = new Transport.Identities(List.of(third), null);
+
+    IntegrityException refused = assertThrows(IntegrityException.class, () -> in.importPackage(forwarded, ids, out.exportPublicKey(), ""));
+
+    assertTrue(refused.getMessage().contains("export " + e.exportId()) && refused.getMessage().contains("not among the waybill's recipients"),
+        refused::getMessage);
+    assertFalse(refused.getMessage().contains("AGE-SECRET-KEY"), refused::getMessage);
+    assertEquals(List.of(), in.list(""));
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    assertEquals(List.of("DENY"), imports.stream().map(LogEntry::decision).toList());
+    assertTrue(imports.get(0).reason().contains("export " + e.exportId()), imports.get(0)::reason);
+  }
+
+  /** The same check lets in a package opened by any identity the waybill names, not only the first. */
+  @Test
+  void aPackageToTwoRecipients_importsWithTheSecondOnesIdentity() {
+    TestVaults.put(out, "a.txt", "to both".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = out.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT, AgeKeys.OTHER_RECIPIENT)),
+        dir.resolve("both.age"));
+    Path second = identityFile("second.txt", AgeKeys.OTHER_IDENTITY);
+    Transport.Imported got = in.importPackage(e.file(), new Transport.Identities(List.of(second), null), out.exportPublicKey(), "");
+    assertEquals(e.exportId(), got.exportId());
+    assertArrayEquals("to both".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
+  /**
+   * A passphrase names no one: the waybill says "passphrase", and only a passphrase may open such a
+   * package; a package sent to a key and forwarded under a passphrase is refused.
+   */
+  @Test
+  void aPassphrasePackage_importsWithThePassphrase_butAKeysPackageForwardedUnderAPassphraseIsRefused() throws Exception {
+    TestVaults.put(out, "a.txt", "sealed".getBytes(StandardCharsets.UTF_8));
+    try (Password p = Password.copyOf("a long transport passphrase 7".toCharArray())) {
+      Transport.Exported byPassphrase = out.exportPackage(List.of("a.txt"), Transport.Recipients.passphrase(p), dir.resolve("pw.age"));
+      assertEquals(List.of("passphrase"), byPassphrase.recipients());
+      Transport.Identities withPassphrase = new Transport.Identities(List.of(), p);
+      Transport.Exported toKey = export("a.txt");
+      Path forwarded = reencrypted(toKey.file(), AgeRecipient.passphrase(p));
+
+      IntegrityException refused = assertThrows(IntegrityException.class,
+          () -> in.importPackage(forwarded, withPassphrase, out.exportPublicKey(), ""));
+
+      assertTrue(refused.getMessage().contains("export " + toKey.exportId()), refused::getMessage);
+      assertEquals(List.of(), in.list(""));
+      in.importPackage(byPassphrase.file(), withPassphrase, out.exportPublicKey(), "");
+      assertArrayEquals("sealed".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    }
+  }
+
+  private Path identityFile(String name, String identity) {
+    try {
+      return Files.writeString(dir.resolve(name), identity + "\n");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** {@code pkg} as its recipient (AgeKeys.IDENTITY) can forward it: opened and the same tar encrypted to {@code to}. */
+  private Path reencrypted(Path pkg, AgeRecipient to) throws IOException {
+    Path remade = dir.resolve("forwarded-" + System.nanoTime() + ".age");
+    List<AgeIdentity> ids = AgeIdentity.parse(AgeKeys.IDENTITY.getBytes(StandardCharsets.US_ASCII), "test identity");
+    try (InputStream payload = AgeFile.decrypt(Files.newInputStream(pkg), ids);
+        AgeFile.Writer age = AgeFile.encrypt(Files.newOutputStream(remade), List.of(to))) {
+      payload.transferTo(age);
+      age.finish();
+    }
+    return remade;
+  }
+
   /** Whoever can write the folder packages land in can put last month's package there again. */
   @Test
   void aPackageImportedBefore_againAfterANewerOne_isRefused_andTheNewerVersionStays() {

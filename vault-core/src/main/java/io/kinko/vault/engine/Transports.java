@@ -49,9 +49,9 @@ import java.util.Objects;
  * bytes, SHA-256 of the file list) before any byte is read; the package is written to a private
  * temporary file beside the output and synced; an EXPORT_SEALED entry names its SHA-256 and size;
  * only then is it renamed into place. Import: the package is copied to a private file and checked
- * in full there (age, tar, waybill signature and log proof, every file's size and SHA-256) before
- * the IMPORT entry and any PUT; the second pass reads the same private copy, so what is stored is
- * what was checked.
+ * in full there (age, tar, waybill signature and log proof, the identity that opened it among the
+ * waybill's recipients, every file's size and SHA-256) before the IMPORT entry and any PUT; the
+ * second pass reads the same private copy, so what is stored is what was checked.
  */
 final class Transports {
   private final DefaultSession session;
@@ -184,8 +184,11 @@ final class Transports {
     return java.util.Base64.getEncoder().encodeToString(io.kinko.vault.crypto.AgeSeal.seal(city, path.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** A package checked in full: its waybill, whether the sender's key was pinned, and where each file goes. */
-  private record Checked(Waybill waybill, boolean pinned, List<VaultPath> targets) {}
+  /**
+   * A package checked in full: its waybill, whether the sender's key was pinned, where each file
+   * goes, and the identity that opened it (which the waybill must name).
+   */
+  private record Checked(Waybill waybill, boolean pinned, List<VaultPath> targets, AgeIdentity openedBy) {}
 
   Transport.Imported importPackage(Path packageFile, Transport.Identities identities, String senderKeyPem, String destination) {
     Objects.requireNonNull(packageFile, "packageFile");
@@ -222,6 +225,13 @@ final class Transports {
             new IntegrityException("package " + packageFile + " refused, nothing stored: " + e.getMessage(), e));
       }
       Waybill w = checked.waybill();
+      if (!checked.openedBy().isAmong(w.recipients())) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId()
+            + " was opened by an identity its waybill does not name", null, new IntegrityException("package " + packageFile
+                + " refused, nothing stored: export " + w.exportId() + " was opened by " + checked.openedBy().recipient()
+                + ", which is not among the waybill's recipients (" + String.join(", ", w.recipients()) + "); a package is taken in"
+                + " only with an identity the sender sent it to, not by someone a recipient passed it on to"));
+      }
       Long earlier = importedAt(w.exportId());
       if (earlier != null) {
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was imported at entry " + earlier,
@@ -287,8 +297,10 @@ final class Transports {
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
   private static Checked check(Path copy, List<AgeIdentity> ids, String senderKeyPem, VaultPath dest) throws IOException {
     PackageFile.Contents contents;
-    try (InputStream payload = AgeFile.decrypt(Files.newInputStream(copy), ids)) {
-      contents = PackageFile.read(payload, null);
+    AgeIdentity openedBy;
+    try (AgeFile.Opened opened = AgeFile.open(Files.newInputStream(copy), ids)) {
+      contents = PackageFile.read(opened.payload(), null);
+      openedBy = opened.identity();
     }
     if (contents.waybill() == null || contents.signature() == null) {
       throw new IntegrityException("it is not a Kinko transport package: its tar holds no " + Waybill.JSON + " and " + Waybill.SIGNATURE
@@ -315,7 +327,7 @@ final class Transports {
         throw new IntegrityException("file " + (i + 1) + " of the package has a name that is no vault path: " + e.getMessage());
       }
     }
-    return new Checked(w, senderKeyPem != null, targets);
+    return new Checked(w, senderKeyPem != null, targets, openedBy);
   }
 
   /** The second pass: stores each file (a PUT entry each) from the checked private copy, then signs the receipt. */

@@ -9,6 +9,7 @@ import com.exceptionfactory.jagged.framework.codec.CanonicalBase64;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import io.kinko.vault.IntegrityException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -101,19 +102,39 @@ public final class AgeFile {
    * @throws UncheckedIOException if {@code source} cannot be read
    */
   public static InputStream decrypt(InputStream source, List<AgeIdentity> identities) {
-    return Channels.newInputStream(decrypt(Channels.newChannel(source), identities));
+    return open(source, identities).payload();
   }
 
   /** {@link #decrypt(InputStream, List)} from a channel. */
   public static ReadableByteChannel decrypt(ReadableByteChannel source, List<AgeIdentity> identities) {
-    if (identities.isEmpty()) {
-      throw new IllegalArgumentException("opening an age file needs at least one identity");
+    return decrypt(source, new Identities(identities));
+  }
+
+  /**
+   * {@link #decrypt(InputStream, List)}, also telling which of {@code identities} opened the file:
+   * age does not say whom a file was for, so a reader that knows it from elsewhere (a signed
+   * waybill) checks it against that identity.
+   */
+  public static Opened open(InputStream source, List<AgeIdentity> identities) {
+    Identities tried = new Identities(identities);
+    ReadableByteChannel payload = decrypt(Channels.newChannel(source), tried);
+    return new Opened(Channels.newInputStream(payload), tried.opener);
+  }
+
+  /** An opened age file: its payload, and the identity whose stanza opened it. Closing it closes the payload. */
+  public record Opened(InputStream payload, AgeIdentity identity) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      payload.close();
     }
+  }
+
+  private static ReadableByteChannel decrypt(ReadableByteChannel source, Identities identities) {
     boolean opened = false;
     try {
       ByteBuffer intro = readIntro(source);
       ReadableByteChannel whole = new Replay(intro, source);
-      ReadableByteChannel payload = new Checked(new StandardDecryptingChannelFactory().newDecryptingChannel(whole, List.of(new Identities(identities))));
+      ReadableByteChannel payload = new Checked(new StandardDecryptingChannelFactory().newDecryptingChannel(whole, List.of(identities)));
       opened = true;
       return payload;
     } catch (Refused e) {
@@ -190,8 +211,13 @@ public final class AgeFile {
    */
   private static final class Identities implements RecipientStanzaReader {
     private final List<AgeIdentity> identities;
+    /** The identity whose stanza gave the file key, once one did. */
+    private AgeIdentity opener;
 
     Identities(List<AgeIdentity> identities) {
+      if (identities.isEmpty()) {
+        throw new IllegalArgumentException("opening an age file needs at least one identity");
+      }
       this.identities = List.copyOf(identities);
     }
 
@@ -206,6 +232,7 @@ public final class AgeFile {
         for (RecipientStanza stanza : all) {
           FileKey key = identity.unwrap(stanza);
           if (key != null) {
+            opener = identity;
             return key;
           }
         }

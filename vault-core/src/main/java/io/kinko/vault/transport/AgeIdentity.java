@@ -3,9 +3,11 @@ package io.kinko.vault.transport;
 import com.exceptionfactory.jagged.FileKey;
 import com.exceptionfactory.jagged.RecipientStanza;
 import com.exceptionfactory.jagged.RecipientStanzaReader;
+import com.exceptionfactory.jagged.bech32.Bech32;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.Password;
+import io.kinko.vault.Transport;
 import io.kinko.vault.crypto.Bytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +26,9 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
  *
  * <p>Restrictions: an identity file is read as bytes and each key handed to jagged as characters
  * that are zeroed at once, with the file's bytes; jagged keeps the decoded private key in an object
- * that cannot be zeroed, which lives as long as this identity. A passphrase stays in the caller's
+ * that cannot be zeroed, which lives as long as this identity. Its recipient is derived once, from
+ * a second decoding whose scalar is zeroed; jagged's Bech32 decoder leaves copies of the key's
+ * characters to the garbage collector, as its own reader does. A passphrase stays in the caller's
  * {@link Password}, which must stay open while files are decrypted with it.
  */
 public abstract sealed class AgeIdentity {
@@ -41,6 +45,19 @@ public abstract sealed class AgeIdentity {
    * @throws Refused a malformed stanza of this identity's type
    */
   abstract FileKey unwrap(RecipientStanza stanza) throws Refused;
+
+  /**
+   * Whom a file this identity opens was made for, as {@link Transport.Recipients#named()} names
+   * it: the X25519 recipient ({@code age1...}) of this identity, or "passphrase".
+   */
+  public abstract String recipient();
+
+  /**
+   * Whether this identity is one of {@code recipients} as a waybill names them: an X25519 identity
+   * if one of them is its recipient, compared as the 32-byte public keys (not as text, whose case
+   * may differ); a passphrase if one of them is "passphrase".
+   */
+  public abstract boolean isAmong(List<String> recipients);
 
   /** A passphrase, accepting work factors up to 2^22 (age's reference limit). */
   public static AgeIdentity passphrase(Password passphrase) {
@@ -119,12 +136,24 @@ public abstract sealed class AgeIdentity {
       chars[i] = (char) (contents[start + i] & 0xff);
     }
     try {
-      return new X25519Key(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(CharBuffer.wrap(chars)));
+      return new X25519Key(X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(CharBuffer.wrap(chars)), publicKey(chars));
     } catch (GeneralSecurityException | RuntimeException e) {
       // e's message may quote the key: not passed on
       throw new IllegalArgumentException(where + ": not a valid age X25519 identity");
     } finally {
       Arrays.fill(chars, '\0');
+    }
+  }
+
+  /** The X25519 public key of the identity in {@code chars} (already accepted by jagged): Bouncy Castle's scalar times the base point. */
+  private static byte[] publicKey(char[] chars) {
+    byte[] scalar = Bech32.getDecoder().decode(CharBuffer.wrap(chars)).getData();
+    try {
+      byte[] key = new byte[X25519.POINT_SIZE];
+      X25519.generatePublicKey(scalar, 0, key, 0); // clamps the scalar as RFC 7748 and age do
+      return key;
+    } finally {
+      Bytes.wipe(scalar);
     }
   }
 
@@ -145,9 +174,21 @@ public abstract sealed class AgeIdentity {
     private static final int SHARE_LENGTH = 32;
     private static final int WRAPPED_KEY_LENGTH = 32;
     private final RecipientStanzaReader reader;
+    private final byte[] publicKey;
 
-    X25519Key(RecipientStanzaReader reader) {
+    X25519Key(RecipientStanzaReader reader, byte[] publicKey) {
       this.reader = reader;
+      this.publicKey = publicKey;
+    }
+
+    @Override
+    public String recipient() {
+      return AgeRecipient.x25519Recipient(publicKey);
+    }
+
+    @Override
+    public boolean isAmong(List<String> recipients) {
+      return recipients.stream().map(AgeRecipient::x25519Key).anyMatch(key -> key != null && Arrays.equals(key, publicKey));
     }
 
     @Override
@@ -200,6 +241,16 @@ public abstract sealed class AgeIdentity {
     @Override
     FileKey unwrap(RecipientStanza stanza) throws Refused {
       return Scrypt.unwrap(stanza, passphrase, maxWorkFactor);
+    }
+
+    @Override
+    public String recipient() {
+      return Transport.Recipients.PASSPHRASE;
+    }
+
+    @Override
+    public boolean isAmong(List<String> recipients) {
+      return recipients.contains(Transport.Recipients.PASSPHRASE);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.kinko.vault.transport;
 
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
+import com.exceptionfactory.jagged.bech32.Bech32;
+import com.exceptionfactory.jagged.bech32.Bech32Address;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import io.kinko.vault.Password;
 import io.kinko.vault.crypto.AgeSeal;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Someone an age file is encrypted to: an X25519 recipient ({@code age1...}) or a passphrase
@@ -21,6 +24,10 @@ import java.util.List;
  * {@link AgeFile#encrypt} has returned.
  */
 public abstract sealed class AgeRecipient {
+  /** The Bech32 human-readable part of an X25519 recipient. */
+  private static final String HRP = "age";
+  private static final int KEY_LENGTH = 32;
+
   private AgeRecipient() {}
 
   /** The stanza writer jagged calls once, while it writes the header. */
@@ -36,6 +43,27 @@ public abstract sealed class AgeRecipient {
    */
   public static AgeRecipient x25519(String recipient) {
     return new X25519(AgeSeal.requireRecipient(recipient));
+  }
+
+  /**
+   * The 32-byte public key of an X25519 recipient ({@code age1...} in either case, as Bech32
+   * allows), or null if {@code recipient} is not one: the form in which two spellings of one
+   * recipient compare equal.
+   */
+  static byte[] x25519Key(String recipient) {
+    Bech32Address address;
+    try {
+      address = Bech32.getDecoder().decode(recipient);
+    } catch (RuntimeException notBech32) {
+      return null;
+    }
+    byte[] key = address.getData();
+    return HRP.equals(address.getHumanReadablePart().toString().toLowerCase(Locale.ROOT)) && key.length == KEY_LENGTH ? key : null;
+  }
+
+  /** The {@code age1...} recipient of a 32-byte X25519 public key. */
+  static String x25519Recipient(byte[] publicKey) {
+    return Bech32.getEncoder().encode(HRP, publicKey).toString();
   }
 
   /** A passphrase at age's default work factor (2^18, about 256 MiB and a second). */

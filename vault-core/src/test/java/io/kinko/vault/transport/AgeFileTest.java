@@ -32,6 +32,43 @@ class AgeFileTest {
     assertArrayEquals(CONTENT, decrypt(file, AgeKeys.otherIdentity()));
   }
 
+  /** Which identity opened a file, for a reader that knows from elsewhere whom it was for (a waybill). */
+  @Test
+  void open_tellsWhichIdentityOpenedIt_theSecondOfTwoWhenOnlyItFits() throws IOException {
+    byte[] file = encrypt(List.of(AgeRecipient.x25519(AgeKeys.OTHER_RECIPIENT)), CONTENT);
+    List<AgeIdentity> both = List.of(AgeKeys.identity().get(0), AgeKeys.otherIdentity().get(0));
+    try (AgeFile.Opened opened = AgeFile.open(new ByteArrayInputStream(file), both)) {
+      assertArrayEquals(CONTENT, opened.payload().readAllBytes());
+      assertEquals(both.get(1), opened.identity());
+      assertEquals(AgeKeys.OTHER_RECIPIENT, opened.identity().recipient());
+    }
+  }
+
+  /** The pairs AgeKeys holds were made by age-keygen: the recipient Bouncy Castle derives is the one age printed. */
+  @Test
+  void anIdentitysRecipient_isTheOneAgeKeygenPrinted_andComparesAsAKeyInEitherCase() {
+    AgeIdentity identity = AgeKeys.identity().get(0);
+    assertEquals(AgeKeys.RECIPIENT, identity.recipient());
+    assertEquals(AgeKeys.OTHER_RECIPIENT, AgeKeys.otherIdentity().get(0).recipient());
+    assertTrue(identity.isAmong(List.of(AgeKeys.OTHER_RECIPIENT, AgeKeys.RECIPIENT)));
+    assertTrue(identity.isAmong(List.of(AgeKeys.RECIPIENT.toUpperCase(java.util.Locale.ROOT))), "Bech32 allows one case or the other");
+    assertFalse(identity.isAmong(List.of(AgeKeys.OTHER_RECIPIENT, "passphrase", "age1", "")));
+    String flipped = AgeKeys.RECIPIENT.substring(0, 20) + (AgeKeys.RECIPIENT.charAt(20) == 'q' ? 'p' : 'q') + AgeKeys.RECIPIENT.substring(21);
+    assertFalse(identity.isAmong(List.of(flipped)), "a recipient whose checksum fails names no key");
+    assertFalse(identity.toString().contains("AGE-SECRET-KEY"));
+  }
+
+  @Test
+  void aPassphrase_isAmongOnlyAWaybillsPassphrase() {
+    try (Password p = Password.wrap("correct horse battery".toCharArray())) {
+      AgeIdentity passphrase = AgeIdentity.passphrase(p);
+      assertEquals("passphrase", passphrase.recipient());
+      assertTrue(passphrase.isAmong(List.of("passphrase")));
+      assertFalse(passphrase.isAmong(List.of(AgeKeys.RECIPIENT)));
+      assertFalse(AgeKeys.identity().get(0).isAmong(List.of("passphrase")));
+    }
+  }
+
   @Test
   void wrongIdentity_isNoMatchingIdentity_anAuthenticationFailureNamingTheStanzaTypes() {
     byte[] file = encrypt(List.of(AgeRecipient.x25519(AgeKeys.RECIPIENT)), CONTENT);
