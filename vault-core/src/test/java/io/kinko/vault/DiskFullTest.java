@@ -2,6 +2,7 @@ package io.kinko.vault;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +74,10 @@ class DiskFullTest {
     Path v = mount.resolve("vault");
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
       Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-      assertThrows(VaultException.class, () -> s.importPackage(pkg, ids, null, ""));
+      VaultException e = assertThrows(VaultException.class, () -> s.importPackage(pkg, ids, null, ""));
+      // the disk, not the package: no damage (exit 5, an INCIDENT) is claimed of a sound package
+      assertFalse(e instanceof IntegrityException, () -> "a full disk was blamed on the package: " + e);
+      assertTrue(e.getMessage().contains("No space left on device"), e::getMessage);
       List<String> imports = s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream()
           .map(x -> x.decision() + " " + x.reason()).toList();
       assertTrue(imports.get(imports.size() - 1).startsWith("DENY import ") && imports.get(imports.size() - 1).contains(" failed after approval"),

@@ -147,7 +147,7 @@ final class WriteBehind extends OutputStream implements io.kinko.vault.crypto.Se
     }
     if (failure != null) {
       // Thrown once as itself; again (try-with-resources after a failed write) as a new exception.
-      throw reported ? new IOException("the blob was not completely written", failure) : failure;
+      throw reported ? new IOException("the blob was not completely written: " + FileStore.describe(failure), failure) : failure;
     }
   }
 
