@@ -25,6 +25,29 @@ class OpenAndLoginTest {
     return v;
   }
 
+  /** An app that closes its vault while a request still holds a session: a clear error, nothing read or written. */
+  @Test
+  void aSessionUsedAfterItsVaultClosed_andALoginThen_failSayingTheVaultIsClosed() {
+    Path v = vaultWithOneFile();
+    Vault vault = TestVaults.open(v);
+    Session s = TestVaults.login(vault);
+    java.util.List<Path> blobs = TestVaults.filesUnder(v.resolve("blobs"));
+    vault.close();
+    VaultException read = assertThrows(VaultException.class, () -> s.list(""));
+    assertTrue(read.getMessage().contains("is closed: open it again"), read::getMessage);
+    VaultException write = assertThrows(VaultException.class, () -> TestVaults.put(s, "late.txt", new byte[] {1}));
+    assertTrue(write.getMessage().contains("is closed: open it again"), write::getMessage);
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+      VaultException login = assertThrows(VaultException.class, () -> vault.login(TestVaults.ADMIN, pw));
+      assertTrue(login.getMessage().contains("is closed: open it again"), login::getMessage);
+    }
+    s.close();
+    assertEquals(blobs, TestVaults.filesUnder(v.resolve("blobs")), "the refused put left a blob behind");
+    try (Vault again = TestVaults.open(v); Session t = TestVaults.login(again)) {
+      assertEquals(java.util.List.of("doc.txt"), t.list("").stream().map(FileInfo::path).toList());
+    }
+  }
+
   @Test
   void login_withWrongPassword_isAnAuthenticationFailure() {
     Path v = vaultWithOneFile();

@@ -240,6 +240,7 @@ public final class AccessLog {
     if (events.isEmpty()) {
       return List.of();
     }
+    database.requireOpen();
     ClientInfo origin = acting.get();
     Pending mine = new Pending(List.copyOf(events), origin == null ? client : origin, queueLock.newCondition());
     queueLock.lock();

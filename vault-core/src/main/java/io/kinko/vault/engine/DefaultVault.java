@@ -587,6 +587,9 @@ public final class DefaultVault implements Vault {
    * change, a refusal or an incident is witnessed at close as before.
    */
   void sessionClosed(SigningKey key) {
+    if (closed.get()) {
+      return; // the application closed the vault first: the next opening signs what this session logged
+    }
     watch.drain(); // the session's incidents are raised before the checkpoint that covers them
     synchronized (signerLock) {
       openSessions--;

@@ -25,6 +25,8 @@ public final class Database implements AutoCloseable {
   private final java.nio.file.Path journal;
   private final java.util.List<AutoCloseable> closeFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Set once {@link #close} has closed everything: a later use is the application's, through a session it still holds. */
+  private volatile boolean shut;
   /** Runs before every unit of work hands out a connection: see {@link #beforeEachUse}. */
   private volatile Runnable beforeUse = () -> {};
 
@@ -365,6 +367,7 @@ public final class Database implements AutoCloseable {
    * row's lock when interrupted, and the journal's steps in it open their file again.
    */
   public <T> T inTransaction(SqlWork<T> work) {
+    requireOpen();
     try (Interrupts.Held held = Interrupts.holdBack()) {
       beforeUse.run();
       try (Connection connection = pool.getConnection()) {
@@ -492,6 +495,7 @@ public final class Database implements AutoCloseable {
 
   /** A connection with auto-commit off, for callers that manage their own transaction. */
   public Connection connection() throws SQLException {
+    requireOpen();
     beforeUse.run();
     Connection c = pool.getConnection();
     c.setAutoCommit(false);
@@ -516,6 +520,20 @@ public final class Database implements AutoCloseable {
       closer.close();
     } catch (Exception e) {
       throw new VaultException("cannot close the vault database: " + e.getMessage(), e);
+    } finally {
+      shut = true;
+    }
+  }
+
+  /**
+   * Refuses a use of this database after {@link #close}: a session its application still holds
+   * after closing the vault, or a login then. Without it the closed pool or journal said
+   * "SQLSTATE unknown" or "cannot take back a failed batch from the log journal", which read as
+   * damage; nothing is read, written or logged.
+   */
+  public void requireOpen() {
+    if (shut) {
+      throw new VaultException("the vault is closed: open it again to use it");
     }
   }
 
