@@ -281,6 +281,57 @@ class TransportTest {
     assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
   }
 
+  /**
+   * Once the log's oldest entries are pruned (a year past the contract's end), an import among them
+   * is no longer there to refuse a replay by: a package sealed before the oldest kept entry is
+   * refused, and one sealed after it (any import of it is in the log) is taken in.
+   */
+  @Test
+  void aPackageSealedBeforeTheOldestEntryTheLogKeeps_isRefused_oneSealedAfterIsTakenIn() {
+    TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported old = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path ended = dir.resolve("ended");
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
+          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
+          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
+    }
+    MovableClock clock = new MovableClock();
+    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
+    try (Vault vault = TestVaults.open(ended, clock)) {
+      TestVaults.grantAll(vault, TestVaults.ADMIN);
+      try (Session s = TestVaults.login(vault)) {
+        s.importPackage(old.file(), ids, out.exportPublicKey(), "");
+        s.checkpoint();
+        clock.plus(java.time.Duration.ofMinutes(1));
+        java.time.Instant cut = clock.instant();
+        s.exportLog(java.time.Instant.EPOCH, cut, dir.resolve("archive"));
+        s.pruneLog(cut);
+        assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())), "the import was not pruned");
+
+        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(old.file(), ids, out.exportPublicKey(), ""));
+
+        assertTrue(e.getMessage().contains("export " + old.exportId() + " was sealed at") && e.getMessage().contains("older entries were pruned"),
+            e::getMessage);
+        List<LogEntry> imports = s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+        assertEquals(List.of("DENY"), imports.stream().map(LogEntry::decision).toList());
+        assertEquals(1, s.versions("a.txt").size(), "the replay stored a version");
+
+        // A package the sender seals after the oldest kept entry (its clock an hour past this one's).
+        out.close();
+        sender.close();
+        MovableClock later = new MovableClock();
+        later.plus(java.time.Duration.between(java.time.Instant.EPOCH, clock.instant().plus(java.time.Duration.ofHours(1))));
+        sender = TestVaults.open(dir.resolve("sender"), later);
+        out = TestVaults.login(sender);
+        TestVaults.put(out, "a.txt", "new".getBytes(StandardCharsets.UTF_8));
+        s.importPackage(export("a.txt").file(), ids, out.exportPublicKey(), "");
+        assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "a.txt"));
+      }
+    }
+  }
+
   @Test
   void anExport_raisesTransferExport_withItsEntryAsEvidence_anExportThatFoundNothingDoesNot() {
     TestVaults.put(out, "a.txt", "a".getBytes());

@@ -759,6 +759,23 @@ public final class AccessLog {
     });
   }
 
+  /**
+   * When the oldest entry the database keeps was logged, if entries before it were pruned; empty
+   * if none was. What happened before that time may no longer be in the log (a package imported,
+   * say); what happened after it is. If every entry was pruned, now.
+   */
+  public java.util.Optional<Instant> keptSince() {
+    return database.inTransaction(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT seq, logged_at FROM log_entries ORDER BY seq LIMIT 1");
+          ResultSet r = s.executeQuery()) {
+        if (r.next()) {
+          return r.getLong(1) == 0 ? java.util.Optional.<Instant>empty() : java.util.Optional.of(Instant.ofEpochMilli(r.getLong(2)));
+        }
+      }
+      return Head.read(c).size() == 0 ? java.util.Optional.<Instant>empty() : java.util.Optional.of(clock.instant());
+    });
+  }
+
   /** The number of entries ever appended (pruned ones included) and the last leaf. */
   public Head head() {
     return database.inTransaction(Head::read);

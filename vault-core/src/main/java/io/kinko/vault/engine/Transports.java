@@ -50,7 +50,8 @@ import java.util.Objects;
  * temporary file beside the output and synced; an EXPORT_SEALED entry names its SHA-256 and size;
  * only then is it renamed into place. Import: the package is copied to a private file and checked
  * in full there (age, tar, waybill signature and log proof, the identity that opened it among the
- * waybill's recipients, every file's size and SHA-256) before the IMPORT entry and any PUT; the
+ * waybill's recipients, every file's size and SHA-256; then that it was not imported before, nor
+ * sealed before the oldest entry the log keeps) before the IMPORT entry and any PUT; the
  * second pass reads the same private copy, so what is stored is what was checked.
  */
 final class Transports {
@@ -232,6 +233,14 @@ final class Transports {
                 + ", which is not among the waybill's recipients (" + String.join(", ", w.recipients()) + "); a package is taken in"
                 + " only with an identity the sender sent it to, not by someone a recipient passed it on to"));
       }
+      java.util.Optional<java.time.Instant> keptSince = vault.log().keptSince();
+      if (keptSince.isPresent() && w.createdAt().isBefore(keptSince.get().plus(CLOCK_SKEW))) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was sealed before the"
+            + " oldest entry this vault's log keeps", null, new IntegrityException("package " + packageFile + " refused, nothing stored:"
+                + " export " + w.exportId() + " was sealed at " + w.createdAt() + ", and this vault's log keeps only what happened since "
+                + keptSince.get() + " (older entries were pruned), so whether it was imported before cannot be checked; ask the sender"
+                + " for a new package"));
+      }
       Long earlier = importedAt(w.exportId());
       if (earlier != null) {
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was imported at entry " + earlier,
@@ -271,6 +280,13 @@ final class Transports {
       }
     }
   }
+
+  /**
+   * How far the sender's clock, which dates a waybill, may be ahead of the receiver's, which dates
+   * the log: a package sealed less than this after the oldest kept entry is refused as possibly
+   * imported before it.
+   */
+  private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
 
   private static String failedReason(String exportId) {
     return "import " + exportId + " failed after approval: ";
