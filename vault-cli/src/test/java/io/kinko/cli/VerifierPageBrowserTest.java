@@ -307,6 +307,12 @@ class VerifierPageBrowserTest {
     assertEquals(List.of("format"), v.failed(), v::toString);
   }
 
+  @Test
+  void archive_whoseManifestStartsWithAByteOrderMark_failsAsNotKinkosJson() throws IOException {
+    Verdict v = refusedByArchiveVerifier(text -> "\uFEFF" + text, "byte order mark");
+    assertEquals(List.of("format"), v.failed(), v::toString);
+  }
+
   /** The continuing archive edited by {@code edit}: ArchiveVerifier refuses it, saying {@code why}; the page's verdict, a fail. */
   private Verdict refusedByArchiveVerifier(java.util.function.UnaryOperator<String> edit, String why) throws IOException {
     Verdict v = openEdited(continuingArchive, edit);
