@@ -284,6 +284,46 @@ class VerifierPageBrowserTest {
     assertTrue(v.text().contains("not UTF-8"), v::toString);
   }
 
+  // ArchiveVerifier reads a manifest as canonical JSON and each field as the type Kinko writes: a
+  // signing key named as null, a previous that is no object and a key given twice are refused
+  // there. The page read them with JSON.parse and truthiness, and called all three VERIFIED.
+
+  @Test
+  void archive_whoseSigningKeyIsNamedAsNull_failsTheManifest() throws IOException {
+    Verdict v = refusedByArchiveVerifier(text -> text.replaceFirst("\"signingKey\":\\{[^{}]*\\}", "\"signingKey\":null"),
+        "names its signing key in a form Kinko does not write");
+    assertEquals(List.of("manifest"), v.failed(), v::toString);
+  }
+
+  @Test
+  void archive_whosePreviousIsFalse_failsTheManifest() throws IOException {
+    Verdict v = refusedByArchiveVerifier(text -> text.replaceFirst("\"previous\":\\{[^{}]*\\}", "\"previous\":false"), "malformed");
+    assertEquals(List.of("manifest"), v.failed(), v::toString);
+  }
+
+  @Test
+  void archive_withAFieldGivenTwice_failsAsNotKinkosJson() throws IOException {
+    Verdict v = refusedByArchiveVerifier(text -> text.replaceFirst("^\\{", "{\"kinko\":\"log-archive\","), "duplicate key");
+    assertEquals(List.of("format"), v.failed(), v::toString);
+  }
+
+  @Test
+  void archive_whoseManifestStartsWithAByteOrderMark_failsAsNotKinkosJson() throws IOException {
+    Verdict v = refusedByArchiveVerifier(text -> "\uFEFF" + text, "byte order mark");
+    assertEquals(List.of("format"), v.failed(), v::toString);
+  }
+
+  /** The continuing archive edited by {@code edit}: ArchiveVerifier refuses it, saying {@code why}; the page's verdict, a fail. */
+  private Verdict refusedByArchiveVerifier(java.util.function.UnaryOperator<String> edit, String why) throws IOException {
+    Verdict v = openEdited(continuingArchive, edit);
+    String key = Files.readString(pem);
+    io.kinko.vault.IntegrityException e = org.junit.jupiter.api.Assertions.assertThrows(io.kinko.vault.IntegrityException.class,
+        () -> io.kinko.vault.audit.ArchiveVerifier.verify(work, key));
+    assertTrue(e.getMessage().contains(why), e::getMessage);
+    assertEquals("fail", v.verdict(), v::toString);
+    return v;
+  }
+
   /** The continuing archive with its manifest edited by {@code edit}, beside its entries, as the pinned page judges it. */
   private Verdict openEdited(Path archive, java.util.function.UnaryOperator<String> edit) throws IOException {
     Path manifest = copy(archive);

@@ -223,6 +223,25 @@ class TransportTest {
   }
 
   /**
+   * The verdict must not hang on the order of the identity files: a package whose header also has a
+   * stanza for a key the waybill does not name opens with whichever identity comes first, and was
+   * refused when that was the unnamed one, though the importer holds the named key and it opens
+   * the package too.
+   */
+  @Test
+  void aPackageAlsoForAnUnnamedKey_importsWithTheNamedKeysIdentity_whateverTheOrderOfTheIdentityFiles() throws Exception {
+    TestVaults.put(out, "a.txt", "to B".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("a.txt");
+    Path rewrapped = reencrypted(e.file(), AgeRecipient.x25519(AgeKeys.OTHER_RECIPIENT), AgeRecipient.x25519(AgeKeys.RECIPIENT));
+    Path unnamed = identityFile("unnamed.txt", AgeKeys.OTHER_IDENTITY);
+
+    Transport.Imported got = in.importPackage(rewrapped, new Transport.Identities(List.of(unnamed, identity), null), out.exportPublicKey(), "");
+
+    assertEquals(e.exportId(), got.exportId());
+    assertArrayEquals("to B".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
+  /**
    * A passphrase names no one: the waybill says "passphrase", and only a passphrase may open such a
    * package; a package sent to a key and forwarded under a passphrase is refused.
    */
@@ -255,7 +274,7 @@ class TransportTest {
   }
 
   /** {@code pkg} as its recipient (AgeKeys.IDENTITY) can forward it: opened and the same tar encrypted to {@code to}. */
-  private Path reencrypted(Path pkg, AgeRecipient to) throws IOException {
+  private Path reencrypted(Path pkg, AgeRecipient... to) throws IOException {
     Path remade = dir.resolve("forwarded-" + System.nanoTime() + ".age");
     List<AgeIdentity> ids = AgeIdentity.parse(AgeKeys.IDENTITY.getBytes(StandardCharsets.US_ASCII), "test identity");
     try (InputStream payload = AgeFile.decrypt(Files.newInputStream(pkg), ids);

@@ -95,8 +95,18 @@ public final class AccessLog {
   private final java.util.concurrent.locks.ReentrantLock listenerLock = new java.util.concurrent.locks.ReentrantLock();
   /** On PostgreSQL, the written batches whose listener has not run, in batch order (the embedded log has a listeners' thread). */
   private final java.util.ArrayDeque<Batch> unheard = new java.util.ArrayDeque<>();
-  /** Whether a caller's thread is running the listeners of {@link #unheard}. */
+  /** Whether a caller's thread, or {@link #laterListeners}, is running the listeners of {@link #unheard}. */
   private boolean hearing;
+  /**
+   * On PostgreSQL, runs the listeners of batches queued behind a caller's own (see {@link #hear}):
+   * one daemon thread at most, started when needed and ended when idle.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor laterListeners = new java.util.concurrent.ThreadPoolExecutor(0, 1, 1,
+      java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "kinko-log-listener");
+        t.setDaemon(true);
+        return t;
+      });
   /** Signalled when {@link #hearing} ends. */
   private final java.util.concurrent.locks.Condition heard = listenerLock.newCondition();
   /** The group commit's statements, or null until the next batch prepares them; see {@link WriterStatements}. */
@@ -196,8 +206,8 @@ public final class AccessLog {
    * Runs after every durable batch, one batch at a time and in batch order, while the next batch
    * is written (the checkpoint policy and the incident watch hook in here): on the embedded
    * database on the listeners' thread, once the database holds the batch, and on PostgreSQL on
-   * the thread of a caller whose batch it is (see {@link #hear}). It must not append on its own
-   * thread.
+   * the thread of the caller whose batch it is or on the log's listener thread (see {@link #hear}).
+   * It must not append on its own thread.
    */
   public void afterBatch(Consumer<Batch> listener) {
     this.afterBatch = Objects.requireNonNull(listener, "listener");
@@ -342,13 +352,48 @@ public final class AccessLog {
   }
 
   /**
-   * On PostgreSQL, runs the queued listeners one at a time, in batch order, until none is left,
-   * those that later batches queue meanwhile among them. So a slow listener holds up only the
-   * caller that runs it: the writers of later batches queue theirs and return at their commit
-   * (when every listener ran on the leader's thread, the next leader waited for it, and so did
-   * every later append). Once every appending thread has returned, every listener has run.
+   * On PostgreSQL, runs the listener of the caller's own batch, the first queued (no one was
+   * running listeners, so none was queued before it), and leaves those that later batches queued
+   * meanwhile to {@link #laterListeners}, still one at a time and in batch order. So a slow
+   * listener holds up only the caller whose batch it is: the writers of later batches queue theirs
+   * and return at their commit (when every listener ran on the leader's thread, the next leader
+   * waited for it, and so did every later append), and no caller runs the listeners of batches
+   * written after its own (when it ran them until none was left, a steady load kept it from
+   * returning). A caller alone has its batch heard when its append returns; {@link #awaitHeard}
+   * waits for the rest.
    */
   private void hear() {
+    Batch own;
+    listenerLock.lock();
+    try {
+      own = unheard.poll();
+    } finally {
+      listenerLock.unlock();
+    }
+    if (own != null) {
+      tell(own);
+    }
+    listenerLock.lock();
+    try {
+      if (unheard.isEmpty()) {
+        hearing = false;
+        heard.signalAll();
+        return;
+      }
+      try {
+        laterListeners.execute(this::hearTheRest);
+        return;
+      } catch (RuntimeException | Error noThread) {
+        // no thread to hand them to: heard here, rather than never
+      }
+    } finally {
+      listenerLock.unlock();
+    }
+    hearTheRest();
+  }
+
+  /** Runs the queued listeners one at a time, in batch order, until none is left; then no one is hearing. */
+  private void hearTheRest() {
     while (true) {
       Batch next;
       listenerLock.lock();
@@ -362,12 +407,16 @@ public final class AccessLog {
       } finally {
         listenerLock.unlock();
       }
-      try {
-        afterBatch.accept(next);
-      } catch (Throwable t) {
-        // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
-        org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
-      }
+      tell(next);
+    }
+  }
+
+  private void tell(Batch batch) {
+    try {
+      afterBatch.accept(batch);
+    } catch (Throwable t) {
+      // A checkpoint that could not be signed does not undo durable entries; the next batch retries.
+      org.slf4j.LoggerFactory.getLogger(AccessLog.class).warn("could not sign a log checkpoint: {}", t.getMessage());
     }
   }
 

@@ -187,9 +187,9 @@ final class Transports {
 
   /**
    * A package checked in full: its waybill, whether the sender's key was pinned, where each file
-   * goes, and the identity that opened it (which the waybill must name).
+   * goes, and the identities that open it (the first that did first; the waybill must name one).
    */
-  private record Checked(Waybill waybill, boolean pinned, List<VaultPath> targets, AgeIdentity openedBy) {}
+  private record Checked(Waybill waybill, boolean pinned, List<VaultPath> targets, List<AgeIdentity> openedBy) {}
 
   Transport.Imported importPackage(Path packageFile, Transport.Identities identities, String senderKeyPem, String destination) {
     Objects.requireNonNull(packageFile, "packageFile");
@@ -226,10 +226,11 @@ final class Transports {
             new IntegrityException("package " + packageFile + " refused, nothing stored: " + e.getMessage(), e));
       }
       Waybill w = checked.waybill();
-      if (!checked.openedBy().isAmong(w.recipients())) {
+      if (checked.openedBy().stream().noneMatch(id -> id.isAmong(w.recipients()))) {
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId()
             + " was opened by an identity its waybill does not name", null, new IntegrityException("package " + packageFile
-                + " refused, nothing stored: export " + w.exportId() + " was opened by " + checked.openedBy().recipient()
+                + " refused, nothing stored: export " + w.exportId() + " was opened by "
+                + String.join(" and ", checked.openedBy().stream().map(AgeIdentity::recipient).toList())
                 + ", which is not among the waybill's recipients (" + String.join(", ", w.recipients()) + "); a package is taken in"
                 + " only with an identity the sender sent it to, not by someone a recipient passed it on to"));
       }
@@ -313,10 +314,10 @@ final class Transports {
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
   private static Checked check(Path copy, List<AgeIdentity> ids, String senderKeyPem, VaultPath dest) throws IOException {
     PackageFile.Contents contents;
-    AgeIdentity openedBy;
+    List<AgeIdentity> openedBy;
     try (AgeFile.Opened opened = AgeFile.open(Files.newInputStream(copy), ids)) {
       contents = PackageFile.read(opened.payload(), null);
-      openedBy = opened.identity();
+      openedBy = opened.identities();
     }
     if (contents.waybill() == null || contents.signature() == null) {
       throw new IntegrityException("it is not a Kinko transport package: its tar holds no " + Waybill.JSON + " and " + Waybill.SIGNATURE

@@ -111,18 +111,28 @@ public final class AgeFile {
   }
 
   /**
-   * {@link #decrypt(InputStream, List)}, also telling which of {@code identities} opened the file:
+   * {@link #decrypt(InputStream, List)}, also telling which of {@code identities} open the file:
    * age does not say whom a file was for, so a reader that knows it from elsewhere (a signed
-   * waybill) checks it against that identity.
+   * waybill) checks it against those identities. Every one of them is told, not only the first:
+   * a header with stanzas for two of them opens with whichever comes first, and a verdict that
+   * hung on the order of the identities would refuse the file for one and take it for the other.
    */
   public static Opened open(InputStream source, List<AgeIdentity> identities) {
     Identities tried = new Identities(identities);
     ReadableByteChannel payload = decrypt(Channels.newChannel(source), tried);
-    return new Opened(Channels.newInputStream(payload), tried.opener);
+    return new Opened(Channels.newInputStream(payload), List.copyOf(tried.openers));
   }
 
-  /** An opened age file: its payload, and the identity whose stanza opened it. Closing it closes the payload. */
-  public record Opened(InputStream payload, AgeIdentity identity) implements Closeable {
+  /**
+   * An opened age file: its payload, and the identities whose stanzas give its file key (the one
+   * that opened it first). Closing it closes the payload.
+   */
+  public record Opened(InputStream payload, List<AgeIdentity> identities) implements Closeable {
+    /** The identity that opened the file: the first of {@link #identities()}. */
+    public AgeIdentity identity() {
+      return identities.get(0);
+    }
+
     @Override
     public void close() throws IOException {
       payload.close();
@@ -211,8 +221,8 @@ public final class AgeFile {
    */
   private static final class Identities implements RecipientStanzaReader {
     private final List<AgeIdentity> identities;
-    /** The identity whose stanza gave the file key, once one did. */
-    private AgeIdentity opener;
+    /** The identities whose stanzas give the file key, the first that did first; filled once one did. */
+    private final List<AgeIdentity> openers = new ArrayList<>();
 
     Identities(List<AgeIdentity> identities) {
       if (identities.isEmpty()) {
@@ -228,11 +238,12 @@ public final class AgeFile {
       if (all.size() > 1 && all.stream().anyMatch(s -> Scrypt.TYPE.equals(s.getType()))) {
         throw new Refused(new IntegrityException("damaged age header: an scrypt stanza must be the only one"));
       }
-      for (AgeIdentity identity : identities) {
+      for (int i = 0; i < identities.size(); i++) {
         for (RecipientStanza stanza : all) {
-          FileKey key = identity.unwrap(stanza);
+          FileKey key = identities.get(i).unwrap(stanza);
           if (key != null) {
-            opener = identity;
+            openers.add(identities.get(i));
+            alsoOpening(identities.subList(i + 1, identities.size()), all, key);
             return key;
           }
         }
@@ -240,6 +251,37 @@ public final class AgeFile {
       throw new Refused(new NoMatchingIdentityException("none of the " + identities.size()
           + " identities given opens this age file (made for: "
           + all.stream().map(RecipientStanza::getType).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    /**
+     * Adds to {@link #openers} each of {@code rest} that a stanza gives {@code key}, the file key
+     * found: only the same key counts, since a stanza that gives another would fail the header's
+     * MAC. A stanza these identities find malformed is left as the first identity left it (the
+     * file opens or fails as before); the other keys found are destroyed.
+     */
+    private void alsoOpening(List<AgeIdentity> rest, List<RecipientStanza> stanzas, FileKey key) {
+      for (AgeIdentity identity : rest) {
+        for (RecipientStanza stanza : stanzas) {
+          FileKey other;
+          try {
+            other = identity.unwrap(stanza);
+          } catch (Refused malformed) {
+            continue;
+          }
+          if (other != null) {
+            byte[] a = other.getEncoded();
+            byte[] b = key.getEncoded();
+            boolean same = java.security.MessageDigest.isEqual(a, b);
+            io.kinko.vault.crypto.Bytes.wipe(a);
+            io.kinko.vault.crypto.Bytes.wipe(b);
+            other.destroy();
+            if (same) {
+              openers.add(identity);
+              break;
+            }
+          }
+        }
+      }
     }
   }
 

@@ -44,6 +44,18 @@ class AgeFileTest {
     }
   }
 
+  /** A file for two of the identities given tells both, in their order, whichever opened it first. */
+  @Test
+  void open_tellsEveryIdentityThatOpensIt() throws IOException {
+    byte[] file = encrypt(List.of(AgeRecipient.x25519(AgeKeys.OTHER_RECIPIENT), AgeRecipient.x25519(AgeKeys.RECIPIENT)), CONTENT);
+    List<AgeIdentity> both = List.of(AgeKeys.otherIdentity().get(0), AgeKeys.identity().get(0));
+    try (AgeFile.Opened opened = AgeFile.open(new ByteArrayInputStream(file), both)) {
+      assertArrayEquals(CONTENT, opened.payload().readAllBytes());
+      assertEquals(both, opened.identities());
+      assertEquals(both.get(0), opened.identity());
+    }
+  }
+
   /** The pairs AgeKeys holds were made by age-keygen: the recipient Bouncy Castle derives is the one age printed. */
   @Test
   void anIdentitysRecipient_isTheOneAgeKeygenPrinted_andComparesAsAKeyInEitherCase() {
