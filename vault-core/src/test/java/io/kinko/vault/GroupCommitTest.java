@@ -38,31 +38,15 @@ class GroupCommitTest extends VaultTest {
 
   /** Starts {@code threads} writers that each append {@code each} entries as themselves; failures go to {@code failures}. */
   private static List<Thread> writers(AccessLog log, int threads, int each, CountDownLatch start, List<Throwable> failures) {
-    List<String> names = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      names.add("writer-" + t);
-    }
-    return started(names, failures, name -> {
-      start.await();
-      for (int i = 0; i < each; i++) {
-        assertEquals(name, log.append(stat(name)).actor());
-      }
-    });
-  }
-
-  /** What a writer thread does, as the actor {@code name}. */
-  @FunctionalInterface
-  private interface Writing {
-    void run(String name) throws Exception;
-  }
-
-  /** Starts a thread per name running {@code writing}; failures go to {@code failures}. */
-  private static List<Thread> started(List<String> names, List<Throwable> failures, Writing writing) {
     List<Thread> writers = new ArrayList<>();
-    for (String name : names) {
+    for (int t = 0; t < threads; t++) {
+      String name = "writer-" + t;
       Thread w = new Thread(() -> {
         try {
-          writing.run(name);
+          start.await();
+          for (int i = 0; i < each; i++) {
+            assertEquals(name, log.append(stat(name)).actor());
+          }
         } catch (Throwable e) {
           synchronized (failures) {
             failures.add(e);
@@ -194,40 +178,58 @@ class GroupCommitTest extends VaultTest {
     assertEquals(List.of(before + 1, before + 2, before + 3, before + 4), heard, "each batch's listener ran once, in batch order");
     assertEquals(0, overlaps.get(), "listeners of two batches ran at once");
   }
+
   /**
    * On PostgreSQL the caller that found no one running listeners ran every listener queued until
    * none was left, those of batches written after its own among them: while others kept appending
    * and the listener was slower than their commits, its append did not return (13.5 s for 3 s of
-   * three writers and a 5 ms listener), and would not under a steady load.
+   * three writers and a 5 ms listener), and would not under a steady load. Here the second batch's
+   * listener waits for the first caller to return, which it could not while it ran that listener.
    */
   @Test
-  void noAppendRunsTheListenersOfLaterBatches_whileOthersKeepAppending() throws Exception {
+  void aCallerRunsOnlyItsOwnBatchsListener_notThoseOfBatchesWrittenAfterIt() throws Exception {
     AccessLog log = EngineInternals.log(vault);
     FillerHook.awaitAllFilled();
+    long before = log.head().size();
+    CountDownLatch firstHeld = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch firstReturned = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean secondSawFirstReturn = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Long> heard = new ArrayList<>();
     log.afterBatch(batch -> {
+      synchronized (heard) {
+        heard.add(batch.size());
+      }
       try {
-        Thread.sleep(2);
+        if (batch.size() == before + 1) {
+          firstHeld.countDown();
+          releaseFirst.await(60, TimeUnit.SECONDS);
+        } else if (batch.size() == before + 2) {
+          secondSawFirstReturn.set(firstReturned.await(60, TimeUnit.SECONDS));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong longest = new java.util.concurrent.atomic.AtomicLong();
-    List<Throwable> failures = new ArrayList<>();
-    List<Thread> writers = started(List.of("a", "b", "c"), failures, name -> {
-      while (!stop.get()) {
-        long t0 = System.nanoTime();
-        log.append(stat(name));
-        longest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), Math::max);
-      }
-    });
-    Thread.sleep(2000);
-    stop.set(true);
-    for (Thread w : writers) {
-      w.join(TimeUnit.SECONDS.toMillis(120));
+    ExecutorService callers = Executors.newCachedThreadPool();
+    try {
+      Future<?> first = callers.submit(() -> {
+        log.append(stat("first"));
+        firstReturned.countDown();
+        return null;
+      });
+      assertTrue(firstHeld.await(60, TimeUnit.SECONDS), "the first batch's listener never ran");
+      assertEquals("second", callers.submit(() -> log.append(stat("second"))).get(60, TimeUnit.SECONDS).actor());
+      releaseFirst.countDown();
+      first.get(180, TimeUnit.SECONDS);
+    } finally {
+      releaseFirst.countDown();
+      callers.shutdown();
     }
-    assertEquals(List.of(), failures);
-    assertTrue(longest.get() < 1000, "an append took " + longest.get() + " ms: it ran the listeners of later batches");
+    FillerHook.awaitAllFilled();
+    log.awaitHeard();
+    assertTrue(secondSawFirstReturn.get(), "the first caller ran the second batch's listener before it returned");
+    assertEquals(List.of(before + 1, before + 2), heard, "each batch's listener ran once, in batch order");
   }
 
   @Test

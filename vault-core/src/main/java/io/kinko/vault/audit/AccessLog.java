@@ -320,15 +320,20 @@ public final class AccessLog {
     } catch (Throwable t) {
       failed = t;
     } finally {
-      answer(batch, failed);
+      // Queued before its callers are told: one of them may close the vault at once, and the
+      // close waits only for listeners it can see (awaitHeard).
+      boolean toHear = journal == null && written != null && queueListener(written);
       try {
-        boolean toHear = journal == null && written != null && queueListener(written);
+        answer(batch, failed);
         handOver(batch == null ? 0 : batch.size());
-        if (toHear) {
-          hear();
-        }
       } finally {
-        held.close();
+        try {
+          if (toHear) {
+            hear(); // whatever the hand-over did: else the close would wait for it forever
+          }
+        } finally {
+          held.close();
+        }
       }
     }
   }
