@@ -4,9 +4,12 @@ import io.kinko.vault.IntegrityException;
 import io.kinko.vault.LogReport;
 import io.kinko.vault.VaultException;
 import io.kinko.vault.crypto.SigningKey;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,12 +264,13 @@ public final class ArchiveVerifier {
       }
       String prev = previousLeaf;
       long seq = firstSeq;
-      try (BufferedReader lines = Files.newBufferedReader(entries, StandardCharsets.UTF_8)) {
-        for (String line; (line = lines.readLine()) != null; seq++) {
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(entries), 1 << 16)) {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports, never replaces
+        for (byte[] bytes; (bytes = nextLine(in)) != null; seq++) {
           if (seq > lastSeq) {
             throw new IntegrityException(entries.getFileName() + " holds more lines than entries " + firstSeq + "-" + lastSeq);
           }
-          byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+          utf8.decode(ByteBuffer.wrap(bytes));
           var entry = EntryCodec.decode(bytes);
           if (entry.seq() != seq || !vault.equals(EntryCodec.vault(bytes))) {
             throw new IntegrityException("archived entry " + seq + " names another position or vault");
@@ -317,10 +321,29 @@ public final class ArchiveVerifier {
       }
     }
 
+    /**
+     * The next line of an entries file, as the bytes between two {@code \n} (as Kinko writes it,
+     * and as the verifier page splits it: a {@code \r} is part of the line, and then no entry),
+     * or null at the end.
+     */
+    private static byte[] nextLine(InputStream in) throws IOException {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(512);
+      int b;
+      while ((b = in.read()) >= 0 && b != '\n') {
+        line.write(b);
+      }
+      return b < 0 && line.size() == 0 ? null : line.toByteArray();
+    }
+
+    /** Hashes as Kinko writes them, lower-case hex (as the verifier page reads them: both tools agree on every manifest). */
     private static List<byte[]> hashes(Object list) {
       List<byte[]> out = new ArrayList<>();
       for (Object o : (List<?>) list) {
-        out.add(HEX.parseHex((String) o));
+        String hex = (String) o;
+        if (!hex.equals(hex.toLowerCase(java.util.Locale.ROOT))) {
+          throw new IllegalArgumentException("a hash is not written as Kinko writes it (lower-case hex): " + hex); // "... is malformed"
+        }
+        out.add(HEX.parseHex(hex));
       }
       return out;
     }
