@@ -286,7 +286,8 @@ public final class AccessLog {
    * <p>On the embedded database the batch is durable once its journal records are synced; its
    * callers are told so then, and the filler puts it into the database behind the journal (see
    * {@link #fillBehind}). On PostgreSQL the commit is the sync, and the batch's listener is
-   * queued before the hand-over, so listeners run in batch order (see {@link #hear}).
+   * queued before its callers are told and the role handed over, so listeners run in batch order
+   * (see {@link #hear}).
    */
   private void lead() {
     // The role passes through every caller's thread, so a caller interrupted while it queued leads
@@ -339,8 +340,8 @@ public final class AccessLog {
   }
 
   /**
-   * Queues a written batch's listener, by its writer before the hand-over so that listeners queue
-   * in batch order. Returns true if no caller is running listeners, so this one is to {@link #hear}.
+   * Queues a written batch's listener, by its writer before its callers are told and before the
+   * hand-over, so that listeners queue in batch order and a close by one of those callers waits for it. Returns true if no caller is running listeners, so this one is to {@link #hear}.
    */
   private boolean queueListener(Batch written) {
     listenerLock.lock();
