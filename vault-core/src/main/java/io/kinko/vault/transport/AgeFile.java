@@ -128,11 +128,6 @@ public final class AgeFile {
    * that opened it first). Closing it closes the payload.
    */
   public record Opened(InputStream payload, List<AgeIdentity> identities) implements Closeable {
-    /** The identity that opened the file: the first of {@link #identities()}. */
-    public AgeIdentity identity() {
-      return identities.get(0);
-    }
-
     @Override
     public void close() throws IOException {
       payload.close();

@@ -39,8 +39,8 @@ class AgeFileTest {
     List<AgeIdentity> both = List.of(AgeKeys.identity().get(0), AgeKeys.otherIdentity().get(0));
     try (AgeFile.Opened opened = AgeFile.open(new ByteArrayInputStream(file), both)) {
       assertArrayEquals(CONTENT, opened.payload().readAllBytes());
-      assertEquals(both.get(1), opened.identity());
-      assertEquals(AgeKeys.OTHER_RECIPIENT, opened.identity().recipient());
+      assertEquals(both.get(1), opened.identities().get(0));
+      assertEquals(AgeKeys.OTHER_RECIPIENT, opened.identities().get(0).recipient());
     }
   }
 
@@ -52,7 +52,7 @@ class AgeFileTest {
     try (AgeFile.Opened opened = AgeFile.open(new ByteArrayInputStream(file), both)) {
       assertArrayEquals(CONTENT, opened.payload().readAllBytes());
       assertEquals(both, opened.identities());
-      assertEquals(both.get(0), opened.identity());
+      assertEquals(both.get(0), opened.identities().get(0));
     }
   }
 
