@@ -42,7 +42,8 @@ final class ImportCommand extends VaultCommand {
   Path passphraseFile;
 
   @Option(names = "--sender-key", paramLabel = "PEM", description = "Pin the sending vault's public key; without it the key the "
-      + "waybill embeds is used, and the output says the sender is unpinned.")
+      + "waybill embeds is used, and the output says the sender is unpinned. Once a package from a vault was taken in, an unpinned "
+      + "one naming that vault must carry the same key.")
   Path senderKey;
 
   @Option(names = "--receipt-dir", paramLabel = "DIR", description = "Where to write the receipt. Default: the current folder.")

@@ -6,10 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.kinko.vault.audit.Checkpoint;
+import io.kinko.vault.audit.EntryCodec;
+import io.kinko.vault.audit.LogCheckpoints;
+import io.kinko.vault.audit.Merkle;
+import io.kinko.vault.audit.NoteSigner;
+import io.kinko.vault.audit.SignedNote;
+import io.kinko.vault.crypto.Bytes;
+import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.transport.AgeFile;
 import io.kinko.vault.transport.AgeIdentity;
 import io.kinko.vault.transport.AgeKeys;
 import io.kinko.vault.transport.AgeRecipient;
+import io.kinko.vault.transport.PackageFile;
+import io.kinko.vault.transport.Waybill;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.text.Normalizer;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -298,6 +316,97 @@ class TransportTest {
     IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(old.file(), ids, out.exportPublicKey(), ""));
     assertTrue(e.getMessage().contains("export " + old.exportId() + " was imported into this vault before"), e::getMessage);
     assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
+  /**
+   * An unpinned import trusts the key a waybill embeds. Someone who learns a sender's vault id (it is
+   * in every receipt and waybill) can make a package in its name, signed by a key of their own and
+   * consistent in itself. Once this vault took a package in from that vault, a package naming it
+   * must be signed by the same key, unless the key is pinned.
+   */
+  @Test
+  void aPackageInTheNameOfAKnownSender_signedByAnotherKey_isRefusedUnpinned_aDenyAndNothingStored() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "first".getBytes(StandardCharsets.UTF_8));
+    Transport.Imported first = in.importPackage(export("a.txt").file(), ids, null, "");
+    assertFalse(first.senderPinned());
+    Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+
+    assertTrue(e.getMessage().contains("vault " + sender.id() + " as its sender"), e::getMessage);
+    assertTrue(e.getMessage().contains(first.senderKeyFingerprint()) && e.getMessage().contains(forged.keyFingerprint()), e::getMessage);
+    assertEquals(List.of("a.txt"), in.list("").stream().map(FileInfo::path).toList(), "the forged package stored a file");
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    assertEquals(List.of("ALLOW", "DENY"), imports.stream().map(LogEntry::decision).toList());
+    assertTrue(imports.get(1).reason().contains("export " + forged.exportId()), imports.get(1)::reason);
+
+    // The sender's own next package is still taken in unpinned.
+    TestVaults.put(out, "a.txt", "second".getBytes(StandardCharsets.UTF_8));
+    in.importPackage(export("a.txt").file(), ids, null, "");
+    assertArrayEquals("second".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
+  /**
+   * The first package from a vault is trusted on first use when unpinned, forged or not. A forger
+   * who came first does not lock the sender out: the sender's package is refused unpinned, taken in
+   * pinned, and from then on the sender's key is the one an unpinned package must carry.
+   */
+  @Test
+  void aForgedFirstPackage_isOutrankedByPinningTheSendersKey_andThenUnpinnedPackagesMustCarryThatKey() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    in.importPackage(forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8)).file(), ids, null, "");
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = export("a.txt");
+
+    assertThrows(IntegrityException.class, () -> in.importPackage(genuine.file(), ids, null, ""));
+    Transport.Imported pinned = in.importPackage(genuine.file(), ids, out.exportPublicKey(), "");
+    assertTrue(pinned.senderPinned());
+
+    TestVaults.put(out, "a.txt", "later".getBytes(StandardCharsets.UTF_8));
+    in.importPackage(export("a.txt").file(), ids, null, "");
+    assertArrayEquals("later".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    Forged again = forged(sender.id(), "c.txt", "forged again".getBytes(StandardCharsets.UTF_8));
+    assertThrows(IntegrityException.class, () -> in.importPackage(again.file(), ids, null, ""));
+    assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("c.txt")));
+  }
+
+  private record Forged(Path file, String exportId, String keyFingerprint) {}
+
+  /**
+   * A package made outside Kinko in the name of vault {@code claimed}: a key of the forger's own, a
+   * one-entry log holding its EXPORT entry, a checkpoint of that log signed with the key, and a
+   * waybill that names {@code claimed}, embeds the key and is signed with it. Everything in it
+   * checks against the key it embeds.
+   */
+  private Forged forged(String claimed, String path, byte[] content) throws Exception {
+    AeadConfig.register();
+    Aead master = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM).getPrimitive(RegistryConfiguration.get(), Aead.class);
+    SigningKey key = SigningKey.unlock(claimed, master, SigningKey.generate(claimed, master).sealedPrivate());
+    String exportId = Bytes.hex(Bytes.random(16));
+    String fileId = Bytes.hex(Bytes.random(16));
+    String nameTag = Bytes.hex(Bytes.random(32));
+    List<String> recipients = List.of(AgeKeys.RECIPIENT);
+    java.time.Instant now = java.time.Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String listSha256 = Waybill.fileListSha256(List.of(fileId), List.of(nameTag), List.of((long) content.length));
+    LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.EXPORT.name(), "ALLOW",
+        Waybill.exportReason(exportId, 1, content.length, listSha256, recipients), null, nameTag, ClientInfo.of("forger"),
+        now.plus(java.time.Duration.ofDays(800)), "0".repeat(64)));
+    byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
+    String origin = LogCheckpoints.origin(claimed);
+    byte[] note = SignedNote.sign(new Checkpoint(origin, 1, leaf).text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
+    CertificateBody.LogProof proof = new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of());
+    Path file = dir.resolve("forged-" + exportId + ".age");
+    PackageFile.write(file, List.of(AgeRecipient.x25519(AgeKeys.RECIPIENT)),
+        List.of(new PackageFile.Member(path, content.length, () -> new ByteArrayInputStream(content))), now,
+        digests -> {
+          Waybill w = new Waybill(exportId, claimed, SigningKey.fingerprint(key.publicKey()), SigningKey.toPem(key.publicKey()), recipients,
+              now, TestVaults.ADMIN, "plain", List.of(new Waybill.File(fileId, nameTag, path, null, content.length, digests.get(0))), proof,
+              new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8)));
+          byte[] json = w.encode();
+          return new PackageFile.Signed(json, key.sign(json));
+        });
+    return new Forged(file, exportId, SigningKey.fingerprint(key.publicKey()));
   }
 
   /**

@@ -242,12 +242,22 @@ final class Transports {
                 + keptSince.get() + " (older entries were pruned), so whether it was imported before cannot be checked; ask the sender"
                 + " for a new package"));
       }
-      Long earlier = importedAt(w.exportId());
+      History history = history(w.exportId(), w.vault());
+      Long earlier = history.importedAt();
       if (earlier != null) {
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was imported at entry " + earlier,
             null, new IntegrityException("package " + packageFile + " refused, nothing stored: export " + w.exportId()
                 + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
                 + "again would put its files back over newer versions"));
+      }
+      if (!checked.pinned() && history.senderKey() != null && !history.senderKey().equals(w.keyFingerprint())) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
+            + " and is signed by key " + w.keyFingerprint() + ", not by key " + history.senderKey() + " of its last package (IMPORT entry "
+            + history.senderKeyEntry() + ")", null, new IntegrityException("package " + packageFile + " refused, nothing stored: it names"
+                + " vault " + w.vault() + " as its sender and is signed by key " + w.keyFingerprint() + ", but the last package this"
+                + " vault took in from " + w.vault() + " was signed by key " + history.senderKey() + " (IMPORT entry " + history.senderKeyEntry()
+                + "). A vault keeps its key, so this package may be forged; if the sender confirms the new key's fingerprint, pin it"
+                + " (--sender-key) to import"));
       }
       Path source = copy;
       return door.pass(Action.IMPORT, () -> {
@@ -290,25 +300,39 @@ final class Transports {
   private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
 
   private static String failedReason(String exportId) {
-    return "import " + exportId + " failed after approval: ";
+    return "import " + exportId + " failed after approval: "; // FAILED reads it back
   }
 
-  /** The IMPORT entry that took export {@code exportId} in, if one did and no failure followed it; entries proved against a checkpoint. */
-  private Long importedAt(String exportId) {
+  /**
+   * What this vault's IMPORT entries (proved against a checkpoint) say of a package: the entry that
+   * took export {@code exportId} in, if one did and no failure followed it; and the key that signed
+   * the last package taken in from vault {@code sender}, with its entry, if any was.
+   */
+  private record History(Long importedAt, String senderKey, Long senderKeyEntry) {}
+
+  /** An IMPORT entry's reason up to the sender's key (see {@link Receipt#importReason}), and that of a failure after it. */
+  private static final java.util.regex.Pattern IMPORTED = java.util.regex.Pattern.compile(
+      "import ([0-9a-f]{32}); from vault (\\S+) key ([0-9a-f]{64}) \\((?:un)?pinned\\);");
+  private static final java.util.regex.Pattern FAILED = java.util.regex.Pattern.compile("import ([0-9a-f]{32}) failed after approval: ");
+
+  private History history(String exportId, String sender) {
     List<LogEntry> imports = new ArrayList<>(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT))).of(Action.IMPORT));
     imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
-    Long at = null;
+    record Taken(String sender, String key, long seq) {}
+    java.util.Map<String, Taken> taken = new java.util.HashMap<>(); // by export id, while no failure followed
     for (LogEntry e : imports) {
-      if (e.reason() == null) {
-        continue;
-      }
-      if ("ALLOW".equals(e.decision()) && e.reason().startsWith("import " + exportId + ";")) {
-        at = e.seq();
-      } else if ("DENY".equals(e.decision()) && e.reason().startsWith(failedReason(exportId))) {
-        at = null;
+      String reason = e.reason() == null ? "" : e.reason();
+      java.util.regex.Matcher allowed = IMPORTED.matcher(reason);
+      java.util.regex.Matcher failed = FAILED.matcher(reason);
+      if ("ALLOW".equals(e.decision()) && allowed.lookingAt()) {
+        taken.put(allowed.group(1), new Taken(allowed.group(2), allowed.group(3), e.seq()));
+      } else if ("DENY".equals(e.decision()) && failed.lookingAt()) {
+        taken.remove(failed.group(1));
       }
     }
-    return at;
+    Taken mine = taken.get(exportId);
+    Taken last = taken.values().stream().filter(t -> t.sender().equals(sender)).max(java.util.Comparator.comparingLong(Taken::seq)).orElse(null);
+    return new History(mine == null ? null : mine.seq(), last == null ? null : last.key(), last == null ? null : last.seq());
   }
 
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
