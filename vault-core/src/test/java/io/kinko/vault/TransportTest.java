@@ -380,6 +380,11 @@ class TransportTest {
    * checks against the key it embeds.
    */
   private Forged forged(String claimed, String path, byte[] content) throws Exception {
+    return forged(claimed, path, content, java.time.Instant.now());
+  }
+
+  /** {@link #forged(String, String, byte[])}, sealed at {@code at}: the forger dates the waybill. */
+  private Forged forged(String claimed, String path, byte[] content, java.time.Instant at) throws Exception {
     AeadConfig.register();
     Aead master = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM).getPrimitive(RegistryConfiguration.get(), Aead.class);
     SigningKey key = SigningKey.unlock(claimed, master, SigningKey.generate(claimed, master).sealedPrivate());
@@ -387,7 +392,7 @@ class TransportTest {
     String fileId = Bytes.hex(Bytes.random(16));
     String nameTag = Bytes.hex(Bytes.random(32));
     List<String> recipients = List.of(AgeKeys.RECIPIENT);
-    java.time.Instant now = java.time.Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    java.time.Instant now = at.truncatedTo(ChronoUnit.MILLIS);
     String listSha256 = Waybill.fileListSha256(List.of(fileId), List.of(nameTag), List.of((long) content.length));
     LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.EXPORT.name(), "ALLOW",
         Waybill.exportReason(exportId, 1, content.length, listSha256, recipients), null, nameTag, ClientInfo.of("forger"),
@@ -456,6 +461,54 @@ class TransportTest {
         TestVaults.put(out, "a.txt", "new".getBytes(StandardCharsets.UTF_8));
         s.importPackage(export("a.txt").file(), ids, out.exportPublicKey(), "");
         assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "a.txt"));
+      }
+    }
+  }
+
+  /**
+   * A prune removes the IMPORT entries that said which key a sender's packages carry, as it removes
+   * those that said a package was taken in: a package in the name of a sender whose imports were
+   * pruned, signed by another key and sealed after the oldest kept entry, must not be first contact.
+   */
+  @Test
+  void aPackageInTheNameOfASenderWhoseImportsWerePruned_signedByAnotherKey_isRefusedUnpinned_andNothingIsStored() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path ended = dir.resolve("ended");
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
+          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
+          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
+    }
+    MovableClock clock = new MovableClock();
+    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
+    try (Vault vault = TestVaults.open(ended, clock)) {
+      TestVaults.grantAll(vault, TestVaults.ADMIN);
+      try (Session s = TestVaults.login(vault)) {
+        s.importPackage(genuine.file(), ids, null, "");
+        s.checkpoint();
+        clock.plus(java.time.Duration.ofMinutes(1));
+        java.time.Instant cut = clock.instant();
+        s.exportLog(java.time.Instant.EPOCH, cut, dir.resolve("archive"));
+        s.pruneLog(cut);
+        Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8), cut.plus(java.time.Duration.ofHours(1)));
+
+        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(forged.file(), ids, null, ""));
+
+        assertTrue(e.getMessage().contains("older entries were pruned") && e.getMessage().contains("--sender-key"), e::getMessage);
+        assertFalse(s.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+        // Pinned, the sender's own next package is taken in, and the next unpinned one must carry its key.
+        out.close();
+        sender.close();
+        MovableClock later = new MovableClock();
+        later.plus(java.time.Duration.between(java.time.Instant.EPOCH, cut.plus(java.time.Duration.ofHours(1))));
+        sender = TestVaults.open(dir.resolve("sender"), later);
+        out = TestVaults.login(sender);
+        TestVaults.put(out, "a.txt", "pinned".getBytes(StandardCharsets.UTF_8));
+        s.importPackage(export("a.txt").file(), ids, out.exportPublicKey(), "");
+        assertArrayEquals("pinned".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "a.txt"));
+        assertThrows(IntegrityException.class, () -> s.importPackage(forged.file(), ids, null, ""));
       }
     }
   }
