@@ -259,6 +259,15 @@ final class Transports {
                 + "). A vault keeps its key, so this package may be forged; if the sender confirms the new key's fingerprint, pin it"
                 + " (--sender-key) to import"));
       }
+      if (!checked.pinned() && history.senderKey() == null && keptSince.isPresent()) {
+        // The pruned entries may have named the sender's key: first contact cannot be told from a forgery.
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
+            + " unpinned, and the log keeps no package from it (older entries were pruned)", null, new IntegrityException("package "
+                + packageFile + " refused, nothing stored: it names vault " + w.vault() + " as its sender, and this vault's log keeps only"
+                + " what happened since " + keptSince.get() + " (older entries were pruned), so which key that vault's packages carried"
+                + " cannot be checked; if the sender confirms its key's fingerprint (" + w.keyFingerprint() + "), pin it (--sender-key)"
+                + " to import"));
+      }
       Path source = copy;
       return door.pass(Action.IMPORT, () -> {
         for (VaultPath t : checked.targets()) {
