@@ -371,6 +371,27 @@ class TransportTest {
     assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("c.txt")));
   }
 
+  /**
+   * A vault knows one key for certain, its own, and may take in a package it exported itself (a
+   * folder moved back). A package in this vault's own name signed by another key is forged whether
+   * or not this vault imported from itself before.
+   */
+  @Test
+  void aPackageInThisVaultsOwnName_signedByAnotherKey_isRefusedUnpinned_andItsOwnPackageIsTakenIn() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Forged forged = forged(receiver.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+
+    assertTrue(e.getMessage().contains("vault " + receiver.id() + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
+        e::getMessage);
+    assertEquals(List.of(), in.list(""), "the forged package stored a file");
+    TestVaults.put(in, "a.txt", "own".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported own = in.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("own.age"));
+    in.importPackage(own.file(), ids, null, "back");
+    assertArrayEquals("own".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "back/a.txt"));
+  }
+
   private record Forged(Path file, String exportId, String keyFingerprint) {}
 
   /**
