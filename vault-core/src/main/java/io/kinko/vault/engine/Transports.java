@@ -250,6 +250,14 @@ final class Transports {
                 + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
                 + "again would put its files back over newer versions"));
       }
+      String own = SigningKey.fingerprint(signing.publicKey());
+      if (!checked.pinned() && w.vault().equals(vault.id()) && !own.equals(w.keyFingerprint())) {
+        // The one key a vault knows for certain is its own, imported from itself or not.
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names this vault and is signed"
+            + " by key " + w.keyFingerprint() + ", not by its key " + own, null, new IntegrityException("package " + packageFile
+                + " refused, nothing stored: it names vault " + w.vault() + " as its sender, which is this vault, and is signed by key "
+                + w.keyFingerprint() + ", not by this vault's key " + own + "; it is forged"));
+      }
       if (!checked.pinned() && history.senderKey() != null && !history.senderKey().equals(w.keyFingerprint())) {
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
             + " and is signed by key " + w.keyFingerprint() + ", not by key " + history.senderKey() + " of its last package (IMPORT entry "
@@ -259,7 +267,7 @@ final class Transports {
                 + "). A vault keeps its key, so this package may be forged; if the sender confirms the new key's fingerprint, pin it"
                 + " (--sender-key) to import"));
       }
-      if (!checked.pinned() && history.senderKey() == null && keptSince.isPresent()) {
+      if (!checked.pinned() && history.senderKey() == null && keptSince.isPresent() && !w.vault().equals(vault.id())) {
         // The pruned entries may have named the sender's key: first contact cannot be told from a forgery.
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
             + " unpinned, and the log keeps no package from it (older entries were pruned)", null, new IntegrityException("package "
