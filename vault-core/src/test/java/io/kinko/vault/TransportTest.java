@@ -392,6 +392,30 @@ class TransportTest {
     assertArrayEquals("own".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "back/a.txt"));
   }
 
+  /**
+   * A vault that recorded a receipt knows the receiving vault's key: the receipt verified with the
+   * key the user gave. A package that comes back in that vault's name, signed by another key, is
+   * refused unpinned as one after a package taken in from it is.
+   */
+  @Test
+  void aPackageInTheNameOfAVaultWhoseReceiptWasRecorded_signedByAnotherKey_isRefusedUnpinned_itsOwnIsTakenIn() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Imported got = in.importPackage(export("a.txt").file(), ids, null, "");
+    out.recordReceipt(got.receiptJson(), got.receiptSignature(), in.exportPublicKey());
+    Forged forged = forged(receiver.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> out.importPackage(forged.file(), ids, null, ""));
+
+    assertTrue(e.getMessage().contains("vault " + receiver.id() + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
+        e::getMessage);
+    assertFalse(out.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+    TestVaults.put(in, "c.txt", "back".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported back = in.exportPackage(List.of("c.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("back.age"));
+    out.importPackage(back.file(), ids, null, "");
+    assertArrayEquals("back".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(out, "c.txt"));
+  }
+
   private record Forged(Path file, String exportId, String keyFingerprint) {}
 
   /**
