@@ -416,6 +416,42 @@ class TransportTest {
     assertArrayEquals("back".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(out, "c.txt"));
   }
 
+  /**
+   * A receipt is checked with the key the user gives, but its signer chooses the vault id it names:
+   * a recipient who signs one naming a sender this vault took packages from does not make its own
+   * key that sender's.
+   */
+  @Test
+  void aReceiptNamingASenderThisVaultTookPackagesFrom_doesNotMakeTheReceiptsKeyThatSenders() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    in.importPackage(export("a.txt").file(), ids, null, "");
+    Transport.Exported mine = in.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("mine.age"));
+    SigningKey lying = forgersKey(sender.id());
+    byte[] receipt = receipt(lying, sender.id(), mine);
+    in.recordReceipt(receipt, lying.sign(receipt), SigningKey.toPem(lying.publicKey()));
+    Forged forged = forged(sender.id(), lying, "b.txt", "forged".getBytes(StandardCharsets.UTF_8), java.time.Instant.now());
+
+    assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+
+    assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+  }
+
+  /** A receipt for {@code export} signed with {@code key}, naming vault {@code claimed}: a one-entry log of its own. */
+  private byte[] receipt(SigningKey key, String claimed, Transport.Exported export) throws Exception {
+    java.time.Instant now = java.time.Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.IMPORT.name(), "ALLOW",
+        io.kinko.vault.transport.Receipt.importReason(export.exportId(), receiver.id(), SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey())), false, export.sha256(), 1),
+        null, null, ClientInfo.of("forger"), now.plus(java.time.Duration.ofDays(800)), "0".repeat(64)));
+    byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
+    String origin = LogCheckpoints.origin(claimed);
+    byte[] note = SignedNote.sign(new Checkpoint(origin, 1, leaf).text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
+    return new io.kinko.vault.transport.Receipt(export.exportId(), export.sha256(), receiver.id(), SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey())), false, claimed,
+        SigningKey.fingerprint(key.publicKey()), now, TestVaults.ADMIN, List.of(),
+        new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of()),
+        new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8))).encode();
+  }
+
   private record Forged(Path file, String exportId, String keyFingerprint) {}
 
   /**
@@ -430,9 +466,17 @@ class TransportTest {
 
   /** {@link #forged(String, String, byte[])}, sealed at {@code at}: the forger dates the waybill. */
   private Forged forged(String claimed, String path, byte[] content, java.time.Instant at) throws Exception {
+    return forged(claimed, forgersKey(claimed), path, content, at);
+  }
+
+  /** A key of the forger's own, in the name of vault {@code claimed}. */
+  private static SigningKey forgersKey(String claimed) throws Exception {
     AeadConfig.register();
     Aead master = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM).getPrimitive(RegistryConfiguration.get(), Aead.class);
-    SigningKey key = SigningKey.unlock(claimed, master, SigningKey.generate(claimed, master).sealedPrivate());
+    return SigningKey.unlock(claimed, master, SigningKey.generate(claimed, master).sealedPrivate());
+  }
+
+  private Forged forged(String claimed, SigningKey key, String path, byte[] content, java.time.Instant at) throws Exception {
     String exportId = Bytes.hex(Bytes.random(16));
     String fileId = Bytes.hex(Bytes.random(16));
     String nameTag = Bytes.hex(Bytes.random(32));
