@@ -371,6 +371,87 @@ class TransportTest {
     assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("c.txt")));
   }
 
+  /**
+   * A vault knows one key for certain, its own, and may take in a package it exported itself (a
+   * folder moved back). A package in this vault's own name signed by another key is forged whether
+   * or not this vault imported from itself before.
+   */
+  @Test
+  void aPackageInThisVaultsOwnName_signedByAnotherKey_isRefusedUnpinned_andItsOwnPackageIsTakenIn() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Forged forged = forged(receiver.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+
+    assertTrue(e.getMessage().contains("vault " + receiver.id() + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
+        e::getMessage);
+    assertEquals(List.of(), in.list(""), "the forged package stored a file");
+    TestVaults.put(in, "a.txt", "own".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported own = in.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("own.age"));
+    in.importPackage(own.file(), ids, null, "back");
+    assertArrayEquals("own".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "back/a.txt"));
+  }
+
+  /**
+   * A vault that recorded a receipt knows the receiving vault's key: the receipt verified with the
+   * key the user gave. A package that comes back in that vault's name, signed by another key, is
+   * refused unpinned as one after a package taken in from it is.
+   */
+  @Test
+  void aPackageInTheNameOfAVaultWhoseReceiptWasRecorded_signedByAnotherKey_isRefusedUnpinned_itsOwnIsTakenIn() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Imported got = in.importPackage(export("a.txt").file(), ids, null, "");
+    out.recordReceipt(got.receiptJson(), got.receiptSignature(), in.exportPublicKey());
+    Forged forged = forged(receiver.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    IntegrityException e = assertThrows(IntegrityException.class, () -> out.importPackage(forged.file(), ids, null, ""));
+
+    assertTrue(e.getMessage().contains("vault " + receiver.id() + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
+        e::getMessage);
+    assertFalse(out.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+    TestVaults.put(in, "c.txt", "back".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported back = in.exportPackage(List.of("c.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("back.age"));
+    out.importPackage(back.file(), ids, null, "");
+    assertArrayEquals("back".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(out, "c.txt"));
+  }
+
+  /**
+   * A receipt is checked with the key the user gives, but its signer chooses the vault id it names:
+   * a recipient who signs one naming a sender this vault took packages from does not make its own
+   * key that sender's.
+   */
+  @Test
+  void aReceiptNamingASenderThisVaultTookPackagesFrom_doesNotMakeTheReceiptsKeyThatSenders() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    in.importPackage(export("a.txt").file(), ids, null, "");
+    Transport.Exported mine = in.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("mine.age"));
+    SigningKey lying = forgersKey(sender.id());
+    byte[] receipt = receipt(lying, sender.id(), mine);
+    in.recordReceipt(receipt, lying.sign(receipt), SigningKey.toPem(lying.publicKey()));
+    Forged forged = forged(sender.id(), lying, "b.txt", "forged".getBytes(StandardCharsets.UTF_8), java.time.Instant.now());
+
+    assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+
+    assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+  }
+
+  /** A receipt for {@code export} signed with {@code key}, naming vault {@code claimed}: a one-entry log of its own. */
+  private byte[] receipt(SigningKey key, String claimed, Transport.Exported export) throws Exception {
+    java.time.Instant now = java.time.Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.IMPORT.name(), "ALLOW",
+        io.kinko.vault.transport.Receipt.importReason(export.exportId(), receiver.id(), SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey())), false, export.sha256(), 1),
+        null, null, ClientInfo.of("forger"), now.plus(java.time.Duration.ofDays(800)), "0".repeat(64)));
+    byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
+    String origin = LogCheckpoints.origin(claimed);
+    byte[] note = SignedNote.sign(new Checkpoint(origin, 1, leaf).text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
+    return new io.kinko.vault.transport.Receipt(export.exportId(), export.sha256(), receiver.id(), SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey())), false, claimed,
+        SigningKey.fingerprint(key.publicKey()), now, TestVaults.ADMIN, List.of(),
+        new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of()),
+        new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8))).encode();
+  }
+
   private record Forged(Path file, String exportId, String keyFingerprint) {}
 
   /**
@@ -380,14 +461,27 @@ class TransportTest {
    * checks against the key it embeds.
    */
   private Forged forged(String claimed, String path, byte[] content) throws Exception {
+    return forged(claimed, path, content, java.time.Instant.now());
+  }
+
+  /** {@link #forged(String, String, byte[])}, sealed at {@code at}: the forger dates the waybill. */
+  private Forged forged(String claimed, String path, byte[] content, java.time.Instant at) throws Exception {
+    return forged(claimed, forgersKey(claimed), path, content, at);
+  }
+
+  /** A key of the forger's own, in the name of vault {@code claimed}. */
+  private static SigningKey forgersKey(String claimed) throws Exception {
     AeadConfig.register();
     Aead master = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM).getPrimitive(RegistryConfiguration.get(), Aead.class);
-    SigningKey key = SigningKey.unlock(claimed, master, SigningKey.generate(claimed, master).sealedPrivate());
+    return SigningKey.unlock(claimed, master, SigningKey.generate(claimed, master).sealedPrivate());
+  }
+
+  private Forged forged(String claimed, SigningKey key, String path, byte[] content, java.time.Instant at) throws Exception {
     String exportId = Bytes.hex(Bytes.random(16));
     String fileId = Bytes.hex(Bytes.random(16));
     String nameTag = Bytes.hex(Bytes.random(32));
     List<String> recipients = List.of(AgeKeys.RECIPIENT);
-    java.time.Instant now = java.time.Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    java.time.Instant now = at.truncatedTo(ChronoUnit.MILLIS);
     String listSha256 = Waybill.fileListSha256(List.of(fileId), List.of(nameTag), List.of((long) content.length));
     LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.EXPORT.name(), "ALLOW",
         Waybill.exportReason(exportId, 1, content.length, listSha256, recipients), null, nameTag, ClientInfo.of("forger"),
@@ -456,6 +550,54 @@ class TransportTest {
         TestVaults.put(out, "a.txt", "new".getBytes(StandardCharsets.UTF_8));
         s.importPackage(export("a.txt").file(), ids, out.exportPublicKey(), "");
         assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "a.txt"));
+      }
+    }
+  }
+
+  /**
+   * A prune removes the IMPORT entries that said which key a sender's packages carry, as it removes
+   * those that said a package was taken in: a package in the name of a sender whose imports were
+   * pruned, signed by another key and sealed after the oldest kept entry, must not be first contact.
+   */
+  @Test
+  void aPackageInTheNameOfASenderWhoseImportsWerePruned_signedByAnotherKey_isRefusedUnpinned_andNothingIsStored() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path ended = dir.resolve("ended");
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
+          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
+          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
+    }
+    MovableClock clock = new MovableClock();
+    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
+    try (Vault vault = TestVaults.open(ended, clock)) {
+      TestVaults.grantAll(vault, TestVaults.ADMIN);
+      try (Session s = TestVaults.login(vault)) {
+        s.importPackage(genuine.file(), ids, null, "");
+        s.checkpoint();
+        clock.plus(java.time.Duration.ofMinutes(1));
+        java.time.Instant cut = clock.instant();
+        s.exportLog(java.time.Instant.EPOCH, cut, dir.resolve("archive"));
+        s.pruneLog(cut);
+        Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8), cut.plus(java.time.Duration.ofHours(1)));
+
+        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(forged.file(), ids, null, ""));
+
+        assertTrue(e.getMessage().contains("older entries were pruned") && e.getMessage().contains("--sender-key"), e::getMessage);
+        assertFalse(s.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+        // Pinned, the sender's own next package is taken in, and the next unpinned one must carry its key.
+        out.close();
+        sender.close();
+        MovableClock later = new MovableClock();
+        later.plus(java.time.Duration.between(java.time.Instant.EPOCH, cut.plus(java.time.Duration.ofHours(1))));
+        sender = TestVaults.open(dir.resolve("sender"), later);
+        out = TestVaults.login(sender);
+        TestVaults.put(out, "a.txt", "pinned".getBytes(StandardCharsets.UTF_8));
+        s.importPackage(export("a.txt").file(), ids, out.exportPublicKey(), "");
+        assertArrayEquals("pinned".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(s, "a.txt"));
+        assertThrows(IntegrityException.class, () -> s.importPackage(forged.file(), ids, null, ""));
       }
     }
   }

@@ -250,14 +250,31 @@ final class Transports {
                 + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
                 + "again would put its files back over newer versions"));
       }
+      String own = SigningKey.fingerprint(signing.publicKey());
+      if (!checked.pinned() && w.vault().equals(vault.id()) && !own.equals(w.keyFingerprint())) {
+        // The one key a vault knows for certain is its own, imported from itself or not.
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names this vault and is signed"
+            + " by key " + w.keyFingerprint() + ", not by its key " + own, null, new IntegrityException("package " + packageFile
+                + " refused, nothing stored: it names vault " + w.vault() + " as its sender, which is this vault, and is signed by key "
+                + w.keyFingerprint() + ", not by this vault's key " + own + "; it is forged"));
+      }
       if (!checked.pinned() && history.senderKey() != null && !history.senderKey().equals(w.keyFingerprint())) {
         throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
-            + " and is signed by key " + w.keyFingerprint() + ", not by key " + history.senderKey() + " of its last package (IMPORT entry "
-            + history.senderKeyEntry() + ")", null, new IntegrityException("package " + packageFile + " refused, nothing stored: it names"
+            + " and is signed by key " + w.keyFingerprint() + ", not by key " + history.senderKey() + " entry " + history.senderKeyEntry()
+            + " records for it", null, new IntegrityException("package " + packageFile + " refused, nothing stored: it names"
                 + " vault " + w.vault() + " as its sender and is signed by key " + w.keyFingerprint() + ", but the last package this"
-                + " vault took in from " + w.vault() + " was signed by key " + history.senderKey() + " (IMPORT entry " + history.senderKeyEntry()
-                + "). A vault keeps its key, so this package may be forged; if the sender confirms the new key's fingerprint, pin it"
-                + " (--sender-key) to import"));
+                + " vault took in from " + w.vault() + ", or its last receipt recorded here, was signed by key " + history.senderKey()
+                + " (entry " + history.senderKeyEntry() + "). A vault keeps its key, so this package may be forged; if the sender confirms"
+                + " the new key's fingerprint, pin it (--sender-key) to import"));
+      }
+      if (!checked.pinned() && history.senderKey() == null && keptSince.isPresent() && !w.vault().equals(vault.id())) {
+        // The pruned entries may have named the sender's key: first contact cannot be told from a forgery.
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
+            + " unpinned, and the log keeps no package from it (older entries were pruned)", null, new IntegrityException("package "
+                + packageFile + " refused, nothing stored: it names vault " + w.vault() + " as its sender, and this vault's log keeps only"
+                + " what happened since " + keptSince.get() + " (older entries were pruned), so which key that vault's packages carried"
+                + " cannot be checked; if the sender confirms its key's fingerprint (" + w.keyFingerprint() + "), pin it (--sender-key)"
+                + " to import"));
       }
       Path source = copy;
       return door.pass(Action.IMPORT, () -> {
@@ -306,17 +323,22 @@ final class Transports {
   /**
    * What this vault's IMPORT entries (proved against a checkpoint) say of a package: the entry that
    * took export {@code exportId} in, if one did and no failure followed it; and the key that signed
-   * the last package taken in from vault {@code sender}, with its entry, if any was.
+   * the last package taken in from vault {@code sender}, or its last receipt recorded here, with its
+   * entry, if any was.
    */
   private record History(Long importedAt, String senderKey, Long senderKeyEntry) {}
 
   /** An IMPORT entry's reason up to the sender's key (see {@link Receipt#importReason}), and that of a failure after it. */
   private static final java.util.regex.Pattern IMPORTED = java.util.regex.Pattern.compile(
       "import ([0-9a-f]{32}); from vault (\\S+) key ([0-9a-f]{64}) \\((?:un)?pinned\\);");
+  /** An EXPORT_RECEIPT entry's reason up to the receiving vault's key (see {@link ExportLedger#receiptReason}). */
+  private static final java.util.regex.Pattern RECEIPT = java.util.regex.Pattern.compile(
+      "receipt for export [0-9a-f]{32}; by vault (\\S+) key ([0-9a-f]{64}); ");
   private static final java.util.regex.Pattern FAILED = java.util.regex.Pattern.compile("import ([0-9a-f]{32}) failed after approval: ");
 
   private History history(String exportId, String sender) {
-    List<LogEntry> imports = new ArrayList<>(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT))).of(Action.IMPORT));
+    Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT, Action.EXPORT_RECEIPT)));
+    List<LogEntry> imports = new ArrayList<>(proved.of(Action.IMPORT));
     imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
     record Taken(String sender, String key, long seq) {}
     java.util.Map<String, Taken> taken = new java.util.HashMap<>(); // by export id, while no failure followed
@@ -330,8 +352,20 @@ final class Transports {
         taken.remove(failed.group(1));
       }
     }
+    // A recorded receipt verified with the key the user gave, so its vault's key is known too; but the
+    // receipt's signer chose the vault id it names, so it counts only for a vault no package came from
+    // (kept apart from the map: its export id is this vault's own).
+    List<Taken> receipts = new ArrayList<>();
+    for (LogEntry e : proved.of(Action.EXPORT_RECEIPT)) {
+      java.util.regex.Matcher receipt = RECEIPT.matcher(e.reason() == null ? "" : e.reason());
+      if ("ALLOW".equals(e.decision()) && receipt.lookingAt()) {
+        receipts.add(new Taken(receipt.group(1), receipt.group(2), e.seq()));
+      }
+    }
     Taken mine = taken.get(exportId);
-    Taken last = taken.values().stream().filter(t -> t.sender().equals(sender)).max(java.util.Comparator.comparingLong(Taken::seq)).orElse(null);
+    java.util.Comparator<Taken> bySeq = java.util.Comparator.comparingLong(Taken::seq);
+    Taken last = taken.values().stream().filter(t -> t.sender().equals(sender)).max(bySeq)
+        .orElseGet(() -> receipts.stream().filter(t -> t.sender().equals(sender)).max(bySeq).orElse(null));
     return new History(mine == null ? null : mine.seq(), last == null ? null : last.key(), last == null ? null : last.seq());
   }
 
