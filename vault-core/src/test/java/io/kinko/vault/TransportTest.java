@@ -13,6 +13,7 @@ import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.kinko.vault.audit.Checkpoint;
 import io.kinko.vault.audit.EntryCodec;
+import io.kinko.vault.audit.FailAtCheckpointStep;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.Merkle;
 import io.kinko.vault.audit.NoteSigner;
@@ -450,6 +451,34 @@ class TransportTest {
         SigningKey.fingerprint(key.publicKey()), now, TestVaults.ADMIN, List.of(),
         new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of()),
         new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8))).encode();
+  }
+
+  /**
+   * An import can fail after its files are stored: the receipt it signs needs a checkpoint, and here
+   * that checkpoint's file cannot be written. The files are stored, so the failure says so and logs
+   * no failed import: the IMPORT entry stands, the package is still taken in once, and its sender's
+   * key stays known. (Before, the failure was logged as "failed after approval", which let the same
+   * package in again.)
+   */
+  @Test
+  void anImportWhoseReceiptCannotBeMade_afterItsFilesAreStored_isNotLoggedAsFailed_andIsNotTakenInAgain() {
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    // The import signs twice: a checkpoint to prove its earlier IMPORT entries against, then the receipt's.
+    FailAtCheckpointStep.install("checkpoint.signed", 2);
+    VaultException failed;
+    try {
+      failed = assertThrows(VaultException.class, () -> in.importPackage(e.file(), ids, null, ""));
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+
+    assertTrue(failed.getMessage().contains("files are stored") && failed.getMessage().contains("receipt"), failed::getMessage);
+    assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    assertEquals(List.of("ALLOW"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+    IntegrityException again = assertThrows(IntegrityException.class, () -> in.importPackage(e.file(), ids, null, ""));
+    assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
   }
 
   private record Forged(Path file, String exportId, String keyFingerprint) {}

@@ -6,7 +6,9 @@ import java.util.function.Consumer;
 /**
  * Where the checkpoint policy's signing tells a listener that it reached a step ({@code
  * checkpoint.commit}: the checkpoint is committed to the database without a sync; {@code
- * checkpoint.file}: its file is synced), so that crash tests can stop the JVM exactly there.
+ * checkpoint.file}: its file is synced), so that crash tests can stop the JVM exactly there; and
+ * where a signing on demand ({@link LogCheckpoints#sign}) has made its checkpoint durable in the
+ * database and is about to write the file ({@code checkpoint.signed}), so that a test can fail it.
  * Production code installs nothing; only test code can install a listener.
  */
 final class CheckpointSteps {

@@ -72,6 +72,7 @@ public final class LogCheckpoints {
   public synchronized Signed sign(SigningKey key) {
     Signed signed = database.durably(c -> signNow(c, key));
     durableStateLine = stateLine(signed);
+    CheckpointSteps.reached("checkpoint.signed");
     writeFileIfNewer(signed);
     return signed;
   }

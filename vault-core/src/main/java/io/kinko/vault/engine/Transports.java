@@ -206,11 +206,10 @@ final class Transports {
     try {
       copy = Files.createTempFile("kinko-import-", ".age", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       MessageDigest d = Waybill.digest();
-      long size;
       // Into the 0600 file itself: Files.copy(REPLACE_EXISTING) deletes it and creates another under the umask (0644).
       try (InputStream in = new DigestInputStream(Files.newInputStream(packageFile), d);
           java.io.OutputStream to = Files.newOutputStream(copy, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-        size = in.transferTo(to);
+        in.transferTo(to);
       }
       String sha256 = Bytes.hex(d.digest());
       Checked checked;
@@ -287,13 +286,23 @@ final class Transports {
         return Door.Verdict.allow(Receipt.importReason(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, w.files().size()),
             session.files().pathTag(dest), (Void) null);
       }, (none, entry) -> {
+        List<Transport.Item> stored;
         try {
-          return store(source, ids, checked, sha256, size, entry);
+          stored = store(source, ids, checked);
         } catch (IntegrityException e) {
           throw e;
         } catch (RuntimeException e) {
-          // Names the export, so that importedAt lets the package be imported again.
+          // Names the export, so that history() lets the package be imported again.
           throw door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
+        }
+        try {
+          return receipt(checked, sha256, stored, entry);
+        } catch (IntegrityException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Not a failed import: its files are stored under its IMPORT entry, which must keep it from being taken in again.
+          throw new VaultException("the package's " + stored.size() + " files are stored (IMPORT entry " + entry.seq() + "), but its receipt"
+              + " could not be made: " + e.getMessage(), e);
         }
       });
     } catch (IOException e) {
@@ -405,8 +414,8 @@ final class Transports {
     return new Checked(w, senderKeyPem != null, targets, openedBy);
   }
 
-  /** The second pass: stores each file (a PUT entry each) from the checked private copy, then signs the receipt. */
-  private Transport.Imported store(Path copy, List<AgeIdentity> ids, Checked checked, String sha256, long size, Door.Entry entry) {
+  /** The second pass: stores each file (a PUT entry each) from the checked private copy, in one batch. */
+  private List<Transport.Item> store(Path copy, List<AgeIdentity> ids, Checked checked) {
     Waybill w = checked.waybill();
     List<Transport.Item> stored = new ArrayList<>();
     CertificateNames names = vault.certificateNames();
@@ -422,14 +431,22 @@ final class Transports {
     } catch (IOException e) {
       throw new VaultException("cannot read the package's private copy: " + FileStore.describe(e), e);
     }
-    session.stateChanged();
     for (int i = 0; i < infos.size(); i++) {
       VaultPath t = checked.targets().get(i);
       stored.add(new Transport.Item(names == CertificateNames.PLAIN ? t.value() : null, session.files().pathTag(t),
           city == null ? null : sealed(city, t.value()), infos.get(i).size(), w.files().get(i).sha256()));
     }
+    return stored;
+  }
+
+  /**
+   * The receipt of an import whose files are stored, signed over a checkpoint that holds its IMPORT
+   * entry and names the state the files are part of.
+   */
+  private Transport.Imported receipt(Checked checked, String sha256, List<Transport.Item> stored, Door.Entry entry) {
+    Waybill w = checked.waybill();
     LogEntry importEntry = vault.log().entryAt(entry.seq()).orElseThrow();
-    LogCheckpoints.Signed signed = vault.signCheckpoint(signing);
+    LogCheckpoints.Signed signed = vault.signCheckpoint(signing); // what DefaultSession.stateChanged does after any other write
     Receipt receipt = new Receipt(w.exportId(), sha256, w.vault(), w.keyFingerprint(), checked.pinned(), vault.id(),
         SigningKey.fingerprint(signing.publicKey()), vault.clock().instant(), importEntry.actor(), stored,
         Certificates.logRef(importEntry, vault.checkpoints(), signed), Certificates.checkpoint(signed));

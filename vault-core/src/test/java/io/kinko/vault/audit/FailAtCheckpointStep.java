@@ -1,0 +1,26 @@
+package io.kinko.vault.audit;
+
+import io.kinko.vault.VaultException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Test code's way to make one signing fail in this JVM: the {@code nth} time a checkpoint reaches
+ * {@code step} (see {@link CheckpointSteps}), a {@link VaultException} is thrown there, as a file
+ * system that refuses the write would. {@link #clear} removes it.
+ */
+public final class FailAtCheckpointStep {
+  private FailAtCheckpointStep() {}
+
+  public static void install(String step, int nth) {
+    AtomicInteger seen = new AtomicInteger();
+    CheckpointSteps.install(reached -> {
+      if (reached.equals(step) && seen.incrementAndGet() == nth) {
+        throw new VaultException("injected: the checkpoint's file cannot be written");
+      }
+    });
+  }
+
+  public static void clear() {
+    CheckpointSteps.install(step -> {});
+  }
+}
