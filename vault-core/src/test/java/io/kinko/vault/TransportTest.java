@@ -25,6 +25,7 @@ import io.kinko.vault.transport.AgeIdentity;
 import io.kinko.vault.transport.AgeKeys;
 import io.kinko.vault.transport.AgeRecipient;
 import io.kinko.vault.transport.PackageFile;
+import io.kinko.vault.transport.Receipt;
 import io.kinko.vault.transport.Waybill;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -439,18 +440,31 @@ class TransportTest {
   }
 
   /** A receipt for {@code export} signed with {@code key}, naming vault {@code claimed}: a one-entry log of its own. */
-  private byte[] receipt(SigningKey key, String claimed, Transport.Exported export) throws Exception {
+  private byte[] receipt(SigningKey key, String claimed, Transport.Exported export) {
     java.time.Instant now = java.time.Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.IMPORT.name(), "ALLOW",
-        io.kinko.vault.transport.Receipt.importReason(export.exportId(), receiver.id(), SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey())), false, export.sha256(), 1),
-        null, null, ClientInfo.of("forger"), now.plus(java.time.Duration.ofDays(800)), "0".repeat(64)));
+    String receiverKey = SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey()));
+    OneEntryLog log = oneEntryLog(key, claimed, Action.IMPORT,
+        Receipt.importReason(export.exportId(), receiver.id(), receiverKey, false, export.sha256(), 1), null, now);
+    return new Receipt(export.exportId(), export.sha256(), receiver.id(), receiverKey, false, claimed, SigningKey.fingerprint(key.publicKey()),
+        now, TestVaults.ADMIN, List.of(), log.entry(), log.checkpoint()).encode();
+  }
+
+  /** A log of one ALLOW entry in the name of vault {@code claimed}, and a checkpoint of it signed with {@code key}. */
+  private record OneEntryLog(CertificateBody.LogProof entry, CertificateBody.SignedCheckpoint checkpoint) {}
+
+  private static OneEntryLog oneEntryLog(SigningKey key, String claimed, Action action, String reason, String nameTag, java.time.Instant now) {
+    LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, action.name(), "ALLOW", reason, null, nameTag,
+        ClientInfo.of("forger"), now.plus(java.time.Duration.ofDays(800)), "0".repeat(64)));
     byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
     String origin = LogCheckpoints.origin(claimed);
-    byte[] note = SignedNote.sign(new Checkpoint(origin, 1, leaf).text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
-    return new io.kinko.vault.transport.Receipt(export.exportId(), export.sha256(), receiver.id(), SigningKey.fingerprint(SigningKey.fromPem(in.exportPublicKey())), false, claimed,
-        SigningKey.fingerprint(key.publicKey()), now, TestVaults.ADMIN, List.of(),
-        new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of()),
-        new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8))).encode();
+    byte[] note;
+    try {
+      note = SignedNote.sign(new Checkpoint(origin, 1, leaf).text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    return new OneEntryLog(new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of()),
+        new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8)));
   }
 
   /**
@@ -512,20 +526,15 @@ class TransportTest {
     List<String> recipients = List.of(AgeKeys.RECIPIENT);
     java.time.Instant now = at.truncatedTo(ChronoUnit.MILLIS);
     String listSha256 = Waybill.fileListSha256(List.of(fileId), List.of(nameTag), List.of((long) content.length));
-    LogEntry entry = EntryCodec.encode(new EntryCodec.Fields(0, now, claimed, TestVaults.ADMIN, Action.EXPORT.name(), "ALLOW",
-        Waybill.exportReason(exportId, 1, content.length, listSha256, recipients), null, nameTag, ClientInfo.of("forger"),
-        now.plus(java.time.Duration.ofDays(800)), "0".repeat(64)));
-    byte[] leaf = Merkle.leafHash(entry.json().getBytes(StandardCharsets.UTF_8));
-    String origin = LogCheckpoints.origin(claimed);
-    byte[] note = SignedNote.sign(new Checkpoint(origin, 1, leaf).text(), NoteSigner.ed25519(origin, key.publicKey(), key.signer())).toBytes();
-    CertificateBody.LogProof proof = new CertificateBody.LogProof(0, entry.json(), HexFormat.of().formatHex(leaf), List.of());
+    OneEntryLog log = oneEntryLog(key, claimed, Action.EXPORT, Waybill.exportReason(exportId, 1, content.length, listSha256, recipients), nameTag,
+        now);
     Path file = dir.resolve("forged-" + exportId + ".age");
     PackageFile.write(file, List.of(AgeRecipient.x25519(AgeKeys.RECIPIENT)),
         List.of(new PackageFile.Member(path, content.length, () -> new ByteArrayInputStream(content))), now,
         digests -> {
           Waybill w = new Waybill(exportId, claimed, SigningKey.fingerprint(key.publicKey()), SigningKey.toPem(key.publicKey()), recipients,
-              now, TestVaults.ADMIN, "plain", List.of(new Waybill.File(fileId, nameTag, path, null, content.length, digests.get(0))), proof,
-              new CertificateBody.SignedCheckpoint(1, new String(note, StandardCharsets.UTF_8)));
+              now, TestVaults.ADMIN, "plain", List.of(new Waybill.File(fileId, nameTag, path, null, content.length, digests.get(0))),
+              log.entry(), log.checkpoint());
           byte[] json = w.encode();
           return new PackageFile.Signed(json, key.sign(json));
         });
