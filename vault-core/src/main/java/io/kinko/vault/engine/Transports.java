@@ -249,31 +249,8 @@ final class Transports {
                 + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
                 + "again would put its files back over newer versions"));
       }
-      String own = SigningKey.fingerprint(signing.publicKey());
-      if (!checked.pinned() && w.vault().equals(vault.id()) && !own.equals(w.keyFingerprint())) {
-        // The one key a vault knows for certain is its own, imported from itself or not.
-        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names this vault and is signed"
-            + " by key " + w.keyFingerprint() + ", not by its key " + own, null, new IntegrityException("package " + packageFile
-                + " refused, nothing stored: it names vault " + w.vault() + " as its sender, which is this vault, and is signed by key "
-                + w.keyFingerprint() + ", not by this vault's key " + own + "; it is forged"));
-      }
-      if (!checked.pinned() && history.senderKey() != null && !history.senderKey().equals(w.keyFingerprint())) {
-        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
-            + " and is signed by key " + w.keyFingerprint() + ", not by key " + history.senderKey() + " entry " + history.senderKeyEntry()
-            + " records for it", null, new IntegrityException("package " + packageFile + " refused, nothing stored: it names"
-                + " vault " + w.vault() + " as its sender and is signed by key " + w.keyFingerprint() + ", but the last package this"
-                + " vault took in from " + w.vault() + ", or its last receipt recorded here, was signed by key " + history.senderKey()
-                + " (entry " + history.senderKeyEntry() + "). A vault keeps its key, so this package may be forged; if the sender confirms"
-                + " the new key's fingerprint, pin it (--sender-key) to import"));
-      }
-      if (!checked.pinned() && history.senderKey() == null && keptSince.isPresent() && !w.vault().equals(vault.id())) {
-        // The pruned entries may have named the sender's key: first contact cannot be told from a forgery.
-        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
-            + " unpinned, and the log keeps no package from it (older entries were pruned)", null, new IntegrityException("package "
-                + packageFile + " refused, nothing stored: it names vault " + w.vault() + " as its sender, and this vault's log keeps only"
-                + " what happened since " + keptSince.get() + " (older entries were pruned), so which key that vault's packages carried"
-                + " cannot be checked; if the sender confirms its key's fingerprint (" + w.keyFingerprint() + "), pin it (--sender-key)"
-                + " to import"));
+      if (!checked.pinned()) {
+        requireSendersKey(w, history, keptSince, sha256, packageFile);
       }
       Path source = copy;
       return door.pass(Action.IMPORT, () -> {
@@ -315,6 +292,43 @@ final class Transports {
           // ciphertext in a private temporary file
         }
       }
+    }
+  }
+
+  /**
+   * The key an unpinned waybill embeds must be the one this vault knows for the vault it names: its
+   * own key for a package in its own name; else the key of the last package taken in from that
+   * vault, or of its last receipt recorded here; and with none known, the log must not have been
+   * pruned, since the pruned entries may have named one. Otherwise the package may be forged, and it
+   * is refused (a DENY, then {@link IntegrityException}) before anything is stored.
+   */
+  private void requireSendersKey(Waybill w, History history, java.util.Optional<java.time.Instant> keptSince, String sha256,
+      Path packageFile) {
+    String own = SigningKey.fingerprint(signing.publicKey());
+    if (w.vault().equals(vault.id()) && !own.equals(w.keyFingerprint())) {
+      // The one key a vault knows for certain is its own, imported from itself or not.
+      throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names this vault and is signed"
+          + " by key " + w.keyFingerprint() + ", not by its key " + own, null, new IntegrityException("package " + packageFile
+              + " refused, nothing stored: it names vault " + w.vault() + " as its sender, which is this vault, and is signed by key "
+              + w.keyFingerprint() + ", not by this vault's key " + own + "; it is forged"));
+    }
+    if (history.senderKey() != null && !history.senderKey().equals(w.keyFingerprint())) {
+      throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
+          + " and is signed by key " + w.keyFingerprint() + ", not by key " + history.senderKey() + " entry " + history.senderKeyEntry()
+          + " records for it", null, new IntegrityException("package " + packageFile + " refused, nothing stored: it names"
+              + " vault " + w.vault() + " as its sender and is signed by key " + w.keyFingerprint() + ", but the last package this"
+              + " vault took in from " + w.vault() + ", or its last receipt recorded here, was signed by key " + history.senderKey()
+              + " (entry " + history.senderKeyEntry() + "). A vault keeps its key, so this package may be forged; if the sender confirms"
+              + " the new key's fingerprint, pin it (--sender-key) to import"));
+    }
+    if (history.senderKey() == null && keptSince.isPresent() && !w.vault().equals(vault.id())) {
+      // The pruned entries may have named the sender's key: first contact cannot be told from a forgery.
+      throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " names vault " + w.vault()
+          + " unpinned, and the log keeps no package from it (older entries were pruned)", null, new IntegrityException("package "
+              + packageFile + " refused, nothing stored: it names vault " + w.vault() + " as its sender, and this vault's log keeps only"
+              + " what happened since " + keptSince.get() + " (older entries were pruned), so which key that vault's packages carried"
+              + " cannot be checked; if the sender confirms its key's fingerprint (" + w.keyFingerprint() + "), pin it (--sender-key)"
+              + " to import"));
     }
   }
 
