@@ -495,6 +495,45 @@ class TransportTest {
     assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
   }
 
+  /**
+   * An import whose files fail their check while they are stored (its private copy was replaced by
+   * another package between the two passes, by someone who can write the temporary folder) stores
+   * nothing, and its IMPORT entry is followed by the failure: the log must not say the package was
+   * taken in, and the genuine package is taken in when it is imported again. (Before, the IMPORT
+   * entry stood alone, and the retry was refused as a replay.)
+   */
+  @Test
+  void anImportWhoseFilesFailTheirCheckWhileStored_logsTheFailure_andTheGenuinePackageIsTakenInAfter() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = export("a.txt");
+    TestVaults.put(out, "a.txt", "other".getBytes(StandardCharsets.UTF_8));
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    // The import signs a checkpoint after its first pass (to prove its earlier IMPORT entries against) and before its second.
+    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+      try (Stream<Path> copies = Files.list(temp)) {
+        for (Path copy : copies.filter(f -> f.getFileName().toString().startsWith("kinko-import-")).toList()) {
+          Files.write(copy, other);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      assertThrows(IntegrityException.class, () -> in.importPackage(genuine.file(), ids, null, ""));
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+
+    assertEquals(List.of(), in.list(""), "a file was stored");
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    assertEquals(List.of("ALLOW", "DENY"), imports.stream().map(LogEntry::decision).toList());
+    assertTrue(imports.get(1).reason().startsWith("import " + genuine.exportId() + " failed after approval: "), imports.get(1)::reason);
+    in.importPackage(genuine.file(), ids, null, "");
+    assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
   private record Forged(Path file, String exportId, String keyFingerprint) {}
 
   /**

@@ -266,10 +266,8 @@ final class Transports {
         List<Transport.Item> stored;
         try {
           stored = store(source, ids, checked);
-        } catch (IntegrityException e) {
-          throw e;
         } catch (RuntimeException e) {
-          // Names the export, so that history() lets the package be imported again.
+          // Nothing of it is stored (one batch), whatever failed: named, so that history() lets it be imported again.
           throw door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
         }
         try {
