@@ -383,10 +383,8 @@ class TransportTest {
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
     Forged forged = forged(receiver.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
 
-    IntegrityException e = assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+    refusedAsForged(in, forged, ids, receiver.id());
 
-    assertTrue(e.getMessage().contains("vault " + receiver.id() + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
-        e::getMessage);
     assertEquals(List.of(), in.list(""), "the forged package stored a file");
     TestVaults.put(in, "a.txt", "own".getBytes(StandardCharsets.UTF_8));
     Transport.Exported own = in.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("own.age"));
@@ -407,10 +405,8 @@ class TransportTest {
     out.recordReceipt(got.receiptJson(), got.receiptSignature(), in.exportPublicKey());
     Forged forged = forged(receiver.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
 
-    IntegrityException e = assertThrows(IntegrityException.class, () -> out.importPackage(forged.file(), ids, null, ""));
+    refusedAsForged(out, forged, ids, receiver.id());
 
-    assertTrue(e.getMessage().contains("vault " + receiver.id() + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
-        e::getMessage);
     assertFalse(out.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
     TestVaults.put(in, "c.txt", "back".getBytes(StandardCharsets.UTF_8));
     Transport.Exported back = in.exportPackage(List.of("c.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("back.age"));
@@ -532,6 +528,13 @@ class TransportTest {
     assertTrue(imports.get(1).reason().startsWith("import " + genuine.exportId() + " failed after approval: "), imports.get(1)::reason);
     in.importPackage(genuine.file(), ids, null, "");
     assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
+  /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
+  private static void refusedAsForged(Session session, Forged forged, Transport.Identities ids, String claimed) {
+    IntegrityException e = assertThrows(IntegrityException.class, () -> session.importPackage(forged.file(), ids, null, ""));
+    assertTrue(e.getMessage().contains("vault " + claimed + " as its sender") && e.getMessage().contains(forged.keyFingerprint()),
+        e::getMessage);
   }
 
   private record Forged(Path file, String exportId, String keyFingerprint) {}
