@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A vault with a signed and an unsigned part of its log, a certified deletion and an archive,
  * closed; then one random edit of a table that {@link StateTamperPropertiesTest} does not edit
  * (the log's, the deletions' and certificates', the state's tree, the folder index, settings,
- * the incident watch's, alert deliveries), made around the library with the database's own tools (a row deleted, a column changed, a row of an earlier moment put
+ * the incident watch's, alert deliveries, the import lock), made around the library with the database's own tools (a row deleted, a column changed, a row of an earlier moment put
  * back). Opening and every operation after it either work or fail with a {@link VaultException}
  * that says what is wrong: never another failure, which the CLI reports as a bug and which
  * leaves no INCIDENT (a deleted node of the tree did that: {@code LogTreeInnerNodeTest}). And
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseTamperPropertiesTest {
   private static final List<String> TABLES = List.of("log_entries", "log_tree", "log_head", "log_checkpoints", "log_archives",
       "certificates", "deletions", "deletion_batches", "incident_watch", "settings", "state_head", "state_nodes", "file_folders",
-      "file_folders_state", "vault_identity", "alert_deliveries");
+      "file_folders_state", "vault_identity", "alert_deliveries", "import_lock");
   /** The tables every row of which {@code log verify} reads and holds to the signed roots. */
   private static final Set<String> VERIFIED = Set.of("log_entries", "log_tree", "log_head");
   private final AtomicInteger vaults = new AtomicInteger();

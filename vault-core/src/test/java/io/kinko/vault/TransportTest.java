@@ -14,6 +14,7 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.kinko.vault.audit.Checkpoint;
 import io.kinko.vault.audit.EntryCodec;
 import io.kinko.vault.audit.FailAtCheckpointStep;
+import io.kinko.vault.engine.ImportSteps;
 import io.kinko.vault.audit.LogCheckpoints;
 import io.kinko.vault.audit.Merkle;
 import io.kinko.vault.audit.NoteSigner;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Transport packages through the library (issue #14): the order of the log entries around a
@@ -538,6 +540,63 @@ class TransportTest {
     assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
   }
 
+  /**
+   * Two imports of one package at once (two threads of an application, or two hosts of a
+   * PostgreSQL vault) each checked the log for an IMPORT entry of it before either had logged its
+   * own, and both took it in (session 32's review). The first is held after its check until the
+   * second waits for it (or, without the lock, has run to its end): the package is taken in once,
+   * and the second import is refused as a replay. The second comes through another session of the
+   * same handle (it waits for the handle's lock), or through another handle of the vault, as from
+   * another host (it waits for the database's).
+   */
+  @ParameterizedTest(name = "the second through {0}")
+  @ValueSource(strings = {"another session", "another handle"})
+  void twoImportsOfOnePackageAtOnce_takeItInOnce_andTheSecondIsRefusedAsAReplay(String through) throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
+    Thread secondThread = new Thread(() -> {
+      try (Vault handle = through.equals("another handle") ? TestVaults.open(receiver.directory()) : null;
+          Session other = TestVaults.login(handle != null ? handle : receiver)) {
+        second.complete(other.importPackage(e.file(), ids, null, ""));
+      } catch (Throwable t) {
+        second.completeExceptionally(t);
+      } finally {
+        secondWaitsOrEnded.countDown();
+      }
+    });
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    ImportSteps.install(step -> {
+      if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
+        secondWaitsOrEnded.countDown();
+      } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
+        secondThread.start(); // the first import, checked and not yet logged
+        try {
+          secondWaitsOrEnded.await();
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    Transport.Imported first;
+    try {
+      first = in.importPackage(e.file(), ids, null, "");
+      secondThread.join();
+    } finally {
+      ImportSteps.clear();
+    }
+
+    assertEquals(e.exportId(), first.exportId());
+    java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, second::get,
+        "the package was taken in twice");
+    assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("was imported into this vault before"),
+        refused.getCause()::toString);
+    assertEquals(List.of("ALLOW", "DENY"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+    assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
   /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
   private static void refusedAsForged(Session session, Forged forged, Transport.Identities ids, String claimed) {
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.importPackage(forged.file(), ids, null, ""));
@@ -767,6 +826,25 @@ class TransportTest {
     out = TestVaults.login(sender);
     assertThrows(IntegrityException.class, () -> out.exports());
     assertFalse(out.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).isEmpty());
+  }
+
+  /** The import lock's row deleted with the database's tools: an import is refused with an INCIDENT, and stores nothing. */
+  @Test
+  void theImportLocksRowDeletedInTheDatabase_refusesAnImport_andIsAnIncident() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    Transport.Exported e = export("a.txt");
+    in.close();
+    receiver.close();
+    try (Connection c = TestDatabase.connect(dir.resolve("receiver"))) {
+      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM import_lock"));
+    }
+    receiver = TestVaults.open(dir.resolve("receiver"));
+    in = TestVaults.login(receiver);
+    IntegrityException refused = assertThrows(IntegrityException.class,
+        () -> in.importPackage(e.file(), new Transport.Identities(List.of(identity), null), null, ""));
+    assertTrue(refused.getMessage().contains("import lock"), refused::getMessage);
+    assertEquals(List.of(), in.list(""), "a file was stored");
+    assertEquals(1, in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size());
   }
 
   @Test

@@ -77,6 +77,9 @@ public final class DefaultVault implements Vault {
   /** Deletions run one at a time per vault handle, so a login's resume never races a live batch. */
   final Object deletionLock = new Object();
 
+  /** Imports wait for each other per vault handle, before they wait for the database's lock ({@link ImportLock}). */
+  final java.util.concurrent.locks.ReentrantLock importLock = new java.util.concurrent.locks.ReentrantLock();
+
   /** The signing key of an open session, lent to the log's checkpoint policy while one is open. */
   private final Object signerLock = new Object();
   private SigningKey signer;

@@ -203,6 +203,7 @@ final class Transports {
       ids.add(AgeIdentity.passphrase(identities.passphrase()));
     }
     Path copy = null;
+    ImportLock lock = null;
     try {
       copy = Files.createTempFile("kinko-import-", ".age", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       MessageDigest d = Waybill.digest();
@@ -241,6 +242,8 @@ final class Transports {
                 + keptSince.get() + " (older entries were pruned), so whether it was imported before cannot be checked; ask the sender"
                 + " for a new package"));
       }
+      // From the check of the log's IMPORT entries to this import's own: two imports of one package cannot both pass.
+      lock = door.guarded(() -> ImportLock.take(vault.importLock, vault.database()));
       History history = history(w.exportId(), w.vault());
       Long earlier = history.importedAt();
       if (earlier != null) {
@@ -252,7 +255,9 @@ final class Transports {
       if (!checked.pinned()) {
         requireSendersKey(w, history, keptSince, sha256, packageFile);
       }
+      lock.checked();
       Path source = copy;
+      ImportLock importing = lock;
       return door.pass(Action.IMPORT, () -> {
         for (VaultPath t : checked.targets()) {
           AccessRules.Decision ok = session.decide(Permission.WRITE, t);
@@ -263,6 +268,7 @@ final class Transports {
         return Door.Verdict.allow(Receipt.importReason(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, w.files().size()),
             session.files().pathTag(dest), (Void) null);
       }, (none, entry) -> {
+        importing.close(); // the IMPORT entry is logged: another import of this package finds it
         List<Transport.Item> stored;
         try {
           stored = store(source, ids, checked);
@@ -283,6 +289,9 @@ final class Transports {
     } catch (IOException e) {
       throw new VaultException("cannot read the package " + packageFile + ": " + FileStore.describe(e), e);
     } finally {
+      if (lock != null) {
+        lock.close();
+      }
       if (copy != null) {
         try {
           Files.deleteIfExists(copy);
