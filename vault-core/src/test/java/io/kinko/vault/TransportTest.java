@@ -597,6 +597,58 @@ class TransportTest {
     assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
   }
 
+  /**
+   * An import through another handle of the vault finds the database's import lock held, and an
+   * Error (not an exception: a StackOverflowError, an OutOfMemoryError) stops it there. It must let
+   * go of its handle's lock and its pooled connection as it would after an exception: else the
+   * handle's next import waits for the lock forever (ReentrantLock.lock is not interruptible).
+   */
+  @Test
+  void anErrorWhileAnImportWaitsForTheLock_letsGoOfItsHandlesLock_andTheNextImportRuns() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    try (Vault other = TestVaults.open(receiver.directory())) {
+      java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CountDownLatch secondEnded = new java.util.concurrent.CountDownLatch(1);
+      Thread secondThread = new Thread(() -> {
+        try (Session s = TestVaults.login(other)) {
+          second.complete(s.importPackage(e.file(), ids, null, ""));
+        } catch (Throwable t) {
+          second.completeExceptionally(t);
+        } finally {
+          secondEnded.countDown();
+        }
+      });
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      ImportSteps.install(step -> {
+        if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
+          throw new StackOverflowError("thrown by the test as the second import starts to wait for the lock");
+        } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
+          secondThread.start();
+          try {
+            secondEnded.await();
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      try {
+        assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
+        secondThread.join();
+      } finally {
+        ImportSteps.clear();
+      }
+      java.util.concurrent.ExecutionException stopped = assertThrows(java.util.concurrent.ExecutionException.class, second::get);
+      assertTrue(stopped.getCause() instanceof StackOverflowError, stopped.getCause()::toString);
+      assertFalse(ImportSteps.held(other), "the import that the Error stopped still holds its handle's import lock");
+      try (Session s = TestVaults.login(other)) {
+        IntegrityException again = assertThrows(IntegrityException.class, () -> s.importPackage(e.file(), ids, null, ""));
+        assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
+      }
+    }
+  }
+
   /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
   private static void refusedAsForged(Session session, Forged forged, Transport.Identities ids, String claimed) {
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.importPackage(forged.file(), ids, null, ""));

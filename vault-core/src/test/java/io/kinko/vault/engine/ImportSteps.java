@@ -11,6 +11,11 @@ public final class ImportSteps {
     ImportLock.install(listener);
   }
 
+  /** Whether a thread holds {@code vault}'s own lock of imports (the handle's part of {@link ImportLock}). */
+  public static boolean held(io.kinko.vault.Vault vault) {
+    return ((DefaultVault) vault).importLock.isLocked();
+  }
+
   public static void clear() {
     ImportLock.install(step -> {});
   }
