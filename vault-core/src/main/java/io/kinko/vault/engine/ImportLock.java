@@ -51,6 +51,7 @@ final class ImportLock implements AutoCloseable {
       local.lock();
     }
     Connection c = null;
+    ImportLock taken = null;
     try {
       c = database.connection();
       Boolean row = locked(c, " NOWAIT");
@@ -63,14 +64,19 @@ final class ImportLock implements AutoCloseable {
         throw new IntegrityException(IncidentRule.INTEGRITY_OTHER, "the import lock's row is missing from the vault database: it was edited"
             + " outside Kinko");
       }
-      return new ImportLock(local, c);
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(c);
-      local.unlock();
-      if (e instanceof RuntimeException r) {
-        throw r;
+      taken = new ImportLock(local, c);
+      return taken;
+    } catch (SQLException e) {
+      throw Database.failure("cannot take the vault's import lock (another import may hold it)", e);
+    } finally {
+      if (taken == null) {
+        // Whatever stopped it, an Error too: else the handle's next import waits in lock() forever.
+        try {
+          closeQuietly(c);
+        } finally {
+          local.unlock();
+        }
       }
-      throw Database.failure("cannot take the vault's import lock (another import may hold it)", (SQLException) e);
     }
   }
 
