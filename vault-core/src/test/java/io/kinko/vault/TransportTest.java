@@ -649,6 +649,64 @@ class TransportTest {
     }
   }
 
+  /**
+   * An import through another handle, interrupted as it starts to wait for the database's import
+   * lock (a request's timeout, a cancelled task): like every other wait of the vault for a lock of
+   * the database, it waits with the interrupt held back and gives it back. H2 gives up a wait of a
+   * thread whose interrupt is set, and clears it: the import failed as if the lock had timed out,
+   * and the application's interrupt was lost.
+   */
+  @Test
+  void anImportInterruptedAsItStartsToWaitForTheLock_waits_andKeepsItsInterrupt() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    try (Vault other = TestVaults.open(receiver.directory())) {
+      java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
+      Thread secondThread = new Thread(() -> {
+        try (Session s = TestVaults.login(other)) {
+          try {
+            second.complete(s.importPackage(e.file(), ids, null, ""));
+          } finally {
+            stillInterrupted.set(Thread.interrupted()); // before the session's close, and cleared for it
+          }
+        } catch (Throwable t) {
+          second.completeExceptionally(t);
+        } finally {
+          secondWaitsOrEnded.countDown();
+        }
+      });
+      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+      ImportSteps.install(step -> {
+        if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
+          Thread.currentThread().interrupt();
+          secondWaitsOrEnded.countDown();
+        } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
+          secondThread.start();
+          try {
+            secondWaitsOrEnded.await();
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      try {
+        assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
+        secondThread.join();
+      } finally {
+        ImportSteps.clear();
+      }
+      java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, second::get,
+          "the package was taken in twice");
+      assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("was imported into this vault before"),
+          refused.getCause()::toString);
+      assertTrue(stillInterrupted.get(), "the import lost its thread's interrupt");
+      assertEquals(List.of("ALLOW", "DENY"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+    }
+  }
+
   /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
   private static void refusedAsForged(Session session, Forged forged, Transport.Identities ids, String claimed) {
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.importPackage(forged.file(), ids, null, ""));
