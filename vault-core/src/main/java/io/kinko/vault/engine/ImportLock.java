@@ -3,6 +3,7 @@ package io.kinko.vault.engine;
 import io.kinko.vault.IncidentRule;
 import io.kinko.vault.IntegrityException;
 import io.kinko.vault.store.Database;
+import io.kinko.vault.store.Interrupts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,17 +19,21 @@ import java.util.function.Consumer;
  * imports from each holding a pooled connection while they wait; and the one row of {@code
  * import_lock} (V19) locked for update, which keeps out the imports of other handles and of other
  * hosts of a PostgreSQL vault. Releasing is idempotent: the import releases once its entry is
- * logged, and its {@code finally} again.
+ * logged, and its {@code finally} again. The thread's interrupt is held back while it waits and
+ * holds the lock, and given back at the release (H2 gives up the wait of an interrupted thread).
  */
 final class ImportLock implements AutoCloseable {
   private static volatile Consumer<String> steps = step -> {};
   private final ReentrantLock local;
   private final Connection held;
+  /** The thread's interrupt, held back while the lock is: see {@link #take}. */
+  private final Interrupts.Held interrupts;
   private boolean released;
 
-  private ImportLock(ReentrantLock local, Connection held) {
+  private ImportLock(ReentrantLock local, Connection held, Interrupts.Held interrupts) {
     this.local = local;
     this.held = held;
+    this.interrupts = interrupts;
   }
 
   /**
@@ -52,19 +57,26 @@ final class ImportLock implements AutoCloseable {
     }
     Connection c = null;
     ImportLock taken = null;
+    // H2 gives up at once the wait of a thread whose interrupt is set, and clears it. So, as while
+    // a deletion batch's row lock is held (Deleter), the interrupt is held back from here until the
+    // lock is released, and then given back.
+    Interrupts.Held held = Interrupts.holdBack();
     try {
       c = database.connection();
       Boolean row = locked(c, " NOWAIT");
       if (row == null) {
         c.rollback(); // PostgreSQL ends the transaction at a refused NOWAIT
         steps.accept("import.waits");
+        if (Thread.interrupted()) {
+          Interrupts.giveBack(); // one that came meanwhile, held back too: only one during H2's wait itself is beyond reach
+        }
         row = locked(c, "");
       }
       if (!row) {
         throw new IntegrityException(IncidentRule.INTEGRITY_OTHER, "the import lock's row is missing from the vault database: it was edited"
             + " outside Kinko");
       }
-      taken = new ImportLock(local, c);
+      taken = new ImportLock(local, c, held);
       return taken;
     } catch (SQLException e) {
       throw Database.failure("cannot take the vault's import lock (another import may hold it)", e);
@@ -74,7 +86,11 @@ final class ImportLock implements AutoCloseable {
         try {
           closeQuietly(c);
         } finally {
-          local.unlock();
+          try {
+            local.unlock();
+          } finally {
+            held.close();
+          }
         }
       }
     }
@@ -113,7 +129,11 @@ final class ImportLock implements AutoCloseable {
     try {
       closeQuietly(held);
     } finally {
-      local.unlock();
+      try {
+        local.unlock();
+      } finally {
+        interrupts.close(); // gives back an interrupt that came while the lock was held
+      }
     }
   }
 
