@@ -331,8 +331,8 @@ public final class Database implements AutoCloseable {
           .load();
       if (failedRunRecorded(dataSource)) {
         // H2 commits DDL as it runs it, so Flyway records a failed migration there and refuses every later
-        // run until it is repaired. V18, the one an existing vault runs with this build, is written to be run
-        // again; another that fails again says why, instead of "run repair", which no user can.
+        // run until it is repaired. V18 and V19, the ones an existing vault runs with this build, are written to be
+        // run again; another that fails again says why, instead of "run repair", which no user can.
         flyway.repair();
       }
       flyway.migrate();
