@@ -707,6 +707,82 @@ class TransportTest {
     }
   }
 
+  /**
+   * The replay check has two parts: the package must be sealed after the oldest entry the log
+   * keeps, and no IMPORT entry of it may be in the log. An import read the first before it took the
+   * import lock, and the second under it: a prune between the two (here while the import waits for
+   * the lock) took away the old IMPORT entry of a package the stale oldest entry still let through,
+   * and the package was taken in again. Read after the IMPORT entries, the oldest entry the log
+   * keeps reflects every prune they missed.
+   */
+  @Test
+  void aPruneWhileAnImportWaitsForTheLock_doesNotLetAPackageTakenInBeforeBeTakenInAgain() throws Exception {
+    TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported old = export("a.txt");
+    TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported other = export("b.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path ended = dir.resolve("ended");
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
+          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
+          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
+    }
+    MovableClock clock = new MovableClock();
+    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
+    try (Vault vault = TestVaults.open(ended, clock)) {
+      TestVaults.grantAll(vault, TestVaults.ADMIN);
+      try (Session s = TestVaults.login(vault); Session pruner = TestVaults.login(vault)) {
+        s.importPackage(old.file(), ids, out.exportPublicKey(), "");
+        s.checkpoint();
+        clock.plus(java.time.Duration.ofMinutes(1));
+        java.time.Instant cut = clock.instant();
+        s.exportLog(java.time.Instant.EPOCH, cut, dir.resolve("archive"));
+        clock.plus(java.time.Duration.ofMinutes(1));
+
+        java.util.concurrent.CompletableFuture<Transport.Imported> replay = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch replayWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
+        Thread replayThread = new Thread(() -> {
+          try (Session r = TestVaults.login(vault)) {
+            replay.complete(r.importPackage(old.file(), ids, out.exportPublicKey(), ""));
+          } catch (Throwable t) {
+            replay.completeExceptionally(t);
+          } finally {
+            replayWaitsOrEnded.countDown();
+          }
+        });
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong pruned = new java.util.concurrent.atomic.AtomicLong(-1);
+        ImportSteps.install(step -> {
+          if (step.equals("import.waits") && Thread.currentThread() == replayThread) {
+            replayWaitsOrEnded.countDown();
+          } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
+            replayThread.start(); // this import of another package holds the lock
+            try {
+              replayWaitsOrEnded.await();
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+            pruned.set(pruner.pruneLog(cut)); // the replay, having checked the oldest kept entry, waits for the lock
+          }
+        });
+        try {
+          s.importPackage(other.file(), ids, out.exportPublicKey(), "");
+          replayThread.join();
+        } finally {
+          ImportSteps.clear();
+        }
+
+        assertTrue(pruned.get() > 0, "nothing was pruned");
+        java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, replay::get,
+            "the package was taken in again");
+        assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("older entries were pruned"),
+            refused.getCause()::toString);
+        assertEquals(1, s.versions("a.txt").size(), "the replay stored a version");
+      }
+    }
+  }
+
   /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
   private static void refusedAsForged(Session session, Forged forged, Transport.Identities ids, String claimed) {
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.importPackage(forged.file(), ids, null, ""));
