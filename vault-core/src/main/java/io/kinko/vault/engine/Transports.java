@@ -234,14 +234,6 @@ final class Transports {
                 + ", which is not among the waybill's recipients (" + String.join(", ", w.recipients()) + "); a package is taken in"
                 + " only with an identity the sender sent it to, not by someone a recipient passed it on to"));
       }
-      java.util.Optional<java.time.Instant> keptSince = vault.log().keptSince();
-      if (keptSince.isPresent() && w.createdAt().isBefore(keptSince.get().plus(CLOCK_SKEW))) {
-        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was sealed before the"
-            + " oldest entry this vault's log keeps", null, new IntegrityException("package " + packageFile + " refused, nothing stored:"
-                + " export " + w.exportId() + " was sealed at " + w.createdAt() + ", and this vault's log keeps only what happened since "
-                + keptSince.get() + " (older entries were pruned), so whether it was imported before cannot be checked; ask the sender"
-                + " for a new package"));
-      }
       // From the check of the log's IMPORT entries to this import's own: two imports of one package cannot both pass.
       lock = door.guarded(() -> ImportLock.take(vault.importLock, vault.database()));
       History history = history(w.exportId(), w.vault());
@@ -251,6 +243,15 @@ final class Transports {
             null, new IntegrityException("package " + packageFile + " refused, nothing stored: export " + w.exportId()
                 + " was imported into this vault before (IMPORT entry " + earlier + "); a package is taken in once, and an old one "
                 + "again would put its files back over newer versions"));
+      }
+      // Read after the IMPORT entries: a prune that took away one they lack has moved the oldest kept entry by then.
+      java.util.Optional<java.time.Instant> keptSince = vault.log().keptSince();
+      if (keptSince.isPresent() && w.createdAt().isBefore(keptSince.get().plus(CLOCK_SKEW))) {
+        throw door.refuse(Action.IMPORT, "package sha256 " + sha256 + " refused: export " + w.exportId() + " was sealed before the"
+            + " oldest entry this vault's log keeps", null, new IntegrityException("package " + packageFile + " refused, nothing stored:"
+                + " export " + w.exportId() + " was sealed at " + w.createdAt() + ", and this vault's log keeps only what happened since "
+                + keptSince.get() + " (older entries were pruned), so whether it was imported before cannot be checked; ask the sender"
+                + " for a new package"));
       }
       if (!checked.pinned()) {
         requireSendersKey(w, history, keptSince, sha256, packageFile);
