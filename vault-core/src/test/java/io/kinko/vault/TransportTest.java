@@ -783,6 +783,24 @@ class TransportTest {
     }
   }
 
+  /**
+   * A refusal under the import lock, the door's DENY for want of WRITE, lets go of it (in the
+   * import's finally, on its own thread): the handle's lock is free, and its next import, with
+   * WRITE granted again, waits for nothing and takes the package in.
+   */
+  @Test
+  void anImportDeniedUnderTheImportLock_letsGoOfIt_andTheNextImportTakesThePackageIn() {
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported e = export("a.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    in.administration().revoke(TestVaults.ADMIN, "", EnumSet.of(Permission.WRITE));
+    assertThrows(AccessDeniedException.class, () -> in.importPackage(e.file(), ids, null, ""));
+    assertFalse(ImportSteps.held(receiver), "the denied import still holds the handle's import lock");
+    in.administration().grant(TestVaults.ADMIN, "", EnumSet.of(Permission.WRITE));
+    assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
+    assertEquals(List.of("DENY", "ALLOW"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+  }
+
   /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
   private static void refusedAsForged(Session session, Forged forged, Transport.Identities ids, String claimed) {
     IntegrityException e = assertThrows(IntegrityException.class, () -> session.importPackage(forged.file(), ids, null, ""));
