@@ -555,44 +555,15 @@ class TransportTest {
     TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
     Transport.Exported e = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
-    Thread secondThread = new Thread(() -> {
+    TwoImports both = twoImports(() -> in.importPackage(e.file(), ids, null, ""), () -> {
       try (Vault handle = through.equals("another handle") ? TestVaults.open(receiver.directory()) : null;
           Session other = TestVaults.login(handle != null ? handle : receiver)) {
-        second.complete(other.importPackage(e.file(), ids, null, ""));
-      } catch (Throwable t) {
-        second.completeExceptionally(t);
-      } finally {
-        secondWaitsOrEnded.countDown();
+        return other.importPackage(e.file(), ids, null, "");
       }
-    });
-    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-    ImportSteps.install(step -> {
-      if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
-        secondWaitsOrEnded.countDown();
-      } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
-        secondThread.start(); // the first import, checked and not yet logged
-        try {
-          secondWaitsOrEnded.await();
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    });
-    Transport.Imported first;
-    try {
-      first = in.importPackage(e.file(), ids, null, "");
-      secondThread.join();
-    } finally {
-      ImportSteps.clear();
-    }
+    }, () -> {}, () -> {});
 
-    assertEquals(e.exportId(), first.exportId());
-    java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, second::get,
-        "the package was taken in twice");
-    assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("was imported into this vault before"),
-        refused.getCause()::toString);
+    assertEquals(e.exportId(), both.first().exportId());
+    refusedAsAReplay(both.second());
     assertEquals(List.of("ALLOW", "DENY"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
     assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
   }
@@ -609,37 +580,15 @@ class TransportTest {
     Transport.Exported e = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
     try (Vault other = TestVaults.open(receiver.directory())) {
-      java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
-      java.util.concurrent.CountDownLatch secondEnded = new java.util.concurrent.CountDownLatch(1);
-      Thread secondThread = new Thread(() -> {
+      TwoImports both = twoImports(() -> in.importPackage(e.file(), ids, null, ""), () -> {
         try (Session s = TestVaults.login(other)) {
-          second.complete(s.importPackage(e.file(), ids, null, ""));
-        } catch (Throwable t) {
-          second.completeExceptionally(t);
-        } finally {
-          secondEnded.countDown();
+          return s.importPackage(e.file(), ids, null, "");
         }
-      });
-      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-      ImportSteps.install(step -> {
-        if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
-          throw new StackOverflowError("thrown by the test as the second import starts to wait for the lock");
-        } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
-          secondThread.start();
-          try {
-            secondEnded.await();
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      });
-      try {
-        assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
-        secondThread.join();
-      } finally {
-        ImportSteps.clear();
-      }
-      java.util.concurrent.ExecutionException stopped = assertThrows(java.util.concurrent.ExecutionException.class, second::get);
+      }, () -> {
+        throw new StackOverflowError("thrown by the test as the second import starts to wait for the lock");
+      }, () -> {});
+      assertEquals(e.exportId(), both.first().exportId());
+      java.util.concurrent.ExecutionException stopped = assertThrows(java.util.concurrent.ExecutionException.class, both.second()::get);
       assertTrue(stopped.getCause() instanceof StackOverflowError, stopped.getCause()::toString);
       assertFalse(ImportSteps.held(other), "the import that the Error stopped still holds its handle's import lock");
       try (Session s = TestVaults.login(other)) {
@@ -662,46 +611,18 @@ class TransportTest {
     Transport.Exported e = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
     try (Vault other = TestVaults.open(receiver.directory())) {
-      java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
       java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-      java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
-      Thread secondThread = new Thread(() -> {
+      TwoImports both = twoImports(() -> in.importPackage(e.file(), ids, null, ""), () -> {
         try (Session s = TestVaults.login(other)) {
           try {
-            second.complete(s.importPackage(e.file(), ids, null, ""));
+            return s.importPackage(e.file(), ids, null, "");
           } finally {
             stillInterrupted.set(Thread.interrupted()); // before the session's close, and cleared for it
           }
-        } catch (Throwable t) {
-          second.completeExceptionally(t);
-        } finally {
-          secondWaitsOrEnded.countDown();
         }
-      });
-      java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-      ImportSteps.install(step -> {
-        if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
-          Thread.currentThread().interrupt();
-          secondWaitsOrEnded.countDown();
-        } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
-          secondThread.start();
-          try {
-            secondWaitsOrEnded.await();
-          } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      });
-      try {
-        assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
-        secondThread.join();
-      } finally {
-        ImportSteps.clear();
-      }
-      java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, second::get,
-          "the package was taken in twice");
-      assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("was imported into this vault before"),
-          refused.getCause()::toString);
+      }, () -> Thread.currentThread().interrupt(), () -> {});
+      assertEquals(e.exportId(), both.first().exportId());
+      refusedAsAReplay(both.second());
       assertTrue(stillInterrupted.get(), "the import lost its thread's interrupt");
       assertEquals(List.of("ALLOW", "DENY"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
     }
@@ -740,38 +661,14 @@ class TransportTest {
         s.exportLog(java.time.Instant.EPOCH, cut, dir.resolve("archive"));
         clock.plus(java.time.Duration.ofMinutes(1));
 
-        java.util.concurrent.CompletableFuture<Transport.Imported> replay = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CountDownLatch replayWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
-        Thread replayThread = new Thread(() -> {
-          try (Session r = TestVaults.login(vault)) {
-            replay.complete(r.importPackage(old.file(), ids, out.exportPublicKey(), ""));
-          } catch (Throwable t) {
-            replay.completeExceptionally(t);
-          } finally {
-            replayWaitsOrEnded.countDown();
-          }
-        });
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicLong pruned = new java.util.concurrent.atomic.AtomicLong(-1);
-        ImportSteps.install(step -> {
-          if (step.equals("import.waits") && Thread.currentThread() == replayThread) {
-            replayWaitsOrEnded.countDown();
-          } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
-            replayThread.start(); // this import of another package holds the lock
-            try {
-              replayWaitsOrEnded.await();
-            } catch (InterruptedException interrupted) {
-              Thread.currentThread().interrupt();
-            }
-            pruned.set(pruner.pruneLog(cut)); // the replay, having checked the oldest kept entry, waits for the lock
-          }
-        });
-        try {
-          s.importPackage(other.file(), ids, out.exportPublicKey(), "");
-          replayThread.join();
-        } finally {
-          ImportSteps.clear();
-        }
+        // An import of another package holds the lock; the replay, having read the IMPORT entries or not, waits for it.
+        java.util.concurrent.CompletableFuture<Transport.Imported> replay = twoImports(() -> s.importPackage(other.file(), ids, out.exportPublicKey(), ""),
+            () -> {
+              try (Session r = TestVaults.login(vault)) {
+                return r.importPackage(old.file(), ids, out.exportPublicKey(), "");
+              }
+            }, () -> {}, () -> pruned.set(pruner.pruneLog(cut))).second();
 
         assertTrue(pruned.get() > 0, "nothing was pruned");
         java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, replay::get,
@@ -799,6 +696,60 @@ class TransportTest {
     in.administration().grant(TestVaults.ADMIN, "", EnumSet.of(Permission.WRITE));
     assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
     assertEquals(List.of("DENY", "ALLOW"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+  }
+
+  /** Two imports at once: the first's result, and the second's (failed with its exception). */
+  private record TwoImports(Transport.Imported first, java.util.concurrent.CompletableFuture<Transport.Imported> second) {}
+
+  /**
+   * Runs {@code first} on this thread. Once it has passed its checks under the import lock, it
+   * starts {@code second} on a thread of its own and is held until the second waits for the lock
+   * ({@code atWait} runs then, on the second's thread) or has ended; then {@code meanwhile} runs,
+   * and the first goes on. Returns when both have ended.
+   */
+  private static TwoImports twoImports(java.util.concurrent.Callable<Transport.Imported> first, java.util.concurrent.Callable<Transport.Imported> second,
+      Runnable atWait, Runnable meanwhile) throws Exception {
+    java.util.concurrent.CompletableFuture<Transport.Imported> result = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CountDownLatch waitsOrEnded = new java.util.concurrent.CountDownLatch(1);
+    Thread secondThread = new Thread(() -> {
+      try {
+        result.complete(second.call());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      } finally {
+        waitsOrEnded.countDown();
+      }
+    });
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    ImportSteps.install(step -> {
+      if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
+        atWait.run();
+        waitsOrEnded.countDown();
+      } else if (step.equals("import.checked") && started.compareAndSet(false, true)) {
+        secondThread.start(); // the first import, checked and not yet logged
+        try {
+          waitsOrEnded.await();
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        meanwhile.run();
+      }
+    });
+    try {
+      Transport.Imported firstResult = first.call();
+      secondThread.join();
+      return new TwoImports(firstResult, result);
+    } finally {
+      ImportSteps.clear();
+    }
+  }
+
+  /** The second of two imports of one package at once: refused as a replay of the first. */
+  private static void refusedAsAReplay(java.util.concurrent.CompletableFuture<Transport.Imported> second) {
+    java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, second::get,
+        "the package was taken in twice");
+    assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("was imported into this vault before"),
+        refused.getCause()::toString);
   }
 
   /** Imports {@code forged} unpinned into {@code session}: refused, naming vault {@code claimed} as its sender and the forger's key. */
