@@ -983,23 +983,43 @@ class TransportTest {
     assertFalse(out.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).isEmpty());
   }
 
+  /** Closes the receiving vault, runs {@code sql} on its database with the database's own tools, opens it again; the rows changed. */
+  private int receiverEdited(String sql) throws Exception {
+    in.close();
+    receiver.close();
+    int changed;
+    try (Connection c = TestDatabase.connect(dir.resolve("receiver"))) {
+      changed = c.createStatement().executeUpdate(sql);
+    }
+    receiver = TestVaults.open(dir.resolve("receiver"));
+    in = TestVaults.login(receiver);
+    return changed;
+  }
+
   /** The import lock's row deleted with the database's tools: an import is refused with an INCIDENT, and stores nothing. */
   @Test
   void theImportLocksRowDeletedInTheDatabase_refusesAnImport_andIsAnIncident() throws Exception {
     TestVaults.put(out, "a.txt", "a".getBytes());
     Transport.Exported e = export("a.txt");
-    in.close();
-    receiver.close();
-    try (Connection c = TestDatabase.connect(dir.resolve("receiver"))) {
-      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM import_lock"));
-    }
-    receiver = TestVaults.open(dir.resolve("receiver"));
-    in = TestVaults.login(receiver);
+    assertEquals(1, receiverEdited("DELETE FROM import_lock"));
     IntegrityException refused = assertThrows(IntegrityException.class,
         () -> in.importPackage(e.file(), new Transport.Identities(List.of(identity), null), null, ""));
     assertTrue(refused.getMessage().contains("import lock"), refused::getMessage);
     assertEquals(List.of(), in.list(""), "a file was stored");
     assertEquals(1, in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size());
+  }
+
+  /** The import lock's table dropped: an import is refused saying that the schema is not what Kinko expects (not that another import holds it), and stores nothing. */
+  @Test
+  void theImportLocksTableDroppedInTheDatabase_refusesAnImport_sayingTheSchemaIsNotKinkos() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes());
+    Transport.Exported e = export("a.txt");
+    receiverEdited("DROP TABLE import_lock");
+    VaultException refused = assertThrows(VaultException.class,
+        () -> in.importPackage(e.file(), new Transport.Identities(List.of(identity), null), null, ""));
+    assertTrue(refused.getMessage().startsWith("cannot take the vault's import lock: SQLSTATE 42")
+        && refused.getMessage().contains("the schema does not match what this version of Kinko expects"), refused::getMessage);
+    assertEquals(List.of(), in.list(""), "a file was stored");
   }
 
   @Test

@@ -79,7 +79,7 @@ final class ImportLock implements AutoCloseable {
       taken = new ImportLock(local, c, held);
       return taken;
     } catch (SQLException e) {
-      throw Database.failure("cannot take the vault's import lock (another import may hold it)", e);
+      throw Database.failure("cannot take the vault's import lock", e); // says why: held past the lock timeout, or its table gone
     } finally {
       if (taken == null) {
         // Whatever stopped it, an Error too: else the handle's next import waits in lock() forever.
