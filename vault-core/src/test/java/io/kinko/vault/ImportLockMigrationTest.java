@@ -8,7 +8,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,30 +32,20 @@ class ImportLockMigrationTest {
     }
   }
 
-  @Test
-  void v19StoppedAfterItsTableWasCreated_runsAgain_andTheVaultOpensWithTheLocksRow() throws SQLException {
+  /** Each case: what a stopped (or repeated) run of V19 left, as the edits that make it. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "stopped after its table was created, before Flyway recorded it | DELETE FROM import_lock"
+          + " | DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '19'",
+      "recorded as failed after its table was created | DELETE FROM import_lock"
+          + " | UPDATE \"flyway_schema_history\" SET \"success\" = FALSE WHERE \"version\" = '19'",
+      "run again over its whole work | | DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '19'"})
+  void v19_runsAgain_andTheVaultOpensWithTheLocksOneRow(String left, String lockRow, String history) throws SQLException {
     try (Connection c = TestDatabase.connect(v)) {
-      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM import_lock"));
-      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '19'"));
-    }
-    TestVaults.open(v).close();
-    assertEquals(1, rows());
-  }
-
-  @Test
-  void v19RecordedAsFailedAfterItsTableWasCreated_runsAgain_andTheVaultOpensWithTheLocksRow() throws SQLException {
-    try (Connection c = TestDatabase.connect(v)) {
-      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM import_lock"));
-      assertEquals(1, c.createStatement().executeUpdate("UPDATE \"flyway_schema_history\" SET \"success\" = FALSE WHERE \"version\" = '19'"));
-    }
-    TestVaults.open(v).close();
-    assertEquals(1, rows());
-  }
-
-  @Test
-  void v19RunAgainOverItsWholeWork_keepsOneRow() throws SQLException {
-    try (Connection c = TestDatabase.connect(v)) {
-      assertEquals(1, c.createStatement().executeUpdate("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '19'"));
+      if (lockRow != null) {
+        assertEquals(1, c.createStatement().executeUpdate(lockRow));
+      }
+      assertEquals(1, c.createStatement().executeUpdate(history));
     }
     TestVaults.open(v).close();
     assertEquals(1, rows());
