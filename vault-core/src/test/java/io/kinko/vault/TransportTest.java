@@ -388,10 +388,7 @@ class TransportTest {
     refusedAsForged(in, forged, ids, receiver.id());
 
     assertEquals(List.of(), in.list(""), "the forged package stored a file");
-    TestVaults.put(in, "a.txt", "own".getBytes(StandardCharsets.UTF_8));
-    Transport.Exported own = in.exportPackage(List.of("a.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("own.age"));
-    in.importPackage(own.file(), ids, null, "back");
-    assertArrayEquals("own".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "back/a.txt"));
+    genuineTakenIn(in, in, "a.txt", "own", ids, "back");
   }
 
   /**
@@ -410,10 +407,15 @@ class TransportTest {
     refusedAsForged(out, forged, ids, receiver.id());
 
     assertFalse(out.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
-    TestVaults.put(in, "c.txt", "back".getBytes(StandardCharsets.UTF_8));
-    Transport.Exported back = in.exportPackage(List.of("c.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve("back.age"));
-    out.importPackage(back.file(), ids, null, "");
-    assertArrayEquals("back".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(out, "c.txt"));
+    genuineTakenIn(in, out, "c.txt", "back", ids, "");
+  }
+
+  /** A genuine package after a forged one: {@code from} exports {@code path} holding {@code content}, and {@code to} takes it in unpinned into {@code dest}. */
+  private void genuineTakenIn(Session from, Session to, String path, String content, Transport.Identities ids, String dest) {
+    TestVaults.put(from, path, content.getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = from.exportPackage(List.of(path), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), dir.resolve(content + ".age"));
+    to.importPackage(genuine.file(), ids, null, dest);
+    assertArrayEquals(content.getBytes(StandardCharsets.UTF_8), TestVaults.readAll(to, dest.isEmpty() ? path : dest + "/" + path));
   }
 
   /**
@@ -489,8 +491,7 @@ class TransportTest {
     assertTrue(failed.getMessage().contains("files are stored") && failed.getMessage().contains("receipt"), failed::getMessage);
     assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
     assertEquals(List.of("ALLOW"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
-    IntegrityException again = assertThrows(IntegrityException.class, () -> in.importPackage(e.file(), ids, null, ""));
-    assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
+    refusedAsAReplay(in, e, ids);
   }
 
   /**
@@ -592,8 +593,7 @@ class TransportTest {
       assertTrue(stopped.getCause() instanceof StackOverflowError, stopped.getCause()::toString);
       assertFalse(ImportSteps.held(other), "the import that the Error stopped still holds its handle's import lock");
       try (Session s = TestVaults.login(other)) {
-        IntegrityException again = assertThrows(IntegrityException.class, () -> s.importPackage(e.file(), ids, null, ""));
-        assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
+        refusedAsAReplay(s, e, ids);
       }
     }
   }
@@ -643,16 +643,8 @@ class TransportTest {
     TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
     Transport.Exported other = export("b.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path ended = dir.resolve("ended");
-    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
-      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
-          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
-          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
-    }
     MovableClock clock = new MovableClock();
-    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
-    try (Vault vault = TestVaults.open(ended, clock)) {
-      TestVaults.grantAll(vault, TestVaults.ADMIN);
+    try (Vault vault = endedVault(clock)) {
       try (Session s = TestVaults.login(vault); Session pruner = TestVaults.login(vault)) {
         s.importPackage(old.file(), ids, out.exportPublicKey(), "");
         s.checkpoint();
@@ -696,6 +688,23 @@ class TransportTest {
     in.administration().grant(TestVaults.ADMIN, "", EnumSet.of(Permission.WRITE));
     assertEquals(e.exportId(), in.importPackage(e.file(), ids, null, "").exportId());
     assertEquals(List.of("DENY", "ALLOW"), in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())).stream().map(LogEntry::decision).toList());
+  }
+
+  /**
+   * A vault whose contract ended in 2001, so that its log may be pruned, opened on {@code clock} set
+   * an hour ahead of now, its administrator granted everything.
+   */
+  private Vault endedVault(MovableClock clock) {
+    Path ended = dir.resolve("ended");
+    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
+      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
+          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
+          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
+    }
+    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
+    Vault vault = TestVaults.open(ended, clock);
+    TestVaults.grantAll(vault, TestVaults.ADMIN);
+    return vault;
   }
 
   /** Two imports at once: the first's result, and the second's (failed with its exception). */
@@ -742,6 +751,12 @@ class TransportTest {
     } finally {
       ImportSteps.clear();
     }
+  }
+
+  /** An import through {@code session} of package {@code e}, which this vault took in before: refused as a replay. */
+  private static void refusedAsAReplay(Session session, Transport.Exported e, Transport.Identities ids) {
+    IntegrityException again = assertThrows(IntegrityException.class, () -> session.importPackage(e.file(), ids, null, ""));
+    assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
   }
 
   /** The second of two imports of one package at once: refused as a replay of the first. */
@@ -815,16 +830,8 @@ class TransportTest {
     TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
     Transport.Exported old = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path ended = dir.resolve("ended");
-    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
-      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
-          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
-          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
-    }
     MovableClock clock = new MovableClock();
-    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
-    try (Vault vault = TestVaults.open(ended, clock)) {
-      TestVaults.grantAll(vault, TestVaults.ADMIN);
+    try (Vault vault = endedVault(clock)) {
       try (Session s = TestVaults.login(vault)) {
         s.importPackage(old.file(), ids, out.exportPublicKey(), "");
         s.checkpoint();
@@ -866,16 +873,8 @@ class TransportTest {
     TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
     Transport.Exported genuine = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path ended = dir.resolve("ended");
-    try (Password pw = Password.copyOf(TestVaults.PASSWORD)) {
-      TestVaults.builder(ended).contract(new Contract("OLD-1", "横浜市", "Kinko", java.time.LocalDate.of(2001, 3, 31)))
-          .admin(TestVaults.ADMIN, pw).passwordCost(PasswordCost.MINIMUM)
-          .logPolicy(new LogPolicy(java.time.Period.ZERO, 1000, java.time.Duration.ofMinutes(5))).create().close();
-    }
     MovableClock clock = new MovableClock();
-    clock.plus(java.time.Duration.between(java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofHours(1))));
-    try (Vault vault = TestVaults.open(ended, clock)) {
-      TestVaults.grantAll(vault, TestVaults.ADMIN);
+    try (Vault vault = endedVault(clock)) {
       try (Session s = TestVaults.login(vault)) {
         s.importPackage(genuine.file(), ids, null, "");
         s.checkpoint();
