@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseTamperPropertiesTest {
   private static final List<String> TABLES = List.of("log_entries", "log_tree", "log_head", "log_checkpoints", "log_archives",
-      "certificates", "deletions", "deletion_batches", "incident_watch", "settings", "state_head", "state_nodes", "file_folders",
+      "certificates", "deletions", "deletion_batches", "incident_watch", "settings", "imports", "state_head", "state_nodes", "file_folders",
       "file_folders_state", "vault_identity", "alert_deliveries", "import_lock");
   /** The tables every row of which {@code log verify} reads and holds to the signed roots. */
   private static final Set<String> VERIFIED = Set.of("log_entries", "log_tree", "log_head");

@@ -243,13 +243,14 @@ final class TestDatabase {
   }
 
   /**
-   * Undoes V18 and V19 after it: the tree's nodes back in {@code log_nodes (lvl, idx, hash)}, each
-   * hash as 64 hex digits, no import lock, and their rows in Flyway's history gone, so that the next
-   * opening migrates them again.
+   * Undoes V18 and the migrations after it: the tree's nodes back in {@code log_nodes (lvl, idx,
+   * hash)}, each hash as 64 hex digits, no table of imports and no import lock, and their rows in
+   * Flyway's history gone, so that the next opening migrates them again.
    */
   static void nodesAsHex(Connection c) throws SQLException {
     String hex = postgres() ? "encode(hash, 'hex')" : "LOWER(RAWTOHEX(hash))";
     for (String statement : new String[] {
+        "DELETE FROM state_nodes WHERE kind = 'IMPORT'", "DROP TABLE imports", "DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '20'", // V20
         "DROP TABLE import_lock", "DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '19'", // V19
         "CREATE TABLE log_nodes (lvl INTEGER NOT NULL, idx BIGINT NOT NULL, hash CHAR(64) NOT NULL, PRIMARY KEY (lvl, idx))",
         "INSERT INTO log_nodes SELECT CAST(node / 281474976710656 AS INTEGER), MOD(node, 281474976710656), " + hex + " FROM log_tree",
@@ -264,7 +265,7 @@ final class TestDatabase {
    * schema ended at V10. A new migration adds its undo here, newest first.
    */
   static void backToSchema10(Connection c) throws java.sql.SQLException {
-    nodesAsHex(c); // V19, V18
+    nodesAsHex(c); // V20, V19, V18
     entriesAsText(c); // V17 (V16 only filled a column)
     String[] undo = {
         "DROP TABLE alert_deliveries", // V15

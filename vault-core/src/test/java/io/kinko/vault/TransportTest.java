@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.text.Normalizer;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -479,8 +480,8 @@ class TransportTest {
     TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
     Transport.Exported e = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    // The import signs twice: a checkpoint to prove its earlier IMPORT entries against, then the receipt's.
-    FailAtCheckpointStep.install("checkpoint.signed", 2);
+    // The import signs three times: a checkpoint to prove its earlier IMPORT entries against, one naming the state with its row, then the receipt's.
+    FailAtCheckpointStep.install("checkpoint.signed", 3);
     VaultException failed;
     try {
       failed = assertThrows(VaultException.class, () -> in.importPackage(e.file(), ids, null, ""));
@@ -663,10 +664,7 @@ class TransportTest {
             }, () -> {}, () -> pruned.set(pruner.pruneLog(cut))).second();
 
         assertTrue(pruned.get() > 0, "nothing was pruned");
-        java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class, replay::get,
-            "the package was taken in again");
-        assertTrue(refused.getCause() instanceof IntegrityException && refused.getCause().getMessage().contains("older entries were pruned"),
-            refused.getCause()::toString);
+        refusedAsAReplay(replay); // its row outlived the prune
         assertEquals(1, s.versions("a.txt").size(), "the replay stored a version");
       }
     }
@@ -822,13 +820,15 @@ class TransportTest {
 
   /**
    * Once the log's oldest entries are pruned (a year past the contract's end), an import among them
-   * is no longer there to refuse a replay by: a package sealed before the oldest kept entry is
-   * refused, and one sealed after it (any import of it is in the log) is taken in.
+   * is no longer there to refuse a replay by. A package taken in is still refused by its row, which
+   * outlives the prune; any other package sealed before the oldest kept entry is refused too (it may
+   * have been taken in before this vault kept rows), and one sealed after it is taken in.
    */
   @Test
   void aPackageSealedBeforeTheOldestEntryTheLogKeeps_isRefused_oneSealedAfterIsTakenIn() {
     TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
     Transport.Exported old = export("a.txt");
+    Transport.Exported neverTaken = export("a.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
     MovableClock clock = new MovableClock();
     try (Vault vault = endedVault(clock)) {
@@ -841,12 +841,13 @@ class TransportTest {
         s.pruneLog(cut);
         assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name())), "the import was not pruned");
 
-        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(old.file(), ids, out.exportPublicKey(), ""));
+        refusedAsAReplay(s, old, ids);
+        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(neverTaken.file(), ids, out.exportPublicKey(), ""));
 
-        assertTrue(e.getMessage().contains("export " + old.exportId() + " was sealed at") && e.getMessage().contains("older entries were pruned"),
+        assertTrue(e.getMessage().contains("export " + neverTaken.exportId() + " was sealed at") && e.getMessage().contains("older entries were pruned"),
             e::getMessage);
         List<LogEntry> imports = s.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
-        assertEquals(List.of("DENY"), imports.stream().map(LogEntry::decision).toList());
+        assertEquals(List.of("DENY", "DENY"), imports.stream().map(LogEntry::decision).toList());
         assertEquals(1, s.versions("a.txt").size(), "the replay stored a version");
 
         // A package the sender seals after the oldest kept entry (its clock an hour past this one's).
@@ -867,6 +868,8 @@ class TransportTest {
    * A prune removes the IMPORT entries that said which key a sender's packages carry, as it removes
    * those that said a package was taken in: a package in the name of a sender whose imports were
    * pruned, signed by another key and sealed after the oldest kept entry, must not be first contact.
+   * The sender's rows outlive the prune, so it is refused as signed by a key other than the one they
+   * record.
    */
   @Test
   void aPackageInTheNameOfASenderWhoseImportsWerePruned_signedByAnotherKey_isRefusedUnpinned_andNothingIsStored() throws Exception {
@@ -884,10 +887,12 @@ class TransportTest {
         s.pruneLog(cut);
         Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8), cut.plus(java.time.Duration.ofHours(1)));
 
-        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(forged.file(), ids, null, ""));
-
-        assertTrue(e.getMessage().contains("older entries were pruned") && e.getMessage().contains("--sender-key"), e::getMessage);
+        refusedAsForged(s, forged, ids, sender.id());
         assertFalse(s.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+        // A vault with no row here may still have sent packages before this vault kept rows: not first contact either.
+        Forged stranger = forged(Bytes.hex(Bytes.random(16)), "c.txt", "stranger".getBytes(StandardCharsets.UTF_8), cut.plus(java.time.Duration.ofHours(1)));
+        IntegrityException e = assertThrows(IntegrityException.class, () -> s.importPackage(stranger.file(), ids, null, ""));
+        assertTrue(e.getMessage().contains("older entries were pruned") && e.getMessage().contains("--sender-key"), e::getMessage);
         // Pinned, the sender's own next package is taken in, and the next unpinned one must carry its key.
         out.close();
         sender.close();
@@ -1019,6 +1024,76 @@ class TransportTest {
     assertTrue(refused.getMessage().startsWith("cannot take the vault's import lock: SQLSTATE 42")
         && refused.getMessage().contains("the schema does not match what this version of Kinko expects"), refused::getMessage);
     assertEquals(List.of(), in.list(""), "a file was stored");
+  }
+
+  /**
+   * The log's IMPORT entries are read through the (action, seq) index, which someone with the
+   * database's tools can make miss an entry by re-filing its row under another action. The package
+   * taken in is also a state row, checked against the state commitment, so its replay is still
+   * refused, and so is a package in its sender's name signed by another key.
+   */
+  @Test
+  void anImportEntryRefiledInTheDatabase_doesNotLetItsPackageBeTakenInAgain_norAForgeryInItsSendersName() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported old = export("a.txt");
+    in.importPackage(old.file(), ids, null, "");
+    TestVaults.put(out, "a.txt", "new".getBytes(StandardCharsets.UTF_8));
+    in.importPackage(export("a.txt").file(), ids, null, "");
+    Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(2, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE action = 'IMPORT'"));
+
+    refusedAsAReplay(in, old, ids);
+    refusedAsForged(in, forged, ids, sender.id());
+    assertEquals(List.of("a.txt"), in.list("").stream().map(FileInfo::path).toList());
+    assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+  }
+
+  /** A package's row names its IMPORT entry, and the log's verification holds the row to what that entry says. */
+  @Test
+  void aPackageTakenIn_isARowItsImportEntrySets_whichTheLogsVerificationChecks() throws Exception {
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Imported got = in.importPackage(export("a.txt").file(), new Transport.Identities(List.of(identity), null), null, "");
+    LogReport report = in.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+    in.close();
+    receiver.close();
+    try (Connection c = TestDatabase.connect(dir.resolve("receiver"));
+        java.sql.ResultSet r = c.createStatement().executeQuery("SELECT export_id, sender_vault, key_fingerprint, log_seq FROM imports")) {
+      assertTrue(r.next(), "no row for the package taken in");
+      List<String> row = new ArrayList<>(List.of(r.getString(1), r.getString(2), r.getString(3), String.valueOf(r.getLong(4))));
+      assertFalse(r.next());
+      assertEquals(List.of(got.exportId(), sender.id(), got.senderKeyFingerprint()), row.subList(0, 3));
+      io.kinko.vault.audit.StateLogCheck.check(c, java.util.Map.of(io.kinko.vault.state.StateKind.IMPORT, List.of(row)));
+      row.set(2, "0".repeat(64));
+      IntegrityException e = assertThrows(IntegrityException.class,
+          () -> io.kinko.vault.audit.StateLogCheck.check(c, java.util.Map.of(io.kinko.vault.state.StateKind.IMPORT, List.of(row))));
+      assertTrue(e.getMessage().contains("another package"), e::getMessage);
+    } finally {
+      receiver = TestVaults.open(dir.resolve("receiver"));
+      in = TestVaults.login(receiver);
+    }
+  }
+
+  /** The row that records a package taken in, deleted or given another key with the database's tools: an import is refused with an INCIDENT, and stores nothing. */
+  @ParameterizedTest
+  @ValueSource(strings = {"DELETE FROM imports", "UPDATE imports SET key_fingerprint = '%s'"})
+  void theRowOfAPackageTakenIn_editedInTheDatabase_refusesAnImport_andIsAnIncident(String edit) throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported first = export("a.txt");
+    in.importPackage(first.file(), ids, null, "");
+    Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(1, receiverEdited(String.format(edit, forged.keyFingerprint())));
+
+    for (Path p : List.of(first.file(), forged.file())) {
+      IntegrityException refused = assertThrows(IntegrityException.class, () -> in.importPackage(p, ids, null, ""));
+      assertTrue(refused.getMessage().contains("the imports rows"), refused::getMessage);
+    }
+    assertEquals(List.of("a.txt"), in.list("").stream().map(FileInfo::path).toList(), "a file was stored");
+    assertFalse(in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).isEmpty());
   }
 
   @Test

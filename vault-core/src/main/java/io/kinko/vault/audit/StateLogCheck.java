@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Checks each state row against the log entry that set it: the entry at the row's {@code log_seq}
  * must be an ALLOW of an action that sets such a row, naming the same target (a file version's PUT
- * names its file id; a grant's GRANT or REVOKE names its prefix tag). Entries pruned after their
+ * names its file id; a grant's GRANT or REVOKE names its prefix tag; a package taken in, its
+ * IMPORT entry names its export, sender and key). Entries pruned after their
  * retention are not there to check; rows sealed before the state commitment have no sequence.
  */
 public final class StateLogCheck {
@@ -23,7 +24,8 @@ public final class StateLogCheck {
       StateKind.USER, Set.of("INIT", "USER_ADD", "USER_LOCK", "USER_UNLOCK", "USER_DISABLE", "RECOVER"),
       StateKind.GRANT, Set.of("GRANT", "REVOKE"),
       StateKind.FILE, Set.of("PUT"),
-      StateKind.SETTING, Set.of("POLICY", "ALERT", "INIT", "RECOVERY_ROTATE"));
+      StateKind.SETTING, Set.of("POLICY", "ALERT", "INIT", "RECOVERY_ROTATE"),
+      StateKind.IMPORT, Set.of("IMPORT"));
 
   private StateLogCheck() {}
 
@@ -65,6 +67,9 @@ public final class StateLogCheck {
     return switch (kind) {
       case FILE -> row.get(kind.column("file_id")).equals(entry.fileId()) ? null : "that entry names another file";
       case GRANT -> row.get(kind.column("prefix_tag")).equals(entry.nameTag()) ? null : "that entry names another prefix";
+      case IMPORT -> entry.reason() != null && entry.reason().startsWith("import " + row.get(kind.column("export_id")) + "; from vault "
+          + row.get(kind.column("sender_vault")) + " key " + row.get(kind.column("key_fingerprint")) + " (") ? null
+          : "that entry takes in another package, or from another vault or key";
       case USER, DELETION, SETTING -> null;
     };
   }

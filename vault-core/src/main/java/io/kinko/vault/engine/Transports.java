@@ -16,6 +16,7 @@ import io.kinko.vault.crypto.SigningKey;
 import io.kinko.vault.erase.Certificates;
 import io.kinko.vault.store.Durable;
 import io.kinko.vault.store.FileStore;
+import io.kinko.vault.store.Imports;
 import io.kinko.vault.store.VaultPath;
 import io.kinko.vault.transport.AgeFile;
 import io.kinko.vault.transport.AgeIdentity;
@@ -269,12 +270,18 @@ final class Transports {
         return Door.Verdict.allow(Receipt.importReason(w.exportId(), w.vault(), w.keyFingerprint(), checked.pinned(), sha256, w.files().size()),
             session.files().pathTag(dest), (Void) null);
       }, (none, entry) -> {
-        importing.close(); // the IMPORT entry is logged: another import of this package finds it
+        Imports.Taken taken = new Imports.Taken(w.exportId(), w.vault(), w.keyFingerprint(), entry.seq());
         List<Transport.Item> stored;
         try {
+          session.changeState((c, changes) -> {
+            Imports.add(c, changes, taken);
+            return null;
+          });
+          importing.close(); // its IMPORT entry and its row are there: another import of this package finds them
           stored = store(source, ids, checked);
         } catch (RuntimeException e) {
-          // Nothing of it is stored (one batch), whatever failed: named, so that history() lets it be imported again.
+          // Nothing of it is stored (one batch), whatever failed: its row goes and the failure is named, so that it can be imported again.
+          forget(taken, e);
           throw door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
         }
         try {
@@ -300,6 +307,15 @@ final class Transports {
           // ciphertext in a private temporary file
         }
       }
+    }
+  }
+
+  /** Removes the row of an import that failed after its entry; a removal that fails too is kept beside the failure, and the package then stays refused as a replay. */
+  private void forget(Imports.Taken taken, RuntimeException failure) {
+    try {
+      session.changeState((c, changes) -> Imports.remove(c, changes, taken.senderVault(), taken.exportId()));
+    } catch (RuntimeException alsoFailed) {
+      failure.addSuppressed(alsoFailed);
     }
   }
 
@@ -352,10 +368,12 @@ final class Transports {
   }
 
   /**
-   * What this vault's IMPORT entries (proved against a checkpoint) say of a package: the entry that
-   * took export {@code exportId} in, if one did and no failure followed it; and the key that signed
-   * the last package taken in from vault {@code sender}, or its last receipt recorded here, with its
-   * entry, if any was.
+   * What this vault's packages taken in say of a package: the entry that took export {@code
+   * exportId} in, if one did and no failure followed it; and the key that signed the last package
+   * taken in from vault {@code sender}, or its last receipt recorded here, with its entry, if any
+   * was. Packages come from the {@code imports} rows, checked against the state commitment, and from
+   * the IMPORT entries (proved against a checkpoint), which alone name those taken in before the
+   * rows were kept (V20).
    */
   private record History(Long importedAt, String senderKey, Long senderKeyEntry) {}
 
@@ -392,6 +410,10 @@ final class Transports {
       if ("ALLOW".equals(e.decision()) && receipt.lookingAt()) {
         receipts.add(new Taken(receipt.group(1), receipt.group(2), e.seq()));
       }
+    }
+    // The rows: the index the entries were read through misses an entry whose row was re-filed under another action.
+    for (Imports.Taken row : session.readState(c -> Imports.from(session.state(), c, sender))) {
+      taken.putIfAbsent(row.exportId(), new Taken(row.senderVault(), row.keyFingerprint(), row.logSeq()));
     }
     Taken mine = taken.get(exportId);
     java.util.Comparator<Taken> bySeq = java.util.Comparator.comparingLong(Taken::seq);

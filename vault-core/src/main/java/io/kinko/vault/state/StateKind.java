@@ -18,13 +18,18 @@ public enum StateKind {
   DELETION("deletions", "batch_id", 64, List.of("file_id", "batch_id", "state", "path_tag", "version", "sealed_meta", "size_bytes",
       "stored_at", "operator", "requested_at", "erase_notes", "log_seq", "cert_id", "approver")),
   /** Vault policy set after init (incident thresholds, alert sinks), one bucket: every setting is checked together. */
-  SETTING("settings", "name", 1, List.of("name", "setting", "set_by", "set_at", "log_seq"));
+  SETTING("settings", "name", 1, List.of("name", "setting", "set_by", "set_at", "log_seq")),
+  /**
+   * Transport packages taken in (V20), grouped by the vault that sent them: an import checks its
+   * sender's bucket to refuse a replay and to know the key that sender signs with.
+   */
+  IMPORT("imports", "sender_vault", 64, List.of("export_id", "sender_vault", "key_fingerprint", "log_seq"));
 
   /**
-   * Kinds added after vaults were made (V12: settings). While empty, such a kind is left out of
+   * Kinds added after vaults were made (V12: settings; V20: imports). While empty, such a kind is left out of
    * the root, so an older vault keeps the root its checkpoints name; once it holds a row it counts.
    */
-  static final java.util.Set<StateKind> APPENDED_KINDS = java.util.EnumSet.of(SETTING);
+  static final java.util.Set<StateKind> APPENDED_KINDS = java.util.EnumSet.of(SETTING, IMPORT);
 
   /**
    * Covered columns appended after vaults were made with this kind (V11: a deletion's approver).
