@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import io.kinko.vault.transport.AgeKeys;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,6 +49,9 @@ class DatabaseTamperPropertiesTest {
 
   private void check(int reads, int editSeed) {
     Path v = dir.resolve("v" + vaults.incrementAndGet());
+    Path identity = dir.resolve("key" + vaults.get() + ".txt");
+    Path parcel = dir.resolve("p" + vaults.get() + ".age");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
     Random random = new Random(editSeed);
     String edited;
     try {
@@ -55,6 +60,10 @@ class DatabaseTamperPropertiesTest {
         for (String path : List.of("a.txt", "b.txt", "c.txt")) {
           TestVaults.put(s, path, path.getBytes(StandardCharsets.UTF_8));
         }
+        // A package of its own taken back in: a row of imports, and the EXPORT and IMPORT entries.
+        Files.writeString(identity, AgeKeys.IDENTITY + "\n");
+        s.exportPackage(List.of("b.txt"), Transport.Recipients.of(List.of(AgeKeys.RECIPIENT)), parcel);
+        s.importPackage(parcel, ids, null, "back");
         seen.addAll(TestDatabase.snapshot(v, TABLES));
         s.delete("a.txt"); // a certificate, with a proof, and a checkpoint
         for (int i = 0; i < reads; i++) {
@@ -90,6 +99,7 @@ class DatabaseTamperPropertiesTest {
       clearly(what, "a deletion", () -> s.delete("b.txt"));
       clearly(what, "an archive", () -> s.exportLog(Instant.EPOCH, Instant.now().plusSeconds(1), dir.resolve("again" + vaults.get())));
       clearly(what, "an audit", () -> s.audit(false, blobs -> {}));
+      assertThrows(VaultException.class, () -> s.importPackage(parcel, ids, null, "again"), what + ": the package was taken in again");
       clearly(what, "a monthly report", () -> s.monthlyReport(java.time.YearMonth.now(java.time.ZoneOffset.UTC), null, dir.resolve("report" + vaults.get())));
     });
   }

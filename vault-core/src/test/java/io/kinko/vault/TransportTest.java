@@ -1050,6 +1050,34 @@ class TransportTest {
     assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
   }
 
+  /**
+   * A package taken in before rows were kept (V20) has only its IMPORT entry, staged here by removing
+   * its row with the vault's own hands. The next import gives it its row, so re-filing its entry
+   * afterwards no longer lets it in again.
+   */
+  @Test
+  void aPackageTakenInBeforeRowsWereKept_getsItsRowAtTheNextImport_andRefilingItsEntryThenLetsNothingIn() throws Exception {
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    TestVaults.put(out, "a.txt", "old".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported old = export("a.txt");
+    in.importPackage(old.file(), ids, null, "");
+    boolean removed = io.kinko.vault.engine.EngineInternals.changeState(in,
+        (c, changes) -> io.kinko.vault.store.Imports.remove(c, changes, sender.id(), old.exportId()));
+    assertTrue(removed);
+    TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+
+    in.importPackage(export("b.txt").file(), ids, null, "");
+
+    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
+        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
+        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    assertTrue(rows.contains(old.exportId()), "no row for the package taken in before: " + rows);
+    assertEquals(2, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE action = 'IMPORT'"));
+    refusedAsAReplay(in, old, ids);
+    assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    assertEquals(1, in.versions("a.txt").size(), "the replay stored a version");
+  }
+
   /** A package's row names its IMPORT entry, and the log's verification holds the row to what that entry says. */
   @Test
   void aPackageTakenIn_isARowItsImportEntrySets_whichTheLogsVerificationChecks() throws Exception {

@@ -280,9 +280,11 @@ final class Transports {
           importing.close(); // its IMPORT entry and its row are there: another import of this package finds them
           stored = store(source, ids, checked);
         } catch (RuntimeException e) {
-          // Nothing of it is stored (one batch), whatever failed: its row goes and the failure is named, so that it can be imported again.
-          forget(taken, e);
-          throw door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
+          // Nothing of it is stored (one batch), whatever failed: the failure is named and its row goes, so that it can be imported again.
+          // In this order: an import that finds the row gone also finds the failure, and gives the package no row again (history()).
+          RuntimeException refused = door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
+          forget(taken, refused);
+          throw refused;
         }
         try {
           return receipt(checked, sha256, stored, entry);
@@ -372,8 +374,8 @@ final class Transports {
    * exportId} in, if one did and no failure followed it; and the key that signed the last package
    * taken in from vault {@code sender}, or its last receipt recorded here, with its entry, if any
    * was. Packages come from the {@code imports} rows, checked against the state commitment, and from
-   * the IMPORT entries (proved against a checkpoint), which alone name those taken in before the
-   * rows were kept (V20).
+   * the IMPORT entries (proved against a checkpoint); a package only the entries name, taken in
+   * before the rows were kept (V20), is given its row here.
    */
   private record History(Long importedAt, String senderKey, Long senderKeyEntry) {}
 
@@ -382,21 +384,20 @@ final class Transports {
       "import ([0-9a-f]{32}); from vault (\\S+) key ([0-9a-f]{64}) \\((?:un)?pinned\\);");
   /** An EXPORT_RECEIPT entry's reason up to the receiving vault's key (see {@link ExportLedger#receiptReason}). */
   private static final java.util.regex.Pattern RECEIPT = java.util.regex.Pattern.compile(
-      "receipt for export [0-9a-f]{32}; by vault (\\S+) key ([0-9a-f]{64}); ");
+      "receipt for export ([0-9a-f]{32}); by vault (\\S+) key ([0-9a-f]{64}); ");
   private static final java.util.regex.Pattern FAILED = java.util.regex.Pattern.compile("import ([0-9a-f]{32}) failed after approval: ");
 
   private History history(String exportId, String sender) {
     Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT, Action.EXPORT_RECEIPT)));
     List<LogEntry> imports = new ArrayList<>(proved.of(Action.IMPORT));
     imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
-    record Taken(String sender, String key, long seq) {}
-    java.util.Map<String, Taken> taken = new java.util.HashMap<>(); // by export id, while no failure followed
+    java.util.Map<String, Imports.Taken> taken = new java.util.HashMap<>(); // by export id, while no failure followed
     for (LogEntry e : imports) {
       String reason = e.reason() == null ? "" : e.reason();
       java.util.regex.Matcher allowed = IMPORTED.matcher(reason);
       java.util.regex.Matcher failed = FAILED.matcher(reason);
       if ("ALLOW".equals(e.decision()) && allowed.lookingAt()) {
-        taken.put(allowed.group(1), new Taken(allowed.group(2), allowed.group(3), e.seq()));
+        taken.put(allowed.group(1), new Imports.Taken(allowed.group(1), allowed.group(2), allowed.group(3), e.seq()));
       } else if ("DENY".equals(e.decision()) && failed.lookingAt()) {
         taken.remove(failed.group(1));
       }
@@ -404,22 +405,35 @@ final class Transports {
     // A recorded receipt verified with the key the user gave, so its vault's key is known too; but the
     // receipt's signer chose the vault id it names, so it counts only for a vault no package came from
     // (kept apart from the map: its export id is this vault's own).
-    List<Taken> receipts = new ArrayList<>();
+    List<Imports.Taken> receipts = new ArrayList<>();
     for (LogEntry e : proved.of(Action.EXPORT_RECEIPT)) {
       java.util.regex.Matcher receipt = RECEIPT.matcher(e.reason() == null ? "" : e.reason());
       if ("ALLOW".equals(e.decision()) && receipt.lookingAt()) {
-        receipts.add(new Taken(receipt.group(1), receipt.group(2), e.seq()));
+        receipts.add(new Imports.Taken(receipt.group(1), receipt.group(2), receipt.group(3), e.seq()));
       }
     }
-    // The rows: the index the entries were read through misses an entry whose row was re-filed under another action.
-    for (Imports.Taken row : session.readState(c -> Imports.from(session.state(), c, sender))) {
-      taken.putIfAbsent(row.exportId(), new Taken(row.senderVault(), row.keyFingerprint(), row.logSeq()));
+    // The rows, checked against the state: the index the entries were read through misses an entry whose row was re-filed under another action.
+    List<Imports.Taken> rows = session.readState(c -> Imports.all(session.state(), c));
+    // A package the proved entries say was taken in, with no row, was taken in before rows were kept (V20): it gets
+    // its row now, under the import lock, so that re-filing its entry later lets nothing in again.
+    java.util.Set<String> rowed = new java.util.HashSet<>();
+    rows.forEach(row -> rowed.add(row.exportId()));
+    List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(t.exportId()))
+        .sorted(java.util.Comparator.comparingLong(Imports.Taken::logSeq)).toList();
+    if (!missing.isEmpty()) {
+      session.changeState((c, changes) -> {
+        for (Imports.Taken t : missing) {
+          Imports.add(c, changes, t);
+        }
+        return null;
+      });
     }
-    Taken mine = taken.get(exportId);
-    java.util.Comparator<Taken> bySeq = java.util.Comparator.comparingLong(Taken::seq);
-    Taken last = taken.values().stream().filter(t -> t.sender().equals(sender)).max(bySeq)
-        .orElseGet(() -> receipts.stream().filter(t -> t.sender().equals(sender)).max(bySeq).orElse(null));
-    return new History(mine == null ? null : mine.seq(), last == null ? null : last.key(), last == null ? null : last.seq());
+    rows.forEach(row -> taken.putIfAbsent(row.exportId(), row));
+    Imports.Taken mine = taken.get(exportId);
+    java.util.Comparator<Imports.Taken> bySeq = java.util.Comparator.comparingLong(Imports.Taken::logSeq);
+    Imports.Taken last = taken.values().stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
+        .orElseGet(() -> receipts.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq).orElse(null));
+    return new History(mine == null ? null : mine.logSeq(), last == null ? null : last.keyFingerprint(), last == null ? null : last.logSeq());
   }
 
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */

@@ -29,13 +29,11 @@ public final class Imports {
     }
   }
 
-  /** Every package taken in from {@code senderVault}, checked against the state commitment, oldest entry first. */
-  public static List<Taken> from(VaultState state, Connection c, String senderVault) throws SQLException {
+  /** Every package taken in, checked against the state commitment, oldest entry first. */
+  public static List<Taken> all(VaultState state, Connection c) throws SQLException {
     List<Taken> out = new ArrayList<>();
-    for (List<String> v : state.rows(c, StateKind.IMPORT, senderVault)) {
-      if (v.get(1).equals(senderVault)) {
-        out.add(new Taken(v.get(0), v.get(1), v.get(2), Long.parseLong(v.get(3))));
-      }
+    for (List<String> v : state.all(c, StateKind.IMPORT)) {
+      out.add(new Taken(v.get(0), v.get(1), v.get(2), Long.parseLong(v.get(3))));
     }
     out.sort(java.util.Comparator.comparingLong(Taken::logSeq));
     return out;
