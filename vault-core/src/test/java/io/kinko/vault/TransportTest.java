@@ -1078,6 +1078,106 @@ class TransportTest {
     assertEquals(1, in.versions("a.txt").size(), "the replay stored a version");
   }
 
+  /**
+   * A failing import lets go of the import lock once its IMPORT entry and its row are written, then
+   * logs its failure and removes its row. An import through another handle (as from another host),
+   * which took the lock meanwhile, proved the IMPORT entries against a checkpoint signed before that
+   * failure and read the rows after the row had gone: the entry stood alone, the fill-in of packages
+   * taken in before V20 gave the failing package a row, and its retry was refused as a replay for
+   * good. Here the second import is held just after it signed that checkpoint until the failing
+   * import has ended. Read before the entries, the rows still hold the failing package's row, and
+   * no row is added.
+   */
+  @Test
+  void anImportFailingWhileAnotherHandlesImportReadsTheLog_isGivenNoRowByIt_andItsRetryIsTakenIn() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported failing = export("a.txt");
+    TestVaults.put(out, "a.txt", "other".getBytes(StandardCharsets.UTF_8));
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported meanwhile = export("b.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(failing.file());
+    List<Path> before = copies(temp);
+    Thread failingThread = Thread.currentThread();
+    java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch failingEnded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+    try (Vault handle = TestVaults.open(receiver.directory())) {
+      Thread secondThread = new Thread(() -> {
+        try (Session s = TestVaults.login(handle)) {
+          second.complete(s.importPackage(meanwhile.file(), ids, null, ""));
+        } catch (Throwable t) {
+          second.completeExceptionally(t);
+        } finally {
+          secondWaitsOrEnded.countDown();
+        }
+      });
+      FailAtCheckpointStep.listen(step -> {
+        if (!step.equals("checkpoint.signed")) {
+          return;
+        }
+        if (Thread.currentThread() == failingThread && replaced.compareAndSet(false, true)) {
+          // The failing import's first signing, after its first pass: its private copy is replaced, so its second pass fails.
+          try {
+            List<Path> ours = new ArrayList<>();
+            for (Path copy : copies(temp)) {
+              if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+                ours.add(copy);
+              }
+            }
+            assertEquals(1, ours.size(), "the import's private copy");
+            Files.write(ours.get(0), other);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        } else if (Thread.currentThread() == secondThread && held.compareAndSet(false, true)) {
+          // The second import, under the lock, has signed the checkpoint it proves the IMPORT entries against.
+          try {
+            assertTrue(failingEnded.await(60, TimeUnit.SECONDS), "the failing import did not end");
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      ImportSteps.install(step -> {
+        if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
+          secondWaitsOrEnded.countDown();
+        } else if (step.equals("import.checked") && Thread.currentThread() == failingThread && !secondThread.isAlive()) {
+          secondThread.start(); // the failing import holds the lock, checked and not yet logged
+          try {
+            assertTrue(secondWaitsOrEnded.await(60, TimeUnit.SECONDS), "the second import neither waited nor ended");
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      try {
+        assertThrows(IntegrityException.class, () -> in.importPackage(failing.file(), ids, null, ""));
+        failingEnded.countDown();
+        secondThread.join();
+      } finally {
+        failingEnded.countDown();
+        FailAtCheckpointStep.clear();
+        ImportSteps.clear();
+      }
+      assertTrue(held.get(), "the second import was not held after it signed its checkpoint");
+      assertEquals(meanwhile.exportId(), second.get().exportId());
+    }
+
+    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
+        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
+        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    assertEquals(List.of(meanwhile.exportId()), rows, "the failed package was given a row");
+    in.importPackage(failing.file(), ids, null, "");
+    assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    LogReport report = in.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+  }
+
   /** A package's row names its IMPORT entry, and the log's verification holds the row to what that entry says. */
   @Test
   void aPackageTakenIn_isARowItsImportEntrySets_whichTheLogsVerificationChecks() throws Exception {

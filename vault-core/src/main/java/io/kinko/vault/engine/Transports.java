@@ -388,6 +388,11 @@ final class Transports {
   private static final java.util.regex.Pattern FAILED = java.util.regex.Pattern.compile("import ([0-9a-f]{32}) failed after approval: ");
 
   private History history(String exportId, String sender) {
+    // The rows, checked against the state, read BEFORE the entries: a failing import (of another handle or host, which let
+    // go of the lock before storing) logs its failure before it removes its row, so a row missing here has its failure in
+    // the entries proved after. Read after them, the row could be gone while the failure was not yet in the checkpoint
+    // the entries were proved against, and the fill-in below gave the failing package a row, refusing its retry for good.
+    List<Imports.Taken> rows = session.readState(c -> Imports.all(session.state(), c));
     Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT, Action.EXPORT_RECEIPT)));
     List<LogEntry> imports = new ArrayList<>(proved.of(Action.IMPORT));
     imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
@@ -412,8 +417,7 @@ final class Transports {
         receipts.add(new Imports.Taken(receipt.group(1), receipt.group(2), receipt.group(3), e.seq()));
       }
     }
-    // The rows, checked against the state: the index the entries were read through misses an entry whose row was re-filed under another action.
-    List<Imports.Taken> rows = session.readState(c -> Imports.all(session.state(), c));
+    // The rows (read above): the index the entries were read through misses an entry whose row was re-filed under another action.
     // A package the proved entries say was taken in, with no row, was taken in before rows were kept (V20): it gets
     // its row now, under the import lock, so that re-filing its entry later lets nothing in again.
     java.util.Set<String> rowed = new java.util.HashSet<>();
