@@ -1178,6 +1178,66 @@ class TransportTest {
     assertEquals(report.treeSize(), report.entriesChecked());
   }
 
+  /**
+   * The failure of an import, re-filed under another action with the database's tools, is not read
+   * through the (action, seq) index: the next import's fill-in of packages taken in before V20 gave
+   * the failed package a row, and once the failure was filed back `log verify` found nothing wrong
+   * while the package's retry was refused as a replay for good. The fill-in now verifies the log
+   * first: the edit is an INCIDENT and a refusal, the failed package gets no row, and once the edit
+   * is undone its retry is taken in.
+   */
+  @Test
+  void aFailedImportsFailureRefiledInTheDatabase_isAnIncidentAtTheNextImport_andGivesThePackageNoRow() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported failing = export("a.txt");
+    TestVaults.put(out, "a.txt", "other".getBytes(StandardCharsets.UTF_8));
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported next = export("b.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(failing.file());
+    List<Path> before = copies(temp);
+    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+      try {
+        List<Path> ours = new ArrayList<>();
+        for (Path copy : copies(temp)) {
+          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+            ours.add(copy);
+          }
+        }
+        assertEquals(1, ours.size(), "the import's private copy");
+        Files.write(ours.get(0), other);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      assertThrows(IntegrityException.class, () -> in.importPackage(failing.file(), ids, null, ""));
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    LogEntry failure = imports.get(imports.size() - 1);
+    assertTrue(failure.reason().startsWith("import " + failing.exportId() + " failed after approval: "), failure::reason);
+    int incidents = in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size();
+
+    assertEquals(1, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE seq = " + failure.seq()));
+    assertThrows(IntegrityException.class, () -> in.importPackage(next.file(), ids, null, ""));
+    assertTrue(in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size() > incidents, "no INCIDENT");
+    assertEquals(1, receiverEdited("UPDATE log_entries SET action = 'IMPORT' WHERE seq = " + failure.seq()));
+
+    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
+        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
+        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    assertFalse(rows.contains(failing.exportId()), "the failed package was given a row: " + rows);
+    in.importPackage(failing.file(), ids, null, "");
+    assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    in.importPackage(next.file(), ids, null, "");
+    LogReport report = in.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+  }
+
   /** A package's row names its IMPORT entry, and the log's verification holds the row to what that entry says. */
   @Test
   void aPackageTakenIn_isARowItsImportEntrySets_whichTheLogsVerificationChecks() throws Exception {

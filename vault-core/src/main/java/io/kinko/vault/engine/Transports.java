@@ -394,19 +394,7 @@ final class Transports {
     // the entries were proved against, and the fill-in below gave the failing package a row, refusing its retry for good.
     List<Imports.Taken> rows = session.readState(c -> Imports.all(session.state(), c));
     Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT, Action.EXPORT_RECEIPT)));
-    List<LogEntry> imports = new ArrayList<>(proved.of(Action.IMPORT));
-    imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
-    java.util.Map<String, Imports.Taken> taken = new java.util.HashMap<>(); // by export id, while no failure followed
-    for (LogEntry e : imports) {
-      String reason = e.reason() == null ? "" : e.reason();
-      java.util.regex.Matcher allowed = IMPORTED.matcher(reason);
-      java.util.regex.Matcher failed = FAILED.matcher(reason);
-      if ("ALLOW".equals(e.decision()) && allowed.lookingAt()) {
-        taken.put(allowed.group(1), new Imports.Taken(allowed.group(1), allowed.group(2), allowed.group(3), e.seq()));
-      } else if ("DENY".equals(e.decision()) && failed.lookingAt()) {
-        taken.remove(failed.group(1));
-      }
-    }
+    java.util.Map<String, Imports.Taken> taken = taken(proved.of(Action.IMPORT)); // by export id, while no failure followed
     // A recorded receipt verified with the key the user gave, so its vault's key is known too; but the
     // receipt's signer chose the vault id it names, so it counts only for a vault no package came from
     // (kept apart from the map: its export id is this vault's own).
@@ -425,12 +413,24 @@ final class Transports {
     List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(t.exportId()))
         .sorted(java.util.Comparator.comparingLong(Imports.Taken::logSeq)).toList();
     if (!missing.isEmpty()) {
-      session.changeState((c, changes) -> {
-        for (Imports.Taken t : missing) {
-          Imports.add(c, changes, t);
-        }
-        return null;
-      });
+      // A row written here is never taken back, and the index the entries were read through misses an entry re-filed under
+      // another action: the failure of a package taken in since V20, hidden so, and then filed back, left that package a
+      // row (its retry refused for good) that nothing would ever find wrong. So the whole log is verified first, as `log
+      // verify` does (an edited row is an INCIDENT and a refusal), and the entries are read again: a package is given a
+      // row only if both reads say it was taken in. This happens once after the upgrade; after that, only under an edit.
+      door.guarded(() -> io.kinko.vault.audit.LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(),
+          java.util.Optional.empty(), vault.retention().firstRemoval(), vault.clock().instant(), done -> {}));
+      java.util.Map<String, Imports.Taken> again = taken(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT)))
+          .of(Action.IMPORT));
+      List<Imports.Taken> fill = missing.stream().filter(t -> t.equals(again.get(t.exportId()))).toList();
+      if (!fill.isEmpty()) {
+        session.changeState((c, changes) -> {
+          for (Imports.Taken t : fill) {
+            Imports.add(c, changes, t);
+          }
+          return null;
+        });
+      }
     }
     rows.forEach(row -> taken.putIfAbsent(row.exportId(), row));
     Imports.Taken mine = taken.get(exportId);
@@ -438,6 +438,24 @@ final class Transports {
     Imports.Taken last = taken.values().stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
         .orElseGet(() -> receipts.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq).orElse(null));
     return new History(mine == null ? null : mine.logSeq(), last == null ? null : last.keyFingerprint(), last == null ? null : last.logSeq());
+  }
+
+  /** The packages {@code entries} (IMPORT entries) say were taken in, by export id: each ALLOW with no failure after it. */
+  private static java.util.Map<String, Imports.Taken> taken(List<LogEntry> entries) {
+    List<LogEntry> imports = new ArrayList<>(entries);
+    imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
+    java.util.Map<String, Imports.Taken> taken = new java.util.HashMap<>();
+    for (LogEntry e : imports) {
+      String reason = e.reason() == null ? "" : e.reason();
+      java.util.regex.Matcher allowed = IMPORTED.matcher(reason);
+      java.util.regex.Matcher failed = FAILED.matcher(reason);
+      if ("ALLOW".equals(e.decision()) && allowed.lookingAt()) {
+        taken.put(allowed.group(1), new Imports.Taken(allowed.group(1), allowed.group(2), allowed.group(3), e.seq()));
+      } else if ("DENY".equals(e.decision()) && failed.lookingAt()) {
+        taken.remove(failed.group(1));
+      }
+    }
+    return taken;
   }
 
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */
