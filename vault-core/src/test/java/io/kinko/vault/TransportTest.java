@@ -797,7 +797,11 @@ class TransportTest {
   }
 
   private Forged forged(String claimed, SigningKey key, String path, byte[] content, java.time.Instant at) throws Exception {
-    String exportId = Bytes.hex(Bytes.random(16));
+    return forged(claimed, key, Bytes.hex(Bytes.random(16)), path, content, at);
+  }
+
+  /** {@link #forged(String, SigningKey, String, byte[], java.time.Instant)} with an export id of the forger's choosing. */
+  private Forged forged(String claimed, SigningKey key, String exportId, String path, byte[] content, java.time.Instant at) throws Exception {
     String fileId = Bytes.hex(Bytes.random(16));
     String nameTag = Bytes.hex(Bytes.random(32));
     List<String> recipients = List.of(AgeKeys.RECIPIENT);
@@ -1236,6 +1240,56 @@ class TransportTest {
     in.importPackage(next.file(), ids, null, "");
     LogReport report = in.verifyLog(null);
     assertEquals(report.treeSize(), report.entriesChecked());
+  }
+
+  /**
+   * The export id is chosen by a package's maker, so two vaults' packages can carry the same one (a
+   * co-recipient of the sender's package learns it). A package of the forger's own vault with the
+   * sender's export id, taken in first and failing after approval, then the sender's genuine one:
+   * with the sender's IMPORT entry and the forger's failure re-filed under another action, the
+   * forger's entry stood for that export id, and merged by export id alone it hid the sender's row,
+   * so the sender's key was unknown and a forged package in the sender's name was taken in as first
+   * contact. Rows and entries are now held apart: the forged package is refused with an INCIDENT.
+   */
+  @Test
+  void aPackageOfAnotherVaultWithTheSendersExportId_doesNotHideTheSendersRow_aForgeryInTheSendersNameIsRefused() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = export("a.txt");
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    String forgersVault = Bytes.hex(Bytes.random(16));
+    Forged same = forged(forgersVault, forgersKey(forgersVault), genuine.exportId(), "x.txt", "x".getBytes(StandardCharsets.UTF_8),
+        java.time.Instant.now());
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(same.file());
+    List<Path> before = copies(temp);
+    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+      try {
+        for (Path copy : copies(temp)) {
+          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+            Files.write(copy, other);
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      assertThrows(IntegrityException.class, () -> in.importPackage(same.file(), ids, null, ""));
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+    in.importPackage(genuine.file(), ids, null, "");
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    assertEquals(List.of("ALLOW", "DENY", "ALLOW"), imports.stream().map(LogEntry::decision).toList());
+    Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+    int incidents = in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size();
+
+    assertEquals(2, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE seq IN (" + imports.get(1).seq() + ", " + imports.get(2).seq() + ")"));
+
+    assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+    assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+    assertTrue(in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size() > incidents, "no INCIDENT");
   }
 
   /** A package's row names its IMPORT entry, and the log's verification holds the row to what that entry says. */

@@ -408,9 +408,11 @@ final class Transports {
     // The rows (read above): the index the entries were read through misses an entry whose row was re-filed under another action.
     // A package the proved entries say was taken in, with no row, was taken in before rows were kept (V20): it gets
     // its row now, under the import lock, so that re-filing its entry later lets nothing in again.
-    java.util.Set<String> rowed = new java.util.HashSet<>();
-    rows.forEach(row -> rowed.add(row.exportId()));
-    List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(t.exportId()))
+    // By sender and export id, as the rows are keyed: a package from another vault that carried the same export id (its
+    // maker chose it) is another package, and a row of one must not stand for the other.
+    java.util.Set<List<String>> rowed = new java.util.HashSet<>();
+    rows.forEach(row -> rowed.add(List.of(row.senderVault(), row.exportId())));
+    List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(List.of(t.senderVault(), t.exportId())))
         .sorted(java.util.Comparator.comparingLong(Imports.Taken::logSeq)).toList();
     if (!missing.isEmpty()) {
       // A row written here is never taken back, and the index the entries were read through misses an entry re-filed under
@@ -432,10 +434,13 @@ final class Transports {
         });
       }
     }
-    rows.forEach(row -> taken.putIfAbsent(row.exportId(), row));
-    Imports.Taken mine = taken.get(exportId);
+    // Entries and rows side by side, none dropped for another with the same export id: merged by export id alone, an
+    // entry of another vault's package with the sender's export id hid the sender's row, and with it the sender's key.
+    List<Imports.Taken> known = new ArrayList<>(taken.values());
+    known.addAll(rows);
     java.util.Comparator<Imports.Taken> bySeq = java.util.Comparator.comparingLong(Imports.Taken::logSeq);
-    Imports.Taken last = taken.values().stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
+    Imports.Taken mine = known.stream().filter(t -> t.exportId().equals(exportId)).min(bySeq).orElse(null);
+    Imports.Taken last = known.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
         .orElseGet(() -> receipts.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq).orElse(null));
     return new History(mine == null ? null : mine.logSeq(), last == null ? null : last.keyFingerprint(), last == null ? null : last.logSeq());
   }
