@@ -797,7 +797,11 @@ class TransportTest {
   }
 
   private Forged forged(String claimed, SigningKey key, String path, byte[] content, java.time.Instant at) throws Exception {
-    String exportId = Bytes.hex(Bytes.random(16));
+    return forged(claimed, key, Bytes.hex(Bytes.random(16)), path, content, at);
+  }
+
+  /** {@link #forged(String, SigningKey, String, byte[], java.time.Instant)} with an export id of the forger's choosing. */
+  private Forged forged(String claimed, SigningKey key, String exportId, String path, byte[] content, java.time.Instant at) throws Exception {
     String fileId = Bytes.hex(Bytes.random(16));
     String nameTag = Bytes.hex(Bytes.random(32));
     List<String> recipients = List.of(AgeKeys.RECIPIENT);
@@ -1076,6 +1080,216 @@ class TransportTest {
     refusedAsAReplay(in, old, ids);
     assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
     assertEquals(1, in.versions("a.txt").size(), "the replay stored a version");
+  }
+
+  /**
+   * A failing import lets go of the import lock once its IMPORT entry and its row are written, then
+   * logs its failure and removes its row. An import through another handle (as from another host),
+   * which took the lock meanwhile, proved the IMPORT entries against a checkpoint signed before that
+   * failure and read the rows after the row had gone: the entry stood alone, the fill-in of packages
+   * taken in before V20 gave the failing package a row, and its retry was refused as a replay for
+   * good. Here the second import is held just after it signed that checkpoint until the failing
+   * import has ended. Read before the entries, the rows still hold the failing package's row, and
+   * no row is added.
+   */
+  @Test
+  void anImportFailingWhileAnotherHandlesImportReadsTheLog_isGivenNoRowByIt_andItsRetryIsTakenIn() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported failing = export("a.txt");
+    TestVaults.put(out, "a.txt", "other".getBytes(StandardCharsets.UTF_8));
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported meanwhile = export("b.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(failing.file());
+    List<Path> before = copies(temp);
+    Thread failingThread = Thread.currentThread();
+    java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch failingEnded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Transport.Imported> second = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+    try (Vault handle = TestVaults.open(receiver.directory())) {
+      Thread secondThread = new Thread(() -> {
+        try (Session s = TestVaults.login(handle)) {
+          second.complete(s.importPackage(meanwhile.file(), ids, null, ""));
+        } catch (Throwable t) {
+          second.completeExceptionally(t);
+        } finally {
+          secondWaitsOrEnded.countDown();
+        }
+      });
+      FailAtCheckpointStep.listen(step -> {
+        if (!step.equals("checkpoint.signed")) {
+          return;
+        }
+        if (Thread.currentThread() == failingThread && replaced.compareAndSet(false, true)) {
+          // The failing import's first signing, after its first pass: its private copy is replaced, so its second pass fails.
+          try {
+            List<Path> ours = new ArrayList<>();
+            for (Path copy : copies(temp)) {
+              if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+                ours.add(copy);
+              }
+            }
+            assertEquals(1, ours.size(), "the import's private copy");
+            Files.write(ours.get(0), other);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        } else if (Thread.currentThread() == secondThread && held.compareAndSet(false, true)) {
+          // The second import, under the lock, has signed the checkpoint it proves the IMPORT entries against.
+          try {
+            assertTrue(failingEnded.await(60, TimeUnit.SECONDS), "the failing import did not end");
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      ImportSteps.install(step -> {
+        if (step.equals("import.waits") && Thread.currentThread() == secondThread) {
+          secondWaitsOrEnded.countDown();
+        } else if (step.equals("import.checked") && Thread.currentThread() == failingThread && !secondThread.isAlive()) {
+          secondThread.start(); // the failing import holds the lock, checked and not yet logged
+          try {
+            assertTrue(secondWaitsOrEnded.await(60, TimeUnit.SECONDS), "the second import neither waited nor ended");
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      try {
+        assertThrows(IntegrityException.class, () -> in.importPackage(failing.file(), ids, null, ""));
+        failingEnded.countDown();
+        secondThread.join();
+      } finally {
+        failingEnded.countDown();
+        FailAtCheckpointStep.clear();
+        ImportSteps.clear();
+      }
+      assertTrue(held.get(), "the second import was not held after it signed its checkpoint");
+      assertEquals(meanwhile.exportId(), second.get().exportId());
+    }
+
+    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
+        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
+        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    assertEquals(List.of(meanwhile.exportId()), rows, "the failed package was given a row");
+    in.importPackage(failing.file(), ids, null, "");
+    assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    LogReport report = in.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+  }
+
+  /**
+   * The failure of an import, re-filed under another action with the database's tools, is not read
+   * through the (action, seq) index: the next import's fill-in of packages taken in before V20 gave
+   * the failed package a row, and once the failure was filed back `log verify` found nothing wrong
+   * while the package's retry was refused as a replay for good. The fill-in now verifies the log
+   * first: the edit is an INCIDENT and a refusal, the failed package gets no row, and once the edit
+   * is undone its retry is taken in.
+   */
+  @Test
+  void aFailedImportsFailureRefiledInTheDatabase_isAnIncidentAtTheNextImport_andGivesThePackageNoRow() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported failing = export("a.txt");
+    TestVaults.put(out, "a.txt", "other".getBytes(StandardCharsets.UTF_8));
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported next = export("b.txt");
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(failing.file());
+    List<Path> before = copies(temp);
+    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+      try {
+        List<Path> ours = new ArrayList<>();
+        for (Path copy : copies(temp)) {
+          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+            ours.add(copy);
+          }
+        }
+        assertEquals(1, ours.size(), "the import's private copy");
+        Files.write(ours.get(0), other);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      assertThrows(IntegrityException.class, () -> in.importPackage(failing.file(), ids, null, ""));
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    LogEntry failure = imports.get(imports.size() - 1);
+    assertTrue(failure.reason().startsWith("import " + failing.exportId() + " failed after approval: "), failure::reason);
+    int incidents = in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size();
+
+    assertEquals(1, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE seq = " + failure.seq()));
+    assertThrows(IntegrityException.class, () -> in.importPackage(next.file(), ids, null, ""));
+    assertTrue(in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size() > incidents, "no INCIDENT");
+    assertEquals(1, receiverEdited("UPDATE log_entries SET action = 'IMPORT' WHERE seq = " + failure.seq()));
+
+    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
+        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
+        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    assertFalse(rows.contains(failing.exportId()), "the failed package was given a row: " + rows);
+    in.importPackage(failing.file(), ids, null, "");
+    assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
+    in.importPackage(next.file(), ids, null, "");
+    LogReport report = in.verifyLog(null);
+    assertEquals(report.treeSize(), report.entriesChecked());
+  }
+
+  /**
+   * The export id is chosen by a package's maker, so two vaults' packages can carry the same one (a
+   * co-recipient of the sender's package learns it). A package of the forger's own vault with the
+   * sender's export id, taken in first and failing after approval, then the sender's genuine one:
+   * with the sender's IMPORT entry and the forger's failure re-filed under another action, the
+   * forger's entry stood for that export id, and merged by export id alone it hid the sender's row,
+   * so the sender's key was unknown and a forged package in the sender's name was taken in as first
+   * contact. Rows and entries are now held apart: the forged package is refused with an INCIDENT.
+   */
+  @Test
+  void aPackageOfAnotherVaultWithTheSendersExportId_doesNotHideTheSendersRow_aForgeryInTheSendersNameIsRefused() throws Exception {
+    TestVaults.put(out, "a.txt", "genuine".getBytes(StandardCharsets.UTF_8));
+    Transport.Exported genuine = export("a.txt");
+    byte[] other = Files.readAllBytes(export("a.txt").file());
+    String forgersVault = Bytes.hex(Bytes.random(16));
+    Forged same = forged(forgersVault, forgersKey(forgersVault), genuine.exportId(), "x.txt", "x".getBytes(StandardCharsets.UTF_8),
+        java.time.Instant.now());
+    Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(same.file());
+    List<Path> before = copies(temp);
+    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+      try {
+        for (Path copy : copies(temp)) {
+          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+            Files.write(copy, other);
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      assertThrows(IntegrityException.class, () -> in.importPackage(same.file(), ids, null, ""));
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+    in.importPackage(genuine.file(), ids, null, "");
+    List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
+    assertEquals(List.of("ALLOW", "DENY", "ALLOW"), imports.stream().map(LogEntry::decision).toList());
+    Forged forged = forged(sender.id(), "b.txt", "forged".getBytes(StandardCharsets.UTF_8));
+    int incidents = in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size();
+
+    assertEquals(2, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE seq IN (" + imports.get(1).seq() + ", " + imports.get(2).seq() + ")"));
+
+    assertThrows(IntegrityException.class, () -> in.importPackage(forged.file(), ids, null, ""));
+    assertFalse(in.list("").stream().anyMatch(f -> f.path().equals("b.txt")), "the forged package stored a file");
+    assertTrue(in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size() > incidents, "no INCIDENT");
   }
 
   /** A package's row names its IMPORT entry, and the log's verification holds the row to what that entry says. */

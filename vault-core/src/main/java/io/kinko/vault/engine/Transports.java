@@ -388,20 +388,13 @@ final class Transports {
   private static final java.util.regex.Pattern FAILED = java.util.regex.Pattern.compile("import ([0-9a-f]{32}) failed after approval: ");
 
   private History history(String exportId, String sender) {
+    // The rows, checked against the state, read BEFORE the entries: a failing import (of another handle or host, which let
+    // go of the lock before storing) logs its failure before it removes its row, so a row missing here has its failure in
+    // the entries proved after. Read after them, the row could be gone while the failure was not yet in the checkpoint
+    // the entries were proved against, and the fill-in below gave the failing package a row, refusing its retry for good.
+    List<Imports.Taken> rows = session.readState(c -> Imports.all(session.state(), c));
     Incidents.Proved proved = door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT, Action.EXPORT_RECEIPT)));
-    List<LogEntry> imports = new ArrayList<>(proved.of(Action.IMPORT));
-    imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
-    java.util.Map<String, Imports.Taken> taken = new java.util.HashMap<>(); // by export id, while no failure followed
-    for (LogEntry e : imports) {
-      String reason = e.reason() == null ? "" : e.reason();
-      java.util.regex.Matcher allowed = IMPORTED.matcher(reason);
-      java.util.regex.Matcher failed = FAILED.matcher(reason);
-      if ("ALLOW".equals(e.decision()) && allowed.lookingAt()) {
-        taken.put(allowed.group(1), new Imports.Taken(allowed.group(1), allowed.group(2), allowed.group(3), e.seq()));
-      } else if ("DENY".equals(e.decision()) && failed.lookingAt()) {
-        taken.remove(failed.group(1));
-      }
-    }
+    java.util.Map<String, Imports.Taken> taken = taken(proved.of(Action.IMPORT)); // by export id, while no failure followed
     // A recorded receipt verified with the key the user gave, so its vault's key is known too; but the
     // receipt's signer chose the vault id it names, so it counts only for a vault no package came from
     // (kept apart from the map: its export id is this vault's own).
@@ -412,28 +405,62 @@ final class Transports {
         receipts.add(new Imports.Taken(receipt.group(1), receipt.group(2), receipt.group(3), e.seq()));
       }
     }
-    // The rows, checked against the state: the index the entries were read through misses an entry whose row was re-filed under another action.
-    List<Imports.Taken> rows = session.readState(c -> Imports.all(session.state(), c));
+    // The rows (read above): the index the entries were read through misses an entry whose row was re-filed under another action.
     // A package the proved entries say was taken in, with no row, was taken in before rows were kept (V20): it gets
     // its row now, under the import lock, so that re-filing its entry later lets nothing in again.
-    java.util.Set<String> rowed = new java.util.HashSet<>();
-    rows.forEach(row -> rowed.add(row.exportId()));
-    List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(t.exportId()))
+    // By sender and export id, as the rows are keyed: a package from another vault that carried the same export id (its
+    // maker chose it) is another package, and a row of one must not stand for the other.
+    java.util.Set<List<String>> rowed = new java.util.HashSet<>();
+    rows.forEach(row -> rowed.add(List.of(row.senderVault(), row.exportId())));
+    List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(List.of(t.senderVault(), t.exportId())))
         .sorted(java.util.Comparator.comparingLong(Imports.Taken::logSeq)).toList();
     if (!missing.isEmpty()) {
-      session.changeState((c, changes) -> {
-        for (Imports.Taken t : missing) {
-          Imports.add(c, changes, t);
-        }
-        return null;
-      });
+      // A row written here is never taken back, and the index the entries were read through misses an entry re-filed under
+      // another action: the failure of a package taken in since V20, hidden so, and then filed back, left that package a
+      // row (its retry refused for good) that nothing would ever find wrong. So the whole log is verified first, as `log
+      // verify` does (an edited row is an INCIDENT and a refusal), and the entries are read again: a package is given a
+      // row only if both reads say it was taken in. This happens once after the upgrade; after that, only under an edit.
+      door.guarded(() -> io.kinko.vault.audit.LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(),
+          java.util.Optional.empty(), vault.retention().firstRemoval(), vault.clock().instant(), done -> {}));
+      java.util.Map<String, Imports.Taken> again = taken(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT)))
+          .of(Action.IMPORT));
+      List<Imports.Taken> fill = missing.stream().filter(t -> t.equals(again.get(t.exportId()))).toList();
+      if (!fill.isEmpty()) {
+        session.changeState((c, changes) -> {
+          for (Imports.Taken t : fill) {
+            Imports.add(c, changes, t);
+          }
+          return null;
+        });
+      }
     }
-    rows.forEach(row -> taken.putIfAbsent(row.exportId(), row));
-    Imports.Taken mine = taken.get(exportId);
+    // Entries and rows side by side, none dropped for another with the same export id: merged by export id alone, an
+    // entry of another vault's package with the sender's export id hid the sender's row, and with it the sender's key.
+    List<Imports.Taken> known = new ArrayList<>(taken.values());
+    known.addAll(rows);
     java.util.Comparator<Imports.Taken> bySeq = java.util.Comparator.comparingLong(Imports.Taken::logSeq);
-    Imports.Taken last = taken.values().stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
+    Imports.Taken mine = known.stream().filter(t -> t.exportId().equals(exportId)).min(bySeq).orElse(null);
+    Imports.Taken last = known.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
         .orElseGet(() -> receipts.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq).orElse(null));
     return new History(mine == null ? null : mine.logSeq(), last == null ? null : last.keyFingerprint(), last == null ? null : last.logSeq());
+  }
+
+  /** The packages {@code entries} (IMPORT entries) say were taken in, by export id: each ALLOW with no failure after it. */
+  private static java.util.Map<String, Imports.Taken> taken(List<LogEntry> entries) {
+    List<LogEntry> imports = new ArrayList<>(entries);
+    imports.sort(java.util.Comparator.comparingLong(LogEntry::seq));
+    java.util.Map<String, Imports.Taken> taken = new java.util.HashMap<>();
+    for (LogEntry e : imports) {
+      String reason = e.reason() == null ? "" : e.reason();
+      java.util.regex.Matcher allowed = IMPORTED.matcher(reason);
+      java.util.regex.Matcher failed = FAILED.matcher(reason);
+      if ("ALLOW".equals(e.decision()) && allowed.lookingAt()) {
+        taken.put(allowed.group(1), new Imports.Taken(allowed.group(1), allowed.group(2), allowed.group(3), e.seq()));
+      } else if ("DENY".equals(e.decision()) && failed.lookingAt()) {
+        taken.remove(failed.group(1));
+      }
+    }
+    return taken;
   }
 
   /** The first pass: opens the private copy, reads every member, checks the waybill and each file against it. */

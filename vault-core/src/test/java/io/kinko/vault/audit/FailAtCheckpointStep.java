@@ -27,6 +27,11 @@ public final class FailAtCheckpointStep {
     });
   }
 
+  /** Runs {@code listener} at every step any checkpoint reaches, on the signing thread, with the step's name. */
+  public static void listen(java.util.function.Consumer<String> listener) {
+    CheckpointSteps.install(listener);
+  }
+
   public static void clear() {
     CheckpointSteps.install(step -> {});
   }
