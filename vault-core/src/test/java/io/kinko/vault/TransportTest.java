@@ -201,6 +201,54 @@ class TransportTest {
     }
   }
 
+  /**
+   * Imports through {@code importIt} a package whose private copy, {@code pkg}'s bytes, is replaced
+   * by {@code other} between the import's two passes (at its first signed checkpoint, after the
+   * first pass, which proves its earlier IMPORT entries against it): the import fails its check
+   * while it stores the files.
+   */
+  private static void failsWhileStored(Path pkg, byte[] other, org.junit.jupiter.api.function.Executable importIt) throws IOException {
+    FailAtCheckpointStep.install("checkpoint.signed", 1, replacesTheCopyOf(pkg, other));
+    try {
+      assertThrows(IntegrityException.class, importIt);
+    } finally {
+      FailAtCheckpointStep.clear();
+    }
+  }
+
+  /**
+   * Replaces, when run, the one private copy of {@code pkg} an import made since this was called
+   * with {@code other}: only this import's copy, since another process's import (a benchmark's,
+   * another build's tests) has its own there.
+   */
+  private static Runnable replacesTheCopyOf(Path pkg, byte[] other) throws IOException {
+    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] copied = Files.readAllBytes(pkg);
+    List<Path> before = copies(temp);
+    return () -> {
+      try {
+        List<Path> ours = new ArrayList<>();
+        for (Path copy : copies(temp)) {
+          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
+            ours.add(copy);
+          }
+        }
+        assertEquals(1, ours.size(), "the import's private copy");
+        Files.write(ours.get(0), other);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  /** The export ids of the receiving vault's rows of packages taken in, checked against its state. */
+  private List<String> rowsOfImports() {
+    return io.kinko.vault.engine.EngineInternals.readState(in,
+        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
+        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+  }
+
+
   private static String mode(Path file) {
     try {
       return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
@@ -509,30 +557,7 @@ class TransportTest {
     TestVaults.put(out, "a.txt", "other".getBytes(StandardCharsets.UTF_8));
     byte[] other = Files.readAllBytes(export("a.txt").file());
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-    byte[] copied = Files.readAllBytes(genuine.file());
-    List<Path> before = copies(temp);
-    // The import signs a checkpoint after its first pass (to prove its earlier IMPORT entries against) and before its second.
-    // Only this import's copy is replaced: another process's import (a benchmark's, another build's tests) has its own there.
-    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
-      try {
-        List<Path> ours = new java.util.ArrayList<>();
-        for (Path copy : copies(temp)) {
-          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
-            ours.add(copy);
-          }
-        }
-        assertEquals(1, ours.size(), "the import's private copy");
-        Files.write(ours.get(0), other);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    try {
-      assertThrows(IntegrityException.class, () -> in.importPackage(genuine.file(), ids, null, ""));
-    } finally {
-      FailAtCheckpointStep.clear();
-    }
+    failsWhileStored(genuine.file(), other, () -> in.importPackage(genuine.file(), ids, null, ""));
 
     assertEquals(List.of(), in.list(""), "a file was stored");
     List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
@@ -1072,9 +1097,7 @@ class TransportTest {
 
     in.importPackage(export("b.txt").file(), ids, null, "");
 
-    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
-        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
-        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    List<String> rows = rowsOfImports();
     assertTrue(rows.contains(old.exportId()), "no row for the package taken in before: " + rows);
     assertEquals(2, receiverEdited("UPDATE log_entries SET action = 'LIST' WHERE action = 'IMPORT'"));
     refusedAsAReplay(in, old, ids);
@@ -1101,9 +1124,7 @@ class TransportTest {
     TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
     Transport.Exported meanwhile = export("b.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-    byte[] copied = Files.readAllBytes(failing.file());
-    List<Path> before = copies(temp);
+    Runnable replaceTheCopy = replacesTheCopyOf(failing.file(), other);
     Thread failingThread = Thread.currentThread();
     java.util.concurrent.CountDownLatch secondWaitsOrEnded = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch failingEnded = new java.util.concurrent.CountDownLatch(1);
@@ -1126,18 +1147,7 @@ class TransportTest {
         }
         if (Thread.currentThread() == failingThread && replaced.compareAndSet(false, true)) {
           // The failing import's first signing, after its first pass: its private copy is replaced, so its second pass fails.
-          try {
-            List<Path> ours = new ArrayList<>();
-            for (Path copy : copies(temp)) {
-              if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
-                ours.add(copy);
-              }
-            }
-            assertEquals(1, ours.size(), "the import's private copy");
-            Files.write(ours.get(0), other);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
+          replaceTheCopy.run();
         } else if (Thread.currentThread() == secondThread && held.compareAndSet(false, true)) {
           // The second import, under the lock, has signed the checkpoint it proves the IMPORT entries against.
           try {
@@ -1172,9 +1182,7 @@ class TransportTest {
       assertEquals(meanwhile.exportId(), second.get().exportId());
     }
 
-    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
-        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
-        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    List<String> rows = rowsOfImports();
     assertEquals(List.of(meanwhile.exportId()), rows, "the failed package was given a row");
     in.importPackage(failing.file(), ids, null, "");
     assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
@@ -1199,28 +1207,7 @@ class TransportTest {
     TestVaults.put(out, "b.txt", "b".getBytes(StandardCharsets.UTF_8));
     Transport.Exported next = export("b.txt");
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-    byte[] copied = Files.readAllBytes(failing.file());
-    List<Path> before = copies(temp);
-    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
-      try {
-        List<Path> ours = new ArrayList<>();
-        for (Path copy : copies(temp)) {
-          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
-            ours.add(copy);
-          }
-        }
-        assertEquals(1, ours.size(), "the import's private copy");
-        Files.write(ours.get(0), other);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    try {
-      assertThrows(IntegrityException.class, () -> in.importPackage(failing.file(), ids, null, ""));
-    } finally {
-      FailAtCheckpointStep.clear();
-    }
+    failsWhileStored(failing.file(), other, () -> in.importPackage(failing.file(), ids, null, ""));
     List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
     LogEntry failure = imports.get(imports.size() - 1);
     assertTrue(failure.reason().startsWith("import " + failing.exportId() + " failed after approval: "), failure::reason);
@@ -1231,9 +1218,7 @@ class TransportTest {
     assertTrue(in.logEntries(new LogQuery(null, null, null, Action.INCIDENT.name())).size() > incidents, "no INCIDENT");
     assertEquals(1, receiverEdited("UPDATE log_entries SET action = 'IMPORT' WHERE seq = " + failure.seq()));
 
-    List<String> rows = io.kinko.vault.engine.EngineInternals.readState(in,
-        c -> io.kinko.vault.store.Imports.all(io.kinko.vault.engine.EngineInternals.state(in), c)).stream()
-        .map(io.kinko.vault.store.Imports.Taken::exportId).toList();
+    List<String> rows = rowsOfImports();
     assertFalse(rows.contains(failing.exportId()), "the failed package was given a row: " + rows);
     in.importPackage(failing.file(), ids, null, "");
     assertArrayEquals("genuine".getBytes(StandardCharsets.UTF_8), TestVaults.readAll(in, "a.txt"));
@@ -1260,25 +1245,7 @@ class TransportTest {
     Forged same = forged(forgersVault, forgersKey(forgersVault), genuine.exportId(), "x.txt", "x".getBytes(StandardCharsets.UTF_8),
         java.time.Instant.now());
     Transport.Identities ids = new Transport.Identities(List.of(identity), null);
-    Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-    byte[] copied = Files.readAllBytes(same.file());
-    List<Path> before = copies(temp);
-    FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
-      try {
-        for (Path copy : copies(temp)) {
-          if (!before.contains(copy) && Files.size(copy) == copied.length && java.util.Arrays.equals(Files.readAllBytes(copy), copied)) {
-            Files.write(copy, other);
-          }
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    try {
-      assertThrows(IntegrityException.class, () -> in.importPackage(same.file(), ids, null, ""));
-    } finally {
-      FailAtCheckpointStep.clear();
-    }
+    failsWhileStored(same.file(), other, () -> in.importPackage(same.file(), ids, null, ""));
     in.importPackage(genuine.file(), ids, null, "");
     List<LogEntry> imports = in.logEntries(new LogQuery(null, null, null, Action.IMPORT.name()));
     assertEquals(List.of("ALLOW", "DENY", "ALLOW"), imports.stream().map(LogEntry::decision).toList());
