@@ -415,24 +415,7 @@ final class Transports {
     List<Imports.Taken> missing = taken.values().stream().filter(t -> !rowed.contains(List.of(t.senderVault(), t.exportId())))
         .sorted(java.util.Comparator.comparingLong(Imports.Taken::logSeq)).toList();
     if (!missing.isEmpty()) {
-      // A row written here is never taken back, and the index the entries were read through misses an entry re-filed under
-      // another action: the failure of a package taken in since V20, hidden so, and then filed back, left that package a
-      // row (its retry refused for good) that nothing would ever find wrong. So the whole log is verified first, as `log
-      // verify` does (an edited row is an INCIDENT and a refusal), and the entries are read again: a package is given a
-      // row only if both reads say it was taken in. This happens once after the upgrade; after that, only under an edit.
-      door.guarded(() -> io.kinko.vault.audit.LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(),
-          java.util.Optional.empty(), vault.retention().firstRemoval(), vault.clock().instant(), done -> {}));
-      java.util.Map<String, Imports.Taken> again = taken(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT)))
-          .of(Action.IMPORT));
-      List<Imports.Taken> fill = missing.stream().filter(t -> t.equals(again.get(t.exportId()))).toList();
-      if (!fill.isEmpty()) {
-        session.changeState((c, changes) -> {
-          for (Imports.Taken t : fill) {
-            Imports.add(c, changes, t);
-          }
-          return null;
-        });
-      }
+      giveRows(missing);
     }
     // Entries and rows side by side, none dropped for another with the same export id: merged by export id alone, an
     // entry of another vault's package with the sender's export id hid the sender's row, and with it the sender's key.
@@ -443,6 +426,29 @@ final class Transports {
     Imports.Taken last = known.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq)
         .orElseGet(() -> receipts.stream().filter(t -> t.senderVault().equals(sender)).max(bySeq).orElse(null));
     return new History(mine == null ? null : mine.logSeq(), last == null ? null : last.keyFingerprint(), last == null ? null : last.logSeq());
+  }
+
+  /** Gives each of {@code missing} (packages the proved entries name and no row does) its row, once the whole log verifies. */
+  private void giveRows(List<Imports.Taken> missing) {
+    // A row written here is never taken back, and the index the entries were read through misses an entry re-filed under
+    // another action: the failure of a package taken in since V20, hidden so, and then filed back, left that package a
+    // row (its retry refused for good) that nothing would ever find wrong. So the whole log is verified first, as `log
+    // verify` does (an edited row is an INCIDENT and a refusal), and the entries are read again: a package is given a
+    // row only if both reads say it was taken in. This happens once after the upgrade; after that, only under an edit, or
+    // after a crash between an IMPORT entry and its row.
+    door.guarded(() -> io.kinko.vault.audit.LogVerifier.verify(vault.database(), vault.id(), vault.checkpoints(),
+        java.util.Optional.empty(), vault.retention().firstRemoval(), vault.clock().instant(), done -> {}));
+    java.util.Map<String, Imports.Taken> again = taken(door.guarded(() -> new Incidents(vault, signing).prove(List.of(Action.IMPORT)))
+        .of(Action.IMPORT));
+    List<Imports.Taken> fill = missing.stream().filter(t -> t.equals(again.get(t.exportId()))).toList();
+    if (!fill.isEmpty()) {
+      session.changeState((c, changes) -> {
+        for (Imports.Taken t : fill) {
+          Imports.add(c, changes, t);
+        }
+        return null;
+      });
+    }
   }
 
   /** The packages {@code entries} (IMPORT entries) say were taken in, by export id: each ALLOW with no failure after it. */

@@ -20,8 +20,8 @@ public enum StateKind {
   /** Vault policy set after init (incident thresholds, alert sinks), one bucket: every setting is checked together. */
   SETTING("settings", "name", 1, List.of("name", "setting", "set_by", "set_at", "log_seq")),
   /**
-   * Transport packages taken in (V20), grouped by the vault that sent them: an import checks its
-   * sender's bucket to refuse a replay and to know the key that sender signs with.
+   * Transport packages taken in (V20), grouped by the vault that sent them: an import reads them
+   * all, to refuse a replay and to know the key each sender signs with.
    */
   IMPORT("imports", "sender_vault", 64, List.of("export_id", "sender_vault", "key_fingerprint", "log_seq"));
 
