@@ -394,7 +394,25 @@ public final class Database implements AutoCloseable {
    */
   public static VaultException failure(String what, SQLException e) {
     LOG.debug("{}", what, e);
-    return new VaultException(what + ": " + (interrupted(e) ? "the thread was interrupted, " : "") + describe(e), e);
+    String io = systemReason(e);
+    return new VaultException(what + ": " + (interrupted(e) ? "the thread was interrupted, " : "") + describe(e)
+        + (io == null ? "" : ", " + io), e);
+  }
+
+  /**
+   * What the operating system said when the database's own file could not be written ("No space
+   * left on device"), or null: the reason alone, never the driver's text around it.
+   */
+  private static String systemReason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        return f.getReason();
+      }
+      if (t.getClass() == java.io.IOException.class && t.getMessage() != null) {
+        return t.getMessage(); // FileChannel's errors are the system's words alone
+      }
+    }
+    return null;
   }
 
   /** Whether {@code e} came of the thread's interrupt (H2 turns one that stops a wait of its own into an error). */
