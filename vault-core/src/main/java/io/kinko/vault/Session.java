@@ -42,6 +42,8 @@ public interface Session extends AutoCloseable {
    * Stores {@code content} as the next version of {@code path}. Reads the stream to its end;
    * the caller closes it. Memory use does not grow with the content's size.
    *
+   * @throws OutcomeUnknownException if the database's answer to the commit was lost, or the
+   *     commit could not be forced to disk: the file may be stored, whole, or not at all
    * @throws VaultException if the content cannot be read, the vault cannot be written or the
    *     log cannot record the put; nothing is stored then
    */

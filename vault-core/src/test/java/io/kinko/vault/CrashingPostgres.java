@@ -32,6 +32,7 @@ final class CrashingPostgres implements AutoCloseable {
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile EmbeddedPostgres server;
   private volatile String armed;
+  private volatile String armedAfterCommit;
   private volatile boolean crashed;
 
   CrashingPostgres(Path folder) throws IOException {
@@ -106,6 +107,16 @@ final class CrashingPostgres implements AutoCloseable {
     armed = sqlText;
   }
 
+  /**
+   * Crash the server once it has answered the {@code COMMIT} that follows a statement containing
+   * {@code sqlText} on the same connection, before the client reads the answer: the change is
+   * durable on the server, and the client cannot know it.
+   */
+  void crashAfterCommittingWhat(String sqlText) {
+    crashed = false;
+    armedAfterCommit = sqlText;
+  }
+
   boolean crashed() {
     return crashed;
   }
@@ -113,6 +124,7 @@ final class CrashingPostgres implements AutoCloseable {
   /** Starts the server again on the same data and port, once the crash is over; it replays its WAL like after a power cut. */
   synchronized void restart() throws IOException {
     armed = null;
+    armedAfterCommit = null;
     server = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(serverPort)
         .setServerConfig("hba_file", data.resolveSibling("pg_hba.conf").toString()).setServerConfig("fsync", "on").start();
     crashed = false;
@@ -129,15 +141,24 @@ final class CrashingPostgres implements AutoCloseable {
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), serverPort);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream, true);
-        pump(upstream, client, false);
+        Conversation conversation = new Conversation();
+        pump(client, upstream, true, conversation);
+        pump(upstream, client, false, conversation);
       } catch (IOException e) {
         // The relay closed, or the server is down: the client sees its connection refused.
       }
     }
   }
 
-  private void pump(Socket from, Socket to, boolean watch) {
+  /** One client connection's state, which its two pumps share. */
+  private static final class Conversation {
+    /** The statement {@link #crashAfterCommittingWhat} names went by on this connection. */
+    volatile boolean sawArmedText;
+    /** Its COMMIT went to the server: the server's next bytes are the answer, which never arrives. */
+    volatile boolean answerCrashes;
+  }
+
+  private void pump(Socket from, Socket to, boolean watch, Conversation conversation) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[64 * 1024];
       // The last bytes of the previous read, so that text split across reads is still seen.
@@ -145,6 +166,20 @@ final class CrashingPostgres implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) > 0) {
+          if (!watch && conversation.answerCrashes) {
+            crash();
+            return;
+          }
+          String afterCommit = armedAfterCommit;
+          if (watch && afterCommit != null) {
+            String seen = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+            if (conversation.sawArmedText && seen.contains("COMMIT")) {
+              armedAfterCommit = null;
+              conversation.answerCrashes = true; // before the server can answer
+            } else if (seen.contains(new String(afterCommit.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))) {
+              conversation.sawArmedText = true;
+            }
+          }
           String marker = armed;
           if (watch && marker != null) {
             String seen = tail + new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
@@ -175,6 +210,7 @@ final class CrashingPostgres implements AutoCloseable {
     }
     crashed = true;
     armed = null;
+    armedAfterCommit = null;
     try {
       long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
       Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start();

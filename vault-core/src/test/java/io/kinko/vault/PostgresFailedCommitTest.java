@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * at COMMIT, after every statement of the change (its rows, its state nodes and its sealed head)
  * ran. The server rolls the change back, and the session that tried it must go on as if it had
  * never been made: it must not take the rolled-back version for one it saw, or its next read would
- * call the vault's real state a rollback, refuse it and raise an INCIDENT.
+ * call the vault's real state a rollback, refuse it and raise an INCIDENT. The server answered,
+ * so the put knows its blob is no one's and removes it (where the answer is lost it keeps it:
+ * PostgresVaultTest).
  */
 class PostgresFailedCommitTest {
   @TempDir Path dir;
@@ -54,6 +56,7 @@ class PostgresFailedCommitTest {
     byte[] next = "stored after the failed commit".getBytes();
     TestVaults.put(session, "case/next.txt", next);
     assertArrayEquals(next, TestVaults.readAll(session, "case/next.txt"));
+    assertEquals(2, TestVaults.filesUnder(v.resolve("blobs")).size(), "the refused put left its blob");
     assertEquals(0, session.logEntries(new LogQuery(null, null, null, "INCIDENT")).size(),
         "the vault's real state was taken for a rollback");
   }

@@ -314,6 +314,32 @@ class PostgresVaultTest {
     }
   }
 
+  /**
+   * The server commits a put's rows and goes down before the client hears that it did: the put
+   * fails, yet its rows are stored, and so must its blob be.
+   */
+  @Test
+  void theServerCrashingAfterAPutsCommit_beforeItsAnswer_keepsTheFileWhole() throws Exception {
+    Path v = dir.resolve("vault");
+    byte[] late = TestVaults.randomBytes(7, 100_000);
+    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
+      pg.crashAfterCommittingWhat("INSERT INTO files ");
+      OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> TestVaults.put(s, "late.bin", late));
+      assertTrue(pg.crashed());
+      assertTrue(e.getMessage().contains("may be stored"), e.getMessage());
+      pg.restart();
+      assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
+    }
+    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
+      assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
+      assertEquals("kept", new String(TestVaults.readAll(s, "kept.txt"), StandardCharsets.UTF_8));
+      assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, "INCIDENT")));
+      assertEveryFileHasItsPutEntry(s);
+      s.verifyLog(null);
+    }
+  }
+
   @Test
   void theServerCrashingMidGet_yieldsNoByte_andLeavesNoGetEntry() throws Exception {
     Path v = dir.resolve("vault");

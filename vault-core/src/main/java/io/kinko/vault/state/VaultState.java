@@ -313,7 +313,7 @@ public final class VaultState {
     });
     if (!touched.isEmpty()) {
       Head next = advance(c, head, touched, verified);
-      c.commit();
+      Commit.of(c);
       highestSeen.accumulateAndGet(next.version(), Math::max);
       Map<StateKind, byte[][]> changed = new java.util.EnumMap<>(StateKind.class);
       verified.forEach((kind, nodes) -> changed.put(kind, nodes.buckets()));

@@ -372,17 +372,37 @@ public final class Database implements AutoCloseable {
       beforeUse.run();
       try (Connection connection = pool.getConnection()) {
         connection.setAutoCommit(false);
+        T result;
         try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
+          result = work.run(connection);
         } catch (SQLException | RuntimeException e) {
-          connection.rollback();
+          rollback(connection, e);
           throw e;
         }
+        commit(connection);
+        return result;
       } catch (SQLException e) {
         throw failure("vault database error", e);
       }
+    }
+  }
+
+  /** Commits; a refused commit is rolled back here too, so that the connection goes back to the pool clean. */
+  private static void commit(Connection connection) throws SQLException {
+    try {
+      io.kinko.vault.state.Commit.of(connection);
+    } catch (SQLException e) {
+      rollback(connection, e);
+      throw e;
+    }
+  }
+
+  /** Rolls back after {@code failure}, which stays the one reported (a broken connection cannot roll back). */
+  private static void rollback(Connection connection, Exception failure) {
+    try {
+      connection.rollback();
+    } catch (SQLException again) {
+      failure.addSuppressed(again);
     }
   }
 
@@ -465,10 +485,14 @@ public final class Database implements AutoCloseable {
   /** Like {@link #inTransaction}, and the commit is on disk when this returns. */
   public <T> T durably(SqlWork<T> work) {
     T result = inTransaction(work);
-    inTransaction(c -> {
-      forceToDisk(c);
-      return null;
-    });
+    try {
+      inTransaction(c -> {
+        forceToDisk(c);
+        return null;
+      });
+    } catch (VaultException e) {
+      throw new io.kinko.vault.OutcomeUnknownException(e.getMessage() + "; the change was committed and not forced to disk: it may be stored", e);
+    }
     return result;
   }
 

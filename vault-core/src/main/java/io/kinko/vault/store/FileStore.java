@@ -625,6 +625,9 @@ public final class FileStore {
       try {
         List<Long> seqs = audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
         stored = database.durably(c -> state.update(c, (tx, changes) -> insertAll(tx, changes, seqs)));
+      } catch (io.kinko.vault.OutcomeUnknownException e) {
+        staged.clear(); // rows may name the blobs: they stay (at worst orphans, which the self-audit names)
+        throw e;
       } catch (RuntimeException e) {
         staged.forEach(blobs::remove);
         staged.clear();
