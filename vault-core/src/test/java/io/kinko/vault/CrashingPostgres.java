@@ -33,7 +33,11 @@ final class CrashingPostgres implements AutoCloseable {
   private volatile EmbeddedPostgres server;
   private volatile String armed;
   private volatile String armedAfterCommit;
+  /** What becomes of the answer to the COMMIT {@link #armedAfterCommit} names. */
+  private volatile Answer answer = Answer.CRASH;
   private volatile boolean crashed;
+  /** An armed COMMIT's answer was replaced (a PANIC in its place, or the connection cut). */
+  private volatile boolean tripped;
 
   CrashingPostgres(Path folder) throws IOException {
     this.data = Files.createDirectories(folder.resolve("pgdata"));
@@ -114,7 +118,37 @@ final class CrashingPostgres implements AutoCloseable {
    */
   void crashAfterCommittingWhat(String sqlText) {
     crashed = false;
+    answer = Answer.CRASH;
     armedAfterCommit = sqlText;
+  }
+
+  /**
+   * Once the server has committed and answered the {@code COMMIT} that follows a statement
+   * containing {@code sqlText}, the client reads, in place of that answer, a PANIC error with
+   * SQLSTATE XX000 ("cannot abort transaction ..., it was already committed", what PostgreSQL
+   * says when something fails after the commit record, as an fsync of the WAL that fails does),
+   * and the connection ends. The server stays up, as it is once it restarted and replayed the commit.
+   */
+  void panicAfterCommittingWhat(String sqlText) {
+    tripped = false;
+    answer = Answer.PANIC;
+    armedAfterCommit = sqlText;
+  }
+
+  /**
+   * Once the server has committed and answered the {@code COMMIT} that follows a statement
+   * containing {@code sqlText}, the relay drops that one connection before the client reads the
+   * answer (the network failed); the server and every other connection stay up.
+   */
+  void cutAfterCommittingWhat(String sqlText) {
+    tripped = false;
+    answer = Answer.CUT;
+    armedAfterCommit = sqlText;
+  }
+
+  /** Whether a {@link #panicAfterCommittingWhat} or {@link #cutAfterCommittingWhat} took effect. */
+  boolean tripped() {
+    return tripped;
   }
 
   boolean crashed() {
@@ -154,9 +188,11 @@ final class CrashingPostgres implements AutoCloseable {
   private static final class Conversation {
     /** The statement {@link #crashAfterCommittingWhat} names went by on this connection. */
     volatile boolean sawArmedText;
-    /** Its COMMIT went to the server: the server's next bytes are the answer, which never arrives. */
-    volatile boolean answerCrashes;
+    /** Its COMMIT went to the server: the server's next bytes are the answer, which the client does not get. */
+    volatile Answer answer;
   }
+
+  private enum Answer { CRASH, PANIC, CUT }
 
   private void pump(Socket from, Socket to, boolean watch, Conversation conversation) {
     Thread t = new Thread(() -> {
@@ -166,16 +202,25 @@ final class CrashingPostgres implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) > 0) {
-          if (!watch && conversation.answerCrashes) {
-            crash();
-            return;
+          Answer replaced = watch ? null : conversation.answer;
+          if (replaced != null) {
+            switch (replaced) {
+              case CRASH -> crash();
+              case PANIC -> {
+                tripped = true;
+                out.write(panic());
+                out.flush();
+              }
+              case CUT -> tripped = true;
+            }
+            return; // closes both ends
           }
           String afterCommit = armedAfterCommit;
           if (watch && afterCommit != null) {
             String seen = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
             if (conversation.sawArmedText && seen.contains("COMMIT")) {
               armedAfterCommit = null;
-              conversation.answerCrashes = true; // before the server can answer
+              conversation.answer = answer; // before the server can answer
             } else if (seen.contains(new String(afterCommit.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))) {
               conversation.sawArmedText = true;
             }
@@ -201,6 +246,18 @@ final class CrashingPostgres implements AutoCloseable {
     }, "pg-relay-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** An ErrorResponse of severity PANIC: what a backend sends before it aborts. */
+  private static byte[] panic() {
+    java.io.ByteArrayOutputStream fields = new java.io.ByteArrayOutputStream();
+    for (String field : List.of("SPANIC", "VPANIC", "CXX000", "Mcannot abort transaction 1234, it was already committed")) {
+      fields.writeBytes(field.getBytes(StandardCharsets.US_ASCII));
+      fields.write(0);
+    }
+    fields.write(0);
+    byte[] body = fields.toByteArray();
+    return java.nio.ByteBuffer.allocate(1 + 4 + body.length).put((byte) 'E').putInt(4 + body.length).put(body).array();
   }
 
   /** Immediate shutdown (SIGQUIT to the postmaster): no checkpoint, clients cut off. */

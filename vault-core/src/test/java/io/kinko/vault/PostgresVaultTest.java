@@ -340,6 +340,59 @@ class PostgresVaultTest {
     }
   }
 
+  /**
+   * The server commits a put's rows, then fails after the commit record and says so: the client
+   * reads a PANIC (SQLSTATE XX000) in place of the commit's answer, and the connection ends. That
+   * is no refusal (PostgreSQL turns any failure after the commit record into a PANIC, and replays
+   * the commit when it restarts): the rows are stored, and so must the blob be.
+   */
+  @Test
+  void aPanicInPlaceOfAPutsCommitAnswer_keepsTheFileWhole() throws Exception {
+    Path v = dir.resolve("vault");
+    byte[] late = TestVaults.randomBytes(8, 100_000);
+    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
+      TestVaults.put(s, "kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
+      pg.panicAfterCommittingWhat("INSERT INTO files ");
+      VaultException e = assertThrows(VaultException.class, () -> TestVaults.put(s, "late.bin", late));
+      assertTrue(pg.tripped());
+      assertTrue(s.list("").stream().anyMatch(f -> f.path().equals("late.bin")), "the server did not commit the put");
+      assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
+      assertTrue(e instanceof OutcomeUnknownException, e::toString);
+    }
+    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
+      assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
+      assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, "INCIDENT")));
+      s.verifyLog(null);
+    }
+  }
+
+  /**
+   * An import whose files the server committed, and whose answer the network lost (that one
+   * connection cut, the server up): the files are stored under its IMPORT entry, so the package
+   * must not be taken in a second time, which would put its files over newer versions again.
+   */
+  @Test
+  void anImportWhoseCommitAnswerIsLost_isNotTakenInAgain() throws Exception {
+    Path identity = Files.writeString(dir.resolve("key.txt"), io.kinko.vault.transport.AgeKeys.IDENTITY + "\n");
+    Path pkg = dir.resolve("p.age");
+    try (Vault sender = TestVaults.create(dir.resolve("sender")); Session out = TestVaults.login(sender)) {
+      TestVaults.put(out, "a/1.txt", "one".getBytes(StandardCharsets.UTF_8));
+      out.exportPackage(List.of("a"), Transport.Recipients.of(List.of(io.kinko.vault.transport.AgeKeys.RECIPIENT)), pkg);
+    }
+    Path v = dir.resolve("vault");
+    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
+      Transport.Identities ids = new Transport.Identities(List.of(identity), null);
+      pg.cutAfterCommittingWhat("INSERT INTO files ");
+      assertThrows(VaultException.class, () -> s.importPackage(pkg, ids, null, ""));
+      assertTrue(pg.tripped());
+      assertEquals(1, s.versions("a/1.txt").size(), "the server did not commit the import's files");
+      IntegrityException again = assertThrows(IntegrityException.class, () -> s.importPackage(pkg, ids, null, ""),
+          "a package whose files are stored was taken in again");
+      assertTrue(again.getMessage().contains("was imported into this vault before"), again::getMessage);
+      assertEquals(1, s.versions("a/1.txt").size());
+    }
+  }
+
   @Test
   void theServerCrashingMidGet_yieldsNoByte_andLeavesNoGetEntry() throws Exception {
     Path v = dir.resolve("vault");
