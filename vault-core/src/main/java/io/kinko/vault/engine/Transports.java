@@ -272,19 +272,26 @@ final class Transports {
       }, (none, entry) -> {
         Imports.Taken taken = new Imports.Taken(w.exportId(), w.vault(), w.keyFingerprint(), entry.seq());
         List<Transport.Item> stored;
+        boolean rowed = false;
         try {
           session.changeState((c, changes) -> {
             Imports.add(c, changes, taken);
             return null;
           });
+          rowed = true;
           importing.close(); // its IMPORT entry and its row are there: another import of this package finds them
           stored = store(source, ids, checked);
+        } catch (io.kinko.vault.OutcomeUnknownException e) {
+          if (!rowed) {
+            throw failed(taken, e); // nothing of it was stored: whether its row was, it goes
+          }
+          // Its files may be stored under its IMPORT entry: no failure is logged and its row stays, or the package
+          // would be taken in again, its files put back over any newer versions.
+          throw new io.kinko.vault.OutcomeUnknownException("the package's files may be stored (IMPORT entry " + entry.seq() + "): "
+              + e.getMessage() + "; the package is not taken in again: list " + (dest.isRoot() ? "the vault" : dest.value())
+              + ", and if its files are not there, ask the sender for a new package", e);
         } catch (RuntimeException e) {
-          // Nothing of it is stored (one batch), whatever failed: the failure is named and its row goes, so that it can be imported again.
-          // In this order: an import that finds the row gone also finds the failure, and gives the package no row again (history()).
-          RuntimeException refused = door.refuse(Action.IMPORT, failedReason(w.exportId()) + e.getMessage(), null, e);
-          forget(taken, refused);
-          throw refused;
+          throw failed(taken, e);
         }
         try {
           return receipt(checked, sha256, stored, entry);
@@ -310,6 +317,18 @@ final class Transports {
         }
       }
     }
+  }
+
+  /**
+   * An import that failed after its entry with nothing of it stored (one batch), whatever failed:
+   * the failure is named and its row goes, so that it can be imported again. In this order: an
+   * import that finds the row gone also finds the failure, and gives the package no row again
+   * ({@link #history}).
+   */
+  private RuntimeException failed(Imports.Taken taken, RuntimeException e) {
+    RuntimeException refused = door.refuse(Action.IMPORT, failedReason(taken.exportId()) + e.getMessage(), null, e);
+    forget(taken, refused);
+    return refused;
   }
 
   /** Removes the row of an import that failed after its entry; a removal that fails too is kept beside the failure, and the package then stays refused as a replay. */
