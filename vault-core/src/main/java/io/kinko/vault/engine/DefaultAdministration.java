@@ -313,14 +313,29 @@ final class DefaultAdministration implements Administration {
     String old = session.readState(c -> Settings.get(session.state(), c, Recovery.SETTING)).map(Settings.Setting::value).orElse("none");
     RecoveryKey key = RecoveryKey.wrap(io.kinko.vault.crypto.Bytes.random(RecoveryKey.BYTES));
     String fingerprint = key.fingerprint();
+    byte[][] replaced = {null}; // the slot the rotation replaced, sealed to the old key: put back if the change is refused
     try {
       logged(Action.RECOVERY_ROTATE, "recovery key " + old + " -> " + fingerprint, null, (c, changes, seq) -> {
         Settings.get(session.state(), c, Recovery.SETTING); // under the state lock: what the rotation replaces is checked too
+        replaced[0] = Recovery.readSlotIfAny(vault);
         Recovery.writeSlot(vault, key, session.keys().masterKeyset());
         Settings.put(c, changes, new Settings.Setting(Recovery.SETTING, fingerprint, actor, vault.clock().millis(), seq));
       });
       return key;
+    } catch (io.kinko.vault.OutcomeUnknownException e) {
+      // The database may name either key; the slot is the new one's, and the new key is not handed out.
+      key.close();
+      throw new io.kinko.vault.OutcomeUnknownException(e.getMessage() + "; the recovery slot holds a key that was not handed out:"
+          + " rotate the recovery key again", e);
     } catch (RuntimeException e) {
+      // Refused: the database still names the old key, which the administrator holds, so its slot goes back.
+      if (replaced[0] != null) {
+        try {
+          Recovery.putBackSlot(vault, replaced[0]);
+        } catch (RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
       key.close();
       throw e;
     }

@@ -179,6 +179,26 @@ final class Recovery {
   }
 
   /** Writes the recovery slot for {@code key}, destroying the bytes of the one it replaces. */
+  /** The recovery slot's bytes as they are, or null if the vault has none yet. */
+  static byte[] readSlotIfAny(DefaultVault vault) {
+    try {
+      return Files.readAllBytes(vault.layout().recoverySlot());
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new VaultException("cannot read the recovery slot: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes back a slot {@link #readSlotIfAny} read, once the rotation that replaced it was refused. */
+  static void putBackSlot(DefaultVault vault, byte[] slot) {
+    try {
+      Durable.replaceSecret(vault.layout().recoverySlot(), slot);
+    } catch (IOException e) {
+      throw new VaultException("cannot put the recovery slot back: " + e.getMessage(), e);
+    }
+  }
+
   static void writeSlot(DefaultVault vault, RecoveryKey key, KeysetHandle master) {
     try {
       Durable.replaceSecret(vault.layout().recoverySlot(), RecoverySlot.seal(vault.id(), key, master));
