@@ -178,7 +178,6 @@ final class Recovery {
     return keys;
   }
 
-  /** Writes the recovery slot for {@code key}, destroying the bytes of the one it replaces. */
   /** The recovery slot's bytes as they are, or null if the vault has none yet. */
   static byte[] readSlotIfAny(DefaultVault vault) {
     try {
@@ -199,6 +198,7 @@ final class Recovery {
     }
   }
 
+  /** Writes the recovery slot for {@code key}, destroying the bytes of the one it replaces. */
   static void writeSlot(DefaultVault vault, RecoveryKey key, KeysetHandle master) {
     try {
       Durable.replaceSecret(vault.layout().recoverySlot(), RecoverySlot.seal(vault.id(), key, master));
