@@ -485,15 +485,30 @@ public final class Database implements AutoCloseable {
   /** Like {@link #inTransaction}, and the commit is on disk when this returns. */
   public <T> T durably(SqlWork<T> work) {
     T result = inTransaction(work);
+    forceCommitted();
+    return result;
+  }
+
+  /**
+   * Forces what this process committed onto the disk: the second half of {@link #durably}, for a
+   * caller that must know the commit itself returned (a put's blobs are its rows' from then on).
+   *
+   * @throws io.kinko.vault.IntegrityException if the log's check before any use of the database
+   *     fails, as it does for every use
+   * @throws io.kinko.vault.OutcomeUnknownException if the commit cannot be forced: it may be
+   *     stored, or lost at a crash
+   */
+  public void forceCommitted() {
     try {
       inTransaction(c -> {
         forceToDisk(c);
         return null;
       });
+    } catch (io.kinko.vault.IntegrityException e) {
+      throw e;
     } catch (VaultException e) {
       throw new io.kinko.vault.OutcomeUnknownException(e.getMessage() + "; the change was committed and not forced to disk: it may be stored", e);
     }
-    return result;
   }
 
   /**

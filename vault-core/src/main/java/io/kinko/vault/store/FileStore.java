@@ -624,7 +624,7 @@ public final class FileStore {
       List<FileInfo> stored;
       try {
         List<Long> seqs = audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
-        stored = database.durably(c -> state.update(c, (tx, changes) -> insertAll(tx, changes, seqs)));
+        stored = database.inTransaction(c -> state.update(c, (tx, changes) -> insertAll(tx, changes, seqs)));
       } catch (io.kinko.vault.OutcomeUnknownException e) {
         staged.clear(); // rows may name the blobs: they stay (at worst orphans, which the self-audit names)
         throw e;
@@ -633,7 +633,8 @@ public final class FileStore {
         staged.clear();
         throw e;
       }
-      staged.clear();
+      staged.clear(); // committed: the rows name the blobs, whatever happens next
+      database.forceCommitted();
       return stored;
     }
 
