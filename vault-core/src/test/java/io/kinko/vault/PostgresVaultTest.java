@@ -315,20 +315,32 @@ class PostgresVaultTest {
   }
 
   /**
-   * The server commits a put's rows and goes down before the client hears that it did: the put
-   * fails, yet its rows are stored, and so must its blob be.
+   * The server commits a put's rows, and its answer never reaches Kinko: the server goes down
+   * first (a crash), the network drops that one connection (a cut), or the answer is a PANIC
+   * (SQLSTATE XX000, what PostgreSQL says of a failure after the commit record, which it replays
+   * when it restarts) and the connection ends. The put fails as one whose outcome is unknown; the
+   * rows are stored, and so must its blob be.
    */
-  @Test
-  void theServerCrashingAfterAPutsCommit_beforeItsAnswer_keepsTheFileWhole() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"crash", "cut", "panic"})
+  void aPutWhoseCommitAnswerIsLost_keepsTheFileWhole(String how) throws Exception {
     Path v = dir.resolve("vault");
     byte[] late = TestVaults.randomBytes(7, 100_000);
     try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
       TestVaults.put(s, "kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
-      pg.crashAfterCommittingWhat("INSERT INTO files ");
+      switch (how) {
+        case "crash" -> pg.crashAfterCommittingWhat("INSERT INTO files ");
+        case "cut" -> pg.cutAfterCommittingWhat("INSERT INTO files ");
+        default -> pg.panicAfterCommittingWhat("INSERT INTO files ");
+      }
       OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class, () -> TestVaults.put(s, "late.bin", late));
-      assertTrue(pg.crashed());
       assertTrue(e.getMessage().contains("may be stored"), e.getMessage());
-      pg.restart();
+      if (how.equals("crash")) {
+        assertTrue(pg.crashed());
+        pg.restart();
+      } else {
+        assertTrue(pg.tripped());
+      }
       assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
     }
     try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
@@ -336,32 +348,6 @@ class PostgresVaultTest {
       assertEquals("kept", new String(TestVaults.readAll(s, "kept.txt"), StandardCharsets.UTF_8));
       assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, "INCIDENT")));
       assertEveryFileHasItsPutEntry(s);
-      s.verifyLog(null);
-    }
-  }
-
-  /**
-   * The server commits a put's rows, then fails after the commit record and says so: the client
-   * reads a PANIC (SQLSTATE XX000) in place of the commit's answer, and the connection ends. That
-   * is no refusal (PostgreSQL turns any failure after the commit record into a PANIC, and replays
-   * the commit when it restarts): the rows are stored, and so must the blob be.
-   */
-  @Test
-  void aPanicInPlaceOfAPutsCommitAnswer_keepsTheFileWhole() throws Exception {
-    Path v = dir.resolve("vault");
-    byte[] late = TestVaults.randomBytes(8, 100_000);
-    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
-      TestVaults.put(s, "kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
-      pg.panicAfterCommittingWhat("INSERT INTO files ");
-      VaultException e = assertThrows(VaultException.class, () -> TestVaults.put(s, "late.bin", late));
-      assertTrue(pg.tripped());
-      assertTrue(s.list("").stream().anyMatch(f -> f.path().equals("late.bin")), "the server did not commit the put");
-      assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
-      assertTrue(e instanceof OutcomeUnknownException, e::toString);
-    }
-    try (Vault vault = open(v); Session s = TestVaults.login(vault)) {
-      assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
-      assertEquals(List.of(), s.logEntries(new LogQuery(null, null, null, "INCIDENT")));
       s.verifyLog(null);
     }
   }
