@@ -353,6 +353,26 @@ class PostgresVaultTest {
   }
 
   /**
+   * A grant the server committed, whose answer the network lost: the grant is stored, and the log
+   * must not say it failed. Its entry after the ALLOW says the outcome was unknown.
+   */
+  @Test
+  void aGrantWhoseCommitAnswerIsLost_isStored_andLoggedAsUnknownNotFailed() throws Exception {
+    Path v = dir.resolve("vault");
+    try (Vault vault = create(v, pg.newVaultUrl()); Session s = TestVaults.login(vault)) {
+      pg.cutAfterCommittingWhat("INSERT INTO grants ");
+      OutcomeUnknownException e = assertThrows(OutcomeUnknownException.class,
+          () -> s.administration().grant("sato", "台帳", java.util.EnumSet.of(Permission.READ)));
+      assertTrue(pg.tripped());
+      assertTrue(e.getMessage().contains("may be stored"), e::getMessage);
+      assertTrue(s.administration().acl("台帳").stream().anyMatch(g -> g.user().equals("sato")), "the server did not commit the grant");
+      List<String> grants = s.logEntries(new LogQuery(null, null, null, "GRANT")).stream().map(x -> x.decision() + " " + x.reason()).toList();
+      String last = grants.get(grants.size() - 1);
+      assertTrue(last.startsWith("DENY outcome unknown after approval: "), () -> grants.toString());
+    }
+  }
+
+  /**
    * An import whose files the server committed, and whose answer the network lost (that one
    * connection cut, the server up): the files are stored under its IMPORT entry, so the package
    * must not be taken in a second time, which would put its files over newer versions again.

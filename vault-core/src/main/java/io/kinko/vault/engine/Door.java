@@ -186,7 +186,8 @@ final class Door {
   /**
    * Like {@link #pass}, for an act that changes state after its entry: if the act fails (a change
    * refused under the state lock because another host moved what was decided on), a DENY entry
-   * says so before the failure propagates.
+   * says so before the failure propagates; one whose outcome is unknown (its commit's answer was
+   * lost) says that instead, since the change may be stored.
    */
   <R, T> T passChange(Action action, Check<R> check, Act<R, T> act) {
     return pass(action, check, (found, entry) -> {
@@ -195,7 +196,8 @@ final class Door {
       } catch (IntegrityException e) {
         throw e;
       } catch (RuntimeException e) {
-        append(AccessLog.Event.deny(user, action, "failed after approval: " + e.getMessage(), null, null));
+        String outcome = e instanceof io.kinko.vault.OutcomeUnknownException ? "outcome unknown after approval: " : "failed after approval: ";
+        append(AccessLog.Event.deny(user, action, outcome + e.getMessage(), null, null));
         throw e;
       }
     });
