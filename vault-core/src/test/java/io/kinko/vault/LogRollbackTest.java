@@ -30,8 +30,20 @@ class LogRollbackTest {
       TestVaults.readAll(s, "a.txt");
     }
     older.restore();
+    java.util.Set<Thread> watchesBefore = watchThreads();
     IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
     assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+    java.util.Set<Thread> watchesAfter = watchThreads();
+    watchesAfter.removeAll(watchesBefore);
+    // The refusal's INCIDENT woke a scan of the refused log, which then read it while the opening closed
+    // the database under it ("the incident watch ... could not scan the log", on PostgreSQL).
+    assertEquals(java.util.Set.of(), watchesAfter, "an incident watch still runs after the refused opening");
+  }
+
+  private static java.util.Set<Thread> watchThreads() {
+    java.util.Set<Thread> watches = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+    watches.removeIf(t -> !t.isAlive() || !t.getName().equals("kinko-incident-watch"));
+    return watches;
   }
 
   @Test

@@ -147,8 +147,8 @@ public final class DefaultVault implements Vault {
       try {
         vault.stateWitnessed = vault.checkpoints.checkNoRollback(vault.log);
       } catch (IntegrityException e) {
+        vault.watch.abandon(); // before the INCIDENT's append, which would wake a scan of the log refused here
         vault.incident(SYSTEM_ACTOR, e); // the refused open leaves its trace in the log it refuses
-        vault.watch.abandon();
         throw e;
       }
       vault.watch.wake(); // catch up on what a process that died left unscanned

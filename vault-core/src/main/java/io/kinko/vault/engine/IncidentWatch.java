@@ -157,10 +157,22 @@ final class IncidentWatch implements AutoCloseable {
     }
   }
 
-  /** Stops without scanning again: for a vault whose open is refused (its log is not to be judged). A queued scan finds it closed. */
+  /**
+   * Stops without scanning again: for a vault whose open is refused (its log is not to be judged).
+   * A queued scan finds it closed; one already running stops at its next step, and this waits for
+   * it (at most {@link #DRAIN_BOUND}), so that no scan reads the database while the refused
+   * opening closes it.
+   */
   void abandon() {
     closed = true;
     thread.shutdown();
+    try {
+      if (!thread.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("the incident watch of vault {} was still scanning after {} s of a refused opening", vault.id(), DRAIN_BOUND.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void scanAll() {
