@@ -131,6 +131,65 @@ class RecoveryTest {
     assertEquals(1, entries("RECOVERY_ROTATE").size());
   }
 
+  /**
+   * The checkpoint a change signs after its commit cannot be written (a full disk): the rotation is
+   * stored, so its key is handed out, and the session's close signs the checkpoint instead. Before,
+   * the rotation failed, put the old slot back under a database that named the new key, and never
+   * handed that key out: neither key recovered the vault.
+   */
+  @Test
+  void rotate_whoseCheckpointCannotBeWrittenAfterItsCommit_handsOutTheNewKey_whichRecovers() {
+    char[] fresh;
+    String fingerprint;
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1);
+      try (RecoveryKey next = s.administration().rotateRecoveryKey()) {
+        fresh = next.text();
+        fingerprint = next.fingerprint();
+      } finally {
+        io.kinko.vault.audit.FailAtCheckpointStep.clear();
+      }
+    }
+    assertEquals(fingerprint, vault.status().recoveryFingerprint());
+    VaultStatus status = vault.status();
+    assertEquals(status.logSize(), status.checkpointSize(), "the close signs what the change could not");
+    assertThrows(AuthenticationException.class, () -> recover(TestVaults.ADMIN, keyText), "the rotated-out key");
+    recover(TestVaults.ADMIN, fresh);
+    List<LogEntry> rotations = entries("RECOVERY_ROTATE");
+    assertEquals(List.of("ALLOW"), rotations.stream().map(LogEntry::decision).toList(), "a stored rotation logged as failed");
+    try (Session s = login(TestVaults.ADMIN, NEW)) {
+      LogReport report = s.verifyLog(null);
+      assertEquals(report.treeSize(), report.entriesChecked());
+    }
+  }
+
+  /**
+   * The log refuses to sign the checkpoint after the rotation's commit (an edited tree): the
+   * rotation fails as damage, but the database names the new key, so the new slot stays. Before,
+   * the old slot went back beside the new fingerprint, and the administrator's old key then raised
+   * an INCIDENT of "an older or foreign recovery slot put in keys/" that nobody had put there.
+   */
+  @Test
+  void rotate_refusedByTheLogAfterItsCommit_keepsTheSlotTheDatabaseNames() {
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "injected: the log's tree does not hold");
+      });
+      IntegrityException e = assertThrows(IntegrityException.class, () -> s.administration().rotateRecoveryKey());
+      assertTrue(e.getMessage().contains("rotate the recovery key again"), e.getMessage());
+    } finally {
+      io.kinko.vault.audit.FailAtCheckpointStep.clear();
+    }
+    assertThrows(AuthenticationException.class, () -> recover(TestVaults.ADMIN, keyText), "the slot is the new key's");
+    try (Session s = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      assertFalse(s.logEntries(new LogQuery(null, null, null, "INCIDENT")).stream().anyMatch(i -> i.reason().contains("foreign recovery slot")),
+          "a false INCIDENT of a foreign slot");
+      try (RecoveryKey again = s.administration().rotateRecoveryKey()) {
+        assertEquals(again.fingerprint(), vault.status().recoveryFingerprint());
+      }
+    }
+  }
+
   @Test
   void anOldSlotCopiedBackAfterARotation_isRefusedAsAnIncident_andChangesNothing() throws Exception {
     Path slot = root.resolve("keys/recovery.slot");

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -328,6 +329,13 @@ final class DefaultAdministration implements Administration {
       throw new io.kinko.vault.OutcomeUnknownException(e.getMessage() + "; the recovery slot holds a key that was not handed out:"
           + " rotate the recovery key again", e);
     } catch (RuntimeException e) {
+      key.close();
+      if (storedFingerprint().filter(fingerprint::equals).isPresent()) {
+        // Stored, then failed (the log refused the checkpoint after it): the slot is the one the database names.
+        String again = "; the rotation is stored, but its new key was not handed out: rotate the recovery key again";
+        throw e instanceof IntegrityException damage ? new IntegrityException(damage.rule(), damage.evidence(), damage.getMessage() + again, damage)
+            : new VaultException(e.getMessage() + again, e);
+      }
       // Refused: the database still names the old key, which the administrator holds, so its slot goes back.
       if (replaced[0] != null) {
         try {
@@ -336,8 +344,16 @@ final class DefaultAdministration implements Administration {
           e.addSuppressed(again);
         }
       }
-      key.close();
       throw e;
+    }
+  }
+
+  /** The recovery key's fingerprint the database names, if it can be read. */
+  private Optional<String> storedFingerprint() {
+    try {
+      return session.readState(c -> Settings.get(session.state(), c, Recovery.SETTING)).map(Settings.Setting::value);
+    } catch (RuntimeException unreadable) {
+      return Optional.empty();
     }
   }
 
