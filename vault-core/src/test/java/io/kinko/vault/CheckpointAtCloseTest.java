@@ -95,6 +95,32 @@ class CheckpointAtCloseTest {
     assertEquals(after.logSize(), after.checkpointSize());
   }
 
+  /**
+   * A folder put is stored before the checkpoint after it is signed: a checkpoint that cannot be
+   * written then (a full disk) leaves the put done, with its report, and the close signs it. Before,
+   * the put failed and its report was lost, though every file was stored.
+   */
+  @Test
+  void aPutWhoseCheckpointCannotBeWrittenAfterIt_isReportedStored_andTheCloseSignsIt() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("folder"));
+    for (String name : new String[] {"x.txt", "y.txt", "z.txt"}) {
+      Files.writeString(folder.resolve(name), name);
+    }
+    try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
+      io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1);
+      PutReport report;
+      try {
+        report = s.put("束", folder);
+      } finally {
+        io.kinko.vault.audit.FailAtCheckpointStep.clear();
+      }
+      assertEquals(3, report.stored().size());
+      assertArrayEquals("y.txt".getBytes(), TestVaults.readAll(s, "束/y.txt"));
+    }
+    VaultStatus after = status();
+    assertEquals(after.logSize(), after.checkpointSize(), "the close signs what the put could not");
+  }
+
   @Test
   void open_afterTheDatabaseWasRolledBackPastAContentRead_isStillRefused() throws Exception {
     TestDatabase.Backup older = TestDatabase.backup(v, dir.resolve("db-copy"));

@@ -933,31 +933,34 @@ final class DefaultSession implements Session {
 
   /**
    * Runs a change of state rows as one durable unit of work under the state lock; an integrity
-   * failure is an INCIDENT. Then signs a checkpoint that names the new state, so that rolling it
-   * back also means rolling back the checkpoint kept beside the log.
-   *
-   * <p>Once the change is stored, only damage fails it: a checkpoint that cannot be signed for
-   * another reason (its file on a full disk, the database gone between the two) is left to the
-   * session's close, which signs one over every change. A caller told "failed" undid what it had
-   * done beside the rows (a recovery key rotation put the old slot back under a database naming the
-   * new key) and skipped what follows (the slot a two-factor enrolment destroys).
+   * failure is an INCIDENT. Then signs a checkpoint that names the new state (see {@link #stateChanged}).
    */
   <T> T changeState(VaultState.Update<T> update) {
     T result = door.guarded(() -> vault.database().durably(c -> state.update(c, update)));
+    stateChanged();
+    return result;
+  }
+
+  /**
+   * Signs a checkpoint naming the state as it is now, after a change that is stored, so that
+   * rolling the change back also means rolling back the checkpoint kept beside the log.
+   *
+   * <p>Only damage (an {@link IntegrityException}) fails the change here. A checkpoint that cannot
+   * be signed for another reason (its file on a full disk, the database gone between the two) is
+   * left to the session's close, which signs one over every change. A caller told "failed" undid
+   * what it had done beside the rows (a recovery key rotation put the old slot back under a
+   * database naming the new key), skipped what follows (the slot a two-factor enrolment destroys),
+   * or lost what it was to hand back (a folder put's report).
+   */
+  void stateChanged() {
     try {
-      stateChanged();
+      vault.signCheckpoint(signing);
     } catch (IntegrityException damage) {
       throw damage;
     } catch (VaultException e) {
       LOG.warn("vault {}: the change is stored, but the checkpoint naming it was not signed ({}); the session's close signs one", vault.id(),
           e.getMessage());
     }
-    return result;
-  }
-
-  /** Signs a checkpoint naming the state as it is now. */
-  void stateChanged() {
-    vault.signCheckpoint(signing);
   }
 
   /** Runs a read of checked state; an integrity failure is an INCIDENT. */
