@@ -141,9 +141,10 @@ public final class DefaultVault implements Vault {
     KeySlot.prepareInBackground();
     destroyRetiredSlots(layout);
     Database database = openDatabase(layout, descriptor.database(), account, false);
+    DefaultVault vault = null;
     try {
       database.bindTo(descriptor.vaultId(), false);
-      DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
+      vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
       try {
         vault.stateWitnessed = vault.checkpoints.checkNoRollback(vault.log);
       } catch (IntegrityException e) {
@@ -155,9 +156,27 @@ public final class DefaultVault implements Vault {
       vault.alerts.start(); // also without a login: what a crashed process left is delivered now
       return vault;
     } catch (RuntimeException e) {
-      closeAfter(database, e);
+      abandon(vault, database, e);
       throw e;
     }
+  }
+
+  /**
+   * Gives up a vault that is not handed out (a refused opening, a failed creation) after
+   * {@code failure}: stops its incident watch, which an append may have woken, and its alerts,
+   * before it closes the database they read, so that nothing of it runs on. {@code vault} is null
+   * if it was never made.
+   */
+  private static void abandon(DefaultVault vault, Database database, RuntimeException failure) {
+    if (vault != null) {
+      vault.watch.abandon();
+      try {
+        vault.alerts.close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    closeAfter(database, failure);
   }
 
   /** Destroys the old slots a replacement interrupted by a crash left under their second names. */
@@ -834,8 +853,10 @@ public final class DefaultVault implements Vault {
       closeAfter(database, failure);
       throw failure;
     }
+    DefaultVault made = null;
     try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
       DefaultVault vault = new DefaultVault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());
+      made = vault;
       long init = vault.log.append(AccessLog.Event.allow(admin, Action.INIT, "vault created for contract " + contract.id(), null, null)).seq();
       io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, vault.stateSeen);
       database.durably(c -> {
@@ -871,7 +892,7 @@ public final class DefaultVault implements Vault {
     } catch (IOException | RuntimeException e) {
       VaultException failure = e instanceof VaultException v ? v
           : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
-      closeAfter(database, failure);
+      abandon(made, database, failure); // the INIT entry's append woke the incident watch
       throw failure;
     }
   }
