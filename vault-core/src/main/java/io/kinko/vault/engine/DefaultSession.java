@@ -949,6 +949,7 @@ final class DefaultSession implements Session {
     } catch (IntegrityException damage) {
       throw damage;
     } catch (VaultException e) {
+      vault.checkpointOwed(); // the close signs one even if no entry follows the last checkpoint
       LOG.warn("vault {}: the change is stored, but the checkpoint naming it was not signed ({}); the session's close signs one", vault.id(),
           e.getMessage());
     }

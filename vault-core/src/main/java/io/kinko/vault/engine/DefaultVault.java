@@ -89,6 +89,11 @@ public final class DefaultVault implements Vault {
   /** Whether the signed checkpoint beside the log names a state (else this vault predates it). */
   private boolean stateWitnessed;
   private volatile long lastCheckpointSize;
+  /**
+   * A change of state was stored whose own checkpoint could not be signed ({@link #checkpointOwed}):
+   * the next close (a session's, else the vault's) signs one, whatever the log's size says.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean checkpointOwed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Instant lastCheckpointAt;
   /**
    * Entries that return no content and change nothing, when allowed: a session that closes with
@@ -620,8 +625,46 @@ public final class DefaultVault implements Vault {
       }
     }
     long size = log.head().size();
-    if (size != lastCheckpointSize && !onlyQuietSinceCheckpoint(size)) {
+    // Owed: a stored change's checkpoint failed, and the last checkpoint may be of this very size
+    // (signed after the change's entry, before its commit), naming the state before it.
+    boolean owed = checkpointOwed.getAndSet(false);
+    if (owed || size != lastCheckpointSize && !onlyQuietSinceCheckpoint(size)) {
+      try {
+        signCheckpoint(key);
+      } catch (RuntimeException e) {
+        if (owed) {
+          checkpointOwed.set(true);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A change of state is stored, but the checkpoint that was to name it was not signed: the next
+   * close signs one even if no entry follows the last checkpoint (see {@link #sessionClosed}).
+   */
+  void checkpointOwed() {
+    checkpointOwed.set(true);
+  }
+
+  /** At the vault's close: signs what a stored change is owed, with the key a session still open lends. */
+  private void signOwedCheckpoint() {
+    if (!checkpointOwed.getAndSet(false)) {
+      return;
+    }
+    SigningKey key;
+    synchronized (signerLock) {
+      key = signer;
+    }
+    try {
+      if (key == null) {
+        throw new VaultException("no session is open to lend the signing key");
+      }
       signCheckpoint(key);
+    } catch (RuntimeException e) {
+      LOG.warn("vault {}: a stored change's checkpoint is still not signed at the vault's close ({}); the next session's close signs one",
+          descriptor.vaultId(), e.getMessage());
     }
   }
 
@@ -688,6 +731,7 @@ public final class DefaultVault implements Vault {
     }
     try {
       watch.close(); // drains first: the log's journal closes with the database
+      signOwedCheckpoint(); // the application closed the vault before the session of such a change
     } finally {
       try {
         alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
