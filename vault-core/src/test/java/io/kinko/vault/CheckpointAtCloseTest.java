@@ -171,4 +171,29 @@ class CheckpointAtCloseTest {
     }
     assertTrue(fileNames(v, changed), "no checkpoint names the change once the vault and the session are closed");
   }
+
+  /**
+   * da909bc's rule (only damage fails a stored change) held for the changes made through
+   * changeState, not for a put, a deletion request or its rejection, which sign the same
+   * checkpoint after their commit: a stored file was reported failed (the caller retries: a second
+   * version), and a stored deletion request too (a retry: a second request for the approver).
+   */
+  @Test
+  void aPutWhoseCheckpointCannotBeWritten_isStored_returns_andTheCloseSignsOverIt() throws IOException {
+    String changed;
+    try (Vault vault = TestVaults.open(v)) {
+      try (Session s = TestVaults.login(vault)) {
+        io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1);
+        try {
+          TestVaults.put(s, "案件/b.txt", "b".getBytes());
+        } finally {
+          io.kinko.vault.audit.FailAtCheckpointStep.clear();
+        }
+        assertArrayEquals("b".getBytes(), TestVaults.readAll(s, "案件/b.txt"));
+        assertEquals(1, s.versions("案件/b.txt").size());
+        changed = stateLine(s);
+      }
+      assertTrue(fileNames(v, changed), "the session's close signed no checkpoint naming the put");
+    }
+  }
 }

@@ -944,8 +944,18 @@ final class DefaultSession implements Session {
    */
   <T> T changeState(VaultState.Update<T> update) {
     T result = door.guarded(() -> vault.database().durably(c -> state.update(c, update)));
+    stateChanged();
+    return result;
+  }
+
+  /**
+   * Signs a checkpoint naming the state as it is now, after a change is stored (through
+   * {@link #changeState}, or a put or deletion request's own commit): only damage fails it; another
+   * failure is a WARN, and the session's close (or the vault's) signs the checkpoint owed.
+   */
+  void stateChanged() {
     try {
-      stateChanged();
+      vault.signCheckpoint(signing);
     } catch (IntegrityException damage) {
       throw damage;
     } catch (VaultException e) {
@@ -953,12 +963,6 @@ final class DefaultSession implements Session {
       LOG.warn("vault {}: the change is stored, but the checkpoint naming it was not signed ({}); the session's close signs one", vault.id(),
           e.getMessage());
     }
-    return result;
-  }
-
-  /** Signs a checkpoint naming the state as it is now. */
-  void stateChanged() {
-    vault.signCheckpoint(signing);
   }
 
   /** Runs a read of checked state; an integrity failure is an INCIDENT. */
