@@ -98,7 +98,9 @@ class CheckpointAtCloseTest {
   /**
    * A folder put is stored before the checkpoint after it is signed: a checkpoint that cannot be
    * written then (a full disk) leaves the put done, with its report, and the close signs it. Before,
-   * the put failed and its report was lost, though every file was stored.
+   * the put failed and its report was lost, though every file was stored (a caller who retried made
+   * a second version of each; a deletion request or its rejection, which sign the same way, a
+   * second request for the approver).
    */
   @Test
   void aPutWhoseCheckpointCannotBeWrittenAfterIt_isReportedStored_andTheCloseSignsIt() throws IOException {
@@ -106,6 +108,7 @@ class CheckpointAtCloseTest {
     for (String name : new String[] {"x.txt", "y.txt", "z.txt"}) {
       Files.writeString(folder.resolve(name), name);
     }
+    String changed;
     try (Vault vault = TestVaults.open(v); Session s = TestVaults.login(vault)) {
       io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1);
       PutReport report;
@@ -116,9 +119,10 @@ class CheckpointAtCloseTest {
       }
       assertEquals(3, report.stored().size());
       assertArrayEquals("y.txt".getBytes(), TestVaults.readAll(s, "束/y.txt"));
+      assertEquals(1, s.versions("束/y.txt").size());
+      changed = stateLine(s);
     }
-    VaultStatus after = status();
-    assertEquals(after.logSize(), after.checkpointSize(), "the close signs what the put could not");
+    assertTrue(fileNames(v, changed), "the session's close signed no checkpoint naming the put");
   }
 
   @Test
@@ -131,5 +135,70 @@ class CheckpointAtCloseTest {
     older.restore();
     IntegrityException e = assertThrows(IntegrityException.class, () -> TestVaults.open(v));
     assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+  }
+
+  /** The state version and root the database holds now, as a checkpoint names them. */
+  private static String stateLine(Session s) {
+    return io.kinko.vault.engine.EngineInternals.readState(s, io.kinko.vault.state.VaultState::storedHead).extensionLine();
+  }
+
+  private static boolean fileNames(Path vault, String stateLine) throws IOException {
+    return Files.readString(vault.resolve("log.checkpoint")).contains("\n" + stateLine + "\n");
+  }
+
+  /**
+   * A change whose own checkpoint cannot be written returns (da909bc) and leaves it to the close;
+   * but a checkpoint was signed at the log's size after the change's entries and before its commit
+   * (here one handed out; in an application, the log policy's, which the change's ALLOW entry makes
+   * due after 5 minutes or 1000 entries, or another session's), naming the state before the change.
+   * The close saw no entry past that checkpoint and signed nothing, so no checkpoint named the
+   * change, and a database rolled back to before it was not caught at the next open.
+   */
+  @Test
+  void close_afterAChangeWhoseCheckpointFailed_signsOverTheChange_evenWithNoEntryPastTheLastCheckpoint() throws IOException {
+    String changed;
+    try (Vault vault = TestVaults.open(v)) {
+      try (Session s = TestVaults.login(vault)) {
+        s.checkpoint(); // the log's size now signed, naming the state before the change
+        io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1);
+        try {
+          io.kinko.vault.engine.EngineInternals.changeState(s, (c, changes) -> {
+            io.kinko.vault.store.Settings.put(c, changes, new io.kinko.vault.store.Settings.Setting("test.owed", "1", TestVaults.ADMIN, 0, 0));
+            return null;
+          });
+        } finally {
+          io.kinko.vault.audit.FailAtCheckpointStep.clear();
+        }
+        changed = stateLine(s);
+        assertTrue(!fileNames(v, changed), "the change's own checkpoint was written after all: the case is not staged");
+      }
+      assertTrue(fileNames(v, changed), "the session's close signed no checkpoint naming the change");
+    }
+  }
+
+  /**
+   * The same change, and the application closes the vault before the session: the vault's close
+   * signs what is owed while a session still lends it the key.
+   */
+  @Test
+  void vaultClose_beforeTheSession_signsOverAChangeWhoseCheckpointFailed() throws IOException {
+    String changed;
+    Vault vault = TestVaults.open(v);
+    Session s = TestVaults.login(vault);
+    try {
+      io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1);
+      try {
+        s.administration().grant("bob", "案件", EnumSet.of(Permission.READ, Permission.WRITE));
+      } finally {
+        io.kinko.vault.audit.FailAtCheckpointStep.clear();
+      }
+      changed = stateLine(s);
+      assertTrue(!fileNames(v, changed), "the change's own checkpoint was written after all: the case is not staged");
+      vault.close();
+    } finally {
+      s.close();
+      vault.close();
+    }
+    assertTrue(fileNames(v, changed), "no checkpoint names the change once the vault and the session are closed");
   }
 }

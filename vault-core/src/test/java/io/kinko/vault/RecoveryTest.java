@@ -190,6 +190,39 @@ class RecoveryTest {
     }
   }
 
+  /**
+   * Two rotations at once (two sessions): the first is stored, and fails as damage when it signs its
+   * checkpoint; between the two, the second is stored over it. The first looked whether the database
+   * names its own key, found the second's, took itself for refused, and put the slot it had
+   * replaced (the original key's) back over the second's: the database named the second key, whose
+   * slot was gone, and no key recovered the vault. A slot goes back only over a database that still
+   * names the key it was sealed to.
+   */
+  @Test
+  void aRotationStoredThenFailed_whileAnotherIsStoredOverIt_leavesTheOthersSlot() {
+    char[][] second = {null};
+    String[] secondFingerprint = {null};
+    try (Session first = login(TestVaults.ADMIN, TestVaults.PASSWORD); Session other = login(TestVaults.ADMIN, TestVaults.PASSWORD)) {
+      io.kinko.vault.audit.FailAtCheckpointStep.install("checkpoint.signed", 1, () -> {
+        // After the first rotation's commit, before its failure: the second, stored and signed.
+        try (RecoveryKey k = other.administration().rotateRecoveryKey()) {
+          second[0] = k.text();
+          secondFingerprint[0] = k.fingerprint();
+        }
+        throw new IntegrityException(IncidentRule.INTEGRITY_LOG, "injected: the log's tree does not hold");
+      });
+      try {
+        assertThrows(IntegrityException.class, () -> first.administration().rotateRecoveryKey());
+      } finally {
+        io.kinko.vault.audit.FailAtCheckpointStep.clear();
+      }
+    }
+    assertEquals(secondFingerprint[0], vault.status().recoveryFingerprint());
+    assertThrows(AuthenticationException.class, () -> recover(TestVaults.ADMIN, keyText), "the original key");
+    recover(TestVaults.ADMIN, second[0]);
+    Arrays.fill(second[0], '\0');
+  }
+
   @Test
   void anOldSlotCopiedBackAfterARotation_isRefusedAsAnIncident_andChangesNothing() throws Exception {
     Path slot = root.resolve("keys/recovery.slot");

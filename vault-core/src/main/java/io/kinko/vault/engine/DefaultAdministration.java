@@ -330,14 +330,16 @@ final class DefaultAdministration implements Administration {
           + " rotate the recovery key again", e);
     } catch (RuntimeException e) {
       key.close();
-      if (storedFingerprint().filter(fingerprint::equals).isPresent()) {
+      Optional<String> stored = storedFingerprint();
+      if (stored.filter(fingerprint::equals).isPresent()) {
         // Stored, then failed (the log refused the checkpoint after it): the slot is the one the database names.
         String again = "; the rotation is stored, but its new key was not handed out: rotate the recovery key again";
         throw e instanceof IntegrityException damage ? new IntegrityException(damage.rule(), damage.evidence(), damage.getMessage() + again, damage)
             : new VaultException(e.getMessage() + again, e);
       }
-      // Refused: the database still names the old key, which the administrator holds, so its slot goes back.
-      if (replaced[0] != null) {
+      // Refused: the database still names the old key, which the administrator holds, so its slot goes back;
+      // unless it names another rotation's key, stored meanwhile (another session, another host), whose slot is there.
+      if (replaced[0] != null && stored.map(old::equals).orElse(true)) {
         try {
           Recovery.putBackSlot(vault, replaced[0]);
         } catch (RuntimeException again) {

@@ -947,7 +947,8 @@ final class DefaultSession implements Session {
    *
    * <p>Only damage (an {@link IntegrityException}) fails the change here. A checkpoint that cannot
    * be signed for another reason (its file on a full disk, the database gone between the two) is
-   * left to the session's close, which signs one over every change. A caller told "failed" undid
+   * owed, and the session's close (or the vault's) signs it, even if no entry follows the last
+   * checkpoint. A caller told "failed" undid
    * what it had done beside the rows (a recovery key rotation put the old slot back under a
    * database naming the new key), skipped what follows (the slot a two-factor enrolment destroys),
    * or lost what it was to hand back (a folder put's report).
@@ -958,6 +959,7 @@ final class DefaultSession implements Session {
     } catch (IntegrityException damage) {
       throw damage;
     } catch (VaultException e) {
+      vault.checkpointOwed(); // the close signs one even if no entry follows the last checkpoint
       LOG.warn("vault {}: the change is stored, but the checkpoint naming it was not signed ({}); the session's close signs one", vault.id(),
           e.getMessage());
     }

@@ -89,6 +89,11 @@ public final class DefaultVault implements Vault {
   /** Whether the signed checkpoint beside the log names a state (else this vault predates it). */
   private boolean stateWitnessed;
   private volatile long lastCheckpointSize;
+  /**
+   * A change of state was stored whose own checkpoint could not be signed ({@link #checkpointOwed}):
+   * the next close (a session's, else the vault's) signs one, whatever the log's size says.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean checkpointOwed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Instant lastCheckpointAt;
   /**
    * Entries that return no content and change nothing, when allowed: a session that closes with
@@ -141,9 +146,10 @@ public final class DefaultVault implements Vault {
     KeySlot.prepareInBackground();
     destroyRetiredSlots(layout);
     Database database = openDatabase(layout, descriptor.database(), account, false);
+    DefaultVault vault = null;
     try {
       database.bindTo(descriptor.vaultId(), false);
-      DefaultVault vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
+      vault = new DefaultVault(layout, descriptor, database, publicKey, ClientInfo.of(application), clock);
       try {
         vault.stateWitnessed = vault.checkpoints.checkNoRollback(vault.log);
       } catch (IntegrityException e) {
@@ -155,9 +161,27 @@ public final class DefaultVault implements Vault {
       vault.alerts.start(); // also without a login: what a crashed process left is delivered now
       return vault;
     } catch (RuntimeException e) {
-      closeAfter(database, e);
+      abandon(vault, database, e);
       throw e;
     }
+  }
+
+  /**
+   * Gives up a vault that is not handed out (a refused opening, a failed creation) after
+   * {@code failure}: stops its incident watch, which an append may have woken, and its alerts,
+   * before it closes the database they read, so that nothing of it runs on. {@code vault} is null
+   * if it was never made.
+   */
+  private static void abandon(DefaultVault vault, Database database, RuntimeException failure) {
+    if (vault != null) {
+      vault.watch.abandon();
+      try {
+        vault.alerts.close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    closeAfter(database, failure);
   }
 
   /** Destroys the old slots a replacement interrupted by a crash left under their second names. */
@@ -601,8 +625,46 @@ public final class DefaultVault implements Vault {
       }
     }
     long size = log.head().size();
-    if (size != lastCheckpointSize && !onlyQuietSinceCheckpoint(size)) {
+    // Owed: a stored change's checkpoint failed, and the last checkpoint may be of this very size
+    // (signed after the change's entry, before its commit), naming the state before it.
+    boolean owed = checkpointOwed.getAndSet(false);
+    if (owed || size != lastCheckpointSize && !onlyQuietSinceCheckpoint(size)) {
+      try {
+        signCheckpoint(key);
+      } catch (RuntimeException e) {
+        if (owed) {
+          checkpointOwed.set(true);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A change of state is stored, but the checkpoint that was to name it was not signed: the next
+   * close signs one even if no entry follows the last checkpoint (see {@link #sessionClosed}).
+   */
+  void checkpointOwed() {
+    checkpointOwed.set(true);
+  }
+
+  /** At the vault's close: signs what a stored change is owed, with the key a session still open lends. */
+  private void signOwedCheckpoint() {
+    if (!checkpointOwed.getAndSet(false)) {
+      return;
+    }
+    SigningKey key;
+    synchronized (signerLock) {
+      key = signer;
+    }
+    try {
+      if (key == null) {
+        throw new VaultException("no session is open to lend the signing key");
+      }
       signCheckpoint(key);
+    } catch (RuntimeException e) {
+      LOG.warn("vault {}: a stored change's checkpoint is still not signed at the vault's close ({}); the next session's close signs one",
+          descriptor.vaultId(), e.getMessage());
     }
   }
 
@@ -669,6 +731,7 @@ public final class DefaultVault implements Vault {
     }
     try {
       watch.close(); // drains first: the log's journal closes with the database
+      signOwedCheckpoint(); // the application closed the vault before the session of such a change
     } finally {
       try {
         alerts.close(); // waits for an attempt in flight within a small bound; the rest is the next process's
@@ -834,8 +897,10 @@ public final class DefaultVault implements Vault {
       closeAfter(database, failure);
       throw failure;
     }
+    DefaultVault made = null;
     try (VaultKeys keys = VaultKeys.unlock(vaultId, master, sealedNames)) {
       DefaultVault vault = new DefaultVault(layout, descriptor, database, signing.publicKey(), ClientInfo.of(application), Clock.systemUTC());
+      made = vault;
       long init = vault.log.append(AccessLog.Event.allow(admin, Action.INIT, "vault created for contract " + contract.id(), null, null)).seq();
       io.kinko.vault.state.VaultState state = new io.kinko.vault.state.VaultState(keys, vault.stateSeen);
       database.durably(c -> {
@@ -871,7 +936,7 @@ public final class DefaultVault implements Vault {
     } catch (IOException | RuntimeException e) {
       VaultException failure = e instanceof VaultException v ? v
           : new VaultException("cannot create vault in " + layout.root() + ": " + e.getMessage(), e);
-      closeAfter(database, failure);
+      abandon(made, database, failure); // the INIT entry's append woke the incident watch
       throw failure;
     }
   }
