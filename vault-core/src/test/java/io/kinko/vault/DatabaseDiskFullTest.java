@@ -49,6 +49,9 @@ class DatabaseDiskFullTest {
     VaultException e = assertThrows(VaultException.class, () -> TestVaults.put(session, "late.bin", late));
     assertTrue(e.getMessage().contains("No space left on device"), e::getMessage);
     Files.delete(filler);
+    // H2 stopped its store at the failed write: with room again, it still answers nothing until reopened, and says so.
+    VaultException stopped = assertThrows(VaultException.class, () -> TestVaults.put(session, "again.bin", late));
+    assertTrue(stopped.getMessage().contains("open the vault again"), stopped::getMessage);
     closeAfterTheFailure(session);
     closeAfterTheFailure(vault);
     try (Vault reopened = TestVaults.open(v); Session s = TestVaults.login(reopened)) {

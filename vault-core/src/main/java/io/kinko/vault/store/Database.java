@@ -415,9 +415,15 @@ public final class Database implements AutoCloseable {
   public static VaultException failure(String what, SQLException e) {
     LOG.debug("{}", what, e);
     String io = systemReason(e);
-    return new VaultException(what + ": " + (interrupted(e) ? "the thread was interrupted, " : "") + describe(e)
-        + (io == null ? "" : ", " + io), e);
+    String said = io == null ? "" : (STOPPED.equals(e.getSQLState()) ? "; the write that stopped it: " : ", ") + io;
+    return new VaultException(what + ": " + (interrupted(e) ? "the thread was interrupted, " : "") + describe(e) + said, e);
   }
+
+  /**
+   * H2's state once its store stopped at a failed write (a full disk): every later call fails with
+   * it, and the write's reason, until the database is opened again, even once there is room.
+   */
+  private static final String STOPPED = "90098";
 
   /**
    * What the operating system said when the database's own file could not be written ("No space
@@ -461,6 +467,7 @@ public final class Database implements AutoCloseable {
       case "40P01": return "a deadlock was detected and the transaction rolled back";
       case "55P03": case "HYT00": return "a lock could not be obtained in time";
       case "57014": return "the statement was cancelled or timed out";
+      case STOPPED: return "the embedded database stopped after a failed write and answers nothing until the vault is opened again: close it, make room, and open the vault again";
       default: break;
     }
     String kind = state.length() < 2 ? "" : state.substring(0, 2);
