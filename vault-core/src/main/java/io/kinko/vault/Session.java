@@ -58,7 +58,9 @@ public interface Session extends AutoCloseable {
    * report, and the rest is stored.
    *
    * @param progress told the number of bytes read after each chunk
-   * @throws VaultException if the vault cannot be written; files stored before that stay stored
+   * @throws PartlyStoredException if the vault cannot be written after some of a folder's files
+   *     were stored (they are stored in batches): those stay stored, and the exception lists them
+   * @throws VaultException if the vault cannot be written before anything was stored
    */
   PutReport put(String path, Path source, LongConsumer progress);
 

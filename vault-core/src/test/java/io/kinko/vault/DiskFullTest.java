@@ -58,6 +58,33 @@ class DiskFullTest {
   }
 
   /**
+   * A folder put stores its files in batches: when the disk fills in a later batch, the earlier
+   * ones stay stored and the failure lists them, so that nobody stores them again as new versions.
+   * Before, the failure said only "No space left on device", whatever had been stored.
+   */
+  @Test
+  void folderPut_whoseLaterBatchMeetsAFullDisk_listsWhatItStored_whichStaysStored() throws IOException {
+    Path v = mount.resolve("vault");
+    Path folder = Files.createDirectories(dir.resolve("many"));
+    int files = 4_000;
+    for (int i = 0; i < files; i++) {
+      Files.write(folder.resolve(i + ".bin"), TestVaults.randomBytes(i, 3_900)); // a blob of one 4 KiB page: 512 take 2 MiB of the 12
+    }
+    try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
+      PartlyStoredException e = assertThrows(PartlyStoredException.class, () -> s.put("many", folder));
+      assertTrue(e.getMessage().contains("No space left on device"), e::getMessage);
+      List<FileInfo> stored = e.report().stored();
+      assertTrue(!stored.isEmpty() && stored.size() % 512 == 0 && stored.size() < files, "stored " + stored.size());
+      assertTrue(e.getMessage().contains("the " + stored.size() + " file(s) stored before the failure stay stored"), e::getMessage);
+      for (FileInfo f : stored) {
+        assertEquals(1, s.versions(f.path()).size(), f.path());
+      }
+      FileInfo one = stored.get(stored.size() / 2);
+      assertArrayEquals(Files.readAllBytes(folder.resolve(one.path().substring("many/".length()))), TestVaults.readAll(s, one.path()));
+    }
+  }
+
+  /**
    * An import whose files do not all fit: the vault must end with none of them (or all), and its
    * log must not say the package was taken in when it was not.
    */

@@ -226,13 +226,28 @@ public final class FileStore {
       });
     } catch (IOException | RuntimeException e) {
       batch[0].abort();
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new VaultException("cannot walk " + source + ": " + describe((IOException) e), e);
+      throw partly(stored, skipped, e instanceof RuntimeException r ? r : new VaultException("cannot walk " + source + ": "
+          + describe((IOException) e), e));
     }
-    stored.addAll(batch[0].commit());
+    try {
+      stored.addAll(batch[0].commit());
+    } catch (RuntimeException e) {
+      throw partly(stored, skipped, e);
+    }
     return new PutReport(stored, skipped);
+  }
+
+  /**
+   * A folder put's {@code failure}, once earlier batches are {@code stored}: a {@link
+   * io.kinko.vault.PartlyStoredException} that lists them, so that the caller need not store them
+   * again. Damage keeps its type (its INCIDENT and exit code are the guard's), and so does a
+   * failure before anything was stored.
+   */
+  private static RuntimeException partly(List<FileInfo> stored, List<PutReport.Skipped> skipped, RuntimeException failure) {
+    if (stored.isEmpty() || !(failure instanceof VaultException v) || failure instanceof io.kinko.vault.IntegrityException) {
+      return failure;
+    }
+    return new io.kinko.vault.PartlyStoredException(new PutReport(stored, skipped), v);
   }
 
   /**
