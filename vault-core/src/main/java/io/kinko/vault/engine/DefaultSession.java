@@ -154,7 +154,21 @@ final class DefaultSession implements Session {
   public PutReport put(String path, Path source, LongConsumer progress) {
     open();
     Objects.requireNonNull(source, "source");
-    PutReport report = door.guarded(() -> files.putTree(VaultPath.of(path), source, progress));
+    PutReport report;
+    try {
+      report = door.guarded(() -> files.putTree(VaultPath.of(path), source, progress));
+    } catch (io.kinko.vault.PartlyStoredException partly) {
+      // The batches stored before the failure are a stored change like a whole put: signed now
+      // (or owed to the close), not left to a close that signs only if the log grew past the last
+      // checkpoint, which may have been signed between their entries and their commit.
+      try {
+        stateChanged();
+      } catch (RuntimeException damage) {
+        damage.addSuppressed(partly);
+        throw damage;
+      }
+      throw partly;
+    }
     if (!report.stored().isEmpty()) {
       stateChanged();
     }
