@@ -415,13 +415,16 @@ public final class Database implements AutoCloseable {
   public static VaultException failure(String what, SQLException e) {
     LOG.debug("{}", what, e);
     String io = systemReason(e);
-    String said = io == null ? "" : (STOPPED.equals(e.getSQLState()) ? "; the write that stopped it: " : ", ") + io;
+    String said = io == null ? "" : (STOPPED.equals(e.getSQLState()) ? "; what stopped it: " : ", ") + io;
     return new VaultException(what + ": " + (interrupted(e) ? "the thread was interrupted, " : "") + describe(e) + said, e);
   }
 
   /**
-   * H2's state once its store stopped at a failed write (a full disk): every later call fails with
-   * it, and the write's reason, until the database is opened again, even once there is room.
+   * H2's DATABASE_IS_CLOSED: every call fails with it once H2 closed its store, until the database
+   * is opened again, even once the cause is gone. A failed write (a full disk) is one cause, and
+   * then the system's reason is in the chain; a page that could not be read back (a damaged file)
+   * and a session whose database H2 shut down after such a failure (no cause attached) are others,
+   * so the reason names no cause of its own and advises no "make room".
    */
   private static final String STOPPED = "90098";
 
@@ -467,7 +470,8 @@ public final class Database implements AutoCloseable {
       case "40P01": return "a deadlock was detected and the transaction rolled back";
       case "55P03": case "HYT00": return "a lock could not be obtained in time";
       case "57014": return "the statement was cancelled or timed out";
-      case STOPPED: return "the embedded database stopped after a failed write and answers nothing until the vault is opened again: close it, make room, and open the vault again";
+      case STOPPED: return "the embedded database closed its file after a failure and answers nothing until the vault is opened again: close it, "
+          + "remedy the failure if one is named, and open the vault again";
       default: break;
     }
     String kind = state.length() < 2 ? "" : state.substring(0, 2);
