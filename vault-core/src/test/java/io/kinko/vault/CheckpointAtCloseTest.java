@@ -120,9 +120,9 @@ class CheckpointAtCloseTest {
       assertEquals(3, report.stored().size());
       assertArrayEquals("y.txt".getBytes(), TestVaults.readAll(s, "束/y.txt"));
       assertEquals(1, s.versions("束/y.txt").size());
-      changed = stateLine(s);
+      changed = TestVaults.stateLine(s);
     }
-    assertTrue(fileNames(v, changed), "the session's close signed no checkpoint naming the put");
+    assertTrue(TestVaults.checkpointFileNames(v, changed), "the session's close signed no checkpoint naming the put");
   }
 
   @Test
@@ -137,14 +137,6 @@ class CheckpointAtCloseTest {
     assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
   }
 
-  /** The state version and root the database holds now, as a checkpoint names them. */
-  private static String stateLine(Session s) {
-    return io.kinko.vault.engine.EngineInternals.readState(s, io.kinko.vault.state.VaultState::storedHead).extensionLine();
-  }
-
-  private static boolean fileNames(Path vault, String stateLine) throws IOException {
-    return Files.readString(vault.resolve("log.checkpoint")).contains("\n" + stateLine + "\n");
-  }
 
   /**
    * A change whose own checkpoint cannot be written returns (da909bc) and leaves it to the close;
@@ -169,10 +161,10 @@ class CheckpointAtCloseTest {
         } finally {
           io.kinko.vault.audit.FailAtCheckpointStep.clear();
         }
-        changed = stateLine(s);
-        assertTrue(!fileNames(v, changed), "the change's own checkpoint was written after all: the case is not staged");
+        changed = TestVaults.stateLine(s);
+        assertTrue(!TestVaults.checkpointFileNames(v, changed), "the change's own checkpoint was written after all: the case is not staged");
       }
-      assertTrue(fileNames(v, changed), "the session's close signed no checkpoint naming the change");
+      assertTrue(TestVaults.checkpointFileNames(v, changed), "the session's close signed no checkpoint naming the change");
     }
   }
 
@@ -192,13 +184,13 @@ class CheckpointAtCloseTest {
       } finally {
         io.kinko.vault.audit.FailAtCheckpointStep.clear();
       }
-      changed = stateLine(s);
-      assertTrue(!fileNames(v, changed), "the change's own checkpoint was written after all: the case is not staged");
+      changed = TestVaults.stateLine(s);
+      assertTrue(!TestVaults.checkpointFileNames(v, changed), "the change's own checkpoint was written after all: the case is not staged");
       vault.close();
     } finally {
       s.close();
       vault.close();
     }
-    assertTrue(fileNames(v, changed), "no checkpoint names the change once the vault and the session are closed");
+    assertTrue(TestVaults.checkpointFileNames(v, changed), "no checkpoint names the change once the vault and the session are closed");
   }
 }

@@ -65,11 +65,8 @@ class DiskFullTest {
   @Test
   void folderPut_whoseLaterBatchMeetsAFullDisk_listsWhatItStored_whichStaysStored() throws IOException {
     Path v = mount.resolve("vault");
-    Path folder = Files.createDirectories(dir.resolve("many"));
     int files = 4_000;
-    for (int i = 0; i < files; i++) {
-      Files.write(folder.resolve(i + ".bin"), TestVaults.randomBytes(i, 3_900)); // a blob of one 4 KiB page: 512 take 2 MiB of the 12
-    }
+    Path folder = TestVaults.folderOf(dir.resolve("many"), files, 3_900); // a blob of one 4 KiB page: 512 take 2 MiB of the 12
     try (Vault vault = TestVaults.create(v); Session s = TestVaults.login(vault)) {
       PartlyStoredException e = assertThrows(PartlyStoredException.class, () -> s.put("many", folder));
       assertTrue(e.getMessage().contains("No space left on device"), e::getMessage);

@@ -34,11 +34,7 @@ class PartlyStoredPutTest {
   @Test
   void folderPut_failingInItsSecondBatch_signsACheckpointOverTheFirst() throws IOException {
     Path v = dir.resolve("vault");
-    Path folder = Files.createDirectories(dir.resolve("folder"));
-    int files = 600;
-    for (int i = 0; i < files; i++) {
-      Files.writeString(folder.resolve(String.format("%03d.txt", i)), "file " + i);
-    }
+    Path folder = TestVaults.folderOf(dir.resolve("folder"), 600, 16);
     Vault created;
     try (Password password = Password.copyOf(TestVaults.PASSWORD)) {
       // No checkpoint by the log's policy during the test: only the put's own could name its state.
@@ -68,8 +64,8 @@ class PartlyStoredPutTest {
         assertTrue(e.getMessage().contains("cannot write to the vault"), e::getMessage);
         Files.delete(blobs);
         Files.move(away, blobs);
-        changed = stateLine(s);
-        assertTrue(fileNames(v, changed), "the put signed no checkpoint over the 512 files it stored");
+        changed = TestVaults.stateLine(s);
+        assertTrue(TestVaults.checkpointFileNames(v, changed), "the put signed no checkpoint over the 512 files it stored");
         FileInfo one = e.report().stored().get(100);
         assertEquals(1, s.versions(one.path()).size());
         assertArrayEquals(Files.readAllBytes(folder.resolve(one.path().substring("束/".length()))), TestVaults.readAll(s, one.path()));
@@ -80,12 +76,4 @@ class PartlyStoredPutTest {
     }
   }
 
-  /** The state version and root the database holds now, as a checkpoint names them. */
-  private static String stateLine(Session s) {
-    return io.kinko.vault.engine.EngineInternals.readState(s, io.kinko.vault.state.VaultState::storedHead).extensionLine();
-  }
-
-  private static boolean fileNames(Path vault, String stateLine) throws IOException {
-    return Files.readString(vault.resolve("log.checkpoint")).contains("\n" + stateLine + "\n");
-  }
 }

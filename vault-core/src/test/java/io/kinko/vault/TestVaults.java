@@ -113,6 +113,25 @@ final class TestVaults {
     return data;
   }
 
+  /** A local folder of {@code files} files named 0000.bin, 0001.bin, ..., each {@code size} random bytes. */
+  static Path folderOf(Path folder, int files, int size) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(folder);
+    for (int i = 0; i < files; i++) {
+      java.nio.file.Files.write(folder.resolve(String.format("%04d.bin", i)), randomBytes(i, size));
+    }
+    return folder;
+  }
+
+  /** The state version and root the database holds now, as a checkpoint names them. */
+  static String stateLine(Session s) {
+    return io.kinko.vault.engine.EngineInternals.readState(s, io.kinko.vault.state.VaultState::storedHead).extensionLine();
+  }
+
+  /** Whether the vault's checkpoint file names {@code stateLine} (see {@link #stateLine}). */
+  static boolean checkpointFileNames(Path vault, String stateLine) throws java.io.IOException {
+    return java.nio.file.Files.readString(vault.resolve("log.checkpoint")).contains("\n" + stateLine + "\n");
+  }
+
   static FileInfo put(Session session, String path, byte[] content) {
     return session.put(path, new ByteArrayInputStream(content));
   }
