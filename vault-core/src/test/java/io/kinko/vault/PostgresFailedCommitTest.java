@@ -3,8 +3,10 @@ package io.kinko.vault;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,15 @@ class PostgresFailedCommitTest {
     try (Connection c = TestDatabase.connect(v); Statement s = c.createStatement()) {
       s.execute("DROP TRIGGER refuse_at_commit ON files");
     }
+    // The refused version's PUT entry is followed by one saying it was not stored: before, the log (and the
+    // monthly report's figures) counted it as stored.
+    List<LogEntry> puts = session.logEntries(new LogQuery(null, null, null, "PUT"));
+    LogEntry allowed = puts.get(puts.size() - 2);
+    LogEntry failed = puts.get(puts.size() - 1);
+    assertEquals("ALLOW", allowed.decision());
+    assertEquals("DENY", failed.decision());
+    assertTrue(failed.reason().startsWith("failed after approval: "), failed::reason);
+    assertEquals(allowed.fileId(), failed.fileId());
 
     assertArrayEquals(kept, TestVaults.readAll(session, "case/kept.txt"));
     assertThrows(NotFoundException.class, () -> session.stat("case/lost.txt"));

@@ -340,6 +340,11 @@ class PostgresVaultTest {
         pg.restart();
       } else {
         assertTrue(pg.tripped());
+        // The server lives on, so the log takes the entry after the PUT: not "failed", since the file may be stored.
+        List<LogEntry> puts = s.logEntries(new LogQuery(null, null, null, "PUT"));
+        LogEntry last = puts.get(puts.size() - 1);
+        assertTrue(last.decision().equals("DENY") && last.reason().startsWith("outcome unknown after approval: "), last::reason);
+        assertEquals(puts.get(puts.size() - 2).fileId(), last.fileId());
       }
       assertArrayEquals(late, TestVaults.readAll(s, "late.bin"));
     }

@@ -83,7 +83,17 @@ final class DefaultSession implements Session {
             return path -> door.check(Action.PUT, AccessRules.content(role, permissionsOn(path, grants), Permission.WRITE), pathTag(path));
           }
         },
-        targets -> door.allowEach(Action.PUT, "WRITE granted", targets));
+        new FileStore.PutAudit() {
+          @Override
+          public List<Long> storing(List<FileStore.Target> targets) {
+            return door.allowEach(Action.PUT, "WRITE granted", targets);
+          }
+
+          @Override
+          public void notStored(List<FileStore.Target> targets, RuntimeException failure) {
+            door.failedEach(Action.PUT, targets, failure);
+          }
+        });
   }
 
   @Override

@@ -196,11 +196,15 @@ final class Door {
       } catch (IntegrityException e) {
         throw e;
       } catch (RuntimeException e) {
-        String outcome = e instanceof io.kinko.vault.OutcomeUnknownException ? "outcome unknown after approval: " : "failed after approval: ";
-        append(AccessLog.Event.deny(user, action, outcome + e.getMessage(), null, null));
+        append(AccessLog.Event.deny(user, action, afterApproval(e), null, null));
         throw e;
       }
     });
+  }
+
+  /** What the DENY entry after an approved act says of its failure: refused, or an outcome unknown (the change may be stored). */
+  private static String afterApproval(RuntimeException e) {
+    return (e instanceof io.kinko.vault.OutcomeUnknownException ? "outcome unknown after approval: " : "failed after approval: ") + e.getMessage();
   }
 
   /** Refuses outright: a DENY entry, then the exception. For a refusal found inside a check's caller. */
@@ -217,6 +221,12 @@ final class Door {
   java.util.List<Long> allowEach(Action action, String reason, java.util.List<io.kinko.vault.store.FileStore.Target> targets) {
     return append(targets.stream().map(t -> AccessLog.Event.allow(user, action, reason, t.fileId(), t.pathTag())).toList())
         .stream().map(LogEntry::seq).toList();
+  }
+
+  /** After {@link #allowEach}: one DENY entry per target whose act then failed, saying how (see {@link #passChange}). */
+  void failedEach(Action action, java.util.List<io.kinko.vault.store.FileStore.Target> targets, RuntimeException e) {
+    String reason = afterApproval(e);
+    append(targets.stream().map(t -> AccessLog.Event.deny(user, action, reason, t.fileId(), t.pathTag())).toList());
   }
 
   /** Decides one target of such an operation: a refusal is logged and thrown, an allow returns its reason unlogged. */

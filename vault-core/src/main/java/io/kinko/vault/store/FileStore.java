@@ -77,13 +77,19 @@ public final class FileStore {
     }
   }
 
-  /**
-   * Records stored versions before they become visible and returns the sequence of each one's
-   * log entry, which its row records; if it throws, the put is undone.
-   */
-  @FunctionalInterface
+  /** The log's side of a put: what is about to be stored, and what then was not. */
   public interface PutAudit {
+    /**
+     * Records stored versions before they become visible and returns the sequence of each one's
+     * log entry, which its row records; if it throws, the put is undone.
+     */
     List<Long> storing(List<Target> targets);
+
+    /**
+     * Records that versions {@link #storing} recorded did not become visible, or may not have:
+     * their commit was refused, or its outcome is unknown ({@code failure} says which).
+     */
+    void notStored(List<Target> targets, RuntimeException failure);
   }
 
   /** A file version as the log names it: by id and path tag, never by path. */
@@ -636,21 +642,47 @@ public final class FileStore {
         abort();
         throw new VaultException("cannot write to the vault: " + describe(e), e);
       }
-      List<FileInfo> stored;
+      List<Target> targets = rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList();
+      List<Long> seqs;
       try {
-        List<Long> seqs = audit.storing(rows.stream().map(r -> new Target(r.fileId(), r.pathTag())).toList());
-        stored = database.inTransaction(c -> state.update(c, (tx, changes) -> insertAll(tx, changes, seqs)));
-      } catch (io.kinko.vault.OutcomeUnknownException e) {
-        staged.clear(); // rows may name the blobs: they stay (at worst orphans, which the self-audit names)
-        throw e;
+        seqs = audit.storing(targets);
       } catch (RuntimeException e) {
         staged.forEach(blobs::remove);
         staged.clear();
         throw e;
       }
+      List<FileInfo> stored;
+      try {
+        stored = database.inTransaction(c -> state.update(c, (tx, changes) -> insertAll(tx, changes, seqs)));
+      } catch (io.kinko.vault.OutcomeUnknownException e) {
+        staged.clear(); // rows may name the blobs: they stay (at worst orphans, which the self-audit names)
+        throw notStored(targets, e);
+      } catch (io.kinko.vault.IntegrityException e) {
+        staged.forEach(blobs::remove); // damage: its INCIDENT says what happened, as for any other change
+        staged.clear();
+        throw e;
+      } catch (RuntimeException e) {
+        staged.forEach(blobs::remove);
+        staged.clear();
+        throw notStored(targets, e);
+      }
       staged.clear(); // committed: the rows name the blobs, whatever happens next
       database.forceCommitted();
       return stored;
+    }
+
+    /**
+     * Logs that {@code targets}, whose PUT entries are in the log, were not stored (or may not
+     * be): without it the log and the monthly report counted them as stored. A log that cannot
+     * take it (the same full disk) does not hide {@code failure}.
+     */
+    private RuntimeException notStored(List<Target> targets, RuntimeException failure) {
+      try {
+        audit.notStored(targets, failure);
+      } catch (RuntimeException again) {
+        failure.addSuppressed(again);
+      }
+      return failure;
     }
 
     private List<FileInfo> insertAll(Connection c, VaultState.Changes changes, List<Long> seqs) throws SQLException {
