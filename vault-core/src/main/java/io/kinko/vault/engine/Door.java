@@ -3,6 +3,7 @@ package io.kinko.vault.engine;
 import io.kinko.vault.*;
 
 import io.kinko.vault.audit.AccessLog;
+import io.kinko.vault.incident.IncidentRules;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -204,7 +205,8 @@ final class Door {
 
   /** What the DENY entry after an approved act says of its failure: refused, or an outcome unknown (the change may be stored). */
   private static String afterApproval(RuntimeException e) {
-    return (e instanceof io.kinko.vault.OutcomeUnknownException ? "outcome unknown after approval: " : "failed after approval: ") + e.getMessage();
+    return (e instanceof io.kinko.vault.OutcomeUnknownException ? IncidentRules.UNKNOWN_AFTER_APPROVAL : IncidentRules.FAILED_AFTER_APPROVAL)
+        + e.getMessage();
   }
 
   /** Refuses outright: a DENY entry, then the exception. For a refusal found inside a check's caller. */

@@ -385,7 +385,7 @@ final class Transports {
   private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
 
   private static String failedReason(String exportId) {
-    return "import " + exportId + " failed after approval: "; // FAILED reads it back
+    return "import " + exportId + " " + io.kinko.vault.incident.IncidentRules.FAILED_AFTER_APPROVAL; // FAILED reads it back
   }
 
   /**

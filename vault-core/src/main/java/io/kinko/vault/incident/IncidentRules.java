@@ -171,6 +171,22 @@ public final class IncidentRules {
    */
   public static final String SLOT_UNREADABLE = "key slot unreadable";
 
+  /**
+   * How the DENY entry after an approved act that then failed begins ({@code engine.Door}): the
+   * act was allowed, and its failure (a refused commit, a full disk) is no denied operation. A
+   * refused commit of a folder put's batch logs one per file, which counted as a burst of denials.
+   */
+  public static final String FAILED_AFTER_APPROVAL = "failed after approval: ";
+  public static final String UNKNOWN_AFTER_APPROVAL = "outcome unknown after approval: ";
+  /** An import's own such entry: "import <export id> failed after approval: ..." ({@code engine.Transports}). */
+  private static final java.util.regex.Pattern IMPORT_FAILED = java.util.regex.Pattern.compile("import [0-9a-f]{32} " + FAILED_AFTER_APPROVAL);
+
+  private static boolean failedAfterApproval(LogEntry e) {
+    String reason = e.reason();
+    return reason != null && (reason.startsWith(FAILED_AFTER_APPROVAL) || reason.startsWith(UNKNOWN_AFTER_APPROVAL)
+        || IMPORT_FAILED.matcher(reason).lookingAt());
+  }
+
   /** A LOGIN refusal that names no user: an unknown or invalid name. */
   static boolean unknownName(LogEntry e) {
     return isLogin(e) && denied(e) && ("unknown user".equals(e.reason()) || "invalid user name".equals(e.reason()));
@@ -243,7 +259,7 @@ public final class IncidentRules {
       } else if (isLogin(e) && denied(e)) {
         count(fresh, failedLogins.computeIfAbsent(e.actor(), a -> new ArrayDeque<>()), e, policy.failedLogins(), e.actor(),
             IncidentRule.AUTH_FAILED_LOGINS, "failed logins for " + e.actor());
-      } else if (denied(e)) {
+      } else if (denied(e) && !failedAfterApproval(e)) {
         count(fresh, denials.computeIfAbsent(e.actor(), a -> new ArrayDeque<>()), e, policy.deniedOperations(), e.actor(),
             IncidentRule.ACCESS_DENIED_BURST, "denied operations of " + e.actor());
       } else if (Action.GET.name().equals(action) && e.fileId() != null) {

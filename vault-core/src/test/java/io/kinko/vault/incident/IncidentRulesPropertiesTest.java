@@ -66,6 +66,34 @@ class IncidentRulesPropertiesTest {
   }
 
   /**
+   * A DENY entry that follows an approved act which then failed (a refused commit of a folder
+   * put's batch: one per file) is no denied operation; the same number of refusals is a burst.
+   * Before, a batch of 512 files whose commit was refused raised access.denied-burst against the
+   * user who put them.
+   */
+  @Test
+  void failuresAfterApproval_areNoBurstOfDenials_andTheSameNumberOfRefusalsIs() {
+    int many = POLICY.deniedOperations().count() + 2;
+    List<LogEntry> failed = new java.util.ArrayList<>();
+    List<LogEntry> refused = new java.util.ArrayList<>();
+    for (int i = 0; i < many; i++) {
+      Instant at = MORNING.plusSeconds(i);
+      failed.add(entry(i, at, "eve", "PUT", "DENY", IncidentRules.FAILED_AFTER_APPROVAL + "vault database error: SQLSTATE 40001", "v" + i));
+      failed.add(entry(many + i, at, "eve", "PUT", "DENY", IncidentRules.UNKNOWN_AFTER_APPROVAL + "the change may be stored", "w" + i));
+      failed.add(entry(2L * many + i, at, "eve", "IMPORT", "DENY", "import " + "0123456789abcdef".repeat(2) + " "
+          + IncidentRules.FAILED_AFTER_APPROVAL + "No space left on device", null));
+      refused.add(entry(i, at, "eve", "PUT", "DENY", "no WRITE on 'a'", "v" + i));
+    }
+    failed.sort(java.util.Comparator.comparingLong(LogEntry::seq));
+    IncidentRules.Running afterApproval = new IncidentRules.Running(POLICY, id -> 0L);
+    afterApproval.history(List.of());
+    assertEquals(List.of(), afterApproval.next(failed));
+    IncidentRules.Running denials = new IncidentRules.Running(POLICY, id -> 0L);
+    denials.history(List.of());
+    assertEquals(List.of(IncidentRule.ACCESS_DENIED_BURST), denials.next(refused).stream().map(r -> r.reason().rule()).toList());
+  }
+
+  /**
    * The running state takes a version's size once, when the version enters a user's mass-reading
    * window, and takes the same size back out when the version leaves: the incident watch keeps the
    * sizes only for the scan in progress (kept across scans they grew without bound), so a size
