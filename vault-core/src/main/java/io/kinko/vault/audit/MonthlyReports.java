@@ -301,10 +301,17 @@ public final class MonthlyReports {
     return out;
   }
 
-  /** Per actor: logins, failed logins, lockouts, and every action's allowed and refused count. Sorted by actor and action. */
+  /**
+   * Per actor: logins, failed logins, lockouts, and every action's allowed and refused count. Sorted
+   * by actor and action. An allowed act that then failed (its commit refused) counts once, as
+   * allowed: the DENY entry that records the failure is no refusal.
+   */
   static List<UserFigures> figures(List<LogEntry> entries) {
     Map<String, Map<String, long[]>> byUser = new TreeMap<>();
     for (LogEntry e : entries) {
+      if (io.kinko.vault.incident.IncidentRules.failedAfterApproval(e)) {
+        continue;
+      }
       long[] counts = byUser.computeIfAbsent(e.actor(), u -> new TreeMap<>()).computeIfAbsent(e.action(), a -> new long[2]);
       counts["ALLOW".equals(e.decision()) ? 0 : 1]++;
     }

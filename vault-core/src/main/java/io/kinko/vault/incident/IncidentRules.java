@@ -181,7 +181,11 @@ public final class IncidentRules {
   /** An import's own such entry: "import <export id> failed after approval: ..." ({@code engine.Transports}). */
   private static final java.util.regex.Pattern IMPORT_FAILED = java.util.regex.Pattern.compile("import [0-9a-f]{32} " + FAILED_AFTER_APPROVAL);
 
-  private static boolean failedAfterApproval(LogEntry e) {
+  /**
+   * Whether {@code e} records the failure of an act that was allowed, which its ALLOW entry before
+   * it counts: no refusal, for these rules and for the monthly report's figures.
+   */
+  public static boolean failedAfterApproval(LogEntry e) {
     String reason = e.reason();
     return reason != null && (reason.startsWith(FAILED_AFTER_APPROVAL) || reason.startsWith(UNKNOWN_AFTER_APPROVAL)
         || IMPORT_FAILED.matcher(reason).lookingAt());
@@ -259,7 +263,9 @@ public final class IncidentRules {
       } else if (isLogin(e) && denied(e)) {
         count(fresh, failedLogins.computeIfAbsent(e.actor(), a -> new ArrayDeque<>()), e, policy.failedLogins(), e.actor(),
             IncidentRule.AUTH_FAILED_LOGINS, "failed logins for " + e.actor());
-      } else if (denied(e) && !failedAfterApproval(e)) {
+      } else if (denied(e) && failedAfterApproval(e)) {
+        // an allowed act that then failed (a refused commit): no denied operation, and nothing else either
+      } else if (denied(e)) {
         count(fresh, denials.computeIfAbsent(e.actor(), a -> new ArrayDeque<>()), e, policy.deniedOperations(), e.actor(),
             IncidentRule.ACCESS_DENIED_BURST, "denied operations of " + e.actor());
       } else if (Action.GET.name().equals(action) && e.fileId() != null) {
