@@ -972,10 +972,9 @@ final class DefaultSession implements Session {
    * <p>Only damage (an {@link IntegrityException}) fails the change here. A checkpoint that cannot
    * be signed for another reason (its file on a full disk, the database gone between the two) is
    * owed, and the session's close (or the vault's) signs it, even if no entry follows the last
-   * checkpoint. A caller told "failed" undid
-   * what it had done beside the rows (a recovery key rotation put the old slot back under a
-   * database naming the new key), skipped what follows (the slot a two-factor enrolment destroys),
-   * or lost what it was to hand back (a folder put's report).
+   * checkpoint. A caller told "failed" undid what it had done beside the rows (a recovery key
+   * rotation put the old slot back under a database naming the new key), skipped what follows (the
+   * slot a two-factor enrolment destroys), or lost what it was to hand back (a folder put's report).
    */
   void stateChanged() {
     try {

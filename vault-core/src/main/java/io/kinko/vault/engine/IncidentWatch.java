@@ -142,33 +142,24 @@ final class IncidentWatch implements AutoCloseable {
   @Override
   public void close() {
     drain();
-    closed = true;
-    thread.shutdown();
-    // Never interrupted: an interrupt in the middle of an H2 read closes the store's file channel
-    // under the vault's own close. A scan still running past the bound stops at its next step
-    // (stopIfClosed) and gives its session back; its cursor stays, and the next open scans again.
-    try {
-      if (!thread.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("the incident watch of vault {} was still scanning after {} s; the next open goes on from where it got", vault.id(),
-            DRAIN_BOUND.toSeconds());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    abandon();
   }
 
   /**
-   * Stops without scanning again: for a vault whose open is refused (its log is not to be judged).
-   * A queued scan finds it closed; one already running stops at its next step, and this waits for
-   * it (at most {@link #DRAIN_BOUND}), so that no scan reads the database while the refused
-   * opening closes it.
+   * Stops without scanning again, and waits (at most {@link #DRAIN_BOUND}) for a scan already
+   * running, which stops at its next step ({@code stopIfClosed}) and gives its session back: so
+   * that no scan reads the database while it closes. Alone, for a vault whose open is refused (its
+   * log is not to be judged); after {@link #drain}, at the vault's close. Never interrupted: an
+   * interrupt in the middle of an H2 read closes the store's file channel under the vault's own
+   * close. A scan's cursor stays where it committed, and the next open scans on from it.
    */
   void abandon() {
     closed = true;
     thread.shutdown();
     try {
       if (!thread.awaitTermination(DRAIN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("the incident watch of vault {} was still scanning after {} s of a refused opening", vault.id(), DRAIN_BOUND.toSeconds());
+        LOG.warn("the incident watch of vault {} was still scanning after {} s; the next open goes on from where it got", vault.id(),
+            DRAIN_BOUND.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
